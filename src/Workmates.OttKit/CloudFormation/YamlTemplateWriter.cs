@@ -98,10 +98,13 @@ internal static class YamlTemplateWriter
         {
             style = ScalarStyle.SingleQuoted;
         }
-        else if (!isKey && value.Contains('\n', StringComparison.Ordinal))
+        else if (value.AsSpan().IndexOfAny("\n\r\u0085\u2028\u2029") >= 0)
         {
-            // The emitter falls back to double quotes when a literal block cannot hold the text exactly.
-            style = ScalarStyle.Literal;
+            // Literal blocks read best for scripts; anything a block could not hold exactly (CR, other line
+            // separators, leading breaks, keys) is double-quoted, where every break is an escape.
+            style = !isKey && value[0] != '\n' && value.AsSpan().IndexOfAny("\r\u0085\u2028\u2029") < 0
+                ? ScalarStyle.Literal
+                : ScalarStyle.DoubleQuoted;
         }
         else if (tag is null && YamlScalars.NeedsQuotes(value))
         {
