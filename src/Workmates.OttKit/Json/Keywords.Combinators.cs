@@ -85,7 +85,7 @@ internal sealed class AlternativesKeyword(SchemaNode[] schemas, bool exactlyOne)
         foreach (var schema in schemas)
         {
             var errors = evaluation.Collect(schema, instance);
-            if (best is null || Rank(errors) < Rank(best))
+            if (best is null || Rank(errors, here) < Rank(best, here))
             {
                 best = errors;
             }
@@ -97,9 +97,9 @@ internal sealed class AlternativesKeyword(SchemaNode[] schemas, bool exactlyOne)
         return $"value matches none of the {schemas.Length} allowed alternatives ({(exactlyOne ? "oneOf" : "anyOf")}){details}";
     }
 
-    // Prefer the alternative whose type matched (its errors are deeper or not about type), then the fewest errors.
-    private static int Rank(List<SchemaError> errors) =>
-        (errors.Any(e => e.Keyword == "type") ? 10_000 : 0) + errors.Count;
+    // Prefer the alternative whose type matched here (its errors are deeper or about details), then the fewest errors.
+    private static int Rank(List<SchemaError> errors, string here) =>
+        (errors.Any(e => e.Keyword == "type" && e.Path == here) ? 10_000 : 0) + errors.Count;
 
     private static string Relative(string here, SchemaError error)
     {

@@ -32,18 +32,21 @@ internal sealed class TypeKeyword(JsonTypes allowed, string display) : SchemaKey
 
         if (evaluation.Collecting)
         {
-            evaluation.Report("type", $"expected {display} but found {JsonValues.DescribeKind(instance)} {Quote(instance)}; write a {display} value");
+            evaluation.Report("type", $"expected {display} but found {Found(instance)}; write {Article(display)} {display} value");
         }
 
         return false;
     }
 
-    private static string Quote(JsonNode? instance) => instance switch
+    private static string Found(JsonNode? instance) => instance switch
     {
-        JsonObject => "{…}",
-        JsonArray => "[…]",
-        _ => $"'{JsonValues.Describe(instance)}'",
+        null => "null",
+        JsonObject => "an object",
+        JsonArray => "an array",
+        _ => $"{JsonValues.DescribeKind(instance)} '{JsonValues.Describe(instance)}'",
     };
+
+    private static string Article(string word) => word.Length > 0 && "aeiou".Contains(word[0], StringComparison.Ordinal) ? "an" : "a";
 
     private bool Matches(JsonNode? instance, bool lenient)
     {
