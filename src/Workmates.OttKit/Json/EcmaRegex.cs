@@ -35,7 +35,8 @@ internal sealed record CompiledPattern(string Source, Regex? Regex, string? Prob
 /// <see cref="RegexOptions.ECMAScript"/> is not used: it still lets <c>$</c> match before a final newline and rejects
 /// Unicode classes, so the few constructs whose meaning differs are translated instead
 /// (<c>$</c> → <c>\z</c>, <c>\d</c>/<c>\w</c> → ASCII classes, <c>.</c> excludes all ECMA line terminators,
-/// <c>\u{…}</c>, <c>[^]</c>).
+/// <c>\u{…}</c>, <c>[^]</c>, identity escapes such as <c>\_</c>, POSIX-style <c>\p{Graph}</c>). The registry schemas
+/// were written for cfn-lint's Python engine, so its <c>\A</c>/<c>\Z</c> anchors keep their Python meaning.
 /// </remarks>
 internal sealed class EcmaRegexCache
 {
@@ -143,6 +144,13 @@ internal sealed class EcmaRegexCache
 
                     case '/':
                         output.Append('/');
+                        break;
+                    case 'Z' when !inClass:
+                        // Registry schemas were written against Python (cfn-lint), where \Z ends the input.
+                        output.Append(@"\z");
+                        break;
+                    case 'A' when !inClass:
+                        output.Append(@"\A");
                         break;
                     default:
                         // ECMA (without the u flag) reads an unknown escaped letter as the letter itself; .NET rejects it.
