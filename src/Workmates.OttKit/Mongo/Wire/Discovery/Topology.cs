@@ -23,6 +23,15 @@ internal sealed class Topology
         {
             _events.Add(new SdamEvent.ServerOpening(address));
         }
+
+        if (initial.Type == TopologyType.LoadBalanced)
+        {
+            // Behind a load balancer there is no monitoring: the one seed is the balancer from the start.
+            foreach (var address in initial.Servers.Keys)
+            {
+                Update(new ServerDescription { Address = address, Type = ServerType.LoadBalancer });
+            }
+        }
     }
 
     public Topology(MongoConnectionString connectionString)
