@@ -65,7 +65,7 @@ public sealed class MongoConnectionString
     public bool LoadBalanced => GetValue<bool>("loadBalanced") ?? false;
 
     /// <summary>Whether TLS is on (<c>tls</c>/<c>ssl</c>; on by default for <c>mongodb+srv</c>).</summary>
-    public bool Tls => GetValue<bool>("tls") ?? GetValue<bool>("ssl") ?? (IsSrv || TlsInsecure);
+    public bool Tls => GetValue<bool>("tls") ?? GetValue<bool>("ssl") ?? IsSrv;
 
     /// <summary>Whether certificate and host-name validation are both off (<c>tlsInsecure</c>).</summary>
     public bool TlsInsecure => GetValue<bool>("tlsInsecure") ?? false;
