@@ -23,6 +23,12 @@ public sealed class BsonArray : IReadOnlyList<BsonValue>, IEquatable<BsonArray>
         _items = capacity == 0 ? [] : new BsonValue[capacity];
     }
 
+    internal BsonArray(BsonValue[] values, int count)
+    {
+        _items = values;
+        _count = count;
+    }
+
     /// <summary>Creates an array holding the given values.</summary>
     /// <param name="values">The values.</param>
     public BsonArray(IEnumerable<BsonValue> values)

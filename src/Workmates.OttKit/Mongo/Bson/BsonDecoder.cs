@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -14,32 +15,56 @@ internal ref struct BsonDecoder
 
     private readonly ReadOnlySpan<byte> _data;
     private readonly int _maxDepth;
+    private readonly BsonNameTable? _names;
 
-    private BsonDecoder(ReadOnlySpan<byte> data, int maxDepth)
+    // Elements of the documents being decoded are gathered on pooled stacks and copied once into exactly sized arrays.
+    private BsonElement[] _elements;
+    private int _elementTop;
+    private int _elementHigh;
+    private BsonValue[] _values;
+    private int _valueTop;
+    private int _valueHigh;
+
+    private BsonDecoder(ReadOnlySpan<byte> data, BsonReadOptions options)
     {
         _data = data;
-        _maxDepth = maxDepth;
+        _maxDepth = options.MaxDepth;
+        _names = options.NameTable;
+        _elements = [];
+        _values = [];
     }
 
     public static BsonDocument DecodeTopLevel(ReadOnlySpan<byte> bson, BsonReadOptions options)
     {
         CheckTopLevelLength(bson);
-        var decoder = new BsonDecoder(bson, options.MaxDepth);
-        return decoder.ReadDocument(0, bson.Length, 1);
+        return DecodeAt(bson, 0, bson.Length, 1, options);
     }
 
-    /// <summary>Decodes one document at <paramref name="start"/> whose structure is already known to be valid or not.</summary>
-    public static BsonDocument DecodeAt(ReadOnlySpan<byte> data, int start, int limit, int depth, BsonReadOptions options) =>
-        new BsonDecoder(data, options.MaxDepth).ReadDocument(start, limit, depth);
-
-    public static BsonArray DecodeArrayAt(ReadOnlySpan<byte> data, int start, int limit, int depth, BsonReadOptions options) =>
-        new BsonDecoder(data, options.MaxDepth).ReadArray(start, limit, depth);
+    public static BsonDocument DecodeAt(ReadOnlySpan<byte> data, int start, int limit, int depth, BsonReadOptions options)
+    {
+        var decoder = new BsonDecoder(data, options);
+        try
+        {
+            return decoder.ReadDocument(start, limit, depth);
+        }
+        finally
+        {
+            decoder.ReturnBuffers();
+        }
+    }
 
     public static BsonValue DecodeValueAt(ReadOnlySpan<byte> data, BsonType type, int valueOffset, int limit, int depth, BsonReadOptions options)
     {
-        var decoder = new BsonDecoder(data, options.MaxDepth);
-        var p = valueOffset;
-        return decoder.ReadValue(type, ref p, limit, depth, valueOffset);
+        var decoder = new BsonDecoder(data, options);
+        try
+        {
+            var p = valueOffset;
+            return decoder.ReadValue(type, ref p, limit, depth, valueOffset);
+        }
+        finally
+        {
+            decoder.ReturnBuffers();
+        }
     }
 
     public static void CheckTopLevelLength(ReadOnlySpan<byte> bson)
@@ -203,12 +228,29 @@ internal ref struct BsonDecoder
     public static BsonFormatException UnknownType(byte type, int offset) =>
         new($"Unknown BSON element type 0x{type:X2}.", offset);
 
+    private void ReturnBuffers()
+    {
+        if (_elements.Length > 0)
+        {
+            Array.Clear(_elements, 0, Math.Max(_elementHigh, _elementTop));
+            ArrayPool<BsonElement>.Shared.Return(_elements);
+            _elements = [];
+        }
+
+        if (_values.Length > 0)
+        {
+            Array.Clear(_values, 0, Math.Max(_valueHigh, _valueTop));
+            ArrayPool<BsonValue>.Shared.Return(_values);
+            _values = [];
+        }
+    }
+
     private BsonDocument ReadDocument(int start, int limit, int depth)
     {
         var data = _data;
         var end = CheckDocument(data, start, limit, depth, _maxDepth);
         var last = end - 1;
-        var document = new BsonDocument(4);
+        var mark = _elementTop;
         var p = start + 4;
         while (true)
         {
@@ -221,16 +263,28 @@ internal ref struct BsonDecoder
                     throw new BsonFormatException("A 0x00 terminator appears before the declared end of the document.", p);
                 }
 
-                return document;
+                break;
             }
 
             p++;
             var nameLength = CStringLength(data, p, last);
-            var name = DecodeUtf8(data.Slice(p, nameLength), p);
+            var nameBytes = data.Slice(p, nameLength);
+            var name = _names is null ? DecodeUtf8(nameBytes, p) : _names.GetOrAdd(nameBytes, p);
             p += nameLength + 1;
             var value = ReadValue((BsonType)type, ref p, last, depth, typeOffset);
-            document.AddUnchecked(name, value);
+            if (_elementTop == _elements.Length)
+            {
+                GrowElements();
+            }
+
+            _elements[_elementTop++] = new BsonElement(name, value);
         }
+
+        var count = _elementTop - mark;
+        _elementHigh = Math.Max(_elementHigh, _elementTop);
+        var elements = count == 0 ? [] : _elements.AsSpan(mark, count).ToArray();
+        _elementTop = mark;
+        return new BsonDocument(elements, count);
     }
 
     private BsonArray ReadArray(int start, int limit, int depth)
@@ -238,7 +292,7 @@ internal ref struct BsonDecoder
         var data = _data;
         var end = CheckDocument(data, start, limit, depth, _maxDepth);
         var last = end - 1;
-        var array = new BsonArray(4);
+        var mark = _valueTop;
         var p = start + 4;
         while (true)
         {
@@ -251,21 +305,60 @@ internal ref struct BsonDecoder
                     throw new BsonFormatException("A 0x00 terminator appears before the declared end of the array.", p);
                 }
 
-                return array;
+                break;
             }
 
             p++;
 
             // Array keys are implied by position; the stored keys are skipped (but must be valid C strings).
             var nameLength = CStringLength(data, p, last);
-            if (!Utf8IsValid(data.Slice(p, nameLength)))
+            var key = data.Slice(p, nameLength);
+            if (!System.Text.Ascii.IsValid(key) && !Utf8IsValid(key))
             {
                 throw new BsonFormatException("Invalid UTF-8 in an array key.", p);
             }
 
             p += nameLength + 1;
-            array.Add(ReadValue((BsonType)type, ref p, last, depth, typeOffset));
+            var value = ReadValue((BsonType)type, ref p, last, depth, typeOffset);
+            if (_valueTop == _values.Length)
+            {
+                GrowValues();
+            }
+
+            _values[_valueTop++] = value;
         }
+
+        var count = _valueTop - mark;
+        _valueHigh = Math.Max(_valueHigh, _valueTop);
+        var values = count == 0 ? [] : _values.AsSpan(mark, count).ToArray();
+        _valueTop = mark;
+        return new BsonArray(values, count);
+    }
+
+    private void GrowElements()
+    {
+        var bigger = ArrayPool<BsonElement>.Shared.Rent(Math.Max(64, _elements.Length * 2));
+        if (_elements.Length > 0)
+        {
+            _elements.AsSpan(0, _elementTop).CopyTo(bigger);
+            Array.Clear(_elements, 0, Math.Max(_elementHigh, _elementTop));
+            ArrayPool<BsonElement>.Shared.Return(_elements);
+        }
+
+        _elements = bigger;
+    }
+
+    private void GrowValues()
+    {
+        var bigger = ArrayPool<BsonValue>.Shared.Rent(Math.Max(64, _values.Length * 2));
+        if (_values.Length > 0)
+        {
+            _values.AsSpan(0, _valueTop).CopyTo(bigger);
+            Array.Clear(_values, 0, Math.Max(_valueHigh, _valueTop));
+            ArrayPool<BsonValue>.Shared.Return(_values);
+        }
+
+        _values = bigger;
     }
 
     public static bool Utf8IsValid(ReadOnlySpan<byte> bytes) => System.Text.Unicode.Utf8.IsValid(bytes);

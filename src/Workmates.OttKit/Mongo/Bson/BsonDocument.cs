@@ -27,6 +27,12 @@ public sealed class BsonDocument : IEnumerable<BsonElement>, IEquatable<BsonDocu
         _elements = capacity == 0 ? [] : new BsonElement[capacity];
     }
 
+    internal BsonDocument(BsonElement[] elements, int count)
+    {
+        _elements = elements;
+        _count = count;
+    }
+
     /// <summary>Creates a document holding one element.</summary>
     /// <param name="name">The field name.</param>
     /// <param name="value">The value.</param>

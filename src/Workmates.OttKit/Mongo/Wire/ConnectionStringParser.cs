@@ -75,7 +75,17 @@ internal static class ConnectionStringParser
             throw new MongoConfigurationException("hosts", "The connection string lists no host. Write at least one, e.g. 'mongodb://db1.example.com:27017'.");
         }
 
-        var hosts = hostPart.Split(',').Select(h => ParseHost(h, decode: true)).ToList();
+        List<MongoServerAddress> hosts;
+        try
+        {
+            hosts = hostPart.Split(',').Select(h => ParseHost(h, decode: true)).ToList();
+        }
+        catch (MongoConfigurationException) when (at < 0 && query.Contains('@', StringComparison.Ordinal))
+        {
+            // An unencoded '?' in the password moves the userinfo into the query; never echo that text.
+            throw new MongoConfigurationException("hosts", "The host list is invalid. If the user name or password contains '?', '/', ':' or '@', percent-encode it (e.g. '?' as %3F).");
+        }
+
         if (isSrv)
         {
             if (hosts.Count != 1)

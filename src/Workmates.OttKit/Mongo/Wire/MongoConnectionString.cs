@@ -14,11 +14,14 @@ public sealed class MongoConnectionString
 
     private readonly Dictionary<string, object> _options;
     private readonly IReadOnlyList<KeyValuePair<string, string>> _rawOptions;
+    private readonly ConnectionStringParser.RawParts _parts;
 
     private MongoConnectionString(
-        ConnectionStringParser.RawParts parts, Dictionary<string, object> options, List<string> warnings, MongoCredential? credential)
+        ConnectionStringParser.RawParts parts, Dictionary<string, object> options, List<string> warnings, MongoCredential? credential, bool seedListResolved)
     {
         IsSrv = parts.IsSrv;
+        IsSeedListResolved = seedListResolved;
+        _parts = parts;
         Hosts = parts.Hosts;
         Username = parts.Username;
         Password = parts.Password;
@@ -33,7 +36,10 @@ public sealed class MongoConnectionString
     /// <summary>Whether the URI used <c>mongodb+srv://</c> (the single host is an SRV domain to resolve).</summary>
     public bool IsSrv { get; }
 
-    /// <summary>The seed list, in the order written.</summary>
+    /// <summary>Whether the hosts of a <c>mongodb+srv</c> URI have been replaced by its SRV records.</summary>
+    public bool IsSeedListResolved { get; }
+
+    /// <summary>The seed list, in the order written (or as resolved from SRV records).</summary>
     public IReadOnlyList<MongoServerAddress> Hosts { get; }
 
     /// <summary>The percent-decoded user name, if the URI has userinfo.</summary>
@@ -65,7 +71,7 @@ public sealed class MongoConnectionString
     public bool LoadBalanced => GetValue<bool>("loadBalanced") ?? false;
 
     /// <summary>Whether TLS is on (<c>tls</c>/<c>ssl</c>; on by default for <c>mongodb+srv</c>).</summary>
-    public bool Tls => GetValue<bool>("tls") ?? GetValue<bool>("ssl") ?? (IsSrv || TlsInsecure);
+    public bool Tls => GetValue<bool>("tls") ?? GetValue<bool>("ssl") ?? IsSrv;
 
     /// <summary>Whether certificate and host-name validation are both off (<c>tlsInsecure</c>).</summary>
     public bool TlsInsecure => GetValue<bool>("tlsInsecure") ?? false;
@@ -154,7 +160,19 @@ public sealed class MongoConnectionString
     public static MongoConnectionString Parse(string uri)
     {
         ArgumentNullException.ThrowIfNull(uri);
-        var parts = ConnectionStringParser.Split(uri);
+        return Build(ConnectionStringParser.Split(uri), seedListResolved: false);
+    }
+
+    /// <summary>The same connection string with the SRV-discovered hosts and the TXT options (URI options win).</summary>
+    internal MongoConnectionString WithResolvedSeedList(IReadOnlyList<MongoServerAddress> hosts, IReadOnlyList<KeyValuePair<string, string>> txtOptions)
+    {
+        var uriKeys = _parts.Options.Select(o => o.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var options = txtOptions.Where(o => !uriKeys.Contains(o.Key)).Concat(_parts.Options).ToList();
+        return Build(_parts with { Hosts = hosts, Options = options }, seedListResolved: true);
+    }
+
+    private static MongoConnectionString Build(ConnectionStringParser.RawParts parts, bool seedListResolved)
+    {
         var warnings = new List<string>();
         var options = ParseOptions(parts.Options, warnings);
         Validate(parts, options);
@@ -166,17 +184,17 @@ public sealed class MongoConnectionString
             options.GetValueOrDefault("authSource") as string,
             options.GetValueOrDefault("authMechanism") as string,
             options.GetValueOrDefault("authMechanismProperties") as IReadOnlyDictionary<string, string>);
-        return new MongoConnectionString(parts, options, warnings, credential);
+        return new MongoConnectionString(parts, options, warnings, credential, seedListResolved);
     }
 
     /// <summary>
-    /// Throws when the seed list still needs DNS: SRV/TXT lookup is not implemented, so a <c>mongodb+srv</c> URI can be
-    /// parsed but not connected.
+    /// Throws when the seed list still needs DNS: a <c>mongodb+srv</c> URI whose SRV records have not been resolved
+    /// (this client has no DNS resolver yet).
     /// </summary>
-    /// <exception cref="MongoConfigurationException">The URI uses <c>mongodb+srv://</c>.</exception>
+    /// <exception cref="MongoConfigurationException">The URI uses <c>mongodb+srv://</c> and is unresolved.</exception>
     public void EnsureSeedListIsExplicit()
     {
-        if (IsSrv)
+        if (IsSrv && !IsSeedListResolved)
         {
             throw new MongoConfigurationException("scheme",
                 "mongodb+srv:// needs an SRV/TXT DNS lookup, which this client does not do. List the members instead: " +

@@ -104,6 +104,35 @@ internal sealed class ScramConversation
     internal static string EscapeUsername(string username) =>
         username.Replace("=", "=3D", StringComparison.Ordinal).Replace(",", "=2C", StringComparison.Ordinal);
 
+    /// <summary>
+    /// One SASL step for <c>saslStart</c>/<c>saslContinue</c> replies (or the <c>speculativeAuthenticate</c> reply):
+    /// the server-first payload yields the client-final payload; the server-final payload is verified and yields
+    /// <see langword="null"/>. If the server then says <c>done: false</c>, the caller sends one empty <c>saslContinue</c>.
+    /// </summary>
+    public byte[]? Continue(ReadOnlySpan<byte> serverPayload)
+    {
+        string message;
+        try
+        {
+            message = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(serverPayload);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw Fail("The server payload is not valid UTF-8.");
+        }
+
+        switch (_state)
+        {
+            case State.Initial:
+                return Encoding.UTF8.GetBytes(ProcessServerFirst(message));
+            case State.AwaitingServerFinal:
+                VerifyServerFinal(message);
+                return null;
+            default:
+                throw Fail("The server sent a payload after the conversation completed.");
+        }
+    }
+
     /// <summary>Checks the server-first message and returns the client-final message with the proof.</summary>
     public string ProcessServerFirst(string serverFirstMessage)
     {

@@ -11,6 +11,7 @@ namespace Workmates.OttKit.Tests.Mongo.Bson;
 public sealed class BsonCorpusTests
 {
     private const string Folder = "mongodb/bson-corpus";
+    private static readonly BsonReadOptions NamedOptions = new() { NameTable = new BsonNameTable() };
 
     [Fact]
     public void ValidCases_RoundTripBsonAndExtendedJsonExactly()
@@ -140,6 +141,8 @@ public sealed class BsonCorpusTests
 
         Check("encode(decode(cB)) == cB", () => BytesProblem(cb, BsonDocument.FromBson(cb).ToBson()));
         Check("raw validate(cB) and walk", () => RawWalkProblem(cb));
+        Check("decode(cB) with a name table == decode(cB)", () =>
+            BsonDocument.FromBson(cb, NamedOptions).Equals(BsonDocument.FromBson(cb)) ? null : "documents differ");
         Check("canonical(decode(cB)) == cEJ", () => JsonProblem(cej, BsonDocument.FromBson(cb).ToExtendedJson(ExtendedJsonMode.Canonical)));
         if (rej is not null)
         {

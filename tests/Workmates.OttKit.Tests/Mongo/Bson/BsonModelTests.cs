@@ -33,6 +33,20 @@ public sealed class BsonModelTests
     }
 
     [Fact]
+    public void FromBson_WithNameTable_ReusesFieldNameStrings()
+    {
+        var bytes = new BsonDocument { { "contentId", 1 }, { "naïve", 2 } }.ToBson();
+        var options = new BsonReadOptions { NameTable = new BsonNameTable() };
+
+        var first = BsonDocument.FromBson(bytes, options);
+        var second = BsonDocument.FromBson(bytes, options);
+
+        Assert.Same(first[0].Name, second[0].Name);
+        Assert.Equal("naïve", second[1].Name);
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
     public void BsonDocument_Indexer_ReplacesTheFirstElementInPlace()
     {
         var document = new BsonDocument { { "a", 1 }, { "b", 2 } };

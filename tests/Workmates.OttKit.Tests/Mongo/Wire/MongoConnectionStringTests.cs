@@ -18,6 +18,9 @@ public sealed class MongoConnectionStringTests
     [InlineData("mongodb://alice:topsecret@host/?authMechanism=MONGODB-X509")]
     [InlineData("mongodb://alice:top%secret@host")]
     [InlineData("mongodb://alice:topsecret@host/?tls=true&ssl=false")]
+    [InlineData("mongodb://alice:top?secret@host")]
+    [InlineData("mongodb://alice:top/secret@host")]
+    [InlineData("mongodb://alice:top:secret@host")]
     public void Error_messages_never_contain_the_password(string uri)
     {
         var error = Assert.Throws<MongoConfigurationException>(() => MongoConnectionString.Parse(uri));

@@ -102,6 +102,20 @@ public sealed class ScramConversationTests
     }
 
     [Fact]
+    public void Continue_drives_the_conversation_from_base64_payloads_to_completion()
+    {
+        var conversation = new ScramConversation("SCRAM-SHA-256", "user", "pencil", ClientNonce, cache: null);
+
+        var clientFinal = conversation.Continue(Convert.FromBase64String("cj1yT3ByTkdmd0ViZVJXZ2JORWtxTyVodllEcFdVYTJSYVRDQWZ1eEZJbGopaE5sRiRrMCxzPVcyMlphSjBTTlk3c29Fc1VFamI2Z1E9PSxpPTQwOTY="));
+        var done = conversation.Continue(Encoding.UTF8.GetBytes("v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4="));
+
+        Assert.EndsWith(",p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=", Encoding.UTF8.GetString(clientFinal!), StringComparison.Ordinal);
+        Assert.Null(done);
+        Assert.True(conversation.IsComplete);
+        Assert.Throws<MongoAuthenticationException>(() => conversation.Continue("v=again"u8));
+    }
+
+    [Fact]
     public void Fresh_nonces_differ_and_contain_no_comma()
     {
         var first = ScramConversation.NewNonce();
