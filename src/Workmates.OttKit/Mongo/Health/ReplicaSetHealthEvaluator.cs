@@ -378,9 +378,8 @@ internal static class ReplicaSetHealthEvaluator
         {
             if (!member.Healthy)
             {
-                unusual[member.Name] = StateName(member.State) is var name && member.State != ReplicaSetMemberState.Down
-                    ? $"DOWN ({name})"
-                    : "DOWN";
+                // An unreachable member keeps its last known state; name both so the operator sees what it was doing.
+                unusual[member.Name] = member.State == ReplicaSetMemberState.Down ? "DOWN" : $"DOWN (last {StateName(member.State)})";
             }
             else if (UnusualStates.Contains(member.State))
             {
