@@ -6,8 +6,11 @@ namespace Workmates.OttKit.Mongo.Health;
 /// health-check name first and unkeyed otherwise.
 /// </summary>
 /// <remarks>
-/// The commands need only the <c>clusterMonitor</c> role. When the server answers "Unauthorized" (code 13), throw
-/// <see cref="MongoNotAuthorizedException"/> so that the check can say which role to grant.
+/// <c>replSetGetStatus</c>, <c>replSetGetConfig</c> and <c>serverStatus</c> need only the <c>clusterMonitor</c> role. When
+/// the server answers "Unauthorized" (code 13) to them, throw <see cref="MongoNotAuthorizedException"/> so that the check
+/// can say which role to grant. Reading the first and last oplog entries also needs <c>read</c> on the <c>local</c>
+/// database; without it, leave <see cref="ReplicaSetObservation.Oplog"/> null (the oplog rule then reports "not
+/// evaluated") rather than failing the whole observation.
 /// </remarks>
 public interface IReplicaSetStatusSource
 {
