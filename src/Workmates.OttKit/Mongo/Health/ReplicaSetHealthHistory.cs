@@ -41,7 +41,9 @@ internal sealed record ReplicaSetHealthHistory
         var terms = Terms;
         if (observation.Status.Term is { } term)
         {
-            terms = Prune(terms.Add(new TermSample(now, term)), now - options.ElectionWindow);
+            // Concurrent runs can finish out of order; keep the samples in time order.
+            var at = terms.FindLastIndex(sample => sample.At <= now) + 1;
+            terms = Prune(terms.Insert(at, new TermSample(now, term)), now - options.ElectionWindow);
         }
 
         var uptimes = Uptimes.ToBuilder();

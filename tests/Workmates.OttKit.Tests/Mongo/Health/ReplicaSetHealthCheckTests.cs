@@ -63,12 +63,16 @@ public sealed class ReplicaSetHealthCheckTests : IDisposable
     [Fact]
     public async Task CheckHealth_SourceHonoursCancellation_TimesOutAsCouldNotEvaluate()
     {
-        await using var services = Build(FakeReplicaSetStatusSource.WaitingForCancellation(), options => options.Timeout = TimeSpan.FromMilliseconds(100));
+        var time = new ManualTimeProvider(Now);
+        await using var services = Build(FakeReplicaSetStatusSource.WaitingForCancellation(), options => options.Timeout = TimeSpan.FromSeconds(5), time: time);
 
-        var entry = await RunAsync(services);
+        var running = RunAsync(services);
+        await time.WaitForTimersAsync(2);
+        time.Advance(TimeSpan.FromSeconds(5));
+        var entry = await running;
 
         Assert.Equal(HealthStatus.Unhealthy, entry.Status);
-        Assert.Equal("could not evaluate replica set (mongo): no observation within 0.1 s (Timeout option)", entry.Description);
+        Assert.Equal("could not evaluate replica set (mongo): no observation within 5 s (Timeout option)", entry.Description);
         Assert.Equal(false, entry.Data["evaluated"]);
         Assert.Equal("timeout", entry.Data["reason"]);
         Assert.Contains(_logs.Records, log => log.EventId.Id == 4103 && log.Level == LogLevel.Warning);
@@ -77,12 +81,31 @@ public sealed class ReplicaSetHealthCheckTests : IDisposable
     [Fact]
     public async Task CheckHealth_SourceIgnoresCancellation_StillReturnsAfterTheTimeout()
     {
-        await using var services = Build(FakeReplicaSetStatusSource.NeverAnswering(), options => options.Timeout = TimeSpan.FromMilliseconds(100));
+        var time = new ManualTimeProvider(Now);
+        await using var services = Build(FakeReplicaSetStatusSource.NeverAnswering(), options => options.Timeout = TimeSpan.FromSeconds(5), time: time);
 
-        var entry = await RunAsync(services);
+        var running = RunAsync(services);
+        await time.WaitForTimersAsync(2);
+        time.Advance(TimeSpan.FromSeconds(5));
+        var entry = await running;
 
         Assert.Equal("timeout", entry.Data["reason"]);
         Assert.IsType<TimeoutException>(entry.Exception);
+    }
+
+    [Fact]
+    public async Task CheckHealth_JustBeforeTheTimeout_StillWaiting()
+    {
+        var time = new ManualTimeProvider(Now);
+        await using var services = Build(FakeReplicaSetStatusSource.NeverAnswering(), options => options.Timeout = TimeSpan.FromSeconds(5), time: time);
+
+        var running = RunAsync(services);
+        await time.WaitForTimersAsync(2);
+        time.Advance(TimeSpan.FromSeconds(5) - TimeSpan.FromTicks(1));
+
+        Assert.False(running.IsCompleted);
+        time.Advance(TimeSpan.FromTicks(1));
+        Assert.Equal("timeout", (await running).Data["reason"]);
     }
 
     [Fact]
@@ -282,10 +305,16 @@ public sealed class ReplicaSetHealthCheckTests : IDisposable
         IReplicaSetStatusSource source,
         Action<ReplicaSetHealthCheckOptions>? configure = null,
         HealthStatus? failureStatus = null,
-        IHealthMetricsPublisher? publisher = null)
+        IHealthMetricsPublisher? publisher = null,
+        TimeProvider? time = null)
     {
         var collection = NewServices();
         collection.AddSingleton(source);
+        if (time is not null)
+        {
+            collection.AddSingleton(time);
+        }
+
         if (publisher is not null)
         {
             collection.AddSingleton(publisher);
