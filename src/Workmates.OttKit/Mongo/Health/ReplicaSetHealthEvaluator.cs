@@ -163,9 +163,13 @@ internal static class ReplicaSetHealthEvaluator
             .Select(member => member.Name)
             .ToList();
 
-        // Without a primary, measure against the freshest member: that is where a new primary would have to catch up from.
+        // Without a primary, measure against the freshest secondary: that is where a new primary would have to catch up
+        // from (a member in ROLLBACK or RECOVERING may hold writes that are about to be discarded).
         var primary = withOpTime.FirstOrDefault(member => member.IsPrimary);
-        var reference = primary ?? withOpTime.OrderByDescending(OpTimeInstant).FirstOrDefault();
+        var reference = primary ?? withOpTime
+            .Where(member => member.State == ReplicaSetMemberState.Secondary)
+            .OrderByDescending(OpTimeInstant)
+            .FirstOrDefault();
         var data = new Dictionary<string, object> { ["excludedMembers"] = excluded };
         if (reference is null)
         {

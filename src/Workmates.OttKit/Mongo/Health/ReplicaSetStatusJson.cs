@@ -225,8 +225,8 @@ internal static class ReplicaSetStatusJson
         if (element.ValueKind == JsonValueKind.Object && Optional(element, "$timestamp") is { ValueKind: JsonValueKind.Object } value)
         {
             return new ReplicationTimestamp(
-                checked((uint)ReadInt64(Required(value, "t", path), $"{path}.$timestamp.t")),
-                checked((uint)ReadInt64(Required(value, "i", path), $"{path}.$timestamp.i")));
+                ReadUInt32(Required(value, "t", path), $"{path}.$timestamp.t"),
+                ReadUInt32(Required(value, "i", path), $"{path}.$timestamp.i"));
         }
 
         throw new ReplicaSetStatusFormatException(path, "expected a timestamp {\"$timestamp\": {\"t\": <seconds>, \"i\": <increment>}}", null);
@@ -273,11 +273,28 @@ internal static class ReplicaSetStatusJson
     private static long ReadInt64(JsonElement element, string path)
     {
         var value = ReadDouble(element, path, out var exact);
-        return exact ?? checked((long)value);
+        if (exact is { } whole)
+        {
+            return whole;
+        }
+
+        return value is >= long.MinValue and < long.MaxValue && value == Math.Floor(value)
+            ? (long)value
+            : throw new ReplicaSetStatusFormatException(path, $"expected a whole number, found {value.ToString(CultureInfo.InvariantCulture)}", null);
     }
 
     private static int ReadInt32(JsonElement? element, string path, int fallback) =>
-        element is { } value ? checked((int)ReadInt64(value, path)) : fallback;
+        element is { } value ? ToInt32(ReadInt64(value, path), path) : fallback;
+
+    private static int ToInt32(long value, string path) =>
+        value is >= int.MinValue and <= int.MaxValue
+            ? (int)value
+            : throw new ReplicaSetStatusFormatException(path, $"{value} is outside the 32-bit integer range", null);
+
+    private static uint ReadUInt32(JsonElement element, string path) =>
+        ReadInt64(element, path) is var value and >= 0 and <= uint.MaxValue
+            ? (uint)value
+            : throw new ReplicaSetStatusFormatException(path, "expected an unsigned 32-bit number", null);
 
     private static double ReadDouble(JsonElement element, string path) => ReadDouble(element, path, out _);
 
@@ -335,7 +352,7 @@ internal static class ReplicaSetStatusJson
             : throw new ReplicaSetStatusFormatException(path, $"expected a string, found {element.ValueKind}", null);
 
     private static int? ReadNullableInt32(JsonElement element, string name, string path) =>
-        Optional(element, name) is { } value ? checked((int)ReadInt64(value, $"{path}.{name}")) : null;
+        Optional(element, name) is { } value ? ToInt32(ReadInt64(value, $"{path}.{name}"), $"{path}.{name}") : null;
 
     private static long? ReadNullableInt64(JsonElement element, string name, string path) =>
         Optional(element, name) is { } value ? ReadInt64(value, $"{path}.{name}") : null;

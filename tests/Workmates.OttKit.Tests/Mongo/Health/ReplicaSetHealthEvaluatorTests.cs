@@ -285,6 +285,20 @@ public sealed class ReplicaSetHealthEvaluatorTests
     }
 
     [Fact]
+    public void ReplicationLag_NoPrimary_MemberInRollbackIsNoReference()
+    {
+        var observation = Healthy().WithMembers(
+            Member(0, State.Rollback),
+            Member(1, State.Secondary, self: true, behind: TimeSpan.FromSeconds(30)),
+            Member(2, State.Secondary, behind: TimeSpan.FromSeconds(31)));
+
+        var rule = Evaluate(observation)[ReplicaSetHealthRules.ReplicationLag];
+
+        Assert.Equal(Host(1), rule.Data["reference"]);
+        Assert.Equal(1, (double)rule.Data["maxSeconds"], 3);
+    }
+
+    [Fact]
     public void ReplicationLag_DelayedMember_ConfiguredDelayIsNotLag()
     {
         var observation = Healthy().WithMembers(

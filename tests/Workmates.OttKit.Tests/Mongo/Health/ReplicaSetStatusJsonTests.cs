@@ -227,4 +227,29 @@ public sealed class ReplicaSetStatusJsonTests
         Assert.True(member.Hidden);
         Assert.Equal(TimeSpan.FromHours(1), member.SecondaryDelay);
     }
+
+    [Theory]
+    [InlineData("""{ "$timestamp": { "t": -1, "i": 0 } }""", "$.members[0].optime.ts.$timestamp.t")]
+    [InlineData("""{ "$timestamp": { "t": 1, "i": 4294967296 } }""", "$.members[0].optime.ts.$timestamp.i")]
+    public void ParseStatus_TimestampOutOfRange_ErrorNamesThePath(string timestamp, string path)
+    {
+        var json = $$"""{ "set": "rs0", "date": { "$date": 0 }, "members": [ { "_id": 0, "name": "a:1", "health": 1, "state": 1, "optime": { "ts": {{timestamp}}, "t": 1 } } ] }""";
+
+        var error = Assert.Throws<ReplicaSetStatusFormatException>(() => ReplicaSetStatusJson.ParseStatus(json));
+
+        Assert.Equal(path, error.Path);
+    }
+
+    [Theory]
+    [InlineData("1.5")]
+    [InlineData("4294967296")]
+    [InlineData("""{ "$numberLong": "x" }""")]
+    public void ParseStatus_BadMemberId_ErrorNamesThePath(string id)
+    {
+        var json = $$"""{ "set": "rs0", "date": { "$date": 0 }, "members": [ { "_id": {{id}}, "name": "a:1", "health": 1, "state": 1 } ] }""";
+
+        var error = Assert.Throws<ReplicaSetStatusFormatException>(() => ReplicaSetStatusJson.ParseStatus(json));
+
+        Assert.Equal("$.members[0]._id", error.Path);
+    }
 }
