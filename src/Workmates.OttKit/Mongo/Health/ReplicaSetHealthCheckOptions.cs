@@ -8,7 +8,7 @@ namespace Workmates.OttKit.Mongo.Health;
 public sealed class ReplicaSetHealthCheckOptions
 {
     /// <summary>Gets or sets how long one check may take before it reports "could not evaluate" instead of hanging the health endpoint.</summary>
-    /// <value>The default is 5 seconds.</value>
+    /// <value>The default is 3 seconds, so that the answer arrives before a probe with a 5-second timeout gives up.</value>
     public TimeSpan Timeout { get; set; } = ReplicaSetHealthDefaults.Timeout;
 
     /// <summary>Gets or sets the replication lag of a secondary at or above which the set is Degraded.</summary>

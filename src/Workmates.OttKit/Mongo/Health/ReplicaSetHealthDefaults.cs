@@ -3,7 +3,7 @@ namespace Workmates.OttKit.Mongo.Health;
 /// <summary>The default thresholds of <see cref="ReplicaSetHealthCheckOptions"/>; docs/mongo-health.md gives their sources.</summary>
 internal static class ReplicaSetHealthDefaults
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
     public static readonly TimeSpan ReplicationLagDegraded = TimeSpan.FromSeconds(10);
 

@@ -17,6 +17,7 @@ public sealed class ReplicaSetHealthCheckOptionsValidatorTests
     {
         var options = new ReplicaSetHealthCheckOptions();
 
+        Assert.Equal(TimeSpan.FromSeconds(3), options.Timeout);
         Assert.Equal(TimeSpan.FromSeconds(10), options.ReplicationLagDegraded);
         Assert.Equal(TimeSpan.FromSeconds(240), options.ReplicationLagUnhealthy);
         Assert.Equal(TimeSpan.FromHours(24), options.OplogWindowDegraded);
