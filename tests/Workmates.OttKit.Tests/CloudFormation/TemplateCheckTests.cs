@@ -72,6 +72,26 @@ public sealed class TemplateCheckTests
     }
 
     [Fact]
+    public void RefToUnknownPseudoParameter_IsReported()
+    {
+        var template = WithTopic(out var topic);
+        topic["DisplayName"] = Fn.Ref("AWS::Regoin");
+
+        AssertSingle(template, TemplateProblemCodes.UndefinedReference, "Resources.Topic.Properties.DisplayName: Ref to undefined resource or parameter 'AWS::Regoin'.");
+    }
+
+    [Fact]
+    public void SubAttributeVariable_OnParameter_IsReported()
+    {
+        var template = WithTopic(out var topic);
+        template.Add(new Parameter("Env"));
+        topic["DisplayName"] = Fn.Sub("${Env.Name}");
+
+        AssertSingle(template, TemplateProblemCodes.UndefinedGetAttResource,
+            "Resources.Topic.Properties.DisplayName: Fn::Sub variable '${Env.Name}' refers to parameter 'Env'; attributes exist on resources only.");
+    }
+
+    [Fact]
     public void RefInOutput_ToUndefinedResource_IsReported()
     {
         var template = WithTopic(out _);
