@@ -278,6 +278,16 @@ public sealed class TemplateCheckTests
     }
 
     [Fact]
+    public void ConditionCycle_IsReportedWithItsPath()
+    {
+        var template = WithTopic(out _);
+        template.AddCondition("A", Fn.Not(Fn.Condition("B")));
+        template.AddCondition("B", Fn.Or(Fn.Condition("A"), Fn.Equals("x", "y")));
+
+        AssertSingle(template, TemplateProblemCodes.DependencyCycle, "Conditions.A: circular condition A -> B -> A; a condition cannot depend on itself.");
+    }
+
+    [Fact]
     public void Chain_WithoutCycle_IsFine()
     {
         var template = new Template();
