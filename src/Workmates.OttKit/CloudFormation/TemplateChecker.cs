@@ -230,6 +230,10 @@ internal sealed partial class TemplateChecker
                     Error(TemplateProblemCodes.InvalidParameter, path, $"the default '{value}' does not match AllowedPattern {pattern}.");
                 }
             }
+            catch (RegexMatchTimeoutException)
+            {
+                Error(TemplateProblemCodes.InvalidParameter, $"Parameters.{p.LogicalId}.AllowedPattern", $"'{pattern}' took too long to match the default; simplify the pattern.");
+            }
             catch (ArgumentException)
             {
                 Error(TemplateProblemCodes.InvalidParameter, $"Parameters.{p.LogicalId}.AllowedPattern", $"'{pattern}' is not a valid regular expression.");
