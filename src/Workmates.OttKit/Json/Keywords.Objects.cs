@@ -16,8 +16,11 @@ internal sealed class ObjectPropertiesKeyword(
         }
 
         var valid = true;
-        foreach (var (name, value) in obj)
+
+        // Indexed access avoids boxing the dictionary enumerator on this hot path.
+        for (var index = 0; index < obj.Count; index++)
         {
+            var (name, value) = obj.GetAt(index);
             var matched = false;
             if (properties.TryGetValue(name, out var schema))
             {

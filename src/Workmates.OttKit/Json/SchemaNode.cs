@@ -63,7 +63,7 @@ internal sealed class SchemaNode
     private bool EvaluateBranches(JsonObject obj, SchemaEvaluation evaluation)
     {
         var valid = true;
-        var function = obj.First().Key;
+        var function = obj.GetAt(0).Key;
         evaluation.Path.Push(function);
         try
         {

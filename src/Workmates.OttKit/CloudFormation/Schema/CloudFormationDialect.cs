@@ -27,7 +27,7 @@ internal sealed class CloudFormationDialect(bool lenientScalars) : JsonInstanceD
     }
 
     public override IEnumerable<JsonNode?> Branches(JsonObject node) =>
-        node.First().Value is JsonArray { Count: 3 } arguments ? [arguments[1], arguments[2]] : [];
+        node.GetAt(0).Value is JsonArray { Count: 3 } arguments ? [arguments[1], arguments[2]] : [];
 
     public override bool IsAbsent(JsonNode? node) =>
         node is JsonObject { Count: 1 } obj && JsonValues.TryGetString(obj["Ref"], out var target) && target == "AWS::NoValue";
@@ -39,7 +39,7 @@ internal sealed class CloudFormationDialect(bool lenientScalars) : JsonInstanceD
     {
         if (node is JsonObject { Count: 1 } obj)
         {
-            var (key, value) = obj.First();
+            var (key, value) = obj.GetAt(0);
             if (key == "Ref" || key.StartsWith("Fn::", StringComparison.Ordinal))
             {
                 name = key;
