@@ -80,6 +80,24 @@ public sealed class IntrinsicFunctionTests
     public void Dynamic_references_skip_enum_checks() =>
         AssertValid("AWS::ElasticLoadBalancingV2::TargetGroup", """{"Protocol":"{{resolve:ssm:/ott/protocol}}"}""");
 
+    [Theory]
+    [InlineData(ScalarTypePolicy.Lenient)]
+    [InlineData(ScalarTypePolicy.Strict)]
+    public void Dynamic_references_stand_for_any_scalar_type(ScalarTypePolicy scalars)
+    {
+        var violations = RegistrySchemas.ValidateResource("AWS::ElasticLoadBalancingV2::TargetGroup", """{"Port":"{{resolve:ssm:/ott/port}}"}""", scalars);
+
+        Assert.True(violations.Count == 0, RegistrySchemas.Describe(violations));
+    }
+
+    [Fact]
+    public void A_required_property_set_to_AWS_NoValue_is_missing()
+    {
+        var violations = RegistrySchemas.ValidateResource("AWS::EC2::SecurityGroup", """{"GroupDescription":{"Ref":"AWS::NoValue"}}""");
+
+        Assert.Equal($"{P}: missing required property 'GroupDescription'; add it", Assert.Single(violations).ToString());
+    }
+
     [Fact]
     public void An_unknown_property_is_reported_even_when_its_value_is_an_intrinsic()
     {
