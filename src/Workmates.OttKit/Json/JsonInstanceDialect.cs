@@ -27,6 +27,9 @@ internal class JsonInstanceDialect
     /// <summary>When true, <c>"80"</c> is an integer, <c>"true"</c> a boolean and <c>80</c> a string.</summary>
     public virtual bool LenientScalars => false;
 
+    /// <summary>The same dialect with exact scalar types (used to settle <c>oneOf</c> ties that leniency creates).</summary>
+    public virtual JsonInstanceDialect WithExactScalars => this;
+
     /// <summary>Classifies an object node; only objects can be placeholders.</summary>
     public virtual InstanceNodeKind Classify(JsonObject node) => InstanceNodeKind.Plain;
 

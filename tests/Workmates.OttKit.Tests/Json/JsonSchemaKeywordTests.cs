@@ -151,6 +151,15 @@ public sealed class JsonSchemaKeywordTests
         Assert.Contains("matches alternatives #1 and #2", Invalid("""{"oneOf":[{"required":["a"]},{"required":["b"]}]}""", """{"a":1,"b":2}""", "", "oneOf").Message, StringComparison.Ordinal);
 
     [Fact]
+    public void OneOf_ties_created_by_lenient_scalars_are_settled_by_exact_types()
+    {
+        var schema = JsonSchema.Compile(JsonNode.Parse("""{"oneOf":[{"type":"string"},{"type":"integer"}]}"""));
+
+        Assert.Empty(schema.Validate(JsonValue.Create("80"), Workmates.OttKit.CloudFormation.Schema.CloudFormationDialect.Lenient));
+        Assert.Empty(schema.Validate(JsonValue.Create(80), Workmates.OttKit.CloudFormation.Schema.CloudFormationDialect.Lenient));
+    }
+
+    [Fact]
     public void AnyOf_passes_when_any_alternative_matches()
     {
         Valid("""{"anyOf":[{"type":"string"},{"type":"integer"}]}""", "5");

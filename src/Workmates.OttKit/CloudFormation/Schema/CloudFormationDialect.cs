@@ -16,6 +16,8 @@ internal sealed class CloudFormationDialect(bool lenientScalars) : JsonInstanceD
 
     public override bool LenientScalars => lenientScalars;
 
+    public override JsonInstanceDialect WithExactScalars => lenientScalars ? Strict : this;
+
     public override InstanceNodeKind Classify(JsonObject node)
     {
         if (!IsIntrinsic(node, out var name, out var argument))
