@@ -33,6 +33,12 @@ internal class JsonInstanceDialect
     /// <summary>Classifies an object node; only objects can be placeholders.</summary>
     public virtual InstanceNodeKind Classify(JsonObject node) => InstanceNodeKind.Plain;
 
+    /// <summary>
+    /// Why an opaque node cannot produce a value of the expected types (for example a function that always returns a
+    /// string where an array is expected), or null when it can.
+    /// </summary>
+    public virtual string? OpaqueMismatch(JsonObject node, JsonTypes expected) => null;
+
     /// <summary>The branches of a <see cref="InstanceNodeKind.Conditional"/> node.</summary>
     public virtual IEnumerable<JsonNode?> Branches(JsonObject node) => [];
 

@@ -33,6 +33,28 @@ public sealed class IntrinsicFunctionTests
     }
 
     [Fact]
+    public void A_string_returning_function_where_an_array_is_expected_is_reported()
+    {
+        var violation = Assert.Single(RegistrySchemas.ValidateResource("AWS::ElasticLoadBalancingV2::LoadBalancer", """{"Subnets":{"Fn::Join":[",",["a","b"]]}}"""));
+
+        Assert.Equal($"{P}.Subnets", violation.Path);
+        Assert.Contains("Fn::Join returns a string, but an array is expected here", violation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_list_returning_function_where_a_string_is_expected_is_reported()
+    {
+        var violation = Assert.Single(RegistrySchemas.ValidateResource("AWS::EC2::SecurityGroup", """{"GroupDescription":"web","VpcId":{"Fn::GetAZs":""}}"""));
+
+        Assert.Equal($"{P}.VpcId", violation.Path);
+        Assert.Contains("Fn::GetAZs returns a list, but a string is expected here; pick one item with Fn::Select", violation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_string_returning_function_is_accepted_for_numbers_because_CloudFormation_converts_it() =>
+        AssertValid("AWS::ElasticLoadBalancingV2::TargetGroup", """{"Port":{"Fn::ImportValue":"api-port"},"HealthCheckEnabled":{"Fn::Sub":"${Enabled}"}}""");
+
+    [Fact]
     public void Intrinsics_are_accepted_as_array_items() =>
         AssertValid("AWS::ElasticLoadBalancingV2::LoadBalancer", """{"Subnets":[{"Fn::Select":[0,{"Ref":"Subnets"}]},{"Fn::ImportValue":"net-b"}],"SecurityGroups":[{"Fn::GetAtt":["Sg","GroupId"]}]}""");
 
