@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Workmates.OttKit.CloudFormation.Schema;
+using Workmates.OttKit.Tests.Infrastructure;
 
 namespace Workmates.OttKit.Tests.CloudFormation.Schema;
 
@@ -153,5 +154,22 @@ public sealed class TemplateSchemaValidatorTests
 
         Assert.Equal(2, exception.Violations.Count);
         Assert.Contains("Resources.A.Properties.Versioning", exception.Message, StringComparison.Ordinal);
+    }
+}
+
+public sealed class TemplateSchemaValidatorConcurrencyTests
+{
+    [Fact]
+    public void One_validator_gives_the_same_answers_when_used_from_many_threads()
+    {
+        var validator = new TemplateSchemaValidator(new ResourceSchemaCatalog(Conformance.Require(RegistrySchemas.Folder)));
+        const string body = """{"Resources":{"B":{"Type":"AWS::S3::Bucket","Properties":{"VersioningConfiguration":{"Status":"Enable"}}},"T":{"Type":"AWS::ElasticLoadBalancingV2::TargetGroup","Properties":{"Port":70000}}}}""";
+
+        var results = Enumerable.Range(0, 32).AsParallel().WithDegreeOfParallelism(8)
+            .Select(_ => string.Join("|", validator.Validate(JsonNode.Parse(body)!)))
+            .ToList();
+
+        Assert.Equal(2, results[0].Split('|').Length);
+        Assert.All(results, r => Assert.Equal(results[0], r));
     }
 }
