@@ -27,8 +27,17 @@ internal class JsonInstanceDialect
     /// <summary>When true, <c>"80"</c> is an integer, <c>"true"</c> a boolean and <c>80</c> a string.</summary>
     public virtual bool LenientScalars => false;
 
+    /// <summary>The same dialect with exact scalar types (used to settle <c>oneOf</c> ties that leniency creates).</summary>
+    public virtual JsonInstanceDialect WithExactScalars => this;
+
     /// <summary>Classifies an object node; only objects can be placeholders.</summary>
     public virtual InstanceNodeKind Classify(JsonObject node) => InstanceNodeKind.Plain;
+
+    /// <summary>
+    /// Why an opaque node cannot produce a value of the expected types (for example a function that always returns a
+    /// string where an array is expected), or null when it can.
+    /// </summary>
+    public virtual string? OpaqueMismatch(JsonObject node, JsonTypes expected) => null;
 
     /// <summary>The branches of a <see cref="InstanceNodeKind.Conditional"/> node.</summary>
     public virtual IEnumerable<JsonNode?> Branches(JsonObject node) => [];

@@ -53,7 +53,8 @@ internal sealed class AlternativesKeyword(SchemaNode[] schemas, bool exactlyOne)
             if (first >= 0)
             {
                 // A deploy-time value can satisfy several shapes at once; only resolved values are ambiguous.
-                if (evaluation.ContainsPlaceholder(instance))
+                // Lenient scalars ("80" is a string and an integer) can too: then exact types decide.
+                if (evaluation.ContainsPlaceholder(instance) || (evaluation.Dialect.LenientScalars && ExactMatches(instance, evaluation) <= 1))
                 {
                     return true;
                 }
@@ -76,6 +77,12 @@ internal sealed class AlternativesKeyword(SchemaNode[] schemas, bool exactlyOne)
         }
 
         return false;
+    }
+
+    private int ExactMatches(JsonNode? instance, SchemaEvaluation evaluation)
+    {
+        var exact = new SchemaEvaluation(evaluation.Dialect.WithExactScalars, null);
+        return schemas.Count(schema => schema.Evaluate(instance, exact));
     }
 
     private string NoMatchMessage(JsonNode? instance, SchemaEvaluation evaluation)

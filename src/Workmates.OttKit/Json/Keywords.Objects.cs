@@ -16,8 +16,11 @@ internal sealed class ObjectPropertiesKeyword(
         }
 
         var valid = true;
-        foreach (var (name, value) in obj)
+
+        // Indexed access avoids boxing the dictionary enumerator on this hot path.
+        for (var index = 0; index < obj.Count; index++)
         {
+            var (name, value) = obj.GetAt(index);
             var matched = false;
             if (properties.TryGetValue(name, out var schema))
             {
@@ -97,7 +100,7 @@ internal sealed class RequiredKeyword(string[] names) : SchemaKeyword
         var valid = true;
         foreach (var name in names)
         {
-            if (!obj.ContainsKey(name))
+            if (!evaluation.Has(obj, name))
             {
                 valid = false;
                 if (!evaluation.Collecting)
@@ -240,7 +243,7 @@ internal sealed class RequiredChoiceKeyword(string[] names, bool exactlyOne) : S
             return true;
         }
 
-        var present = names.Where(obj.ContainsKey).ToList();
+        var present = names.Where(name => evaluation.Has(obj, name)).ToList();
         if (present.Count == 1 || (!exactlyOne && present.Count > 1))
         {
             return true;

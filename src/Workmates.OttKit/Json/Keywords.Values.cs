@@ -25,7 +25,7 @@ internal sealed class TypeKeyword(JsonTypes allowed, string display) : SchemaKey
 
     public override bool Evaluate(JsonNode? instance, SchemaEvaluation evaluation)
     {
-        if (Matches(instance, evaluation.Dialect.LenientScalars))
+        if (Matches(instance, evaluation))
         {
             return true;
         }
@@ -48,8 +48,9 @@ internal sealed class TypeKeyword(JsonTypes allowed, string display) : SchemaKey
 
     private static string Article(string word) => word.Length > 0 && "aeiou".Contains(word[0], StringComparison.Ordinal) ? "an" : "a";
 
-    private bool Matches(JsonNode? instance, bool lenient)
+    private bool Matches(JsonNode? instance, SchemaEvaluation evaluation)
     {
+        var lenient = evaluation.Dialect.LenientScalars;
         switch (JsonValues.KindOf(instance))
         {
             case JsonValueKind.Object:
@@ -74,12 +75,18 @@ internal sealed class TypeKeyword(JsonTypes allowed, string display) : SchemaKey
                     return true;
                 }
 
+                evaluation.TryGetString(instance, out var text);
+                if (evaluation.Dialect.IsDeployTimeString(text))
+                {
+                    // A dynamic reference resolves at deploy time to a value of whatever scalar type is expected.
+                    return (allowed & (JsonTypes.Boolean | JsonTypes.Number | JsonTypes.Integer)) != 0;
+                }
+
                 if (!lenient)
                 {
                     return false;
                 }
 
-                JsonValues.TryGetString(instance, out var text);
                 if ((allowed & JsonTypes.Boolean) != 0 && (text.Equals("true", StringComparison.OrdinalIgnoreCase) || text.Equals("false", StringComparison.OrdinalIgnoreCase)))
                 {
                     return true;
@@ -130,7 +137,7 @@ internal sealed class EnumKeyword : SchemaKeyword
 
     public override bool Evaluate(JsonNode? instance, SchemaEvaluation evaluation)
     {
-        var isString = JsonValues.TryGetString(instance, out var s);
+        var isString = evaluation.TryGetString(instance, out var s);
         if (isString && (_strings.Contains(s) || evaluation.Dialect.IsDeployTimeString(s)))
         {
             return true;
@@ -198,7 +205,7 @@ internal sealed class LengthKeyword(int? min, int? max) : SchemaKeyword
 {
     public override bool Evaluate(JsonNode? instance, SchemaEvaluation evaluation)
     {
-        if (!JsonValues.TryGetString(instance, out var s) || evaluation.Dialect.IsDeployTimeString(s))
+        if (!evaluation.TryGetString(instance, out var s) || evaluation.Dialect.IsDeployTimeString(s))
         {
             return true;
         }
@@ -231,7 +238,7 @@ internal sealed class PatternKeyword(CompiledPattern pattern) : SchemaKeyword
 {
     public override bool Evaluate(JsonNode? instance, SchemaEvaluation evaluation)
     {
-        if (!JsonValues.TryGetString(instance, out var s) || evaluation.Dialect.IsDeployTimeString(s) || pattern.IsMatch(s))
+        if (!evaluation.TryGetString(instance, out var s) || evaluation.Dialect.IsDeployTimeString(s) || pattern.IsMatch(s))
         {
             return true;
         }
@@ -247,7 +254,7 @@ internal sealed class RangeKeyword(double? minimum, double? maximum, double? exc
     public override bool Evaluate(JsonNode? instance, SchemaEvaluation evaluation)
     {
         if (!JsonValues.TryGetNumber(instance, out var n)
-            && !(evaluation.Dialect.LenientScalars && JsonValues.TryGetString(instance, out var s) && JsonValues.TryParseNumber(s, out n)))
+            && !(evaluation.Dialect.LenientScalars && evaluation.TryGetString(instance, out var s) && JsonValues.TryParseNumber(s, out n)))
         {
             return true;
         }

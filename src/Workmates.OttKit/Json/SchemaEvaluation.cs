@@ -14,6 +14,9 @@ internal sealed class SchemaEvaluation
         Errors = errors;
     }
 
+    private JsonNode? _lastStringNode;
+    private string _lastString = string.Empty;
+
     public JsonInstanceDialect Dialect { get; }
 
     public InstancePath Path { get; } = new();
@@ -35,6 +38,32 @@ internal sealed class SchemaEvaluation
         Errors.Add(new SchemaError(Path.ToString(), keyword, message));
         Path.Pop();
     }
+
+    /// <summary>
+    /// Reads a string value, remembering the last one: several keywords (type, enum, pattern, length) read the same
+    /// node in a row, and a parsed node allocates a new string on every read.
+    /// </summary>
+    public bool TryGetString(JsonNode? node, out string value)
+    {
+        if (node is not null && ReferenceEquals(node, _lastStringNode))
+        {
+            value = _lastString;
+            return true;
+        }
+
+        if (!JsonValues.TryGetString(node, out value))
+        {
+            return false;
+        }
+
+        _lastStringNode = node;
+        _lastString = value;
+        return true;
+    }
+
+    /// <summary>True when the object has the property with a value other than the dialect's "absent" marker.</summary>
+    public bool Has(JsonObject obj, string name) =>
+        obj.TryGetPropertyValue(name, out var value) && !Dialect.IsAbsent(value);
 
     /// <summary>Runs a sub-schema as a yes/no check, without reporting.</summary>
     public bool Test(SchemaNode schema, JsonNode? instance)

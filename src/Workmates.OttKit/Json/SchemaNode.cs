@@ -18,6 +18,23 @@ internal sealed class SchemaNode
     /// <summary>Property names declared in <c>properties</c>, if any (used to suggest fixes).</summary>
     internal IReadOnlyCollection<string>? DeclaredProperties { get; set; }
 
+    /// <summary>The types the <c>type</c> keyword allows here (following a plain <c>$ref</c>), or null when unconstrained.</summary>
+    internal JsonTypes? DeclaredTypes(int depth = 0)
+    {
+        foreach (var keyword in Keywords)
+        {
+            switch (keyword)
+            {
+                case TypeKeyword type:
+                    return type.Allowed;
+                case RefKeyword reference when depth < 16:
+                    return reference.Target.DeclaredTypes(depth + 1);
+            }
+        }
+
+        return null;
+    }
+
     public bool Evaluate(JsonNode? instance, SchemaEvaluation evaluation)
     {
         if (Constant is bool constant)
@@ -35,6 +52,12 @@ internal sealed class SchemaNode
             var kind = evaluation.Dialect.Classify(obj);
             if (kind == InstanceNodeKind.Opaque)
             {
+                if (DeclaredTypes() is { } expected && evaluation.Dialect.OpaqueMismatch(obj, expected) is { } mismatch)
+                {
+                    evaluation.Report("type", mismatch);
+                    return false;
+                }
+
                 return true;
             }
 
@@ -63,7 +86,7 @@ internal sealed class SchemaNode
     private bool EvaluateBranches(JsonObject obj, SchemaEvaluation evaluation)
     {
         var valid = true;
-        var function = obj.First().Key;
+        var function = obj.GetAt(0).Key;
         evaluation.Path.Push(function);
         try
         {

@@ -14,26 +14,42 @@ namespace Workmates.OttKit.Json;
 internal static partial class YamlJson
 {
     /// <summary>Parses the first document of a YAML text; null for an empty document.</summary>
+    /// <param name="yaml">The YAML text.</param>
+    /// <param name="localTag">
+    /// Optional handler for local tags (<c>!Ref</c>, <c>!Sub</c>…): given the tag and the node converted without it,
+    /// returns the node to use, or null to keep the untagged value.
+    /// </param>
     /// <exception cref="YamlException">The text is not valid YAML.</exception>
-    public static JsonNode? Parse(string yaml)
+    public static JsonNode? Parse(string yaml, Func<string, JsonNode?, JsonNode?>? localTag = null)
     {
         ArgumentNullException.ThrowIfNull(yaml);
         var stream = new YamlStream();
         using var reader = new StringReader(yaml);
         stream.Load(reader);
-        return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode);
+        return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode, localTag);
     }
 
     /// <summary>Converts one YAML node (and everything under it).</summary>
-    public static JsonNode? Convert(YamlNode node) => node switch
+    public static JsonNode? Convert(YamlNode node, Func<string, JsonNode?, JsonNode?>? localTag = null)
     {
-        YamlMappingNode mapping => ConvertMapping(mapping),
-        YamlSequenceNode sequence => new JsonArray([.. sequence.Children.Select(Convert)]),
-        YamlScalarNode scalar => ConvertScalar(scalar),
-        _ => null,
-    };
+        JsonNode? converted = node switch
+        {
+            YamlMappingNode mapping => ConvertMapping(mapping, localTag),
+            YamlSequenceNode sequence => new JsonArray([.. sequence.Children.Select(child => Convert(child, localTag))]),
+            YamlScalarNode scalar => ConvertScalar(scalar),
+            _ => null,
+        };
 
-    private static JsonObject ConvertMapping(YamlMappingNode mapping)
+        var tag = node.Tag.IsEmpty ? null : node.Tag.Value;
+        if (localTag is not null && tag is { Length: > 1 } && tag[0] == '!' && tag[1] != '!')
+        {
+            return localTag(tag, converted) ?? converted;
+        }
+
+        return converted;
+    }
+
+    private static JsonObject ConvertMapping(YamlMappingNode mapping, Func<string, JsonNode?, JsonNode?>? localTag)
     {
         var result = new JsonObject();
         foreach (var (key, value) in mapping.Children)
@@ -41,7 +57,7 @@ internal static partial class YamlJson
             var name = key is YamlScalarNode scalarKey ? scalarKey.Value ?? string.Empty : key.ToString();
 
             // YAML forbids duplicate keys; if a document has them anyway the last one wins, as in most loaders.
-            result[name] = Convert(value);
+            result[name] = Convert(value, localTag);
         }
 
         return result;
@@ -57,6 +73,7 @@ internal static partial class YamlJson
             {
                 "tag:yaml.org,2002:str" or "!" => JsonValue.Create(text),
                 "tag:yaml.org,2002:null" => null,
+                _ when tag.StartsWith('!') && !tag.StartsWith("!!", StringComparison.Ordinal) && scalar.Style != ScalarStyle.Plain && scalar.Style != ScalarStyle.Any => JsonValue.Create(text),
                 _ => ResolvePlain(text) ?? JsonValue.Create(text),
             };
         }

@@ -16,6 +16,8 @@ internal sealed class CloudFormationDialect(bool lenientScalars) : JsonInstanceD
 
     public override bool LenientScalars => lenientScalars;
 
+    public override JsonInstanceDialect WithExactScalars => lenientScalars ? Strict : this;
+
     public override InstanceNodeKind Classify(JsonObject node)
     {
         if (!IsIntrinsic(node, out var name, out var argument))
@@ -26,8 +28,39 @@ internal sealed class CloudFormationDialect(bool lenientScalars) : JsonInstanceD
         return name == "Fn::If" && argument is JsonArray { Count: 3 } ? InstanceNodeKind.Conditional : InstanceNodeKind.Opaque;
     }
 
+    public override string? OpaqueMismatch(JsonObject node, JsonTypes expected)
+    {
+        if (!IsIntrinsic(node, out var name, out _))
+        {
+            return null;
+        }
+
+        const JsonTypes scalars = JsonTypes.String | JsonTypes.Number | JsonTypes.Integer | JsonTypes.Boolean;
+        return name switch
+        {
+            // CloudFormation converts strings to numbers and booleans, so only arrays and objects are out of reach.
+            "Fn::Sub" or "Fn::Join" or "Fn::Base64" or "Fn::ImportValue" or "Fn::ToJsonString" when (expected & scalars) == 0 =>
+                $"{name} returns a string, but {Describe(expected)} is expected here; write the value itself or use a function that returns one",
+            "Fn::GetAZs" or "Fn::Split" or "Fn::Cidr" when (expected & JsonTypes.Array) == 0 =>
+                $"{name} returns a list, but {Describe(expected)} is expected here; pick one item with Fn::Select",
+            "Fn::Length" when (expected & (JsonTypes.Number | JsonTypes.Integer | JsonTypes.String)) == 0 =>
+                $"{name} returns a number, but {Describe(expected)} is expected here",
+            _ => null,
+        };
+    }
+
+    private static string Describe(JsonTypes types) =>
+        string.Join(" or ", Enum.GetValues<JsonTypes>().Where(t => t != JsonTypes.None && types.HasFlag(t)).Select(t => t switch
+        {
+            JsonTypes.Object => "an object",
+            JsonTypes.Array => "an array",
+            JsonTypes.Integer => "an integer",
+            JsonTypes.Null => "null",
+            _ => "a " + t.ToString().ToLowerInvariant(),
+        }));
+
     public override IEnumerable<JsonNode?> Branches(JsonObject node) =>
-        node.First().Value is JsonArray { Count: 3 } arguments ? [arguments[1], arguments[2]] : [];
+        node.GetAt(0).Value is JsonArray { Count: 3 } arguments ? [arguments[1], arguments[2]] : [];
 
     public override bool IsAbsent(JsonNode? node) =>
         node is JsonObject { Count: 1 } obj && JsonValues.TryGetString(obj["Ref"], out var target) && target == "AWS::NoValue";
@@ -39,7 +72,7 @@ internal sealed class CloudFormationDialect(bool lenientScalars) : JsonInstanceD
     {
         if (node is JsonObject { Count: 1 } obj)
         {
-            var (key, value) = obj.First();
+            var (key, value) = obj.GetAt(0);
             if (key == "Ref" || key.StartsWith("Fn::", StringComparison.Ordinal))
             {
                 name = key;

@@ -94,7 +94,7 @@ internal sealed class ReadOnlyPropertyTree
     {
         if (value is JsonObject obj && dialect.Classify(obj) == InstanceNodeKind.Conditional)
         {
-            var function = obj.First().Key;
+            var function = obj.GetAt(0).Key;
             var index = 0;
             foreach (var branch in dialect.Branches(obj))
             {

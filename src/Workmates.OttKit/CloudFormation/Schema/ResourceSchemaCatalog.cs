@@ -59,7 +59,9 @@ public sealed class ResourceSchemaCatalog
 
     /// <summary>The compiled schema of a type; null when the directory has none for it.</summary>
     internal ResourceSchema? Find(string typeName) =>
-        _schemas.GetOrAdd(typeName, name => new Lazy<ResourceSchema?>(() => Load(name), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+        _schemas.TryGetValue(typeName, out var loaded)
+            ? loaded.Value
+            : _schemas.GetOrAdd(typeName, name => new Lazy<ResourceSchema?>(() => Load(name), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
 
     /// <summary>The type name the schema file closest to a misspelt type declares, for "did you mean".</summary>
     internal string? SuggestType(string typeName)

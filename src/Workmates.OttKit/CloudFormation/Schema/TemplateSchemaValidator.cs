@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Workmates.OttKit.Json;
@@ -82,6 +83,33 @@ public sealed partial class TemplateSchemaValidator
         ValidateParameters(root["Parameters"], violations);
         ValidateOutputs(root["Outputs"], violations);
         return violations;
+    }
+
+    /// <summary>
+    /// Every violation in a template body, JSON or YAML (YAML short forms such as <c>!Ref</c> and <c>!Sub</c> are read as
+    /// the functions they stand for). A body that cannot be parsed gives one violation saying where.
+    /// </summary>
+    /// <param name="body">The template text, as sent to CloudFormation.</param>
+    public IReadOnlyList<SchemaViolation> ValidateText(string body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        JsonNode? template;
+        try
+        {
+            template = CloudFormationTemplateText.Parse(body);
+        }
+        catch (JsonException ex)
+        {
+            return [new SchemaViolation(string.Empty, "syntax", $"the template is not valid JSON ({ex.Message})")];
+        }
+        catch (YamlDotNet.Core.YamlException ex)
+        {
+            return [new SchemaViolation(string.Empty, "syntax", $"the template is not valid YAML ({ex.Message})")];
+        }
+
+        return template is null
+            ? [new SchemaViolation(string.Empty, "template", "the template is empty; it needs at least a Resources section")]
+            : Validate(template);
     }
 
     /// <summary>Throws <see cref="TemplateSchemaException"/> listing every violation when there are any.</summary>
