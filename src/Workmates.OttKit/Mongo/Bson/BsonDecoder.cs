@@ -226,7 +226,7 @@ internal ref struct BsonDecoder
         }
         catch (DecoderFallbackException ex)
         {
-            throw new BsonFormatException($"Invalid UTF-8 in a string or field name (at byte offset {offset + Math.Max(0, ex.Index)}).", ex);
+            throw new BsonFormatException("Invalid UTF-8 in a string or field name.", offset + Math.Max(0, ex.Index));
         }
     }
 
