@@ -89,6 +89,11 @@ internal ref struct BsonDecoder
             throw new BsonFormatException($"Documents are nested deeper than the limit of {maxDepth}.", start);
         }
 
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new BsonFormatException("Documents are nested too deeply for the remaining stack of this thread.", start);
+        }
+
         if (limit - start < 5)
         {
             throw new BsonFormatException("An embedded document needs at least 5 bytes but the enclosing document ends first.", start);
@@ -221,7 +226,7 @@ internal ref struct BsonDecoder
         }
         catch (DecoderFallbackException ex)
         {
-            throw new BsonFormatException($"Invalid UTF-8 in a string or field name (at byte offset {offset + Math.Max(0, ex.Index)}).", ex);
+            throw new BsonFormatException("Invalid UTF-8 in a string or field name.", offset + Math.Max(0, ex.Index));
         }
     }
 

@@ -37,6 +37,6 @@ public sealed class BsonFormatException : FormatException
         Offset = offset;
     }
 
-    /// <summary>Byte offset (or character position for Extended JSON) of the failure; -1 when unknown.</summary>
+    /// <summary>Byte offset of the failure from the start of the outermost BSON document; -1 for Extended JSON (the message names the JSON path or line) and when unknown.</summary>
     public long Offset { get; }
 }

@@ -360,8 +360,8 @@ public readonly struct BsonValue : IEquatable<BsonValue>
     /// <returns>Whether different.</returns>
     public static bool operator !=(BsonValue left, BsonValue right) => !left.Equals(right);
 
-    /// <summary>The value as relaxed Extended JSON.</summary>
-    /// <returns>The JSON text.</returns>
+    /// <summary>Strings and integers as plain text; every other value as relaxed Extended JSON.</summary>
+    /// <returns>The text.</returns>
     public override string ToString() => Type switch
     {
         BsonType.String => (string)_ref!,

@@ -14,11 +14,11 @@ namespace Workmates.OttKit.Mongo.Bson;
 /// </summary>
 public sealed class BsonWriter : IDisposable
 {
-    /// <summary>Deepest nesting the writer accepts (guards against cyclic models).</summary>
-    public const int MaxDepth = 256;
+    /// <summary>Deepest nesting the writer accepts (anything the reader accepts; guards against cyclic models).</summary>
+    public const int MaxDepth = BsonReadOptions.DepthCeiling;
 
-    private readonly int[] _starts = new int[MaxDepth + 1];
-    private readonly int[] _arrayIndex = new int[MaxDepth + 1];
+    private int[] _starts = new int[8];
+    private int[] _arrayIndex = new int[8];
     private byte[] _buffer;
     private int _position;
     private int _depth;
@@ -351,6 +351,12 @@ public sealed class BsonWriter : IDisposable
         }
 
         _depth++;
+        if (_depth == _starts.Length)
+        {
+            Array.Resize(ref _starts, _depth * 2);
+            Array.Resize(ref _arrayIndex, _depth * 2);
+        }
+
         _starts[_depth] = _position;
         _arrayIndex[_depth] = isArray ? 0 : -1;
         _position += 4;
@@ -473,7 +479,7 @@ public sealed class BsonWriter : IDisposable
 
     private void EncodeDocument(BsonDocument document, int depth)
     {
-        if (depth > MaxDepth)
+        if (depth > MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             throw new InvalidOperationException($"Documents may not nest deeper than {MaxDepth} (is the document cyclic?).");
         }
@@ -517,7 +523,7 @@ public sealed class BsonWriter : IDisposable
 
     private void EncodeArray(BsonArray array, int depth)
     {
-        if (depth > MaxDepth)
+        if (depth > MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             throw new InvalidOperationException($"Documents may not nest deeper than {MaxDepth} (is the array cyclic?).");
         }

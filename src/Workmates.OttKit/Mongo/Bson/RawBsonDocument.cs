@@ -129,7 +129,7 @@ public readonly struct RawBsonDocument
     /// <returns>The document.</returns>
     public BsonDocument ToBsonDocument() => _bytes.IsEmpty
         ? new BsonDocument()
-        : BsonDecoder.DecodeAt(_bytes.Span, 0, _bytes.Length, 1, BsonReadOptions.Default with { MaxDepth = int.MaxValue });
+        : BsonDecoder.DecodeAt(_bytes.Span, 0, _bytes.Length, 1, BsonReadOptions.Default with { MaxDepth = BsonReadOptions.DepthCeiling });
 
     /// <summary>Relaxed Extended JSON of the document (decodes it).</summary>
     /// <returns>The JSON text.</returns>
@@ -293,7 +293,7 @@ public readonly struct RawBsonValue
     /// <summary>Decodes this value into the owning model.</summary>
     /// <returns>The value.</returns>
     public BsonValue ToBsonValue() =>
-        BsonDecoder.DecodeValueAt(_document.Span, Type, _offset, _end, 1, BsonReadOptions.Default with { MaxDepth = int.MaxValue });
+        BsonDecoder.DecodeValueAt(_document.Span, Type, _offset, _end, 1, BsonReadOptions.Default with { MaxDepth = BsonReadOptions.DepthCeiling });
 
     /// <summary>Relaxed Extended JSON of the value.</summary>
     /// <returns>The JSON text.</returns>
