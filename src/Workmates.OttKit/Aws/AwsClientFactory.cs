@@ -1,0 +1,83 @@
+using Amazon;
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+using Workmates.OttKit.Aws.Ecs;
+using Workmates.OttKit.Aws.Runtime;
+
+namespace Workmates.OttKit.Aws;
+
+/// <summary>
+/// Builds the service clients from <see cref="AwsOptions"/>, the way <c>AWSOptions.CreateServiceClient</c> does:
+/// explicit credentials, else the named profile, else the SDK's default chain (environment, shared files, web
+/// identity, SSO, container, instance metadata). Endpoint priority: <see cref="AwsOptions.ServiceURL"/>, then
+/// <c>AWS_ENDPOINT_URL_&lt;SERVICE&gt;</c>, then <c>AWS_ENDPOINT_URL</c> (both read by AWSSDK.Core itself from the
+/// service id), then the endpoint derived from the region and partition.
+/// </summary>
+/// <param name="options">The AWS options; <see langword="null"/> means "all defaults".</param>
+/// <param name="configure">Adjusts each SDK client configuration (retry mode, timeouts, HTTP client factory…).</param>
+public sealed class AwsClientFactory(AwsOptions? options = null, Action<ClientConfig>? configure = null)
+{
+    private readonly AwsOptions _options = options ?? new AwsOptions();
+
+    /// <summary>Creates an Amazon ECS client.</summary>
+    /// <returns>The client; dispose it through <see cref="IDisposable"/> when done.</returns>
+    public IEcsApi CreateEcs() => Create(AwsServiceDescriptor.Ecs, (c, cfg) => c is null ? new EcsClient(cfg) : new EcsClient(c, cfg));
+
+    internal TClient Create<TClient>(AwsServiceDescriptor service, Func<AWSCredentials?, AwsServiceConfig, TClient> factory)
+    {
+        var config = CreateConfig(service);
+        return factory(ResolveCredentials(), config);
+    }
+
+    internal AwsServiceConfig CreateConfig(AwsServiceDescriptor service)
+    {
+        var config = new AwsServiceConfig(service);
+        var region = _options.Region ?? ProfileRegion();
+        if (!string.IsNullOrEmpty(region))
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+        }
+
+        if (!string.IsNullOrEmpty(_options.ServiceURL))
+        {
+            config.ServiceURL = _options.ServiceURL;
+        }
+
+        configure?.Invoke(config);
+        return config;
+    }
+
+    private AWSCredentials? ResolveCredentials()
+    {
+        if (_options.Credentials is not null)
+        {
+            return _options.Credentials;
+        }
+
+        if (string.IsNullOrEmpty(_options.Profile))
+        {
+            return null;
+        }
+
+        var chain = new CredentialProfileStoreChain(_options.ProfilesLocation);
+        if (!chain.TryGetProfile(_options.Profile, out var profile))
+        {
+            throw new AmazonClientException(
+                $"AWS profile '{_options.Profile}' was not found in the shared config or credentials files. "
+                + "Fix AWS:Profile or create the profile with 'aws configure --profile'.");
+        }
+
+        return AWSCredentialsFactory.GetAWSCredentials(profile, chain);
+    }
+
+    private string? ProfileRegion()
+    {
+        if (string.IsNullOrEmpty(_options.Profile))
+        {
+            return null;
+        }
+
+        var chain = new CredentialProfileStoreChain(_options.ProfilesLocation);
+        return chain.TryGetProfile(_options.Profile, out var profile) ? profile.Region?.SystemName : null;
+    }
+}
