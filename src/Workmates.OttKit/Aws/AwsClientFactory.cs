@@ -40,7 +40,12 @@ public sealed class AwsClientFactory(AwsOptions? options = null, Action<ClientCo
 
         if (!string.IsNullOrEmpty(_options.ServiceURL))
         {
+            // Setting ServiceURL clears RegionEndpoint inside the SDK; keep signing for the configured region.
             config.ServiceURL = _options.ServiceURL;
+            if (!string.IsNullOrEmpty(region))
+            {
+                config.AuthenticationRegion = region;
+            }
         }
 
         configure?.Invoke(config);
