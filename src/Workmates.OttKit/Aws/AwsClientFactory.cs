@@ -1,7 +1,10 @@
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
+using Workmates.OttKit.Aws.CloudFormation;
+using Workmates.OttKit.Aws.CloudWatch;
 using Workmates.OttKit.Aws.Ecs;
+using Workmates.OttKit.Aws.ElasticLoadBalancingV2;
 using Workmates.OttKit.Aws.Runtime;
 
 namespace Workmates.OttKit.Aws;
@@ -22,6 +25,24 @@ public sealed class AwsClientFactory(AwsOptions? options = null, Action<ClientCo
     /// <summary>Creates an Amazon ECS client.</summary>
     /// <returns>The client; dispose it through <see cref="IDisposable"/> when done.</returns>
     public IEcsApi CreateEcs() => Create(AwsServiceDescriptor.Ecs, (c, cfg) => c is null ? new EcsClient(cfg) : new EcsClient(c, cfg));
+
+    /// <summary>Creates an AWS CloudFormation client.</summary>
+    /// <returns>The client; dispose it through <see cref="IDisposable"/> when done.</returns>
+    public ICloudFormationApi CreateCloudFormation() => Create(
+        AwsServiceDescriptor.CloudFormation,
+        (c, cfg) => c is null ? new CloudFormationClient(cfg) : new CloudFormationClient(c, cfg));
+
+    /// <summary>Creates an Elastic Load Balancing v2 client.</summary>
+    /// <returns>The client; dispose it through <see cref="IDisposable"/> when done.</returns>
+    public IElasticLoadBalancingV2Api CreateElasticLoadBalancingV2() => Create(
+        AwsServiceDescriptor.ElasticLoadBalancingV2,
+        (c, cfg) => c is null ? new ElasticLoadBalancingV2Client(cfg) : new ElasticLoadBalancingV2Client(c, cfg));
+
+    /// <summary>Creates an Amazon CloudWatch client (AWS query protocol; see docs/aws.md).</summary>
+    /// <returns>The client; dispose it through <see cref="IDisposable"/> when done.</returns>
+    public ICloudWatchApi CreateCloudWatch() => Create(
+        AwsServiceDescriptor.CloudWatch,
+        (c, cfg) => c is null ? new CloudWatchClient(cfg) : new CloudWatchClient(c, cfg));
 
     internal TClient Create<TClient>(AwsServiceDescriptor service, Func<AWSCredentials?, AwsServiceConfig, TClient> factory)
     {
