@@ -73,7 +73,7 @@ public sealed class AwsClientFactory(AwsOptions? options = null, Action<ClientCo
         return config;
     }
 
-    private AWSCredentials? ResolveCredentials()
+    internal AWSCredentials? ResolveCredentials()
     {
         if (_options.Credentials is not null)
         {
