@@ -47,6 +47,7 @@ public sealed class QueryClientsEndToEndTests
         Assert.True(stack.EnableTerminationProtection);
         Assert.Equal("https://x", Assert.Single(stack.Outputs!).OutputValue);
         Assert.Equal("cfn-req-1", response.ResponseMetadata.RequestId);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.HttpStatusCode);
     }
 
     [Fact]
