@@ -52,7 +52,14 @@ public sealed class AwsClientFactory(AwsOptions? options = null, Action<ClientCo
 
     internal AwsServiceConfig CreateConfig(AwsServiceDescriptor service)
     {
-        var config = new AwsServiceConfig(service);
+        AwsServiceConfig config = service.ServiceId switch
+        {
+            "ECS" => new EcsClientConfig(),
+            "CloudFormation" => new CloudFormationClientConfig(),
+            "CloudWatch" => new CloudWatchClientConfig(),
+            "Elastic Load Balancing v2" => new ElasticLoadBalancingV2ClientConfig(),
+            _ => throw new ArgumentOutOfRangeException(nameof(service), service.ServiceId, "No client configuration for this service."),
+        };
         var region = _options.Region ?? ProfileRegion();
         if (!string.IsNullOrEmpty(region))
         {

@@ -11,7 +11,7 @@ namespace Workmates.OttKit.Aws.Runtime;
 /// name, the endpoint service name, the API version and the endpoint provider. Everything else — region, credentials,
 /// retry mode, timeouts, logging — is the SDK's own <see cref="ClientConfig"/> behaviour.
 /// </summary>
-internal sealed class AwsServiceConfig : ClientConfig
+internal abstract class AwsServiceConfig : ClientConfig
 {
     // The SDK-wide defaults modes (sdk-default-configuration.json), the same for every generated service config.
     private static readonly IDefaultConfiguration[] s_defaultModes =
@@ -25,7 +25,7 @@ internal sealed class AwsServiceConfig : ClientConfig
 
     private static readonly string s_userAgent = InternalSDKUtils.BuildUserAgentString("Workmates.OttKit");
 
-    public AwsServiceConfig(AwsServiceDescriptor service)
+    protected AwsServiceConfig(AwsServiceDescriptor service)
         : base(new DefaultConfigurationProvider(s_defaultModes))
     {
         Service = service;
@@ -36,13 +36,13 @@ internal sealed class AwsServiceConfig : ClientConfig
 
     public AwsServiceDescriptor Service { get; }
 
-    public override string RegionEndpointServiceName => Service.EndpointPrefix;
+    public sealed override string RegionEndpointServiceName => Service.EndpointPrefix;
 
-    public override string ServiceVersion => Service.ApiVersion;
+    public sealed override string ServiceVersion => Service.ApiVersion;
 
-    public override string UserAgent => s_userAgent;
+    public sealed override string UserAgent => s_userAgent;
 
-    public override Endpoint DetermineServiceOperationEndpoint(ServiceOperationEndpointParameters parameters)
+    public sealed override Endpoint DetermineServiceOperationEndpoint(ServiceOperationEndpointParameters parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         var endpointParameters = new EndpointParameters
@@ -65,3 +65,15 @@ internal sealed class AwsServiceConfig : ClientConfig
         TlsNegotiationTimeout = TimeSpan.FromMilliseconds(connectMs),
     };
 }
+
+/// <summary>The configuration of the ECS client (what <c>AmazonECSConfig</c> sets).</summary>
+internal sealed class EcsClientConfig() : AwsServiceConfig(AwsServiceDescriptor.Ecs);
+
+/// <summary>The configuration of the CloudFormation client (what <c>AmazonCloudFormationConfig</c> sets).</summary>
+internal sealed class CloudFormationClientConfig() : AwsServiceConfig(AwsServiceDescriptor.CloudFormation);
+
+/// <summary>The configuration of the ELBv2 client (what <c>AmazonElasticLoadBalancingV2Config</c> sets).</summary>
+internal sealed class ElasticLoadBalancingV2ClientConfig() : AwsServiceConfig(AwsServiceDescriptor.ElasticLoadBalancingV2);
+
+/// <summary>The configuration of the CloudWatch client (what <c>AmazonCloudWatchConfig</c> sets).</summary>
+internal sealed class CloudWatchClientConfig() : AwsServiceConfig(AwsServiceDescriptor.CloudWatch);
