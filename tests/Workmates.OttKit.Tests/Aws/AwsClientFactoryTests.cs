@@ -1,0 +1,142 @@
+using Amazon.Runtime;
+using Amazon.Runtime.Endpoints;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Primitives;
+using Workmates.OttKit.Aws;
+using Workmates.OttKit.Aws.Ecs.Model;
+using Workmates.OttKit.Aws.Runtime;
+
+namespace Workmates.OttKit.Tests.Aws;
+
+[CollectionDefinition(nameof(AwsEnvironmentVariables), DisableParallelization = true)]
+public sealed class AwsEnvironmentVariables;
+
+[Collection(nameof(AwsEnvironmentVariables))]
+public sealed class AwsClientFactoryTests
+{
+    [Fact]
+    public void FromConfiguration_ReadsTheAwsSectionLikeTheSdkSetupPackage()
+    {
+        var configuration = new DictionaryConfiguration(new Dictionary<string, string?>
+        {
+            ["AWS:Profile"] = "deploy", ["AWS:Region"] = "eu-central-1", ["AWS:ServiceURL"] = "http://localhost:4566",
+        });
+
+        var options = AwsOptions.FromConfiguration(configuration);
+
+        Assert.Equal("deploy", options.Profile);
+        Assert.Equal("eu-central-1", options.Region);
+        Assert.Equal("http://localhost:4566", options.ServiceURL);
+        Assert.Null(options.ProfilesLocation);
+    }
+
+    [Fact]
+    public void FromConfiguration_WithoutTheSection_LeavesEverythingToTheSdkDefaults()
+    {
+        var options = AwsOptions.FromConfiguration(new DictionaryConfiguration([]));
+
+        Assert.Null(options.Profile);
+        Assert.Null(options.Region);
+        Assert.Null(options.ServiceURL);
+    }
+
+    [Fact]
+    public void CreateConfig_WithARegion_ResolvesTheRegionalEndpointThroughTheSdkConfig()
+    {
+        var config = new AwsClientFactory(new AwsOptions { Region = "cn-north-1" }).CreateConfig(AwsServiceDescriptor.CloudFormation);
+
+        var endpoint = config.DetermineServiceOperationEndpoint(new ServiceOperationEndpointParameters(new DescribeServicesRequest()));
+
+        Assert.Equal("https://cloudformation.cn-north-1.amazonaws.com.cn", endpoint.URL);
+        Assert.Equal("CloudFormation", config.ServiceId);
+        Assert.Equal("cloudformation", config.AuthenticationServiceName);
+        Assert.Equal("2010-05-15", config.ServiceVersion);
+    }
+
+    [Fact]
+    public void ServiceSpecificEndpointVariable_IsHonouredBySdkCore_AndAnExplicitServiceUrlWinsOverIt()
+    {
+        const string variable = "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2";
+        var previous = Environment.GetEnvironmentVariable(variable);
+        try
+        {
+            Environment.SetEnvironmentVariable(variable, "http://elb.local:9001");
+
+            var fromVariable = new AwsClientFactory(new AwsOptions { Region = "eu-west-1" }).CreateConfig(AwsServiceDescriptor.ElasticLoadBalancingV2);
+            var explicitUrl = new AwsClientFactory(new AwsOptions { Region = "eu-west-1", ServiceURL = "http://explicit:1" })
+                .CreateConfig(AwsServiceDescriptor.ElasticLoadBalancingV2);
+            var otherService = new AwsClientFactory(new AwsOptions { Region = "eu-west-1" }).CreateConfig(AwsServiceDescriptor.Ecs);
+
+            Assert.StartsWith("http://elb.local:9001", fromVariable.ServiceURL, StringComparison.Ordinal);
+            Assert.StartsWith("http://explicit:1", explicitUrl.ServiceURL, StringComparison.Ordinal);
+            Assert.Equal("eu-west-1", explicitUrl.AuthenticationRegion);
+            Assert.True(string.IsNullOrEmpty(otherService.ServiceURL) || !otherService.ServiceURL.Contains("elb.local", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, previous);
+        }
+    }
+
+    [Fact]
+    public void Profile_FromAProfilesFile_GivesItsCredentials()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"ottkit-credentials-{Guid.NewGuid():N}");
+        File.WriteAllText(file, "[ottkit-test]\naws_access_key_id = AKIAOTTKITTEST\naws_secret_access_key = secret\n");
+        try
+        {
+            var factory = new AwsClientFactory(new AwsOptions { Profile = "ottkit-test", ProfilesLocation = file, Region = "eu-west-1" });
+
+            var credentials = factory.ResolveCredentials();
+
+            Assert.Equal("AKIAOTTKITTEST", credentials!.GetCredentials().AccessKey);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Profile_ThatDoesNotExist_FailsNamingTheProfileAndTheFix()
+    {
+        var factory = new AwsClientFactory(new AwsOptions { Profile = "nope-" + Guid.NewGuid().ToString("N"), ProfilesLocation = Path.GetTempFileName() });
+
+        var error = Assert.Throws<AmazonClientException>(() => factory.CreateEcs());
+
+        Assert.Contains("nope-", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AWS:Profile", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>An in-memory IConfiguration (the concrete configuration package is not referenced by the tests).</summary>
+    private sealed class DictionaryConfiguration(Dictionary<string, string?> values, string path = "") : IConfigurationSection
+    {
+        public string? this[string key]
+        {
+            get => values.GetValueOrDefault(Combine(key));
+            set => values[Combine(key)] = value;
+        }
+
+        public string Key => path.Split(':')[^1];
+
+        public string Path => path;
+
+        public string? Value
+        {
+            get => values.GetValueOrDefault(path);
+            set => values[path] = value;
+        }
+
+        public IEnumerable<IConfigurationSection> GetChildren() =>
+            values.Keys.Where(k => path.Length == 0 || k.StartsWith(path + ":", StringComparison.OrdinalIgnoreCase))
+                .Select(k => k[(path.Length == 0 ? 0 : path.Length + 1)..].Split(':')[0])
+                .Distinct(StringComparer.OrdinalIgnoreCase)
+                .Select(GetSection);
+
+        public IChangeToken GetReloadToken() => new CancellationChangeToken(CancellationToken.None);
+
+        public IConfigurationSection GetSection(string key) => new DictionaryConfiguration(values, Combine(key));
+
+        private string Combine(string key) => path.Length == 0 ? key : path + ":" + key;
+    }
+}
