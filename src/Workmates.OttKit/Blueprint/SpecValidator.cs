@@ -634,6 +634,8 @@ internal static partial class SpecValidator
         var scenarios = new List<(string Name, IReadOnlyList<LiveEventServiceSpec> Raised)> { ("normal operation", []) };
         scenarios.AddRange(spec.LiveEvents.Select(e => ($"live event '{e.Name}'", e.Services)));
         scenarios.AddRange(spec.ScheduledScaling.Select(s => ($"schedule '{s.Name}'", s.Services)));
+        // One problem for the most demanding scenario: raising maxHosts to cover it covers the others.
+        (string Name, long Cpu, long Memory, long Hosts)? worst = null;
         foreach (var (name, raised) in scenarios)
         {
             long cpu = 0, memory = 0;
@@ -644,11 +646,16 @@ internal static partial class SpecValidator
                 memory += (long)Math.Max(0, max) * Math.Max(0, s.Memory);
             }
 
-            if (cpu > cpuCapacity || memory > memoryCapacity)
+            var hosts = Math.Max(Ceiling(cpu, smallest.CpuUnits), Ceiling(memory, smallest.SchedulableMemoryMiB));
+            if ((cpu > cpuCapacity || memory > memoryCapacity) && (worst is null || hosts > worst.Value.Hosts))
             {
-                var neededHosts = Math.Max(Ceiling(cpu, smallest.CpuUnits), Ceiling(memory, smallest.SchedulableMemoryMiB));
-                add("cluster.maxHosts", $"{spec.Cluster.MaxHosts} × {smallest.Name} cannot hold every service at its maximum during {name} ({cpu} CPU units and {memory} MiB needed; {cpuCapacity} and {memoryCapacity} available).", $"Raise cluster.maxHosts to at least {neededHosts}, choose larger instance types, or lower the maxTasks.");
+                worst = (name, cpu, memory, hosts);
             }
+        }
+
+        if (worst is { } w)
+        {
+            add("cluster.maxHosts", $"{spec.Cluster.MaxHosts} × {smallest.Name} cannot hold every service at its maximum during {w.Name} ({w.Cpu} CPU units and {w.Memory} MiB needed; {cpuCapacity} and {memoryCapacity} available).", $"Raise cluster.maxHosts to at least {w.Hosts}, choose larger instance types, or lower the maxTasks.");
         }
     }
 
