@@ -110,6 +110,11 @@ public sealed record EnvironmentSpec
         }
     }
 
+    /// <summary>Validates and synthesizes the platform: shorthand for <see cref="Blueprint.Synthesize"/>.</summary>
+    /// <returns>The stack set in deployment order.</returns>
+    /// <exception cref="OttKitValidationException">The spec has problems; all of them are listed.</exception>
+    public StackSet Synthesize() => Blueprint.Synthesize(this);
+
     /// <summary>Lists, in spec order, every setting that is weaker than the secure default, for plans and reviews.</summary>
     /// <returns>One line per weakening, each naming its spec path.</returns>
     public IReadOnlyList<string> DescribeWeakenings()

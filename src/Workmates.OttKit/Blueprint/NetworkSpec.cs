@@ -38,8 +38,8 @@ public sealed record NetworkSpec
 public sealed record ClusterSpec
 {
     /// <summary>EC2 instance types (one architecture); the first is preferred. Must be in the known-types table.</summary>
-    /// <value>Default: <c>[m6i.large]</c>.</value>
-    public IReadOnlyList<string> InstanceTypes { get; init; } = [SpecDefaults.InstanceType];
+    /// <value>Default: <c>[m6i.large, m5.large]</c> (two types of one size, so a shortage of one does not block scaling).</value>
+    public IReadOnlyList<string> InstanceTypes { get; init; } = SpecDefaults.InstanceTypes;
 
     /// <summary>Minimum number of hosts.</summary>
     /// <value>Default: 2 (survives one host loss).</value>

@@ -12,7 +12,8 @@ internal static class SpecDefaults
     public const bool InterfaceEndpoints = true;
     public const int FlowLogRetentionDays = 365;
 
-    public const string InstanceType = "m6i.large";
+    /// <summary>Two types of one size: the Auto Scaling group can still launch when one is short in an AZ (AutoScaling.6).</summary>
+    public static readonly IReadOnlyList<string> InstanceTypes = ["m6i.large", "m5.large"];
     public const int MinHosts = 2;
     public const int DesiredHosts = 2;
     public const int MaxHosts = 10;
