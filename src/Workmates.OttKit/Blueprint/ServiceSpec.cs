@@ -52,7 +52,7 @@ public sealed record ServiceSpec
     public int HealthCheckGraceSeconds { get; init; } = SpecDefaults.HealthCheckGraceSeconds;
 
     /// <summary>Days the service's logs are kept (a CloudWatch Logs retention value).</summary>
-    /// <value>Default: 90.</value>
+    /// <value>Default: 365 (a year, the retention AWS Security Hub control CloudWatch.16 expects).</value>
     public int LogRetentionDays { get; init; } = SpecDefaults.LogRetentionDays;
 
     /// <summary>Weakened container defaults for this service.</summary>

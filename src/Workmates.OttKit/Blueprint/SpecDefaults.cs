@@ -32,7 +32,7 @@ internal static class SpecDefaults
     public const int RequestsPerTarget = 1000;
     public const int HealthCheckGraceSeconds = 60;
     public const int DeregistrationDelaySeconds = 30;
-    public const int LogRetentionDays = 90;
+    public const int LogRetentionDays = 365;
     public const string ContainerUser = "1000:1000";
 
     public const int PreWarmMinutes = 60;

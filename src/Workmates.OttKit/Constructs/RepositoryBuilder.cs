@@ -17,6 +17,25 @@ internal static class RepositoryBuilder
     public static Template Build(PlatformContext ctx)
     {
         var t = new Template { Description = $"OttKit {ctx.Env}: ECR repositories of the services" };
+        // A customer-managed key (ECR.5); ECR uses it through grants made with the caller's IAM permissions.
+        var key = t.AddResource("RepositoryKey", "AWS::KMS::Key", new CfnObject
+        {
+            ["Description"] = $"{ctx.Env}: encrypts the services' container images",
+            ["EnableKeyRotation"] = true,
+            ["KeyPolicy"] = new PolicyDocument
+            {
+                new PolicyStatement
+                {
+                    Sid = "AccountAdministers",
+                    Principal = PolicyPrincipal.Aws(Fn.Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")),
+                    Actions = { "kms:*" },
+                    Resources = { "*" },
+                },
+            }.ToNode(),
+            ["Tags"] = ctx.Tags("images-key"),
+        });
+        key.DeletionPolicy = DeletionPolicy.Retain;
+        key.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
         foreach (var service in ctx.Spec.Services)
         {
             var id = PlatformContext.Pascal(service.Name);
@@ -25,7 +44,7 @@ internal static class RepositoryBuilder
                 ["RepositoryName"] = service.ImageRepository ?? $"{ctx.Env}/{service.Name}",
                 ["ImageScanningConfiguration"] = new CfnObject { ["ScanOnPush"] = true },
                 ["ImageTagMutability"] = service.Weakenings.MutableImageTags ? "MUTABLE" : "IMMUTABLE",
-                ["EncryptionConfiguration"] = new CfnObject { ["EncryptionType"] = "KMS" },
+                ["EncryptionConfiguration"] = new CfnObject { ["EncryptionType"] = "KMS", ["KmsKey"] = key.GetAtt("Arn") },
                 ["LifecyclePolicy"] = new CfnObject { ["LifecyclePolicyText"] = LifecyclePolicy },
                 ["Tags"] = ctx.Tags(service.Name),
             });
