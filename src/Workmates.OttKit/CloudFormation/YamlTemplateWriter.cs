@@ -98,10 +98,16 @@ internal static class YamlTemplateWriter
         {
             style = ScalarStyle.SingleQuoted;
         }
-        else if (!isKey && value.Contains('\n', StringComparison.Ordinal))
+        else if (value.AsSpan().IndexOfAny("\n\r\u0085\u2028\u2029") >= 0)
         {
-            // The emitter falls back to double quotes when a literal block cannot hold the text exactly.
-            style = ScalarStyle.Literal;
+            // Literal blocks read best for scripts; anything a block could not hold exactly (CR, other line
+            // separators, leading breaks, keys) is double-quoted, where every break is an escape.
+            style = !isKey && value[0] != '\n' && IsLiteralSafe(value) ? ScalarStyle.Literal : ScalarStyle.DoubleQuoted;
+        }
+        else if (value.AsSpan().IndexOfAny("\t\uFEFF") >= 0)
+        {
+            // YamlDotNet would write these plain, where YAML strips or rejects tabs and BOMs; escape them.
+            style = ScalarStyle.DoubleQuoted;
         }
         else if (tag is null && YamlScalars.NeedsQuotes(value))
         {
@@ -114,6 +120,21 @@ internal static class YamlTemplateWriter
         }
 
         emitter.Emit(new Scalar(AnchorName.Empty, Tag(tag), value, style, isPlainImplicit: tag is null, isQuotedImplicit: tag is null));
+    }
+
+    // A literal block holds printable text and LF breaks exactly; control characters, tabs, CR and the
+    // Unicode line separators need double-quoted escapes.
+    private static bool IsLiteralSafe(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c != '\n' && (c < ' ' || c is '\u007F' or '\uFEFF' or '\u2028' or '\u2029' || (c >= '\u0080' && c <= '\u009F')))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static TagName Tag(string? shortName) => shortName is null ? TagName.Empty : new TagName("!" + shortName);

@@ -22,7 +22,7 @@ internal static class SampleTemplates
         });
         template.Add(new Parameter("Name")
         {
-            AllowedPattern = "^[a-z][a-z0-9-]*$",
+            AllowedPattern = "^[a-z0-9][a-z0-9-]*$",
             MinLength = 3,
             MaxLength = 40,
             Default = "0123",
