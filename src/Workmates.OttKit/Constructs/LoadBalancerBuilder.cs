@@ -111,6 +111,8 @@ internal static class LoadBalancerBuilder
             }
         }
 
+        // Unprivileged ports only, unless a service runs as root on a lower one.
+        var lowestPort = Math.Min(1024, spec.Services.Min(s => s.ContainerPort));
         var group = t.AddResource("LoadBalancerSecurityGroup", "AWS::EC2::SecurityGroup", new CfnObject
         {
             ["GroupDescription"] = $"{ctx.Env}: load balancer (HTTPS and HTTP from allowed clients; to tasks in the VPC only)",
@@ -118,7 +120,7 @@ internal static class LoadBalancerBuilder
             ["SecurityGroupIngress"] = clientRules,
             ["SecurityGroupEgress"] = new CfnList
             {
-                new CfnObject { ["IpProtocol"] = "tcp", ["FromPort"] = 1024, ["ToPort"] = 65535, ["CidrIp"] = ctx.Import(PlatformContext.NetworkPart, "VpcCidr"), ["Description"] = "To service tasks in the VPC" },
+                new CfnObject { ["IpProtocol"] = "tcp", ["FromPort"] = lowestPort, ["ToPort"] = 65535, ["CidrIp"] = ctx.Import(PlatformContext.NetworkPart, "VpcCidr"), ["Description"] = "To service tasks in the VPC" },
             },
             ["Tags"] = ctx.Tags("alb"),
         });
