@@ -14,6 +14,7 @@ public static class Blueprint
     /// <param name="spec">The environment.</param>
     /// <returns>The stacks in deployment order.</returns>
     /// <exception cref="OttKitValidationException">The spec has problems; all of them are listed.</exception>
+    /// <exception cref="TemplateValidationException">A template breaks a CloudFormation rule or quota (a blueprint defect).</exception>
     public static StackSet Synthesize(EnvironmentSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -29,6 +30,12 @@ public static class Blueprint
         for (var i = 0; i < spec.Services.Count; i++)
         {
             stacks.Add((ctx.StackName(PlatformContext.ServicePart(spec.Services[i].Name)), ServiceBuilder.Build(ctx, i)));
+        }
+
+        // CloudFormation's own rules (references, quotas, body size) before anything reaches AWS.
+        foreach (var (_, template) in stacks)
+        {
+            template.EnsureValid();
         }
 
         return Link(spec, stacks);

@@ -16,6 +16,13 @@ public sealed record ServiceSpec
     /// <value>Default: <c>/health</c>.</value>
     public string HealthCheckPath { get; init; } = SpecDefaults.HealthCheckPath;
 
+    /// <summary>
+    /// Shell command the container runs to check its own health (exit 0 = healthy), for images without Node.js.
+    /// </summary>
+    /// <value>Default: <see langword="null"/>: a <c>node -e</c> probe of <see cref="HealthCheckPath"/> on the container port
+    /// (the platform's services are NodeJS images, which have <c>node</c> but often neither <c>curl</c> nor <c>wget</c>).</value>
+    public string? ContainerHealthCheckCommand { get; init; }
+
     /// <summary>Task CPU units (1024 = one vCPU); must fit the smallest instance type.</summary>
     /// <value>Default: 256.</value>
     public int Cpu { get; init; } = SpecDefaults.Cpu;

@@ -251,6 +251,10 @@ internal static partial class SpecValidator
         {
             add("services", "no service is defined.", "Add at least one service.");
         }
+        else if (spec.Services.Count > 99)
+        {
+            add("services", $"{spec.Services.Count} services exceed the 100 rules of one HTTPS listener (one is the default).", "Split the platform into several environments, or route several services through one.");
+        }
 
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
         var repositories = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -286,6 +290,11 @@ internal static partial class SpecValidator
             if (s.HealthCheckPath is null || !s.HealthCheckPath.StartsWith('/') || s.HealthCheckPath.Length > 1024 || s.HealthCheckPath.Any(char.IsWhiteSpace))
             {
                 add($"{at}.healthCheckPath", $"'{s.HealthCheckPath}' is not an absolute URL path.", "Start the path with '/', without spaces, at most 1024 characters (for example /health).");
+            }
+
+            if (s.ContainerHealthCheckCommand is { } command && (string.IsNullOrWhiteSpace(command) || command.Length > 1000))
+            {
+                add($"{at}.containerHealthCheckCommand", "the command is empty or longer than 1000 characters.", "Give a shell command that exits 0 when the container is healthy, or remove it to use the default probe.");
             }
 
             ValidateTaskSize(s, at, smallest, add);

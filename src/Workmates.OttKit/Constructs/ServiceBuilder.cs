@@ -125,7 +125,8 @@ internal static class ServiceBuilder
                 ["Command"] = new CfnList
                 {
                     "CMD-SHELL",
-                    $"node -e \"require('http').get('http://127.0.0.1:{service.ContainerPort.ToString(CultureInfo.InvariantCulture)}{service.HealthCheckPath}',r=>process.exit(r.statusCode<400?0:1)).on('error',()=>process.exit(1))\"",
+                    service.ContainerHealthCheckCommand
+                        ?? $"node -e \"require('http').get('http://127.0.0.1:{service.ContainerPort.ToString(CultureInfo.InvariantCulture)}{service.HealthCheckPath}',r=>process.exit(r.statusCode<400?0:1)).on('error',()=>process.exit(1))\"",
                 },
                 ["Interval"] = 15,
                 ["Timeout"] = 5,

@@ -309,3 +309,60 @@ public sealed class EnvironmentSpecValidationTests
         Assert.Contains("    fix: ", ex.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class ServiceOptionTests
+{
+    [Fact]
+    public void Validate_BlankContainerHealthCheckCommand_ReportsIt() =>
+        TestSpecs.Valid().WithService(1, s => s with { ContainerHealthCheckCommand = " " }).SingleProblemAt("services[1].containerHealthCheckCommand");
+
+    [Fact]
+    public void Validate_TooManyServicesForOneListener_ReportsServices()
+    {
+        var services = Enumerable.Range(0, 100).Select(i => new ServiceSpec { Name = $"svc-{i}", Scaling = new ScalingSpec { MinTasks = 0, DesiredTasks = 0, MaxTasks = 1 } }).ToArray();
+        var spec = TestSpecs.Valid() with { Services = services, LiveEvents = [], Cluster = new ClusterSpec { MaxHosts = 100 } };
+        spec.SingleProblemAt("services");
+    }
+
+    [Fact]
+    public void Synthesize_CustomContainerHealthCheck_ReplacesTheNodeProbe()
+    {
+        var spec = TestSpecs.Valid().WithService(1, s => s with { ContainerHealthCheckCommand = "curl -fs http://localhost:8080/health || exit 1" });
+        var yaml = spec.Synthesize()["demo-service-api"].Template.ToYaml();
+        Assert.Contains("curl -fs http://localhost:8080/health || exit 1", yaml, StringComparison.Ordinal);
+        Assert.DoesNotContain("node -e", yaml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CircuitBreakerFailureThreshold_FollowsEcsRule() =>
+        Assert.Equal((3, 3, 10, 200), (
+            new ServiceSpec { Name = "a", Scaling = new ScalingSpec { DesiredTasks = 1 } }.CircuitBreakerFailureThreshold,
+            new ServiceSpec { Name = "a", Scaling = new ScalingSpec { DesiredTasks = 6 } }.CircuitBreakerFailureThreshold,
+            new ServiceSpec { Name = "a", Scaling = new ScalingSpec { DesiredTasks = 20 } }.CircuitBreakerFailureThreshold,
+            new ServiceSpec { Name = "a", Scaling = new ScalingSpec { DesiredTasks = 1000 } }.CircuitBreakerFailureThreshold));
+
+    [Fact]
+    public void DescribeWeakenings_DefaultSpec_IsEmpty() => Assert.Empty(TestSpecs.Valid().DescribeWeakenings());
+
+    [Fact]
+    public void DescribeWeakenings_ListsEveryWeakenedSettingWithItsPath()
+    {
+        var spec = (TestSpecs.Valid() with
+        {
+            Network = new NetworkSpec { NatGateways = NatGatewayMode.Shared, InterfaceEndpoints = false },
+            Weakenings = new Weakenings { DisableWebApplicationFirewall = true },
+        }).WithService(1, s => s with { Weakenings = new ServiceWeakenings { WritableRootFilesystem = true, MutableImageTags = true } });
+        Assert.Equal(
+            ["network.natGateways", "network.interfaceEndpoints", "weakenings.disableWebApplicationFirewall", "services[1].weakenings.writableRootFilesystem", "services[1].weakenings.mutableImageTags"],
+            spec.DescribeWeakenings().Select(w => w[..w.IndexOf(':', StringComparison.Ordinal)]));
+    }
+
+    [Fact]
+    public void Builder_Tag_AddsTagsInKeyOrderAndKeepsDefaults()
+    {
+        var spec = EnvironmentSpec.Create("demo", "ap-south-1").Tag("b", "2").Tag("a", "1").WithCertificate(TestSpecs.Certificate).AddService("web").Build();
+        Assert.Equal(["a", "b"], spec.Tags.Keys);
+        Assert.Equal(new NetworkSpec().VpcCidr, spec.Network.VpcCidr);
+        Assert.Equal(["/web", "/web/*"], spec.Services[0].EffectiveRouting.PathPatterns);
+    }
+}

@@ -142,6 +142,7 @@ internal sealed partial class SpecBinder
             Name = name,
             ContainerPort = r.Int("containerPort") ?? d.ContainerPort,
             HealthCheckPath = r.String("healthCheckPath") ?? d.HealthCheckPath,
+            ContainerHealthCheckCommand = r.String("containerHealthCheckCommand"),
             Cpu = r.Int("cpu") ?? d.Cpu,
             Memory = r.Int("memory") ?? d.Memory,
             Scaling = r.Object("scaling", s => new ScalingSpec
