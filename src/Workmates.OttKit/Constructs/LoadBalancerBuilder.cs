@@ -256,6 +256,24 @@ internal static class LoadBalancerBuilder
             ["ResourceArn"] = alb.Ref(),
             ["WebACLArn"] = acl.GetAtt("Arn"),
         });
+
+        // WAF.11: log the web ACL's decisions. The group name must start with aws-waf-logs-, and WAF wants the
+        // group ARN without the ":*" suffix that GetAtt Arn returns.
+        var wafLogName = $"aws-waf-logs-{ctx.Env}";
+        var wafLogs = t.AddResource("WafLogGroup", "AWS::Logs::LogGroup", new CfnObject
+        {
+            ["LogGroupName"] = wafLogName,
+            ["RetentionInDays"] = 365,
+            ["KmsKeyId"] = ctx.Import(PlatformContext.NetworkPart, "LogsKeyArn"),
+            ["Tags"] = ctx.Tags("waf-logs"),
+        });
+        wafLogs.DeletionPolicy = DeletionPolicy.Retain;
+        wafLogs.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
+        t.AddResource("WafLogging", "AWS::WAFv2::LoggingConfiguration", new CfnObject
+        {
+            ["ResourceArn"] = acl.GetAtt("Arn"),
+            ["LogDestinationConfigs"] = new CfnList { PlatformContext.Arn("logs", $"log-group:{wafLogName}") },
+        }).DependOn(wafLogs);
     }
 
     private static CfnObject Visibility(string metric) => new()

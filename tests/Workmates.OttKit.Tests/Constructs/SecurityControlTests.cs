@@ -229,6 +229,13 @@ public sealed class SecurityControlTests
     }
 
     [Fact]
+    public void WAF_11_web_acl_logs_to_an_encrypted_log_group()
+    {
+        var logging = All("AWS::WAFv2::LoggingConfiguration").Single().Resource;
+        Assert.Contains("log-group:aws-waf-logs-blacksheep", logging.Properties["LogDestinationConfigs"].ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ELB_17_https_listener_uses_a_tls13_policy()
     {
         var https = All("AWS::ElasticLoadBalancingV2::Listener").Single(l => Text(l.Resource.Properties["Protocol"]) == "HTTPS").Resource;
@@ -268,7 +275,7 @@ public sealed class SecurityControlTests
     public void CloudWatch_Logs_log_groups_are_kms_encrypted_and_kept_a_year()
     {
         var groups = All("AWS::Logs::LogGroup").ToArray();
-        Assert.Equal(1 + Platform.Stacks.Count(s => s.Name.Contains("-service-", StringComparison.Ordinal)), groups.Length);
+        Assert.Equal(2 + Platform.Stacks.Count(s => s.Name.Contains("-service-", StringComparison.Ordinal)), groups.Length);
         Assert.All(groups, g => Assert.IsType<Intrinsic>(g.Resource.Properties["KmsKeyId"]));
         Assert.All(groups, g => Assert.True(((CfnScalar)g.Resource.Properties["RetentionInDays"]).IntegerValue >= 365));
     }
