@@ -230,6 +230,10 @@ internal sealed partial class TemplateChecker
                     Error(TemplateProblemCodes.InvalidParameter, path, $"the default '{value}' does not match AllowedPattern {pattern}.");
                 }
             }
+            catch (RegexMatchTimeoutException)
+            {
+                Error(TemplateProblemCodes.InvalidParameter, $"Parameters.{p.LogicalId}.AllowedPattern", $"'{pattern}' took too long to match the default; simplify the pattern.");
+            }
             catch (ArgumentException)
             {
                 Error(TemplateProblemCodes.InvalidParameter, $"Parameters.{p.LogicalId}.AllowedPattern", $"'{pattern}' is not a valid regular expression.");
@@ -253,12 +257,29 @@ internal sealed partial class TemplateChecker
 
     private void CheckConditions()
     {
+        var uses = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var (id, expression) in _template.Conditions)
         {
             CheckLogicalId("Conditions", id);
             Visit(expression, $"Conditions.{id}", owner: null, inCondition: true);
+            uses[id] = [.. ConditionNames(expression).Where(_template.Conditions.ContainsKey).Distinct(StringComparer.Ordinal)];
+        }
+
+        foreach (var cycle in FindCycles(uses))
+        {
+            Error(TemplateProblemCodes.DependencyCycle, $"Conditions.{cycle[0]}",
+                $"circular condition {string.Join(" -> ", cycle)}; a condition cannot depend on itself.");
         }
     }
+
+    private static IEnumerable<string> ConditionNames(CfnNode node) => node switch
+    {
+        Intrinsic { Name: "Condition", Argument: CfnScalar { Kind: CfnScalarKind.String } name } => [name.StringValue!],
+        Intrinsic i => ConditionNames(i.Argument),
+        CfnList l => l.SelectMany(ConditionNames),
+        CfnObject o => o.SelectMany(static e => ConditionNames(e.Value)),
+        _ => [],
+    };
 
     private void CheckResources()
     {
@@ -607,20 +628,36 @@ internal sealed partial class TemplateChecker
 
     private void CheckCycles()
     {
-        // Depth-first search in template order, so the same template always reports the same cycles.
+        foreach (var cycle in FindCycles(_dependencies))
+        {
+            Error(TemplateProblemCodes.DependencyCycle, $"Resources.{cycle[0]}",
+                $"circular dependency {string.Join(" -> ", cycle)} (through DependsOn, Ref, GetAtt or Sub); remove one of these dependencies.");
+        }
+    }
+
+    /// <summary>Each cycle once, as a path that starts and ends at the same node, found depth-first in insertion order
+    /// so the same graph always reports the same cycles.</summary>
+    private static List<List<string>> FindCycles(Dictionary<string, List<string>> edges)
+    {
+        var cycles = new List<List<string>>();
         var state = new Dictionary<string, int>(StringComparer.Ordinal);
         var stack = new List<string>();
         var reported = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var id in _dependencies.Keys)
+        foreach (var id in edges.Keys)
         {
-            Walk(id);
+            if (state.GetValueOrDefault(id) == 0)
+            {
+                Walk(id);
+            }
         }
+
+        return cycles;
 
         void Walk(string id)
         {
             state[id] = 1;
             stack.Add(id);
-            foreach (var next in _dependencies[id])
+            foreach (var next in edges[id])
             {
                 var nextState = state.GetValueOrDefault(next);
                 if (nextState == 0)
@@ -630,11 +667,9 @@ internal sealed partial class TemplateChecker
                 else if (nextState == 1)
                 {
                     var cycle = stack.Skip(stack.LastIndexOf(next)).Append(next).ToList();
-                    var key = string.Join(",", cycle.Skip(1).Order(StringComparer.Ordinal));
-                    if (reported.Add(key))
+                    if (reported.Add(string.Join(",", cycle.Skip(1).Order(StringComparer.Ordinal))))
                     {
-                        Error(TemplateProblemCodes.DependencyCycle, $"Resources.{cycle[0]}",
-                            $"circular dependency {string.Join(" -> ", cycle)} (through DependsOn, Ref, GetAtt or Sub); remove one of these dependencies.");
+                        cycles.Add(cycle);
                     }
                 }
             }

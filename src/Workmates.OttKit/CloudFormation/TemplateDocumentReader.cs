@@ -110,10 +110,10 @@ internal static class TemplateDocumentReader
                     parameter.ConstraintDescription = ReadText(value, at);
                     break;
                 case "MinLength":
-                    parameter.MinLength = checked((int)ReadNumber(value, at));
+                    parameter.MinLength = ReadLength(value, at);
                     break;
                 case "MaxLength":
-                    parameter.MaxLength = checked((int)ReadNumber(value, at));
+                    parameter.MaxLength = ReadLength(value, at);
                     break;
                 case "MinValue":
                     parameter.MinValue = ReadNumber(value, at);
@@ -255,6 +255,11 @@ internal static class TemplateDocumentReader
         CfnScalar { Kind: CfnScalarKind.String } s when double.TryParse(s.StringValue, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
         _ => throw Expected(path, "a number"),
     };
+
+    private static int ReadLength(CfnNode node, string path) =>
+        ReadNumber(node, path) is var n && n >= 0 && n <= int.MaxValue && n == Math.Floor(n)
+            ? (int)n
+            : throw Expected(path, "a whole number from 0");
 
     private static TemplateFormatException Expected(string path, string what) =>
         new(path, $"expected {what}.");

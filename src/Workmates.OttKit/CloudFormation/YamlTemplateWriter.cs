@@ -109,7 +109,7 @@ internal static class YamlTemplateWriter
             // YamlDotNet would write these plain, where YAML strips or rejects tabs and BOMs; escape them.
             style = ScalarStyle.DoubleQuoted;
         }
-        else if (tag is null && YamlScalars.NeedsQuotes(value))
+        else if (YamlScalars.NeedsQuotes(value))
         {
             style = ScalarStyle.SingleQuoted;
         }

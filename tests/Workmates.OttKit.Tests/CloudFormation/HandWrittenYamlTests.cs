@@ -190,6 +190,8 @@ public sealed class HandWrittenYamlTests
     [InlineData("Resources:\n  A: !Ref\n    Type: x\n  - broken", "")]
     [InlineData("{\"Resources\": {\"A\": {\"Type\": \"AWS::SNS::Topic\"}, \"A\": {\"Type\": \"AWS::SNS::Topic\"}}}", "Resources.A")]
     [InlineData("{\"Resources\": ", "")]
+    [InlineData("Parameters:\n  P:\n    Type: String\n    MinLength: 99999999999\n", "Parameters.P.MinLength")]
+    [InlineData("Parameters:\n  P:\n    Type: String\n    MaxLength: -1\n", "Parameters.P.MaxLength")]
     public void MalformedTemplate_ThrowsWithThePath(string text, string path)
     {
         var error = Assert.Throws<TemplateFormatException>(() => Template.Parse(text));

@@ -72,6 +72,26 @@ public sealed class TemplateCheckTests
     }
 
     [Fact]
+    public void RefToUnknownPseudoParameter_IsReported()
+    {
+        var template = WithTopic(out var topic);
+        topic["DisplayName"] = Fn.Ref("AWS::Regoin");
+
+        AssertSingle(template, TemplateProblemCodes.UndefinedReference, "Resources.Topic.Properties.DisplayName: Ref to undefined resource or parameter 'AWS::Regoin'.");
+    }
+
+    [Fact]
+    public void SubAttributeVariable_OnParameter_IsReported()
+    {
+        var template = WithTopic(out var topic);
+        template.Add(new Parameter("Env"));
+        topic["DisplayName"] = Fn.Sub("${Env.Name}");
+
+        AssertSingle(template, TemplateProblemCodes.UndefinedGetAttResource,
+            "Resources.Topic.Properties.DisplayName: Fn::Sub variable '${Env.Name}' refers to parameter 'Env'; attributes exist on resources only.");
+    }
+
+    [Fact]
     public void RefInOutput_ToUndefinedResource_IsReported()
     {
         var template = WithTopic(out _);
@@ -255,6 +275,16 @@ public sealed class TemplateCheckTests
 
         AssertSingle(template, TemplateProblemCodes.DependencyCycle,
             "Resources.Topic: circular dependency Topic -> Topic (through DependsOn, Ref, GetAtt or Sub); remove one of these dependencies.");
+    }
+
+    [Fact]
+    public void ConditionCycle_IsReportedWithItsPath()
+    {
+        var template = WithTopic(out _);
+        template.AddCondition("A", Fn.Not(Fn.Condition("B")));
+        template.AddCondition("B", Fn.Or(Fn.Condition("A"), Fn.Equals("x", "y")));
+
+        AssertSingle(template, TemplateProblemCodes.DependencyCycle, "Conditions.A: circular condition A -> B -> A; a condition cannot depend on itself.");
     }
 
     [Fact]

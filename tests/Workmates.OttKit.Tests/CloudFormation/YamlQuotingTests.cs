@@ -55,6 +55,35 @@ public sealed class YamlQuotingTests
         Assert.Contains($"Value: '{value}'", yaml, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("*star")]
+    [InlineData("&anchor")]
+    [InlineData("!bang")]
+    [InlineData("%percent")]
+    [InlineData("@at")]
+    [InlineData("`tick")]
+    [InlineData("key: value")]
+    [InlineData("a #comment")]
+    [InlineData("#start")]
+    [InlineData("- dash")]
+    [InlineData("? q")]
+    [InlineData("|pipe")]
+    [InlineData(">fold")]
+    [InlineData("[list]")]
+    [InlineData("{map}")]
+    [InlineData(" leading")]
+    [InlineData("trailing ")]
+    [InlineData("'single'")]
+    [InlineData("\"double\"")]
+    [InlineData("tab\there")]
+    public void GrammarSensitiveString_IsQuotedInYaml(string value)
+    {
+        var yaml = TemplateWith(value).ToYaml();
+
+        var line = yaml.Split('\n').Single(static l => l.StartsWith("      Value: ", StringComparison.Ordinal));
+        Assert.True(line[13] is '\'' or '"', $"Not quoted: {line}");
+    }
+
     [Fact]
     public void MultiLineString_IsWrittenAsLiteralBlock()
     {
