@@ -1,0 +1,141 @@
+namespace Workmates.OttKit.Blueprint;
+
+/// <summary>
+/// Fluent construction of an <see cref="EnvironmentSpec"/> that reads like a description of the platform:
+/// <c>EnvironmentSpec.Create("blacksheep", "ap-south-1").WithCertificate(arn).AddService("web", s => s with { … }).Build()</c>.
+/// Every part keeps its safe default unless a call changes it.
+/// </summary>
+public sealed class EnvironmentSpecBuilder
+{
+    private EnvironmentSpec _spec;
+    private readonly List<ServiceSpec> _services = [];
+    private readonly List<LiveEventSpec> _liveEvents = [];
+    private readonly List<ScheduledScalingSpec> _schedules = [];
+
+    internal EnvironmentSpecBuilder(string name, string region)
+    {
+        _spec = new EnvironmentSpec { Name = name, Region = region };
+    }
+
+    /// <summary>Pins the environment to an AWS account.</summary>
+    /// <param name="accountId">12-digit account id.</param>
+    /// <returns>This builder.</returns>
+    public EnvironmentSpecBuilder InAccount(string accountId)
+    {
+        _spec = _spec with { AccountId = accountId };
+        return this;
+    }
+
+    /// <summary>Adds a tag to every taggable resource.</summary>
+    /// <param name="key">Tag key.</param>
+    /// <param name="value">Tag value.</param>
+    /// <returns>This builder.</returns>
+    public EnvironmentSpecBuilder Tag(string key, string value)
+    {
+        var tags = new SortedDictionary<string, string>(_spec.Tags.ToDictionary(), StringComparer.Ordinal) { [key] = value };
+        _spec = _spec with { Tags = tags };
+        return this;
+    }
+
+    /// <summary>Changes the network from its defaults.</summary>
+    /// <param name="configure">Returns the changed network, for example <c>n => n with { AvailabilityZones = 2 }</c>.</param>
+    /// <returns>This builder.</returns>
+    public EnvironmentSpecBuilder WithNetwork(Func<NetworkSpec, NetworkSpec> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        _spec = _spec with { Network = configure(_spec.Network) };
+        return this;
+    }
+
+    /// <summary>Changes the cluster from its defaults.</summary>
+    /// <param name="configure">Returns the changed cluster.</param>
+    /// <returns>This builder.</returns>
+    public EnvironmentSpecBuilder WithCluster(Func<ClusterSpec, ClusterSpec> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        _spec = _spec with { Cluster = configure(_spec.Cluster) };
+        return this;
+    }
+
+    /// <summary>Uses an existing ACM certificate for HTTPS.</summary>
+    /// <param name="certificateArn">Certificate ARN in the environment's region.</param>
+    /// <returns>This builder.</returns>
+    public EnvironmentSpecBuilder WithCertificate(string certificateArn)
+    {
+        _spec = _spec with { LoadBalancer = _spec.LoadBalancer with { CertificateArn = certificateArn } };
+        return this;
+    }
+
+    /// <summary>Creates a DNS-validated ACM certificate for <paramref name="domain"/> in <paramref name="hostedZoneId"/>.</summary>
+    /// <param name="domain">Domain name.</param>
+    /// <param name="hostedZoneId">Route 53 hosted zone id.</param>
+    /// <returns>This builder.</returns>
+    public EnvironmentSpecBuilder WithDomain(string domain, string hostedZoneId)
+    {
+        _spec = _spec with { LoadBalancer = _spec.LoadBalancer with { Domain = domain, HostedZoneId = hostedZoneId } };
+        return this;
+    }
+
+    /// <summary>Changes the load balancer from its defaults.</summary>
+    /// <param name="configure">Returns the changed load balancer.</param>
+    /// <returns>This builder.</returns>
+    public EnvironmentSpecBuilder WithLoadBalancer(Func<LoadBalancerSpec, LoadBalancerSpec> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        _spec = _spec with { LoadBalancer = configure(_spec.LoadBalancer) };
+        return this;
+    }
+
+    /// <summary>Adds a service with default settings, changed by <paramref name="configure"/>.</summary>
+    /// <param name="name">Service name.</param>
+    /// <param name="configure">Returns the changed service, for example <c>s => s with { Cpu = 512 }</c>.</param>
+    /// <returns>This builder.</returns>
+    public EnvironmentSpecBuilder AddService(string name, Func<ServiceSpec, ServiceSpec>? configure = null)
+    {
+        var service = new ServiceSpec { Name = name };
+        _services.Add(configure is null ? service : configure(service));
+        return this;
+    }
+
+    /// <summary>Adds a live event (UTC times) that raises the listed services' bounds.</summary>
+    /// <param name="name">Event name.</param>
+    /// <param name="startUtc">Start, UTC.</param>
+    /// <param name="endUtc">End, UTC.</param>
+    /// <param name="configure">Sets services, pre-warm and slots.</param>
+    /// <returns>This builder.</returns>
+    public EnvironmentSpecBuilder AddLiveEvent(string name, DateTimeOffset startUtc, DateTimeOffset endUtc, Func<LiveEventSpec, LiveEventSpec> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        _liveEvents.Add(configure(new LiveEventSpec { Name = name, StartUtc = startUtc, EndUtc = endUtc }));
+        return this;
+    }
+
+    /// <summary>Adds a recurring scaling window.</summary>
+    /// <param name="schedule">The schedule.</param>
+    /// <returns>This builder.</returns>
+    public EnvironmentSpecBuilder AddScheduledScaling(ScheduledScalingSpec schedule)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        _schedules.Add(schedule);
+        return this;
+    }
+
+    /// <summary>Weakens environment-wide defaults explicitly.</summary>
+    /// <param name="configure">Returns the weakenings, for example <c>w => w with { DisableWebApplicationFirewall = true }</c>.</param>
+    /// <returns>This builder.</returns>
+    public EnvironmentSpecBuilder Weaken(Func<Weakenings, Weakenings> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        _spec = _spec with { Weakenings = configure(_spec.Weakenings) };
+        return this;
+    }
+
+    /// <summary>Returns the immutable spec (not validated: call <see cref="EnvironmentSpec.Validate"/>).</summary>
+    /// <returns>The spec.</returns>
+    public EnvironmentSpec Build() => _spec with
+    {
+        Services = [.. _services],
+        LiveEvents = [.. _liveEvents],
+        ScheduledScaling = [.. _schedules],
+    };
+}

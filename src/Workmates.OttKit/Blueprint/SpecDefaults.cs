@@ -1,0 +1,47 @@
+namespace Workmates.OttKit.Blueprint;
+
+/// <summary>
+/// Every default of the environment spec, in one place, so the docs, the model and the validator agree.
+/// Each value is the safe choice; weakening one is an explicit, named option in the spec.
+/// </summary>
+internal static class SpecDefaults
+{
+    public const string VpcCidr = "10.0.0.0/16";
+    public const int AvailabilityZones = 3;
+    public const NatGatewayMode NatGateways = NatGatewayMode.PerAvailabilityZone;
+    public const bool InterfaceEndpoints = true;
+    public const int FlowLogRetentionDays = 365;
+
+    /// <summary>Two types of one size: the Auto Scaling group can still launch when one is short in an AZ (AutoScaling.6).</summary>
+    public static readonly IReadOnlyList<string> InstanceTypes = ["m6i.large", "m5.large"];
+    public const int MinHosts = 2;
+    public const int DesiredHosts = 2;
+    public const int MaxHosts = 10;
+    public const int TargetCapacityPercent = 90;
+    public const int RootVolumeGiB = 30;
+
+    public const string AllowedClientCidr = "0.0.0.0/0";
+
+    public const int ContainerPort = 8080;
+    public const string HealthCheckPath = "/health";
+    public const int Cpu = 256;
+    public const int MemoryMiB = 512;
+    public const int MinTasks = 2;
+    public const int DesiredTasks = 2;
+    public const int MaxTasks = 10;
+    public const int RequestsPerTarget = 1000;
+    public const int HealthCheckGraceSeconds = 60;
+    public const int DeregistrationDelaySeconds = 30;
+    public const int LogRetentionDays = 365;
+    public const string ContainerUser = "1000:1000";
+
+    public const int PreWarmMinutes = 60;
+    public const int RestoreAfterMinutes = 15;
+    public const int Slots = 1;
+
+    public const string ScheduleTimeZone = "UTC";
+
+    /// <summary>First listener-rule priority; each service in spec order gets the next step unless it sets its own.</summary>
+    public const int FirstRulePriority = 100;
+    public const int RulePriorityStep = 10;
+}

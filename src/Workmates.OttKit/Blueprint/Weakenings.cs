@@ -1,0 +1,36 @@
+namespace Workmates.OttKit.Blueprint;
+
+/// <summary>
+/// Environment-wide weakenings of secure defaults. Every flag is off by default; turning one on is a reviewed,
+/// visible decision (it is listed by <see cref="EnvironmentSpec.DescribeWeakenings"/>).
+/// </summary>
+public sealed record Weakenings
+{
+    /// <summary>Lets a stack update delete the load balancer (useful only for throw-away environments).</summary>
+    /// <value>Default: <see langword="false"/> (deletion protection on).</value>
+    public bool DisableLoadBalancerDeletionProtection { get; init; }
+
+    /// <summary>Omits the WAFv2 web ACL in front of the load balancer.</summary>
+    /// <value>Default: <see langword="false"/> (WAF with AWS managed rules and a rate limit).</value>
+    public bool DisableWebApplicationFirewall { get; init; }
+
+    /// <summary>Accepts plain environment variables whose names look like secrets (PASSWORD, TOKEN, SECRET, API_KEY…).</summary>
+    /// <value>Default: <see langword="false"/> (such names are a validation error: use <see cref="ServiceSpec.Secrets"/>).</value>
+    public bool AllowSecretLikeEnvironmentVariables { get; init; }
+}
+
+/// <summary>Per-service weakenings of the container's secure defaults; all off by default.</summary>
+public sealed record ServiceWeakenings
+{
+    /// <summary>Makes the container's root filesystem writable.</summary>
+    /// <value>Default: <see langword="false"/> (read-only root with a tmpfs on <c>/tmp</c>).</value>
+    public bool WritableRootFilesystem { get; init; }
+
+    /// <summary>Runs the container as root (needed only to bind ports below 1024).</summary>
+    /// <value>Default: <see langword="false"/> (runs as <c>1000:1000</c>).</value>
+    public bool RunAsRoot { get; init; }
+
+    /// <summary>Lets image tags in the service's ECR repository be overwritten.</summary>
+    /// <value>Default: <see langword="false"/> (immutable tags).</value>
+    public bool MutableImageTags { get; init; }
+}

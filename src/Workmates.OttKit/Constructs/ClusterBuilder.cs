@@ -1,0 +1,179 @@
+using Workmates.OttKit.Blueprint;
+using Workmates.OttKit.CloudFormation;
+
+namespace Workmates.OttKit.Constructs;
+
+/// <summary>
+/// The cluster stack: ECS cluster with Container Insights; a launch template (ECS-optimised Amazon Linux 2023 AMI
+/// from the public SSM parameter, IMDSv2 with hop limit 1, encrypted gp3 root volume, an instance role with only the
+/// ECS and SSM managed policies); an Auto Scaling group over the private subnets; a capacity provider with managed
+/// scaling and termination protection, set as the cluster's default strategy. No launch configurations.
+/// </summary>
+internal static class ClusterBuilder
+{
+    private const string Part = PlatformContext.ClusterPart;
+
+    public static Template Build(PlatformContext ctx)
+    {
+        var cluster = ctx.Spec.Cluster;
+        var types = cluster.InstanceTypes;
+        var arm = InstanceTypes.TryGet(types[0], out var first) && first.Architecture == CpuArchitecture.Arm64;
+        var t = new Template { Description = $"OttKit {ctx.Env}: ECS cluster on EC2 (launch template, Auto Scaling group, capacity provider)" };
+
+        var ami = t.Add(new Parameter("EcsAmiId", "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>")
+        {
+            Default = arm
+                ? "/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id"
+                : "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
+            Description = "ECS-optimised Amazon Linux 2023 AMI, resolved from AWS's public SSM parameter at deploy time",
+        });
+
+        var ecs = t.AddResource("Cluster", "AWS::ECS::Cluster", new CfnObject
+        {
+            ["ClusterName"] = ctx.Env,
+            ["ClusterSettings"] = new CfnList { new CfnObject { ["Name"] = "containerInsights", ["Value"] = "enhanced" } },
+            ["Tags"] = ctx.Tags("cluster"),
+        });
+
+        var hosts = t.AddResource("HostSecurityGroup", "AWS::EC2::SecurityGroup", new CfnObject
+        {
+            ["GroupDescription"] = $"{ctx.Env}: ECS hosts (no inbound; HTTPS out for the ECS agent, SSM and image pulls)",
+            ["VpcId"] = ctx.Import(PlatformContext.NetworkPart, "VpcId"),
+            ["SecurityGroupEgress"] = new CfnList
+            {
+                new CfnObject { ["IpProtocol"] = "tcp", ["FromPort"] = 443, ["ToPort"] = 443, ["CidrIp"] = "0.0.0.0/0", ["Description"] = "HTTPS to AWS APIs and registries" },
+            },
+            ["Tags"] = ctx.Tags("hosts"),
+        });
+
+        var role = t.AddResource("InstanceRole", "AWS::IAM::Role", new CfnObject
+        {
+            ["AssumeRolePolicyDocument"] = PlatformContext.AssumeRole("ec2.amazonaws.com"),
+            ["ManagedPolicyArns"] = new CfnList
+            {
+                Fn.Sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"),
+                Fn.Sub("arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"),
+            },
+            ["Tags"] = ctx.Tags("host-role"),
+        });
+        var profile = t.AddResource("InstanceProfile", "AWS::IAM::InstanceProfile", new CfnObject { ["Roles"] = new CfnList { role.Ref() } });
+
+        // ECS_AWSVPC_BLOCK_IMDS keeps awsvpc tasks away from the host's credentials; hop limit 1 does the same for bridge mode.
+        var userData = Fn.Base64(Fn.Sub(string.Join('\n',
+            "#!/bin/bash",
+            "cat >> /etc/ecs/ecs.config <<'EOF'",
+            "ECS_CLUSTER=${Cluster}",
+            "ECS_AWSVPC_BLOCK_IMDS=true",
+            "ECS_ENABLE_TASK_IAM_ROLE=true",
+            "ECS_ENABLE_SPOT_INSTANCE_DRAINING=true",
+            "ECS_CONTAINER_INSTANCE_PROPAGATE_TAGS_FROM=ec2_instance",
+            "EOF",
+            string.Empty)));
+        var launchTemplate = t.AddResource("LaunchTemplate", "AWS::EC2::LaunchTemplate", new CfnObject
+        {
+            ["LaunchTemplateData"] = new CfnObject
+            {
+                ["ImageId"] = ami.Ref(),
+                ["InstanceType"] = types[0],
+                ["IamInstanceProfile"] = new CfnObject { ["Arn"] = profile.GetAtt("Arn") },
+                ["SecurityGroupIds"] = new CfnList { hosts.GetAtt("GroupId") },
+                ["MetadataOptions"] = new CfnObject
+                {
+                    ["HttpEndpoint"] = "enabled",
+                    ["HttpTokens"] = "required",
+                    ["HttpPutResponseHopLimit"] = 1,
+                },
+                ["BlockDeviceMappings"] = new CfnList
+                {
+                    new CfnObject
+                    {
+                        ["DeviceName"] = "/dev/xvda",
+                        ["Ebs"] = new CfnObject
+                        {
+                            ["VolumeSize"] = cluster.RootVolumeGiB,
+                            ["VolumeType"] = "gp3",
+                            ["Encrypted"] = true,
+                            ["DeleteOnTermination"] = true,
+                        },
+                    },
+                },
+                ["Monitoring"] = new CfnObject { ["Enabled"] = true },
+                ["UserData"] = userData,
+                ["TagSpecifications"] = new CfnList
+                {
+                    new CfnObject { ["ResourceType"] = "instance", ["Tags"] = ctx.Tags("host") },
+                    new CfnObject { ["ResourceType"] = "volume", ["Tags"] = ctx.Tags("host") },
+                },
+            },
+            ["TagSpecifications"] = new CfnList { new CfnObject { ["ResourceType"] = "launch-template", ["Tags"] = ctx.Tags("hosts") } },
+        });
+
+        var templateReference = new CfnObject
+        {
+            ["LaunchTemplateId"] = launchTemplate.Ref(),
+            ["Version"] = launchTemplate.GetAtt("LatestVersionNumber"),
+        };
+        var group = t.AddResource("AutoScalingGroup", "AWS::AutoScaling::AutoScalingGroup", new CfnObject
+        {
+            ["MinSize"] = cluster.MinHosts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["MaxSize"] = cluster.MaxHosts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["DesiredCapacity"] = cluster.DesiredHosts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["VPCZoneIdentifier"] = Fn.Split(",", ctx.Import(PlatformContext.NetworkPart, "PrivateSubnetIds")),
+            ["MixedInstancesPolicy"] = new CfnObject
+            {
+                ["LaunchTemplate"] = new CfnObject
+                {
+                    ["LaunchTemplateSpecification"] = templateReference,
+                    ["Overrides"] = new CfnList([.. types.Select(type => (CfnNode)new CfnObject { ["InstanceType"] = type })]),
+                },
+                ["InstancesDistribution"] = new CfnObject
+                {
+                    ["OnDemandBaseCapacity"] = 0,
+                    ["OnDemandPercentageAboveBaseCapacity"] = 100,
+                    ["OnDemandAllocationStrategy"] = "prioritized",
+                },
+            },
+            ["NewInstancesProtectedFromScaleIn"] = true,
+            ["CapacityRebalance"] = true,
+            ["HealthCheckType"] = "EC2",
+            ["HealthCheckGracePeriod"] = 120,
+            ["MetricsCollection"] = new CfnList { new CfnObject { ["Granularity"] = "1Minute" } },
+            ["Tags"] = ctx.AutoScalingTags("host"),
+        });
+
+        var provider = t.AddResource("CapacityProvider", "AWS::ECS::CapacityProvider", new CfnObject
+        {
+            ["AutoScalingGroupProvider"] = new CfnObject
+            {
+                ["AutoScalingGroupArn"] = group.Ref(),
+                ["ManagedScaling"] = new CfnObject
+                {
+                    ["Status"] = "ENABLED",
+                    ["TargetCapacity"] = cluster.TargetCapacityPercent,
+                    ["MinimumScalingStepSize"] = 1,
+                    ["MaximumScalingStepSize"] = Math.Max(1, Math.Min(10, cluster.MaxHosts)),
+                    ["InstanceWarmupPeriod"] = 180,
+                },
+                ["ManagedTerminationProtection"] = "ENABLED",
+                ["ManagedDraining"] = "ENABLED",
+            },
+            ["Tags"] = ctx.Tags("capacity"),
+        });
+
+        t.AddResource("ClusterCapacityProviders", "AWS::ECS::ClusterCapacityProviderAssociations", new CfnObject
+        {
+            ["Cluster"] = ecs.Ref(),
+            ["CapacityProviders"] = new CfnList { provider.Ref() },
+            ["DefaultCapacityProviderStrategy"] = new CfnList
+            {
+                new CfnObject { ["CapacityProvider"] = provider.Ref(), ["Weight"] = 1, ["Base"] = 0 },
+            },
+        });
+
+        ctx.Export(t, Part, "ClusterName", ecs.Ref(), "ECS cluster name");
+        ctx.Export(t, Part, "ClusterArn", ecs.GetAtt("Arn"), "ECS cluster ARN");
+        ctx.Export(t, Part, "CapacityProviderName", provider.Ref(), "EC2 capacity provider of the cluster");
+        ctx.Export(t, Part, "AutoScalingGroupName", group.Ref(), "Auto Scaling group of the hosts");
+        return t;
+    }
+}

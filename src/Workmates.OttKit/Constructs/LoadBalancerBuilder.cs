@@ -1,0 +1,285 @@
+using Workmates.OttKit.CloudFormation;
+
+namespace Workmates.OttKit.Constructs;
+
+/// <summary>
+/// The load-balancer stack: an ALB in the public subnets; HTTPS with a TLS 1.3 policy and a default fixed 404;
+/// HTTP that only redirects; invalid header fields dropped; desync mitigation defensive; access logs to an encrypted,
+/// TLS-only, non-public bucket; deletion protection; a regional WAFv2 web ACL (AWS managed rules + a rate limit).
+/// </summary>
+internal static class LoadBalancerBuilder
+{
+    private const string Part = PlatformContext.LoadBalancerPart;
+
+    /// <summary>The TLS policy: TLS 1.3 with TLS 1.2 fallback, forward-secret ciphers only.</summary>
+    public const string TlsPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+    /// <summary>Requests per 5 minutes from one IP before the WAF rate rule blocks it.</summary>
+    public const int RateLimitPer5Minutes = 2000;
+
+    /// <summary>
+    /// Elastic Load Balancing accounts that write access logs in regions opened before August 2022; newer regions
+    /// use the <c>logdelivery.elasticloadbalancing.amazonaws.com</c> service principal instead.
+    /// </summary>
+    private static readonly Dictionary<string, string> LogDeliveryAccounts = new(StringComparer.Ordinal)
+    {
+        ["us-east-1"] = "127311923021", ["us-east-2"] = "033677994240", ["us-west-1"] = "027434742980", ["us-west-2"] = "797873946194",
+        ["af-south-1"] = "098369216593", ["ap-east-1"] = "754344448648", ["ap-south-1"] = "718504428378", ["ap-northeast-1"] = "582318560864",
+        ["ap-northeast-2"] = "600734575887", ["ap-northeast-3"] = "383597477331", ["ap-southeast-1"] = "114774131450", ["ap-southeast-2"] = "783225319266",
+        ["ca-central-1"] = "985666609251", ["eu-central-1"] = "054676820928", ["eu-west-1"] = "156460612806", ["eu-west-2"] = "652711504416",
+        ["eu-west-3"] = "009996457667", ["eu-south-1"] = "635631232127", ["eu-north-1"] = "897822967062", ["me-south-1"] = "076674570225",
+        ["sa-east-1"] = "507241528517",
+    };
+
+    public static Template Build(PlatformContext ctx)
+    {
+        var spec = ctx.Spec;
+        var lb = spec.LoadBalancer;
+        var t = new Template { Description = $"OttKit {ctx.Env}: Application Load Balancer, TLS, WAF and access logs" };
+
+        var bucket = t.AddResource("AccessLogBucket", "AWS::S3::Bucket", new CfnObject
+        {
+            // ALB access logs support SSE-S3 only (not SSE-KMS).
+            ["BucketEncryption"] = new CfnObject
+            {
+                ["ServerSideEncryptionConfiguration"] = new CfnList
+                {
+                    new CfnObject { ["ServerSideEncryptionByDefault"] = new CfnObject { ["SSEAlgorithm"] = "AES256" } },
+                },
+            },
+            ["PublicAccessBlockConfiguration"] = new CfnObject
+            {
+                ["BlockPublicAcls"] = true,
+                ["BlockPublicPolicy"] = true,
+                ["IgnorePublicAcls"] = true,
+                ["RestrictPublicBuckets"] = true,
+            },
+            ["OwnershipControls"] = new CfnObject { ["Rules"] = new CfnList { new CfnObject { ["ObjectOwnership"] = "BucketOwnerEnforced" } } },
+            ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
+            ["LifecycleConfiguration"] = new CfnObject
+            {
+                ["Rules"] = new CfnList
+                {
+                    new CfnObject
+                    {
+                        ["Id"] = "expire-access-logs",
+                        ["Status"] = "Enabled",
+                        ["ExpirationInDays"] = 365,
+                        ["NoncurrentVersionExpiration"] = new CfnObject { ["NoncurrentDays"] = 30 },
+                        ["AbortIncompleteMultipartUpload"] = new CfnObject { ["DaysAfterInitiation"] = 7 },
+                    },
+                },
+            },
+            ["Tags"] = ctx.Tags("alb-logs"),
+        });
+        bucket.DeletionPolicy = DeletionPolicy.Retain;
+        bucket.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
+
+        var writer = LogDeliveryAccounts.TryGetValue(spec.Region, out var elbAccount)
+            ? PolicyPrincipal.Aws(Fn.Sub($"arn:${{AWS::Partition}}:iam::{elbAccount}:root"))
+            : PolicyPrincipal.Service("logdelivery.elasticloadbalancing.amazonaws.com");
+        var policy = t.AddResource("AccessLogBucketPolicy", "AWS::S3::BucketPolicy", new CfnObject
+        {
+            ["Bucket"] = bucket.Ref(),
+            ["PolicyDocument"] = new PolicyDocument
+            {
+                new PolicyStatement
+                {
+                    Sid = "DenyInsecureTransport",
+                    Effect = PolicyEffect.Deny,
+                    Principal = PolicyPrincipal.Anyone,
+                    Actions = { "s3:*" },
+                    Resources = { bucket.GetAtt("Arn"), Fn.Sub("${AccessLogBucket.Arn}/*") },
+                    Conditions = new CfnObject { ["Bool"] = new CfnObject { ["aws:SecureTransport"] = "false" } },
+                },
+                new PolicyStatement
+                {
+                    Sid = "LoadBalancerWritesAccessLogs",
+                    Principal = writer,
+                    Actions = { "s3:PutObject" },
+                    Resources = { Fn.Sub("${AccessLogBucket.Arn}/AWSLogs/${AWS::AccountId}/*") },
+                },
+            }.ToNode(),
+        });
+
+        var clientRules = new CfnList();
+        foreach (var cidr in lb.AllowedClientCidrs)
+        {
+            foreach (var port in new[] { 443, 80 })
+            {
+                clientRules.Add(new CfnObject { ["IpProtocol"] = "tcp", ["FromPort"] = port, ["ToPort"] = port, ["CidrIp"] = cidr, ["Description"] = port == 443 ? "HTTPS from clients" : "HTTP from clients (redirected to HTTPS)" });
+            }
+        }
+
+        // Unprivileged ports only, unless a service runs as root on a lower one.
+        var lowestPort = Math.Min(1024, spec.Services.Min(s => s.ContainerPort));
+        var group = t.AddResource("LoadBalancerSecurityGroup", "AWS::EC2::SecurityGroup", new CfnObject
+        {
+            ["GroupDescription"] = $"{ctx.Env}: load balancer (HTTPS and HTTP from allowed clients; to tasks in the VPC only)",
+            ["VpcId"] = ctx.Import(PlatformContext.NetworkPart, "VpcId"),
+            ["SecurityGroupIngress"] = clientRules,
+            ["SecurityGroupEgress"] = new CfnList
+            {
+                new CfnObject { ["IpProtocol"] = "tcp", ["FromPort"] = lowestPort, ["ToPort"] = 65535, ["CidrIp"] = ctx.Import(PlatformContext.NetworkPart, "VpcCidr"), ["Description"] = "To service tasks in the VPC" },
+            },
+            ["Tags"] = ctx.Tags("alb"),
+        });
+
+        var alb = t.AddResource("LoadBalancer", "AWS::ElasticLoadBalancingV2::LoadBalancer", new CfnObject
+        {
+            ["Type"] = "application",
+            ["Scheme"] = "internet-facing",
+            ["IpAddressType"] = "ipv4",
+            ["Subnets"] = Fn.Split(",", ctx.Import(PlatformContext.NetworkPart, "PublicSubnetIds")),
+            ["SecurityGroups"] = new CfnList { group.GetAtt("GroupId") },
+            ["LoadBalancerAttributes"] = new CfnList
+            {
+                Attribute("deletion_protection.enabled", spec.Weakenings.DisableLoadBalancerDeletionProtection ? "false" : "true"),
+                Attribute("routing.http.drop_invalid_header_fields.enabled", "true"),
+                Attribute("routing.http.desync_mitigation_mode", "defensive"),
+                Attribute("access_logs.s3.enabled", "true"),
+                Attribute("access_logs.s3.bucket", bucket.Ref()),
+                Attribute("idle_timeout.timeout_seconds", "60"),
+            },
+            ["Tags"] = ctx.Tags("alb"),
+        });
+        alb.DependOn(policy);
+
+        CfnNode certificateArn;
+        if (lb.CertificateArn is not null)
+        {
+            certificateArn = lb.CertificateArn;
+        }
+        else
+        {
+            var certificate = t.AddResource("Certificate", "AWS::CertificateManager::Certificate", new CfnObject
+            {
+                ["DomainName"] = lb.Domain!,
+                ["ValidationMethod"] = "DNS",
+                ["DomainValidationOptions"] = new CfnList { new CfnObject { ["DomainName"] = lb.Domain!, ["HostedZoneId"] = lb.HostedZoneId! } },
+                ["Tags"] = ctx.Tags("certificate"),
+            });
+            certificateArn = certificate.Ref();
+        }
+
+        var https = t.AddResource("HttpsListener", "AWS::ElasticLoadBalancingV2::Listener", new CfnObject
+        {
+            ["LoadBalancerArn"] = alb.Ref(),
+            ["Port"] = 443,
+            ["Protocol"] = "HTTPS",
+            ["SslPolicy"] = TlsPolicy,
+            ["Certificates"] = new CfnList { new CfnObject { ["CertificateArn"] = certificateArn } },
+            ["DefaultActions"] = new CfnList
+            {
+                new CfnObject
+                {
+                    ["Type"] = "fixed-response",
+                    ["FixedResponseConfig"] = new CfnObject { ["StatusCode"] = "404", ["ContentType"] = "text/plain", ["MessageBody"] = "Not found" },
+                },
+            },
+        });
+        t.AddResource("HttpListener", "AWS::ElasticLoadBalancingV2::Listener", new CfnObject
+        {
+            ["LoadBalancerArn"] = alb.Ref(),
+            ["Port"] = 80,
+            ["Protocol"] = "HTTP",
+            ["DefaultActions"] = new CfnList
+            {
+                new CfnObject
+                {
+                    ["Type"] = "redirect",
+                    ["RedirectConfig"] = new CfnObject { ["Protocol"] = "HTTPS", ["Port"] = "443", ["StatusCode"] = "HTTP_301" },
+                },
+            },
+        });
+
+        if (!spec.Weakenings.DisableWebApplicationFirewall)
+        {
+            AddWebAcl(t, ctx, alb);
+        }
+
+        ctx.Export(t, Part, "LoadBalancerArn", alb.Ref(), "ALB ARN");
+        ctx.Export(t, Part, "LoadBalancerFullName", alb.GetAtt("LoadBalancerFullName"), "ALB full name (app/name/id), for CloudWatch dimensions and scaling labels");
+        ctx.Export(t, Part, "LoadBalancerDnsName", alb.GetAtt("DNSName"), "ALB DNS name");
+        ctx.Export(t, Part, "LoadBalancerHostedZoneId", alb.GetAtt("CanonicalHostedZoneID"), "ALB hosted zone, for Route 53 alias records");
+        ctx.Export(t, Part, "HttpsListenerArn", https.Ref(), "HTTPS listener ARN");
+        ctx.Export(t, Part, "LoadBalancerSecurityGroupId", group.GetAtt("GroupId"), "ALB security group id");
+        ctx.Export(t, Part, "AccessLogBucketName", bucket.Ref(), "Bucket of the ALB access logs");
+        return t;
+    }
+
+    private static CfnObject Attribute(string key, CfnNode value) => new() { ["Key"] = key, ["Value"] = value };
+
+    private static void AddWebAcl(Template t, PlatformContext ctx, Resource alb)
+    {
+        var rules = new CfnList();
+        var priority = 0;
+        foreach (var group in new[] { "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList" })
+        {
+            rules.Add(new CfnObject
+            {
+                ["Name"] = group,
+                ["Priority"] = priority++,
+                ["OverrideAction"] = new CfnObject { ["None"] = new CfnObject() },
+                ["Statement"] = new CfnObject
+                {
+                    ["ManagedRuleGroupStatement"] = new CfnObject { ["VendorName"] = "AWS", ["Name"] = group },
+                },
+                ["VisibilityConfig"] = Visibility($"{ctx.Env}-{group}"),
+            });
+        }
+
+        rules.Add(new CfnObject
+        {
+            ["Name"] = "RateLimitPerIp",
+            ["Priority"] = priority,
+            ["Action"] = new CfnObject { ["Block"] = new CfnObject() },
+            ["Statement"] = new CfnObject
+            {
+                ["RateBasedStatement"] = new CfnObject { ["Limit"] = RateLimitPer5Minutes, ["AggregateKeyType"] = "IP" },
+            },
+            ["VisibilityConfig"] = Visibility($"{ctx.Env}-rate-limit"),
+        });
+
+        var acl = t.AddResource("WebAcl", "AWS::WAFv2::WebACL", new CfnObject
+        {
+            ["Name"] = $"{ctx.Env}-alb",
+            ["Scope"] = "REGIONAL",
+            ["Description"] = $"{ctx.Env}: AWS managed rules and a per-IP rate limit in front of the load balancer",
+            ["DefaultAction"] = new CfnObject { ["Allow"] = new CfnObject() },
+            ["VisibilityConfig"] = Visibility($"{ctx.Env}-alb"),
+            ["Rules"] = rules,
+            ["Tags"] = ctx.Tags("waf"),
+        });
+        t.AddResource("WebAclAssociation", "AWS::WAFv2::WebACLAssociation", new CfnObject
+        {
+            ["ResourceArn"] = alb.Ref(),
+            ["WebACLArn"] = acl.GetAtt("Arn"),
+        });
+
+        // WAF.11: log the web ACL's decisions. The group name must start with aws-waf-logs-, and WAF wants the
+        // group ARN without the ":*" suffix that GetAtt Arn returns.
+        var wafLogName = $"aws-waf-logs-{ctx.Env}";
+        var wafLogs = t.AddResource("WafLogGroup", "AWS::Logs::LogGroup", new CfnObject
+        {
+            ["LogGroupName"] = wafLogName,
+            ["RetentionInDays"] = 365,
+            ["KmsKeyId"] = ctx.Import(PlatformContext.NetworkPart, "LogsKeyArn"),
+            ["Tags"] = ctx.Tags("waf-logs"),
+        });
+        wafLogs.DeletionPolicy = DeletionPolicy.Retain;
+        wafLogs.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
+        t.AddResource("WafLogging", "AWS::WAFv2::LoggingConfiguration", new CfnObject
+        {
+            ["ResourceArn"] = acl.GetAtt("Arn"),
+            ["LogDestinationConfigs"] = new CfnList { PlatformContext.Arn("logs", $"log-group:{wafLogName}") },
+        }).DependOn(wafLogs);
+    }
+
+    private static CfnObject Visibility(string metric) => new()
+    {
+        ["SampledRequestsEnabled"] = true,
+        ["CloudWatchMetricsEnabled"] = true,
+        ["MetricName"] = metric,
+    };
+}

@@ -1,0 +1,229 @@
+using Workmates.OttKit.Blueprint;
+using Workmates.OttKit.CloudFormation;
+
+namespace Workmates.OttKit.Constructs;
+
+/// <summary>
+/// The network stack: VPC; public, private (app) and isolated (data) subnets per AZ; internet gateway; NAT gateways;
+/// route tables; VPC flow logs to a KMS-encrypted log group; an S3 gateway endpoint and optional interface endpoints.
+/// It also owns the environment's logs KMS key, which every later log group uses.
+/// </summary>
+internal static class NetworkBuilder
+{
+    private const string Part = PlatformContext.NetworkPart;
+
+    /// <summary>Interface endpoints that let private hosts pull images, ship logs and reach SSM without NAT.</summary>
+    private static readonly (string Id, string Service)[] InterfaceEndpoints =
+    [
+        ("EcrApi", "ecr.api"), ("EcrDocker", "ecr.dkr"), ("Logs", "logs"), ("Ssm", "ssm"),
+        ("SsmMessages", "ssmmessages"), ("Ec2Messages", "ec2messages"), ("Ecs", "ecs"), ("EcsAgent", "ecs-agent"), ("EcsTelemetry", "ecs-telemetry"),
+    ];
+
+    public static Template Build(PlatformContext ctx)
+    {
+        var network = ctx.Spec.Network;
+        if (!Ipv4Cidr.TryParse(network.VpcCidr, out var vpcCidr, out var error))
+        {
+            throw new InvalidOperationException($"network.vpcCidr: {error} (validation should have refused the spec).");
+        }
+
+        var t = new Template { Description = $"OttKit {ctx.Env}: network (VPC, subnets, NAT, flow logs, endpoints)" };
+
+        var key = t.AddResource("LogsKey", "AWS::KMS::Key", new CfnObject
+        {
+            ["Description"] = $"{ctx.Env}: encrypts the environment's CloudWatch Logs log groups",
+            ["EnableKeyRotation"] = true,
+            ["KeyPolicy"] = PlatformContext.LogsKeyPolicy(ctx.Spec.Region),
+            ["Tags"] = ctx.Tags("logs-key"),
+        });
+        key.DeletionPolicy = DeletionPolicy.Retain;
+        key.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
+        t.AddResource("LogsKeyAlias", "AWS::KMS::Alias", new CfnObject
+        {
+            ["AliasName"] = $"alias/{ctx.Env}/logs",
+            ["TargetKeyId"] = key.Ref(),
+        });
+
+        var vpc = t.AddResource("Vpc", "AWS::EC2::VPC", new CfnObject
+        {
+            ["CidrBlock"] = vpcCidr.ToString(),
+            ["EnableDnsHostnames"] = true,
+            ["EnableDnsSupport"] = true,
+            ["Tags"] = ctx.Tags("vpc"),
+        });
+        var igw = t.AddResource("InternetGateway", "AWS::EC2::InternetGateway", new CfnObject { ["Tags"] = ctx.Tags("igw") });
+        var attachment = t.AddResource("InternetGatewayAttachment", "AWS::EC2::VPCGatewayAttachment", new CfnObject
+        {
+            ["VpcId"] = vpc.Ref(),
+            ["InternetGatewayId"] = igw.Ref(),
+        });
+
+        // Layout: app subnets take /prefix+3 blocks 0..5; public and isolated share blocks 6 and 7, split 8 ways.
+        var appPrefix = vpcCidr.Prefix + 3;
+        var smallPrefix = vpcCidr.Prefix + 6;
+        var publicBlock = vpcCidr.Subnet(appPrefix, 6);
+        var isolatedBlock = vpcCidr.Subnet(appPrefix, 7);
+
+        var publicRoutes = t.AddResource("PublicRouteTable", "AWS::EC2::RouteTable", new CfnObject { ["VpcId"] = vpc.Ref(), ["Tags"] = ctx.Tags("public") });
+        t.AddResource("PublicDefaultRoute", "AWS::EC2::Route", new CfnObject
+        {
+            ["RouteTableId"] = publicRoutes.Ref(),
+            ["DestinationCidrBlock"] = "0.0.0.0/0",
+            ["GatewayId"] = igw.Ref(),
+        }).DependOn(attachment);
+        var isolatedRoutes = t.AddResource("IsolatedRouteTable", "AWS::EC2::RouteTable", new CfnObject { ["VpcId"] = vpc.Ref(), ["Tags"] = ctx.Tags("isolated") });
+
+        var publicSubnets = new List<CfnNode>();
+        var privateSubnets = new List<CfnNode>();
+        var isolatedSubnets = new List<CfnNode>();
+        var privateRouteTables = new List<CfnNode>();
+        Resource? sharedNat = null;
+        for (var i = 0; i < network.AvailabilityZones; i++)
+        {
+            var n = i + 1;
+            var az = Fn.Select(i, Fn.GetAZs());
+            var pub = Subnet(t, ctx, $"PublicSubnet{n}", vpc, az, publicBlock.Subnet(smallPrefix, i), $"public-{n}");
+            var app = Subnet(t, ctx, $"PrivateSubnet{n}", vpc, az, vpcCidr.Subnet(appPrefix, i), $"private-{n}");
+            var iso = Subnet(t, ctx, $"IsolatedSubnet{n}", vpc, az, isolatedBlock.Subnet(smallPrefix, i), $"isolated-{n}");
+            publicSubnets.Add(pub.Ref());
+            privateSubnets.Add(app.Ref());
+            isolatedSubnets.Add(iso.Ref());
+            Associate(t, $"PublicSubnet{n}RouteTableAssociation", pub, publicRoutes);
+            Associate(t, $"IsolatedSubnet{n}RouteTableAssociation", iso, isolatedRoutes);
+
+            Resource nat;
+            if (network.NatGateways == NatGatewayMode.PerAvailabilityZone || sharedNat is null)
+            {
+                var eip = t.AddResource($"NatAddress{n}", "AWS::EC2::EIP", new CfnObject { ["Domain"] = "vpc", ["Tags"] = ctx.Tags($"nat-{n}") });
+                eip.DependOn(attachment);
+                nat = t.AddResource($"NatGateway{n}", "AWS::EC2::NatGateway", new CfnObject
+                {
+                    ["AllocationId"] = eip.GetAtt("AllocationId"),
+                    ["SubnetId"] = pub.Ref(),
+                    ["Tags"] = ctx.Tags($"nat-{n}"),
+                });
+                sharedNat ??= nat;
+            }
+            else
+            {
+                nat = sharedNat;
+            }
+
+            var routes = t.AddResource($"PrivateRouteTable{n}", "AWS::EC2::RouteTable", new CfnObject { ["VpcId"] = vpc.Ref(), ["Tags"] = ctx.Tags($"private-{n}") });
+            t.AddResource($"PrivateDefaultRoute{n}", "AWS::EC2::Route", new CfnObject
+            {
+                ["RouteTableId"] = routes.Ref(),
+                ["DestinationCidrBlock"] = "0.0.0.0/0",
+                ["NatGatewayId"] = nat.Ref(),
+            });
+            Associate(t, $"PrivateSubnet{n}RouteTableAssociation", app, routes);
+            privateRouteTables.Add(routes.Ref());
+        }
+
+        AddFlowLogs(t, ctx, vpc, key);
+
+        t.AddResource("S3GatewayEndpoint", "AWS::EC2::VPCEndpoint", new CfnObject
+        {
+            ["VpcId"] = vpc.Ref(),
+            ["ServiceName"] = Fn.Sub("com.amazonaws.${AWS::Region}.s3"),
+            ["VpcEndpointType"] = "Gateway",
+            ["RouteTableIds"] = new CfnList([.. privateRouteTables, isolatedRoutes.Ref()]),
+        });
+
+        if (network.InterfaceEndpoints)
+        {
+            var endpointGroup = t.AddResource("EndpointSecurityGroup", "AWS::EC2::SecurityGroup", new CfnObject
+            {
+                ["GroupDescription"] = $"{ctx.Env}: HTTPS from the VPC to the interface endpoints",
+                ["VpcId"] = vpc.Ref(),
+                ["SecurityGroupIngress"] = new CfnList
+                {
+                    new CfnObject { ["IpProtocol"] = "tcp", ["FromPort"] = 443, ["ToPort"] = 443, ["CidrIp"] = vpcCidr.ToString(), ["Description"] = "HTTPS from the VPC" },
+                },
+                ["SecurityGroupEgress"] = new CfnList { PlatformContext.NoEgress() },
+                ["Tags"] = ctx.Tags("endpoints"),
+            });
+            foreach (var (id, service) in InterfaceEndpoints)
+            {
+                t.AddResource($"{id}Endpoint", "AWS::EC2::VPCEndpoint", new CfnObject
+                {
+                    ["VpcId"] = vpc.Ref(),
+                    ["ServiceName"] = Fn.Sub($"com.amazonaws.${{AWS::Region}}.{service}"),
+                    ["VpcEndpointType"] = "Interface",
+                    ["PrivateDnsEnabled"] = true,
+                    ["SubnetIds"] = new CfnList(privateSubnets),
+                    ["SecurityGroupIds"] = new CfnList { endpointGroup.Ref() },
+                });
+            }
+        }
+
+        ctx.Export(t, Part, "VpcId", vpc.Ref(), "VPC id");
+        ctx.Export(t, Part, "VpcCidr", vpc.GetAtt("CidrBlock"), "VPC IPv4 CIDR");
+        ctx.Export(t, Part, "PublicSubnetIds", Fn.Join(",", [.. publicSubnets]), "Public subnet ids, comma-separated, in AZ order");
+        ctx.Export(t, Part, "PrivateSubnetIds", Fn.Join(",", [.. privateSubnets]), "Private (app) subnet ids, comma-separated, in AZ order");
+        ctx.Export(t, Part, "IsolatedSubnetIds", Fn.Join(",", [.. isolatedSubnets]), "Isolated (data) subnet ids, comma-separated, in AZ order");
+        ctx.Export(t, Part, "LogsKeyArn", key.GetAtt("Arn"), "KMS key for the environment's log groups");
+        return t;
+    }
+
+    private static Resource Subnet(Template t, PlatformContext ctx, string id, Resource vpc, CfnNode az, Ipv4Cidr cidr, string name) =>
+        t.AddResource(id, "AWS::EC2::Subnet", new CfnObject
+        {
+            ["VpcId"] = vpc.Ref(),
+            ["AvailabilityZone"] = az,
+            ["CidrBlock"] = cidr.ToString(),
+            ["MapPublicIpOnLaunch"] = false,
+            ["Tags"] = ctx.Tags(name),
+        });
+
+    private static void Associate(Template t, string id, Resource subnet, Resource routes) =>
+        t.AddResource(id, "AWS::EC2::SubnetRouteTableAssociation", new CfnObject
+        {
+            ["SubnetId"] = subnet.Ref(),
+            ["RouteTableId"] = routes.Ref(),
+        });
+
+    private static void AddFlowLogs(Template t, PlatformContext ctx, Resource vpc, Resource key)
+    {
+        var group = t.AddResource("FlowLogGroup", "AWS::Logs::LogGroup", new CfnObject
+        {
+            ["LogGroupName"] = $"/ottkit/{ctx.Env}/vpc-flow-logs",
+            ["RetentionInDays"] = SpecDefaults.FlowLogRetentionDays,
+            ["KmsKeyId"] = key.GetAtt("Arn"),
+            ["Tags"] = ctx.Tags("flow-logs"),
+        });
+        group.DeletionPolicy = DeletionPolicy.Retain;
+        group.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
+        var role = t.AddResource("FlowLogRole", "AWS::IAM::Role", new CfnObject
+        {
+            ["AssumeRolePolicyDocument"] = PlatformContext.AssumeRole("vpc-flow-logs.amazonaws.com"),
+            ["Policies"] = new CfnList
+            {
+                new CfnObject
+                {
+                    ["PolicyName"] = "deliver-flow-logs",
+                    ["PolicyDocument"] = new PolicyDocument
+                    {
+                        new PolicyStatement
+                        {
+                            Actions = { "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams" },
+                            Resources = { group.GetAtt("Arn") },
+                        },
+                    }.ToNode(),
+                },
+            },
+            ["Tags"] = ctx.Tags("flow-logs"),
+        });
+        t.AddResource("FlowLog", "AWS::EC2::FlowLog", new CfnObject
+        {
+            ["ResourceType"] = "VPC",
+            ["ResourceId"] = vpc.Ref(),
+            ["TrafficType"] = "ALL",
+            ["LogDestinationType"] = "cloud-watch-logs",
+            ["LogGroupName"] = group.Ref(),
+            ["DeliverLogsPermissionArn"] = role.GetAtt("Arn"),
+            ["MaxAggregationInterval"] = 60,
+            ["Tags"] = ctx.Tags("flow-log"),
+        });
+    }
+}

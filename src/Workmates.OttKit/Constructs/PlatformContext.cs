@@ -1,0 +1,121 @@
+using System.Text;
+using Workmates.OttKit.Blueprint;
+using Workmates.OttKit.CloudFormation;
+
+namespace Workmates.OttKit.Constructs;
+
+/// <summary>
+/// Naming and cross-stack wiring shared by the builders: stack names, stable export names
+/// (<c>&lt;env&gt;:&lt;part&gt;:&lt;Name&gt;</c>), imports, tags and logical IDs derived from names (never indexes).
+/// </summary>
+internal sealed class PlatformContext(EnvironmentSpec spec)
+{
+    public const string NetworkPart = "network";
+    public const string ClusterPart = "cluster";
+    public const string LoadBalancerPart = "load-balancer";
+    public const string RepositoriesPart = "repositories";
+
+    public EnvironmentSpec Spec { get; } = spec;
+
+    public string Env => Spec.Name;
+
+    public string StackName(string part) => $"{Env}-{part}";
+
+    public static string ServicePart(string service) => $"service-{service}";
+
+    public string ExportName(string part, string name) => $"{Env}:{part}:{name}";
+
+    public Intrinsic Import(string part, string name) => Fn.ImportValue(ExportName(part, name));
+
+    /// <summary>Adds an output exported under the stable name <c>&lt;env&gt;:&lt;part&gt;:&lt;logicalId&gt;</c>.</summary>
+    public void Export(Template template, string part, string logicalId, CfnNode value, string description) =>
+        template.AddOutput(logicalId, value, description, ExportName(part, logicalId));
+
+    /// <summary>The environment's tags plus <c>ottkit:environment</c> and, when given, <c>Name</c>.</summary>
+    public Tags Tags(string? name = null)
+    {
+        var tags = new Tags();
+        foreach (var (key, value) in Spec.Tags)
+        {
+            tags[key] = value;
+        }
+
+        tags["ottkit:environment"] = Env;
+        if (name is not null)
+        {
+            tags["Name"] = $"{Env}-{name}";
+        }
+
+        return tags;
+    }
+
+    /// <summary>Auto Scaling group tags: the same keys, each propagated to launched instances.</summary>
+    public CfnList AutoScalingTags(string name) =>
+        [.. Tags(name).Select(t => (CfnNode)new CfnObject { ["Key"] = t.Key, ["Value"] = t.Value, ["PropagateAtLaunch"] = true })];
+
+    /// <summary><c>live-chat</c> → <c>LiveChat</c>: a logical-ID fragment derived from a DNS-safe name.</summary>
+    public static string Pascal(string name)
+    {
+        var builder = new StringBuilder(name.Length);
+        var upper = true;
+        foreach (var c in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(c))
+            {
+                upper = true;
+                continue;
+            }
+
+            builder.Append(upper ? char.ToUpperInvariant(c) : c);
+            upper = false;
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>An ARN in this partition, region and account: <c>arn:${AWS::Partition}:&lt;service&gt;:${AWS::Region}:${AWS::AccountId}:&lt;resource&gt;</c>.</summary>
+    public static Intrinsic Arn(string service, string resource) =>
+        Fn.Sub($"arn:${{AWS::Partition}}:{service}:${{AWS::Region}}:${{AWS::AccountId}}:{resource}");
+
+    /// <summary>A security group egress rule that matches no traffic, so the group allows none (AWS adds allow-all otherwise).</summary>
+    public static CfnObject NoEgress() => new()
+    {
+        ["CidrIp"] = "255.255.255.255/32",
+        ["Description"] = "Disallow all traffic",
+        ["IpProtocol"] = "icmp",
+        ["FromPort"] = 252,
+        ["ToPort"] = 86,
+    };
+
+    /// <summary>A customer-managed KMS key policy: the account administers the key; CloudWatch Logs may use it for this account's log groups.</summary>
+    public static CfnObject LogsKeyPolicy(string region) => new PolicyDocument
+    {
+        new PolicyStatement
+        {
+            Sid = "AccountAdministers",
+            Principal = PolicyPrincipal.Aws(Fn.Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")),
+            Actions = { "kms:*" },
+            Resources = { "*" },
+        },
+        new PolicyStatement
+        {
+            Sid = "CloudWatchLogsEncrypts",
+            Principal = PolicyPrincipal.Service($"logs.{region}.amazonaws.com"),
+            Actions = { "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey" },
+            Resources = { "*" },
+            Conditions = new CfnObject
+            {
+                ["ArnLike"] = new CfnObject { ["kms:EncryptionContext:aws:logs:arn"] = Arn("logs", "log-group:*") },
+            },
+        },
+    }.ToNode();
+
+    public static CfnObject AssumeRole(string service) => new PolicyDocument
+    {
+        new PolicyStatement
+        {
+            Principal = PolicyPrincipal.Service(service),
+            Actions = { "sts:AssumeRole" },
+        },
+    }.ToNode();
+}

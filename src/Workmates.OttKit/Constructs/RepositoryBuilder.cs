@@ -1,0 +1,59 @@
+using Workmates.OttKit.CloudFormation;
+
+namespace Workmates.OttKit.Constructs;
+
+/// <summary>
+/// The repositories stack: one ECR repository per service (scan on push, immutable tags, KMS encryption, lifecycle
+/// policy). It deploys before the services so CI can push the first image before a service exists.
+/// </summary>
+internal static class RepositoryBuilder
+{
+    private const string Part = PlatformContext.RepositoriesPart;
+
+    /// <summary>Expire untagged images after 7 days; keep the 50 most recent images.</summary>
+    public const string LifecyclePolicy =
+        """{"rules":[{"rulePriority":1,"description":"Expire untagged images after 7 days","selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":7},"action":{"type":"expire"}},{"rulePriority":2,"description":"Keep the 50 most recent images","selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":50},"action":{"type":"expire"}}]}""";
+
+    public static Template Build(PlatformContext ctx)
+    {
+        var t = new Template { Description = $"OttKit {ctx.Env}: ECR repositories of the services" };
+        // A customer-managed key (ECR.5); ECR uses it through grants made with the caller's IAM permissions.
+        var key = t.AddResource("RepositoryKey", "AWS::KMS::Key", new CfnObject
+        {
+            ["Description"] = $"{ctx.Env}: encrypts the services' container images",
+            ["EnableKeyRotation"] = true,
+            ["KeyPolicy"] = new PolicyDocument
+            {
+                new PolicyStatement
+                {
+                    Sid = "AccountAdministers",
+                    Principal = PolicyPrincipal.Aws(Fn.Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")),
+                    Actions = { "kms:*" },
+                    Resources = { "*" },
+                },
+            }.ToNode(),
+            ["Tags"] = ctx.Tags("images-key"),
+        });
+        key.DeletionPolicy = DeletionPolicy.Retain;
+        key.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
+        foreach (var service in ctx.Spec.Services)
+        {
+            var id = PlatformContext.Pascal(service.Name);
+            var repository = t.AddResource($"{id}Repository", "AWS::ECR::Repository", new CfnObject
+            {
+                ["RepositoryName"] = service.ImageRepository ?? $"{ctx.Env}/{service.Name}",
+                ["ImageScanningConfiguration"] = new CfnObject { ["ScanOnPush"] = true },
+                ["ImageTagMutability"] = service.Weakenings.MutableImageTags ? "MUTABLE" : "IMMUTABLE",
+                ["EncryptionConfiguration"] = new CfnObject { ["EncryptionType"] = "KMS", ["KmsKey"] = key.GetAtt("Arn") },
+                ["LifecyclePolicy"] = new CfnObject { ["LifecyclePolicyText"] = LifecyclePolicy },
+                ["Tags"] = ctx.Tags(service.Name),
+            });
+            repository.DeletionPolicy = DeletionPolicy.Retain;
+            repository.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
+            ctx.Export(t, Part, $"{id}RepositoryUri", repository.GetAtt("RepositoryUri"), $"Image repository URI of {service.Name}");
+            ctx.Export(t, Part, $"{id}RepositoryArn", repository.GetAtt("Arn"), $"Image repository ARN of {service.Name}");
+        }
+
+        return t;
+    }
+}

@@ -1,0 +1,355 @@
+using System.Globalization;
+using Workmates.OttKit.Blueprint;
+using Workmates.OttKit.CloudFormation;
+
+namespace Workmates.OttKit.Constructs;
+
+/// <summary>
+/// One service stack: log group (retention, KMS); execution and task roles with least privilege; task definition
+/// (awsvpc, non-root, read-only root with a tmpfs /tmp, health check, awslogs, secrets from Secrets Manager/SSM);
+/// target group; listener rule; 5xx and latency alarms; ECS service (private subnets, no public IP, spread across
+/// AZs, circuit breaker and alarms with rollback, 100/200 %, AZ rebalancing). Scaling comes from <see cref="AutoscalingBuilder"/>.
+/// </summary>
+internal static class ServiceBuilder
+{
+    public static Template Build(PlatformContext ctx, int index)
+    {
+        var spec = ctx.Spec;
+        var service = spec.Services[index];
+        var part = PlatformContext.ServicePart(service.Name);
+        var id = PlatformContext.Pascal(service.Name);
+        var t = new Template { Description = $"OttKit {ctx.Env}: service {service.Name}" };
+
+        var imageTag = t.Add(new Parameter("ImageTag")
+        {
+            Description = $"Image tag of {service.Name} to run (tags are immutable: each deploy names a new one)",
+            AllowedPattern = "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",
+            ConstraintDescription = "an image tag: letters, digits, _ . - (at most 128 characters)",
+        });
+
+        var logGroupName = $"/ottkit/{ctx.Env}/{service.Name}";
+        var logs = t.AddResource("LogGroup", "AWS::Logs::LogGroup", new CfnObject
+        {
+            ["LogGroupName"] = logGroupName,
+            ["RetentionInDays"] = service.LogRetentionDays,
+            ["KmsKeyId"] = ctx.Import(PlatformContext.NetworkPart, "LogsKeyArn"),
+            ["Tags"] = ctx.Tags(service.Name),
+        });
+        logs.DeletionPolicy = DeletionPolicy.Retain;
+        logs.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
+
+        var repositoryArn = ctx.Import(PlatformContext.RepositoriesPart, $"{id}RepositoryArn");
+        var execution = new PolicyDocument
+        {
+            new PolicyStatement
+            {
+                Sid = "PullOwnImage",
+                Actions = { "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage" },
+                Resources = { repositoryArn },
+            },
+            new PolicyStatement
+            {
+                // GetAuthorizationToken has no resource-level permissions: AWS requires "*" as its resource.
+                Sid = "RegistryLogin",
+                Actions = { "ecr:GetAuthorizationToken" },
+                Resources = { "*" },
+            },
+            new PolicyStatement
+            {
+                Sid = "WriteOwnLogs",
+                Actions = { "logs:CreateLogStream", "logs:PutLogEvents" },
+                Resources = { Fn.Sub("${LogGroup.Arn}") },
+            },
+        };
+        var secrets = service.Secrets.OrderBy(s => s.Key, StringComparer.Ordinal)
+            .Select(s => (Name: s.Key, Reference: ParseSecret(s.Value)))
+            .ToArray();
+        var secretArns = secrets.Where(s => s.Reference.Store == SecretStore.SecretsManager).Select(s => SecretPolicyArn(s.Reference)).Distinct().ToArray();
+        if (secretArns.Length > 0)
+        {
+            execution.Add(new PolicyStatement { Sid = "ReadOwnSecrets", Actions = { "secretsmanager:GetSecretValue" }, Resources = [.. secretArns] });
+        }
+
+        var parameterArns = secrets.Where(s => s.Reference.Store == SecretStore.ParameterStore).Select(s => ParameterArn(s.Reference)).Distinct().ToArray();
+        if (parameterArns.Length > 0)
+        {
+            execution.Add(new PolicyStatement { Sid = "ReadOwnParameters", Actions = { "ssm:GetParameters" }, Resources = [.. parameterArns] });
+        }
+
+        var executionRole = t.AddResource("ExecutionRole", "AWS::IAM::Role", new CfnObject
+        {
+            ["Description"] = $"{ctx.Env}/{service.Name}: ECS pulls the image, writes logs and reads this service's secrets",
+            ["AssumeRolePolicyDocument"] = TaskAssumeRole(),
+            ["Policies"] = new CfnList { new CfnObject { ["PolicyName"] = "task-execution", ["PolicyDocument"] = execution.ToNode() } },
+            ["Tags"] = ctx.Tags(service.Name),
+        });
+        var taskRole = t.AddResource("TaskRole", "AWS::IAM::Role", new CfnObject
+        {
+            ["Description"] = $"{ctx.Env}/{service.Name}: the application's own permissions (none by default)",
+            ["AssumeRolePolicyDocument"] = TaskAssumeRole(),
+            ["Tags"] = ctx.Tags(service.Name),
+        });
+
+        var taskGroup = t.AddResource("TaskSecurityGroup", "AWS::EC2::SecurityGroup", new CfnObject
+        {
+            ["GroupDescription"] = $"{ctx.Env}/{service.Name}: container port from the load balancer only",
+            ["VpcId"] = ctx.Import(PlatformContext.NetworkPart, "VpcId"),
+            ["SecurityGroupIngress"] = new CfnList
+            {
+                new CfnObject
+                {
+                    ["IpProtocol"] = "tcp",
+                    ["FromPort"] = service.ContainerPort,
+                    ["ToPort"] = service.ContainerPort,
+                    ["SourceSecurityGroupId"] = ctx.Import(PlatformContext.LoadBalancerPart, "LoadBalancerSecurityGroupId"),
+                    ["Description"] = "From the load balancer",
+                },
+            },
+            ["SecurityGroupEgress"] = new CfnList
+            {
+                new CfnObject { ["IpProtocol"] = "tcp", ["FromPort"] = 443, ["ToPort"] = 443, ["CidrIp"] = "0.0.0.0/0", ["Description"] = "HTTPS to AWS APIs and partners" },
+                new CfnObject { ["IpProtocol"] = "tcp", ["FromPort"] = 0, ["ToPort"] = 65535, ["CidrIp"] = ctx.Import(PlatformContext.NetworkPart, "VpcCidr"), ["Description"] = "Services and data stores in the VPC" },
+            },
+            ["Tags"] = ctx.Tags(service.Name),
+        });
+
+        var container = new CfnObject
+        {
+            ["Name"] = service.Name,
+            ["Image"] = Fn.Sub("${Uri}:${ImageTag}", new CfnObject { ["Uri"] = ctx.Import(PlatformContext.RepositoriesPart, $"{id}RepositoryUri") }),
+            ["Essential"] = true,
+            ["PortMappings"] = new CfnList { new CfnObject { ["ContainerPort"] = service.ContainerPort, ["Protocol"] = "tcp", ["AppProtocol"] = "http", ["Name"] = "http" } },
+            ["HealthCheck"] = new CfnObject
+            {
+                // The services are NodeJS: node is in every image, curl and wget are not.
+                ["Command"] = new CfnList
+                {
+                    "CMD-SHELL",
+                    service.ContainerHealthCheckCommand
+                        ?? $"node -e \"require('http').get('http://127.0.0.1:{service.ContainerPort.ToString(CultureInfo.InvariantCulture)}{service.HealthCheckPath}',r=>process.exit(r.statusCode<400?0:1)).on('error',()=>process.exit(1))\"",
+                },
+                ["Interval"] = 15,
+                ["Timeout"] = 5,
+                ["Retries"] = 3,
+                ["StartPeriod"] = Math.Clamp(service.HealthCheckGraceSeconds, 0, 300),
+            },
+            ["ReadonlyRootFilesystem"] = !service.Weakenings.WritableRootFilesystem,
+            ["Privileged"] = false,
+            ["LinuxParameters"] = new CfnObject
+            {
+                ["InitProcessEnabled"] = true,
+                ["Tmpfs"] = new CfnList { new CfnObject { ["ContainerPath"] = "/tmp", ["Size"] = 64, ["MountOptions"] = new CfnList { "rw", "noexec", "nosuid" } } },
+            },
+            ["LogConfiguration"] = new CfnObject
+            {
+                ["LogDriver"] = "awslogs",
+                ["Options"] = new CfnObject
+                {
+                    ["awslogs-group"] = logs.Ref(),
+                    ["awslogs-region"] = Pseudo.Region,
+                    ["awslogs-stream-prefix"] = service.Name,
+                    ["mode"] = "non-blocking",
+                },
+            },
+        };
+        if (!service.Weakenings.RunAsRoot)
+        {
+            container["User"] = SpecDefaults.ContainerUser;
+        }
+
+        if (service.Environment.Count > 0)
+        {
+            container["Environment"] = new CfnList([.. service.Environment.OrderBy(e => e.Key, StringComparer.Ordinal)
+                .Select(e => (CfnNode)new CfnObject { ["Name"] = e.Key, ["Value"] = e.Value })]);
+        }
+
+        if (secrets.Length > 0)
+        {
+            container["Secrets"] = new CfnList([.. secrets.Select(s => (CfnNode)new CfnObject { ["Name"] = s.Name, ["ValueFrom"] = ValueFrom(s.Reference) })]);
+        }
+
+        var task = t.AddResource("TaskDefinition", "AWS::ECS::TaskDefinition", new CfnObject
+        {
+            ["Family"] = $"{ctx.Env}-{service.Name}",
+            ["NetworkMode"] = "awsvpc",
+            ["RequiresCompatibilities"] = new CfnList { "EC2" },
+            ["Cpu"] = service.Cpu.ToString(CultureInfo.InvariantCulture),
+            ["Memory"] = service.Memory.ToString(CultureInfo.InvariantCulture),
+            ["ExecutionRoleArn"] = executionRole.GetAtt("Arn"),
+            ["TaskRoleArn"] = taskRole.GetAtt("Arn"),
+            ["ContainerDefinitions"] = new CfnList { container },
+            ["Tags"] = ctx.Tags(service.Name),
+        });
+
+        var targets = t.AddResource("TargetGroup", "AWS::ElasticLoadBalancingV2::TargetGroup", new CfnObject
+        {
+            ["VpcId"] = ctx.Import(PlatformContext.NetworkPart, "VpcId"),
+            ["TargetType"] = "ip",
+            ["Protocol"] = "HTTP",
+            ["ProtocolVersion"] = "HTTP1",
+            ["Port"] = service.ContainerPort,
+            ["HealthCheckEnabled"] = true,
+            ["HealthCheckPath"] = service.HealthCheckPath,
+            ["HealthCheckProtocol"] = "HTTP",
+            ["HealthCheckIntervalSeconds"] = 15,
+            ["HealthCheckTimeoutSeconds"] = 5,
+            ["HealthyThresholdCount"] = 2,
+            ["UnhealthyThresholdCount"] = 3,
+            ["Matcher"] = new CfnObject { ["HttpCode"] = "200-399" },
+            ["TargetGroupAttributes"] = new CfnList
+            {
+                new CfnObject { ["Key"] = "deregistration_delay.timeout_seconds", ["Value"] = SpecDefaults.DeregistrationDelaySeconds.ToString(CultureInfo.InvariantCulture) },
+            },
+            ["Tags"] = ctx.Tags(service.Name),
+        });
+
+        var routing = service.EffectiveRouting;
+        var conditions = new CfnList();
+        if (routing.PathPatterns.Count > 0)
+        {
+            conditions.Add(new CfnObject { ["Field"] = "path-pattern", ["PathPatternConfig"] = new CfnObject { ["Values"] = new CfnList([.. routing.PathPatterns.Select(p => (CfnNode)p)]) } });
+        }
+
+        if (routing.Hosts.Count > 0)
+        {
+            conditions.Add(new CfnObject { ["Field"] = "host-header", ["HostHeaderConfig"] = new CfnObject { ["Values"] = new CfnList([.. routing.Hosts.Select(h => (CfnNode)h)]) } });
+        }
+
+        var rule = t.AddResource("ListenerRule", "AWS::ElasticLoadBalancingV2::ListenerRule", new CfnObject
+        {
+            ["ListenerArn"] = ctx.Import(PlatformContext.LoadBalancerPart, "HttpsListenerArn"),
+            ["Priority"] = routing.Priority ?? SpecDefaults.FirstRulePriority + (SpecDefaults.RulePriorityStep * index),
+            ["Conditions"] = conditions,
+            ["Actions"] = new CfnList { new CfnObject { ["Type"] = "forward", ["TargetGroupArn"] = targets.Ref() } },
+        });
+
+        var loadBalancerName = ctx.Import(PlatformContext.LoadBalancerPart, "LoadBalancerFullName");
+        var errorsAlarm = $"{ctx.Env}-{service.Name}-5xx";
+        var latencyAlarm = $"{ctx.Env}-{service.Name}-latency";
+        var dimensions = new CfnList
+        {
+            new CfnObject { ["Name"] = "LoadBalancer", ["Value"] = loadBalancerName },
+            new CfnObject { ["Name"] = "TargetGroup", ["Value"] = targets.GetAtt("TargetGroupFullName") },
+        };
+        t.AddResource("ServerErrorsAlarm", "AWS::CloudWatch::Alarm", new CfnObject
+        {
+            ["AlarmName"] = errorsAlarm,
+            ["AlarmDescription"] = $"{service.Name} answers 5xx: rolls back a deployment in progress",
+            ["Namespace"] = "AWS/ApplicationELB",
+            ["MetricName"] = "HTTPCode_Target_5XX_Count",
+            ["Dimensions"] = dimensions,
+            ["Statistic"] = "Sum",
+            ["Period"] = 60,
+            ["EvaluationPeriods"] = 3,
+            ["DatapointsToAlarm"] = 2,
+            ["Threshold"] = 10,
+            ["ComparisonOperator"] = "GreaterThanThreshold",
+            ["TreatMissingData"] = "notBreaching",
+        });
+        t.AddResource("LatencyAlarm", "AWS::CloudWatch::Alarm", new CfnObject
+        {
+            ["AlarmName"] = latencyAlarm,
+            ["AlarmDescription"] = $"{service.Name} p95 response time above 2 s: rolls back a deployment in progress",
+            ["Namespace"] = "AWS/ApplicationELB",
+            ["MetricName"] = "TargetResponseTime",
+            ["Dimensions"] = dimensions.DeepClone(),
+            ["ExtendedStatistic"] = "p95",
+            ["Period"] = 60,
+            ["EvaluationPeriods"] = 3,
+            ["DatapointsToAlarm"] = 3,
+            ["Threshold"] = 2,
+            ["ComparisonOperator"] = "GreaterThanThreshold",
+            ["TreatMissingData"] = "notBreaching",
+        });
+
+        var ecsService = t.AddResource("Service", "AWS::ECS::Service", new CfnObject
+        {
+            ["ServiceName"] = service.Name,
+            ["Cluster"] = ctx.Import(PlatformContext.ClusterPart, "ClusterName"),
+            ["TaskDefinition"] = task.Ref(),
+            ["DesiredCount"] = service.Scaling.DesiredTasks,
+            ["CapacityProviderStrategy"] = new CfnList
+            {
+                new CfnObject { ["CapacityProvider"] = ctx.Import(PlatformContext.ClusterPart, "CapacityProviderName"), ["Weight"] = 1, ["Base"] = 0 },
+            },
+            ["NetworkConfiguration"] = new CfnObject
+            {
+                ["AwsvpcConfiguration"] = new CfnObject
+                {
+                    ["AssignPublicIp"] = "DISABLED",
+                    ["Subnets"] = Fn.Split(",", ctx.Import(PlatformContext.NetworkPart, "PrivateSubnetIds")),
+                    ["SecurityGroups"] = new CfnList { taskGroup.GetAtt("GroupId") },
+                },
+            },
+            ["LoadBalancers"] = new CfnList
+            {
+                new CfnObject { ["ContainerName"] = service.Name, ["ContainerPort"] = service.ContainerPort, ["TargetGroupArn"] = targets.Ref() },
+            },
+            ["HealthCheckGracePeriodSeconds"] = service.HealthCheckGraceSeconds,
+            ["DeploymentController"] = new CfnObject { ["Type"] = "ECS" },
+            ["DeploymentConfiguration"] = new CfnObject
+            {
+                ["MinimumHealthyPercent"] = 100,
+                ["MaximumPercent"] = 200,
+                ["DeploymentCircuitBreaker"] = new CfnObject { ["Enable"] = true, ["Rollback"] = true },
+                ["Alarms"] = new CfnObject { ["AlarmNames"] = new CfnList { errorsAlarm, latencyAlarm }, ["Enable"] = true, ["Rollback"] = true },
+            },
+            ["PlacementStrategies"] = new CfnList
+            {
+                new CfnObject { ["Type"] = "spread", ["Field"] = "attribute:ecs.availability-zone" },
+                new CfnObject { ["Type"] = "binpack", ["Field"] = "memory" },
+            },
+            ["AvailabilityZoneRebalancing"] = "ENABLED",
+            ["EnableECSManagedTags"] = true,
+            ["PropagateTags"] = "SERVICE",
+            ["EnableExecuteCommand"] = false,
+            ["Tags"] = ctx.Tags(service.Name),
+        });
+        ecsService.DependOn(rule);
+        ecsService.DependsOn.Add("ServerErrorsAlarm");
+        ecsService.DependsOn.Add("LatencyAlarm");
+
+        AutoscalingBuilder.Add(t, ctx, service, ecsService, targets, loadBalancerName);
+
+        ctx.Export(t, part, "ServiceName", ecsService.GetAtt("Name"), $"ECS service name of {service.Name}");
+        ctx.Export(t, part, "ServiceArn", ecsService.Ref(), $"ECS service ARN of {service.Name}");
+        ctx.Export(t, part, "TargetGroupArn", targets.Ref(), $"Target group ARN of {service.Name}");
+        ctx.Export(t, part, "LogGroupName", logs.Ref(), $"Log group of {service.Name}");
+        ctx.Export(t, part, "TaskDefinitionArn", task.Ref(), $"Task definition of {service.Name} at this deploy");
+        return t;
+    }
+
+    private static CfnObject TaskAssumeRole() => new PolicyDocument
+    {
+        new PolicyStatement
+        {
+            Principal = PolicyPrincipal.Service("ecs-tasks.amazonaws.com"),
+            Actions = { "sts:AssumeRole" },
+            Conditions = new CfnObject
+            {
+                // Confused-deputy guard: only ECS acting for this account may assume the role.
+                ["StringEquals"] = new CfnObject { ["aws:SourceAccount"] = Pseudo.AccountId },
+            },
+        },
+    }.ToNode();
+
+    private static SecretReference ParseSecret(string text) => SecretReference.TryParse(text, out var reference)
+        ? reference
+        : throw new InvalidOperationException($"'{text}' is not a secret reference (validation should have refused the spec).");
+
+    private static Value<string> SecretPolicyArn(SecretReference r) => r.Region is null
+        // A name resolves to the full ARN, which ends in a 6-character random suffix.
+        ? PlatformContext.Arn("secretsmanager", $"secret:{r.Name}-??????")
+        : $"arn:aws:secretsmanager:{r.Region}:{r.Account}:secret:{r.Name}";
+
+    private static Value<string> ParameterArn(SecretReference r) => r.Region is null
+        ? PlatformContext.Arn("ssm", $"parameter/{r.Name}")
+        : $"arn:aws:ssm:{r.Region}:{r.Account}:parameter/{r.Name}";
+
+    private static CfnNode ValueFrom(SecretReference r) => r.Store switch
+    {
+        SecretStore.SecretsManager when r.Region is null => PlatformContext.Arn("secretsmanager", $"secret:{r.Name}"),
+        SecretStore.SecretsManager => $"arn:aws:secretsmanager:{r.Region}:{r.Account}:secret:{r.Name}{r.JsonKeySuffix}",
+        _ => ParameterArn(r),
+    };
+}
