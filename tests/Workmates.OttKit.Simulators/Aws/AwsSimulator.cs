@@ -122,7 +122,7 @@ public abstract class AwsSimulator : IAsyncDisposable
     private protected abstract string? ReadOperation(HttpRequest request, byte[] body);
 
     /// <summary>Handles an authenticated, fault-free request.</summary>
-    private protected abstract SimulatorResponse Dispatch(string operation, HttpRequest request, byte[] body);
+    private protected abstract Task<SimulatorResponse> DispatchAsync(string operation, HttpRequest request, byte[] body);
 
     /// <summary>Formats an error in the protocol's shape.</summary>
     private protected abstract SimulatorResponse Error(string code, string message, int statusCode, bool senderFault);
@@ -198,7 +198,7 @@ public abstract class AwsSimulator : IAsyncDisposable
                         }
                     }
 
-                    response = Invoke(operation, context.Request, body);
+                    response = await InvokeAsync(operation, context.Request, body).ConfigureAwait(false);
                     break;
             }
         }
@@ -217,11 +217,11 @@ public abstract class AwsSimulator : IAsyncDisposable
         await context.Response.WriteAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private SimulatorResponse Invoke(string operation, HttpRequest request, byte[] body)
+    private async Task<SimulatorResponse> InvokeAsync(string operation, HttpRequest request, byte[] body)
     {
         try
         {
-            return Dispatch(operation, request, body);
+            return await DispatchAsync(operation, request, body).ConfigureAwait(false);
         }
         catch (AwsSimulatorException e)
         {

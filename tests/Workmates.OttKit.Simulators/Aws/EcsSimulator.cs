@@ -161,7 +161,7 @@ public sealed partial class EcsSimulator : AwsSimulator
             new Dictionary<string, string> { ["x-amzn-RequestId"] = NewRequestId() });
     }
 
-    private protected override SimulatorResponse Dispatch(string operation, HttpRequest request, byte[] body)
+    private protected override Task<SimulatorResponse> DispatchAsync(string operation, HttpRequest request, byte[] body)
     {
         JsonObject input;
         try
@@ -195,8 +195,8 @@ public sealed partial class EcsSimulator : AwsSimulator
             };
         }
 
-        return new SimulatorResponse(200, "application/x-amz-json-1.1", output.ToJsonString(),
-            Headers: new Dictionary<string, string> { ["x-amzn-RequestId"] = NewRequestId() });
+        return Task.FromResult(new SimulatorResponse(200, "application/x-amz-json-1.1", output.ToJsonString(),
+            Headers: new Dictionary<string, string> { ["x-amzn-RequestId"] = NewRequestId() }));
     }
 
     // ---- operations -------------------------------------------------------------------------------------------
