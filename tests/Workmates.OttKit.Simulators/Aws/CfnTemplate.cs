@@ -171,7 +171,7 @@ internal sealed partial class CfnTemplate
             order.Add(id);
         }
 
-        foreach (var id in resources.Keys.Order(StringComparer.Ordinal))
+        foreach (var id in resources.Keys)
         {
             Visit(id);
         }
@@ -189,7 +189,7 @@ internal sealed partial class CfnTemplate
             _ => [],
         };
         return References(resource["Properties"]).Select(r => r.Name).Concat(dependsOn)
-            .Where(n => n != id && resources.ContainsKey(n)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+            .Where(n => n != id && resources.ContainsKey(n)).Distinct(StringComparer.Ordinal);
     }
 
     /// <summary>Resolves parameters and conditions, with <paramref name="resource"/> resolving Ref/GetAtt of resources (null leaves them as they are).</summary>
@@ -253,25 +253,29 @@ internal sealed partial class CfnTemplate
                         var keys = path.Select(k => Resolve(k, parameters, resource, pseudo)?.ToString() ?? string.Empty).ToList();
                         return Root["Mappings"]?[keys[0]]?[keys[1]]?[keys[2]]?.DeepClone() ?? obj.DeepClone();
                     default:
-                        break;
+                        return ResolveMembers(obj, parameters, resource, pseudo);
                 }
 
-                goto default;
             case JsonObject obj:
-                var result = new JsonObject();
-                foreach (var (k, v) in obj)
-                {
-                    var resolved = Resolve(v, parameters, resource, pseudo);
-                    if (!IsNoValue(resolved))
-                    {
-                        result[k] = resolved;
-                    }
-                }
-
-                return result;
+                return ResolveMembers(obj, parameters, resource, pseudo);
             default:
                 return node.DeepClone();
         }
+    }
+
+    private JsonObject ResolveMembers(JsonObject obj, IReadOnlyDictionary<string, string> parameters, Func<string, string?, string?>? resource, IReadOnlyDictionary<string, string> pseudo)
+    {
+        var result = new JsonObject();
+        foreach (var (k, v) in obj)
+        {
+            var resolved = Resolve(v, parameters, resource, pseudo);
+            if (!IsNoValue(resolved))
+            {
+                result[k] = resolved;
+            }
+        }
+
+        return result;
     }
 
     /// <summary>A text form where every scalar is compared as a string (YAML plain scalars and JSON numbers compare equal).</summary>
