@@ -115,7 +115,13 @@ public abstract class AwsSimulator : IAsyncDisposable
             _app = null;
         }
 
+        ReleaseResources();
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases what a simulator holds beyond the web host.</summary>
+    private protected virtual void ReleaseResources()
+    {
     }
 
     /// <summary>Reads the wire operation name of a request (null when absent).</summary>

@@ -104,6 +104,8 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
 
     private protected override string ThrottlingCode => "Throttling";
 
+    private protected override void ReleaseResources() => _templates.Dispose();
+
     private protected override string InternalErrorCode => "InternalFailure";
 
     private protected override string? ReadOperation(HttpRequest request, byte[] body) =>

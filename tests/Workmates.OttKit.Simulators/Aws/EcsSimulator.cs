@@ -375,7 +375,7 @@ public sealed partial class EcsSimulator : AwsSimulator
         var briefs = service.ServiceDeployments.AsEnumerable().Reverse()
             .Where(sd => (statuses.Count == 0 || statuses.Contains(sd.Status)) && (after is null || sd.CreatedAt >= after) && (before is null || sd.CreatedAt <= before))
             .Select(sd => (JsonNode)ServiceDeploymentBrief(service, sd)).ToList();
-        return Page(briefs, input, "serviceDeployments", maxLimit: 20);
+        return Page(briefs, input, "serviceDeployments", defaultLimit: 20);
     }
 
     private JsonObject DescribeServiceDeploymentsOp(JsonObject input)
@@ -1308,12 +1308,12 @@ public sealed partial class EcsSimulator : AwsSimulator
 
     // ---- wire helpers -----------------------------------------------------------------------------------------
 
-    private static JsonObject Page<T>(List<T> items, JsonObject input, string key, int maxLimit = 100)
+    private static JsonObject Page<T>(List<T> items, JsonObject input, string key, int defaultLimit = 100)
     {
-        var max = Int(input, "maxResults") ?? maxLimit;
-        if (max < 1 || max > maxLimit)
+        var max = Int(input, "maxResults") ?? defaultLimit;
+        if (max < 1 || max > 100)
         {
-            throw Invalid($"maxResults must be between 1 and {maxLimit}.");
+            throw Invalid("maxResults must be between 1 and 100.");
         }
 
         var start = 0;
