@@ -586,7 +586,7 @@ public sealed partial class EcsSimulator : AwsSimulator
             sd.PendingStop = null;
             if (stop == "ROLLBACK")
             {
-                StartRollback(service, sd, t, "Service deployment rolled back because of a stop request.");
+                StartRollback(service, sd, t, "Service deployment rolled back because of a stop request.", "ECS deployment stopped by request");
             }
             else
             {
@@ -813,7 +813,8 @@ public sealed partial class EcsSimulator : AwsSimulator
 
         if (rollback && service.LastCompleted is not null)
         {
-            StartRollback(service, sd, t, $"Service deployment rolled back because the {trigger} was triggered.");
+            StartRollback(service, sd, t, $"Service deployment rolled back because the {trigger} was triggered.",
+                trigger == "alarm" ? "ECS deployment alarms" : "ECS deployment circuit breaker");
         }
         else
         {
@@ -824,7 +825,7 @@ public sealed partial class EcsSimulator : AwsSimulator
         }
     }
 
-    private void StartRollback(EcsService service, EcsServiceDeployment sd, DateTimeOffset t, string reason)
+    private void StartRollback(EcsService service, EcsServiceDeployment sd, DateTimeOffset t, string reason, string source)
     {
         var target = service.LastCompleted!;
         var primary = service.Primary;
@@ -840,7 +841,7 @@ public sealed partial class EcsSimulator : AwsSimulator
         {
             DesiredCount = service.DesiredCount,
             IsRollback = true,
-            RolloutStateReason = $"ECS deployment circuit breaker: rolling back to deploymentId {target.Id}.",
+            RolloutStateReason = $"{source}: rolling back to deploymentId {target.Id}.",
         };
         service.Deployments.Add(rollback);
         sd.Status = "ROLLBACK_IN_PROGRESS";

@@ -16,7 +16,7 @@ public sealed class ManualTimeProvider : TimeProvider
     public ManualTimeProvider(DateTimeOffset? start = null) =>
         _now = start ?? new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    /// <summary>Raised after the clock moved, with the new time (simulators settle their state on it).</summary>
+    /// <summary>Raised after the clock moved, with the new time (the simulators do not need it: they settle lazily).</summary>
     public event EventHandler<DateTimeOffset>? Advanced;
 
     /// <inheritdoc />

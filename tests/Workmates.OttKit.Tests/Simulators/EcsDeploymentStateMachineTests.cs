@@ -285,4 +285,35 @@ public sealed class EcsDeploymentStateMachineTests
         Assert.Equal("SUCCESSFUL", sd["status"]!.GetValue<string>());
         Assert.Equal(2, list["serviceDeployments"]!.AsArray().Count);
     }
+
+    [Fact]
+    public async Task RollbackWhoseTasksAlsoFail_EndsRollbackFailed()
+    {
+        await using var bed = await EcsTestBed.StartAsync();
+        bed.Simulator.SetImageBehavior("registry.example/web:1", ImageBehavior.CrashesAtStart);
+        await bed.DeployImageAsync("registry.example/web:bad");
+
+        var sd = await bed.RunUntilTerminalAsync();
+
+        Assert.Equal("ROLLBACK_FAILED", sd["status"]!.GetValue<string>());
+        Assert.Equal("TRIGGERED", sd["deploymentCircuitBreaker"]!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AlarmRollback_DeploymentNamesAlarmsAsTheRollbackSource()
+    {
+        await using var bed = await EcsTestBed.StartAsync(s => s with { Alarms = ["web-5xx"] });
+        await bed.DeployImageAsync("registry.example/web:alarming");
+
+        string? reason = null;
+        for (var i = 0; i < 100 && reason is null; i++)
+        {
+            bed.Simulator.Clock.Advance(TimeSpan.FromSeconds(10));
+            reason = (await bed.ServiceAsync())["deployments"]!.AsArray()
+                .Select(d => d!["rolloutStateReason"]!.GetValue<string>()).FirstOrDefault(r => r.Contains("rolling back", StringComparison.Ordinal));
+        }
+
+        Assert.NotNull(reason);
+        Assert.StartsWith("ECS deployment alarms: rolling back to deploymentId ecs-svc/", reason, StringComparison.Ordinal);
+    }
 }
