@@ -27,7 +27,7 @@ internal sealed class CfnResource(string logicalId, string type)
 
     public DateTimeOffset Timestamp { get; set; }
 
-    public JsonNode? Properties { get; set; }
+    public string? Properties { get; set; }
 
     public bool Drifted { get; set; }
 }
@@ -94,7 +94,7 @@ internal sealed class CfnOperation
 
     public List<CfnChange> Plan { get; init; } = [];
 
-    public List<(string Id, string Kind, JsonNode? OldProperties, string? OldPhysicalId, string OldType)> Journal { get; } = [];
+    public List<(string Id, string Kind, string? OldProperties, string? OldPhysicalId, string OldType)> Journal { get; } = [];
 
     public HashSet<string> Reverted { get; } = new(StringComparer.Ordinal);
 

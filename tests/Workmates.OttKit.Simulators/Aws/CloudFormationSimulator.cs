@@ -25,6 +25,7 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
     private readonly List<CfnDriftDetection> _detections = [];
     private readonly Random _ids = new(20100515);
     private readonly HttpClient _templates = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private EcsSimulator? _ecs;
 
     private CloudFormationSimulator(AwsSimulatorOptions options, CloudFormationScenario scenario)
         : base(options, "cloudformation") => Scenario = scenario;
@@ -38,6 +39,19 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
         var simulator = new CloudFormationSimulator(options ?? new AwsSimulatorOptions(), scenario ?? new CloudFormationScenario());
         await simulator.StartAsync(cancellationToken).ConfigureAwait(false);
         return simulator;
+    }
+
+    /// <summary>
+    /// Links ECS resources to an ECS simulator, as in AWS: creating an AWS::ECS::Cluster, AWS::ECS::TaskDefinition or
+    /// AWS::ECS::Service registers it there (physical ids are the ECS ARNs), and updating or rolling back a service's
+    /// TaskDefinition or DesiredCount calls UpdateService, so a stack update can change which image a service runs.
+    /// </summary>
+    public void AttachEcs(EcsSimulator ecs)
+    {
+        lock (_state)
+        {
+            _ecs = ecs;
+        }
     }
 
     /// <summary>Makes a resource fail an operation (until <see cref="ClearFailures"/>).</summary>
@@ -878,6 +892,7 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
 
             resource.Properties = properties;
             resource.Type = change.ResourceType;
+            SyncEcsService(resource);
             AddResourceEvent(stack, resource, "UPDATE_COMPLETE", null, null);
             yield return Scenario.StepDelay;
         }
@@ -956,7 +971,7 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
                 continue;
             }
 
-            AddResourceEvent(stack, resource, "UPDATE_IN_PROGRESS", null, oldProperties?.ToJsonString());
+            AddResourceEvent(stack, resource, "UPDATE_IN_PROGRESS", null, oldProperties);
             yield return Duration(resource.Type);
             if (Failure(stack, id, CfnResourceOperation.UpdateRollback) is { } reason)
             {
@@ -976,6 +991,7 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
 
             resource.Properties = oldProperties;
             resource.Type = oldType;
+            SyncEcsService(resource);
             operation.Reverted.Add(id);
             AddResourceEvent(stack, resource, "UPDATE_COMPLETE", null, null);
             yield return Scenario.StepDelay;
@@ -1286,6 +1302,11 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
         var properties = propertiesJson is null ? null : JsonNode.Parse(propertiesJson) as JsonObject;
         string? Named(string property) => properties?[property] is JsonValue v ? v.ToString() : null;
         var generated = $"{Truncate(stack.Name, 30)}-{Truncate(resource.LogicalId, 20)}-{NewAlnum(12)}";
+        if (_ecs is not null && EcsPhysicalId(resource, properties, generated) is { } ecsId)
+        {
+            return ecsId;
+        }
+
         var hex = NewHex(17);
         return resource.Type switch
         {
@@ -1315,6 +1336,78 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
             "AWS::CloudFront::Distribution" => "E" + NewAlnum(13).ToUpperInvariant(),
             _ => generated,
         };
+    }
+
+    private string? EcsPhysicalId(CfnResource resource, JsonObject? properties, string generated)
+    {
+        switch (resource.Type)
+        {
+            case "AWS::ECS::Cluster":
+                var clusterName = properties?["ClusterName"]?.ToString() ?? generated;
+                _ecs!.CreateCluster(clusterName);
+                return clusterName;
+            case "AWS::ECS::TaskDefinition":
+                var body = (JsonObject)EcsShape(properties ?? [], null, 0)!;
+                body["family"] ??= generated;
+                return _ecs!.RegisterTaskDefinitionBody(body);
+            case "AWS::ECS::Service":
+                var breaker = properties?["DeploymentConfiguration"]?["DeploymentCircuitBreaker"];
+                var alarms = properties?["DeploymentConfiguration"]?["Alarms"];
+                return _ecs!.CreateService(new EcsServiceSeed
+                {
+                    Cluster = ClusterName(properties),
+                    ServiceName = properties?["ServiceName"]?.ToString() ?? generated,
+                    TaskDefinition = properties?["TaskDefinition"]?.ToString() ?? throw CfnTemplate.Validation("TaskDefinition is required"),
+                    DesiredCount = int.Parse(properties?["DesiredCount"]?.ToString() ?? "1", CultureInfo.InvariantCulture),
+                    LaunchType = properties?["LaunchType"]?.ToString() ?? "EC2",
+                    CircuitBreakerEnabled = breaker?["Enable"]?.ToString().Equals("true", StringComparison.OrdinalIgnoreCase) ?? false,
+                    CircuitBreakerRollback = breaker?["Rollback"]?.ToString().Equals("true", StringComparison.OrdinalIgnoreCase) ?? false,
+                    Alarms = alarms?["Enable"]?.ToString().Equals("true", StringComparison.OrdinalIgnoreCase) == true && alarms["AlarmNames"] is JsonArray names
+                        ? names.Select(n => n!.ToString()).ToList()
+                        : [],
+                    AlarmRollback = alarms?["Rollback"]?.ToString().Equals("true", StringComparison.OrdinalIgnoreCase) ?? false,
+                    MaximumPercent = int.Parse(properties?["DeploymentConfiguration"]?["MaximumPercent"]?.ToString() ?? "200", CultureInfo.InvariantCulture),
+                    MinimumHealthyPercent = int.Parse(properties?["DeploymentConfiguration"]?["MinimumHealthyPercent"]?.ToString() ?? "100", CultureInfo.InvariantCulture),
+                });
+            default:
+                return null;
+        }
+    }
+
+    private void SyncEcsService(CfnResource resource)
+    {
+        if (_ecs is null || resource.Type != "AWS::ECS::Service" || resource.PhysicalId is null || resource.Properties is null)
+        {
+            return;
+        }
+
+        var properties = JsonNode.Parse(resource.Properties) as JsonObject;
+        var taskDefinition = properties?["TaskDefinition"]?.ToString();
+        var desired = properties?["DesiredCount"] is { } count ? int.Parse(count.ToString(), CultureInfo.InvariantCulture) : (int?)null;
+        if (taskDefinition is not null)
+        {
+            _ecs.UpdateServiceFromStack(ClusterName(properties), resource.PhysicalId, taskDefinition, desired);
+        }
+    }
+
+    // CloudFormation's ECS properties are the API members in PascalCase; numbers and booleans may arrive as strings.
+    // Task-level Cpu/Memory stay strings (TaskDefinition.cpu is a String); inside containers they are integers.
+    private static JsonNode? EcsShape(JsonNode? node, string? key, int depth) => node switch
+    {
+        JsonObject obj => new JsonObject(obj.Select(p => new KeyValuePair<string, JsonNode?>(char.ToLowerInvariant(p.Key[0]) + p.Key[1..], EcsShape(p.Value, p.Key, depth + 1)))),
+        JsonArray array => new JsonArray(array.Select(i => EcsShape(i, key, depth)).ToArray()),
+        JsonValue value when depth > 1 && key is "Cpu" or "Memory" or "MemoryReservation" or "ContainerPort" or "HostPort" or "StartTimeout" or "StopTimeout"
+            && int.TryParse(CfnTemplate.ScalarText(value), NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) => JsonValue.Create(number),
+        JsonValue value when depth == 1 && key is "Cpu" or "Memory" => JsonValue.Create(CfnTemplate.ScalarText(value)),
+        JsonValue value when key is "Essential" or "Privileged" or "ReadonlyRootFilesystem" or "Interactive" =>
+            JsonValue.Create(CfnTemplate.ScalarText(value).Equals("true", StringComparison.OrdinalIgnoreCase)),
+        _ => node?.DeepClone(),
+    };
+
+    private static string ClusterName(JsonObject? properties)
+    {
+        var cluster = properties?["Cluster"] is JsonValue v ? v.ToString() : "default";
+        return cluster.StartsWith("arn:", StringComparison.Ordinal) ? cluster[(cluster.LastIndexOf('/') + 1)..] : cluster;
     }
 
     private static string ClusterName(CfnStack stack, JsonObject? properties)

@@ -76,6 +76,36 @@ public sealed partial class EcsSimulator : AwsSimulator
         }
     }
 
+    /// <summary>Registers a task definition from a RegisterTaskDefinition-shaped body (used by the CloudFormation link).</summary>
+    internal string RegisterTaskDefinitionBody(JsonObject body)
+    {
+        lock (_state)
+        {
+            return Register(body, null).Arn;
+        }
+    }
+
+    /// <summary>What UpdateService does when CloudFormation updates an AWS::ECS::Service's TaskDefinition or DesiredCount.</summary>
+    internal void UpdateServiceFromStack(string cluster, string service, string taskDefinition, int? desiredCount)
+    {
+        lock (_state)
+        {
+            Reconcile();
+            var svc = FindService(FindCluster(cluster), service);
+            if (desiredCount is { } desired)
+            {
+                svc.DesiredCount = desired;
+                svc.Primary.DesiredCount = desired;
+            }
+
+            var td = ResolveTaskDefinition(taskDefinition) ?? throw Client("TaskDefinition not found.");
+            if (td != svc.Primary.TaskDefinition)
+            {
+                StartDeployment(svc, td, Clock.GetUtcNow());
+            }
+        }
+    }
+
     /// <summary>Creates a service in steady state: one COMPLETED deployment with all tasks running and healthy.</summary>
     public string CreateService(EcsServiceSeed seed)
     {
