@@ -1,0 +1,110 @@
+using System.Text.Json.Nodes;
+using Workmates.OttKit.Simulators.Aws;
+
+namespace Workmates.OttKit.Tests.Simulators;
+
+/// <summary>With <see cref="CloudFormationSimulator.AttachEcs"/>, stack operations on ECS resources act on the ECS simulator, as in AWS.</summary>
+public sealed class CloudFormationEcsLinkTests
+{
+    private const string ServicesTemplate = """
+        {
+          "Parameters": { "Image": { "Type": "String" }, "LogRetention": { "Type": "Number", "Default": "30" } },
+          "Resources": {
+            "Cluster": { "Type": "AWS::ECS::Cluster", "Properties": { "ClusterName": "prod" } },
+            "Logs": { "Type": "AWS::Logs::LogGroup", "Properties": { "RetentionInDays": { "Ref": "LogRetention" } } },
+            "Task": { "Type": "AWS::ECS::TaskDefinition", "Properties": {
+              "Family": "web", "Cpu": "256", "Memory": "512",
+              "ContainerDefinitions": [ { "Name": "app", "Image": { "Ref": "Image" }, "Memory": "512", "Essential": "true" } ] } },
+            "Service": { "Type": "AWS::ECS::Service", "Properties": {
+              "Cluster": { "Ref": "Cluster" }, "ServiceName": "web", "TaskDefinition": { "Ref": "Task" }, "DesiredCount": 2,
+              "DeploymentConfiguration": { "DeploymentCircuitBreaker": { "Enable": true, "Rollback": true } } } }
+          },
+          "Outputs": { "ServiceArn": { "Value": { "Ref": "Service" } } }
+        }
+        """;
+
+    [Fact]
+    public async Task StackCreate_RegistersTaskDefinitionAndServiceInEcs()
+    {
+        var clock = new ManualTimeProvider();
+        await using var ecs = await EcsSimulator.StartAsync(new AwsSimulatorOptions { Clock = clock }, cancellationToken: TestContext.Current.CancellationToken);
+        await using var cfn = await CfnTestBed.StartAsync(options: new AwsSimulatorOptions { Clock = clock });
+        cfn.Simulator.AttachEcs(ecs);
+
+        await cfn.ChangeSetAsync("services", "c1", "CREATE", ServicesTemplate, ("Parameters.member.1.ParameterKey", "Image"), ("Parameters.member.1.ParameterValue", "registry.example/web:1"));
+        await cfn.ExecuteAsync("services", "c1", "t1");
+        var outputs = CfnTestBed.OutputsOf(await cfn.StackAsync("services"));
+
+        Assert.Equal("arn:aws:ecs:us-east-1:123456789012:service/prod/web", outputs["ServiceArn"]);
+        Assert.Equal(["arn:aws:ecs:us-east-1:123456789012:task-definition/web:1"], ecs.RunningTaskDefinitions("prod", "web"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task StackUpdate_AfterAServiceDeploy_RevertsTheImageOnlyWhenItTouchesTheTaskDefinition(bool touchTaskDefinition)
+    {
+        // The hazard behind issue 6's "one owner of the running image" rule, reproduced: a stack update that
+        // re-registers the task definition with the image the stack knows (web:1) undoes a service deploy (web:2).
+        var clock = new ManualTimeProvider();
+        await using var ecs = await EcsSimulator.StartAsync(new AwsSimulatorOptions { Clock = clock }, cancellationToken: TestContext.Current.CancellationToken);
+        await using var cfn = await CfnTestBed.StartAsync(options: new AwsSimulatorOptions { Clock = clock });
+        cfn.Simulator.AttachEcs(ecs);
+        using var ecsClient = new SignedAwsClient(ecs);
+        (string, string)[] image1 = [("Parameters.member.1.ParameterKey", "Image"), ("Parameters.member.1.ParameterValue", "registry.example/web:1")];
+        await cfn.ChangeSetAsync("services", "c1", "CREATE", ServicesTemplate, image1);
+        await cfn.ExecuteAsync("services", "c1", "t1");
+
+        var registered = await ecsClient.EcsOkAsync("RegisterTaskDefinition", new JsonObject
+        {
+            ["family"] = "web",
+            ["containerDefinitions"] = new JsonArray(new JsonObject { ["name"] = "app", ["image"] = "registry.example/web:2", ["memory"] = 512 }),
+        });
+        var imageB = registered["taskDefinition"]!["taskDefinitionArn"]!.GetValue<string>();
+        await ecsClient.EcsOkAsync("UpdateService", new JsonObject { ["cluster"] = "prod", ["service"] = "web", ["taskDefinition"] = imageB });
+        clock.Advance(TimeSpan.FromMinutes(5));
+        var afterServiceDeploy = ecs.RunningTaskDefinitions("prod", "web");
+
+        var template = touchTaskDefinition
+            ? CfnTestBed.With(ServicesTemplate, "\"Essential\": \"true\" }", "\"Essential\": \"true\", \"Environment\": [ { \"Name\": \"LOG_LEVEL\", \"Value\": \"info\" } ] }")
+            : ServicesTemplate;
+        await cfn.ChangeSetAsync("services", "c2", "UPDATE", template, [.. image1, ("Parameters.member.2.ParameterKey", "LogRetention"), ("Parameters.member.2.ParameterValue", "90")]);
+        var plan = CfnTestBed.ChangesOf(await cfn.Client.QueryOkAsync("DescribeChangeSet", ("StackName", "services"), ("ChangeSetName", "c2")));
+        await cfn.ExecuteAsync("services", "c2", "t2");
+        clock.Advance(TimeSpan.FromMinutes(5));
+        var running = ecs.RunningTaskDefinitions("prod", "web");
+
+        Assert.Equal([imageB], afterServiceDeploy);
+        if (touchTaskDefinition)
+        {
+            Assert.Equal(["Logs", "Task", "Service"], plan.Select(c => CfnTestBed.Field(c, "LogicalResourceId")));
+            var image = await ecsClient.EcsOkAsync("DescribeTaskDefinition", new JsonObject { ["taskDefinition"] = Assert.Single(running) });
+            Assert.Equal("registry.example/web:1", image["taskDefinition"]!["containerDefinitions"]![0]!["image"]!.GetValue<string>());
+        }
+        else
+        {
+            Assert.Equal(["Logs"], plan.Select(c => CfnTestBed.Field(c, "LogicalResourceId")));
+            Assert.Equal([imageB], running);
+        }
+    }
+
+    [Fact]
+    public async Task StackUpdate_ChangingTheImageParameter_DeploysANewRevisionThroughEcs()
+    {
+        var clock = new ManualTimeProvider();
+        await using var ecs = await EcsSimulator.StartAsync(new AwsSimulatorOptions { Clock = clock }, cancellationToken: TestContext.Current.CancellationToken);
+        await using var cfn = await CfnTestBed.StartAsync(options: new AwsSimulatorOptions { Clock = clock });
+        cfn.Simulator.AttachEcs(ecs);
+        await cfn.ChangeSetAsync("services", "c1", "CREATE", ServicesTemplate, ("Parameters.member.1.ParameterKey", "Image"), ("Parameters.member.1.ParameterValue", "registry.example/web:1"));
+        await cfn.ExecuteAsync("services", "c1", "t1");
+
+        var plan = await cfn.ChangeSetAsync("services", "c2", "UPDATE", ServicesTemplate, ("Parameters.member.1.ParameterKey", "Image"), ("Parameters.member.1.ParameterValue", "registry.example/web:3"));
+        await cfn.ExecuteAsync("services", "c2", "t2");
+        clock.Advance(TimeSpan.FromMinutes(5));
+
+        var changes = CfnTestBed.ChangesOf(plan).ToDictionary(c => CfnTestBed.Field(c, "LogicalResourceId"), c => CfnTestBed.Field(c, "Replacement"));
+        Assert.Equal("True", changes["Task"]);
+        Assert.Equal("False", changes["Service"]);
+        Assert.Equal(["arn:aws:ecs:us-east-1:123456789012:task-definition/web:2"], ecs.RunningTaskDefinitions("prod", "web"));
+    }
+}
