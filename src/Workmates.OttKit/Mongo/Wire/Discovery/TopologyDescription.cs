@@ -36,7 +36,8 @@ internal sealed record TopologyDescription
 
     /// <summary>Why the client cannot talk to some server (wire version out of range), or <see langword="null"/>.</summary>
     public string? CompatibilityError => Servers.Values
-        .Where(s => s.Type != ServerType.Unknown)
+        // A PossiblePrimary is only a name another member reported; it has no wire versions until it is checked.
+        .Where(s => s.Type is not (ServerType.Unknown or ServerType.PossiblePrimary))
         .Select(CompatibilityProblem)
         .FirstOrDefault(p => p is not null);
 

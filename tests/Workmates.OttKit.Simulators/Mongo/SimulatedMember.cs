@@ -1,0 +1,202 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Workmates.OttKit.Mongo.Bson;
+
+namespace Workmates.OttKit.Simulators.Mongo;
+
+/// <summary>One member of the simulated set: a loopback listener and the member's scenario knobs.</summary>
+public sealed partial class SimulatedMember : IAsyncDisposable
+{
+    private readonly ReplicaSetSimulator _set;
+    private readonly ConcurrentDictionary<int, TcpClient> _connections = new();
+    private TcpListener? _listener;
+    private CancellationTokenSource _stopping = new();
+    private Task _acceptLoop = Task.CompletedTask;
+    private int _nextConnectionId;
+
+    internal SimulatedMember(ReplicaSetSimulator set, int index, SimulatedMemberState state)
+    {
+        _set = set;
+        Index = index;
+        State = state;
+        StartedAt = DateTimeOffset.UtcNow;
+        ElectionDate = StartedAt;
+    }
+
+    /// <summary>The member <c>_id</c>.</summary>
+    public int Index { get; }
+
+    /// <summary>The TCP port (fixed once listening).</summary>
+    public int Port { get; private set; }
+
+    /// <summary><c>127.0.0.1:port</c>, as it appears in <c>hello</c> and the config.</summary>
+    public string Name => $"127.0.0.1:{Port}";
+
+    /// <summary>The replica-set state.</summary>
+    public SimulatedMemberState State { get; set; }
+
+    /// <summary>How far this member's optime trails the last write.</summary>
+    public TimeSpan Lag { get; set; }
+
+    /// <summary>How old the other members' last heartbeat from this member is (replSetGetStatus <c>lastHeartbeatRecv</c>).</summary>
+    public TimeSpan HeartbeatAge { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A delay before every reply: the slow member.</summary>
+    public TimeSpan ResponseDelay { get; set; }
+
+    /// <summary>Member tags, e.g. <c>az</c>.</summary>
+    public Dictionary<string, string> Tags { get; } = [];
+
+    /// <summary>Votes in elections.</summary>
+    public int Votes { get; set; } = 1;
+
+    /// <summary>Election priority.</summary>
+    public double Priority { get; set; } = 1;
+
+    /// <summary>When the member process started (uptime).</summary>
+    public DateTimeOffset StartedAt { get; set; }
+
+    /// <summary>When the member last became primary.</summary>
+    public DateTimeOffset ElectionDate { get; set; }
+
+    /// <summary>Whether the listener accepts connections.</summary>
+    public bool IsReachable => _listener is not null;
+
+    /// <summary>When the member became unreachable (its last heartbeat as others saw it).</summary>
+    public DateTimeOffset? UnreachableSince { get; private set; }
+
+    /// <summary>Stops the listener and drops connections.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        StopListening();
+        try
+        {
+            await _acceptLoop;
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+
+        _stopping.Dispose();
+    }
+
+    internal void Listen()
+    {
+        if (_listener is not null)
+        {
+            return;
+        }
+
+        var listener = new TcpListener(IPAddress.Loopback, Port);
+        listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        listener.Start();
+        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        _listener = listener;
+        UnreachableSince = null;
+        _stopping = new CancellationTokenSource();
+        var token = _stopping.Token;
+        _acceptLoop = Task.Run(() => AcceptLoopAsync(listener, token), CancellationToken.None);
+    }
+
+    internal void StopListening()
+    {
+        var listener = _listener;
+        if (listener is null)
+        {
+            return;
+        }
+
+        _listener = null;
+        UnreachableSince = DateTimeOffset.UtcNow;
+        _stopping.Cancel();
+        listener.Stop();
+        foreach (var (id, client) in _connections)
+        {
+            client.Dispose();
+            _connections.TryRemove(id, out _);
+        }
+    }
+
+    private async Task AcceptLoopAsync(TcpListener listener, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await listener.AcceptTcpClientAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            var id = Interlocked.Increment(ref _nextConnectionId);
+            _connections[id] = client;
+            _ = Task.Run(() => ServeAsync(id, client, cancellationToken), CancellationToken.None);
+        }
+    }
+
+    private async Task ServeAsync(int connectionId, TcpClient client, CancellationToken cancellationToken)
+    {
+        var session = new ConnectionSession(connectionId);
+        try
+        {
+            client.NoDelay = true;
+            var stream = client.GetStream();
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var request = await SimulatorFrames.ReadAsync(stream, cancellationToken);
+                if (request is null)
+                {
+                    return;
+                }
+
+                var reply = Handle(session, request);
+                if (ResponseDelay > TimeSpan.Zero)
+                {
+                    await Task.Delay(ResponseDelay, cancellationToken);
+                }
+
+                if (request.MoreToCome)
+                {
+                    continue;
+                }
+
+                if (request.OpCode == SimulatorFrames.OpQuery)
+                {
+                    await SimulatorFrames.WriteReplyAsync(stream, request.RequestId, reply, cancellationToken);
+                }
+                else
+                {
+                    await SimulatorFrames.WriteMsgAsync(stream, request.RequestId, reply, cancellationToken);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or InvalidDataException)
+        {
+            // the client went away or the member was stopped
+        }
+        finally
+        {
+            _connections.TryRemove(connectionId, out _);
+            client.Dispose();
+        }
+    }
+
+    private sealed class ConnectionSession(int id)
+    {
+        public int Id { get; } = id;
+
+        public SimulatedUser? User { get; set; }
+
+        public ScramServerConversation? Conversation { get; set; }
+
+        public bool Compression { get; set; }
+    }
+
+    private static BsonDocument Error(int code, string codeName, string message) =>
+        new() { { "ok", 0.0 }, { "errmsg", message }, { "code", code }, { "codeName", codeName } };
+}

@@ -1,0 +1,253 @@
+using Workmates.OttKit.Mongo.Bson;
+using Workmates.OttKit.Mongo.Wire;
+using Workmates.OttKit.Mongo.Wire.Discovery;
+using Workmates.OttKit.Simulators.Mongo;
+
+namespace Workmates.OttKit.Tests.Mongo.Wire;
+
+public sealed class ReplicaSetClientTests
+{
+    private const string FastOptions = "heartbeatFrequencyMS=500&serverSelectionTimeoutMS=5000&connectTimeoutMS=2000";
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private static MongoReplicaSetClient Client(ReplicaSetSimulator simulator, string? options = null, int? seeds = null) =>
+        MongoReplicaSetClient.Create(simulator.ConnectionString("backup", "backup-Pass1", options ?? FastOptions, seeds));
+
+    private static ReplicaSetSimulator StartWithUser()
+    {
+        var simulator = ReplicaSetSimulator.Start();
+        simulator.AddUser("backup", "backup-Pass1");
+        return simulator;
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            await Task.Delay(50, timeout.Token);
+        }
+    }
+
+    [Fact]
+    public async Task Discovery_FromOneSeed_FindsAllThreeMembers()
+    {
+        await using var simulator = StartWithUser();
+        await using var client = Client(simulator, seeds: 1);
+
+        await client.PingAsync(MongoReadPreference.Primary, Token);
+        await WaitForAsync(() => client.Servers.Count == 3 && client.Servers.Values.All(t => t != "Unknown"));
+
+        Assert.Equal(simulator.Members.Select(m => m.Name).Order(), client.Servers.Keys.Order());
+        Assert.Equal("RSPrimary", client.Servers[simulator.Members[0].Name]);
+        Assert.Equal(2, client.Servers.Values.Count(t => t == "RSSecondary"));
+        Assert.Equal(TopologyType.ReplicaSetWithPrimary, client.Description.Type);
+    }
+
+    [Theory]
+    [InlineData(ReadPreferenceMode.Primary, true)]
+    [InlineData(ReadPreferenceMode.Secondary, false)]
+    [InlineData(ReadPreferenceMode.SecondaryPreferred, false)]
+    public async Task Selection_ByReadPreference_PicksMatchingMember(ReadPreferenceMode mode, bool expectPrimary)
+    {
+        await using var simulator = StartWithUser();
+        await using var client = Client(simulator);
+        await WaitForAsync(() => client.Servers.Values.Count(t => t == "RSSecondary") == 2);
+
+        var hello = await client.HelloAsync(new MongoReadPreference(mode), Token);
+
+        Assert.Equal(expectPrimary, hello["isWritablePrimary"].AsBoolean);
+        var me = hello["me"].AsString;
+        Assert.Equal(expectPrimary, me == simulator.Members[0].Name);
+    }
+
+    [Fact]
+    public async Task Selection_SecondaryPreferredWithoutSecondaries_FallsBackToPrimary()
+    {
+        await using var simulator = StartWithUser();
+        simulator.Members[1].State = SimulatedMemberState.Recovering;
+        simulator.Members[2].State = SimulatedMemberState.Recovering;
+        await using var client = Client(simulator);
+        await WaitForAsync(() => client.Servers.Values.Count(t => t == "RSOther") == 2);
+
+        var hello = await client.HelloAsync(new MongoReadPreference(ReadPreferenceMode.SecondaryPreferred), Token);
+
+        Assert.Equal(simulator.Members[0].Name, hello["me"].AsString);
+    }
+
+    [Fact]
+    public async Task Selection_NoPrimary_TimesOutWithServerSelectionException()
+    {
+        await using var simulator = StartWithUser();
+        simulator.StartElection();
+        await using var client = Client(simulator, "heartbeatFrequencyMS=500&serverSelectionTimeoutMS=700&connectTimeoutMS=2000");
+
+        var error = await Assert.ThrowsAsync<MongoServerSelectionException>(() => client.RunCommandAsync("admin", new BsonDocument("ping", 1), null, Token));
+
+        Assert.Contains("serverSelectionTimeoutMS", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ReplicaSetNoPrimary", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Election_NewPrimary_IsFollowedByWrites()
+    {
+        await using var simulator = StartWithUser();
+        await using var client = Client(simulator);
+        await client.PingAsync(MongoReadPreference.Primary, Token);
+
+        simulator.ElectPrimary(2);
+        await WaitForAsync(() => client.Servers.GetValueOrDefault(simulator.Members[2].Name) == "RSPrimary");
+        var hello = await client.HelloAsync(MongoReadPreference.Primary, Token);
+
+        Assert.Equal(simulator.Members[2].Name, hello["me"].AsString);
+    }
+
+    [Fact]
+    public async Task Discovery_UnreachableMember_IsUnknownWhileOthersServe()
+    {
+        await using var simulator = StartWithUser();
+        simulator.MakeUnreachable(1);
+        await using var client = Client(simulator);
+
+        await WaitForAsync(() => client.Servers.GetValueOrDefault(simulator.Members[2].Name) == "RSSecondary");
+        var hello = await client.HelloAsync(new MongoReadPreference(ReadPreferenceMode.Secondary), Token);
+
+        Assert.Equal("Unknown", client.Servers[simulator.Members[1].Name]);
+        Assert.Equal(simulator.Members[2].Name, hello["me"].AsString);
+        var status = await client.GetReplicaSetStatusAsync(Token);
+        var down = status["members"].AsArray[1].AsDocument;
+        Assert.Equal(0.0, down["health"].AsDouble);
+        Assert.Equal(8, down["state"].AsInt32);
+    }
+
+    [Fact]
+    public async Task Find_WithBatchSize_ReturnsRawBatchesThroughGetMore()
+    {
+        await using var simulator = StartWithUser();
+        for (var i = 0; i < 25; i++)
+        {
+            simulator.Data.Insert("ott", "videos", new BsonDocument { { "_id", i }, { "title", $"video {i}" } });
+        }
+
+        await using var client = Client(simulator);
+        var batches = new List<MongoRawBatch>();
+        await foreach (var batch in client.FindAsync("ott", "videos", batchSize: 10, cancellationToken: Token))
+        {
+            batches.Add(batch);
+        }
+
+        Assert.Equal([10, 10, 5], batches.Select(b => b.Documents.Count));
+        Assert.Equal(Enumerable.Range(0, 25), batches.SelectMany(b => b.Documents).Select(d => d["_id"].AsInt32));
+        Assert.Equal(0, batches[^1].CursorId);
+        Assert.Equal(2, simulator.ReceivedCommands.Count(c => c.Name == "getMore"));
+    }
+
+    [Fact]
+    public async Task Find_StoppedEarly_KillsTheCursor()
+    {
+        await using var simulator = StartWithUser();
+        for (var i = 0; i < 30; i++)
+        {
+            simulator.Data.Insert("ott", "events", new BsonDocument("_id", i));
+        }
+
+        await using var client = Client(simulator);
+        await foreach (var batch in client.FindAsync("ott", "events", batchSize: 10, cancellationToken: Token))
+        {
+            Assert.NotEqual(0, batch.CursorId);
+            break;
+        }
+
+        var kill = Assert.Single(simulator.ReceivedCommands, c => c.Name == "killCursors");
+        Assert.Equal("events", kill.Body["killCursors"].AsString);
+    }
+
+    [Fact]
+    public async Task Insert_MoreThanMaxWriteBatchSize_SplitsIntoDocumentSequences()
+    {
+        await using var simulator = StartWithUser();
+        simulator.MaxWriteBatchSize = 4;
+        await using var client = Client(simulator);
+        var documents = Enumerable.Range(0, 10).Select(i => RawBsonDocument.Create(new BsonDocument { { "_id", i }, { "user", $"u{i}" } }.ToBson())).ToList();
+
+        var result = await client.InsertAsync("ott", "users", documents, cancellationToken: Token);
+
+        Assert.Equal(new MongoInsertResult(10, 3), result);
+        var inserts = simulator.ReceivedCommands.Where(c => c.Name == "insert").ToList();
+        Assert.Equal([4, 4, 2], inserts.Select(c => c.SequenceDocuments));
+        Assert.All(inserts, c => Assert.False(c.Body.Contains("documents")));
+        Assert.Equal(10, simulator.Data.Find("ott", "users")!.Documents.Count);
+        Assert.Equal(10, simulator.Data.Find("local", "oplog.rs")!.Documents.Count(o => o["ns"].AsString == "ott.users"));
+    }
+
+    [Fact]
+    public async Task Insert_DuplicateId_ThrowsCommandExceptionWithCode()
+    {
+        await using var simulator = StartWithUser();
+        simulator.Data.Insert("ott", "users", new BsonDocument("_id", 1));
+        await using var client = Client(simulator);
+
+        var error = await Assert.ThrowsAsync<MongoCommandException>(() => client.InsertAsync("ott", "users", [RawBsonDocument.Create(new BsonDocument("_id", 1).ToBson())], cancellationToken: Token));
+
+        Assert.Equal(11000, error.Code);
+        Assert.Equal("DuplicateKey", error.CodeName);
+    }
+
+    [Fact]
+    public async Task AdminCommands_ReturnSimulatedState()
+    {
+        await using var simulator = StartWithUser();
+        simulator.Members[2].Lag = TimeSpan.FromSeconds(30);
+        simulator.Data.Insert("ott", "videos", new BsonDocument("_id", 1));
+        await using var client = Client(simulator);
+
+        await client.CreateIndexesAsync("ott", "videos", [new BsonDocument { { "key", new BsonDocument("title", 1) }, { "name", "title_1" } }], Token);
+        var databases = await client.ListDatabasesAsync(Token);
+        var collections = await client.ListCollectionsAsync("ott", Token);
+        var indexes = await client.ListIndexesAsync("ott", "videos", Token);
+        var stats = await client.GetCollectionStatsAsync("ott", "videos", Token);
+        var config = await client.GetReplicaSetConfigAsync(Token);
+        var serverStatus = await client.GetServerStatusAsync(cancellationToken: Token);
+        var status = await client.GetReplicaSetStatusAsync(Token);
+        var dropped = await client.DropAsync("ott", "videos", Token);
+        var droppedAgain = await client.DropAsync("ott", "videos", Token);
+
+        Assert.Contains(databases, d => d["name"].AsString == "ott");
+        Assert.Equal("videos", Assert.Single(collections)["name"].AsString);
+        Assert.Equal(["_id_", "title_1"], indexes.Select(i => i["name"].AsString));
+        Assert.Equal(1L, stats["storageStats"].AsDocument["count"].AsInt64);
+        Assert.Equal(3, config["members"].AsArray.Count);
+        Assert.Equal("rs0", serverStatus["repl"].AsDocument["setName"].AsString);
+        var members = status["members"].AsArray.Select(m => m.AsDocument).ToList();
+        var lag = members[0]["optime"].AsDocument["ts"].AsTimestamp.Seconds - members[2]["optime"].AsDocument["ts"].AsTimestamp.Seconds;
+        Assert.Equal(30u, lag);
+        Assert.True(dropped);
+        Assert.False(droppedAgain);
+    }
+
+    [Fact]
+    public async Task Logging_ConnectionString_IsRedacted()
+    {
+        await using var simulator = StartWithUser();
+        var cs = MongoConnectionString.Parse(simulator.ConnectionString("backup", "backup-Pass1", FastOptions));
+        await using var client = new MongoReplicaSetClient(cs);
+
+        Assert.DoesNotContain("backup-Pass1", client.ToString(), StringComparison.Ordinal);
+        Assert.Contains("*****", client.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Command_CancelledByCaller_ThrowsOperationCanceled()
+    {
+        await using var simulator = StartWithUser();
+        await using var client = Client(simulator);
+        await client.PingAsync(MongoReadPreference.Primary, Token);
+        simulator.Members[0].ResponseDelay = TimeSpan.FromSeconds(5);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        cancel.CancelAfter(200);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.PingAsync(MongoReadPreference.Primary, cancel.Token));
+    }
+}
