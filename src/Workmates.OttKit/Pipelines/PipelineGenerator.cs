@@ -1,0 +1,434 @@
+using Workmates.OttKit.Blueprint;
+
+namespace Workmates.OttKit.Pipelines;
+
+/// <summary>What a generated workflow is for.</summary>
+public enum WorkflowKind
+{
+    /// <summary>Builds, pushes and deploys one service; lives in the service's application repository.</summary>
+    ServiceDeploy,
+
+    /// <summary>Validates and plans pull requests, deploys the stacks on merge; lives in the environment repository.</summary>
+    Infrastructure,
+}
+
+/// <summary>One generated GitHub Actions workflow file.</summary>
+/// <param name="Kind">What the workflow does.</param>
+/// <param name="Repository">The repository the file belongs in, <c>owner/name</c>.</param>
+/// <param name="Path">Path inside that repository, for example <c>.github/workflows/deploy-web.yml</c>.</param>
+/// <param name="Content">The YAML text (LF line endings, UTF-8 without BOM when written).</param>
+/// <param name="Service">The service name for <see cref="WorkflowKind.ServiceDeploy"/>; otherwise <see langword="null"/>.</param>
+public sealed record WorkflowFile(WorkflowKind Kind, string Repository, string Path, string Content, string? Service);
+
+/// <summary>
+/// Generates the GitHub Actions workflows of an environment: one deploy workflow per service for its application
+/// repository, and one infrastructure workflow for the environment repository. Pure and deterministic: the same
+/// spec and options give byte-identical files. AWS access is only ever through GitHub OIDC and IAM roles.
+/// </summary>
+public static class PipelineGenerator
+{
+    private const string EnvironmentCheckoutPath = "ottkit-environment";
+
+    /// <summary>Every workflow of the environment: the service workflows in spec order, then the infrastructure workflow.</summary>
+    /// <param name="environment">A valid environment spec.</param>
+    /// <param name="pipelines">Pipeline options; <see langword="null"/> for the defaults.</param>
+    /// <returns>The workflow files.</returns>
+    /// <exception cref="OttKitValidationException">The spec or the options have problems; all are listed.</exception>
+    public static IReadOnlyList<WorkflowFile> Generate(EnvironmentSpec environment, PipelineSpec? pipelines = null)
+    {
+        var resolved = Prepare(environment, pipelines);
+        return [.. environment.Services.Select(s => Service(resolved, s)), Infrastructure(resolved)];
+    }
+
+    /// <summary>The deploy workflow of one service (<c>.github/workflows/deploy-&lt;service&gt;.yml</c>).</summary>
+    /// <param name="environment">A valid environment spec.</param>
+    /// <param name="service">The service name.</param>
+    /// <param name="pipelines">Pipeline options; <see langword="null"/> for the defaults.</param>
+    /// <returns>The workflow file.</returns>
+    /// <exception cref="OttKitValidationException">The spec or the options have problems.</exception>
+    /// <exception cref="KeyNotFoundException">The environment has no such service.</exception>
+    public static WorkflowFile ServiceWorkflow(EnvironmentSpec environment, string service, PipelineSpec? pipelines = null)
+    {
+        var resolved = Prepare(environment, pipelines);
+        var spec = environment.Services.FirstOrDefault(s => string.Equals(s.Name, service, StringComparison.Ordinal))
+            ?? throw new KeyNotFoundException($"Environment '{environment.Name}' has no service '{service}'. Services: {string.Join(", ", environment.Services.Select(s => s.Name))}.");
+        return Service(resolved, spec);
+    }
+
+    /// <summary>The infrastructure workflow of the environment repository (<c>.github/workflows/infrastructure-&lt;environment&gt;.yml</c>).</summary>
+    /// <param name="environment">A valid environment spec.</param>
+    /// <param name="pipelines">Pipeline options; <see langword="null"/> for the defaults.</param>
+    /// <returns>The workflow file.</returns>
+    /// <exception cref="OttKitValidationException">The spec or the options have problems.</exception>
+    public static WorkflowFile InfrastructureWorkflow(EnvironmentSpec environment, PipelineSpec? pipelines = null) =>
+        Infrastructure(Prepare(environment, pipelines));
+
+    private static ResolvedPipeline Prepare(EnvironmentSpec environment, PipelineSpec? pipelines)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        pipelines ??= new PipelineSpec();
+        var problems = environment.Validate().Concat(pipelines.Validate(environment)).ToList();
+        if (problems.Count > 0)
+        {
+            throw new OttKitValidationException(problems);
+        }
+
+        return pipelines.Resolve(environment);
+    }
+
+    private static WorkflowFile Service(ResolvedPipeline p, ServiceSpec service)
+    {
+        var env = p.Environment.Name;
+        var repository = p.ServiceRepositories[service.Name];
+        var path = $".github/workflows/deploy-{service.Name}.yml";
+        var imageRepository = service.ImageRepository ?? $"{env}/{service.Name}";
+
+        var test = new WorkflowMap
+        {
+            ["name"] = "Test",
+            ["runs-on"] = p.RunsOn,
+            ["timeout-minutes"] = 20,
+            ["steps"] = Steps(
+                Checkout(p),
+                Uses(p, "Set up Node.js", PinnedActions.SetupNode, new WorkflowMap { ["node-version"] = p.NodeVersion, ["cache"] = "npm" }),
+                Run("Install dependencies", "npm ci"),
+                Run("Test", "npm test")),
+        };
+
+        var steps = new List<WorkflowMap>
+        {
+            Checkout(p),
+            ConfigureCredentials(p, p.DeployRoleArn, $"ottkit-{env}-{service.Name}"),
+            WithId(Uses(p, "Log in to Amazon ECR", PinnedActions.AmazonEcrLogin, null), "ecr"),
+            WithEnv(
+                WithId(Run(
+                    "Build and push the image (tagged with the commit SHA)",
+                    """
+                    image="$REGISTRY/$REPOSITORY:$GITHUB_SHA"
+                    # Tags are immutable: a re-run for the same commit reuses the image it already pushed.
+                    if aws ecr describe-images --repository-name "$REPOSITORY" --image-ids "imageTag=$GITHUB_SHA" > /dev/null 2>&1; then
+                      echo "$image is already in ECR; not rebuilding it."
+                    else
+                      docker build --tag "$image" .
+                      docker push "$image"
+                    fi
+                    echo "uri=$image" >> "$GITHUB_OUTPUT"
+
+                    """), "image"),
+                ("REGISTRY", "${{ steps.ecr.outputs.registry }}"),
+                ("REPOSITORY", imageRepository)),
+        };
+
+        if (p.DeployMode == ServiceDeployMode.OttKit)
+        {
+            var sameRepository = string.Equals(repository, p.EnvironmentRepository, StringComparison.OrdinalIgnoreCase);
+            var specPath = sameRepository ? p.SpecPath : $"{EnvironmentCheckoutPath}/{p.SpecPath}";
+            if (!sameRepository)
+            {
+                steps.Add(Uses(p, "Check out the environment spec", PinnedActions.Checkout, new WorkflowMap
+                {
+                    ["repository"] = p.EnvironmentRepository,
+                    ["ref"] = p.DefaultBranch,
+                    ["path"] = EnvironmentCheckoutPath,
+                    ["token"] = $"${{{{ secrets.{p.EnvironmentRepositoryTokenSecret} }}}}",
+                    ["persist-credentials"] = false,
+                }));
+            }
+
+            steps.AddRange(InstallOttKit(p));
+            steps.Add(WithEnv(
+                Run("Deploy (fails when ECS rolls back)", $"ottkit deploy service --spec {specPath} --service {service.Name} --image \"$IMAGE\"\n"),
+                ("IMAGE", "${{ steps.image.outputs.uri }}")));
+        }
+        else
+        {
+            steps.Add(WithEnv(
+                Run("Download the current task definition", "aws ecs describe-task-definition --task-definition \"$FAMILY\" --query taskDefinition --output json > task-definition.json\n"),
+                ("FAMILY", $"{env}-{service.Name}")));
+            steps.Add(WithId(
+                Uses(p, "Render the task definition with the new image", PinnedActions.RenderTaskDefinition, new WorkflowMap
+                {
+                    ["task-definition"] = "task-definition.json",
+                    ["container-name"] = service.Name,
+                    ["image"] = "${{ steps.image.outputs.uri }}",
+                }),
+                "render"));
+            steps.Add(Uses(p, "Deploy and wait for the service to be stable", PinnedActions.DeployTaskDefinition, new WorkflowMap
+            {
+                ["task-definition"] = "${{ steps.render.outputs.task-definition }}",
+                ["cluster"] = env,
+                ["service"] = service.Name,
+                ["wait-for-service-stability"] = true,
+            }));
+        }
+
+        var summary = WithEnv(
+            Run(
+                "Summary",
+                $$"""
+                {
+                  echo "### Deploy {{service.Name}} to {{env}}"
+                  echo ""
+                  echo "| | |"
+                  echo "|---|---|"
+                  echo "| Result | $JOB_STATUS |"
+                  echo "| Image | \`${IMAGE:-not built}\` |"
+                  echo "| Commit | \`$GITHUB_SHA\` |"
+                } >> "$GITHUB_STEP_SUMMARY"
+
+                """),
+            ("IMAGE", "${{ steps.image.outputs.uri }}"),
+            ("JOB_STATUS", "${{ job.status }}"));
+        steps.Add(Always(summary));
+
+        var deploy = new WorkflowMap
+        {
+            ["name"] = $"Build and deploy to {env}",
+            ["needs"] = "test",
+            ["if"] = $"github.ref == 'refs/heads/{p.DefaultBranch}'",
+            ["runs-on"] = p.RunsOn,
+            ["timeout-minutes"] = 60,
+            ["environment"] = new WorkflowMap { ["name"] = p.GitHubEnvironment },
+            ["permissions"] = Permissions(pullRequestsWrite: false),
+            ["steps"] = Steps([.. steps]),
+        };
+
+        var root = new WorkflowMap
+        {
+            ["name"] = $"Deploy {service.Name} ({env})",
+            ["on"] = new WorkflowMap
+            {
+                ["push"] = new WorkflowMap { ["branches"] = List(p.DefaultBranch) },
+                ["workflow_dispatch"] = new WorkflowMap(),
+            },
+            ["permissions"] = new WorkflowMap { ["contents"] = "read" },
+            ["concurrency"] = new WorkflowMap
+            {
+                ["group"] = $"ottkit-deploy-{env}-{service.Name}",
+                ["cancel-in-progress"] = false,
+            },
+            ["jobs"] = new WorkflowMap { ["test"] = test, ["build-and-deploy"] = deploy },
+        };
+
+        var header = Header(p, repository, path);
+        return new WorkflowFile(WorkflowKind.ServiceDeploy, repository, path, WorkflowYamlWriter.Write(header, root), service.Name);
+    }
+
+    private static WorkflowFile Infrastructure(ResolvedPipeline p)
+    {
+        var env = p.Environment.Name;
+        var path = $".github/workflows/infrastructure-{env}.yml";
+        var validate = Run("Validate the spec", $"ottkit validate --spec {p.SpecPath}\n");
+
+        var planSteps = new List<WorkflowMap> { Checkout(p) };
+        planSteps.AddRange(InstallOttKit(p));
+        planSteps.Add(validate);
+        planSteps.Add(ConfigureCredentials(p, p.PlanRoleArn, $"ottkit-{env}-plan"));
+        planSteps.Add(WithId(
+            Run(
+                "Plan (change sets, nothing executed)",
+                $$"""
+                # ottkit plan exits 0 for no changes, 2 for changes to review, anything else for an error;
+                # it writes the change-set diff to the job summary itself.
+                set +e
+                ottkit plan --spec {{p.SpecPath}} --no-color > plan.txt
+                code=$?
+                set -e
+                cat plan.txt
+                echo "exit-code=$code" >> "$GITHUB_OUTPUT"
+                if [ "$code" -ne 0 ] && [ "$code" -ne 2 ]; then
+                  exit "$code"
+                fi
+
+                """),
+            "plan"));
+        if (p.CommentPlanOnPullRequest)
+        {
+            var comment = Uses(p, "Comment the plan on the pull request", PinnedActions.GitHubScript, new WorkflowMap
+            {
+                ["script"] = $$"""
+                    const fs = require('fs');
+                    const limit = 60000;
+                    let plan = fs.readFileSync('plan.txt', 'utf8');
+                    if (plan.length > limit) {
+                      plan = plan.slice(0, limit) + '\n... (truncated: the job summary has the whole plan)';
+                    }
+                    const changes = process.env.PLAN_EXIT_CODE === '2';
+                    const body = [
+                      '### OttKit plan for `{{env}}`',
+                      changes ? 'Changes to review:' : 'No changes.',
+                      '',
+                      '```diff',
+                      plan,
+                      '```',
+                    ].join('\n');
+                    await github.rest.issues.createComment({
+                      owner: context.repo.owner,
+                      repo: context.repo.repo,
+                      issue_number: context.issue.number,
+                      body,
+                    });
+
+                    """,
+            });
+            comment.Add("env", new WorkflowMap { ["PLAN_EXIT_CODE"] = "${{ steps.plan.outputs.exit-code }}" });
+            planSteps.Add(comment);
+        }
+
+        var plan = new WorkflowMap
+        {
+            ["name"] = "Validate and plan",
+            ["if"] = "github.event_name == 'pull_request'",
+            ["runs-on"] = p.RunsOn,
+            ["timeout-minutes"] = 30,
+            ["permissions"] = Permissions(p.CommentPlanOnPullRequest),
+            ["concurrency"] = new WorkflowMap
+            {
+                ["group"] = $"ottkit-plan-{env}-${{{{ github.event.pull_request.number }}}}",
+                ["cancel-in-progress"] = false,
+            },
+            ["steps"] = Steps([.. planSteps]),
+        };
+
+        var deploySteps = new List<WorkflowMap> { Checkout(p) };
+        deploySteps.AddRange(InstallOttKit(p));
+        deploySteps.Add(validate);
+        deploySteps.Add(ConfigureCredentials(p, p.DeployRoleArn, $"ottkit-{env}-stacks"));
+        deploySteps.Add(Run("Deploy the stacks", $"ottkit deploy stacks --spec {p.SpecPath} --yes\n"));
+
+        var deploy = new WorkflowMap
+        {
+            ["name"] = $"Deploy stacks to {env}",
+            ["if"] = $"github.event_name != 'pull_request' && github.ref == 'refs/heads/{p.DefaultBranch}'",
+            ["runs-on"] = p.RunsOn,
+            ["timeout-minutes"] = 120,
+            ["environment"] = new WorkflowMap { ["name"] = p.GitHubEnvironment },
+            ["permissions"] = Permissions(pullRequestsWrite: false),
+            ["concurrency"] = new WorkflowMap
+            {
+                ["group"] = $"ottkit-stacks-{env}",
+                ["cancel-in-progress"] = false,
+            },
+            ["steps"] = Steps([.. deploySteps]),
+        };
+
+        var root = new WorkflowMap
+        {
+            ["name"] = $"Infrastructure ({env})",
+            ["on"] = new WorkflowMap
+            {
+                ["pull_request"] = new WorkflowMap { ["branches"] = List(p.DefaultBranch) },
+                ["push"] = new WorkflowMap { ["branches"] = List(p.DefaultBranch) },
+                ["workflow_dispatch"] = new WorkflowMap(),
+            },
+            ["permissions"] = new WorkflowMap { ["contents"] = "read" },
+            ["jobs"] = new WorkflowMap { ["plan"] = plan, ["deploy"] = deploy },
+        };
+
+        var header = Header(p, p.EnvironmentRepository, path);
+        return new WorkflowFile(WorkflowKind.Infrastructure, p.EnvironmentRepository, path, WorkflowYamlWriter.Write(header, root), null);
+    }
+
+    private static string[] Header(ResolvedPipeline p, string repository, string path) =>
+    [
+        $"Generated by OttKit {p.OttKitVersion} from the environment spec '{p.Environment.Name}' for {repository}.",
+        "Do not edit by hand: changes are lost when it is regenerated. To change it, change the spec and run",
+        $"  ottkit synth --spec {p.SpecPath} --out <folder>",
+        $"then copy <folder>/{repository}/{path} here.",
+    ];
+
+    private static WorkflowMap Permissions(bool pullRequestsWrite)
+    {
+        var permissions = new WorkflowMap { ["id-token"] = "write", ["contents"] = "read" };
+        if (pullRequestsWrite)
+        {
+            permissions["pull-requests"] = "write";
+        }
+
+        return permissions;
+    }
+
+    private static WorkflowMap Checkout(ResolvedPipeline p) =>
+        Uses(p, "Check out", PinnedActions.Checkout, new WorkflowMap { ["persist-credentials"] = false });
+
+    private static WorkflowMap ConfigureCredentials(ResolvedPipeline p, string roleArn, string sessionName) =>
+        Uses(p, "Configure AWS credentials (OIDC)", PinnedActions.ConfigureAwsCredentials, new WorkflowMap
+        {
+            ["role-to-assume"] = roleArn,
+            ["role-session-name"] = sessionName.Length > 64 ? sessionName[..64] : sessionName,
+            ["aws-region"] = p.Environment.Region,
+        });
+
+    private static IEnumerable<WorkflowMap> InstallOttKit(ResolvedPipeline p) =>
+    [
+        Uses(p, "Set up .NET", PinnedActions.SetupDotnet, new WorkflowMap { ["dotnet-version"] = p.DotnetVersion }),
+        Run("Install ottkit", $"dotnet tool install --global {PipelineSpec.CliPackageId} --version {p.OttKitVersion}\n"),
+    ];
+
+    private static WorkflowMap Uses(ResolvedPipeline p, string name, PinnedAction action, WorkflowMap? with)
+    {
+        var (uses, comment) = action.Reference(p.ActionPinning);
+        var step = new WorkflowMap { ["name"] = name };
+        step.Add("uses", WorkflowScalar.Of(uses), comment);
+        if (with is not null)
+        {
+            step["with"] = with;
+        }
+
+        return step;
+    }
+
+    private static WorkflowMap Run(string name, string script)
+    {
+        // One-line commands read best as plain scalars; longer scripts become literal blocks.
+        var trimmed = script.TrimEnd('\n');
+        return new() { ["name"] = name, ["run"] = trimmed.Contains('\n', StringComparison.Ordinal) ? script : trimmed };
+    }
+
+    private static WorkflowMap WithId(WorkflowMap step, string id)
+    {
+        // The id reads best right after the name.
+        var result = new WorkflowMap();
+        foreach (var entry in step)
+        {
+            result.Add(entry.Key, entry.Value, entry.Comment);
+            if (entry.Key == "name")
+            {
+                result["id"] = id;
+            }
+        }
+
+        return result;
+    }
+
+    private static WorkflowMap WithEnv(WorkflowMap step, params (string Name, string Value)[] variables)
+    {
+        var env = new WorkflowMap();
+        foreach (var (name, value) in variables)
+        {
+            env[name] = value;
+        }
+
+        step["env"] = env;
+        return step;
+    }
+
+    private static WorkflowMap Always(WorkflowMap step)
+    {
+        var result = new WorkflowMap();
+        foreach (var entry in step)
+        {
+            result.Add(entry.Key, entry.Value, entry.Comment);
+            if (entry.Key == "name")
+            {
+                result["if"] = "always()";
+            }
+        }
+
+        return result;
+    }
+
+    private static WorkflowList Steps(params WorkflowMap[] steps) => new(steps);
+
+    private static WorkflowList List(params string[] values) => new([.. values.Select(v => (WorkflowNode)WorkflowScalar.Of(v))]);
+}

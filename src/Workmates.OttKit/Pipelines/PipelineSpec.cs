@@ -1,0 +1,285 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Workmates.OttKit.Blueprint;
+
+namespace Workmates.OttKit.Pipelines;
+
+/// <summary>How the generated workflows reference third-party actions.</summary>
+public enum ActionPinning
+{
+    /// <summary>Full 40-hex commit SHA with the release in a comment (<c>@08c6903… # v5.0.0</c>): immutable, the default.</summary>
+    CommitSha,
+
+    /// <summary>Major tag (<c>@v5</c>): picks up fixes automatically, but a moved tag changes what runs.</summary>
+    MajorTag,
+}
+
+/// <summary>How a service workflow rolls the new image out.</summary>
+public enum ServiceDeployMode
+{
+    /// <summary><c>ottkit deploy service</c>, installed as a pinned dotnet tool: watches the rollout and fails when ECS rolls back. The default.</summary>
+    OttKit,
+
+    /// <summary>Only official AWS actions: amazon-ecs-render-task-definition and amazon-ecs-deploy-task-definition with <c>wait-for-service-stability</c>.</summary>
+    OfficialActions,
+}
+
+/// <summary>
+/// The GitHub side of an environment: repositories, branch, GitHub environment, roles and generation options for the
+/// workflows <see cref="PipelineGenerator"/> writes. Every value has a default derived from the
+/// <see cref="EnvironmentSpec"/>, so <c>new PipelineSpec()</c> works for a standard layout.
+/// </summary>
+public sealed partial record PipelineSpec
+{
+    /// <summary>Package id of the OttKit command-line tool (<c>dotnet tool install</c>); its command is <c>ottkit</c>.</summary>
+    public const string CliPackageId = "Workmates.OttKit.Cli";
+
+    /// <summary>GitHub organization (or user) that owns the repositories.</summary>
+    /// <value>Default: the environment name.</value>
+    public string? GitHubOrganization { get; init; }
+
+    /// <summary>The repository holding the spec (<c>owner/name</c>): it gets the infrastructure workflow.</summary>
+    /// <value>Default: <c>&lt;organization&gt;/&lt;environment&gt;-platform</c>.</value>
+    public string? EnvironmentRepository { get; init; }
+
+    /// <summary>Application repository per service name (<c>owner/name</c>): each gets that service's deploy workflow.</summary>
+    /// <value>Default: <c>&lt;organization&gt;/&lt;service&gt;</c> for every service not listed.</value>
+    public IReadOnlyDictionary<string, string> ServiceRepositories { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+
+    /// <summary>Branch whose pushes deploy.</summary>
+    /// <value>Default: <c>main</c>.</value>
+    public string DefaultBranch { get; init; } = "main";
+
+    /// <summary>GitHub environment the deploy jobs run in (add required reviewers there to gate deploys).</summary>
+    /// <value>Default: the environment name.</value>
+    public string? GitHubEnvironment { get; init; }
+
+    /// <summary>How actions are referenced.</summary>
+    /// <value>Default: <see cref="ActionPinning.CommitSha"/>.</value>
+    public ActionPinning ActionPinning { get; init; } = ActionPinning.CommitSha;
+
+    /// <summary>How service workflows deploy.</summary>
+    /// <value>Default: <see cref="ServiceDeployMode.OttKit"/>.</value>
+    public ServiceDeployMode DeployMode { get; init; } = ServiceDeployMode.OttKit;
+
+    /// <summary>Whether the infrastructure workflow also posts the plan as a pull-request comment (adds <c>pull-requests: write</c> to the plan job only).</summary>
+    /// <value>Default: <see langword="false"/> (the plan goes to the job summary only).</value>
+    public bool CommentPlanOnPullRequest { get; init; }
+
+    /// <summary>Version of the <c>ottkit</c> dotnet tool the workflows install.</summary>
+    /// <value>Default: the version of this library.</value>
+    public string? OttKitVersion { get; init; }
+
+    /// <summary>IAM role the deploy jobs assume through GitHub OIDC.</summary>
+    /// <value>Default: <c>arn:aws:iam::&lt;account&gt;:role/&lt;environment&gt;-ci-deploy</c>; without an account id in the spec the account comes from the GitHub variable <c>AWS_ACCOUNT_ID</c>.</value>
+    public string? DeployRoleArn { get; init; }
+
+    /// <summary>Narrower, read-only IAM role the pull-request plan job assumes (create/describe/delete change sets only).</summary>
+    /// <value>Default: <c>arn:aws:iam::&lt;account&gt;:role/&lt;environment&gt;-ci-plan</c>, account as for <see cref="DeployRoleArn"/>.</value>
+    public string? PlanRoleArn { get; init; }
+
+    /// <summary>Path of the spec file inside the environment repository.</summary>
+    /// <value>Default: <c>&lt;environment&gt;.yaml</c>.</value>
+    public string? SpecPath { get; init; }
+
+    /// <summary>Node.js version of the test job (<c>actions/setup-node</c>).</summary>
+    /// <value>Default: <c>22</c>.</value>
+    public string NodeVersion { get; init; } = "22";
+
+    /// <summary>.NET SDK version that runs the <c>ottkit</c> tool (<c>actions/setup-dotnet</c>).</summary>
+    /// <value>Default: <c>10.0.x</c>.</value>
+    public string DotnetVersion { get; init; } = "10.0.x";
+
+    /// <summary>Runner label of every job.</summary>
+    /// <value>Default: <c>ubuntu-24.04</c> (a fixed image rather than <c>ubuntu-latest</c>, so upgrades are deliberate).</value>
+    public string RunsOn { get; init; } = "ubuntu-24.04";
+
+    /// <summary>
+    /// Secret, in each application repository, holding a read-only token for the environment repository: service
+    /// workflows in <see cref="ServiceDeployMode.OttKit"/> mode check the spec out with it. Not an AWS credential.
+    /// </summary>
+    /// <value>Default: <c>OTTKIT_ENVIRONMENT_READ_TOKEN</c>.</value>
+    public string EnvironmentRepositoryTokenSecret { get; init; } = "OTTKIT_ENVIRONMENT_READ_TOKEN";
+
+    /// <summary>Checks the options against the environment; every problem at once, paths under <c>pipelines.</c>.</summary>
+    /// <param name="environment">The environment the workflows are for.</param>
+    /// <returns>Problems, empty when the options are usable.</returns>
+    public IReadOnlyList<ValidationProblem> Validate(EnvironmentSpec environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var problems = new List<ValidationProblem>();
+        var r = Resolve(environment);
+
+        if (GitHubOrganization is not null && !OwnerName().IsMatch(GitHubOrganization))
+        {
+            problems.Add(new("pipelines.gitHubOrganization", $"'{GitHubOrganization}' is not a GitHub organization name.", "Use letters, digits and single hyphens, up to 39 characters."));
+        }
+
+        CheckRepository(problems, "pipelines.environmentRepository", r.EnvironmentRepository);
+        foreach (var (service, repository) in ServiceRepositories.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (!environment.Services.Any(s => string.Equals(s.Name, service, StringComparison.Ordinal)))
+            {
+                problems.Add(new($"pipelines.serviceRepositories.{service}", $"'{service}' is not a service of environment '{environment.Name}'.", $"Use one of: {string.Join(", ", environment.Services.Select(s => s.Name))}."));
+            }
+
+            CheckRepository(problems, $"pipelines.serviceRepositories.{service}", repository);
+        }
+
+        if (!BranchName().IsMatch(DefaultBranch) || DefaultBranch.Contains("..", StringComparison.Ordinal) || DefaultBranch.EndsWith('/'))
+        {
+            problems.Add(new("pipelines.defaultBranch", $"'{DefaultBranch}' is not a usable branch name.", "Use a plain branch name such as 'main'."));
+        }
+
+        if (!EnvironmentName().IsMatch(r.GitHubEnvironment))
+        {
+            problems.Add(new("pipelines.gitHubEnvironment", $"'{r.GitHubEnvironment}' is not a usable GitHub environment name.", "Use letters, digits, '-', '_' and '.', up to 255 characters."));
+        }
+
+        if (!Version().IsMatch(r.OttKitVersion))
+        {
+            problems.Add(new("pipelines.ottKitVersion", $"'{r.OttKitVersion}' is not a NuGet version.", "Pin an exact version such as '1.2.0' (ranges and floating versions are not allowed)."));
+        }
+
+        CheckRole(problems, "pipelines.deployRoleArn", r.DeployRoleArn);
+        CheckRole(problems, "pipelines.planRoleArn", r.PlanRoleArn);
+        if (string.Equals(r.DeployRoleArn, r.PlanRoleArn, StringComparison.Ordinal))
+        {
+            problems.Add(new("pipelines.planRoleArn", "The plan role is the deploy role.", "Give pull-request plans their own read-only role, so untrusted branches cannot deploy."));
+        }
+
+        if (!SafePath().IsMatch(r.SpecPath) || r.SpecPath.Split('/').Contains(".."))
+        {
+            problems.Add(new("pipelines.specPath", $"'{r.SpecPath}' is not a relative path inside the repository.", "Use a relative path with letters, digits, '.', '_', '-' and '/', such as 'owl270.yaml'."));
+        }
+
+        if (!ToolVersion().IsMatch(NodeVersion))
+        {
+            problems.Add(new("pipelines.nodeVersion", $"'{NodeVersion}' is not a Node.js version.", "Use a version such as '22' or '22.11'."));
+        }
+
+        if (!ToolVersion().IsMatch(DotnetVersion))
+        {
+            problems.Add(new("pipelines.dotnetVersion", $"'{DotnetVersion}' is not a .NET SDK version.", "Use a version such as '10.0.x'."));
+        }
+
+        if (!Label().IsMatch(RunsOn))
+        {
+            problems.Add(new("pipelines.runsOn", $"'{RunsOn}' is not a runner label.", "Use a label such as 'ubuntu-24.04'."));
+        }
+
+        if (!SecretName().IsMatch(EnvironmentRepositoryTokenSecret) || EnvironmentRepositoryTokenSecret.StartsWith("GITHUB_", StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add(new("pipelines.environmentRepositoryTokenSecret", $"'{EnvironmentRepositoryTokenSecret}' is not a usable secret name.", "Use letters, digits and '_', not starting with a digit or GITHUB_."));
+        }
+
+        return problems;
+    }
+
+    /// <summary>Every option with its default filled in from the environment.</summary>
+    internal ResolvedPipeline Resolve(EnvironmentSpec environment)
+    {
+        var organization = GitHubOrganization ?? environment.Name;
+        var account = environment.AccountId ?? "${{ vars.AWS_ACCOUNT_ID }}";
+        var services = environment.Services.ToImmutableSortedDictionary(
+            s => s.Name,
+            s => ServiceRepositories.TryGetValue(s.Name, out var repository) ? repository : $"{organization}/{s.Name}",
+            StringComparer.Ordinal);
+        return new ResolvedPipeline(
+            environment,
+            EnvironmentRepository ?? $"{organization}/{environment.Name}-platform",
+            services,
+            DefaultBranch,
+            GitHubEnvironment ?? environment.Name,
+            ActionPinning,
+            DeployMode,
+            CommentPlanOnPullRequest,
+            OttKitVersion ?? LibraryVersion,
+            DeployRoleArn ?? $"arn:aws:iam::{account}:role/{environment.Name}-ci-deploy",
+            PlanRoleArn ?? $"arn:aws:iam::{account}:role/{environment.Name}-ci-plan",
+            SpecPath ?? $"{environment.Name}.yaml",
+            NodeVersion,
+            DotnetVersion,
+            RunsOn,
+            EnvironmentRepositoryTokenSecret);
+    }
+
+    /// <summary>This library's version without build metadata: the tool version the workflows install by default.</summary>
+    internal static string LibraryVersion
+    {
+        get
+        {
+            var informational = typeof(PipelineSpec).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+            var version = informational ?? typeof(PipelineSpec).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+            var plus = version.IndexOf('+', StringComparison.Ordinal);
+            return plus < 0 ? version : version[..plus];
+        }
+    }
+
+    private static void CheckRepository(List<ValidationProblem> problems, string path, string repository)
+    {
+        var parts = repository.Split('/');
+        if (parts.Length != 2 || !OwnerName().IsMatch(parts[0]) || !RepositoryName().IsMatch(parts[1]) || parts[1] is "." or "..")
+        {
+            problems.Add(new(path, $"'{repository}' is not a GitHub repository.", "Write it as 'owner/name', for example 'owl270/web'."));
+        }
+    }
+
+    private static void CheckRole(List<ValidationProblem> problems, string path, string arn)
+    {
+        if (!RoleArn().IsMatch(arn))
+        {
+            problems.Add(new(path, $"'{arn}' is not an IAM role ARN.", "Use 'arn:aws:iam::<12-digit account>:role/<name>' (the account may be ${{ vars.AWS_ACCOUNT_ID }})."));
+        }
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$", RegexOptions.CultureInvariant)]
+    private static partial Regex OwnerName();
+
+    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,100}$", RegexOptions.CultureInvariant)]
+    private static partial Regex RepositoryName();
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$", RegexOptions.CultureInvariant)]
+    private static partial Regex BranchName();
+
+    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,255}$", RegexOptions.CultureInvariant)]
+    private static partial Regex EnvironmentName();
+
+    [GeneratedRegex(@"^[0-9]+\.[0-9]+\.[0-9]+(?:-[0-9A-Za-z.-]+)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex Version();
+
+    [GeneratedRegex(@"^arn:aws(?:-cn|-us-gov)?:iam::(?:[0-9]{12}|\$\{\{ vars\.[A-Za-z_][A-Za-z0-9_]* \}\}):role/[A-Za-z0-9+=,.@_/-]{1,64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex RoleArn();
+
+    [GeneratedRegex(@"^[A-Za-z0-9._-][A-Za-z0-9._/-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex SafePath();
+
+    [GeneratedRegex(@"^[0-9]+(?:\.(?:[0-9]+|x))*$", RegexOptions.CultureInvariant)]
+    private static partial Regex ToolVersion();
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex Label();
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex SecretName();
+}
+
+/// <summary>Pipeline options with every default resolved against one environment.</summary>
+internal sealed record ResolvedPipeline(
+    EnvironmentSpec Environment,
+    string EnvironmentRepository,
+    IReadOnlyDictionary<string, string> ServiceRepositories,
+    string DefaultBranch,
+    string GitHubEnvironment,
+    ActionPinning ActionPinning,
+    ServiceDeployMode DeployMode,
+    bool CommentPlanOnPullRequest,
+    string OttKitVersion,
+    string DeployRoleArn,
+    string PlanRoleArn,
+    string SpecPath,
+    string NodeVersion,
+    string DotnetVersion,
+    string RunsOn,
+    string EnvironmentRepositoryTokenSecret);
