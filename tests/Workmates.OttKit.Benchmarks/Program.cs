@@ -1,3 +1,11 @@
 using BenchmarkDotNet.Running;
+using Workmates.OttKit.Benchmarks.Mongo.Bson;
+
+if (args.Length > 0 && args[0] == "bson-throughput")
+{
+    // Cross-language comparison harness (see Mongo/Bson/run-bson-comparison.sh); everything else is BenchmarkDotNet.
+    return BsonThroughput.Run(args[1..]);
+}
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;
