@@ -1,0 +1,23 @@
+namespace Workmates.OttKit.Cli;
+
+/// <summary>
+/// The process exit codes of <c>ottkit</c>. They are part of the tool's contract: CI scripts branch on them,
+/// so a value never changes meaning once released. <c>docs/cli.md</c> lists them.
+/// </summary>
+internal static class ExitCodes
+{
+    /// <summary>The command did what was asked (a valid spec, templates written, a healthy set).</summary>
+    public const int Success = 0;
+
+    /// <summary>The command failed: a user mistake (bad spec, missing file) or an operation that did not succeed.</summary>
+    public const int Failure = 1;
+
+    /// <summary><c>plan</c> found changes to deploy; <c>mongo health</c> reports Unhealthy.</summary>
+    public const int Changes = 2;
+
+    /// <summary>The command line itself could not be parsed.</summary>
+    public const int UsageError = 64;
+
+    /// <summary>The user pressed Ctrl+C (128 + SIGINT, as shells report it).</summary>
+    public const int Cancelled = 130;
+}

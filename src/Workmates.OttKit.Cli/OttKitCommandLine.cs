@@ -1,0 +1,125 @@
+using System.CommandLine;
+using System.Reflection;
+using Workmates.OttKit.Blueprint;
+using Workmates.OttKit.Cli.Commands;
+
+namespace Workmates.OttKit.Cli;
+
+/// <summary>Builds the <c>ottkit</c> command tree. Each command is a thin shell over a library call.</summary>
+internal static class OttKitCommandLine
+{
+    /// <summary>Text or JSON output, for every command.</summary>
+    public static readonly Option<OutputFormat> OutputOption = new("--output", "-o")
+    {
+        Description = "Result format: text (default) or json (one machine-readable document on stdout).",
+        DefaultValueFactory = _ => OutputFormat.Text,
+        Recursive = true,
+    };
+
+    /// <summary>Adds details (inner errors, stack traces of unexpected failures).</summary>
+    public static readonly Option<bool> VerboseOption = new("--verbose")
+    {
+        Description = "Print details: every problem's context and, for unexpected failures, the stack trace.",
+        Recursive = true,
+    };
+
+    /// <summary>Disables colour even on a terminal.</summary>
+    public static readonly Option<bool> NoColorOption = new("--no-color")
+    {
+        Description = "Never use colour or live rendering (also implied when not a terminal, CI=true or NO_COLOR is set).",
+        Recursive = true,
+    };
+
+    /// <summary>Builds the root command with every subcommand.</summary>
+    public static RootCommand Build()
+    {
+        var root = new RootCommand(
+            "ottkit: describe an OTT platform once (an EnvironmentSpec) and validate, synthesize and operate it on AWS.")
+        {
+            OutputOption,
+            VerboseOption,
+            NoColorOption,
+            ValidateCommand.Create(),
+            SynthCommand.Create(),
+        };
+        return root;
+    }
+
+    /// <summary>Parses and runs a command line, returning the process exit code.</summary>
+    public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var parse = Build().Parse(args);
+        var configuration = new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            EnableDefaultExceptionHandler = false,
+        };
+
+        if (parse.Errors.Count > 0)
+        {
+            // One line per parse problem and a pointer to help, instead of the parser's full help dump.
+            foreach (var problem in parse.Errors)
+            {
+                await error.WriteLineAsync($"error: {problem.Message}").ConfigureAwait(false);
+            }
+
+            var commandPath = string.Join(' ', parse.CommandResult.Command.Name == parse.RootCommandResult.Command.Name
+                ? ["ottkit"]
+                : new[] { "ottkit", parse.CommandResult.Command.Name });
+            await error.WriteLineAsync($"Run '{commandPath} --help' for usage and examples.").ConfigureAwait(false);
+            return ExitCodes.UsageError;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await error.WriteLineAsync("cancelled.").ConfigureAwait(false);
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            var verbose = parse.GetValue(VerboseOption);
+            await error.WriteLineAsync($"error: unexpected failure: {ex.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync(verbose ? ex.ToString() : "Run again with --verbose for details.").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+    }
+
+    /// <summary>The context a command action runs with.</summary>
+    public static CliContext ContextOf(ParseResult parse) => new(
+        parse.InvocationConfiguration.Output,
+        parse.InvocationConfiguration.Error,
+        parse.GetValue(OutputOption),
+        parse.GetValue(VerboseOption));
+
+    /// <summary>The tool's informational version.</summary>
+    public static string Version =>
+        typeof(OttKitCommandLine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
+    /// <summary>Loads a spec file, turning a user mistake into one clear message (no stack trace).</summary>
+    public static EnvironmentSpec? LoadSpec(CliContext context, string path, out int exitCode)
+    {
+        exitCode = ExitCodes.Success;
+        if (!File.Exists(path))
+        {
+            exitCode = context.UserError(
+                $"spec file '{path}' not found. Pass the path of your environment's spec (YAML or JSON) with --spec, or create one with 'ottkit new <name>'.",
+                "spec-not-found");
+            return null;
+        }
+
+        try
+        {
+            return EnvironmentSpec.Load(path);
+        }
+        catch (SpecLoadException ex)
+        {
+            exitCode = context.UserError(ex.Message, "spec-load");
+            return null;
+        }
+    }
+}
