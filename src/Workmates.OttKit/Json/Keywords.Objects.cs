@@ -185,14 +185,14 @@ internal sealed class DependenciesKeyword(
         var valid = true;
         foreach (var (name, required) in requires)
         {
-            if (!obj.ContainsKey(name))
+            if (!evaluation.Has(obj, name))
             {
                 continue;
             }
 
             foreach (var other in required)
             {
-                if (!obj.ContainsKey(other))
+                if (!evaluation.Has(obj, other))
                 {
                     valid = false;
                     evaluation.Report("dependentRequired", $"'{name}' requires '{other}' to be set too; add '{other}' or remove '{name}'");
@@ -202,7 +202,7 @@ internal sealed class DependenciesKeyword(
 
         foreach (var (name, excluded) in excludes)
         {
-            if (!obj.ContainsKey(name))
+            if (!evaluation.Has(obj, name))
             {
                 continue;
             }
@@ -210,7 +210,7 @@ internal sealed class DependenciesKeyword(
             foreach (var other in excluded)
             {
                 // Report each clashing pair once, from the name that sorts first.
-                if (obj.ContainsKey(other) && (string.CompareOrdinal(name, other) < 0 || !Excludes(other, name)))
+                if (evaluation.Has(obj, other) && (string.CompareOrdinal(name, other) < 0 || !Excludes(other, name)))
                 {
                     valid = false;
                     evaluation.Report("dependentExcluded", $"'{name}' cannot be used together with '{other}'; remove one of them");
@@ -220,7 +220,7 @@ internal sealed class DependenciesKeyword(
 
         foreach (var (name, schema) in schemas)
         {
-            if (obj.ContainsKey(name) && !schema.Evaluate(instance, evaluation))
+            if (evaluation.Has(obj, name) && !schema.Evaluate(instance, evaluation))
             {
                 valid = false;
             }

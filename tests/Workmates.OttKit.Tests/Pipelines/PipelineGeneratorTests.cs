@@ -1,0 +1,347 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Workmates.OttKit.Blueprint;
+using Workmates.OttKit.Json;
+using Workmates.OttKit.Pipelines;
+using Workmates.OttKit.Tests.Blueprint;
+
+namespace Workmates.OttKit.Tests.Pipelines;
+
+/// <summary>What the generated workflows must say: OIDC-only access, least privilege, pinning, concurrency, environments.</summary>
+public sealed partial class PipelineGeneratorTests
+{
+    private static JsonObject Parse(WorkflowFile file) => YamlJson.Parse(file.Content)!.AsObject();
+
+    private static IEnumerable<JsonObject> Steps(JsonObject workflow, string job) =>
+        workflow["jobs"]![job]!["steps"]!.AsArray().Select(s => s!.AsObject());
+
+    private static IEnumerable<(string Label, WorkflowFile File)> ServiceFiles() =>
+        PipelineVariants.Files().Where(f => f.File.Kind == WorkflowKind.ServiceDeploy);
+
+    [Fact]
+    public void Generate_for_Owl270_writes_one_deploy_workflow_per_service_and_one_infrastructure_workflow()
+    {
+        var files = PipelineGenerator.Generate(SampleSpecs.Owl270());
+
+        Assert.Equal(
+            [
+                "owl270/web:.github/workflows/deploy-web.yml",
+                "owl270/auth:.github/workflows/deploy-auth.yml",
+                "owl270/lessons:.github/workflows/deploy-lessons.yml",
+                "owl270/quizzes:.github/workflows/deploy-quizzes.yml",
+                "owl270/progress:.github/workflows/deploy-progress.yml",
+                "owl270/owl270-platform:.github/workflows/infrastructure-owl270.yml",
+            ],
+            files.Select(f => $"{f.Repository}:{f.Path}"));
+    }
+
+    [Fact]
+    public void Deploy_jobs_have_exactly_id_token_write_and_contents_read()
+    {
+        var failures = new List<string>();
+        foreach (var (label, file) in PipelineVariants.Files())
+        {
+            var workflow = Parse(file);
+            Assert.Equal("""{"contents":"read"}""", workflow["permissions"]!.ToJsonString());
+            var job = file.Kind == WorkflowKind.ServiceDeploy ? "build-and-deploy" : "deploy";
+            var permissions = workflow["jobs"]![job]!["permissions"]!.ToJsonString();
+            if (permissions != """{"id-token":"write","contents":"read"}""")
+            {
+                failures.Add($"{label}: {permissions}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    [Fact]
+    public void Test_job_gets_no_permissions_beyond_the_read_only_default()
+    {
+        foreach (var (_, file) in ServiceFiles())
+        {
+            Assert.Null(Parse(file)["jobs"]!["test"]!["permissions"]);
+        }
+    }
+
+    [Fact]
+    public void No_workflow_mentions_access_keys()
+    {
+        foreach (var (label, file) in PipelineVariants.Files())
+        {
+            foreach (var forbidden in new[] { "aws-access-key-id", "aws-secret-access-key", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "aws-session-token" })
+            {
+                Assert.False(file.Content.Contains(forbidden, StringComparison.OrdinalIgnoreCase), $"{label} mentions {forbidden}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_action_is_pinned_to_a_full_commit_SHA_with_its_version_in_a_comment_by_default()
+    {
+        var checkedUses = 0;
+        foreach (var file in PipelineGenerator.Generate(SampleSpecs.Owl270(), new PipelineSpec { CommentPlanOnPullRequest = true })
+                     .Concat(PipelineGenerator.Generate(SampleSpecs.Blacksheep(), new PipelineSpec { DeployMode = ServiceDeployMode.OfficialActions })))
+        {
+            foreach (var line in file.Content.Split('\n').Where(l => l.TrimStart().StartsWith("uses:", StringComparison.Ordinal)))
+            {
+                checkedUses++;
+                Assert.Matches(ShaPinnedUses(), line);
+            }
+        }
+
+        Assert.True(checkedUses > 30, $"only {checkedUses} uses: lines checked");
+    }
+
+    [Fact]
+    public void Major_tag_pinning_references_every_action_by_its_major_tag()
+    {
+        var files = PipelineGenerator.Generate(SampleSpecs.Owl270(), new PipelineSpec { ActionPinning = ActionPinning.MajorTag, DeployMode = ServiceDeployMode.OfficialActions });
+        var uses = files.SelectMany(f => f.Content.Split('\n')).Where(l => l.TrimStart().StartsWith("uses:", StringComparison.Ordinal)).ToList();
+
+        Assert.NotEmpty(uses);
+        Assert.All(uses, line => Assert.Matches(@"^\s+uses: [a-z-]+/[a-z-]+@v[0-9]+$", line));
+    }
+
+    [Fact]
+    public void The_action_table_holds_full_lowercase_SHAs_and_semantic_versions()
+    {
+        Assert.All(PinnedActions.All, a =>
+        {
+            Assert.Matches("^[0-9a-f]{40}$", a.CommitSha);
+            Assert.Matches(@"^v[0-9]+\.[0-9]+\.[0-9]+$", a.Version);
+        });
+        Assert.Equal(PinnedActions.All.Count, PinnedActions.All.Select(a => a.Repository).Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
+    public void Concurrency_is_per_service_and_environment_and_never_cancels_a_running_deploy()
+    {
+        foreach (var (label, file) in ServiceFiles())
+        {
+            var concurrency = Parse(file)["concurrency"]!;
+            var group = concurrency["group"]!.GetValue<string>();
+            Assert.True(group.Contains(file.Service!, StringComparison.Ordinal) && group.Contains(label.Split('/')[0], StringComparison.Ordinal), $"{label}: {group}");
+            Assert.False(concurrency["cancel-in-progress"]!.GetValue<bool>());
+        }
+
+        var groups = PipelineGenerator.Generate(SampleSpecs.Owl270()).Where(f => f.Kind == WorkflowKind.ServiceDeploy)
+            .Select(f => Parse(f)["concurrency"]!["group"]!.GetValue<string>()).ToList();
+        Assert.Equal(groups.Count, groups.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
+    public void Deploy_jobs_run_in_the_GitHub_environment_of_the_AWS_environment()
+    {
+        foreach (var file in PipelineGenerator.Generate(SampleSpecs.Owl270()))
+        {
+            var job = file.Kind == WorkflowKind.ServiceDeploy ? "build-and-deploy" : "deploy";
+            Assert.Equal("owl270", Parse(file)["jobs"]![job]!["environment"]!["name"]!.GetValue<string>());
+        }
+
+        var renamed = PipelineGenerator.InfrastructureWorkflow(SampleSpecs.Owl270(), new PipelineSpec { GitHubEnvironment = "production" });
+        Assert.Equal("production", Parse(renamed)["jobs"]!["deploy"]!["environment"]!["name"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Service_workflow_triggers_on_pushes_to_the_default_branch_and_manual_dispatch()
+    {
+        var file = PipelineGenerator.ServiceWorkflow(SampleSpecs.Owl270(), "lessons", new PipelineSpec { DefaultBranch = "release" });
+        var on = Parse(file)["on"]!.AsObject();
+
+        Assert.Equal(["push", "workflow_dispatch"], on.Select(p => p.Key));
+        Assert.Equal("""["release"]""", on["push"]!["branches"]!.ToJsonString());
+        Assert.Equal("github.ref == 'refs/heads/release'", Parse(file)["jobs"]!["build-and-deploy"]!["if"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Service_workflow_tests_with_npm_before_it_builds()
+    {
+        var workflow = Parse(PipelineGenerator.ServiceWorkflow(SampleSpecs.Owl270(), "web"));
+        var test = Steps(workflow, "test").ToList();
+
+        var setupNode = test.Single(s => s["uses"]?.GetValue<string>().StartsWith("actions/setup-node@", StringComparison.Ordinal) == true);
+        Assert.Equal("npm", setupNode["with"]!["cache"]!.GetValue<string>());
+        Assert.Equal("22", setupNode["with"]!["node-version"]!.GetValue<string>());
+        Assert.Equal(["npm ci", "npm test"], test.Where(s => s["run"] is not null).Select(s => s["run"]!.GetValue<string>()));
+        Assert.Equal("test", workflow["jobs"]!["build-and-deploy"]!["needs"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Service_workflow_assumes_the_CI_role_through_OIDC_in_the_spec_region()
+    {
+        var spec = SampleSpecs.Owl270() with { AccountId = "123456789012" };
+        var workflow = Parse(PipelineGenerator.ServiceWorkflow(spec, "auth"));
+        var credentials = Steps(workflow, "build-and-deploy").Single(s => s["uses"]?.GetValue<string>().StartsWith("aws-actions/configure-aws-credentials@", StringComparison.Ordinal) == true);
+
+        Assert.Equal("arn:aws:iam::123456789012:role/owl270-ci-deploy", credentials["with"]!["role-to-assume"]!.GetValue<string>());
+        Assert.Equal("ap-south-1", credentials["with"]!["aws-region"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Service_image_is_tagged_with_the_commit_SHA_and_pushed_to_the_service_repository()
+    {
+        var workflow = Parse(PipelineGenerator.ServiceWorkflow(SampleSpecs.Owl270(), "quizzes"));
+        var build = Steps(workflow, "build-and-deploy").Single(s => s["id"]?.GetValue<string>() == "image");
+        var script = build["run"]!.GetValue<string>();
+
+        Assert.Contains("image=\"$REGISTRY/$REPOSITORY:$GITHUB_SHA\"", script, StringComparison.Ordinal);
+        Assert.Contains("docker push \"$image\"", script, StringComparison.Ordinal);
+        Assert.Equal("owl270/quizzes", build["env"]!["REPOSITORY"]!.GetValue<string>());
+        Assert.DoesNotContain(":latest", script, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OttKit_mode_installs_the_pinned_tool_and_deploys_the_service_with_the_new_image()
+    {
+        var workflow = Parse(PipelineGenerator.ServiceWorkflow(SampleSpecs.Owl270(), "progress", new PipelineSpec { OttKitVersion = "2.4.1" }));
+        var runs = Steps(workflow, "build-and-deploy").Where(s => s["run"] is not null).Select(s => s["run"]!.GetValue<string>()).ToList();
+
+        Assert.Contains("dotnet tool install --global Workmates.OttKit.Cli --version 2.4.1", runs);
+        Assert.Contains("ottkit deploy service --spec ottkit-environment/owl270.yaml --service progress --image \"$IMAGE\"", runs);
+        Assert.Contains("deploy service", runs.SkipWhile(r => !r.StartsWith("dotnet tool install", StringComparison.Ordinal)).First(r => r.StartsWith("ottkit", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OttKit_mode_skips_the_spec_checkout_when_the_service_lives_in_the_environment_repository()
+    {
+        var options = new PipelineSpec { EnvironmentRepository = "owl270/monorepo", ServiceRepositories = new Dictionary<string, string> { ["web"] = "owl270/monorepo" } };
+        var workflow = Parse(PipelineGenerator.ServiceWorkflow(SampleSpecs.Owl270(), "web", options));
+        var steps = Steps(workflow, "build-and-deploy").ToList();
+
+        Assert.DoesNotContain(steps, s => s["with"]?["repository"] is not null);
+        Assert.Contains(steps, s => s["run"]?.GetValue<string>() == "ottkit deploy service --spec owl270.yaml --service web --image \"$IMAGE\"");
+    }
+
+    [Fact]
+    public void Official_actions_mode_renders_and_deploys_the_task_definition_waiting_for_stability()
+    {
+        var file = PipelineGenerator.ServiceWorkflow(SampleSpecs.Owl270(), "lessons", new PipelineSpec { DeployMode = ServiceDeployMode.OfficialActions });
+        var steps = Steps(Parse(file), "build-and-deploy").ToList();
+        var render = steps.Single(s => s["uses"]?.GetValue<string>().StartsWith("aws-actions/amazon-ecs-render-task-definition@", StringComparison.Ordinal) == true);
+        var deploy = steps.Single(s => s["uses"]?.GetValue<string>().StartsWith("aws-actions/amazon-ecs-deploy-task-definition@", StringComparison.Ordinal) == true);
+
+        Assert.Equal("lessons", render["with"]!["container-name"]!.GetValue<string>());
+        Assert.Equal("${{ steps.image.outputs.uri }}", render["with"]!["image"]!.GetValue<string>());
+        Assert.Equal("owl270", deploy["with"]!["cluster"]!.GetValue<string>());
+        Assert.Equal("lessons", deploy["with"]!["service"]!.GetValue<string>());
+        Assert.True(deploy["with"]!["wait-for-service-stability"]!.GetValue<bool>());
+        Assert.Contains(steps, s => s["env"]?["FAMILY"]?.GetValue<string>() == "owl270-lessons");
+        Assert.DoesNotContain(steps, s => s["run"]?.GetValue<string>().Contains("ottkit ", StringComparison.Ordinal) == true);
+        Assert.DoesNotContain(steps, s => s["uses"]?.GetValue<string>().StartsWith("actions/setup-dotnet@", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public void Deploy_job_ends_with_a_step_summary_that_runs_even_when_the_deploy_fails()
+    {
+        foreach (var (label, file) in ServiceFiles())
+        {
+            var last = Steps(Parse(file), "build-and-deploy").Last();
+            Assert.True(last["if"]?.GetValue<string>() == "always()", label);
+            Assert.Contains("$GITHUB_STEP_SUMMARY", last["run"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Infrastructure_plans_pull_requests_with_the_plan_role_and_deploys_merges_with_the_deploy_role()
+    {
+        var workflow = Parse(PipelineGenerator.InfrastructureWorkflow(SampleSpecs.Blacksheep()));
+        static string Role(IEnumerable<JsonObject> steps) =>
+            steps.Single(s => s["with"]?["role-to-assume"] is not null)["with"]!["role-to-assume"]!.GetValue<string>();
+
+        Assert.Equal(["pull_request", "push", "workflow_dispatch"], workflow["on"]!.AsObject().Select(p => p.Key));
+        Assert.Equal("github.event_name == 'pull_request'", workflow["jobs"]!["plan"]!["if"]!.GetValue<string>());
+        Assert.EndsWith(":role/blacksheep-ci-plan", Role(Steps(workflow, "plan")), StringComparison.Ordinal);
+        Assert.EndsWith(":role/blacksheep-ci-deploy", Role(Steps(workflow, "deploy")), StringComparison.Ordinal);
+        var planRuns = string.Join("\n", Steps(workflow, "plan").Select(s => s["run"]?.GetValue<string>()));
+        Assert.Contains("ottkit validate --spec blacksheep.yaml", planRuns, StringComparison.Ordinal);
+        Assert.Contains("ottkit plan --spec blacksheep.yaml", planRuns, StringComparison.Ordinal);
+        Assert.Contains(Steps(workflow, "deploy"), s => s["run"]?.GetValue<string>() == "ottkit deploy stacks --spec blacksheep.yaml --yes");
+        Assert.Equal("blacksheep", workflow["jobs"]!["deploy"]!["environment"]!["name"]!.GetValue<string>());
+        Assert.Null(workflow["jobs"]!["plan"]!["environment"]);
+    }
+
+    [Fact]
+    public void Plan_job_may_write_pull_requests_only_when_the_comment_option_is_on()
+    {
+        var quiet = Parse(PipelineGenerator.InfrastructureWorkflow(SampleSpecs.Owl270()));
+        var commenting = Parse(PipelineGenerator.InfrastructureWorkflow(SampleSpecs.Owl270(), new PipelineSpec { CommentPlanOnPullRequest = true }));
+
+        Assert.Equal("""{"id-token":"write","contents":"read"}""", quiet["jobs"]!["plan"]!["permissions"]!.ToJsonString());
+        Assert.DoesNotContain(Steps(quiet, "plan"), s => s["uses"]?.GetValue<string>().StartsWith("actions/github-script@", StringComparison.Ordinal) == true);
+        Assert.Equal("""{"id-token":"write","contents":"read","pull-requests":"write"}""", commenting["jobs"]!["plan"]!["permissions"]!.ToJsonString());
+        Assert.Contains(Steps(commenting, "plan"), s => s["uses"]?.GetValue<string>().StartsWith("actions/github-script@", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public void Generation_is_deterministic()
+    {
+        foreach (var (_, environment, options) in PipelineVariants.All())
+        {
+            var first = PipelineGenerator.Generate(environment, options);
+            var second = PipelineGenerator.Generate(EnvironmentSpec.Parse(File.ReadAllText(Path.Combine(SampleSpecs.RepositoryRoot, "samples", environment.Name == "owl270" ? "Owl270" : "Blacksheep", $"{environment.Name}.yaml")), $"{environment.Name}.yaml"), options with { });
+            Assert.Equal(first.Select(f => f.Content), second.Select(f => f.Content));
+        }
+    }
+
+    [Fact]
+    public void Every_file_starts_with_a_generated_by_header_that_says_how_to_regenerate()
+    {
+        foreach (var (label, file) in PipelineVariants.Files())
+        {
+            Assert.True(file.Content.StartsWith("# Generated by OttKit ", StringComparison.Ordinal), label);
+            Assert.Contains("ottkit synth --spec ", file.Content.Split("\nname:")[0], StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Scalars_keep_their_types_for_a_YAML_1_2_reader()
+    {
+        var workflow = Parse(PipelineGenerator.Generate(SampleSpecs.Owl270(), new PipelineSpec { NodeVersion = "20", DotnetVersion = "10.0" })[0]);
+
+        Assert.NotNull(workflow["on"]);
+        Assert.Equal(JsonValueKind.False, workflow["concurrency"]!["cancel-in-progress"]!.GetValueKind());
+        Assert.Equal(JsonValueKind.Number, workflow["jobs"]!["test"]!["timeout-minutes"]!.GetValueKind());
+        var nodeVersion = Steps(workflow, "test").Single(s => s["with"]?["node-version"] is not null)["with"]!["node-version"]!;
+        Assert.Equal(JsonValueKind.String, nodeVersion.GetValueKind());
+        var dotnetVersion = Steps(workflow, "build-and-deploy").Single(s => s["with"]?["dotnet-version"] is not null)["with"]!["dotnet-version"]!;
+        Assert.Equal("10.0", dotnetVersion.GetValue<string>());
+    }
+
+    [Fact]
+    public void Invalid_options_are_refused_with_every_problem_and_its_path()
+    {
+        var options = new PipelineSpec
+        {
+            EnvironmentRepository = "not a repo",
+            ServiceRepositories = new Dictionary<string, string> { ["nope"] = "owl270/nope" },
+            OttKitVersion = "1.*",
+            PlanRoleArn = "arn:aws:iam::${{ vars.AWS_ACCOUNT_ID }}:role/owl270-ci-deploy",
+            DefaultBranch = "feature..x",
+        };
+
+        var ex = Assert.Throws<OttKitValidationException>(() => PipelineGenerator.Generate(SampleSpecs.Owl270(), options));
+
+        Assert.Equal(
+            ["pipelines.environmentRepository", "pipelines.serviceRepositories.nope", "pipelines.defaultBranch", "pipelines.ottKitVersion", "pipelines.planRoleArn"],
+            ex.Problems.Select(p => p.Path));
+    }
+
+    [Fact]
+    public void Default_options_are_valid_for_both_samples()
+    {
+        Assert.Empty(new PipelineSpec().Validate(SampleSpecs.Owl270()));
+        Assert.Empty(new PipelineSpec().Validate(SampleSpecs.Blacksheep()));
+    }
+
+    [Fact]
+    public void ServiceWorkflow_names_the_services_when_the_service_is_unknown()
+    {
+        var ex = Assert.Throws<KeyNotFoundException>(() => PipelineGenerator.ServiceWorkflow(SampleSpecs.Owl270(), "chat"));
+
+        Assert.Equal("Environment 'owl270' has no service 'chat'. Services: web, auth, lessons, quizzes, progress.", ex.Message);
+    }
+
+    [GeneratedRegex(@"^\s+uses: [a-z-]+/[a-z-]+@[0-9a-f]{40} # v[0-9]+\.[0-9]+\.[0-9]+$")]
+    private static partial Regex ShaPinnedUses();
+}
