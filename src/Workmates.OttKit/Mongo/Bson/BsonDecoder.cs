@@ -490,7 +490,7 @@ internal ref struct BsonDecoder
                 var lo = BinaryPrimitives.ReadUInt64LittleEndian(data[p..]);
                 var hi = BinaryPrimitives.ReadUInt64LittleEndian(data[(p + 8)..]);
                 p += 16;
-                return BsonValue.Raw(type, null, lo, hi);
+                return BsonValue.FromDecimal128(new Decimal128(hi, lo));
             }
 
             default:

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Text;
 
@@ -59,12 +60,19 @@ public sealed class BsonNameTable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Hash(ReadOnlySpan<byte> bytes)
     {
-        var hash = 2166136261u;
-        foreach (var b in bytes)
+        // Constant time: length plus the first and last four bytes (the full comparison on a hit makes collisions harmless).
+        uint hash;
+        if (bytes.Length >= 4)
         {
-            hash = (hash ^ b) * 16777619u;
+            hash = (BinaryPrimitives.ReadUInt32LittleEndian(bytes) * 0x9E3779B1u) ^ (BinaryPrimitives.ReadUInt32LittleEndian(bytes[^4..]) * 0x85EBCA77u);
+        }
+        else
+        {
+            hash = bytes[0] | ((uint)bytes[^1] << 8) | ((uint)bytes[bytes.Length / 2] << 16);
+            hash *= 0x9E3779B1u;
         }
 
+        hash ^= (uint)bytes.Length * 0xC2B2AE3Du;
         return (int)(hash ^ (hash >> 15));
     }
 }

@@ -5,26 +5,25 @@ using System.Globalization;
 namespace Workmates.OttKit.Mongo.Bson;
 
 /// <summary>
-/// One BSON value of any type, as a struct union: scalars (numbers, dates, ObjectIds, Decimal128, timestamps) are stored
-/// inline without allocation; strings, documents, arrays and binary data hold a reference.
+/// One BSON value of any type, as a 24-byte struct union: scalars (numbers, dates, ObjectIds, timestamps, booleans) are
+/// stored inline without allocation; strings, documents, arrays, binary data and the rare Decimal128 hold a reference.
 /// </summary>
 public readonly struct BsonValue : IEquatable<BsonValue>
 {
     private readonly object? _ref;
     private readonly ulong _lo;
+    // The type lives in the top byte of _hi; the low 32 bits carry the last 4 bytes of an ObjectId.
     private readonly ulong _hi;
-    private readonly BsonType _type;
 
-    private BsonValue(BsonType type, object? reference, ulong lo, ulong hi)
+    private BsonValue(BsonType type, object? reference, ulong lo, uint hi)
     {
-        _type = type;
         _ref = reference;
         _lo = lo;
-        _hi = hi;
+        _hi = ((ulong)type << 56) | hi;
     }
 
     /// <summary>The BSON type of the value. <c>default(BsonValue)</c> is <see cref="BsonType.Null"/>.</summary>
-    public BsonType Type => _type == BsonType.EndOfDocument ? BsonType.Null : _type;
+    public BsonType Type => RawType == BsonType.EndOfDocument ? BsonType.Null : RawType;
 
     /// <summary>The BSON null value.</summary>
     public static BsonValue Null => new(BsonType.Null, null, 0, 0);
@@ -143,7 +142,7 @@ public readonly struct BsonValue : IEquatable<BsonValue>
     /// <summary>Creates a Decimal128.</summary>
     /// <param name="value">The value.</param>
     /// <returns>The BSON value.</returns>
-    public static BsonValue FromDecimal128(Decimal128 value) => new(BsonType.Decimal128, null, value.Low, value.High);
+    public static BsonValue FromDecimal128(Decimal128 value) => new(BsonType.Decimal128, value, 0, 0);
 
     /// <summary>The double; throws for any other type.</summary>
     public double AsDouble => Type == BsonType.Double ? BitConverter.Int64BitsToDouble((long)_lo) : throw WrongType(BsonType.Double);
@@ -221,7 +220,7 @@ public readonly struct BsonValue : IEquatable<BsonValue>
     public long AsInt64 => Type == BsonType.Int64 ? (long)_lo : throw WrongType(BsonType.Int64);
 
     /// <summary>The Decimal128; throws for any other type.</summary>
-    public Decimal128 AsDecimal128 => Type == BsonType.Decimal128 ? new Decimal128(_hi, _lo) : throw WrongType(BsonType.Decimal128);
+    public Decimal128 AsDecimal128 => Type == BsonType.Decimal128 ? (Decimal128)_ref! : throw WrongType(BsonType.Decimal128);
 
     /// <summary>Whether the value is numeric (int32, int64, double or Decimal128).</summary>
     public bool IsNumeric => Type is BsonType.Int32 or BsonType.Int64 or BsonType.Double or BsonType.Decimal128;
@@ -255,15 +254,15 @@ public readonly struct BsonValue : IEquatable<BsonValue>
         _ => true,
     };
 
-    internal BsonType RawType => _type;
+    internal BsonType RawType => (BsonType)(_hi >> 56);
 
     internal object? Reference => _ref;
 
     internal ulong Low => _lo;
 
-    internal ulong High => _hi;
+    internal uint High => (uint)_hi;
 
-    internal static BsonValue Raw(BsonType type, object? reference, ulong lo, ulong hi) => new(type, reference, lo, hi);
+    internal static BsonValue Raw(BsonType type, object? reference, ulong lo, uint hi) => new(type, reference, lo, hi);
 
 #pragma warning disable CA2225 // Named alternates exist as the From* factories.
     /// <summary>Converts an int32.</summary>
@@ -331,8 +330,8 @@ public readonly struct BsonValue : IEquatable<BsonValue>
             BsonType.Document => ((BsonDocument)_ref!).Equals((BsonDocument)other._ref!),
             BsonType.Array => ((BsonArray)_ref!).Equals((BsonArray)other._ref!),
             BsonType.Binary => _lo == other._lo && ((byte[])_ref!).AsSpan().SequenceEqual((byte[])other._ref!),
-            BsonType.RegularExpression or BsonType.DBPointer or BsonType.JavaScriptWithScope => Equals(_ref, other._ref),
-            _ => _lo == other._lo && _hi == other._hi,
+            BsonType.RegularExpression or BsonType.DBPointer or BsonType.JavaScriptWithScope or BsonType.Decimal128 => Equals(_ref, other._ref),
+            _ => _lo == other._lo && (uint)_hi == (uint)other._hi,
         };
     }
 
@@ -344,8 +343,8 @@ public readonly struct BsonValue : IEquatable<BsonValue>
     {
         BsonType.String or BsonType.JavaScript or BsonType.Symbol => HashCode.Combine(Type, ((string)_ref!).GetHashCode(StringComparison.Ordinal)),
         BsonType.Document or BsonType.Array or BsonType.Binary => HashCode.Combine(Type),
-        BsonType.RegularExpression or BsonType.DBPointer or BsonType.JavaScriptWithScope => HashCode.Combine(Type, _ref),
-        _ => HashCode.Combine(Type, _lo, _hi),
+        BsonType.RegularExpression or BsonType.DBPointer or BsonType.JavaScriptWithScope or BsonType.Decimal128 => HashCode.Combine(Type, _ref),
+        _ => HashCode.Combine(Type, _lo, (uint)_hi),
     };
 
     /// <summary>Equality.</summary>

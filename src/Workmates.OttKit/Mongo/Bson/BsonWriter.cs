@@ -595,7 +595,7 @@ public sealed class BsonWriter : IDisposable
             case BsonType.ObjectId:
                 EnsureCapacity(12);
                 BinaryPrimitives.WriteUInt64LittleEndian(_buffer.AsSpan(_position), value.Low);
-                BinaryPrimitives.WriteUInt32LittleEndian(_buffer.AsSpan(_position + 8), (uint)value.High);
+                BinaryPrimitives.WriteUInt32LittleEndian(_buffer.AsSpan(_position + 8), value.High);
                 _position += 12;
                 break;
             case BsonType.Boolean:
@@ -639,11 +639,14 @@ public sealed class BsonWriter : IDisposable
                 _position += 4;
                 break;
             case BsonType.Decimal128:
+            {
+                var decimal128 = (Decimal128)value.Reference!;
                 EnsureCapacity(16);
-                BinaryPrimitives.WriteUInt64LittleEndian(_buffer.AsSpan(_position), value.Low);
-                BinaryPrimitives.WriteUInt64LittleEndian(_buffer.AsSpan(_position + 8), value.High);
+                BinaryPrimitives.WriteUInt64LittleEndian(_buffer.AsSpan(_position), decimal128.Low);
+                BinaryPrimitives.WriteUInt64LittleEndian(_buffer.AsSpan(_position + 8), decimal128.High);
                 _position += 16;
                 break;
+            }
             default:
                 // Null, undefined, MinKey, MaxKey and default(BsonValue) have no value bytes.
                 break;

@@ -57,6 +57,25 @@ public sealed class BsonModelTests
     }
 
     [Fact]
+    public void BsonValue_IsA24ByteStruct()
+    {
+        Assert.Equal(24, System.Runtime.CompilerServices.Unsafe.SizeOf<BsonValue>());
+    }
+
+    [Fact]
+    public void BsonValue_Decimal128AndObjectId_RoundTripThroughTheUnion()
+    {
+        var id = ObjectId.Parse("ffffffffffffffffffffffff");
+        var d = Decimal128.Parse("-1.000000000000000000000000000000000E+6144");
+
+        var document = BsonDocument.FromBson(new BsonDocument { { "id", id }, { "d", d } }.ToBson());
+
+        Assert.Equal(id, document["id"].AsObjectId);
+        Assert.Equal(d, document["d"].AsDecimal128);
+        Assert.Equal(BsonValue.FromDecimal128(d), document["d"]);
+    }
+
+    [Fact]
     public void BsonValue_DefaultIsNull()
     {
         var document = new BsonDocument { { "n", default(BsonValue) } };
