@@ -1,6 +1,7 @@
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
+using Amazon.S3;
 using Workmates.OttKit.Aws.CloudFormation;
 using Workmates.OttKit.Aws.CloudWatch;
 using Workmates.OttKit.Aws.Ecs;
@@ -43,6 +44,36 @@ public sealed class AwsClientFactory(AwsOptions? options = null, Action<ClientCo
     public ICloudWatchApi CreateCloudWatch() => Create(
         AwsServiceDescriptor.CloudWatch,
         (c, cfg) => c is null ? new CloudWatchClient(cfg) : new CloudWatchClient(c, cfg));
+
+    /// <summary>
+    /// Creates an Amazon S3 client from the official AWSSDK.S3 package with the same region, credentials and
+    /// <see cref="AwsOptions.ServiceURL"/> (path-style addressing when an endpoint is given, as S3-compatible test
+    /// servers need). <c>AWS_ENDPOINT_URL_S3</c> and <c>AWS_ENDPOINT_URL</c> are honoured by the SDK itself.
+    /// </summary>
+    /// <returns>The client; dispose it when done.</returns>
+    public IAmazonS3 CreateS3()
+    {
+        var config = new AmazonS3Config();
+        var region = _options.Region ?? ProfileRegion();
+        if (!string.IsNullOrEmpty(region))
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+        }
+
+        if (!string.IsNullOrEmpty(_options.ServiceURL))
+        {
+            config.ServiceURL = _options.ServiceURL;
+            config.ForcePathStyle = true;
+            if (!string.IsNullOrEmpty(region))
+            {
+                config.AuthenticationRegion = region;
+            }
+        }
+
+        configure?.Invoke(config);
+        var credentials = ResolveCredentials();
+        return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
+    }
 
     internal TClient Create<TClient>(AwsServiceDescriptor service, Func<AWSCredentials?, AwsServiceConfig, TClient> factory)
     {

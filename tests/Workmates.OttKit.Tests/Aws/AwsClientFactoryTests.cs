@@ -140,3 +140,39 @@ public sealed class AwsClientFactoryTests
         private string Combine(string key) => path.Length == 0 ? key : path + ":" + key;
     }
 }
+
+[Collection(nameof(AwsEnvironmentVariables))]
+public sealed class AwsClientFactoryS3Tests
+{
+    [Fact]
+    public void CreateS3_WithAServiceUrl_UsesPathStyleAndSignsForTheConfiguredRegion()
+    {
+        using var s3 = (Amazon.S3.AmazonS3Client)new AwsClientFactory(
+            new AwsOptions { Region = "eu-west-1", ServiceURL = "http://127.0.0.1:4569", Credentials = new Amazon.Runtime.BasicAWSCredentials("a", "b") }).CreateS3();
+
+        var config = (Amazon.S3.AmazonS3Config)s3.Config;
+        Assert.True(config.ForcePathStyle);
+        Assert.StartsWith("http://127.0.0.1:4569", config.ServiceURL, StringComparison.Ordinal);
+        Assert.Equal("eu-west-1", config.AuthenticationRegion);
+    }
+
+    [Fact]
+    public void CreateS3_HonoursAwsEndpointUrlS3ThroughTheSdk()
+    {
+        const string variable = "AWS_ENDPOINT_URL_S3";
+        var previous = Environment.GetEnvironmentVariable(variable);
+        try
+        {
+            Environment.SetEnvironmentVariable(variable, "http://s3.local:9000");
+
+            using var s3 = (Amazon.S3.AmazonS3Client)new AwsClientFactory(
+                new AwsOptions { Region = "eu-west-1", Credentials = new Amazon.Runtime.BasicAWSCredentials("a", "b") }).CreateS3();
+
+            Assert.StartsWith("http://s3.local:9000", s3.Config.ServiceURL, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, previous);
+        }
+    }
+}

@@ -38,6 +38,7 @@ public sealed class EcsClientEndToEndTests
         Assert.Equal(new DateTime(2016, 8, 29, 16, 25, 52, 130, DateTimeKind.Utc), service.CreatedAt);
         Assert.Equal("COMPLETED", Assert.Single(service.Deployments!).RolloutState);
         Assert.Equal("req-123", response.ResponseMetadata.RequestId);
+        Assert.Contains("api/ECS#", sent.Headers["User-Agent"], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ internal abstract class AwsServiceConfig : ClientConfig
         Mode(DefaultConfigurationMode.Auto, RequestRetryMode.Standard, 1100),
     ];
 
-    private static readonly string s_userAgent = InternalSDKUtils.BuildUserAgentString("Workmates.OttKit");
+    private readonly string _userAgent;
 
     protected AwsServiceConfig(AwsServiceDescriptor service)
         : base(new DefaultConfigurationProvider(s_defaultModes))
@@ -32,6 +32,10 @@ internal abstract class AwsServiceConfig : ClientConfig
         ServiceId = service.ServiceId;
         AuthenticationServiceName = service.SigningName;
         EndpointProvider = new RegionalEndpointProvider(service);
+
+        // Same format as a generated client ("... api/ECS#<version>"), with this library's version.
+        var version = typeof(AwsServiceConfig).Assembly.GetName().Version?.ToString() ?? "0.0.0.0";
+        _userAgent = InternalSDKUtils.BuildUserAgentString(service.ServiceId.Replace(' ', '_'), version);
     }
 
     public AwsServiceDescriptor Service { get; }
@@ -40,7 +44,7 @@ internal abstract class AwsServiceConfig : ClientConfig
 
     public sealed override string ServiceVersion => Service.ApiVersion;
 
-    public sealed override string UserAgent => s_userAgent;
+    public sealed override string UserAgent => _userAgent;
 
     public sealed override Endpoint DetermineServiceOperationEndpoint(ServiceOperationEndpointParameters parameters)
     {
