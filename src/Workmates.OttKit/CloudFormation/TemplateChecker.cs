@@ -18,6 +18,7 @@ internal sealed partial class TemplateChecker
         var checker = new TemplateChecker(template);
         checker.CheckQuotas();
         checker.CheckParameters();
+        checker.CheckRules();
         checker.CheckMappings();
         checker.CheckConditions();
         checker.CheckResources();
@@ -139,6 +140,14 @@ internal sealed partial class TemplateChecker
         if (p.Type == "Number" && !double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
         {
             Error(TemplateProblemCodes.InvalidParameter, path, $"the default '{value}' is not a number, but the parameter type is Number.");
+        }
+    }
+
+    private void CheckRules()
+    {
+        foreach (var (id, _) in _template.Rules)
+        {
+            CheckLogicalId("Rules", id);
         }
     }
 
