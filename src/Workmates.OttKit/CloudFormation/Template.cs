@@ -37,6 +37,9 @@ public sealed class Template : IEquatable<Template>
     /// <summary>The Parameters section.</summary>
     public TemplateSection<Parameter> Parameters { get; } = new("Parameters", static p => p.LogicalId);
 
+    /// <summary>The Rules section: rule name → <c>{ RuleCondition, Assertions }</c>, validating parameter combinations.</summary>
+    public TemplateSection<CfnObject> Rules { get; } = new("Rules");
+
     /// <summary>The Mappings section: map name → top-level key → second-level key → value.</summary>
     public TemplateSection<CfnObject> Mappings { get; } = new("Mappings");
 
@@ -170,6 +173,7 @@ public sealed class Template : IEquatable<Template>
         && Transforms.SequenceEqual(other.Transforms, StringComparer.Ordinal)
         && Equals(Metadata, other.Metadata)
         && Parameters.SequenceEquals(other.Parameters, static (a, b) => a.Equals(b))
+        && Rules.SequenceEquals(other.Rules, static (a, b) => a.Equals(b))
         && Mappings.SequenceEquals(other.Mappings, static (a, b) => a.Equals(b))
         && Conditions.SequenceEquals(other.Conditions, static (a, b) => a.Equals(b))
         && Resources.SequenceEquals(other.Resources, static (a, b) => a.Equals(b))
