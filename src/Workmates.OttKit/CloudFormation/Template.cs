@@ -35,7 +35,10 @@ public sealed class Template : IEquatable<Template>
     public CfnObject? Metadata { get; set; }
 
     /// <summary>The Parameters section.</summary>
-    public TemplateSection<Parameter> Parameters { get; } = new("Parameters");
+    public TemplateSection<Parameter> Parameters { get; } = new("Parameters", static p => p.LogicalId);
+
+    /// <summary>The Rules section: rule name → <c>{ RuleCondition, Assertions }</c>, validating parameter combinations.</summary>
+    public TemplateSection<CfnObject> Rules { get; } = new("Rules");
 
     /// <summary>The Mappings section: map name → top-level key → second-level key → value.</summary>
     public TemplateSection<CfnObject> Mappings { get; } = new("Mappings");
@@ -44,10 +47,10 @@ public sealed class Template : IEquatable<Template>
     public TemplateSection<CfnNode> Conditions { get; } = new("Conditions");
 
     /// <summary>The Resources section.</summary>
-    public TemplateSection<Resource> Resources { get; } = new("Resources");
+    public TemplateSection<Resource> Resources { get; } = new("Resources", static r => r.LogicalId);
 
     /// <summary>The Outputs section.</summary>
-    public TemplateSection<Output> Outputs { get; } = new("Outputs");
+    public TemplateSection<Output> Outputs { get; } = new("Outputs", static o => o.LogicalId);
 
     /// <summary>Adds a resource.</summary>
     /// <param name="resource">The resource.</param>
@@ -170,6 +173,7 @@ public sealed class Template : IEquatable<Template>
         && Transforms.SequenceEqual(other.Transforms, StringComparer.Ordinal)
         && Equals(Metadata, other.Metadata)
         && Parameters.SequenceEquals(other.Parameters, static (a, b) => a.Equals(b))
+        && Rules.SequenceEquals(other.Rules, static (a, b) => a.Equals(b))
         && Mappings.SequenceEquals(other.Mappings, static (a, b) => a.Equals(b))
         && Conditions.SequenceEquals(other.Conditions, static (a, b) => a.Equals(b))
         && Resources.SequenceEquals(other.Resources, static (a, b) => a.Equals(b))

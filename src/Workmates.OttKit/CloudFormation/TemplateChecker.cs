@@ -3,110 +3,6 @@ using System.Text.RegularExpressions;
 
 namespace Workmates.OttKit.CloudFormation;
 
-/// <summary>Stable codes of <see cref="TemplateProblem"/>s.</summary>
-public static class TemplateProblemCodes
-{
-    /// <summary>A <c>Ref</c> or <c>Fn::Sub</c> variable names no parameter, resource or pseudo parameter.</summary>
-    public const string UndefinedReference = "UndefinedReference";
-
-    /// <summary><c>Fn::GetAtt</c> (or <c>${X.Attr}</c> in <c>Fn::Sub</c>) names no resource.</summary>
-    public const string UndefinedGetAttResource = "UndefinedGetAttResource";
-
-    /// <summary>A resource <c>Condition</c>, <c>Fn::If</c> or <c>Condition</c> function names no condition.</summary>
-    public const string UndefinedCondition = "UndefinedCondition";
-
-    /// <summary><c>Fn::FindInMap</c> names no mapping.</summary>
-    public const string UndefinedMapping = "UndefinedMapping";
-
-    /// <summary><c>DependsOn</c> names no resource.</summary>
-    public const string UndefinedDependency = "UndefinedDependency";
-
-    /// <summary>Resources depend on each other in a circle (through <c>DependsOn</c>, <c>Ref</c>, <c>GetAtt</c> or <c>Sub</c>).</summary>
-    public const string DependencyCycle = "DependencyCycle";
-
-    /// <summary>A condition refers to a resource; conditions may only use parameters, mappings and pseudo parameters.</summary>
-    public const string ConditionReferencesResource = "ConditionReferencesResource";
-
-    /// <summary>A logical ID is not alphanumeric or is longer than 255 characters.</summary>
-    public const string InvalidLogicalId = "InvalidLogicalId";
-
-    /// <summary>A logical ID is used by both a parameter and a resource.</summary>
-    public const string DuplicateLogicalId = "DuplicateLogicalId";
-
-    /// <summary>A resource type is not of the form <c>Service::Category::Type</c> or <c>Custom::Name</c>.</summary>
-    public const string InvalidResourceType = "InvalidResourceType";
-
-    /// <summary>A parameter's type or constraints are inconsistent.</summary>
-    public const string InvalidParameter = "InvalidParameter";
-
-    /// <summary>An intrinsic function has an argument of the wrong shape.</summary>
-    public const string InvalidIntrinsic = "InvalidIntrinsic";
-
-    /// <summary>The template has no resources.</summary>
-    public const string NoResources = "NoResources";
-
-    /// <summary>More than 500 resources.</summary>
-    public const string TooManyResources = "TooManyResources";
-
-    /// <summary>More than 200 parameters.</summary>
-    public const string TooManyParameters = "TooManyParameters";
-
-    /// <summary>More than 200 outputs.</summary>
-    public const string TooManyOutputs = "TooManyOutputs";
-
-    /// <summary>More than 200 mappings, or more than 200 attributes in one mapping.</summary>
-    public const string TooManyMappings = "TooManyMappings";
-
-    /// <summary>A description is longer than 1,024 bytes.</summary>
-    public const string DescriptionTooLong = "DescriptionTooLong";
-
-    /// <summary>The body is over 51,200 bytes, so it must be uploaded to S3 and passed as a TemplateURL.</summary>
-    public const string TemplateRequiresS3 = "TemplateRequiresS3";
-
-    /// <summary>The body is over 1,000,000 bytes, the limit even through S3.</summary>
-    public const string TemplateTooLarge = "TemplateTooLarge";
-
-    /// <summary>Two outputs export the same name.</summary>
-    public const string DuplicateExportName = "DuplicateExportName";
-
-    /// <summary>An export name has characters other than letters, digits, colons and hyphens, or depends on a resource.</summary>
-    public const string InvalidExportName = "InvalidExportName";
-}
-
-/// <summary>CloudFormation's documented template quotas, as checked by <see cref="Template.Check"/>.</summary>
-public static class TemplateLimits
-{
-    /// <summary>Resources per template.</summary>
-    public const int MaxResources = 500;
-
-    /// <summary>Parameters per template.</summary>
-    public const int MaxParameters = 200;
-
-    /// <summary>Outputs per template.</summary>
-    public const int MaxOutputs = 200;
-
-    /// <summary>Mappings per template.</summary>
-    public const int MaxMappings = 200;
-
-    /// <summary>Attributes (top-level keys) per mapping.</summary>
-    public const int MaxMappingAttributes = 200;
-
-    /// <summary>Characters in a logical ID (and in parameter, output, mapping and condition names).</summary>
-    public const int MaxLogicalIdLength = 255;
-
-    /// <summary>Bytes in the template or an output description.</summary>
-    public const int MaxDescriptionBytes = 1024;
-
-    /// <summary>Bytes in a template body passed inline (<c>TemplateBody</c>).</summary>
-    public const int MaxInlineBodyBytes = 51_200;
-
-    /// <summary>Bytes in a template body uploaded to S3 (<c>TemplateURL</c>).</summary>
-    public const int MaxS3BodyBytes = 1_000_000;
-
-    /// <summary>Characters in an export name.</summary>
-    public const int MaxExportNameLength = 255;
-}
-
 /// <summary>The structural checks behind <see cref="Template.Check"/>. Pure: reads the template, never changes it.</summary>
 internal sealed partial class TemplateChecker
 {
@@ -122,6 +18,7 @@ internal sealed partial class TemplateChecker
         var checker = new TemplateChecker(template);
         checker.CheckQuotas();
         checker.CheckParameters();
+        checker.CheckRules();
         checker.CheckMappings();
         checker.CheckConditions();
         checker.CheckResources();
@@ -243,6 +140,14 @@ internal sealed partial class TemplateChecker
         if (p.Type == "Number" && !double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
         {
             Error(TemplateProblemCodes.InvalidParameter, path, $"the default '{value}' is not a number, but the parameter type is Number.");
+        }
+    }
+
+    private void CheckRules()
+    {
+        foreach (var (id, _) in _template.Rules)
+        {
+            CheckLogicalId("Rules", id);
         }
     }
 

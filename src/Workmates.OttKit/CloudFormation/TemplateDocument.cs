@@ -31,6 +31,7 @@ internal static class TemplateDocument
         }
 
         AddSection(root, template.Parameters, ParameterToNode);
+        AddSection(root, template.Rules, static r => r);
         AddSection(root, template.Mappings, static m => m);
         AddSection(root, template.Conditions, static c => c);
         AddSection(root, template.Resources, ResourceToNode);

@@ -40,6 +40,13 @@ internal static class TemplateDocumentReader
                     }
 
                     break;
+                case "Rules":
+                    foreach (var (id, node) in ReadObject(value, section))
+                    {
+                        template.Rules.Add(id, ReadObject(node, $"Rules.{id}"));
+                    }
+
+                    break;
                 case "Mappings":
                     foreach (var (id, node) in ReadObject(value, section))
                     {
@@ -69,7 +76,7 @@ internal static class TemplateDocumentReader
 
                     break;
                 default:
-                    throw new TemplateFormatException(section, "unknown template section; expected AWSTemplateFormatVersion, Description, Transform, Metadata, Parameters, Mappings, Conditions, Resources or Outputs.");
+                    throw new TemplateFormatException(section, "unknown template section; expected AWSTemplateFormatVersion, Description, Transform, Metadata, Parameters, Rules, Mappings, Conditions, Resources or Outputs.");
             }
         }
 

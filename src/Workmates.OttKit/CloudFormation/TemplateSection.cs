@@ -14,7 +14,13 @@ public sealed class TemplateSection<T> : IReadOnlyDictionary<string, T>
 {
     private readonly OrderedDictionary<string, T> _entries = new(StringComparer.Ordinal);
 
-    internal TemplateSection(string name) => Name = name;
+    private readonly Func<T, string>? _logicalIdOf;
+
+    internal TemplateSection(string name, Func<T, string>? logicalIdOf = null)
+    {
+        Name = name;
+        _logicalIdOf = logicalIdOf;
+    }
 
     /// <summary>The section name as it appears in the template, e.g. <c>Resources</c>.</summary>
     public string Name { get; }
@@ -37,10 +43,16 @@ public sealed class TemplateSection<T> : IReadOnlyDictionary<string, T>
     /// <param name="logicalId">The logical ID.</param>
     /// <param name="entry">The entry.</param>
     /// <exception cref="DuplicateLogicalIdException">The ID is already used in this section.</exception>
+    /// <exception cref="ArgumentException">The entry carries a different logical ID.</exception>
     public void Add(string logicalId, T entry)
     {
         ArgumentNullException.ThrowIfNull(logicalId);
         ArgumentNullException.ThrowIfNull(entry);
+        if (_logicalIdOf is not null && !string.Equals(_logicalIdOf(entry), logicalId, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"{Name}.{logicalId}: the entry's own logical ID is '{_logicalIdOf(entry)}'; add it under that ID.", nameof(logicalId));
+        }
+
         if (!_entries.TryAdd(logicalId, entry))
         {
             throw new DuplicateLogicalIdException(Name, logicalId);

@@ -30,6 +30,18 @@ internal static class SampleTemplates
         template.Add(new Parameter("Capacity", "Number") { MinValue = 1, MaxValue = 10.5, Default = "2" });
         template.Add(new Parameter("Secret") { NoEcho = true });
         template.Add(new Parameter("Vpc", "AWS::EC2::VPC::Id"));
+        template.Rules.Add("ProdNeedsCapacity", new CfnObject
+        {
+            ["RuleCondition"] = Fn.Equals(env.Ref(), "prod"),
+            ["Assertions"] = new CfnList
+            {
+                new CfnObject
+                {
+                    ["Assert"] = new Intrinsic("Fn::Contains", new CfnList { new CfnList { "2", "3" }, Fn.Ref("Capacity") }),
+                    ["AssertDescription"] = "Production runs at least two tasks",
+                },
+            },
+        });
         template.AddMapping("RegionMap", new CfnObject
         {
             ["us-east-1"] = new CfnObject { ["Ami"] = "ami-123", ["Count"] = 2 },

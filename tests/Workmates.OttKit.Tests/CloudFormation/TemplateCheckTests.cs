@@ -362,6 +362,16 @@ public sealed class TemplateCheckTests
     }
 
     [Fact]
+    public void AddingAResourceUnderAnotherId_Throws()
+    {
+        var template = new Template();
+
+        var error = Assert.Throws<ArgumentException>(() => template.Resources.Add("Other", new Resource("Topic", "AWS::SNS::Topic")));
+
+        Assert.Contains("'Topic'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void InvalidResourceType_IsReported()
     {
         var template = new Template();
