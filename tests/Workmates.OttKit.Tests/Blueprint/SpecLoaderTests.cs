@@ -216,4 +216,26 @@ public sealed class SpecLoaderTests
             dir.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public void Parse_WeakeningsAndServiceOptions_AreRead()
+    {
+        var text = """
+            name: d
+            region: ap-south-1
+            weakenings:
+              disableWebApplicationFirewall: true
+            services:
+              - name: api
+                containerHealthCheckCommand: "curl -fs localhost:8080/health"
+                weakenings: { runAsRoot: true, mutableImageTags: false }
+            scheduledScaling:
+              - { name: nights, startCron: "cron(0 20 * * ? *)", endCron: "cron(0 6 * * ? *)", services: [] }
+            """;
+        var spec = EnvironmentSpec.Parse(text, "d.yaml");
+        Assert.True(spec.Weakenings.DisableWebApplicationFirewall);
+        Assert.True(spec.Services[0].Weakenings.RunAsRoot);
+        Assert.Equal("curl -fs localhost:8080/health", spec.Services[0].ContainerHealthCheckCommand);
+        Assert.Equal(("nights", "UTC"), (spec.ScheduledScaling[0].Name, spec.ScheduledScaling[0].TimeZone));
+    }
 }

@@ -31,4 +31,26 @@ public sealed class StackSetTests
     [Fact]
     public void Order_DuplicateName_Throws() =>
         Assert.Throws<StackOrderException>(() => new StackSet("e", "ap-south-1", [S("a"), S("a")]));
+
+    [Fact]
+    public void Link_ImportThatNoStackExports_ThrowsNamingTheImport()
+    {
+        var consumer = new Template();
+        consumer.AddResource("Topic", "AWS::SNS::Topic", new CfnObject { ["DisplayName"] = Fn.ImportValue("demo:nowhere:Thing") });
+        var ex = Assert.Throws<StackOrderException>(() => OttKit.Blueprint.Blueprint.Link(TestSpecs.Valid(), [("demo-consumer", consumer)]));
+        Assert.Contains("demo:nowhere:Thing", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Link_ImportsNestedInIntrinsics_BecomeDependencies()
+    {
+        var producer = new Template();
+        producer.AddResource("Topic", "AWS::SNS::Topic");
+        producer.AddOutput("TopicArn", Fn.Ref("Topic"), exportName: "demo:producer:TopicArn");
+        var consumer = new Template();
+        consumer.AddResource("Queue", "AWS::SQS::Queue", new CfnObject { ["QueueName"] = Fn.Join("-", Fn.Select(0, Fn.Split(":", Fn.ImportValue("demo:producer:TopicArn")))) });
+        var set = OttKit.Blueprint.Blueprint.Link(TestSpecs.Valid(), [("demo-consumer", consumer), ("demo-producer", producer)]);
+        Assert.Equal(["demo-producer", "demo-consumer"], set.Stacks.Select(s => s.Name));
+        Assert.Equal(["demo:producer:TopicArn"], set["demo-consumer"].Imports);
+    }
 }
