@@ -86,7 +86,7 @@ public sealed partial class EcsSimulator : AwsSimulator
     }
 
     /// <summary>What UpdateService does when CloudFormation updates an AWS::ECS::Service's TaskDefinition or DesiredCount.</summary>
-    internal void UpdateServiceFromStack(string cluster, string service, string taskDefinition, int? desiredCount)
+    internal string? UpdateServiceFromStack(string cluster, string service, string taskDefinition, int? desiredCount)
     {
         lock (_state)
         {
@@ -99,10 +99,23 @@ public sealed partial class EcsSimulator : AwsSimulator
             }
 
             var td = ResolveTaskDefinition(taskDefinition) ?? throw Client("TaskDefinition not found.");
-            if (td != svc.Primary.TaskDefinition)
+            if (td == svc.Primary.TaskDefinition)
             {
-                StartDeployment(svc, td, Clock.GetUtcNow());
+                return null;
             }
+
+            StartDeployment(svc, td, Clock.GetUtcNow());
+            return svc.Current!.Arn;
+        }
+    }
+
+    /// <summary>The status of a service deployment after settling to the clock.</summary>
+    internal string ServiceDeploymentStatus(string serviceDeploymentArn)
+    {
+        lock (_state)
+        {
+            Reconcile();
+            return AllServices().SelectMany(s => s.ServiceDeployments).First(sd => sd.Arn == serviceDeploymentArn).Status;
         }
     }
 
