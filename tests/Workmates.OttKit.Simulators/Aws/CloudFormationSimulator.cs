@@ -1354,7 +1354,7 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
             "AWS::EC2::LaunchTemplate" => $"lt-{hex}",
             "AWS::EC2::EIP" => $"203.0.113.{_ids.Next(1, 255)}",
             "AWS::ECS::Cluster" => Named("ClusterName") ?? generated,
-            "AWS::ECS::Service" => $"arn:aws:ecs:{Region}:{Options.AccountId}:service/{ClusterName(stack, properties)}/{Named("ServiceName") ?? generated}",
+            "AWS::ECS::Service" => $"arn:aws:ecs:{Region}:{Options.AccountId}:service/{ClusterName(properties)}/{Named("ServiceName") ?? generated}",
             "AWS::ECS::TaskDefinition" => $"arn:aws:ecs:{Region}:{Options.AccountId}:task-definition/{Named("Family") ?? generated}:{_ids.Next(1, 50)}",
             "AWS::ElasticLoadBalancingV2::LoadBalancer" => $"arn:aws:elasticloadbalancing:{Region}:{Options.AccountId}:loadbalancer/app/{Named("Name") ?? Truncate(generated, 32)}/{NewHex(8)}",
             "AWS::ElasticLoadBalancingV2::TargetGroup" => $"arn:aws:elasticloadbalancing:{Region}:{Options.AccountId}:targetgroup/{Named("Name") ?? Truncate(generated, 32)}/{NewHex(8)}",
@@ -1439,13 +1439,6 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
     private static string ClusterName(JsonObject? properties)
     {
         var cluster = properties?["Cluster"] is JsonValue v ? v.ToString() : "default";
-        return cluster.StartsWith("arn:", StringComparison.Ordinal) ? cluster[(cluster.LastIndexOf('/') + 1)..] : cluster;
-    }
-
-    private static string ClusterName(CfnStack stack, JsonObject? properties)
-    {
-        var cluster = properties?["Cluster"] is JsonValue v ? v.ToString() : "default";
-        _ = stack;
         return cluster.StartsWith("arn:", StringComparison.Ordinal) ? cluster[(cluster.LastIndexOf('/') + 1)..] : cluster;
     }
 

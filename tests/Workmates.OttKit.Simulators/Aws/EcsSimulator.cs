@@ -288,8 +288,7 @@ public sealed partial class EcsSimulator : AwsSimulator
     private JsonObject DeregisterTaskDefinitionOp(JsonObject input)
     {
         var reference = Str(input, "taskDefinition") ?? throw Invalid("taskDefinition can not be blank.");
-        var (family, revision) = ParseTaskDefinitionReference(reference);
-        if (revision is null)
+        if (ParseTaskDefinitionReference(reference).Revision is null)
         {
             throw Client("Revision must be specified to deregister a task definition.");
         }
@@ -301,7 +300,6 @@ public sealed partial class EcsSimulator : AwsSimulator
             td.DeregisteredAt = Clock.GetUtcNow();
         }
 
-        _ = family;
         return new JsonObject { ["taskDefinition"] = TaskDefinitionJson(td) };
     }
 
