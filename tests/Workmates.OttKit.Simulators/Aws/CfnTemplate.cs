@@ -404,7 +404,7 @@ internal sealed partial class CfnTemplate
             throw Validation($"Template format error: Unresolved resource dependencies [{string.Join(", ", unresolved)}] in the Resources block of the template");
         }
 
-        _ = CreationOrder(Resources);
+        _ = CreationOrder(Resources); // throws on a dependency cycle
     }
 
     private static JsonNode? FromYaml(YamlNode node)

@@ -53,6 +53,12 @@ public sealed record CloudFormationScenario
     /// <summary>Page size of DescribeStacks and ListChangeSets.</summary>
     public int StacksPageSize { get; init; } = 100;
 
+    /// <summary>With an attached ECS simulator: how long a service update waits for its ECS deployment (CloudFormation: 3 hours).</summary>
+    public TimeSpan EcsStabilizationTimeout { get; init; } = TimeSpan.FromHours(3);
+
+    /// <summary>With an attached ECS simulator: how often the stack operation looks at the ECS deployment.</summary>
+    public TimeSpan EcsPollInterval { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Extra replacement rules, "Type.Property" → "Always" | "Conditionally" | "Never", over the built-in ones.</summary>
     public IReadOnlyDictionary<string, string> ReplacementRules { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 }

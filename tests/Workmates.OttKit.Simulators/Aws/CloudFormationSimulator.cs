@@ -739,7 +739,7 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
             stack.Resources[id] = resource;
             stack.ResourceOrder.Add(id);
             operation.InFlight = id;
-            var properties = Resolved(stack, operation.NewTemplate, resources[id]["Properties"]);
+            var properties = Resolved(stack, operation.NewTemplate, operation.NewParameters, resources[id]["Properties"]);
             AddResourceEvent(stack, resource, "CREATE_IN_PROGRESS", null, properties);
             yield return Scenario.StepDelay;
             resource.PhysicalId = NewPhysicalId(stack, resource, properties);
@@ -813,7 +813,7 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
         foreach (var id in CfnTemplate.CreationOrder(newResources).Where(planned.ContainsKey))
         {
             var change = planned[id];
-            var properties = Resolved(stack, operation.NewTemplate, newResources[id]["Properties"]);
+            var properties = Resolved(stack, operation.NewTemplate, operation.NewParameters, newResources[id]["Properties"]);
             var denied = PolicyDenial(stack, change);
             CfnResource resource;
             if (change.Action == "Add")
@@ -877,8 +877,36 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
             }
 
             yield return Duration(resource.Type);
+            string? ecsFailure = null;
+            if (_ecs is not null && resource.Type == "AWS::ECS::Service" && replace is false)
+            {
+                // CloudFormation waits for the ECS deployment it started to stabilise, for up to three hours.
+                var before = resource.Properties;
+                resource.Properties = properties;
+                if (SyncEcsService(resource) is { } deployment)
+                {
+                    var waited = TimeSpan.Zero;
+                    string status;
+                    while (!IsTerminalServiceDeployment(status = _ecs.ServiceDeploymentStatus(deployment)) && waited < Scenario.EcsStabilizationTimeout)
+                    {
+                        yield return Scenario.EcsPollInterval;
+                        waited += Scenario.EcsPollInterval;
+                    }
+
+                    ecsFailure = status switch
+                    {
+                        "SUCCESSFUL" => null,
+                        _ when IsTerminalServiceDeployment(status) =>
+                            "Resource handler returned message: \"Error occurred during operation 'ECS Deployment Circuit Breaker was triggered'.\" (HandlerErrorCode: GeneralServiceException)",
+                        _ => "Resource timed out waiting for completion",
+                    };
+                }
+
+                resource.Properties = before;
+            }
+
             operation.InFlight = null;
-            if (Failure(stack, id, CfnResourceOperation.Update) is { } updateFailure)
+            if ((ecsFailure ?? Failure(stack, id, CfnResourceOperation.Update)) is { } updateFailure)
             {
                 AddResourceEvent(stack, resource, "UPDATE_FAILED", updateFailure, null);
                 operation.Failed = id;
@@ -892,7 +920,11 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
 
             resource.Properties = properties;
             resource.Type = change.ResourceType;
-            SyncEcsService(resource);
+            if (replace)
+            {
+                SyncEcsService(resource);
+            }
+
             AddResourceEvent(stack, resource, "UPDATE_COMPLETE", null, null);
             yield return Scenario.StepDelay;
         }
@@ -1263,8 +1295,8 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
         ["AWS::URLSuffix"] = "amazonaws.com",
     };
 
-    private string? Resolved(CfnStack stack, CfnTemplate template, JsonNode? properties) =>
-        properties is null ? null : template.Resolve(properties, stack.Parameters, (name, attribute) => ResourceValue(stack, name, attribute), Pseudo(stack))?.ToJsonString();
+    private string? Resolved(CfnStack stack, CfnTemplate template, IReadOnlyDictionary<string, string> parameters, JsonNode? properties) =>
+        properties is null ? null : template.Resolve(properties, parameters, (name, attribute) => ResourceValue(stack, name, attribute), Pseudo(stack))?.ToJsonString();
 
     private string? ResourceValue(CfnStack stack, string name, string? attribute)
     {
@@ -1322,7 +1354,7 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
             "AWS::EC2::LaunchTemplate" => $"lt-{hex}",
             "AWS::EC2::EIP" => $"203.0.113.{_ids.Next(1, 255)}",
             "AWS::ECS::Cluster" => Named("ClusterName") ?? generated,
-            "AWS::ECS::Service" => $"arn:aws:ecs:{Region}:{Options.AccountId}:service/{ClusterName(stack, properties)}/{Named("ServiceName") ?? generated}",
+            "AWS::ECS::Service" => $"arn:aws:ecs:{Region}:{Options.AccountId}:service/{ClusterName(properties)}/{Named("ServiceName") ?? generated}",
             "AWS::ECS::TaskDefinition" => $"arn:aws:ecs:{Region}:{Options.AccountId}:task-definition/{Named("Family") ?? generated}:{_ids.Next(1, 50)}",
             "AWS::ElasticLoadBalancingV2::LoadBalancer" => $"arn:aws:elasticloadbalancing:{Region}:{Options.AccountId}:loadbalancer/app/{Named("Name") ?? Truncate(generated, 32)}/{NewHex(8)}",
             "AWS::ElasticLoadBalancingV2::TargetGroup" => $"arn:aws:elasticloadbalancing:{Region}:{Options.AccountId}:targetgroup/{Named("Name") ?? Truncate(generated, 32)}/{NewHex(8)}",
@@ -1374,20 +1406,20 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
         }
     }
 
-    private void SyncEcsService(CfnResource resource)
+    private static bool IsTerminalServiceDeployment(string status) => status is "SUCCESSFUL" or "STOPPED" or "ROLLBACK_SUCCESSFUL" or "ROLLBACK_FAILED";
+
+    /// <summary>Pushes the resource's TaskDefinition/DesiredCount to ECS; returns the service deployment it started, if any.</summary>
+    private string? SyncEcsService(CfnResource resource)
     {
         if (_ecs is null || resource.Type != "AWS::ECS::Service" || resource.PhysicalId is null || resource.Properties is null)
         {
-            return;
+            return null;
         }
 
         var properties = JsonNode.Parse(resource.Properties) as JsonObject;
         var taskDefinition = properties?["TaskDefinition"]?.ToString();
         var desired = properties?["DesiredCount"] is { } count ? int.Parse(count.ToString(), CultureInfo.InvariantCulture) : (int?)null;
-        if (taskDefinition is not null)
-        {
-            _ecs.UpdateServiceFromStack(ClusterName(properties), resource.PhysicalId, taskDefinition, desired);
-        }
+        return taskDefinition is null ? null : _ecs.UpdateServiceFromStack(ClusterName(properties), resource.PhysicalId, taskDefinition, desired);
     }
 
     // CloudFormation's ECS properties are the API members in PascalCase; numbers and booleans may arrive as strings.
@@ -1407,13 +1439,6 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
     private static string ClusterName(JsonObject? properties)
     {
         var cluster = properties?["Cluster"] is JsonValue v ? v.ToString() : "default";
-        return cluster.StartsWith("arn:", StringComparison.Ordinal) ? cluster[(cluster.LastIndexOf('/') + 1)..] : cluster;
-    }
-
-    private static string ClusterName(CfnStack stack, JsonObject? properties)
-    {
-        var cluster = properties?["Cluster"] is JsonValue v ? v.ToString() : "default";
-        _ = stack;
         return cluster.StartsWith("arn:", StringComparison.Ordinal) ? cluster[(cluster.LastIndexOf('/') + 1)..] : cluster;
     }
 

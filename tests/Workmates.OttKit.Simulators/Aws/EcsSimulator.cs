@@ -86,7 +86,7 @@ public sealed partial class EcsSimulator : AwsSimulator
     }
 
     /// <summary>What UpdateService does when CloudFormation updates an AWS::ECS::Service's TaskDefinition or DesiredCount.</summary>
-    internal void UpdateServiceFromStack(string cluster, string service, string taskDefinition, int? desiredCount)
+    internal string? UpdateServiceFromStack(string cluster, string service, string taskDefinition, int? desiredCount)
     {
         lock (_state)
         {
@@ -99,10 +99,23 @@ public sealed partial class EcsSimulator : AwsSimulator
             }
 
             var td = ResolveTaskDefinition(taskDefinition) ?? throw Client("TaskDefinition not found.");
-            if (td != svc.Primary.TaskDefinition)
+            if (td == svc.Primary.TaskDefinition)
             {
-                StartDeployment(svc, td, Clock.GetUtcNow());
+                return null;
             }
+
+            StartDeployment(svc, td, Clock.GetUtcNow());
+            return svc.Current!.Arn;
+        }
+    }
+
+    /// <summary>The status of a service deployment after settling to the clock.</summary>
+    internal string ServiceDeploymentStatus(string serviceDeploymentArn)
+    {
+        lock (_state)
+        {
+            Reconcile();
+            return AllServices().SelectMany(s => s.ServiceDeployments).First(sd => sd.Arn == serviceDeploymentArn).Status;
         }
     }
 
@@ -275,8 +288,7 @@ public sealed partial class EcsSimulator : AwsSimulator
     private JsonObject DeregisterTaskDefinitionOp(JsonObject input)
     {
         var reference = Str(input, "taskDefinition") ?? throw Invalid("taskDefinition can not be blank.");
-        var (family, revision) = ParseTaskDefinitionReference(reference);
-        if (revision is null)
+        if (ParseTaskDefinitionReference(reference).Revision is null)
         {
             throw Client("Revision must be specified to deregister a task definition.");
         }
@@ -288,7 +300,6 @@ public sealed partial class EcsSimulator : AwsSimulator
             td.DeregisteredAt = Clock.GetUtcNow();
         }
 
-        _ = family;
         return new JsonObject { ["taskDefinition"] = TaskDefinitionJson(td) };
     }
 

@@ -205,7 +205,13 @@ public static class SigV4
             return new(SignatureFailureKind.Incomplete, "'Host' must be a 'SignedHeader' in the AWS Authorization.");
         }
 
-        var payloadHash = headers.TryGetValue("X-Amz-Content-SHA256", out var p) && p.Count > 0 ? p[0] : HexSha256(request.Body.Span);
+        var bodyHash = HexSha256(request.Body.Span);
+        var payloadHash = headers.TryGetValue("X-Amz-Content-SHA256", out var p) && p.Count > 0 ? p[0] : bodyHash;
+        if (payloadHash != bodyHash && payloadHash != "UNSIGNED-PAYLOAD")
+        {
+            return new(SignatureFailureKind.Mismatch, "The provided 'x-amz-content-sha256' header does not match what was computed.");
+        }
+
         var canonical = CanonicalRequest(request, signedList, payloadHash);
         var stringToSign = StringToSign(amzDate, string.Join('/', scopeParts[1..]), canonical);
         var expected = Signature(keys.SecretAccessKey, scopeParts[1], region, service, stringToSign);

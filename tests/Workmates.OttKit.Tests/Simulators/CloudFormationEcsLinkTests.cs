@@ -105,6 +105,55 @@ public sealed class CloudFormationEcsLinkTests
         var changes = CfnTestBed.ChangesOf(plan).ToDictionary(c => CfnTestBed.Field(c, "LogicalResourceId"), c => CfnTestBed.Field(c, "Replacement"));
         Assert.Equal("True", changes["Task"]);
         Assert.Equal("False", changes["Service"]);
-        Assert.Equal(["arn:aws:ecs:us-east-1:123456789012:task-definition/web:2"], ecs.RunningTaskDefinitions("prod", "web"));
+        var running = Assert.Single(ecs.RunningTaskDefinitions("prod", "web"));
+        Assert.Equal("arn:aws:ecs:us-east-1:123456789012:task-definition/web:2", running);
+        using var client = new SignedAwsClient(ecs);
+        var described = await client.EcsOkAsync("DescribeTaskDefinition", new JsonObject { ["taskDefinition"] = running });
+        Assert.Equal("registry.example/web:3", described["taskDefinition"]!["containerDefinitions"]![0]!["image"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task StackUpdate_ToACrashingImage_FailsOnTheCircuitBreakerAndRollsBack()
+    {
+        var clock = new ManualTimeProvider();
+        await using var ecs = await EcsSimulator.StartAsync(new AwsSimulatorOptions { Clock = clock }, cancellationToken: TestContext.Current.CancellationToken);
+        ecs.SetImageBehavior(":bad", ImageBehavior.CrashesAtStart);
+        await using var cfn = await CfnTestBed.StartAsync(options: new AwsSimulatorOptions { Clock = clock });
+        cfn.Simulator.AttachEcs(ecs);
+        await cfn.ChangeSetAsync("services", "c1", "CREATE", ServicesTemplate, ("Parameters.member.1.ParameterKey", "Image"), ("Parameters.member.1.ParameterValue", "registry.example/web:1"));
+        await cfn.ExecuteAsync("services", "c1", "t1");
+
+        await cfn.ChangeSetAsync("services", "c2", "UPDATE", ServicesTemplate, ("Parameters.member.1.ParameterKey", "Image"), ("Parameters.member.1.ParameterValue", "registry.example/web:bad"));
+        var status = await cfn.ExecuteAsync("services", "c2", "t2");
+        var failure = (await cfn.EventsAsync("services")).Last(e => CfnTestBed.Field(e, "ResourceStatus") == "UPDATE_FAILED");
+
+        Assert.Equal("UPDATE_ROLLBACK_COMPLETE", status);
+        Assert.Equal("Service", CfnTestBed.Field(failure, "LogicalResourceId"));
+        Assert.Contains("ECS Deployment Circuit Breaker was triggered", CfnTestBed.Field(failure, "ResourceStatusReason"), StringComparison.Ordinal);
+        Assert.Equal(["arn:aws:ecs:us-east-1:123456789012:task-definition/web:1"], ecs.RunningTaskDefinitions("prod", "web"));
+    }
+
+    [Fact]
+    public async Task StackUpdate_ToACrashingImageWithoutCircuitBreaker_HangsUntilTheStabilizationTimeout()
+    {
+        var clock = new ManualTimeProvider();
+        await using var ecs = await EcsSimulator.StartAsync(new AwsSimulatorOptions { Clock = clock }, cancellationToken: TestContext.Current.CancellationToken);
+        ecs.SetImageBehavior(":bad", ImageBehavior.CrashesAtStart);
+        await using var cfn = await CfnTestBed.StartAsync(new CloudFormationScenario { EcsStabilizationTimeout = TimeSpan.FromMinutes(30) }, new AwsSimulatorOptions { Clock = clock });
+        cfn.Simulator.AttachEcs(ecs);
+        var noBreaker = CfnTestBed.With(ServicesTemplate, "\"Enable\": true, \"Rollback\": true", "\"Enable\": false, \"Rollback\": false");
+        await cfn.ChangeSetAsync("services", "c1", "CREATE", noBreaker, ("Parameters.member.1.ParameterKey", "Image"), ("Parameters.member.1.ParameterValue", "registry.example/web:1"));
+        await cfn.ExecuteAsync("services", "c1", "t1");
+        var started = clock.GetUtcNow();
+
+        await cfn.ChangeSetAsync("services", "c2", "UPDATE", noBreaker, ("Parameters.member.1.ParameterKey", "Image"), ("Parameters.member.1.ParameterValue", "registry.example/web:bad"));
+        var status = await cfn.ExecuteAsync("services", "c2", "t2");
+        var failure = (await cfn.EventsAsync("services")).Last(e => CfnTestBed.Field(e, "ResourceStatus") == "UPDATE_FAILED");
+
+        Assert.Equal("UPDATE_ROLLBACK_COMPLETE", status);
+        Assert.Equal("Resource timed out waiting for completion", CfnTestBed.Field(failure, "ResourceStatusReason"));
+        Assert.True(clock.GetUtcNow() - started >= TimeSpan.FromMinutes(30));
+        clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(["arn:aws:ecs:us-east-1:123456789012:task-definition/web:1"], ecs.RunningTaskDefinitions("prod", "web"));
     }
 }

@@ -564,4 +564,28 @@ public sealed class CloudFormationLifecycleTests
         Assert.Equal((500, "InternalFailure"), (result.Status, result.ErrorCode));
         Assert.Equal("Receiver", result.Document.Root!.Descendants().First(e => e.Name.LocalName == "Type").Value);
     }
+
+    [Fact]
+    public async Task CreateStack_Directly_ReachesCreateComplete()
+    {
+        await using var bed = await StartAsync();
+
+        var created = await bed.Client.QueryOkAsync("CreateStack", ("StackName", "media"), ("TemplateBody", BaseTemplate), ("ClientRequestToken", "direct-1"));
+        var status = await bed.RunUntilSettledAsync("media");
+
+        Assert.StartsWith("arn:aws:cloudformation:us-east-1:123456789012:stack/media/", Field(created, "StackId"), StringComparison.Ordinal);
+        Assert.Equal("CREATE_COMPLETE", status);
+    }
+
+    [Fact]
+    public async Task DescribeStackResources_ByPhysicalId_FindsTheStack()
+    {
+        await using var bed = await StartAsync();
+        await bed.CreateStackAsync("media");
+
+        var result = await bed.Client.QueryOkAsync("DescribeStackResources", ("PhysicalResourceId", "media-prod"));
+
+        var resource = result.Element(Ns + "StackResources")!.Elements(Ns + "member").Single();
+        Assert.Equal(("Media", "media", "CREATE_COMPLETE"), (Field(resource, "LogicalResourceId"), Field(resource, "StackName"), Field(resource, "ResourceStatus")));
+    }
 }

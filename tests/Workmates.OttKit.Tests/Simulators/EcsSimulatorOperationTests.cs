@@ -318,4 +318,19 @@ public sealed class EcsSimulatorOperationTests
 
         Assert.Equal("UnknownOperationException", result.ErrorType);
     }
+
+    [Fact]
+    public async Task ListTasks_StartedByDeployment_ListsOnlyThatDeploymentsTasks()
+    {
+        await using var bed = await EcsTestBed.StartAsync();
+        await bed.DeployImageAsync("registry.example/web:2");
+        bed.Simulator.Clock.Advance(TimeSpan.FromSeconds(10));
+        var primary = (await bed.ServiceAsync())["deployments"]![0]!["id"]!.GetValue<string>();
+
+        var list = await bed.Client.EcsOkAsync("ListTasks", new JsonObject { ["cluster"] = "prod", ["startedBy"] = primary });
+        var tasks = await bed.Client.EcsOkAsync("DescribeTasks", new JsonObject { ["cluster"] = "prod", ["tasks"] = list["taskArns"]!.DeepClone() });
+
+        Assert.Equal(2, tasks["tasks"]!.AsArray().Count);
+        Assert.All(tasks["tasks"]!.AsArray(), t => Assert.Equal(primary, t!["startedBy"]!.GetValue<string>()));
+    }
 }

@@ -97,4 +97,19 @@ public sealed class SigV4Tests
         Assert.Equal("MissingAuthenticationTokenException", json["__type"]!.GetValue<string>());
         Assert.Equal("ListTaskDefinitions", simulator.Requests.Entries.Single().Operation);
     }
+
+    [Fact]
+    public void Verify_ContentHashHeaderNotMatchingBody_ReportsMismatch()
+    {
+        var body = Encoding.UTF8.GetBytes("{}");
+        using var message = new HttpRequestMessage(HttpMethod.Post, "http://127.0.0.1:5000/") { Content = new ByteArrayContent(body) };
+        message.Headers.TryAddWithoutValidation("X-Amz-Content-SHA256", SigV4.HexSha256("{ }"u8));
+        SigV4.Sign(message, "{ }"u8.ToArray(), SimulatorCredentials.Default, "us-east-1", "ecs", DateTimeOffset.UtcNow);
+        var headers = message.Headers.ToDictionary(h => h.Key, h => (IReadOnlyList<string>)h.Value.ToList(), StringComparer.OrdinalIgnoreCase);
+        headers["Host"] = ["127.0.0.1:5000"];
+
+        var failure = SigV4.Verify(new SignableRequest("POST", "/", string.Empty, headers, body), [SimulatorCredentials.Default], "us-east-1", "ecs");
+
+        Assert.Equal(SignatureFailureKind.Mismatch, failure?.Kind);
+    }
 }
