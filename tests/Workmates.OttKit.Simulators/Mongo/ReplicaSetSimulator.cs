@@ -36,7 +36,8 @@ public enum SimulatedMemberState
 /// <param name="Body">The body.</param>
 /// <param name="SequenceDocuments">Documents received in kind-1 sections.</param>
 /// <param name="Compressed">Whether it came in OP_COMPRESSED.</param>
-public sealed record ReceivedCommand(string Member, string Database, string Name, BsonDocument Body, int SequenceDocuments, bool Compressed);
+/// <param name="LegacyOpQuery">Whether it came as a legacy OP_QUERY rather than OP_MSG.</param>
+public sealed record ReceivedCommand(string Member, string Database, string Name, BsonDocument Body, int SequenceDocuments, bool Compressed, bool LegacyOpQuery = false);
 
 /// <summary>
 /// TEST INFRASTRUCTURE, not mongod: a loopback replica set, one TCP listener per member on 127.0.0.1, speaking OP_MSG
