@@ -458,6 +458,11 @@ public sealed partial class SimulatedMember
         var name = body["find"].AsString;
         var filter = body.TryGetValue("filter", out var f) && f.Type == BsonType.Document ? f.AsDocument : new BsonDocument();
         var documents = (_set.Data.Find(database, name)?.Documents ?? []).Where(d => Matches(d, filter)).ToList();
+        if (body.TryGetValue("sort", out var sort) && sort.Type == BsonType.Document && sort.AsDocument.TryGetValue("$natural", out var natural) && BsonNumber(natural) < 0)
+        {
+            documents.Reverse();
+        }
+
         if (Number(body, "skip") is { } skip)
         {
             documents = documents.Skip((int)skip).ToList();
