@@ -87,6 +87,9 @@ public sealed class ReplicaSetSimulator : IAsyncDisposable
     /// <summary>The default first-batch size of <c>find</c> when the client gives none.</summary>
     public int DefaultBatchSize { get; set; } = 101;
 
+    /// <summary>When set, members require TLS and present this certificate (it must carry its private key).</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? TlsCertificate { get; set; }
+
     /// <summary>Every command received, in arrival order.</summary>
     public IReadOnlyCollection<ReceivedCommand> ReceivedCommands => _received;
 
