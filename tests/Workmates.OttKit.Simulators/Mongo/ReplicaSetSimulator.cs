@@ -36,7 +36,8 @@ public enum SimulatedMemberState
 /// <param name="Body">The body.</param>
 /// <param name="SequenceDocuments">Documents received in kind-1 sections.</param>
 /// <param name="Compressed">Whether it came in OP_COMPRESSED.</param>
-public sealed record ReceivedCommand(string Member, string Database, string Name, BsonDocument Body, int SequenceDocuments, bool Compressed);
+/// <param name="LegacyOpQuery">Whether it came as a legacy OP_QUERY rather than OP_MSG.</param>
+public sealed record ReceivedCommand(string Member, string Database, string Name, BsonDocument Body, int SequenceDocuments, bool Compressed, bool LegacyOpQuery = false);
 
 /// <summary>
 /// TEST INFRASTRUCTURE, not mongod: a loopback replica set, one TCP listener per member on 127.0.0.1, speaking OP_MSG
@@ -85,6 +86,9 @@ public sealed class ReplicaSetSimulator : IAsyncDisposable
 
     /// <summary>The default first-batch size of <c>find</c> when the client gives none.</summary>
     public int DefaultBatchSize { get; set; } = 101;
+
+    /// <summary>When set, members require TLS and present this certificate (it must carry its private key).</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? TlsCertificate { get; set; }
 
     /// <summary>Every command received, in arrival order.</summary>
     public IReadOnlyCollection<ReceivedCommand> ReceivedCommands => _received;

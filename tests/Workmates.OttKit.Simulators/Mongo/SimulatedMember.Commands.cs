@@ -22,7 +22,7 @@ public sealed partial class SimulatedMember
         var body = request.Body;
         var name = body.Elements[0].Name;
         var database = body.TryGetValue("$db", out var db) && db.Type == BsonType.String ? db.AsString : "admin";
-        _set.Record(new ReceivedCommand(Name, database, name, body, request.Sequences.Values.Sum(s => s.Count), request.WasCompressed));
+        _set.Record(new ReceivedCommand(Name, database, name, body, request.Sequences.Values.Sum(s => s.Count), request.WasCompressed, request.OpCode == SimulatorFrames.OpQuery));
         if (_set.RequiresAuthentication && session.User is null && !s_withoutAuthentication.Contains(name))
         {
             return Error(13, "Unauthorized", $"Command {name} requires authentication");
@@ -458,6 +458,11 @@ public sealed partial class SimulatedMember
         var name = body["find"].AsString;
         var filter = body.TryGetValue("filter", out var f) && f.Type == BsonType.Document ? f.AsDocument : new BsonDocument();
         var documents = (_set.Data.Find(database, name)?.Documents ?? []).Where(d => Matches(d, filter)).ToList();
+        if (body.TryGetValue("sort", out var sort) && sort.Type == BsonType.Document && sort.AsDocument.TryGetValue("$natural", out var natural) && BsonNumber(natural) < 0)
+        {
+            documents.Reverse();
+        }
+
         if (Number(body, "skip") is { } skip)
         {
             documents = documents.Skip((int)skip).ToList();

@@ -145,7 +145,14 @@ public sealed partial class SimulatedMember : IAsyncDisposable
         try
         {
             client.NoDelay = true;
-            var stream = client.GetStream();
+            Stream stream = client.GetStream();
+            if (_set.TlsCertificate is { } certificate)
+            {
+                var ssl = new System.Net.Security.SslStream(stream, leaveInnerStreamOpen: false);
+                await ssl.AuthenticateAsServerAsync(new System.Net.Security.SslServerAuthenticationOptions { ServerCertificate = certificate }, cancellationToken);
+                stream = ssl;
+            }
+
             while (!cancellationToken.IsCancellationRequested)
             {
                 var request = await SimulatorFrames.ReadAsync(stream, cancellationToken);
@@ -175,7 +182,7 @@ public sealed partial class SimulatedMember : IAsyncDisposable
                 }
             }
         }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or InvalidDataException)
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or InvalidDataException or System.Security.Authentication.AuthenticationException)
         {
             // the client went away or the member was stopped
         }
