@@ -1,3 +1,4 @@
+using Workmates.OttKit.Aws;
 using Workmates.OttKit.Aws.Ecs;
 using Workmates.OttKit.Aws.Ecs.Model;
 using Workmates.OttKit.Simulators.Aws;
@@ -255,5 +256,47 @@ public sealed class EcsOperationsEndToEndTests
         Assert.True(polls.Count > 1, "the waiter polled more than once");
         Assert.All(polls.Zip(polls.Skip(1)), p => Assert.True(p.Second.Time - p.First.Time >= TimeSpan.FromSeconds(15), "15 s (model delay) between polls"));
         Assert.True(clock.GetUtcNow() - started < TimeSpan.FromMinutes(15));
+    }
+
+    private static async Task<List<string>> DeploymentTasksAsync(EcsTestBed bed, IEcsApi ecs, string image)
+    {
+        var arn = (await ecs.RegisterTaskDefinitionAsync(Web(image), Ct)).TaskDefinition!.TaskDefinitionArn;
+        var updated = await ecs.UpdateServiceAsync(new UpdateServiceRequest { Cluster = "prod", Service = "web", TaskDefinition = arn }, Ct);
+        bed.Simulator.Clock.Advance(TimeSpan.FromSeconds(5));
+        var listed = await ecs.ListTasksAsync(new ListTasksRequest { Cluster = "prod", StartedBy = updated.Service!.Deployments![0].Id }, Ct);
+        Assert.NotEmpty(listed.TaskArns!);
+        return listed.TaskArns!;
+    }
+
+    [Fact]
+    public async Task TasksRunningWaiter_OnTheSimulatorsVirtualClock_ReturnsWhenTheNewTasksRun()
+    {
+        await using var bed = await EcsTestBed.StartAsync();
+        var ecs = SimulatorClients.Ecs(bed.Simulator);
+        var tasks = await DeploymentTasksAsync(bed, ecs, "registry.example/web:2");
+        var first = await ecs.DescribeTasksAsync(new DescribeTasksRequest { Cluster = "prod", Tasks = tasks }, Ct);
+
+        var done = await SimulatorClients.DriveAsync(bed.Simulator.Clock,
+            () => ecs.WaitUntilTasksRunningAsync(new DescribeTasksRequest { Cluster = "prod", Tasks = tasks }, bed.Simulator.Clock, Ct), TimeSpan.FromSeconds(2));
+
+        Assert.Contains(first.Tasks!, t => t.LastStatus != "RUNNING");
+        Assert.All(done!.Tasks!, t => Assert.Equal("RUNNING", t.LastStatus));
+    }
+
+    [Fact]
+    public async Task TasksRunningWaiter_WhenTheTasksCrash_FailsAndTasksStoppedWaiterSucceeds()
+    {
+        await using var bed = await EcsTestBed.StartAsync();
+        var ecs = SimulatorClients.Ecs(bed.Simulator);
+        var tasks = await DeploymentTasksAsync(bed, ecs, "registry.example/web:bad");
+        var request = new DescribeTasksRequest { Cluster = "prod", Tasks = tasks };
+
+        var error = await Assert.ThrowsAsync<AwsWaiterException>(() => SimulatorClients.DriveAsync(bed.Simulator.Clock,
+            () => ecs.WaitUntilTasksRunningAsync(request, bed.Simulator.Clock, Ct), TimeSpan.FromSeconds(2)));
+        var stopped = await SimulatorClients.DriveAsync(bed.Simulator.Clock,
+            () => ecs.WaitUntilTasksStoppedAsync(request, bed.Simulator.Clock, Ct), TimeSpan.FromSeconds(2));
+
+        Assert.Equal(AwsWaiterFailureReason.FailureStateMatched, error.Reason);
+        Assert.All(stopped!.Tasks!, t => Assert.Equal(("STOPPED", "EssentialContainerExited"), (t.LastStatus, t.StopCode)));
     }
 }
