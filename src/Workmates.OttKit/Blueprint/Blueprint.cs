@@ -5,7 +5,7 @@ namespace Workmates.OttKit.Blueprint;
 
 /// <summary>
 /// Turns an <see cref="EnvironmentSpec"/> into the platform's CloudFormation: a <see cref="StackSet"/> split by
-/// lifecycle (network, cluster, repositories, load balancer, one stack per service). Pure: no clock, network or
+/// lifecycle (security, network, cluster, repositories, load balancer, one stack per service). Pure: no clock, network or
 /// randomness, so the same spec gives the same bytes, and logical IDs derive from names, never from positions.
 /// </summary>
 public static class Blueprint
@@ -22,6 +22,7 @@ public static class Blueprint
         var ctx = new PlatformContext(spec);
         var stacks = new List<(string Name, Template Template)>
         {
+            (ctx.StackName(PlatformContext.SecurityPart), SecurityBuilder.Build(ctx)),
             (ctx.StackName(PlatformContext.NetworkPart), NetworkBuilder.Build(ctx)),
             (ctx.StackName(PlatformContext.ClusterPart), ClusterBuilder.Build(ctx)),
             (ctx.StackName(PlatformContext.RepositoriesPart), RepositoryBuilder.Build(ctx)),

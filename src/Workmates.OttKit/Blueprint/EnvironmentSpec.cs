@@ -48,6 +48,10 @@ public sealed record EnvironmentSpec
     /// <value>Default: none.</value>
     public IReadOnlyList<ScheduledScalingSpec> ScheduledScaling { get; init; } = [];
 
+    /// <summary>The security and compliance baseline: KMS keys, CloudTrail, AWS Config rules and remediation.</summary>
+    /// <value>Default: <see cref="SecuritySpec"/> defaults (everything on, logs kept 365 days).</value>
+    public SecuritySpec Security { get; init; } = new();
+
     /// <summary>Explicit, named weakenings of secure defaults; each one shows in <see cref="DescribeWeakenings"/>.</summary>
     /// <value>Default: nothing weakened.</value>
     public Weakenings Weakenings { get; init; } = new();
@@ -128,6 +132,26 @@ public sealed record EnvironmentSpec
         if (!Network.InterfaceEndpoints)
         {
             lines.Add("network.interfaceEndpoints: off (image pulls and logs go through NAT)");
+        }
+
+        if (!Security.CloudTrail)
+        {
+            lines.Add("security.cloudTrail: off (no audit trail of API activity)");
+        }
+
+        if (!Security.Config)
+        {
+            lines.Add("security.config: off (no AWS Config recorder or compliance rules)");
+        }
+
+        if (!Security.AutoRemediateS3PublicAccess)
+        {
+            lines.Add("security.autoRemediateS3PublicAccess: off (a bucket made public stays public until a person acts)");
+        }
+
+        if (Security.LogRetentionDays < SpecDefaults.SecurityLogRetentionDays)
+        {
+            lines.Add($"security.logRetentionDays: {Security.LogRetentionDays} days (audit logs kept less than a year)");
         }
 
         if (Weakenings.DisableLoadBalancerDeletionProtection)

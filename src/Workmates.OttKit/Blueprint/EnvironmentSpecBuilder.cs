@@ -120,6 +120,16 @@ public sealed class EnvironmentSpecBuilder
         return this;
     }
 
+    /// <summary>Sets the security and compliance baseline (turning a part off is a listed weakening).</summary>
+    /// <param name="configure">Returns the settings, for example <c>s => s with { LogRetentionDays = 731 }</c>.</param>
+    /// <returns>This builder.</returns>
+    public EnvironmentSpecBuilder Security(Func<SecuritySpec, SecuritySpec> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        _spec = _spec with { Security = configure(_spec.Security) };
+        return this;
+    }
+
     /// <summary>Weakens environment-wide defaults explicitly.</summary>
     /// <param name="configure">Returns the weakenings, for example <c>w => w with { DisableWebApplicationFirewall = true }</c>.</param>
     /// <returns>This builder.</returns>

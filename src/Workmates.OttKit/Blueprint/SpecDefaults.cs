@@ -41,6 +41,11 @@ internal static class SpecDefaults
 
     public const string ScheduleTimeZone = "UTC";
 
+    public const bool CloudTrail = true;
+    public const bool Config = true;
+    public const bool AutoRemediateS3PublicAccess = true;
+    public const int SecurityLogRetentionDays = 365;
+
     /// <summary>First listener-rule priority; each service in spec order gets the next step unless it sets its own.</summary>
     public const int FirstRulePriority = 100;
     public const int RulePriorityStep = 10;

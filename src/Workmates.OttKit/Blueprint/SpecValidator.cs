@@ -22,6 +22,7 @@ internal static partial class SpecValidator
         ValidateLiveEvents(spec, Add);
         ValidateSchedules(spec, Add);
         ValidateCapacity(spec, smallest, Add);
+        ValidateSecurity(spec.Security, Add);
         return problems;
     }
 
@@ -665,6 +666,19 @@ internal static partial class SpecValidator
         if (worst is { } w)
         {
             add("cluster.maxHosts", $"{spec.Cluster.MaxHosts} × {smallest.Name} cannot hold every service at its maximum during {w.Name} ({w.Cpu} CPU units and {w.Memory} MiB needed; {cpuCapacity} and {memoryCapacity} available).", $"Raise cluster.maxHosts to at least {w.Hosts}, choose larger instance types, or lower the maxTasks.");
+        }
+    }
+
+    private static void ValidateSecurity(SecuritySpec security, Action<string, string, string> add)
+    {
+        if (!LogRetentionValues.Contains(security.LogRetentionDays))
+        {
+            add("security.logRetentionDays", $"{security.LogRetentionDays} is not a CloudWatch Logs retention value.", $"Use one of {string.Join(", ", LogRetentionValues)} (365 is the default; less is a weakening).");
+        }
+
+        if (security.AutoRemediateS3PublicAccess && !security.Config)
+        {
+            add("security.autoRemediateS3PublicAccess", "automatic remediation runs from an AWS Config rule, but security.config is false.", "Turn security.config back on, or set security.autoRemediateS3PublicAccess to false as well.");
         }
     }
 

@@ -264,7 +264,7 @@ internal static class LoadBalancerBuilder
         {
             ["LogGroupName"] = wafLogName,
             ["RetentionInDays"] = 365,
-            ["KmsKeyId"] = ctx.Import(PlatformContext.NetworkPart, "LogsKeyArn"),
+            ["KmsKeyId"] = ctx.Import(PlatformContext.SecurityPart, "LogsKeyArn"),
             ["Tags"] = ctx.Tags("waf-logs"),
         });
         wafLogs.DeletionPolicy = DeletionPolicy.Retain;

@@ -6,7 +6,7 @@ namespace Workmates.OttKit.Constructs;
 /// <summary>
 /// The network stack: VPC; public, private (app) and isolated (data) subnets per AZ; internet gateway; NAT gateways;
 /// route tables; VPC flow logs to a KMS-encrypted log group; an S3 gateway endpoint and optional interface endpoints.
-/// It also owns the environment's logs KMS key, which every later log group uses.
+/// Its flow-log group uses the security stack's logs KMS key.
 /// </summary>
 internal static class NetworkBuilder
 {
@@ -29,20 +29,8 @@ internal static class NetworkBuilder
 
         var t = new Template { Description = $"OttKit {ctx.Env}: network (VPC, subnets, NAT, flow logs, endpoints)" };
 
-        var key = t.AddResource("LogsKey", "AWS::KMS::Key", new CfnObject
-        {
-            ["Description"] = $"{ctx.Env}: encrypts the environment's CloudWatch Logs log groups",
-            ["EnableKeyRotation"] = true,
-            ["KeyPolicy"] = PlatformContext.LogsKeyPolicy(ctx.Spec.Region),
-            ["Tags"] = ctx.Tags("logs-key"),
-        });
-        key.DeletionPolicy = DeletionPolicy.Retain;
-        key.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
-        t.AddResource("LogsKeyAlias", "AWS::KMS::Alias", new CfnObject
-        {
-            ["AliasName"] = $"alias/{ctx.Env}/logs",
-            ["TargetKeyId"] = key.Ref(),
-        });
+        // The logs key lives in the security stack; the export stays here for stacks that import it from the network.
+        var logsKey = ctx.Import(PlatformContext.SecurityPart, "LogsKeyArn");
 
         var vpc = t.AddResource("Vpc", "AWS::EC2::VPC", new CfnObject
         {
@@ -120,7 +108,7 @@ internal static class NetworkBuilder
             privateRouteTables.Add(routes.Ref());
         }
 
-        AddFlowLogs(t, ctx, vpc, key);
+        AddFlowLogs(t, ctx, vpc, logsKey);
 
         t.AddResource("S3GatewayEndpoint", "AWS::EC2::VPCEndpoint", new CfnObject
         {
@@ -162,7 +150,7 @@ internal static class NetworkBuilder
         ctx.Export(t, Part, "PublicSubnetIds", Fn.Join(",", [.. publicSubnets]), "Public subnet ids, comma-separated, in AZ order");
         ctx.Export(t, Part, "PrivateSubnetIds", Fn.Join(",", [.. privateSubnets]), "Private (app) subnet ids, comma-separated, in AZ order");
         ctx.Export(t, Part, "IsolatedSubnetIds", Fn.Join(",", [.. isolatedSubnets]), "Isolated (data) subnet ids, comma-separated, in AZ order");
-        ctx.Export(t, Part, "LogsKeyArn", key.GetAtt("Arn"), "KMS key for the environment's log groups");
+        ctx.Export(t, Part, "LogsKeyArn", ctx.Import(PlatformContext.SecurityPart, "LogsKeyArn"), "KMS key for the environment's log groups (the security stack's logs key)");
         return t;
     }
 
@@ -183,13 +171,13 @@ internal static class NetworkBuilder
             ["RouteTableId"] = routes.Ref(),
         });
 
-    private static void AddFlowLogs(Template t, PlatformContext ctx, Resource vpc, Resource key)
+    private static void AddFlowLogs(Template t, PlatformContext ctx, Resource vpc, Intrinsic logsKey)
     {
         var group = t.AddResource("FlowLogGroup", "AWS::Logs::LogGroup", new CfnObject
         {
             ["LogGroupName"] = $"/ottkit/{ctx.Env}/vpc-flow-logs",
             ["RetentionInDays"] = SpecDefaults.FlowLogRetentionDays,
-            ["KmsKeyId"] = key.GetAtt("Arn"),
+            ["KmsKeyId"] = logsKey,
             ["Tags"] = ctx.Tags("flow-logs"),
         });
         group.DeletionPolicy = DeletionPolicy.Retain;

@@ -10,6 +10,7 @@ namespace Workmates.OttKit.Constructs;
 /// </summary>
 internal sealed class PlatformContext(EnvironmentSpec spec)
 {
+    public const string SecurityPart = "security";
     public const string NetworkPart = "network";
     public const string ClusterPart = "cluster";
     public const string LoadBalancerPart = "load-balancer";
@@ -86,29 +87,6 @@ internal sealed class PlatformContext(EnvironmentSpec spec)
         ["FromPort"] = 252,
         ["ToPort"] = 86,
     };
-
-    /// <summary>A customer-managed KMS key policy: the account administers the key; CloudWatch Logs may use it for this account's log groups.</summary>
-    public static CfnObject LogsKeyPolicy(string region) => new PolicyDocument
-    {
-        new PolicyStatement
-        {
-            Sid = "AccountAdministers",
-            Principal = PolicyPrincipal.Aws(Fn.Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")),
-            Actions = { "kms:*" },
-            Resources = { "*" },
-        },
-        new PolicyStatement
-        {
-            Sid = "CloudWatchLogsEncrypts",
-            Principal = PolicyPrincipal.Service($"logs.{region}.amazonaws.com"),
-            Actions = { "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey" },
-            Resources = { "*" },
-            Conditions = new CfnObject
-            {
-                ["ArnLike"] = new CfnObject { ["kms:EncryptionContext:aws:logs:arn"] = Arn("logs", "log-group:*") },
-            },
-        },
-    }.ToNode();
 
     public static CfnObject AssumeRole(string service) => new PolicyDocument
     {

@@ -32,7 +32,7 @@ internal static class ServiceBuilder
         {
             ["LogGroupName"] = logGroupName,
             ["RetentionInDays"] = service.LogRetentionDays,
-            ["KmsKeyId"] = ctx.Import(PlatformContext.NetworkPart, "LogsKeyArn"),
+            ["KmsKeyId"] = ctx.Import(PlatformContext.SecurityPart, "LogsKeyArn"),
             ["Tags"] = ctx.Tags(service.Name),
         });
         logs.DeletionPolicy = DeletionPolicy.Retain;

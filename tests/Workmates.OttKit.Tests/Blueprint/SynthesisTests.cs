@@ -47,7 +47,7 @@ public sealed class SynthesisTests
         Assert.Equal(
         [
             "blacksheep-cluster", "blacksheep-load-balancer", "blacksheep-network", "blacksheep-repositories",
-            "blacksheep-service-api", "blacksheep-service-auth", "blacksheep-service-catalog", "blacksheep-service-live-chat",
+            "blacksheep-security", "blacksheep-service-api", "blacksheep-service-auth", "blacksheep-service-catalog", "blacksheep-service-live-chat",
             "blacksheep-service-payments", "blacksheep-service-web",
         ], names);
     }
@@ -62,8 +62,9 @@ public sealed class SynthesisTests
             Assert.All(stack.DependsOn, d => Assert.True(position[d] < position[stack.Name], $"{d} must deploy before {stack.Name}"));
         }
 
-        Assert.Equal(["blacksheep-network", "blacksheep-repositories"], set.Waves[0].Select(s => s.Name));
-        Assert.Equal(["blacksheep-cluster", "blacksheep-load-balancer", "blacksheep-network", "blacksheep-repositories"], set["blacksheep-service-api"].DependsOn);
+        Assert.Equal(["blacksheep-security", "blacksheep-repositories"], set.Waves[0].Select(s => s.Name));
+        Assert.Equal(["blacksheep-network"], set.Waves[1].Select(s => s.Name));
+        Assert.Equal(["blacksheep-cluster", "blacksheep-load-balancer", "blacksheep-network", "blacksheep-repositories", "blacksheep-security"], set["blacksheep-service-api"].DependsOn);
     }
 
     [Fact]

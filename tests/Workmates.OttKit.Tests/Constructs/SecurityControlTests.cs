@@ -246,7 +246,7 @@ public sealed class SecurityControlTests
     [Fact]
     public void S3_5_access_log_bucket_denies_requests_without_tls()
     {
-        var policy = All("AWS::S3::BucketPolicy").Single().Resource.Properties["PolicyDocument"];
+        var policy = All("AWS::S3::BucketPolicy").Single(b => b.Resource.LogicalId == "AccessLogBucketPolicy").Resource.Properties["PolicyDocument"];
         var deny = ((CfnList)Get(policy, "Statement")!).Cast<CfnObject>().Single(s => Text(s["Effect"]) == "Deny");
         Assert.Equal("false", Text(Get(deny, "Condition", "Bool", "aws:SecureTransport")));
     }
@@ -254,18 +254,18 @@ public sealed class SecurityControlTests
     [Fact]
     public void S3_8_access_log_bucket_blocks_public_access()
     {
-        var block = Get(All("AWS::S3::Bucket").Single().Resource.Properties, "PublicAccessBlockConfiguration")!;
+        var block = Get(All("AWS::S3::Bucket").Single(b => b.Resource.LogicalId == "AccessLogBucket").Resource.Properties, "PublicAccessBlockConfiguration")!;
         Assert.All(new[] { "BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets" }, k => Assert.Equal("true", Text(Get(block, k))));
     }
 
     [Fact]
     public void S3_12_access_log_bucket_disables_acls() =>
-        Assert.Equal("BucketOwnerEnforced", Text(Get(((CfnList)Get(All("AWS::S3::Bucket").Single().Resource.Properties, "OwnershipControls", "Rules")!)[0], "ObjectOwnership")));
+        Assert.Equal("BucketOwnerEnforced", Text(Get(((CfnList)Get(All("AWS::S3::Bucket").Single(b => b.Resource.LogicalId == "AccessLogBucket").Resource.Properties, "OwnershipControls", "Rules")!)[0], "ObjectOwnership")));
 
     [Fact]
     public void S3_13_S3_14_access_log_bucket_is_versioned_with_a_lifecycle()
     {
-        var bucket = All("AWS::S3::Bucket").Single().Resource.Properties;
+        var bucket = All("AWS::S3::Bucket").Single(b => b.Resource.LogicalId == "AccessLogBucket").Resource.Properties;
         Assert.Equal("Enabled", Text(Get(bucket, "VersioningConfiguration", "Status")));
         Assert.NotNull(Get(bucket, "LifecycleConfiguration", "Rules"));
         Assert.NotNull(Get(bucket, "BucketEncryption", "ServerSideEncryptionConfiguration"));
@@ -275,7 +275,7 @@ public sealed class SecurityControlTests
     public void CloudWatch_Logs_log_groups_are_kms_encrypted_and_kept_a_year()
     {
         var groups = All("AWS::Logs::LogGroup").ToArray();
-        Assert.Equal(2 + Platform.Stacks.Count(s => s.Name.Contains("-service-", StringComparison.Ordinal)), groups.Length);
+        Assert.Equal(3 + Platform.Stacks.Count(s => s.Name.Contains("-service-", StringComparison.Ordinal)), groups.Length);
         Assert.All(groups, g => Assert.IsType<Intrinsic>(g.Resource.Properties["KmsKeyId"]));
         Assert.All(groups, g => Assert.True(((CfnScalar)g.Resource.Properties["RetentionInDays"]).IntegerValue >= 365));
     }

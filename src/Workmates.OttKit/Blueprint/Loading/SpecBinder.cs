@@ -59,6 +59,7 @@ internal sealed partial class SpecBinder
             Services = r.List("services", (n, p) => Map(n, p, ReadService)) ?? [],
             LiveEvents = r.List("liveEvents", (n, p) => Map(n, p, ReadLiveEvent)) ?? [],
             ScheduledScaling = r.List("scheduledScaling", (n, p) => Map(n, p, ReadSchedule)) ?? [],
+            Security = r.Object("security", ReadSecurity) ?? new SecuritySpec(),
             Weakenings = r.Object("weakenings", w => new Weakenings
             {
                 DisableLoadBalancerDeletionProtection = w.Bool("disableLoadBalancerDeletionProtection") ?? d.DisableLoadBalancerDeletionProtection,
@@ -104,6 +105,18 @@ internal sealed partial class SpecBinder
         ["perAz"] = NatGatewayMode.PerAvailabilityZone,
         ["single"] = NatGatewayMode.Shared,
     };
+
+    private static SecuritySpec ReadSecurity(MapReader r)
+    {
+        var d = new SecuritySpec();
+        return new SecuritySpec
+        {
+            CloudTrail = r.Bool("cloudTrail") ?? d.CloudTrail,
+            Config = r.Bool("config") ?? d.Config,
+            AutoRemediateS3PublicAccess = r.Bool("autoRemediateS3PublicAccess") ?? d.AutoRemediateS3PublicAccess,
+            LogRetentionDays = r.Int("logRetentionDays") ?? d.LogRetentionDays,
+        };
+    }
 
     private static ClusterSpec ReadCluster(MapReader r)
     {

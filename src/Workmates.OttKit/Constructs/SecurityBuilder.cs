@@ -1,0 +1,468 @@
+using Workmates.OttKit.Blueprint;
+using Workmates.OttKit.CloudFormation;
+
+namespace Workmates.OttKit.Constructs;
+
+/// <summary>
+/// The security stack, first in the set: customer-managed KMS keys (data, logs, backups) whose policies name the
+/// services that may use them; a multi-region CloudTrail trail (KMS, log file validation, CloudWatch Logs) with its
+/// bucket; an AWS Config recorder for every supported resource with a delivery channel, AWS managed rules for the
+/// controls the blueprint promises, and SSM Automation remediation of S3 public access. Later stacks import the keys.
+/// </summary>
+internal static class SecurityBuilder
+{
+    private const string Part = PlatformContext.SecurityPart;
+
+    /// <summary>How often the periodic managed rules run.</summary>
+    private const string PeriodicFrequency = "TwentyFour_Hours";
+
+    /// <summary>The SSM Automation document that puts back a bucket's public access block (all four settings on).</summary>
+    public const string S3PublicAccessRemediationDocument = "AWSConfigRemediation-ConfigureS3BucketPublicAccessBlock";
+
+    /// <summary>The managed rule whose non-compliant buckets are remediated automatically.</summary>
+    public const string S3PublicAccessRule = "S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED";
+
+    private const string KeyUse = "KeyUse";
+
+    /// <summary>
+    /// AWS managed Config rules: identifier, the resource types a change-triggered rule watches (none: periodic), and
+    /// the FSBP control it backs. Sorted by what they check so the template reads like the control list.
+    /// </summary>
+    internal static readonly IReadOnlyList<(string Identifier, string[] ResourceTypes, string Control)> ManagedRules =
+    [
+        ("CLOUD_TRAIL_ENABLED", [], "CloudTrail.1"),
+        ("MULTI_REGION_CLOUD_TRAIL_ENABLED", [], "CloudTrail.1"),
+        ("CLOUD_TRAIL_ENCRYPTION_ENABLED", [], "CloudTrail.2"),
+        ("CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED", [], "CloudTrail.4"),
+        ("CMK_BACKING_KEY_ROTATION_ENABLED", [], "KMS.4"),
+        ("CLOUDWATCH_LOG_GROUP_ENCRYPTED", [], "CloudWatch Logs encryption"),
+        ("VPC_FLOW_LOGS_ENABLED", [], "EC2.6"),
+        ("INCOMING_SSH_DISABLED", ["AWS::EC2::SecurityGroup"], "EC2.13"),
+        ("VPC_DEFAULT_SECURITY_GROUP_CLOSED", ["AWS::EC2::SecurityGroup"], "EC2.2"),
+        ("SUBNET_AUTO_ASSIGN_PUBLIC_IP_DISABLED", ["AWS::EC2::Subnet"], "EC2.15"),
+        ("ENCRYPTED_VOLUMES", ["AWS::EC2::Volume"], "EC2.3"),
+        ("EC2_IMDSV2_CHECK", ["AWS::EC2::Instance"], "EC2.8"),
+        ("S3_BUCKET_PUBLIC_READ_PROHIBITED", ["AWS::S3::Bucket"], "S3.2"),
+        ("S3_BUCKET_PUBLIC_WRITE_PROHIBITED", ["AWS::S3::Bucket"], "S3.3"),
+        (S3PublicAccessRule, ["AWS::S3::Bucket"], "S3.8"),
+        ("S3_BUCKET_SSL_REQUESTS_ONLY", ["AWS::S3::Bucket"], "S3.5"),
+        ("ECR_PRIVATE_IMAGE_SCANNING_ENABLED", ["AWS::ECR::Repository"], "ECR.1"),
+        ("ECR_PRIVATE_TAG_IMMUTABILITY_ENABLED", ["AWS::ECR::Repository"], "ECR.2"),
+        ("ECS_CONTAINERS_READONLY_ACCESS", ["AWS::ECS::TaskDefinition"], "ECS.5"),
+        ("ECS_NO_ENVIRONMENT_SECRETS", ["AWS::ECS::TaskDefinition"], "ECS.8"),
+        ("ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK", ["AWS::ElasticLoadBalancingV2::LoadBalancer"], "ELB.1"),
+        ("ELB_DELETION_PROTECTION_ENABLED", ["AWS::ElasticLoadBalancingV2::LoadBalancer"], "ELB.6"),
+    ];
+
+    public static Template Build(PlatformContext ctx)
+    {
+        var security = ctx.Spec.Security;
+        var t = new Template { Description = $"OttKit {ctx.Env}: security baseline (KMS keys, CloudTrail, AWS Config rules and remediation)" };
+
+        var logsKey = AddKey(t, ctx, "Logs", "logs", "encrypts the environment's log groups, CloudTrail and AWS Config deliveries", LogsKeyStatements(ctx.Spec.Region));
+        var dataKey = AddKey(t, ctx, "Data", "data", "encrypts data volumes, secrets, buckets and topics", DataKeyStatements(ctx.Spec.Region));
+        var backupKey = AddKey(t, ctx, "Backup", "backups", "encrypts backups and snapshots", BackupKeyStatements(ctx.Spec.Region));
+        ctx.Export(t, Part, "LogsKeyArn", logsKey.GetAtt("Arn"), "KMS key for log groups, CloudTrail and AWS Config");
+        ctx.Export(t, Part, "DataKeyArn", dataKey.GetAtt("Arn"), "KMS key for data (volumes, secrets, buckets, topics)");
+        ctx.Export(t, Part, "BackupKeyArn", backupKey.GetAtt("Arn"), "KMS key for backups and snapshots");
+
+        if (security.CloudTrail || security.Config)
+        {
+            var bucket = AddAuditBucket(t, ctx, logsKey);
+            var policy = AddAuditBucketPolicy(t, ctx, bucket);
+            ctx.Export(t, Part, "AuditBucketName", bucket.Ref(), "Bucket of the CloudTrail and AWS Config deliveries");
+            if (security.CloudTrail)
+            {
+                AddTrail(t, ctx, bucket, policy, logsKey);
+            }
+
+            if (security.Config)
+            {
+                AddConfig(t, ctx, bucket, policy, logsKey);
+            }
+        }
+
+        return t;
+    }
+
+    /// <summary>The trail's name; its ARN is known before creation, which the bucket policy's conditions need.</summary>
+    internal static string TrailName(PlatformContext ctx) => $"{ctx.Env}-trail";
+
+    private static Resource AddKey(Template t, PlatformContext ctx, string id, string alias, string purpose, IEnumerable<PolicyStatement> uses)
+    {
+        var policy = new PolicyDocument
+        {
+            // The account keeps administration so IAM policies decide who manages the key; without it the key is unmanageable.
+            new PolicyStatement
+            {
+                Sid = "AccountAdministers",
+                Principal = PolicyPrincipal.Aws(Fn.Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")),
+                Actions = { "kms:*" },
+                Resources = { "*" },
+            },
+        };
+        foreach (var statement in uses)
+        {
+            policy.Add(statement);
+        }
+
+        var key = t.AddResource($"{id}Key", "AWS::KMS::Key", new CfnObject
+        {
+            ["Description"] = $"{ctx.Env}: {purpose}",
+            ["EnableKeyRotation"] = true,
+            ["KeyPolicy"] = policy.ToNode(),
+            ["Tags"] = ctx.Tags($"{alias}-key"),
+        });
+        key.DeletionPolicy = DeletionPolicy.Retain;
+        key.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
+        t.AddResource($"{id}KeyAlias", "AWS::KMS::Alias", new CfnObject
+        {
+            ["AliasName"] = $"alias/{ctx.Env}/{alias}",
+            ["TargetKeyId"] = key.Ref(),
+        });
+        return key;
+    }
+
+    private static CfnObject SourceAccount() => new() { ["StringEquals"] = new CfnObject { ["aws:SourceAccount"] = Fn.Ref("AWS::AccountId") } };
+
+    private static PolicyStatement ViaServices(string sid, string region, params string[] services) => new()
+    {
+        Sid = sid,
+        Principal = PolicyPrincipal.Aws(Fn.Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")),
+        Actions = { "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey", "kms:CreateGrant" },
+        Resources = { "*" },
+        Conditions = new CfnObject
+        {
+            ["StringEquals"] = new CfnObject
+            {
+                ["kms:CallerAccount"] = Fn.Ref("AWS::AccountId"),
+                ["kms:ViaService"] = new CfnList([.. services.Select(s => (CfnNode)$"{s}.{region}.amazonaws.com")]),
+            },
+        },
+    };
+
+    private static IEnumerable<PolicyStatement> LogsKeyStatements(string region)
+    {
+        yield return new PolicyStatement
+        {
+            Sid = "CloudWatchLogsEncryptsThisAccountsLogGroups",
+            Principal = PolicyPrincipal.Service($"logs.{region}.amazonaws.com"),
+            Actions = { "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey" },
+            Resources = { "*" },
+            Conditions = new CfnObject
+            {
+                ["ArnLike"] = new CfnObject { ["kms:EncryptionContext:aws:logs:arn"] = PlatformContext.Arn("logs", "log-group:*") },
+            },
+        };
+        yield return new PolicyStatement
+        {
+            Sid = "CloudTrailEncryptsThisAccountsTrails",
+            Principal = PolicyPrincipal.Service("cloudtrail.amazonaws.com"),
+            Actions = { "kms:GenerateDataKey" },
+            Resources = { "*" },
+            Conditions = new CfnObject
+            {
+                ["StringEquals"] = new CfnObject { ["aws:SourceAccount"] = Fn.Ref("AWS::AccountId") },
+                ["StringLike"] = new CfnObject { ["kms:EncryptionContext:aws:cloudtrail:arn"] = Fn.Sub("arn:${AWS::Partition}:cloudtrail:*:${AWS::AccountId}:trail/*") },
+            },
+        };
+        yield return new PolicyStatement
+        {
+            Sid = "CloudTrailDescribesTheKey",
+            Principal = PolicyPrincipal.Service("cloudtrail.amazonaws.com"),
+            Actions = { "kms:DescribeKey" },
+            Resources = { "*" },
+            Conditions = SourceAccount(),
+        };
+        yield return new PolicyStatement
+        {
+            Sid = "ConfigDeliversToTheEncryptedBucket",
+            Principal = PolicyPrincipal.Service("config.amazonaws.com"),
+            Actions = { "kms:Decrypt", "kms:GenerateDataKey" },
+            Resources = { "*" },
+            Conditions = SourceAccount(),
+        };
+
+        // Readers of the trail bucket decrypt through S3 only.
+        yield return ViaServices("AccountUsesThroughS3", region, "s3");
+    }
+
+    private static IEnumerable<PolicyStatement> DataKeyStatements(string region)
+    {
+        yield return ViaServices("AccountUsesThroughDataServices", region, "ec2", "s3", "secretsmanager", "sns");
+        yield return new PolicyStatement
+        {
+            // Alarms publish to KMS-encrypted SNS topics only if CloudWatch may use the topic's key.
+            Sid = "CloudWatchAlarmsPublishToEncryptedTopics",
+            Principal = PolicyPrincipal.Service("cloudwatch.amazonaws.com"),
+            Actions = { "kms:Decrypt", "kms:GenerateDataKey" },
+            Resources = { "*" },
+            Conditions = SourceAccount(),
+        };
+    }
+
+    private static IEnumerable<PolicyStatement> BackupKeyStatements(string region)
+    {
+        yield return ViaServices("AccountUsesThroughBackupServices", region, "backup", "ec2", "s3");
+    }
+
+    private static Resource AddAuditBucket(Template t, PlatformContext ctx, Resource logsKey)
+    {
+        var bucket = t.AddResource("AuditBucket", "AWS::S3::Bucket", new CfnObject
+        {
+            ["BucketEncryption"] = new CfnObject
+            {
+                ["ServerSideEncryptionConfiguration"] = new CfnList
+                {
+                    new CfnObject
+                    {
+                        ["ServerSideEncryptionByDefault"] = new CfnObject { ["SSEAlgorithm"] = "aws:kms", ["KMSMasterKeyID"] = logsKey.GetAtt("Arn") },
+                        ["BucketKeyEnabled"] = true,
+                    },
+                },
+            },
+            ["PublicAccessBlockConfiguration"] = new CfnObject
+            {
+                ["BlockPublicAcls"] = true,
+                ["BlockPublicPolicy"] = true,
+                ["IgnorePublicAcls"] = true,
+                ["RestrictPublicBuckets"] = true,
+            },
+            ["OwnershipControls"] = new CfnObject { ["Rules"] = new CfnList { new CfnObject { ["ObjectOwnership"] = "BucketOwnerEnforced" } } },
+            ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
+            ["LifecycleConfiguration"] = new CfnObject
+            {
+                ["Rules"] = new CfnList
+                {
+                    new CfnObject
+                    {
+                        ["Id"] = "expire-audit-logs",
+                        ["Status"] = "Enabled",
+                        ["ExpirationInDays"] = ctx.Spec.Security.LogRetentionDays,
+                        ["NoncurrentVersionExpiration"] = new CfnObject { ["NoncurrentDays"] = 30 },
+                        ["AbortIncompleteMultipartUpload"] = new CfnObject { ["DaysAfterInitiation"] = 7 },
+                    },
+                },
+            },
+            ["Tags"] = ctx.Tags("audit"),
+        });
+        bucket.DeletionPolicy = DeletionPolicy.Retain;
+        bucket.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
+        return bucket;
+    }
+
+    private static Resource AddAuditBucketPolicy(Template t, PlatformContext ctx, Resource bucket)
+    {
+        var security = ctx.Spec.Security;
+        var trailArn = PlatformContext.Arn("cloudtrail", $"trail/{TrailName(ctx)}");
+        var document = new PolicyDocument
+        {
+            new PolicyStatement
+            {
+                Sid = "DenyInsecureTransport",
+                Effect = PolicyEffect.Deny,
+                Principal = PolicyPrincipal.Anyone,
+                Actions = { "s3:*" },
+                Resources = { bucket.GetAtt("Arn"), Fn.Sub("${AuditBucket.Arn}/*") },
+                Conditions = new CfnObject { ["Bool"] = new CfnObject { ["aws:SecureTransport"] = "false" } },
+            },
+        };
+        if (security.CloudTrail)
+        {
+            var fromTrail = new CfnObject { ["StringEquals"] = new CfnObject { ["aws:SourceArn"] = trailArn } };
+            document.Add(new PolicyStatement
+            {
+                Sid = "CloudTrailChecksBucketAcl",
+                Principal = PolicyPrincipal.Service("cloudtrail.amazonaws.com"),
+                Actions = { "s3:GetBucketAcl" },
+                Resources = { bucket.GetAtt("Arn") },
+                Conditions = fromTrail,
+            });
+            document.Add(new PolicyStatement
+            {
+                Sid = "CloudTrailWritesLogs",
+                Principal = PolicyPrincipal.Service("cloudtrail.amazonaws.com"),
+                Actions = { "s3:PutObject" },
+                Resources = { Fn.Sub("${AuditBucket.Arn}/AWSLogs/${AWS::AccountId}/*") },
+                Conditions = new CfnObject
+                {
+                    ["StringEquals"] = new CfnObject { ["s3:x-amz-acl"] = "bucket-owner-full-control", ["aws:SourceArn"] = trailArn },
+                },
+            });
+        }
+
+        if (security.Config)
+        {
+            document.Add(new PolicyStatement
+            {
+                Sid = "ConfigChecksBucket",
+                Principal = PolicyPrincipal.Service("config.amazonaws.com"),
+                Actions = { "s3:GetBucketAcl", "s3:ListBucket" },
+                Resources = { bucket.GetAtt("Arn") },
+                Conditions = SourceAccount(),
+            });
+            document.Add(new PolicyStatement
+            {
+                Sid = "ConfigWritesSnapshots",
+                Principal = PolicyPrincipal.Service("config.amazonaws.com"),
+                Actions = { "s3:PutObject" },
+                Resources = { Fn.Sub("${AuditBucket.Arn}/AWSLogs/${AWS::AccountId}/Config/*") },
+                Conditions = new CfnObject
+                {
+                    ["StringEquals"] = new CfnObject { ["s3:x-amz-acl"] = "bucket-owner-full-control", ["aws:SourceAccount"] = Fn.Ref("AWS::AccountId") },
+                },
+            });
+        }
+
+        return t.AddResource("AuditBucketPolicy", "AWS::S3::BucketPolicy", new CfnObject
+        {
+            ["Bucket"] = bucket.Ref(),
+            ["PolicyDocument"] = document.ToNode(),
+        });
+    }
+
+    private static void AddTrail(Template t, PlatformContext ctx, Resource bucket, Resource bucketPolicy, Resource logsKey)
+    {
+        var group = t.AddResource("TrailLogGroup", "AWS::Logs::LogGroup", new CfnObject
+        {
+            ["LogGroupName"] = $"/ottkit/{ctx.Env}/cloudtrail",
+            ["RetentionInDays"] = ctx.Spec.Security.LogRetentionDays,
+            ["KmsKeyId"] = logsKey.GetAtt("Arn"),
+            ["Tags"] = ctx.Tags("cloudtrail"),
+        });
+        group.DeletionPolicy = DeletionPolicy.Retain;
+        group.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
+        var role = t.AddResource("TrailLogsRole", "AWS::IAM::Role", new CfnObject
+        {
+            ["AssumeRolePolicyDocument"] = PlatformContext.AssumeRole("cloudtrail.amazonaws.com"),
+            ["Policies"] = new CfnList
+            {
+                new CfnObject
+                {
+                    ["PolicyName"] = "deliver-trail-events",
+                    ["PolicyDocument"] = new PolicyDocument
+                    {
+                        new PolicyStatement
+                        {
+                            Actions = { "logs:CreateLogStream", "logs:PutLogEvents" },
+                            Resources = { group.GetAtt("Arn") },
+                        },
+                    }.ToNode(),
+                },
+            },
+            ["Tags"] = ctx.Tags("cloudtrail"),
+        });
+        var trail = t.AddResource("Trail", "AWS::CloudTrail::Trail", new CfnObject
+        {
+            ["TrailName"] = TrailName(ctx),
+            ["S3BucketName"] = bucket.Ref(),
+            ["IsLogging"] = true,
+            ["IsMultiRegionTrail"] = true,
+            ["IncludeGlobalServiceEvents"] = true,
+            ["EnableLogFileValidation"] = true,
+            ["KMSKeyId"] = logsKey.GetAtt("Arn"),
+            ["CloudWatchLogsLogGroupArn"] = group.GetAtt("Arn"),
+            ["CloudWatchLogsRoleArn"] = role.GetAtt("Arn"),
+            ["Tags"] = ctx.Tags("trail"),
+        });
+
+        // CloudTrail checks the bucket policy when the trail is created.
+        trail.DependOn(bucketPolicy);
+        ctx.Export(t, Part, "TrailArn", trail.GetAtt("Arn"), "CloudTrail trail ARN");
+        ctx.Export(t, Part, "TrailLogGroupName", group.Ref(), "Log group of the CloudTrail trail, for metric filters and alarms");
+    }
+
+    private static void AddConfig(Template t, PlatformContext ctx, Resource bucket, Resource bucketPolicy, Resource logsKey)
+    {
+        // Config.1: the recorder uses AWS Config's service-linked role (created once per account, see docs/security-controls.md).
+        var recorder = t.AddResource("ConfigRecorder", "AWS::Config::ConfigurationRecorder", new CfnObject
+        {
+            ["Name"] = $"{ctx.Env}-recorder",
+            ["RoleARN"] = Fn.Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"),
+            ["RecordingGroup"] = new CfnObject { ["AllSupported"] = true, ["IncludeGlobalResourceTypes"] = true },
+        });
+        var channel = t.AddResource("ConfigDeliveryChannel", "AWS::Config::DeliveryChannel", new CfnObject
+        {
+            ["Name"] = $"{ctx.Env}-delivery",
+            ["S3BucketName"] = bucket.Ref(),
+            ["S3KmsKeyArn"] = logsKey.GetAtt("Arn"),
+            ["ConfigSnapshotDeliveryProperties"] = new CfnObject { ["DeliveryFrequency"] = PeriodicFrequency },
+        });
+
+        // A delivery channel needs a recorder, and Config checks the bucket policy when the channel is created.
+        channel.DependOn(recorder).DependOn(bucketPolicy);
+        foreach (var (identifier, types, _) in ManagedRules)
+        {
+            var properties = new CfnObject
+            {
+                ["ConfigRuleName"] = $"{ctx.Env}-{identifier.ToLowerInvariant().Replace('_', '-')}",
+                ["Source"] = new CfnObject { ["Owner"] = "AWS", ["SourceIdentifier"] = identifier },
+            };
+            if (types.Length == 0)
+            {
+                properties["MaximumExecutionFrequency"] = PeriodicFrequency;
+            }
+            else
+            {
+                properties["Scope"] = new CfnObject { ["ComplianceResourceTypes"] = new CfnList([.. types.Select(x => (CfnNode)x)]) };
+            }
+
+            // Rules evaluate only once the recorder exists.
+            t.AddResource(RuleId(identifier), "AWS::Config::ConfigRule", properties).DependOn(recorder);
+        }
+
+        if (ctx.Spec.Security.AutoRemediateS3PublicAccess)
+        {
+            AddS3Remediation(t, ctx);
+        }
+    }
+
+    internal static string RuleId(string identifier) => PlatformContext.Pascal(identifier.ToLowerInvariant()) + "Rule";
+
+    private static void AddS3Remediation(Template t, PlatformContext ctx)
+    {
+        var role = t.AddResource("S3RemediationRole", "AWS::IAM::Role", new CfnObject
+        {
+            ["AssumeRolePolicyDocument"] = new PolicyDocument
+            {
+                new PolicyStatement
+                {
+                    Principal = PolicyPrincipal.Service("ssm.amazonaws.com"),
+                    Actions = { "sts:AssumeRole" },
+                    Conditions = SourceAccount(),
+                },
+            }.ToNode(),
+            ["Policies"] = new CfnList
+            {
+                new CfnObject
+                {
+                    ["PolicyName"] = "restore-s3-public-access-block",
+                    ["PolicyDocument"] = new PolicyDocument
+                    {
+                        new PolicyStatement
+                        {
+                            Actions = { "s3:PutBucketPublicAccessBlock", "s3:GetBucketPublicAccessBlock" },
+                            Resources = { Fn.Sub("arn:${AWS::Partition}:s3:::*") },
+                        },
+                    }.ToNode(),
+                },
+            },
+            ["Tags"] = ctx.Tags("s3-remediation"),
+        });
+        t.AddResource("S3PublicAccessRemediation", "AWS::Config::RemediationConfiguration", new CfnObject
+        {
+            ["ConfigRuleName"] = Fn.Ref(RuleId(S3PublicAccessRule)),
+            ["TargetType"] = "SSM_DOCUMENT",
+            ["TargetId"] = S3PublicAccessRemediationDocument,
+            ["ResourceType"] = "AWS::S3::Bucket",
+            ["Automatic"] = true,
+            ["MaximumAutomaticAttempts"] = 5,
+            ["RetryAttemptSeconds"] = 60,
+            ["Parameters"] = new CfnObject
+            {
+                ["AutomationAssumeRole"] = new CfnObject { ["StaticValue"] = new CfnObject { ["Values"] = new CfnList { role.GetAtt("Arn") } } },
+                ["BucketName"] = new CfnObject { ["ResourceValue"] = new CfnObject { ["Value"] = "RESOURCE_ID" } },
+            },
+        });
+    }
+}

@@ -1,0 +1,285 @@
+using Workmates.OttKit.Blueprint;
+using Workmates.OttKit.CloudFormation;
+using Workmates.OttKit.CloudFormation.Schema;
+using Workmates.OttKit.Tests.Blueprint;
+using Workmates.OttKit.Tests.Infrastructure;
+
+namespace Workmates.OttKit.Tests.Constructs;
+
+/// <summary>
+/// The security stack (KMS keys, CloudTrail, AWS Config rules and remediation), checked on a default synth of the
+/// Blacksheep sample. Tests of FSBP controls are named by their Security Hub control id.
+/// </summary>
+public sealed class SecurityBaselineTests
+{
+    private static readonly StackSet Platform = SampleSpecs.Blacksheep().Synthesize();
+
+    private static Stack Security => Platform["blacksheep-security"];
+
+    private static IEnumerable<Resource> Of(string type, Stack? stack = null) =>
+        (stack ?? Security).Template.Resources.Values.Where(r => r.Type == type);
+
+    private static Resource Trail => Of("AWS::CloudTrail::Trail").Single();
+
+    private static Resource AuditBucket => Security.Template.Resources["AuditBucket"];
+
+    private static CfnNode? Get(CfnNode node, params string[] path)
+    {
+        foreach (var key in path)
+        {
+            if (node is not CfnObject obj || !obj.TryGetValue(key, out var next))
+            {
+                return null;
+            }
+
+            node = next;
+        }
+
+        return node;
+    }
+
+    private static string? Text(CfnNode? node) => (node as CfnScalar)?.Text;
+
+    private static IEnumerable<CfnObject> Statements(Resource resource, string property) =>
+        ((CfnList)Get(resource.Properties, property, "Statement")!).Cast<CfnObject>();
+
+    private static CfnObject Statement(Resource resource, string property, string sid) =>
+        Statements(resource, property).Single(s => Text(s["Sid"]) == sid);
+
+    [Fact]
+    public void SecurityStack_DeploysFirstAndDependsOnNothing()
+    {
+        Assert.Equal("blacksheep-security", Platform.Stacks[0].Name);
+        Assert.Empty(Security.DependsOn);
+        Assert.Contains("blacksheep-security", Platform["blacksheep-network"].DependsOn);
+    }
+
+    [Fact]
+    public void SecurityStack_ExportsTheThreeKeyArns() =>
+        Assert.Superset(
+            new HashSet<string>(["blacksheep:security:DataKeyArn", "blacksheep:security:LogsKeyArn", "blacksheep:security:BackupKeyArn"]),
+            new HashSet<string>(Security.Exports));
+
+    [Fact]
+    public void KMS_4_security_keys_rotate_and_are_retained()
+    {
+        var keys = Of("AWS::KMS::Key").ToArray();
+        Assert.Equal(["BackupKey", "DataKey", "LogsKey"], keys.Select(k => k.LogicalId).Order(StringComparer.Ordinal).ToArray());
+        Assert.All(keys, k => Assert.Equal("true", Text(k.Properties["EnableKeyRotation"])));
+        Assert.All(keys, k => Assert.Equal(DeletionPolicy.Retain, k.DeletionPolicy));
+    }
+
+    [Fact]
+    public void LogsKey_lets_CloudWatch_Logs_use_it_only_for_this_accounts_log_groups()
+    {
+        var statement = Statement(Security.Template.Resources["LogsKey"], "KeyPolicy", "CloudWatchLogsEncryptsThisAccountsLogGroups");
+        Assert.Equal("logs.ap-south-1.amazonaws.com", Text(Get(statement, "Principal", "Service")));
+        Assert.Contains("log-group:*", Get(statement, "Condition", "ArnLike", "kms:EncryptionContext:aws:logs:arn")!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LogsKey_lets_CloudTrail_encrypt_only_this_accounts_trails()
+    {
+        var statement = Statement(Security.Template.Resources["LogsKey"], "KeyPolicy", "CloudTrailEncryptsThisAccountsTrails");
+        Assert.Equal("cloudtrail.amazonaws.com", Text(Get(statement, "Principal", "Service")));
+        Assert.NotNull(Get(statement, "Condition", "StringLike", "kms:EncryptionContext:aws:cloudtrail:arn"));
+        Assert.NotNull(Get(statement, "Condition", "StringEquals", "aws:SourceAccount"));
+    }
+
+    [Fact]
+    public void KMS_key_policies_grant_services_no_wildcard_actions()
+    {
+        foreach (var key in Of("AWS::KMS::Key"))
+        {
+            var services = Statements(key, "KeyPolicy").Where(s => Text(s["Sid"]) != "AccountAdministers");
+            foreach (var statement in services)
+            {
+                var actions = statement["Action"] is CfnList list ? list.Select(a => Text(a)!) : [Text(statement["Action"])!];
+                Assert.All(actions, a => Assert.DoesNotContain("*", a, StringComparison.Ordinal));
+                Assert.True(statement.ContainsKey("Condition"), $"{key.LogicalId}/{Text(statement["Sid"])} has no condition");
+            }
+        }
+    }
+
+    [Fact]
+    public void CloudTrail_1_trail_is_multi_region_logging_with_global_events()
+    {
+        Assert.Equal("true", Text(Trail.Properties["IsMultiRegionTrail"]));
+        Assert.Equal("true", Text(Trail.Properties["IsLogging"]));
+        Assert.Equal("true", Text(Trail.Properties["IncludeGlobalServiceEvents"]));
+    }
+
+    [Fact]
+    public void CloudTrail_2_trail_is_encrypted_with_the_logs_key() =>
+        Assert.Equal(Fn.GetAtt("LogsKey", "Arn").ToString(), Trail.Properties["KMSKeyId"].ToString());
+
+    [Fact]
+    public void CloudTrail_4_trail_validates_log_files() =>
+        Assert.Equal("true", Text(Trail.Properties["EnableLogFileValidation"]));
+
+    [Fact]
+    public void CloudTrail_5_trail_delivers_to_an_encrypted_log_group_through_its_role()
+    {
+        Assert.Equal(Fn.GetAtt("TrailLogGroup", "Arn").ToString(), Trail.Properties["CloudWatchLogsLogGroupArn"].ToString());
+        Assert.Equal(Fn.GetAtt("TrailLogsRole", "Arn").ToString(), Trail.Properties["CloudWatchLogsRoleArn"].ToString());
+        var group = Security.Template.Resources["TrailLogGroup"];
+        Assert.Equal(Fn.GetAtt("LogsKey", "Arn").ToString(), group.Properties["KmsKeyId"].ToString());
+        Assert.Equal(365, ((CfnScalar)group.Properties["RetentionInDays"]).IntegerValue);
+        var role = Security.Template.Resources["TrailLogsRole"];
+        Assert.Contains("cloudtrail.amazonaws.com", role.Properties["AssumeRolePolicyDocument"].ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CloudTrail_trail_waits_for_its_bucket_policy() =>
+        Assert.Contains("AuditBucketPolicy", Trail.DependsOn);
+
+    [Fact]
+    public void S3_5_audit_bucket_denies_requests_without_tls()
+    {
+        var deny = Statement(Of("AWS::S3::BucketPolicy").Single(), "PolicyDocument", "DenyInsecureTransport");
+        Assert.Equal("Deny", Text(deny["Effect"]));
+        Assert.Equal("false", Text(Get(deny, "Condition", "Bool", "aws:SecureTransport")));
+    }
+
+    [Fact]
+    public void CloudTrail_bucket_policy_lets_only_this_trail_write()
+    {
+        var policy = Of("AWS::S3::BucketPolicy").Single();
+        var write = Statement(policy, "PolicyDocument", "CloudTrailWritesLogs");
+        Assert.Equal("s3:PutObject", Text(write["Action"]));
+        Assert.Contains("trail/blacksheep-trail", Get(write, "Condition", "StringEquals", "aws:SourceArn")!.ToString(), StringComparison.Ordinal);
+        Assert.Equal("s3:GetBucketAcl", Text(Statement(policy, "PolicyDocument", "CloudTrailChecksBucketAcl")["Action"]));
+    }
+
+    [Fact]
+    public void S3_8_audit_bucket_blocks_public_access()
+    {
+        var block = Get(AuditBucket.Properties, "PublicAccessBlockConfiguration")!;
+        Assert.All(new[] { "BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets" }, k => Assert.Equal("true", Text(Get(block, k))));
+    }
+
+    [Fact]
+    public void S3_12_audit_bucket_disables_acls() =>
+        Assert.Equal("BucketOwnerEnforced", Text(Get(((CfnList)Get(AuditBucket.Properties, "OwnershipControls", "Rules")!)[0], "ObjectOwnership")));
+
+    [Fact]
+    public void S3_14_audit_bucket_is_versioned() =>
+        Assert.Equal("Enabled", Text(Get(AuditBucket.Properties, "VersioningConfiguration", "Status")));
+
+    [Fact]
+    public void S3_17_audit_bucket_is_encrypted_with_the_logs_key()
+    {
+        var rule = ((CfnList)Get(AuditBucket.Properties, "BucketEncryption", "ServerSideEncryptionConfiguration")!)[0];
+        Assert.Equal("aws:kms", Text(Get(rule, "ServerSideEncryptionByDefault", "SSEAlgorithm")));
+        Assert.Equal(Fn.GetAtt("LogsKey", "Arn").ToString(), Get(rule, "ServerSideEncryptionByDefault", "KMSMasterKeyID")!.ToString());
+    }
+
+    [Fact]
+    public void Config_1_recorder_records_all_resources_with_the_service_linked_role()
+    {
+        var recorder = Of("AWS::Config::ConfigurationRecorder").Single();
+        Assert.Equal("true", Text(Get(recorder.Properties, "RecordingGroup", "AllSupported")));
+        Assert.Equal("true", Text(Get(recorder.Properties, "RecordingGroup", "IncludeGlobalResourceTypes")));
+        Assert.Contains(":role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig", recorder.Properties["RoleARN"].ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Config_1_delivery_channel_writes_encrypted_to_the_audit_bucket_after_the_recorder()
+    {
+        var channel = Of("AWS::Config::DeliveryChannel").Single();
+        Assert.Equal(Fn.Ref("AuditBucket").ToString(), channel.Properties["S3BucketName"].ToString());
+        Assert.Equal(Fn.GetAtt("LogsKey", "Arn").ToString(), channel.Properties["S3KmsKeyArn"].ToString());
+        Assert.Contains("ConfigRecorder", channel.DependsOn);
+    }
+
+    [Fact]
+    public void Config_managed_rules_cover_the_promised_controls()
+    {
+        var identifiers = Of("AWS::Config::ConfigRule").Select(r => Text(Get(r.Properties, "Source", "SourceIdentifier"))).ToHashSet(StringComparer.Ordinal);
+        string[] promised =
+        [
+            "INCOMING_SSH_DISABLED", "ENCRYPTED_VOLUMES", "EC2_IMDSV2_CHECK", "S3_BUCKET_PUBLIC_READ_PROHIBITED",
+            "S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED", "CLOUD_TRAIL_ENABLED", "MULTI_REGION_CLOUD_TRAIL_ENABLED",
+            "CLOUD_TRAIL_ENCRYPTION_ENABLED", "CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED", "CMK_BACKING_KEY_ROTATION_ENABLED",
+        ];
+        Assert.All(promised, p => Assert.Contains(p, identifiers));
+        Assert.All(Of("AWS::Config::ConfigRule"), r => Assert.Equal("AWS", Text(Get(r.Properties, "Source", "Owner"))));
+        Assert.All(Of("AWS::Config::ConfigRule"), r => Assert.Contains("ConfigRecorder", r.DependsOn));
+    }
+
+    [Fact]
+    public void Config_S3_public_access_is_remediated_automatically_through_SSM_Automation()
+    {
+        var remediation = Of("AWS::Config::RemediationConfiguration").Single();
+        Assert.Equal("true", Text(remediation.Properties["Automatic"]));
+        Assert.Equal("SSM_DOCUMENT", Text(remediation.Properties["TargetType"]));
+        Assert.Equal("AWSConfigRemediation-ConfigureS3BucketPublicAccessBlock", Text(remediation.Properties["TargetId"]));
+        var rule = Security.Template.Resources[((CfnScalar)((Intrinsic)remediation.Properties["ConfigRuleName"]).Argument).Text!];
+        Assert.Equal("S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED", Text(Get(rule.Properties, "Source", "SourceIdentifier")));
+        Assert.Equal("RESOURCE_ID", Text(Get(remediation.Properties, "Parameters", "BucketName", "ResourceValue", "Value")));
+        Assert.Equal(Fn.GetAtt("S3RemediationRole", "Arn").ToString(), ((CfnList)Get(remediation.Properties, "Parameters", "AutomationAssumeRole", "StaticValue", "Values")!)[0].ToString());
+    }
+
+    [Fact]
+    public void Config_remediation_role_is_assumed_by_SSM_and_may_only_set_public_access_blocks()
+    {
+        var role = Security.Template.Resources["S3RemediationRole"];
+        Assert.Contains("ssm.amazonaws.com", role.Properties["AssumeRolePolicyDocument"].ToString(), StringComparison.Ordinal);
+        var statement = ((CfnList)Get(((CfnList)role.Properties["Policies"])[0], "PolicyDocument", "Statement")!)[0];
+        Assert.Equal(["s3:PutBucketPublicAccessBlock", "s3:GetBucketPublicAccessBlock"], ((CfnList)Get(statement, "Action")!).Select(a => Text(a) ?? string.Empty).ToArray());
+    }
+
+    [Fact]
+    public void Every_log_group_of_the_platform_uses_the_security_stacks_logs_key()
+    {
+        var groups = Platform.Stacks.SelectMany(s => s.Template.Resources.Values.Where(r => r.Type == "AWS::Logs::LogGroup").Select(r => (s.Name, r))).ToArray();
+        Assert.True(groups.Length >= 4);
+        Assert.All(groups, g => Assert.True(
+            g.Name == Security.Name
+                ? g.r.Properties["KmsKeyId"].ToString() == Fn.GetAtt("LogsKey", "Arn").ToString()
+                : g.r.Properties["KmsKeyId"].ToString() == Fn.ImportValue("blacksheep:security:LogsKeyArn").ToString(),
+            $"{g.Name}/{g.r.LogicalId}: {g.r.Properties["KmsKeyId"]}"));
+    }
+
+    [Fact]
+    public void Weakening_cloudTrail_off_drops_the_trail_but_keeps_config()
+    {
+        var set = (SampleSpecs.Blacksheep() with { Security = new SecuritySpec { CloudTrail = false } }).Synthesize();
+        var template = set["blacksheep-security"].Template;
+        Assert.DoesNotContain(template.Resources.Values, r => r.Type == "AWS::CloudTrail::Trail");
+        Assert.Contains(template.Resources.Values, r => r.Type == "AWS::Config::ConfigurationRecorder");
+        Assert.DoesNotContain("cloudtrail.amazonaws.com", template.Resources["AuditBucketPolicy"].Properties.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Weakening_config_off_drops_the_recorder_rules_and_remediation()
+    {
+        var set = (SampleSpecs.Blacksheep() with { Security = new SecuritySpec { Config = false, AutoRemediateS3PublicAccess = false } }).Synthesize();
+        var types = set["blacksheep-security"].Template.Resources.Values.Select(r => r.Type).ToHashSet(StringComparer.Ordinal);
+        Assert.DoesNotContain("AWS::Config::ConfigurationRecorder", types);
+        Assert.DoesNotContain("AWS::Config::ConfigRule", types);
+        Assert.DoesNotContain("AWS::Config::RemediationConfiguration", types);
+        Assert.Contains("AWS::CloudTrail::Trail", types);
+    }
+
+    [Fact]
+    public void Weakening_both_off_keeps_the_keys_and_no_audit_bucket()
+    {
+        var set = (SampleSpecs.Blacksheep() with { Security = new SecuritySpec { CloudTrail = false, Config = false, AutoRemediateS3PublicAccess = false } }).Synthesize();
+        var resources = set["blacksheep-security"].Template.Resources;
+        Assert.Equal(3, resources.Values.Count(r => r.Type == "AWS::KMS::Key"));
+        Assert.False(resources.ContainsKey("AuditBucket"));
+    }
+
+    [Theory]
+    [MemberData(nameof(SampleSpecs.Names), MemberType = typeof(SampleSpecs))]
+    public void SecurityStack_PassesTheSchemaValidatorWithZeroViolations(string sample)
+    {
+        var validator = new TemplateSchemaValidator(new ResourceSchemaCatalog(Conformance.Require("cloudformation-schemas/resources")));
+        var set = SampleSpecs.ByName(sample).Synthesize();
+        var security = set.Stacks.Single(s => s.Name.EndsWith("-security", StringComparison.Ordinal));
+        var violations = validator.Validate(security.Template.ToJsonNode());
+        TestContext.Current.TestOutputHelper?.WriteLine($"{sample}: {security.Template.Resources.Count} resources in {security.Name}, {violations.Count} violations");
+        Assert.True(violations.Count == 0, string.Join("\n", violations));
+    }
+}
