@@ -250,4 +250,31 @@ public sealed class ServiceDeployerTests
         Assert.Single(log, r => r.Operation == "RegisterTaskDefinition" && r.StatusCode == 200);
         Assert.IsType<DeploymentTerminal>(bed.Events[^1]);
     }
+
+    [Fact]
+    public async Task DeployImageAsync_UnknownContainer_ThrowsNamingTheContainersWithoutRegistering()
+    {
+        await using var bed = await DeployTestBed.StartAsync();
+        var options = bed.Options(o => o.ContainerName = "sidecar");
+
+        var error = await Assert.ThrowsAsync<ServiceDeploymentException>(
+            () => bed.NewDeployer().DeployImageAsync("prod", "web", "registry.example/web:2", options, Ct));
+
+        Assert.Equal(ServiceDeploymentErrorKind.ContainerNotFound, error.Kind);
+        Assert.Contains("app", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("RegisterTaskDefinition", bed.Calls());
+    }
+
+    [Fact]
+    public async Task DeployImageAsync_UnknownService_ThrowsServiceNotFound()
+    {
+        await using var bed = await DeployTestBed.StartAsync();
+
+        var error = await Assert.ThrowsAsync<ServiceDeploymentException>(
+            () => bed.NewDeployer().DeployImageAsync("prod", "api", "registry.example/api:2", bed.Options(), Ct));
+
+        Assert.Equal(ServiceDeploymentErrorKind.ServiceNotFound, error.Kind);
+        Assert.Equal("api", error.Service);
+        Assert.Equal(["DescribeServices"], bed.Calls());
+    }
 }
