@@ -17,7 +17,7 @@ public sealed class AwsWaiterBehaviourTests
         Status = status,
         RunningCount = running,
         DesiredCount = desired,
-        Deployments = Enumerable.Range(0, deployments).Select(_ => new Deployment()).ToList(),
+        Deployments = Enumerable.Range(0, deployments).Select(_ => new Workmates.OttKit.Aws.Ecs.Model.Deployment()).ToList(),
     };
 
     [Fact]
