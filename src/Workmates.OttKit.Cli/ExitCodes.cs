@@ -15,7 +15,16 @@ internal static class ExitCodes
     /// <summary><c>plan</c> found changes to deploy; <c>mongo health</c> reports Unhealthy.</summary>
     public const int Changes = 2;
 
-    /// <summary>The command line itself could not be parsed.</summary>
+    /// <summary><c>mongo health</c>: the replica set is Degraded (shares the value of <see cref="Failure"/>; a bad <c>--uri</c> is a <see cref="UsageError"/> instead).</summary>
+    public const int MongoHealthDegraded = 1;
+
+    /// <summary><c>mongo health</c>: the replica set is Unhealthy.</summary>
+    public const int MongoHealthUnhealthy = 2;
+
+    /// <summary><c>mongo health</c>: the set could not be evaluated (unreachable, timeout, not authorized).</summary>
+    public const int MongoHealthCouldNotEvaluate = 3;
+
+    /// <summary>The command line itself could not be parsed, or an argument is invalid (such as a malformed <c>mongo health --uri</c>).</summary>
     public const int UsageError = 64;
 
     /// <summary>The user pressed Ctrl+C (128 + SIGINT, as shells report it).</summary>
