@@ -6,7 +6,12 @@ namespace Workmates.OttKit.Cli;
 /// <summary>What every command needs: where to write, in which format, and how loud to be.</summary>
 internal sealed class CliContext(TextWriter output, TextWriter error, OutputFormat format, bool verbose)
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        // The document is printed, not embedded in HTML: keep '&', '<' and non-ASCII readable.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public TextWriter Output { get; } = output;
 

@@ -65,9 +65,7 @@ internal static class OttKitCommandLine
                 await error.WriteLineAsync($"error: {problem.Message}").ConfigureAwait(false);
             }
 
-            var commandPath = string.Join(' ', parse.CommandResult.Command.Name == parse.RootCommandResult.Command.Name
-                ? ["ottkit"]
-                : new[] { "ottkit", parse.CommandResult.Command.Name });
+            var commandPath = CommandPath(parse.CommandResult);
             await error.WriteLineAsync($"Run '{commandPath} --help' for usage and examples.").ConfigureAwait(false);
             return ExitCodes.UsageError;
         }
@@ -88,6 +86,23 @@ internal static class OttKitCommandLine
             await error.WriteLineAsync(verbose ? ex.ToString() : "Run again with --verbose for details.").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
+    }
+
+    /// <summary>The full command path (<c>ottkit mongo health</c>) of the command a parse ended on.</summary>
+    private static string CommandPath(System.CommandLine.Parsing.CommandResult result)
+    {
+        var names = new List<string>();
+        for (System.CommandLine.Parsing.SymbolResult? current = result; current is not null; current = current.Parent)
+        {
+            if (current is System.CommandLine.Parsing.CommandResult command && command.Parent is not null)
+            {
+                names.Add(command.Command.Name);
+            }
+        }
+
+        names.Add("ottkit");
+        names.Reverse();
+        return string.Join(' ', names);
     }
 
     /// <summary>The context a command action runs with.</summary>

@@ -113,6 +113,17 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Nested_command_usage_error_points_at_the_full_command_help()
+    {
+        var run = await RunAsync("mongo", "health");
+
+        Assert.Equal(ExitCodes.UsageError, run.ExitCode);
+        Assert.Equal(
+            "error: Option '--uri' is required." + Environment.NewLine + "Run 'ottkit mongo health --help' for usage and examples." + Environment.NewLine,
+            run.Error);
+    }
+
+    [Fact]
     public async Task Unknown_command_is_a_usage_error()
     {
         var run = await RunAsync("deploy-everything");
