@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Workmates.OttKit.Blueprint;
+using Workmates.OttKit.Pipelines;
 
 namespace Workmates.OttKit.Cli.Commands;
 
@@ -18,7 +19,8 @@ internal static class SynthCommand
         };
         var command = new Command(
             "synth",
-            "Synthesize an environment: one CloudFormation template per stack and manifest.json (stacks, regions, order, parameters).\n" +
+            "Synthesize an environment: one CloudFormation template per stack, manifest.json (stacks, regions, order, parameters)\n" +
+            "and the GitHub Actions workflows under <out>/<owner>/<repository>/.github/workflows/.\n" +
             "An invalid spec writes nothing.\n\n" +
             "Examples:\n  ottkit synth --spec blacksheep.yaml --out out/blacksheep")
         {
@@ -39,9 +41,12 @@ internal static class SynthCommand
         }
 
         StackSet stackSet;
+        IReadOnlyList<WorkflowFile> workflows;
         try
         {
+            // Everything is generated before anything is written, so an invalid spec leaves the folder untouched.
             stackSet = loaded.Synthesize();
+            workflows = PipelineGenerator.Generate(loaded);
         }
         catch (OttKitValidationException ex)
         {
@@ -49,13 +54,21 @@ internal static class SynthCommand
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var written = stackSet.WriteTo(outDirectory);
+        var written = new List<string>(stackSet.WriteTo(outDirectory));
+        foreach (var workflow in workflows)
+        {
+            var path = Path.Combine(outDirectory, workflow.Repository, workflow.Path);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllTextAsync(path, workflow.Content, cancellationToken).ConfigureAwait(false);
+            written.Add(path);
+        }
+
         foreach (var file in written)
         {
             context.Line($"wrote {file}");
         }
 
-        context.Line($"{stackSet.Stacks.Count} stacks, {stackSet.Stacks.Sum(s => s.Template.Resources.Count)} resources, region {stackSet.Region}.");
+        context.Line($"{stackSet.Stacks.Count} stacks, {workflows.Count} workflows, {stackSet.Stacks.Sum(s => s.Template.Resources.Count)} resources, region {stackSet.Region}.");
         context.Result(new JsonObject
         {
             ["ok"] = true,
@@ -63,6 +76,12 @@ internal static class SynthCommand
             ["region"] = stackSet.Region,
             ["out"] = Path.GetFullPath(outDirectory),
             ["files"] = new JsonArray([.. written.Select(f => (JsonNode)JsonValue.Create(f))]),
+            ["workflows"] = new JsonArray([.. workflows.Select(w => (JsonNode)new JsonObject
+            {
+                ["repository"] = w.Repository,
+                ["path"] = w.Path,
+                ["kind"] = w.Kind.ToString(),
+            })]),
             ["stacks"] = new JsonArray([.. stackSet.Stacks.Select(s => (JsonNode)new JsonObject
             {
                 ["name"] = s.Name,

@@ -94,10 +94,13 @@ public sealed class CliTests : IDisposable
         Assert.Equal(ExitCodes.Success, run.ExitCode);
         var document = JsonNode.Parse(run.Output)!.AsObject();
         var files = document["files"]!.AsArray().Select(f => f!.GetValue<string>()).ToList();
+        var workflows = document["workflows"]!.AsArray();
         Assert.Contains(files, f => Path.GetFileName(f) == "manifest.json");
-        Assert.Equal(document["stacks"]!.AsArray().Count + 1, files.Count);
+        Assert.Equal(document["stacks"]!.AsArray().Count + 1 + workflows.Count, files.Count);
         Assert.All(files, f => Assert.True(File.Exists(f), f));
-        Assert.Equal(files.Count, Directory.GetFiles(outDir).Length);
+        Assert.Equal(files.Count, Directory.GetFiles(outDir, "*", SearchOption.AllDirectories).Length);
+        Assert.Contains(files, f => f.EndsWith("/.github/workflows/deploy-live-chat.yml", StringComparison.Ordinal));
+        Assert.Contains(workflows, w => w!["kind"]!.GetValue<string>() == "Infrastructure");
     }
 
     [Fact]
