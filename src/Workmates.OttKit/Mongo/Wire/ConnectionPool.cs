@@ -213,9 +213,10 @@ internal sealed class ServerMonitor : IAsyncDisposable
                 }
             }
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (Exception) when (stop.IsCancellationRequested)
         {
-            // disposed
+            // Disposed. A heartbeat in flight may end as a timeout or connection error rather than a cancellation;
+            // either way the monitor is shutting down and the failure must not escape DisposeAsync.
         }
         finally
         {
