@@ -14,13 +14,7 @@ internal static class Conformance
     /// <summary>Returns the full path of a folder or file under the conformance root, or fails/skips when absent.</summary>
     public static string Require(string relativePath)
     {
-        var root = Environment.GetEnvironmentVariable("OTTKIT_CONFORMANCE_DIR");
-        if (string.IsNullOrWhiteSpace(root))
-        {
-            root = AssemblyMetadata("OttKitConformanceDir");
-        }
-
-        var path = Path.GetFullPath(Path.Combine(root ?? string.Empty, relativePath));
+        var path = Path.GetFullPath(Path.Combine(ConfiguredRoot, relativePath));
         if (Directory.Exists(path) || File.Exists(path))
         {
             return path;
@@ -39,16 +33,20 @@ internal static class Conformance
     /// <summary>Lists files under a conformance folder for data-driven theories; empty when the data is absent.</summary>
     public static IEnumerable<string> Files(string relativeFolder, string searchPattern)
     {
-        var root = Environment.GetEnvironmentVariable("OTTKIT_CONFORMANCE_DIR");
-        if (string.IsNullOrWhiteSpace(root))
-        {
-            root = AssemblyMetadata("OttKitConformanceDir");
-        }
-
-        var folder = Path.Combine(root ?? string.Empty, relativeFolder);
+        var folder = Path.Combine(ConfiguredRoot, relativeFolder);
         return Directory.Exists(folder)
             ? Directory.EnumerateFiles(folder, searchPattern, SearchOption.AllDirectories).Order(StringComparer.Ordinal)
             : [];
+    }
+
+    /// <summary><c>OTTKIT_CONFORMANCE_DIR</c>, else the folder recorded at build time (<c>../shared/conformance</c>).</summary>
+    private static string ConfiguredRoot
+    {
+        get
+        {
+            var root = Environment.GetEnvironmentVariable("OTTKIT_CONFORMANCE_DIR");
+            return string.IsNullOrWhiteSpace(root) ? AssemblyMetadata("OttKitConformanceDir") ?? string.Empty : root;
+        }
     }
 
     internal static string? AssemblyMetadata(string key) =>
