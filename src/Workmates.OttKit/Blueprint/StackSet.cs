@@ -9,7 +9,17 @@ namespace Workmates.OttKit.Blueprint;
 /// <param name="Type">CloudFormation parameter type.</param>
 /// <param name="Default">Default value, or <see langword="null"/> when the deployer must supply one.</param>
 /// <param name="Description">What the value is.</param>
-public sealed record StackParameter(string Name, string Type, string? Default, string? Description);
+/// <param name="ValueFrom">
+/// When set, the deployer fills the parameter from another stack's output at deploy time (read with DescribeStacks in
+/// that stack's region). This is how values cross regions, where <c>Fn::ImportValue</c> cannot reach: for example the
+/// ARN of a CloudFront-scope WAF web ACL, which must live in us-east-1.
+/// </param>
+public sealed record StackParameter(string Name, string Type, string? Default, string? Description, StackOutputReference? ValueFrom = null);
+
+/// <summary>An output of another stack in the set, used as a deploy-time parameter value.</summary>
+/// <param name="StackName">Name of the stack that publishes the output (it deploys first).</param>
+/// <param name="OutputKey">The output's logical ID.</param>
+public sealed record StackOutputReference(string StackName, string OutputKey);
 
 /// <summary>
 /// One stack of the set: a lifecycle unit (network, cluster, load balancer, repositories, one per service) with its
