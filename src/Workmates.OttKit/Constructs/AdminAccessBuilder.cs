@@ -111,6 +111,12 @@ internal static class AdminAccessBuilder
         s.AppendLine("export DEBIAN_FRONTEND=noninteractive");
         s.AppendLine("REGION='${AWS::Region}'");
         s.AppendLine("SECRET='${PkiSecret}'");
+        // The Elastic IP is associated after launch; until then the host has no way out of the public subnet.
+        s.AppendLine("for attempt in $(seq 1 60); do");
+        s.AppendLine("  TOKEN=$(curl -sS -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 60')");
+        s.AppendLine("  curl -sSf -H \"X-aws-ec2-metadata-token: $TOKEN\" http://169.254.169.254/latest/meta-data/public-ipv4 && break");
+        s.AppendLine("  sleep 5");
+        s.AppendLine("done");
         s.AppendLine("apt-get update");
         s.AppendLine("apt-get install -y openvpn easy-rsa jq unattended-upgrades iptables-persistent");
         s.AppendLine("snap install aws-cli --classic || true");

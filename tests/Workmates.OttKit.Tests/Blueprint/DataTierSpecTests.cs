@@ -186,6 +186,46 @@ public sealed class DataTierSpecTests
     }
 
     [Fact]
+    public void Builder_DataTierSections_SynthesizeTheirStacksInDependencyOrder()
+    {
+        var set = EnvironmentSpec.Create("demo", "ap-south-1")
+            .WithCertificate(TestSpecs.Certificate)
+            .AddService("api")
+            .WithDatabase(d => d with { Version = "8.0" })
+            .WithAdminAccess(["203.0.113.0/24"])
+            .Backups(b => b with { RetentionDays = 30 })
+            .Patching(p => p with { ApproveAfterDays = 3 })
+            .Build()
+            .Synthesize();
+        var order = set.Stacks.Select(s => s.Name).ToList();
+
+        Assert.True(order.IndexOf("demo-database") < order.IndexOf("demo-service-api"));
+        Assert.True(order.IndexOf("demo-database") < order.IndexOf("demo-database-backup"));
+        Assert.True(order.IndexOf("demo-backups") < order.IndexOf("demo-database-backup"));
+        Assert.Contains("demo-admin-access", order);
+        Assert.Contains(set["demo-database-backup"].Parameters, p => p.Name == "BackupImageTag" && p.Default is null);
+    }
+
+    [Fact]
+    public void Synthesize_WithoutDatabase_KeepsDataSubnetsIsolatedAndHasNoDatabaseStacks()
+    {
+        var set = TestSpecs.Valid().Synthesize();
+        var network = set["demo-network"].Template.Resources;
+
+        Assert.DoesNotContain(set.Stacks, s => s.Name.Contains("database", StringComparison.Ordinal));
+        Assert.Contains("IsolatedRouteTable", network["IsolatedSubnet1RouteTableAssociation"].Properties["RouteTableId"].ToString(), StringComparison.Ordinal);
+        Assert.Contains(set.Stacks, s => s.Name == "demo-backups");
+        Assert.Contains(set.Stacks, s => s.Name == "demo-patching");
+    }
+
+    [Fact]
+    public void Synthesize_WithDatabase_DataSubnetsLeaveThroughTheirZonesNat()
+    {
+        var network = (TestSpecs.Valid() with { Database = new DatabaseSpec() }).Synthesize()["demo-network"].Template.Resources;
+        Assert.Contains("PrivateRouteTable2", network["IsolatedSubnet2RouteTableAssociation"].Properties["RouteTableId"].ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_UnknownKeyInDatabase_IsAnErrorWithASuggestion()
     {
         var ex = Assert.Throws<SpecLoadException>(() => EnvironmentSpec.Parse("name: d\nregion: ap-south-1\ndatabase:\n  member: 3\n", "d.yaml"));
