@@ -27,7 +27,20 @@ public static class Blueprint
             (ctx.StackName(PlatformContext.ClusterPart), ClusterBuilder.Build(ctx)),
             (ctx.StackName(PlatformContext.RepositoriesPart), RepositoryBuilder.Build(ctx)),
             (ctx.StackName(PlatformContext.LoadBalancerPart), LoadBalancerBuilder.Build(ctx)),
+            (ctx.StackName(PlatformContext.BackupsPart), BackupBuilder.Build(ctx)),
+            (ctx.StackName(PlatformContext.PatchingPart), PatchingBuilder.Build(ctx)),
         };
+        if (spec.Database is not null)
+        {
+            stacks.Add((ctx.StackName(PlatformContext.DatabasePart), DatabaseBuilder.Build(ctx)));
+            stacks.Add((ctx.StackName(PlatformContext.DatabaseBackupPart), DatabaseBackupBuilder.Build(ctx)));
+        }
+
+        if (spec.AdminAccess is not null)
+        {
+            stacks.Add((ctx.StackName(PlatformContext.AdminAccessPart), AdminAccessBuilder.Build(ctx)));
+        }
+
         for (var i = 0; i < spec.Services.Count; i++)
         {
             stacks.Add((ctx.StackName(PlatformContext.ServicePart(spec.Services[i].Name)), ServiceBuilder.Build(ctx, i)));

@@ -52,6 +52,22 @@ public sealed record EnvironmentSpec
     /// <value>Default: <see cref="SecuritySpec"/> defaults (everything on, logs kept 365 days).</value>
     public SecuritySpec Security { get; init; } = new();
 
+    /// <summary>The MongoDB replica set; <see langword="null"/> synthesizes no database.</summary>
+    /// <value>Default: <see langword="null"/>.</value>
+    public DatabaseSpec? Database { get; init; }
+
+    /// <summary>The OpenVPN host for administrators; <see langword="null"/> creates none (Session Manager still works).</summary>
+    /// <value>Default: <see langword="null"/>.</value>
+    public AdminAccessSpec? AdminAccess { get; init; }
+
+    /// <summary>SSM Patch Manager: baseline, weekly maintenance window and daily compliance scan.</summary>
+    /// <value>Default: <see cref="PatchingSpec"/> defaults.</value>
+    public PatchingSpec Patching { get; init; } = new();
+
+    /// <summary>Backup and artifacts buckets, volume snapshots and the scheduled MongoDB backup.</summary>
+    /// <value>Default: <see cref="BackupsSpec"/> defaults (15 days).</value>
+    public BackupsSpec Backups { get; init; } = new();
+
     /// <summary>Explicit, named weakenings of secure defaults; each one shows in <see cref="DescribeWeakenings"/>.</summary>
     /// <value>Default: nothing weakened.</value>
     public Weakenings Weakenings { get; init; } = new();
@@ -152,6 +168,16 @@ public sealed record EnvironmentSpec
         if (Security.LogRetentionDays < SpecDefaults.SecurityLogRetentionDays)
         {
             lines.Add($"security.logRetentionDays: {Security.LogRetentionDays} days (audit logs kept less than a year)");
+        }
+
+        if (Database is { } database && (database.VotingMembers ?? database.Members) < 3)
+        {
+            lines.Add($"database.members: {database.VotingMembers ?? database.Members} voting member(s) (the replica set cannot lose a member and keep a primary)");
+        }
+
+        if (AdminAccess is { } admin && admin.AllowedCidrs.Any(c => c.EndsWith("/0", StringComparison.Ordinal)))
+        {
+            lines.Add($"adminAccess.allowedCidrs: the VPN port {admin.VpnPort}/udp is open to the whole internet (EC2.18)");
         }
 
         if (Weakenings.DisableLoadBalancerDeletionProtection)

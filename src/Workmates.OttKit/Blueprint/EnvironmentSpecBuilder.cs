@@ -130,6 +130,47 @@ public sealed class EnvironmentSpecBuilder
         return this;
     }
 
+    /// <summary>Adds the MongoDB replica set (three members by default), changed by <paramref name="configure"/>.</summary>
+    /// <param name="configure">Returns the changed database, for example <c>d => d with { Version = "8.0" }</c>.</param>
+    /// <returns>This builder.</returns>
+    public EnvironmentSpecBuilder WithDatabase(Func<DatabaseSpec, DatabaseSpec>? configure = null)
+    {
+        var database = _spec.Database ?? new DatabaseSpec();
+        _spec = _spec with { Database = configure is null ? database : configure(database) };
+        return this;
+    }
+
+    /// <summary>Adds the administrators' OpenVPN host, reachable from <paramref name="allowedCidrs"/>.</summary>
+    /// <param name="allowedCidrs">Source ranges allowed to reach the VPN port.</param>
+    /// <param name="configure">Changes ports, client range or instance type.</param>
+    /// <returns>This builder.</returns>
+    public EnvironmentSpecBuilder WithAdminAccess(IReadOnlyList<string> allowedCidrs, Func<AdminAccessSpec, AdminAccessSpec>? configure = null)
+    {
+        var admin = new AdminAccessSpec { AllowedCidrs = allowedCidrs };
+        _spec = _spec with { AdminAccess = configure is null ? admin : configure(admin) };
+        return this;
+    }
+
+    /// <summary>Changes SSM Patch Manager's settings from their defaults.</summary>
+    /// <param name="configure">Returns the settings, for example <c>p => p with { TimeZone = "Asia/Kolkata" }</c>.</param>
+    /// <returns>This builder.</returns>
+    public EnvironmentSpecBuilder Patching(Func<PatchingSpec, PatchingSpec> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        _spec = _spec with { Patching = configure(_spec.Patching) };
+        return this;
+    }
+
+    /// <summary>Changes the backups' settings from their defaults (15 days).</summary>
+    /// <param name="configure">Returns the settings, for example <c>b => b with { ObjectLock = true }</c>.</param>
+    /// <returns>This builder.</returns>
+    public EnvironmentSpecBuilder Backups(Func<BackupsSpec, BackupsSpec> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        _spec = _spec with { Backups = configure(_spec.Backups) };
+        return this;
+    }
+
     /// <summary>Weakens environment-wide defaults explicitly.</summary>
     /// <param name="configure">Returns the weakenings, for example <c>w => w with { DisableWebApplicationFirewall = true }</c>.</param>
     /// <returns>This builder.</returns>

@@ -46,6 +46,28 @@ internal static class SpecDefaults
     public const bool AutoRemediateS3PublicAccess = true;
     public const int SecurityLogRetentionDays = 365;
 
+    public const int DatabaseMembers = 3;
+    public const string DatabaseVersion = "7.0";
+    public const string DatabaseInstanceType = "r6i.large";
+    public const int DatabaseVolumeGiB = 100;
+    public const int DatabaseVolumeIops = 3000;
+    public const int DatabaseVolumeThroughput = 125;
+    public const string ReplicaSetName = "rs0";
+    public const int MongoPort = 27017;
+
+    public const int VpnPort = 11940;
+    public const int VpnSshPort = 2222;
+    public const string VpnClientCidr = "172.31.240.0/24";
+    public const string VpnInstanceType = "t3.medium";
+
+    public const int PatchApproveAfterDays = 7;
+    public const string PatchWindow = "cron(0 3 ? * SUN *)";
+    public const int PatchWindowHours = 3;
+
+    public const int BackupRetentionDays = 15;
+    public const string BackupScheduleUtc = "02:00";
+    public const string BackupPrefix = "mongodb/";
+
     /// <summary>First listener-rule priority; each service in spec order gets the next step unless it sets its own.</summary>
     public const int FirstRulePriority = 100;
     public const int RulePriorityStep = 10;

@@ -138,7 +138,7 @@ internal static class ClusterBuilder
             ["HealthCheckType"] = "EC2",
             ["HealthCheckGracePeriod"] = 120,
             ["MetricsCollection"] = new CfnList { new CfnObject { ["Granularity"] = "1Minute" } },
-            ["Tags"] = ctx.AutoScalingTags("host"),
+            ["Tags"] = new CfnList([.. ctx.AutoScalingTags("host"), new CfnObject { ["Key"] = PlatformContext.PatchGroupTag, ["Value"] = ctx.EcsPatchGroup, ["PropagateAtLaunch"] = true }]),
         });
 
         var provider = t.AddResource("CapacityProvider", "AWS::ECS::CapacityProvider", new CfnObject

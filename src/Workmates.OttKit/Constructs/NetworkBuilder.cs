@@ -59,6 +59,7 @@ internal static class NetworkBuilder
             ["DestinationCidrBlock"] = "0.0.0.0/0",
             ["GatewayId"] = igw.Ref(),
         }).DependOn(attachment);
+        var dataEgress = ctx.Spec.Database is not null;
         var isolatedRoutes = t.AddResource("IsolatedRouteTable", "AWS::EC2::RouteTable", new CfnObject { ["VpcId"] = vpc.Ref(), ["Tags"] = ctx.Tags("isolated") });
 
         var publicSubnets = new List<CfnNode>();
@@ -77,7 +78,6 @@ internal static class NetworkBuilder
             privateSubnets.Add(app.Ref());
             isolatedSubnets.Add(iso.Ref());
             Associate(t, $"PublicSubnet{n}RouteTableAssociation", pub, publicRoutes);
-            Associate(t, $"IsolatedSubnet{n}RouteTableAssociation", iso, isolatedRoutes);
 
             Resource nat;
             if (network.NatGateways == NatGatewayMode.PerAvailabilityZone || sharedNat is null)
@@ -105,6 +105,10 @@ internal static class NetworkBuilder
                 ["NatGatewayId"] = nat.Ref(),
             });
             Associate(t, $"PrivateSubnet{n}RouteTableAssociation", app, routes);
+
+            // Data subnets have no inbound path from the internet either way; with a database they leave through the
+            // AZ's NAT gateway (outbound only) so members reach the MongoDB repository and Secrets Manager.
+            Associate(t, $"IsolatedSubnet{n}RouteTableAssociation", iso, dataEgress ? routes : isolatedRoutes);
             privateRouteTables.Add(routes.Ref());
         }
 

@@ -15,6 +15,25 @@ internal sealed class PlatformContext(EnvironmentSpec spec)
     public const string ClusterPart = "cluster";
     public const string LoadBalancerPart = "load-balancer";
     public const string RepositoriesPart = "repositories";
+    public const string DatabasePart = "database";
+    public const string AdminAccessPart = "admin-access";
+    public const string PatchingPart = "patching";
+    public const string BackupsPart = "backups";
+    public const string DatabaseBackupPart = "database-backup";
+
+    /// <summary>The tag key SSM Patch Manager reads to find an instance's patch group.</summary>
+    public const string PatchGroupTag = "Patch Group";
+
+    /// <summary>Patch group of the ECS hosts.</summary>
+    public string EcsPatchGroup => $"{Env}-ecs-hosts";
+
+    /// <summary>Patch group of the MongoDB members.</summary>
+    public string MongoPatchGroup => $"{Env}-mongodb";
+
+    /// <summary>Tag key and value that put a resource in the AWS Backup plan's daily selection.</summary>
+    public const string BackupTag = "ottkit:backup";
+
+    public string BackupTagValue => $"{Env}-daily";
 
     public EnvironmentSpec Spec { get; } = spec;
 

@@ -36,22 +36,29 @@ internal static class RepositoryBuilder
         });
         key.DeletionPolicy = DeletionPolicy.Retain;
         key.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
-        foreach (var service in ctx.Spec.Services)
+        var images = ctx.Spec.Services.Select(s => (Id: PlatformContext.Pascal(s.Name), Name: s.ImageRepository ?? $"{ctx.Env}/{s.Name}", Tag: s.Name, Mutable: s.Weakenings.MutableImageTags, What: s.Name)).ToList();
+        if (ctx.Spec.Database is not null)
         {
-            var id = PlatformContext.Pascal(service.Name);
+            // The library's MongoDB backup image, run by the database-backup stack's scheduled task.
+            images.Add(("OttkitBackup", $"{ctx.Env}/ottkit-backup", "ottkit-backup", false, "the MongoDB backup task"));
+        }
+
+        foreach (var image in images)
+        {
+            var id = image.Id;
             var repository = t.AddResource($"{id}Repository", "AWS::ECR::Repository", new CfnObject
             {
-                ["RepositoryName"] = service.ImageRepository ?? $"{ctx.Env}/{service.Name}",
+                ["RepositoryName"] = image.Name,
                 ["ImageScanningConfiguration"] = new CfnObject { ["ScanOnPush"] = true },
-                ["ImageTagMutability"] = service.Weakenings.MutableImageTags ? "MUTABLE" : "IMMUTABLE",
+                ["ImageTagMutability"] = image.Mutable ? "MUTABLE" : "IMMUTABLE",
                 ["EncryptionConfiguration"] = new CfnObject { ["EncryptionType"] = "KMS", ["KmsKey"] = key.GetAtt("Arn") },
                 ["LifecyclePolicy"] = new CfnObject { ["LifecyclePolicyText"] = LifecyclePolicy },
-                ["Tags"] = ctx.Tags(service.Name),
+                ["Tags"] = ctx.Tags(image.Tag),
             });
             repository.DeletionPolicy = DeletionPolicy.Retain;
             repository.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
-            ctx.Export(t, Part, $"{id}RepositoryUri", repository.GetAtt("RepositoryUri"), $"Image repository URI of {service.Name}");
-            ctx.Export(t, Part, $"{id}RepositoryArn", repository.GetAtt("Arn"), $"Image repository ARN of {service.Name}");
+            ctx.Export(t, Part, $"{id}RepositoryUri", repository.GetAtt("RepositoryUri"), $"Image repository URI of {image.What}");
+            ctx.Export(t, Part, $"{id}RepositoryArn", repository.GetAtt("Arn"), $"Image repository ARN of {image.What}");
         }
 
         return t;

@@ -113,6 +113,20 @@ internal static class ServiceBuilder
             ["Tags"] = ctx.Tags(service.Name),
         });
 
+        if (ctx.Spec.Database is { } database && (database.ClientServices is null || database.ClientServices.Contains(service.Name, StringComparer.Ordinal)))
+        {
+            // The rule lives with the client: the service stack deploys after the database and takes its rule along when deleted.
+            t.AddResource("DatabaseIngress", "AWS::EC2::SecurityGroupIngress", new CfnObject
+            {
+                ["GroupId"] = ctx.Import(PlatformContext.DatabasePart, "SecurityGroupId"),
+                ["IpProtocol"] = "tcp",
+                ["FromPort"] = SpecDefaults.MongoPort,
+                ["ToPort"] = SpecDefaults.MongoPort,
+                ["SourceSecurityGroupId"] = taskGroup.GetAtt("GroupId"),
+                ["Description"] = $"MongoDB from {service.Name}",
+            });
+        }
+
         var container = new CfnObject
         {
             ["Name"] = service.Name,

@@ -46,7 +46,8 @@ public sealed class SynthesisTests
         var names = SampleSpecs.Blacksheep().Synthesize().Stacks.Select(s => s.Name).Order(StringComparer.Ordinal);
         Assert.Equal(
         [
-            "blacksheep-cluster", "blacksheep-load-balancer", "blacksheep-network", "blacksheep-repositories",
+            "blacksheep-admin-access", "blacksheep-backups", "blacksheep-cluster", "blacksheep-database", "blacksheep-database-backup",
+            "blacksheep-load-balancer", "blacksheep-network", "blacksheep-patching", "blacksheep-repositories",
             "blacksheep-security", "blacksheep-service-api", "blacksheep-service-auth", "blacksheep-service-catalog", "blacksheep-service-live-chat",
             "blacksheep-service-payments", "blacksheep-service-web",
         ], names);
@@ -62,9 +63,11 @@ public sealed class SynthesisTests
             Assert.All(stack.DependsOn, d => Assert.True(position[d] < position[stack.Name], $"{d} must deploy before {stack.Name}"));
         }
 
-        Assert.Equal(["blacksheep-security", "blacksheep-repositories"], set.Waves[0].Select(s => s.Name));
-        Assert.Equal(["blacksheep-network"], set.Waves[1].Select(s => s.Name));
-        Assert.Equal(["blacksheep-cluster", "blacksheep-load-balancer", "blacksheep-network", "blacksheep-repositories", "blacksheep-security"], set["blacksheep-service-api"].DependsOn);
+        Assert.Equal(["blacksheep-security", "blacksheep-repositories", "blacksheep-patching"], set.Waves[0].Select(s => s.Name));
+        Assert.Equal(["blacksheep-network", "blacksheep-backups"], set.Waves[1].Select(s => s.Name));
+        Assert.Equal(["blacksheep-cluster", "blacksheep-database", "blacksheep-load-balancer", "blacksheep-network", "blacksheep-repositories", "blacksheep-security"], set["blacksheep-service-api"].DependsOn);
+        Assert.DoesNotContain("blacksheep-database", set["blacksheep-service-web"].DependsOn);
+        Assert.Equal(["blacksheep-backups", "blacksheep-cluster", "blacksheep-database", "blacksheep-network", "blacksheep-repositories", "blacksheep-security"], set["blacksheep-database-backup"].DependsOn);
     }
 
     [Fact]

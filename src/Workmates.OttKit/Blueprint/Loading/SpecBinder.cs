@@ -60,6 +60,10 @@ internal sealed partial class SpecBinder
             LiveEvents = r.List("liveEvents", (n, p) => Map(n, p, ReadLiveEvent)) ?? [],
             ScheduledScaling = r.List("scheduledScaling", (n, p) => Map(n, p, ReadSchedule)) ?? [],
             Security = r.Object("security", ReadSecurity) ?? new SecuritySpec(),
+            Database = r.Object("database", ReadDatabase),
+            AdminAccess = r.Object("adminAccess", ReadAdminAccess),
+            Patching = r.Object("patching", ReadPatching) ?? new PatchingSpec(),
+            Backups = r.Object("backups", ReadBackups) ?? new BackupsSpec(),
             Weakenings = r.Object("weakenings", w => new Weakenings
             {
                 DisableLoadBalancerDeletionProtection = w.Bool("disableLoadBalancerDeletionProtection") ?? d.DisableLoadBalancerDeletionProtection,
@@ -219,6 +223,61 @@ internal sealed partial class SpecBinder
         MinTasks = r.RequiredInt("minTasks"),
         MaxTasks = r.RequiredInt("maxTasks"),
     };
+
+    private static DatabaseSpec ReadDatabase(MapReader r)
+    {
+        var d = new DatabaseSpec();
+        return new DatabaseSpec
+        {
+            Members = r.Int("members") ?? d.Members,
+            VotingMembers = r.Int("votingMembers"),
+            Version = r.String("version") ?? d.Version,
+            InstanceType = r.String("instanceType") ?? d.InstanceType,
+            VolumeGiB = r.Int("volumeGiB") ?? d.VolumeGiB,
+            VolumeIops = r.Int("volumeIops") ?? d.VolumeIops,
+            VolumeThroughput = r.Int("volumeThroughput") ?? d.VolumeThroughput,
+            ReplicaSetName = r.String("replicaSetName") ?? d.ReplicaSetName,
+            DatabaseName = r.String("databaseName"),
+            ClientServices = r.StringList("clientServices"),
+        };
+    }
+
+    private static AdminAccessSpec ReadAdminAccess(MapReader r)
+    {
+        var d = new AdminAccessSpec();
+        return new AdminAccessSpec
+        {
+            AllowedCidrs = r.StringList("allowedCidrs") ?? d.AllowedCidrs,
+            VpnPort = r.Int("vpnPort") ?? d.VpnPort,
+            SshPort = r.Int("sshPort") ?? d.SshPort,
+            ClientCidr = r.String("clientCidr") ?? d.ClientCidr,
+            InstanceType = r.String("instanceType") ?? d.InstanceType,
+        };
+    }
+
+    private static PatchingSpec ReadPatching(MapReader r)
+    {
+        var d = new PatchingSpec();
+        return new PatchingSpec
+        {
+            ApproveAfterDays = r.Int("approveAfterDays") ?? d.ApproveAfterDays,
+            MaintenanceWindow = r.String("maintenanceWindow") ?? d.MaintenanceWindow,
+            WindowHours = r.Int("windowHours") ?? d.WindowHours,
+            TimeZone = r.String("timeZone") ?? d.TimeZone,
+        };
+    }
+
+    private static BackupsSpec ReadBackups(MapReader r)
+    {
+        var d = new BackupsSpec();
+        return new BackupsSpec
+        {
+            RetentionDays = r.Int("retentionDays") ?? d.RetentionDays,
+            ScheduleUtc = r.String("scheduleUtc") ?? d.ScheduleUtc,
+            ObjectLock = r.Bool("objectLock") ?? d.ObjectLock,
+            Prefix = r.String("prefix") ?? d.Prefix,
+        };
+    }
 
     [GeneratedRegex("^[-+]?[0-9]+$", RegexOptions.CultureInvariant)]
     internal static partial Regex CoreInteger();

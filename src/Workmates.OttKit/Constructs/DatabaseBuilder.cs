@@ -1,0 +1,212 @@
+using System.Globalization;
+using Workmates.OttKit.Blueprint;
+using Workmates.OttKit.CloudFormation;
+
+namespace Workmates.OttKit.Constructs;
+
+/// <summary>
+/// The database stack: a MongoDB replica set of EC2 members, one per availability zone in the isolated data subnets.
+/// Each member has an IMDSv2-only instance without a public IP, an instance profile with only SSM core plus reads of
+/// its own secrets, a separate encrypted gp3 data volume (the data key; snapshot on delete or replacement) and a
+/// stable name <c>mongo-N.&lt;env&gt;.internal</c> in a private hosted zone, so a replaced member keeps its identity.
+/// The security group admits 27017 from the members only; client stacks (services, the backup task) add their own
+/// ingress rules to it, so they deploy after this stack and take their rule with them when deleted.
+/// </summary>
+internal static class DatabaseBuilder
+{
+    private const string Part = PlatformContext.DatabasePart;
+
+    /// <summary>The private zone of the environment's internal names.</summary>
+    public static string ZoneName(PlatformContext ctx) => $"{ctx.Env}.internal";
+
+    /// <summary>The stable DNS name of member <paramref name="n"/> (1-based).</summary>
+    public static string MemberName(PlatformContext ctx, int n) => $"mongo-{n.ToString(CultureInfo.InvariantCulture)}.{ZoneName(ctx)}";
+
+    /// <summary>The connection string without credentials: every member, the replica set and the admin auth source.</summary>
+    public static string ConnectionString(PlatformContext ctx)
+    {
+        var database = ctx.Spec.Database!;
+        var hosts = string.Join(',', Enumerable.Range(1, database.Members).Select(n => $"{MemberName(ctx, n)}:{SpecDefaults.MongoPort.ToString(CultureInfo.InvariantCulture)}"));
+        return $"mongodb://{hosts}/{DatabaseName(ctx)}?replicaSet={database.ReplicaSetName}&authSource=admin";
+    }
+
+    public static string DatabaseName(PlatformContext ctx) => ctx.Spec.Database?.DatabaseName ?? ctx.Env;
+
+    /// <summary>WiredTiger's own rule, made explicit: half of (memory − 1 GiB), at least 0.25 GiB.</summary>
+    public static double CacheSizeGiB(InstanceTypeInfo type) => Math.Max(0.25, Math.Round(((type.MemoryMiB / 1024.0) - 1) / 2, 2));
+
+    public static Template Build(PlatformContext ctx)
+    {
+        var database = ctx.Spec.Database ?? throw new InvalidOperationException("The spec has no database section.");
+        if (!InstanceTypes.TryGet(database.InstanceType, out var type))
+        {
+            throw new InvalidOperationException($"database.instanceType '{database.InstanceType}' is unknown (validation should have refused the spec).");
+        }
+
+        var t = new Template { Description = $"OttKit {ctx.Env}: MongoDB {database.Version} replica set '{database.ReplicaSetName}' ({database.Members.ToString(CultureInfo.InvariantCulture)} members)" };
+        var arm = type.Architecture == CpuArchitecture.Arm64;
+        var ami = t.Add(new Parameter("MongoAmiId", "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>")
+        {
+            Default = arm
+                ? "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"
+                : "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+            Description = "Amazon Linux 2023 AMI of the members. A new value replaces the members (their data volumes stay): pin it to an AMI's SSM parameter version for production",
+        });
+        var dataKey = ctx.Import(PlatformContext.SecurityPart, "DataKeyArn");
+        var vpcId = ctx.Import(PlatformContext.NetworkPart, "VpcId");
+
+        var zone = t.AddResource("HostedZone", "AWS::Route53::HostedZone", new CfnObject
+        {
+            ["Name"] = ZoneName(ctx),
+            ["HostedZoneConfig"] = new CfnObject { ["Comment"] = $"{ctx.Env}: stable names of the MongoDB members" },
+            ["VPCs"] = new CfnList { new CfnObject { ["VPCId"] = vpcId, ["VPCRegion"] = Pseudo.Region } },
+            ["HostedZoneTags"] = ctx.Tags("internal"),
+        });
+
+        var group = t.AddResource("MongoSecurityGroup", "AWS::EC2::SecurityGroup", new CfnObject
+        {
+            ["GroupDescription"] = $"{ctx.Env}: MongoDB members (27017 from members, services and the backup task only)",
+            ["VpcId"] = vpcId,
+            ["SecurityGroupEgress"] = new CfnList
+            {
+                new CfnObject { ["IpProtocol"] = "tcp", ["FromPort"] = 443, ["ToPort"] = 443, ["CidrIp"] = "0.0.0.0/0", ["Description"] = "HTTPS to AWS APIs and the MongoDB and Amazon Linux repositories" },
+            },
+            ["Tags"] = ctx.Tags("mongodb"),
+        });
+        t.AddResource("MongoIngressFromMembers", "AWS::EC2::SecurityGroupIngress", new CfnObject
+        {
+            ["GroupId"] = group.GetAtt("GroupId"),
+            ["IpProtocol"] = "tcp",
+            ["FromPort"] = SpecDefaults.MongoPort,
+            ["ToPort"] = SpecDefaults.MongoPort,
+            ["SourceSecurityGroupId"] = group.GetAtt("GroupId"),
+            ["Description"] = "Replication between members",
+        });
+        t.AddResource("MongoEgressToMembers", "AWS::EC2::SecurityGroupEgress", new CfnObject
+        {
+            ["GroupId"] = group.GetAtt("GroupId"),
+            ["IpProtocol"] = "tcp",
+            ["FromPort"] = SpecDefaults.MongoPort,
+            ["ToPort"] = SpecDefaults.MongoPort,
+            ["DestinationSecurityGroupId"] = group.GetAtt("GroupId"),
+            ["Description"] = "Replication between members",
+        });
+
+        var keyFile = Secret(t, ctx, "KeyFileSecret", "keyfile", "the replica set's internal authentication key file", new CfnObject
+        {
+            // 756 base64-alphabet characters: the longest key file MongoDB's docs generate (openssl rand -base64 756 is similar).
+            ["PasswordLength"] = 756,
+            ["ExcludePunctuation"] = true,
+        }, dataKey);
+        var admin = UserSecret(t, ctx, "AdminSecret", "admin", "the root user", dataKey);
+        var app = UserSecret(t, ctx, "AppSecret", "app", $"the application user (readWrite on {DatabaseName(ctx)})", dataKey);
+        var backup = UserSecret(t, ctx, "BackupSecret", "backup", "the backup user (backup role)", dataKey);
+
+        var launchTemplate = HostParts.LaunchTemplate(t, ctx, "MongoLaunchTemplate", "mongodb", dataKey, 20);
+        var subnets = Fn.Split(",", ctx.Import(PlatformContext.NetworkPart, "IsolatedSubnetIds"));
+        for (var i = 0; i < database.Members; i++)
+        {
+            var n = i + 1;
+            var id = $"Member{n.ToString(CultureInfo.InvariantCulture)}";
+            var secrets = n == 1 ? new[] { keyFile.Ref(), admin.Ref(), app.Ref(), backup.Ref() } : new[] { keyFile.Ref() };
+            var policy = new PolicyDocument();
+            foreach (var statement in HostParts.ReadSecrets(dataKey, secrets))
+            {
+                policy.Add(statement);
+            }
+
+            var role = HostParts.InstanceRole(t, ctx, $"{id}Role", $"mongo-{n}", $"{ctx.Env} mongo-{n}: SSM core and reads of its own secrets", policy);
+            var profile = t.AddResource($"{id}InstanceProfile", "AWS::IAM::InstanceProfile", new CfnObject { ["Roles"] = new CfnList { role.Ref() } });
+
+            var volume = t.AddResource($"{id}DataVolume", "AWS::EC2::Volume", new CfnObject
+            {
+                ["AvailabilityZone"] = Fn.Select(i, Fn.GetAZs()),
+                ["Size"] = database.VolumeGiB,
+                ["VolumeType"] = "gp3",
+                ["Iops"] = database.VolumeIops,
+                ["Throughput"] = database.VolumeThroughput,
+                ["Encrypted"] = true,
+                ["KmsKeyId"] = dataKey,
+                ["Tags"] = VolumeTags(ctx, n),
+            });
+            volume.DeletionPolicy = DeletionPolicy.Snapshot;
+            volume.UpdateReplacePolicy = UpdateReplacePolicy.Snapshot;
+
+            var tags = ctx.Tags($"mongo-{n}");
+            tags[PlatformContext.PatchGroupTag] = ctx.MongoPatchGroup;
+            tags["ottkit:role"] = "mongodb";
+            var instance = t.AddResource(id, "AWS::EC2::Instance", new CfnObject
+            {
+                ["LaunchTemplate"] = HostParts.Use(launchTemplate),
+                ["ImageId"] = ami.Ref(),
+                ["InstanceType"] = database.InstanceType,
+                ["SubnetId"] = Fn.Select(i, subnets),
+                ["SecurityGroupIds"] = new CfnList { group.GetAtt("GroupId") },
+                ["IamInstanceProfile"] = profile.Ref(),
+                ["UserData"] = Fn.Base64(MongoUserData.Script(ctx, n, type, volume, keyFile, admin, app, backup)),
+                ["Tags"] = tags,
+            });
+
+            t.AddResource($"{id}DataVolumeAttachment", "AWS::EC2::VolumeAttachment", new CfnObject
+            {
+                ["InstanceId"] = instance.Ref(),
+                ["VolumeId"] = volume.Ref(),
+                ["Device"] = MongoUserData.DataDevice,
+            });
+
+            t.AddResource($"{id}DnsRecord", "AWS::Route53::RecordSet", new CfnObject
+            {
+                ["HostedZoneId"] = zone.Ref(),
+                ["Name"] = MemberName(ctx, n),
+                ["Type"] = "A",
+                ["TTL"] = "60",
+                ["ResourceRecords"] = new CfnList { instance.GetAtt("PrivateIp") },
+            });
+
+            ctx.Export(t, Part, $"{id}InstanceId", instance.Ref(), $"Instance id of mongo-{n}");
+            ctx.Export(t, Part, $"{id}DataVolumeId", volume.Ref(), $"Data volume id of mongo-{n}");
+        }
+
+        ctx.Export(t, Part, "SecurityGroupId", group.GetAtt("GroupId"), "Security group of the members; clients add an ingress rule for 27017 from their own group");
+        ctx.Export(t, Part, "ConnectionString", ConnectionString(ctx), "Connection string without credentials (take the user and password from a secret)");
+        ctx.Export(t, Part, "AdminSecretArn", admin.Ref(), "Secret of the root user (JSON: username, password)");
+        ctx.Export(t, Part, "AppSecretArn", app.Ref(), "Secret of the application user (JSON: username, password)");
+        ctx.Export(t, Part, "BackupSecretArn", backup.Ref(), "Secret of the backup user (JSON: username, password)");
+        ctx.Export(t, Part, "HostedZoneId", zone.Ref(), "Private hosted zone of the internal names");
+        return t;
+    }
+
+    private static Tags VolumeTags(PlatformContext ctx, int n)
+    {
+        var tags = ctx.Tags($"mongo-{n}-data");
+        tags[PlatformContext.BackupTag] = ctx.BackupTagValue;
+        return tags;
+    }
+
+    private static Resource UserSecret(Template t, PlatformContext ctx, string id, string user, string purpose, Intrinsic dataKey) =>
+        Secret(t, ctx, id, user, purpose, new CfnObject
+        {
+            ["SecretStringTemplate"] = $"{{\"username\":\"{user}\"}}",
+            ["GenerateStringKey"] = "password",
+            ["PasswordLength"] = 32,
+            // Letters and digits only: the password goes into connection strings without escaping.
+            ["ExcludePunctuation"] = true,
+        }, dataKey);
+
+    private static Resource Secret(Template t, PlatformContext ctx, string id, string name, string purpose, CfnObject generate, Intrinsic dataKey)
+    {
+        var secret = t.AddResource(id, "AWS::SecretsManager::Secret", new CfnObject
+        {
+            ["Name"] = $"{ctx.Env}/mongodb/{name}",
+            ["Description"] = $"{ctx.Env}: MongoDB {purpose}",
+            ["KmsKeyId"] = dataKey,
+            ["GenerateSecretString"] = generate,
+            ["Tags"] = ctx.Tags($"mongodb-{name}"),
+        });
+
+        // The users live in the data volumes, which outlive the stack as snapshots: keep their passwords too.
+        secret.DeletionPolicy = DeletionPolicy.Retain;
+        secret.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
+        return secret;
+    }
+}

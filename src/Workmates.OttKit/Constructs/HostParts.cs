@@ -1,0 +1,101 @@
+using Workmates.OttKit.CloudFormation;
+
+namespace Workmates.OttKit.Constructs;
+
+/// <summary>Pieces every stand-alone EC2 host of the blueprint shares: IMDSv2-only launch templates, SSM-managed roles, secret reads.</summary>
+internal static class HostParts
+{
+    /// <summary>
+    /// A launch template that requires IMDSv2 (hop limit 1), encrypts the gp3 root volume with <paramref name="volumeKey"/>,
+    /// turns on detailed monitoring and tags instances and volumes. Instances reference it, since AWS::EC2::Instance
+    /// itself cannot set metadata options.
+    /// </summary>
+    public static Resource LaunchTemplate(Template t, PlatformContext ctx, string id, string name, CfnNode volumeKey, int rootGiB)
+    {
+        return t.AddResource(id, "AWS::EC2::LaunchTemplate", new CfnObject
+        {
+            ["LaunchTemplateName"] = $"{ctx.Env}-{name}",
+            ["LaunchTemplateData"] = new CfnObject
+            {
+                ["MetadataOptions"] = new CfnObject
+                {
+                    ["HttpEndpoint"] = "enabled",
+                    ["HttpTokens"] = "required",
+                    ["HttpPutResponseHopLimit"] = 1,
+                },
+                ["BlockDeviceMappings"] = new CfnList
+                {
+                    new CfnObject
+                    {
+                        ["DeviceName"] = "/dev/xvda",
+                        ["Ebs"] = new CfnObject
+                        {
+                            ["VolumeSize"] = rootGiB,
+                            ["VolumeType"] = "gp3",
+                            ["Encrypted"] = true,
+                            ["KmsKeyId"] = volumeKey,
+                            ["DeleteOnTermination"] = true,
+                        },
+                    },
+                },
+                ["Monitoring"] = new CfnObject { ["Enabled"] = true },
+            },
+            ["TagSpecifications"] = new CfnList { new CfnObject { ["ResourceType"] = "launch-template", ["Tags"] = ctx.Tags(name) } },
+        });
+    }
+
+    /// <summary>The launch-template reference of an instance (always its latest version).</summary>
+    public static CfnObject Use(Resource launchTemplate) => new()
+    {
+        ["LaunchTemplateId"] = launchTemplate.Ref(),
+        ["Version"] = launchTemplate.GetAtt("LatestVersionNumber"),
+    };
+
+    /// <summary>An EC2 role with only the SSM core managed policy (Session Manager, Run Command, Patch Manager) plus <paramref name="statements"/>.</summary>
+    public static Resource InstanceRole(Template t, PlatformContext ctx, string id, string name, string description, PolicyDocument? statements)
+    {
+        var properties = new CfnObject
+        {
+            ["Description"] = description,
+            ["AssumeRolePolicyDocument"] = PlatformContext.AssumeRole("ec2.amazonaws.com"),
+            ["ManagedPolicyArns"] = new CfnList { Fn.Sub("arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore") },
+            ["Tags"] = ctx.Tags(name),
+        };
+        if (statements is not null)
+        {
+            properties["Policies"] = new CfnList { new CfnObject { ["PolicyName"] = name, ["PolicyDocument"] = statements.ToNode() } };
+        }
+
+        return t.AddResource(id, "AWS::IAM::Role", properties);
+    }
+
+    /// <summary>Reads of the given Secrets Manager secrets, and decrypting them through Secrets Manager only.</summary>
+    public static IEnumerable<PolicyStatement> ReadSecrets(Intrinsic dataKey, params Intrinsic[] secrets)
+    {
+        var read = new PolicyStatement { Sid = "ReadOwnSecrets", Actions = { "secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret" } };
+        foreach (var secret in secrets)
+        {
+            read.Resources.Add(secret);
+        }
+
+        yield return read;
+        yield return DecryptVia(dataKey, "secretsmanager", "kms:Decrypt");
+    }
+
+    /// <summary>KMS actions on <paramref name="key"/>, only when a given AWS service calls on the role's behalf.</summary>
+    public static PolicyStatement DecryptVia(Intrinsic key, string service, params string[] actions)
+    {
+        var statement = new PolicyStatement
+        {
+            Sid = $"UseKeyThrough{PlatformContext.Pascal(service)}",
+            Resources = { key },
+            Conditions = new CfnObject { ["StringEquals"] = new CfnObject { ["kms:ViaService"] = Fn.Sub($"{service}.${{AWS::Region}}.amazonaws.com") } },
+        };
+        foreach (var action in actions)
+        {
+            statement.Actions.Add(action);
+        }
+
+        return statement;
+    }
+}

@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Text;
+using Workmates.OttKit.Blueprint;
+using Workmates.OttKit.CloudFormation;
+
+namespace Workmates.OttKit.Constructs;
+
+/// <summary>
+/// The cloud-init script of a MongoDB member. It is idempotent, so a replaced member (new instance, same data volume
+/// and name) rejoins as itself: install MongoDB from the official repository, mount the data volume (formatting it
+/// as XFS only when it is blank), fetch the key file from Secrets Manager, write <c>mongod.conf</c>, start mongod;
+/// member 1 then initiates the replica set with every member's DNS name and creates the admin, application and
+/// backup users from their secrets, each step skipped when already done. Bash variables are written <c>$NAME</c>
+/// (never with braces) because <c>Fn::Sub</c> owns <c>${…}</c>.
+/// </summary>
+internal static class MongoUserData
+{
+    /// <summary>The device name the data volume is attached as; Nitro instances expose it as an NVMe device found by volume id.</summary>
+    public const string DataDevice = "/dev/sdf";
+
+    public static Intrinsic Script(PlatformContext ctx, int n, InstanceTypeInfo type, Resource volume, Resource keyFile, Resource admin, Resource app, Resource backup)
+    {
+        var database = ctx.Spec.Database!;
+        var arch = type.Architecture == CpuArchitecture.Arm64 ? "aarch64" : "x86_64";
+        var cache = DatabaseBuilder.CacheSizeGiB(type).ToString("0.##", CultureInfo.InvariantCulture);
+        var name = DatabaseBuilder.MemberName(ctx, n);
+        var s = new StringBuilder();
+        s.AppendLine("#!/bin/bash");
+        s.AppendLine("set -euo pipefail");
+        s.AppendLine("exec >> /var/log/ottkit-mongodb-init.log 2>&1");
+        s.AppendLine("REGION='${AWS::Region}'");
+        s.AppendLine(CultureInfo.InvariantCulture, $"hostnamectl set-hostname {name}");
+        s.AppendLine();
+        s.AppendLine("# MongoDB from the official repository");
+        s.AppendLine("cat > /etc/yum.repos.d/mongodb-org.repo <<'EOF'");
+        s.AppendLine(CultureInfo.InvariantCulture, $"[mongodb-org-{database.Version}]");
+        s.AppendLine("name=MongoDB Repository");
+        s.AppendLine(CultureInfo.InvariantCulture, $"baseurl=https://repo.mongodb.org/yum/amazon/2023/mongodb-org/{database.Version}/{arch}/");
+        s.AppendLine("gpgcheck=1");
+        s.AppendLine("enabled=1");
+        s.AppendLine(CultureInfo.InvariantCulture, $"gpgkey=https://pgp.mongodb.com/server-{database.Version}.asc");
+        s.AppendLine("EOF");
+        s.AppendLine("dnf install -y mongodb-mongosh-shared-openssl3 mongodb-org xfsprogs jq");
+        s.AppendLine();
+        s.AppendLine("# The data volume: XFS, formatted only when blank, so a replacement instance keeps the data");
+        s.AppendLine("VOLUME='${VolumeId}'");
+        s.AppendLine("DEVICE=/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_$(echo \"$VOLUME\" | tr -d -)");
+        s.AppendLine("for attempt in $(seq 1 120); do [ -e \"$DEVICE\" ] && break; sleep 5; done");
+        s.AppendLine("if ! blkid \"$DEVICE\"; then mkfs.xfs -L mongodata \"$DEVICE\"; fi");
+        s.AppendLine("mkdir -p /var/lib/mongo");
+        s.AppendLine("grep -q 'LABEL=mongodata' /etc/fstab || echo 'LABEL=mongodata /var/lib/mongo xfs defaults,noatime,nofail 0 2' >> /etc/fstab");
+        s.AppendLine("mount -a");
+        s.AppendLine("chown -R mongod:mongod /var/lib/mongo");
+        s.AppendLine();
+        s.AppendLine("# Internal authentication key file from Secrets Manager");
+        s.AppendLine("umask 077");
+        s.AppendLine("aws secretsmanager get-secret-value --region \"$REGION\" --secret-id '${KeyFileSecret}' --query SecretString --output text > /etc/mongod.key");
+        s.AppendLine("chown mongod:mongod /etc/mongod.key && chmod 400 /etc/mongod.key");
+        s.AppendLine("umask 022");
+        s.AppendLine("TOKEN=$(curl -sS -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')");
+        s.AppendLine("ADDRESS=$(curl -sS -H \"X-aws-ec2-metadata-token: $TOKEN\" http://169.254.169.254/latest/meta-data/local-ipv4)");
+        s.AppendLine("cat > /etc/mongod.conf <<EOF");
+        s.AppendLine("storage:");
+        s.AppendLine("  dbPath: /var/lib/mongo");
+        s.AppendLine("  wiredTiger:");
+        s.AppendLine("    engineConfig:");
+        s.AppendLine(CultureInfo.InvariantCulture, $"      cacheSizeGB: {cache}");
+        s.AppendLine("systemLog:");
+        s.AppendLine("  destination: file");
+        s.AppendLine("  path: /var/log/mongodb/mongod.log");
+        s.AppendLine("  logAppend: true");
+        s.AppendLine("  logRotate: reopen");
+        s.AppendLine("net:");
+        s.AppendLine(CultureInfo.InvariantCulture, $"  port: {SpecDefaults.MongoPort.ToString(CultureInfo.InvariantCulture)}");
+        s.AppendLine("  bindIp: localhost,$ADDRESS");
+        s.AppendLine("replication:");
+        s.AppendLine(CultureInfo.InvariantCulture, $"  replSetName: {database.ReplicaSetName}");
+        s.AppendLine("security:");
+        s.AppendLine("  keyFile: /etc/mongod.key");
+        s.AppendLine("  authorization: enabled");
+        s.AppendLine("processManagement:");
+        s.AppendLine("  timeZoneInfo: /usr/share/zoneinfo");
+        s.AppendLine("EOF");
+        s.AppendLine("systemctl enable mongod");
+        s.AppendLine("systemctl restart mongod");
+        if (n == 1)
+        {
+            AppendInitiation(s, ctx);
+        }
+
+        var variables = new CfnObject { ["VolumeId"] = volume.Ref(), ["KeyFileSecret"] = keyFile.Ref() };
+        if (n == 1)
+        {
+            variables["AdminSecret"] = admin.Ref();
+            variables["AppSecret"] = app.Ref();
+            variables["BackupSecret"] = backup.Ref();
+        }
+
+        return Fn.Sub(s.ToString().ReplaceLineEndings("\n"), variables);
+    }
+
+    private static void AppendInitiation(StringBuilder s, PlatformContext ctx)
+    {
+        var database = ctx.Spec.Database!;
+        var voting = database.VotingMembers ?? database.Members;
+        var port = SpecDefaults.MongoPort.ToString(CultureInfo.InvariantCulture);
+        var members = new StringBuilder();
+        for (var i = 0; i < database.Members; i++)
+        {
+            var votes = i < voting;
+            members.Append(i == 0 ? string.Empty : ", ")
+                .Append(CultureInfo.InvariantCulture, $"{{ _id: {i}, host: '{DatabaseBuilder.MemberName(ctx, i + 1)}:{port}'")
+                .Append(votes ? (i == 0 ? ", priority: 2" : string.Empty) : ", priority: 0, votes: 0")
+                .Append(" }");
+        }
+
+        s.AppendLine();
+        s.AppendLine("# Member 1: initiate the replica set once every member answers, then create the users (each step once)");
+        for (var i = 1; i <= database.Members; i++)
+        {
+            s.AppendLine(CultureInfo.InvariantCulture, $"until mongosh --quiet --host {DatabaseBuilder.MemberName(ctx, i)} --port {port} --eval 'db.adminCommand({{ ping: 1 }}).ok' | grep -q 1; do sleep 10; done");
+        }
+
+        s.AppendLine("cat > /root/ottkit-initiate.js <<'EOF'");
+        s.AppendLine("let initiated = false;");
+        s.AppendLine("try { initiated = rs.status().ok === 1; } catch (e) { initiated = e.codeName === 'Unauthorized'; }");
+        s.AppendLine(CultureInfo.InvariantCulture, $"if (!initiated) {{ rs.initiate({{ _id: '{database.ReplicaSetName}', members: [{members}] }}); }}");
+        s.AppendLine("EOF");
+        s.AppendLine("mongosh --quiet --file /root/ottkit-initiate.js");
+        s.AppendLine("until mongosh --quiet --eval 'db.hello().isWritablePrimary' | grep -q true; do sleep 5; done");
+        s.AppendLine("secret() { aws secretsmanager get-secret-value --region \"$REGION\" --secret-id \"$1\" --query SecretString --output text | jq -r \".$2\"; }");
+        s.AppendLine("export ADMIN_USER=$(secret '${AdminSecret}' username) ADMIN_PASSWORD=$(secret '${AdminSecret}' password)");
+        s.AppendLine("export APP_USER=$(secret '${AppSecret}' username) APP_PASSWORD=$(secret '${AppSecret}' password)");
+        s.AppendLine("export BACKUP_USER=$(secret '${BackupSecret}' username) BACKUP_PASSWORD=$(secret '${BackupSecret}' password)");
+        s.AppendLine("cat > /root/ottkit-users.js <<'EOF'");
+        s.AppendLine("const env = process.env;");
+        s.AppendLine("const adminDb = db.getSiblingDB('admin');");
+        s.AppendLine("// The localhost exception allows creating the first user only; afterwards authenticate as it.");
+        s.AppendLine("try { adminDb.createUser({ user: env.ADMIN_USER, pwd: env.ADMIN_PASSWORD, roles: [{ role: 'root', db: 'admin' }] }); } catch (e) { if (e.codeName !== 'Unauthorized' && e.code !== 51003) { throw e; } }");
+        s.AppendLine("adminDb.auth(env.ADMIN_USER, env.ADMIN_PASSWORD);");
+        s.AppendLine("if (!adminDb.getUser(env.APP_USER)) {");
+        s.AppendLine(CultureInfo.InvariantCulture, $"  adminDb.createUser({{ user: env.APP_USER, pwd: env.APP_PASSWORD, roles: [{{ role: 'readWrite', db: '{DatabaseBuilder.DatabaseName(ctx)}' }}] }});");
+        s.AppendLine("}");
+        s.AppendLine("if (!adminDb.getUser(env.BACKUP_USER)) {");
+        s.AppendLine("  adminDb.createUser({ user: env.BACKUP_USER, pwd: env.BACKUP_PASSWORD, roles: [{ role: 'backup', db: 'admin' }, { role: 'clusterMonitor', db: 'admin' }] });");
+        s.AppendLine("}");
+        s.AppendLine("EOF");
+        s.AppendLine("mongosh --quiet --file /root/ottkit-users.js");
+        s.AppendLine("unset ADMIN_PASSWORD APP_PASSWORD BACKUP_PASSWORD");
+    }
+}

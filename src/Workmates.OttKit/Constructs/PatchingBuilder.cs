@@ -1,0 +1,131 @@
+using Workmates.OttKit.Blueprint;
+using Workmates.OttKit.CloudFormation;
+
+namespace Workmates.OttKit.Constructs;
+
+/// <summary>
+/// The patching stack: an Amazon Linux 2023 patch baseline (security patches of critical and important severity
+/// approved after <c>patching.approveAfterDays</c>) for the ECS hosts' and MongoDB members' patch groups (tag
+/// <c>Patch Group</c>), a weekly maintenance window running <c>AWS-RunPatchBaseline</c> Install — ECS hosts a quarter
+/// at a time, then MongoDB members strictly one at a time, stopping at the first error — and a daily Scan association
+/// over every host of the environment for compliance reporting. It imports nothing: targets are found by tag.
+/// </summary>
+internal static class PatchingBuilder
+{
+    private const string Part = PlatformContext.PatchingPart;
+
+    public const string RunPatchBaseline = "AWS-RunPatchBaseline";
+
+    public static Template Build(PlatformContext ctx)
+    {
+        var patching = ctx.Spec.Patching;
+        var t = new Template { Description = $"OttKit {ctx.Env}: SSM Patch Manager (baseline, weekly maintenance window, daily compliance scan)" };
+
+        var groups = new CfnList { ctx.EcsPatchGroup };
+        if (ctx.Spec.Database is not null)
+        {
+            groups.Add(ctx.MongoPatchGroup);
+        }
+
+        var baseline = t.AddResource("PatchBaseline", "AWS::SSM::PatchBaseline", new CfnObject
+        {
+            ["Name"] = $"{ctx.Env}-al2023",
+            ["Description"] = $"{ctx.Env}: Amazon Linux 2023 security patches (critical, important) after {patching.ApproveAfterDays} days",
+            ["OperatingSystem"] = "AMAZON_LINUX_2023",
+            ["ApprovalRules"] = new CfnObject
+            {
+                ["PatchRules"] = new CfnList
+                {
+                    new CfnObject
+                    {
+                        ["PatchFilterGroup"] = new CfnObject
+                        {
+                            ["PatchFilters"] = new CfnList
+                            {
+                                new CfnObject { ["Key"] = "CLASSIFICATION", ["Values"] = new CfnList { "Security" } },
+                                new CfnObject { ["Key"] = "SEVERITY", ["Values"] = new CfnList { "Critical", "Important" } },
+                            },
+                        },
+                        ["ApproveAfterDays"] = patching.ApproveAfterDays,
+                        ["ComplianceLevel"] = "CRITICAL",
+                        ["EnableNonSecurity"] = false,
+                    },
+                },
+            },
+            ["PatchGroups"] = groups,
+            ["Tags"] = ctx.Tags("patch-baseline"),
+        });
+
+        var window = t.AddResource("MaintenanceWindow", "AWS::SSM::MaintenanceWindow", new CfnObject
+        {
+            ["Name"] = $"{ctx.Env}-weekly-patching",
+            ["Description"] = $"{ctx.Env}: weekly patch installation",
+            ["Schedule"] = patching.MaintenanceWindow,
+            ["ScheduleTimezone"] = patching.TimeZone,
+            ["Duration"] = patching.WindowHours,
+            ["Cutoff"] = 1,
+            ["AllowUnassociatedTargets"] = false,
+            ["Tags"] = ctx.Tags("maintenance-window"),
+        });
+
+        AddPatchTask(t, window, "EcsHosts", ctx.EcsPatchGroup, "ECS hosts", priority: 1, maxConcurrency: "25%", maxErrors: "1");
+        if (ctx.Spec.Database is not null)
+        {
+            // One member at a time, stop at the first failure: the replica set always keeps a majority.
+            AddPatchTask(t, window, "MongoMembers", ctx.MongoPatchGroup, "MongoDB members", priority: 2, maxConcurrency: "1", maxErrors: "0");
+        }
+
+        t.AddResource("PatchScanAssociation", "AWS::SSM::Association", new CfnObject
+        {
+            ["AssociationName"] = $"{ctx.Env}-daily-patch-scan",
+            ["Name"] = RunPatchBaseline,
+            ["Parameters"] = new CfnObject { ["Operation"] = new CfnList { "Scan" } },
+            ["ScheduleExpression"] = "cron(0 1 * * ? *)",
+            ["Targets"] = new CfnList { new CfnObject { ["Key"] = "tag:ottkit:environment", ["Values"] = new CfnList { ctx.Env } } },
+            ["ComplianceSeverity"] = "CRITICAL",
+            ["MaxConcurrency"] = "50%",
+            ["MaxErrors"] = "25%",
+            ["ApplyOnlyAtCronInterval"] = false,
+        });
+
+        ctx.Export(t, Part, "PatchBaselineId", baseline.Ref(), "Amazon Linux 2023 patch baseline");
+        ctx.Export(t, Part, "MaintenanceWindowId", window.Ref(), "Weekly patching maintenance window");
+        return t;
+    }
+
+    private static void AddPatchTask(Template t, Resource window, string id, string patchGroup, string what, int priority, string maxConcurrency, string maxErrors)
+    {
+        var target = t.AddResource($"{id}PatchTarget", "AWS::SSM::MaintenanceWindowTarget", new CfnObject
+        {
+            ["WindowId"] = window.Ref(),
+            ["Name"] = $"{id}",
+            ["Description"] = $"{what} (tag {PlatformContext.PatchGroupTag}={patchGroup})",
+            ["ResourceType"] = "INSTANCE",
+            ["Targets"] = new CfnList { new CfnObject { ["Key"] = $"tag:{PlatformContext.PatchGroupTag}", ["Values"] = new CfnList { patchGroup } } },
+        });
+        t.AddResource($"{id}PatchTask", "AWS::SSM::MaintenanceWindowTask", new CfnObject
+        {
+            ["WindowId"] = window.Ref(),
+            ["Name"] = $"Patch{id}",
+            ["Description"] = $"Install approved patches on the {what}",
+            ["TaskArn"] = RunPatchBaseline,
+            ["TaskType"] = "RUN_COMMAND",
+            ["Priority"] = priority,
+            ["MaxConcurrency"] = maxConcurrency,
+            ["MaxErrors"] = maxErrors,
+            ["Targets"] = new CfnList { new CfnObject { ["Key"] = "WindowTargetIds", ["Values"] = new CfnList { target.Ref() } } },
+            ["TaskInvocationParameters"] = new CfnObject
+            {
+                ["MaintenanceWindowRunCommandParameters"] = new CfnObject
+                {
+                    ["Parameters"] = new CfnObject
+                    {
+                        ["Operation"] = new CfnList { "Install" },
+                        ["RebootOption"] = new CfnList { "RebootIfNeeded" },
+                    },
+                    ["TimeoutSeconds"] = 3600,
+                },
+            },
+        });
+    }
+}

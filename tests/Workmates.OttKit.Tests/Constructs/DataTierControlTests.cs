@@ -1,0 +1,281 @@
+using Workmates.OttKit.Blueprint;
+using Workmates.OttKit.CloudFormation;
+using Workmates.OttKit.Tests.Blueprint;
+
+namespace Workmates.OttKit.Tests.Constructs;
+
+/// <summary>
+/// AWS Foundational Security Best Practices controls for the data tier, admin access, patching and backups, checked on
+/// both samples (Blacksheep has every section, including the VPN). Each test is named by its Security Hub control id.
+/// </summary>
+public sealed class DataTierControlTests
+{
+    private static readonly StackSet Blacksheep = SampleSpecs.Blacksheep().Synthesize();
+    private static readonly StackSet Owl270 = SampleSpecs.Owl270().Synthesize();
+
+    private static IEnumerable<(string Stack, Resource Resource)> All(StackSet set, string type) =>
+        set.Stacks.SelectMany(s => s.Template.Resources.Values.Where(r => r.Type == type).Select(r => (s.Name, r)));
+
+    private static IEnumerable<(string Stack, Resource Resource)> Both(string type) => All(Blacksheep, type).Concat(All(Owl270, type));
+
+    private static CfnNode? Get(CfnNode? node, params string[] path)
+    {
+        foreach (var key in path)
+        {
+            if (node is not CfnObject obj || !obj.TryGetValue(key, out var next))
+            {
+                return null;
+            }
+
+            node = next;
+        }
+
+        return node;
+    }
+
+    private static string? Text(CfnNode? node) => (node as CfnScalar)?.Text;
+
+    /// <summary>Every ingress rule of every template: inline rules of security groups and stand-alone ingress resources.</summary>
+    private static IEnumerable<(string Where, CfnObject Rule)> IngressRules(StackSet set) =>
+        All(set, "AWS::EC2::SecurityGroup")
+            .SelectMany(g => Get(g.Resource.Properties, "SecurityGroupIngress") is CfnList rules ? rules.Cast<CfnObject>().Select(r => ($"{g.Stack}/{g.Resource.LogicalId}", r)) : [])
+            .Concat(All(set, "AWS::EC2::SecurityGroupIngress").Select(r => ($"{r.Stack}/{r.Resource.LogicalId}", r.Resource.Properties)));
+
+    private static bool Covers(CfnObject rule, int port)
+    {
+        if (Text(rule["IpProtocol"]) == "-1")
+        {
+            return true;
+        }
+
+        var from = ((CfnScalar)rule["FromPort"]).IntegerValue;
+        var to = ((CfnScalar)rule["ToPort"]).IntegerValue;
+        return from <= port && port <= to;
+    }
+
+    [Theory]
+    [MemberData(nameof(SampleSpecs.Names), MemberType = typeof(SampleSpecs))]
+    public void EC2_13_EC2_14_EC2_19_no_template_accepts_22_or_3389_from_a_cidr_and_nothing_from_the_internet_but_80_443(string sample)
+    {
+        var set = SampleSpecs.ByName(sample).Synthesize();
+        var rules = IngressRules(set).ToArray();
+        var remoteAdmin = rules.Where(r => (Covers(r.Rule, 22) || Covers(r.Rule, 3389)) && (r.Rule.ContainsKey("CidrIp") || r.Rule.ContainsKey("CidrIpv6"))).ToArray();
+        var openToAll = rules.Where(r => Text(Get(r.Rule, "CidrIp")) == "0.0.0.0/0" || Text(Get(r.Rule, "CidrIpv6")) == "::/0").ToArray();
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"{sample}: {rules.Length} ingress rules scanned");
+        Assert.True(rules.Length > 10);
+        Assert.True(remoteAdmin.Length == 0, string.Join("\n", remoteAdmin.Select(r => r.Where)));
+        Assert.All(openToAll, r => Assert.Contains(Text(r.Rule["FromPort"]), new[] { "80", "443" }));
+    }
+
+    [Fact]
+    public void EC2_18_vpn_port_is_open_only_to_the_allowed_ranges_and_ssh_only_to_vpn_clients()
+    {
+        var group = All(Blacksheep, "AWS::EC2::SecurityGroup").Single(g => g.Resource.LogicalId == "VpnSecurityGroup").Resource;
+        var rules = ((CfnList)group.Properties["SecurityGroupIngress"]).Cast<CfnObject>().ToArray();
+        Assert.Equal(
+            [("udp", "41194", "203.0.113.0/24"), ("udp", "41194", "198.51.100.32/28"), ("tcp", "2222", "172.31.240.0/24")],
+            rules.Select(r => (Text(r["IpProtocol"]), Text(r["FromPort"]), Text(r["CidrIp"]))).ToArray());
+    }
+
+    [Theory]
+    [MemberData(nameof(SampleSpecs.Names), MemberType = typeof(SampleSpecs))]
+    public void MongoDB_port_is_admitted_from_security_groups_only_never_a_cidr(string sample)
+    {
+        var set = SampleSpecs.ByName(sample).Synthesize();
+        var toDatabase = All(set, "AWS::EC2::SecurityGroupIngress").Where(r => Covers(r.Resource.Properties, 27017)).ToArray();
+        var database = set.Stacks.Single(s => s.Name.EndsWith("-database", StringComparison.Ordinal)).Template.Resources["MongoSecurityGroup"];
+
+        Assert.False(database.Properties.ContainsKey("SecurityGroupIngress"));
+        Assert.NotEmpty(toDatabase);
+        Assert.All(toDatabase, r => Assert.True(r.Resource.Properties.ContainsKey("SourceSecurityGroupId") && !r.Resource.Properties.ContainsKey("CidrIp"), r.Resource.LogicalId));
+    }
+
+    [Fact]
+    public void MongoDB_clients_are_the_listed_services_the_backup_task_and_the_members()
+    {
+        var sources = All(Blacksheep, "AWS::EC2::SecurityGroupIngress").Select(r => r.Stack).Order(StringComparer.Ordinal);
+        Assert.Equal(
+        [
+            "blacksheep-database", "blacksheep-database-backup", "blacksheep-service-api", "blacksheep-service-auth",
+            "blacksheep-service-catalog", "blacksheep-service-live-chat", "blacksheep-service-payments",
+        ], sources);
+        // Owl270 lists no clientServices: all five services, the backup task and the members' own rule.
+        Assert.Equal(5 + 1 + 1, All(Owl270, "AWS::EC2::SecurityGroupIngress").Count());
+    }
+
+    [Fact]
+    public void EC2_8_every_instance_uses_a_launch_template_that_requires_IMDSv2()
+    {
+        foreach (var set in new[] { Blacksheep, Owl270 })
+        {
+            var instances = All(set, "AWS::EC2::Instance").ToArray();
+            Assert.NotEmpty(instances);
+            foreach (var (stack, instance) in instances)
+            {
+                var id = Text(((Intrinsic)Get(instance.Properties, "LaunchTemplate", "LaunchTemplateId")!).Argument);
+                var template = set[stack].Template.Resources[id!];
+                Assert.Equal("required", Text(Get(template.Properties, "LaunchTemplateData", "MetadataOptions", "HttpTokens")));
+                Assert.Equal("1", Text(Get(template.Properties, "LaunchTemplateData", "MetadataOptions", "HttpPutResponseHopLimit")));
+            }
+        }
+    }
+
+    [Fact]
+    public void EC2_3_EC2_7_data_volumes_and_root_volumes_are_encrypted_gp3_with_the_data_key()
+    {
+        var volumes = Both("AWS::EC2::Volume").ToArray();
+        Assert.Equal(6, volumes.Length);
+        Assert.All(volumes, v => Assert.Equal(("true", "gp3"), (Text(v.Resource.Properties["Encrypted"]), Text(v.Resource.Properties["VolumeType"]))));
+        Assert.All(volumes, v => Assert.Contains("DataKeyArn", v.Resource.Properties["KmsKeyId"].ToString(), StringComparison.Ordinal));
+        Assert.All(Both("AWS::EC2::LaunchTemplate"), l => Assert.Equal("true", Text(Get(((CfnList)Get(l.Resource.Properties, "LaunchTemplateData", "BlockDeviceMappings")!)[0], "Ebs", "Encrypted"))));
+    }
+
+    [Fact]
+    public void Data_volumes_are_snapshotted_on_delete_and_replacement_and_tagged_for_AWS_Backup()
+    {
+        Assert.All(Both("AWS::EC2::Volume"), v =>
+        {
+            Assert.Equal(DeletionPolicy.Snapshot, v.Resource.DeletionPolicy!.Literal);
+            Assert.Equal(UpdateReplacePolicy.Snapshot, v.Resource.UpdateReplacePolicy!.Literal);
+            Assert.Contains("ottkit:backup", v.Resource.Properties["Tags"].ToString(), StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public void EC2_9_only_the_vpn_host_has_a_public_address()
+    {
+        Assert.All(Both("AWS::EC2::Instance"), i => Assert.False(i.Resource.Properties.ContainsKey("NetworkInterfaces")));
+        Assert.Equal(["VpnAddressAssociation"], Both("AWS::EC2::EIPAssociation").Select(a => a.Resource.LogicalId));
+        Assert.All(Both("AWS::EC2::Instance").Where(i => i.Stack.EndsWith("-database", StringComparison.Ordinal)),
+            i => Assert.Contains("IsolatedSubnetIds", i.Resource.Properties["SubnetId"].ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void SSM_1_every_instance_profile_role_has_the_ssm_core_policy_and_nothing_else_managed()
+    {
+        var roles = Both("AWS::IAM::Role").Where(r => r.Resource.Properties["AssumeRolePolicyDocument"].ToString().Contains("ec2.amazonaws.com", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(1 + 3 + 1 + 1 + 3, roles.Length); // two clusters, six members, the VPN host
+        Assert.All(roles, r => Assert.Contains("AmazonSSMManagedInstanceCore", r.Resource.Properties["ManagedPolicyArns"].ToString(), StringComparison.Ordinal));
+        Assert.All(roles.Where(r => r.Resource.LogicalId != "InstanceRole"), r => Assert.Single((CfnList)r.Resource.Properties["ManagedPolicyArns"]));
+    }
+
+    [Fact]
+    public void Mongo_members_read_only_their_own_secrets()
+    {
+        var database = Blacksheep["blacksheep-database"].Template.Resources;
+        string Reads(string role) => Get(((CfnList)database[role].Properties["Policies"])[0], "PolicyDocument")!.ToString();
+        Assert.Contains("BackupSecret", Reads("Member1Role"), StringComparison.Ordinal);
+        Assert.Contains("KeyFileSecret", Reads("Member2Role"), StringComparison.Ordinal);
+        Assert.DoesNotContain("AdminSecret", Reads("Member2Role"), StringComparison.Ordinal);
+        Assert.DoesNotContain("AppSecret", Reads("Member3Role"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SecretsManager_secrets_are_generated_encrypted_with_the_data_key_and_tagged()
+    {
+        var secrets = Both("AWS::SecretsManager::Secret").ToArray();
+        Assert.Equal(4 + 1 + 4, secrets.Length);
+        Assert.All(secrets, s => Assert.Contains("DataKeyArn", s.Resource.Properties["KmsKeyId"].ToString(), StringComparison.Ordinal));
+        Assert.All(secrets, s => Assert.True(s.Resource.Properties.ContainsKey("Tags")));
+        Assert.All(secrets.Where(s => s.Stack.EndsWith("-database", StringComparison.Ordinal)), s => Assert.True(s.Resource.Properties.ContainsKey("GenerateSecretString")));
+    }
+
+    [Fact]
+    public void SSM_2_SSM_3_patching_scans_daily_and_installs_weekly_with_mongo_one_at_a_time()
+    {
+        var patching = Blacksheep["blacksheep-patching"].Template.Resources;
+        Assert.Equal("AMAZON_LINUX_2023", Text(patching["PatchBaseline"].Properties["OperatingSystem"]));
+        Assert.Equal("7", Text(Get(((CfnList)Get(patching["PatchBaseline"].Properties, "ApprovalRules", "PatchRules")!)[0], "ApproveAfterDays")));
+        Assert.Equal(("1", "0"), (Text(patching["MongoMembersPatchTask"].Properties["MaxConcurrency"]), Text(patching["MongoMembersPatchTask"].Properties["MaxErrors"])));
+        Assert.NotEqual("1", Text(patching["EcsHostsPatchTask"].Properties["MaxConcurrency"]));
+        Assert.Equal("Scan", Text(((CfnList)Get(patching["PatchScanAssociation"].Properties, "Parameters", "Operation")!)[0]));
+        Assert.Equal("Asia/Kolkata", Text(patching["MaintenanceWindow"].Properties["ScheduleTimezone"]));
+        Assert.Contains("blacksheep-ecs-hosts", Blacksheep["blacksheep-cluster"].Template.Resources["AutoScalingGroup"].Properties["Tags"].ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void S3_backup_and_artifacts_buckets_are_kms_encrypted_versioned_private_logged_and_expire_with_the_retention()
+    {
+        var backups = Blacksheep["blacksheep-backups"].Template.Resources;
+        foreach (var id in new[] { "BackupBucket", "ArtifactsBucket" })
+        {
+            var bucket = backups[id].Properties;
+            Assert.Equal("aws:kms", Text(Get(((CfnList)Get(bucket, "BucketEncryption", "ServerSideEncryptionConfiguration")!)[0], "ServerSideEncryptionByDefault", "SSEAlgorithm")));
+            Assert.Equal("Enabled", Text(Get(bucket, "VersioningConfiguration", "Status")));
+            Assert.Equal("BucketOwnerEnforced", Text(Get(((CfnList)Get(bucket, "OwnershipControls", "Rules")!)[0], "ObjectOwnership")));
+            Assert.All(new[] { "BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets" }, k => Assert.Equal("true", Text(Get(bucket, "PublicAccessBlockConfiguration", k))));
+            Assert.NotNull(Get(bucket, "LoggingConfiguration", "DestinationBucketName"));
+            var rule = ((CfnList)Get(bucket, "LifecycleConfiguration", "Rules")!)[0];
+            Assert.Equal(("15", "1", "1"), (Text(Get(rule, "ExpirationInDays")), Text(Get(rule, "AbortIncompleteMultipartUpload", "DaysAfterInitiation")), Text(Get(rule, "NoncurrentVersionExpiration", "NoncurrentDays"))));
+            var deny = ((CfnList)Get(backups[$"{id}Policy"].Properties, "PolicyDocument", "Statement")!).Cast<CfnObject>().Single(s => Text(s["Effect"]) == "Deny");
+            Assert.Equal("false", Text(Get(deny, "Condition", "Bool", "aws:SecureTransport")));
+        }
+    }
+
+    [Fact]
+    public void S3_15_object_lock_is_on_when_the_spec_asks_and_off_by_default()
+    {
+        Assert.Equal("COMPLIANCE", Text(Get(Blacksheep["blacksheep-backups"].Template.Resources["BackupBucket"].Properties, "ObjectLockConfiguration", "Rule", "DefaultRetention", "Mode")));
+        Assert.False(Owl270["owl270-backups"].Template.Resources["BackupBucket"].Properties.ContainsKey("ObjectLockConfiguration"));
+    }
+
+    [Fact]
+    public void Backup_1_vault_encrypts_recovery_points_with_the_backup_key_and_keeps_them_the_retention()
+    {
+        var backups = Owl270["owl270-backups"].Template.Resources;
+        Assert.Contains("BackupKeyArn", backups["BackupVault"].Properties["EncryptionKeyArn"].ToString(), StringComparison.Ordinal);
+        var rule = ((CfnList)Get(backups["BackupPlan"].Properties, "BackupPlan", "BackupPlanRule")!)[0];
+        Assert.Equal(("15", "cron(30 17 * * ? *)"), (Text(Get(rule, "Lifecycle", "DeleteAfterDays")), Text(Get(rule, "ScheduleExpression"))));
+    }
+
+    [Fact]
+    public void Backup_task_role_writes_only_below_its_prefix_and_reads_only_the_backup_secret()
+    {
+        var stack = Blacksheep["blacksheep-database-backup"].Template.Resources;
+        var statements = ((CfnList)Get(((CfnList)stack["BackupTaskRole"].Properties["Policies"])[0], "PolicyDocument", "Statement")!).Cast<CfnObject>().ToArray();
+        var write = statements.Single(s => Text(s["Sid"]) == "WriteAndPruneOwnPrefix");
+        Assert.Contains("mongodb/*", write["Resource"].ToString(), StringComparison.Ordinal);
+        var read = statements.Single(s => Text(s["Sid"]) == "ReadOwnSecrets");
+        Assert.Contains("BackupSecretArn", read["Resource"].ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(statements, s => s["Resource"].ToString().Contains("AdminSecretArn", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Backup_task_runs_daily_at_the_spec_time_with_the_documented_environment()
+    {
+        var stack = Blacksheep["blacksheep-database-backup"].Template.Resources;
+        Assert.Equal("cron(30 20 * * ? *)", Text(stack["BackupSchedule"].Properties["ScheduleExpression"]));
+        var container = (CfnObject)((CfnList)stack["BackupTaskDefinition"].Properties["ContainerDefinitions"])[0];
+        var names = ((CfnList)container["Environment"]).Cast<CfnObject>().Select(e => Text(e["Name"])).ToArray();
+        Assert.Subset(names.ToHashSet(), new HashSet<string?> { "OTTKIT_BACKUP_BUCKET", "OTTKIT_BACKUP_PREFIX", "OTTKIT_BACKUP_KMS_KEY_ID", "OTTKIT_MONGO_SECRET_ARN", "OTTKIT_BACKUP_RETENTION_DAYS" });
+        Assert.Contains("ottkit-backup", Blacksheep["blacksheep-repositories"].Template.ToYaml(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Members_have_stable_names_in_a_private_zone_and_the_connection_string_names_them_all()
+    {
+        var stack = Blacksheep["blacksheep-database"];
+        Assert.Equal(
+            ["mongo-1.blacksheep.internal", "mongo-2.blacksheep.internal", "mongo-3.blacksheep.internal"],
+            stack.Template.Resources.Values.Where(r => r.Type == "AWS::Route53::RecordSet").Select(r => Text(r.Properties["Name"])));
+        Assert.Equal(
+            "mongodb://mongo-1.blacksheep.internal:27017,mongo-2.blacksheep.internal:27017,mongo-3.blacksheep.internal:27017/blacksheep?replicaSet=rs0&authSource=admin",
+            Text(stack.Template.Outputs["ConnectionString"].Value));
+    }
+
+    [Fact]
+    public void Member_user_data_installs_the_version_mounts_xfs_fetches_the_key_file_and_only_member_1_initiates()
+    {
+        var stack = Owl270["owl270-database"].Template.Resources;
+        var first = stack["Member1"].Properties["UserData"].ToString();
+        var second = stack["Member2"].Properties["UserData"].ToString();
+        Assert.Contains("repo.mongodb.org/yum/amazon/2023/mongodb-org/8.0/aarch64", first, StringComparison.Ordinal);
+        Assert.Contains("mkfs.xfs", second, StringComparison.Ordinal);
+        Assert.Contains("cacheSizeGB: 7.5", second, StringComparison.Ordinal);
+        Assert.Contains("KeyFileSecret", second, StringComparison.Ordinal);
+        Assert.Contains("rs.initiate", first, StringComparison.Ordinal);
+        Assert.DoesNotContain("rs.initiate", second, StringComparison.Ordinal);
+        Assert.Contains("mongo-3.owl270.internal:27017", first, StringComparison.Ordinal);
+    }
+}
