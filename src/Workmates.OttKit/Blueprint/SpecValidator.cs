@@ -23,6 +23,7 @@ internal static partial class SpecValidator
         ValidateSchedules(spec, Add);
         ValidateCapacity(spec, smallest, Add);
         ValidateSecurity(spec.Security, Add);
+        ValidateEdgeMonitoringAndCi(spec, Add);
         return problems;
     }
 

@@ -46,8 +46,8 @@ public sealed class SynthesisTests
         var names = SampleSpecs.Blacksheep().Synthesize().Stacks.Select(s => s.Name).Order(StringComparer.Ordinal);
         Assert.Equal(
         [
-            "blacksheep-cluster", "blacksheep-load-balancer", "blacksheep-network", "blacksheep-repositories",
-            "blacksheep-security", "blacksheep-service-api", "blacksheep-service-auth", "blacksheep-service-catalog", "blacksheep-service-live-chat",
+            "blacksheep-ci", "blacksheep-cluster", "blacksheep-edge-waf", "blacksheep-load-balancer", "blacksheep-media", "blacksheep-monitoring",
+            "blacksheep-network", "blacksheep-repositories", "blacksheep-security", "blacksheep-service-api", "blacksheep-service-auth", "blacksheep-service-catalog", "blacksheep-service-live-chat",
             "blacksheep-service-payments", "blacksheep-service-web",
         ], names);
     }
@@ -62,7 +62,7 @@ public sealed class SynthesisTests
             Assert.All(stack.DependsOn, d => Assert.True(position[d] < position[stack.Name], $"{d} must deploy before {stack.Name}"));
         }
 
-        Assert.Equal(["blacksheep-security", "blacksheep-repositories"], set.Waves[0].Select(s => s.Name));
+        Assert.Equal(["blacksheep-security", "blacksheep-repositories", "blacksheep-edge-waf"], set.Waves[0].Select(s => s.Name));
         Assert.Equal(["blacksheep-network"], set.Waves[1].Select(s => s.Name));
         Assert.Equal(["blacksheep-cluster", "blacksheep-load-balancer", "blacksheep-network", "blacksheep-repositories", "blacksheep-security"], set["blacksheep-service-api"].DependsOn);
     }

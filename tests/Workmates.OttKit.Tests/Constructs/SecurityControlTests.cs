@@ -222,7 +222,7 @@ public sealed class SecurityControlTests
     [Fact]
     public void ELB_16_load_balancer_is_associated_with_a_waf_web_acl()
     {
-        var acl = All("AWS::WAFv2::WebACL").Single().Resource;
+        var acl = All("AWS::WAFv2::WebACL").Single(a => Text(a.Resource.Properties["Scope"]) == "REGIONAL").Resource;
         var rules = ((CfnList)acl.Properties["Rules"]).Cast<CfnObject>().Select(r => Text(r["Name"]) ?? string.Empty).ToArray();
         Assert.Equal(["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList", "RateLimitPerIp"], rules);
         Assert.Single(All("AWS::WAFv2::WebACLAssociation"));
@@ -231,7 +231,7 @@ public sealed class SecurityControlTests
     [Fact]
     public void WAF_11_web_acl_logs_to_an_encrypted_log_group()
     {
-        var logging = All("AWS::WAFv2::LoggingConfiguration").Single().Resource;
+        var logging = All("AWS::WAFv2::LoggingConfiguration").Single(l => l.Stack == "blacksheep-load-balancer").Resource;
         Assert.Contains("log-group:aws-waf-logs-blacksheep", logging.Properties["LogDestinationConfigs"].ToString(), StringComparison.Ordinal);
     }
 
@@ -275,7 +275,8 @@ public sealed class SecurityControlTests
     public void CloudWatch_Logs_log_groups_are_kms_encrypted_and_kept_a_year()
     {
         var groups = All("AWS::Logs::LogGroup").ToArray();
-        Assert.Equal(3 + Platform.Stacks.Count(s => s.Name.Contains("-service-", StringComparison.Ordinal)), groups.Length);
+        // Trail, VPC flow logs, ALB WAF, edge WAF (us-east-1), one per service.
+        Assert.Equal(4 + Platform.Stacks.Count(s => s.Name.Contains("-service-", StringComparison.Ordinal)), groups.Length);
         Assert.All(groups, g => Assert.IsType<Intrinsic>(g.Resource.Properties["KmsKeyId"]));
         Assert.All(groups, g => Assert.True(((CfnScalar)g.Resource.Properties["RetentionInDays"]).IntegerValue >= 365));
     }
