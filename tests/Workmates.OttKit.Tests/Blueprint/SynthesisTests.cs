@@ -63,7 +63,7 @@ public sealed class SynthesisTests
         }
 
         Assert.Equal(["blacksheep-security", "blacksheep-repositories", "blacksheep-edge-waf"], set.Waves[0].Select(s => s.Name));
-        Assert.Equal(["blacksheep-network"], set.Waves[1].Select(s => s.Name));
+        Assert.Equal(["blacksheep-network", "blacksheep-media", "blacksheep-ci"], set.Waves[1].Select(s => s.Name));
         Assert.Equal(["blacksheep-cluster", "blacksheep-load-balancer", "blacksheep-network", "blacksheep-repositories", "blacksheep-security"], set["blacksheep-service-api"].DependsOn);
     }
 

@@ -141,7 +141,6 @@ internal sealed partial class SpecBinder
         return new LoadBalancerSpec
         {
             CertificateArn = r.String("certificateArn"),
-            HostedZoneId = r.String("hostedZoneId"),
             Domain = r.String("domain"),
             HostedZoneId = r.String("hostedZoneId"),
             AllowedClientCidrs = r.StringList("allowedClientCidrs") ?? d.AllowedClientCidrs,
@@ -239,6 +238,7 @@ internal sealed partial class SpecBinder
         {
             Aliases = r.StringList("aliases") ?? d.Aliases,
             CertificateArn = r.String("certificateArn"),
+            HostedZoneId = r.String("hostedZoneId"),
             PriceClass = r.String("priceClass") ?? d.PriceClass,
             RateLimitPer5Minutes = r.Int("rateLimitPer5Minutes") ?? d.RateLimitPer5Minutes,
             LogRetentionDays = r.Int("logRetentionDays") ?? d.LogRetentionDays,
