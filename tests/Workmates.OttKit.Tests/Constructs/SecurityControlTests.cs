@@ -8,7 +8,7 @@ namespace Workmates.OttKit.Tests.Constructs;
 /// AWS Foundational Security Best Practices controls that apply to the resources the blueprint creates, checked on a
 /// default synth of the Blacksheep sample. Each test is named by its Security Hub control id.
 /// </summary>
-public sealed class SecurityControlTests
+public sealed partial class SecurityControlTests
 {
     private static readonly StackSet Platform = SampleSpecs.Blacksheep().Synthesize();
 
