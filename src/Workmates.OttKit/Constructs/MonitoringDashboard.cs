@@ -76,7 +76,8 @@ internal static class MonitoringDashboard
         {
             w.WriteString("title", "Alarms");
             w.WriteStartArray("alarms");
-            foreach (var name in alarmNames)
+            // An alarm status widget shows at most 100 alarms.
+            foreach (var name in alarmNames.Take(100))
             {
                 w.WriteStringValue($"arn:${{AWS::Partition}}:cloudwatch:${{AWS::Region}}:${{AWS::AccountId}}:alarm:{name}");
             }
