@@ -26,8 +26,20 @@ internal static partial class SpecValidator
         }
     }
 
+    /// <summary>Regions whose S3 buckets CloudFront standard logging cannot deliver to (the media log bucket lives in the home region).</summary>
+    private static readonly HashSet<string> NoCloudFrontLogRegions = new(StringComparer.Ordinal)
+    {
+        "af-south-1", "ap-east-1", "ap-south-2", "ap-southeast-3", "ap-southeast-4", "ca-west-1", "eu-central-2",
+        "eu-south-1", "eu-south-2", "il-central-1", "me-central-1", "me-south-1",
+    };
+
     private static void ValidateMedia(EnvironmentSpec spec, MediaSpec media, Action<string, string, string> add)
     {
+        if (NoCloudFrontLogRegions.Contains(spec.Region))
+        {
+            add("media", $"CloudFront standard logging cannot deliver to a bucket in {spec.Region}, where the media log bucket would be.", "Run media delivery from an environment in a region CloudFront logs to (for example ap-south-1 or eu-west-1), or remove the media section.");
+        }
+
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < media.Aliases.Count; i++)
         {

@@ -70,6 +70,11 @@ public sealed class EdgeSpecValidationTests
         Assert.Empty(Media(m => m with { CertificateArn = null, HostedZoneId = "Z0123456789ABCDEFGHIJ" }).Validate());
 
     [Fact]
+    public void Media_in_a_region_cloudfront_cannot_log_to_is_refused() =>
+        (Full() with { Region = "me-south-1", LoadBalancer = new LoadBalancerSpec { CertificateArn = TestSpecs.Certificate.Replace("ap-south-1", "me-south-1", StringComparison.Ordinal) } })
+            .SingleProblemAt("media");
+
+    [Fact]
     public void Media_unknown_price_class_is_refused() =>
         Media(m => m with { PriceClass = "PriceClass_Cheap" }).SingleProblemAt("media.priceClass");
 
