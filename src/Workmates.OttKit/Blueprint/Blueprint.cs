@@ -5,7 +5,8 @@ namespace Workmates.OttKit.Blueprint;
 
 /// <summary>
 /// Turns an <see cref="EnvironmentSpec"/> into the platform's CloudFormation: a <see cref="StackSet"/> split by
-/// lifecycle (security, network, cluster, repositories, load balancer, one stack per service). Pure: no clock, network or
+/// lifecycle (security, network, cluster, repositories, load balancer, one stack per service, then the optional media,
+/// edge WAF (us-east-1), CI and monitoring stacks). Pure: no clock, network or
 /// randomness, so the same spec gives the same bytes, and logical IDs derive from names, never from positions.
 /// </summary>
 public static class Blueprint
@@ -20,7 +21,7 @@ public static class Blueprint
         ArgumentNullException.ThrowIfNull(spec);
         spec.EnsureValid();
         var ctx = new PlatformContext(spec);
-        var stacks = new List<(string Name, Template Template)>
+        var stacks = new List<StackDraft>
         {
             (ctx.StackName(PlatformContext.SecurityPart), SecurityBuilder.Build(ctx)),
             (ctx.StackName(PlatformContext.NetworkPart), NetworkBuilder.Build(ctx)),
@@ -46,21 +47,59 @@ public static class Blueprint
             stacks.Add((ctx.StackName(PlatformContext.ServicePart(spec.Services[i].Name)), ServiceBuilder.Build(ctx, i)));
         }
 
-        // CloudFormation's own rules (references, quotas, body size) before anything reaches AWS.
-        foreach (var (_, template) in stacks)
+        if (spec.Media is not null)
         {
-            template.EnsureValid();
+            // CloudFront reads web ACLs only from us-east-1; the ARN reaches the media stack as a deploy-time parameter.
+            stacks.Add(new StackDraft(ctx.StackName(PlatformContext.EdgeWafPart), MediaDeliveryBuilder.BuildEdgeWebAcl(ctx), PlatformContext.EdgeRegion));
+            stacks.Add(new StackDraft(ctx.StackName(PlatformContext.MediaPart), MediaDeliveryBuilder.Build(ctx), ValueFrom: MediaDeliveryBuilder.ParameterSources(ctx)));
+        }
+
+        if (spec.Ci is not null)
+        {
+            stacks.Add((ctx.StackName(PlatformContext.CiPart), CiRoleBuilder.Build(ctx)));
+        }
+
+        if (spec.Monitoring is not null)
+        {
+            // Last: it watches whatever the other stacks publish (the database members' exports, when present).
+            var published = stacks.SelectMany(s => s.Template.Outputs.Values)
+                .Select(o => o.ExportName is { IsIntrinsic: false } e ? e.Literal : null)
+                .OfType<string>()
+                .ToHashSet(StringComparer.Ordinal);
+            stacks.Add((ctx.StackName(PlatformContext.MonitoringPart), MonitoringBuilder.Build(ctx, published)));
+        }
+
+        // CloudFormation's own rules (references, quotas, body size) before anything reaches AWS.
+        foreach (var stack in stacks)
+        {
+            stack.Template.EnsureValid();
         }
 
         return Link(spec, stacks);
     }
 
     /// <summary>Derives each stack's exports, imports and dependencies from its template, then orders the set.</summary>
-    internal static StackSet Link(EnvironmentSpec spec, IReadOnlyList<(string Name, Template Template)> stacks)
+    internal static StackSet Link(EnvironmentSpec spec, IReadOnlyList<(string Name, Template Template)> stacks) =>
+        Link(spec, [.. stacks.Select(s => (StackDraft)s)]);
+
+    /// <summary>
+    /// Derives each stack's exports, imports and dependencies, then orders the set. An import must come from a stack in
+    /// the same region (exports are regional); a parameter's <see cref="StackParameter.ValueFrom"/> may name a stack in
+    /// any region, and that stack becomes a dependency too.
+    /// </summary>
+    internal static StackSet Link(EnvironmentSpec spec, IReadOnlyList<StackDraft> stacks)
     {
+        var regionOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        var templateOf = new Dictionary<string, Template>(StringComparer.Ordinal);
+        foreach (var stack in stacks)
+        {
+            regionOf[stack.Name] = stack.Region ?? spec.Region;
+            templateOf[stack.Name] = stack.Template;
+        }
+
         var exporter = new Dictionary<string, string>(StringComparer.Ordinal);
         var exports = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (var (name, template) in stacks)
+        foreach (var (name, template, _, _) in stacks)
         {
             var names = template.Outputs.Values
                 .Select(o => o.ExportName is { IsIntrinsic: false } e ? e.Literal : null)
@@ -78,12 +117,18 @@ public static class Blueprint
         }
 
         var result = new List<Stack>();
-        foreach (var (name, template) in stacks)
+        foreach (var (name, template, _, valueFrom) in stacks)
         {
+            var region = regionOf[name];
             var imports = new SortedSet<string>(StringComparer.Ordinal);
             foreach (var resource in template.Resources.Values)
             {
                 CollectImports(resource.Properties, imports);
+            }
+
+            foreach (var output in template.Outputs.Values)
+            {
+                CollectImports(output.Value, imports);
             }
 
             var dependsOn = new SortedSet<string>(StringComparer.Ordinal);
@@ -94,16 +139,48 @@ public static class Blueprint
                     throw new StackOrderException($"Stack '{name}' imports '{import}', which no stack of the set exports.");
                 }
 
+                if (!string.Equals(regionOf[source], region, StringComparison.Ordinal))
+                {
+                    throw new StackOrderException(
+                        $"Stack '{name}' ({region}) imports '{import}' from '{source}' ({regionOf[source]}); Fn::ImportValue cannot cross regions. Pass the value as a parameter with ValueFrom instead.");
+                }
+
                 if (!string.Equals(source, name, StringComparison.Ordinal))
                 {
                     dependsOn.Add(source);
                 }
             }
 
+            var sources = valueFrom ?? new Dictionary<string, StackOutputReference>(StringComparer.Ordinal);
+            foreach (var (parameter, reference) in sources)
+            {
+                if (!template.Parameters.ContainsKey(parameter))
+                {
+                    throw new StackOrderException($"Stack '{name}' fills parameter '{parameter}' from '{reference.StackName}', but its template has no such parameter.");
+                }
+
+                if (!templateOf.TryGetValue(reference.StackName, out var source))
+                {
+                    throw new StackOrderException($"Stack '{name}' fills parameter '{parameter}' from stack '{reference.StackName}', which is not in the set.");
+                }
+
+                if (!source.Outputs.ContainsKey(reference.OutputKey))
+                {
+                    throw new StackOrderException($"Stack '{name}' fills parameter '{parameter}' from output '{reference.OutputKey}' of '{reference.StackName}', which has no such output.");
+                }
+
+                if (string.Equals(reference.StackName, name, StringComparison.Ordinal))
+                {
+                    throw new StackOrderException($"Stack '{name}' fills parameter '{parameter}' from its own output '{reference.OutputKey}'.");
+                }
+
+                dependsOn.Add(reference.StackName);
+            }
+
             var parameters = template.Parameters.Values
-                .Select(p => new StackParameter(p.LogicalId, p.Type, p.Default, p.Description))
+                .Select(p => new StackParameter(p.LogicalId, p.Type, p.Default, p.Description, sources.GetValueOrDefault(p.LogicalId)))
                 .ToArray();
-            result.Add(new Stack(name, spec.Region, template, parameters, exports[name], [.. imports], [.. dependsOn]));
+            result.Add(new Stack(name, region, template, parameters, exports[name], [.. imports], [.. dependsOn]));
         }
 
         return new StackSet(spec.Name, spec.Region, result);

@@ -67,6 +67,17 @@ public sealed record EnvironmentSpec
     /// <summary>Backup and artifacts buckets, volume snapshots and the scheduled MongoDB backup.</summary>
     /// <value>Default: <see cref="BackupsSpec"/> defaults (15 days).</value>
     public BackupsSpec Backups { get; init; } = new();
+    /// <summary>Media delivery: private bucket, CloudFront with Origin Access Control and an edge WAF in us-east-1.</summary>
+    /// <value>Default: <see langword="null"/> (no media stacks).</value>
+    public MediaSpec? Media { get; init; }
+
+    /// <summary>Alarms to e-mail, and the live-event dashboard.</summary>
+    /// <value>Default: <see langword="null"/> (no monitoring stack).</value>
+    public MonitoringSpec? Monitoring { get; init; }
+
+    /// <summary>GitHub Actions access through OIDC: the deploy and plan roles.</summary>
+    /// <value>Default: <see langword="null"/> (no ci stack).</value>
+    public CiSpec? Ci { get; init; }
 
     /// <summary>Explicit, named weakenings of secure defaults; each one shows in <see cref="DescribeWeakenings"/>.</summary>
     /// <value>Default: nothing weakened.</value>
@@ -193,6 +204,11 @@ public sealed record EnvironmentSpec
         if (Weakenings.AllowSecretLikeEnvironmentVariables)
         {
             lines.Add("weakenings.allowSecretLikeEnvironmentVariables: plain environment variables may hold secrets");
+        }
+
+        if (Media is { Aliases.Count: 0 })
+        {
+            lines.Add("media.aliases: none (the distribution uses the *.cloudfront.net certificate, which allows TLS below 1.2)");
         }
 
         for (var i = 0; i < Services.Count; i++)

@@ -106,7 +106,8 @@ public sealed class StackSet
         ?? throw new KeyNotFoundException($"The stack set has no stack '{name}'.");
 
     /// <summary>The manifest: environment, region, deployment order and waves, and per stack its template file,
-    /// region, dependencies, parameters, exports and imports. Indented JSON with LF line endings.</summary>
+    /// region, dependencies, parameters (with the stack output that fills each <see cref="StackParameter.ValueFrom"/>),
+    /// exports and imports. Indented JSON with LF line endings.</summary>
     /// <returns>The manifest text.</returns>
     public string ToManifestJson()
     {
@@ -151,7 +152,16 @@ public sealed class StackSet
                     json.WriteStartObject();
                     json.WriteString("name", p.Name);
                     json.WriteString("type", p.Type);
-                    if (p.Default is null)
+                    if (p.ValueFrom is { } source)
+                    {
+                        // Filled by the deployer from another stack's output (possibly in another region).
+                        json.WriteStartObject("valueFrom");
+                        json.WriteString("stack", source.StackName);
+                        json.WriteString("region", Stacks.FirstOrDefault(s => string.Equals(s.Name, source.StackName, StringComparison.Ordinal))?.Region ?? Region);
+                        json.WriteString("output", source.OutputKey);
+                        json.WriteEndObject();
+                    }
+                    else if (p.Default is null)
                     {
                         json.WriteBoolean("required", true);
                     }

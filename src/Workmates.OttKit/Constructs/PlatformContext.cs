@@ -34,12 +34,22 @@ internal sealed class PlatformContext(EnvironmentSpec spec)
     public const string BackupTag = "ottkit:backup";
 
     public string BackupTagValue => $"{Env}-daily";
+    public const string MediaPart = "media";
+    public const string EdgeWafPart = "edge-waf";
+    public const string MonitoringPart = "monitoring";
+    public const string CiPart = "ci";
+
+    /// <summary>CloudFront reads WAF web ACLs and certificates only from us-east-1.</summary>
+    public const string EdgeRegion = "us-east-1";
 
     public EnvironmentSpec Spec { get; } = spec;
 
     public string Env => Spec.Name;
 
     public string StackName(string part) => $"{Env}-{part}";
+
+    /// <summary>IAM path of the services' task and execution roles: the CI role may pass exactly these.</summary>
+    public string TaskRolePath => $"/ottkit/{Env}/tasks/";
 
     public static string ServicePart(string service) => $"service-{service}";
 

@@ -60,7 +60,7 @@ internal static class SecurityBuilder
         var t = new Template { Description = $"OttKit {ctx.Env}: security baseline (KMS keys, CloudTrail, AWS Config rules and remediation)" };
 
         var logsKey = AddKey(t, ctx, "Logs", "logs", "encrypts the environment's log groups, CloudTrail and AWS Config deliveries", LogsKeyStatements(ctx.Spec.Region));
-        var dataKey = AddKey(t, ctx, "Data", "data", "encrypts data volumes, secrets, buckets and topics", DataKeyStatements(ctx.Spec.Region));
+        var dataKey = AddKey(t, ctx, "Data", "data", "encrypts data volumes, secrets, buckets and topics", DataKeyStatements(ctx.Spec));
         var backupKey = AddKey(t, ctx, "Backup", "backups", "encrypts backups and snapshots", BackupKeyStatements(ctx.Spec.Region));
         ctx.Export(t, Part, "LogsKeyArn", logsKey.GetAtt("Arn"), "KMS key for log groups, CloudTrail and AWS Config");
         ctx.Export(t, Part, "DataKeyArn", dataKey.GetAtt("Arn"), "KMS key for data (volumes, secrets, buckets, topics)");
@@ -187,9 +187,9 @@ internal static class SecurityBuilder
         yield return ViaServices("AccountUsesThroughS3", region, "s3");
     }
 
-    private static IEnumerable<PolicyStatement> DataKeyStatements(string region)
+    private static IEnumerable<PolicyStatement> DataKeyStatements(EnvironmentSpec spec)
     {
-        yield return ViaServices("AccountUsesThroughDataServices", region, "ec2", "s3", "secretsmanager", "sns");
+        yield return ViaServices("AccountUsesThroughDataServices", spec.Region, "ec2", "s3", "secretsmanager", "sns");
         yield return new PolicyStatement
         {
             // Alarms publish to KMS-encrypted SNS topics only if CloudWatch may use the topic's key.
@@ -199,6 +199,36 @@ internal static class SecurityBuilder
             Resources = { "*" },
             Conditions = SourceAccount(),
         };
+        if (spec.Monitoring is not null)
+        {
+            yield return new PolicyStatement
+            {
+                // EventBridge rules (backup task and AWS Config delivery failures) publish to the encrypted alarm topic.
+                Sid = "EventBridgePublishesToEncryptedTopics",
+                Principal = PolicyPrincipal.Service("events.amazonaws.com"),
+                Actions = { "kms:Decrypt", "kms:GenerateDataKey" },
+                Resources = { "*" },
+                Conditions = SourceAccount(),
+            };
+        }
+
+        if (spec.Media is not null)
+        {
+            yield return new PolicyStatement
+            {
+                // CloudFront reads the SSE-KMS media bucket through Origin Access Control. The distribution's id is
+                // unknown here (it lives in the later media stack), so the condition names any distribution of this account.
+                Sid = "CloudFrontReadsMediaThroughOriginAccessControl",
+                Principal = PolicyPrincipal.Service("cloudfront.amazonaws.com"),
+                Actions = { "kms:Decrypt" },
+                Resources = { "*" },
+                Conditions = new CfnObject
+                {
+                    ["StringEquals"] = new CfnObject { ["aws:SourceAccount"] = Fn.Ref("AWS::AccountId") },
+                    ["ArnLike"] = new CfnObject { ["aws:SourceArn"] = Fn.Sub("arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/*") },
+                },
+            };
+        }
     }
 
     private static IEnumerable<PolicyStatement> BackupKeyStatements(string region)

@@ -78,6 +78,7 @@ internal static class ServiceBuilder
 
         var executionRole = t.AddResource("ExecutionRole", "AWS::IAM::Role", new CfnObject
         {
+            ["Path"] = ctx.TaskRolePath,
             ["Description"] = $"{ctx.Env}/{service.Name}: ECS pulls the image, writes logs and reads this service's secrets",
             ["AssumeRolePolicyDocument"] = TaskAssumeRole(),
             ["Policies"] = new CfnList { new CfnObject { ["PolicyName"] = "task-execution", ["PolicyDocument"] = execution.ToNode() } },
@@ -85,6 +86,7 @@ internal static class ServiceBuilder
         });
         var taskRole = t.AddResource("TaskRole", "AWS::IAM::Role", new CfnObject
         {
+            ["Path"] = ctx.TaskRolePath,
             ["Description"] = $"{ctx.Env}/{service.Name}: the application's own permissions (none by default)",
             ["AssumeRolePolicyDocument"] = TaskAssumeRole(),
             ["Tags"] = ctx.Tags(service.Name),
@@ -328,6 +330,7 @@ internal static class ServiceBuilder
         ctx.Export(t, part, "ServiceName", ecsService.GetAtt("Name"), $"ECS service name of {service.Name}");
         ctx.Export(t, part, "ServiceArn", ecsService.Ref(), $"ECS service ARN of {service.Name}");
         ctx.Export(t, part, "TargetGroupArn", targets.Ref(), $"Target group ARN of {service.Name}");
+        ctx.Export(t, part, "TargetGroupFullName", targets.GetAtt("TargetGroupFullName"), $"Target group full name of {service.Name}, for CloudWatch dimensions");
         ctx.Export(t, part, "LogGroupName", logs.Ref(), $"Log group of {service.Name}");
         ctx.Export(t, part, "TaskDefinitionArn", task.Ref(), $"Task definition of {service.Name} at this deploy");
         return t;

@@ -8,7 +8,7 @@ namespace Workmates.OttKit.Tests.Constructs;
 /// AWS Foundational Security Best Practices controls that apply to the resources the blueprint creates, checked on a
 /// default synth of the Blacksheep sample. Each test is named by its Security Hub control id.
 /// </summary>
-public sealed class SecurityControlTests
+public sealed partial class SecurityControlTests
 {
     private static readonly StackSet Platform = SampleSpecs.Blacksheep().Synthesize();
 
@@ -224,7 +224,7 @@ public sealed class SecurityControlTests
     [Fact]
     public void ELB_16_load_balancer_is_associated_with_a_waf_web_acl()
     {
-        var acl = All("AWS::WAFv2::WebACL").Single().Resource;
+        var acl = All("AWS::WAFv2::WebACL").Single(a => Text(a.Resource.Properties["Scope"]) == "REGIONAL").Resource;
         var rules = ((CfnList)acl.Properties["Rules"]).Cast<CfnObject>().Select(r => Text(r["Name"]) ?? string.Empty).ToArray();
         Assert.Equal(["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList", "RateLimitPerIp"], rules);
         Assert.Single(All("AWS::WAFv2::WebACLAssociation"));
@@ -233,7 +233,7 @@ public sealed class SecurityControlTests
     [Fact]
     public void WAF_11_web_acl_logs_to_an_encrypted_log_group()
     {
-        var logging = All("AWS::WAFv2::LoggingConfiguration").Single().Resource;
+        var logging = All("AWS::WAFv2::LoggingConfiguration").Single(l => l.Stack == "blacksheep-load-balancer").Resource;
         Assert.Contains("log-group:aws-waf-logs-blacksheep", logging.Properties["LogDestinationConfigs"].ToString(), StringComparison.Ordinal);
     }
 
@@ -277,8 +277,8 @@ public sealed class SecurityControlTests
     public void CloudWatch_Logs_log_groups_are_kms_encrypted_and_kept_a_year()
     {
         var groups = All("AWS::Logs::LogGroup").ToArray();
-        // Flow logs, WAF, CloudTrail, the MongoDB backup task and one per service.
-        Assert.Equal(4 + Platform.Stacks.Count(s => s.Name.Contains("-service-", StringComparison.Ordinal)), groups.Length);
+        // Trail, VPC flow logs, ALB WAF, edge WAF (us-east-1), the MongoDB backup task and one per service.
+        Assert.Equal(5 + Platform.Stacks.Count(s => s.Name.Contains("-service-", StringComparison.Ordinal)), groups.Length);
         Assert.All(groups, g => Assert.IsType<Intrinsic>(g.Resource.Properties["KmsKeyId"]));
         Assert.All(groups, g => Assert.True(((CfnScalar)g.Resource.Properties["RetentionInDays"]).IntegerValue >= 365));
     }

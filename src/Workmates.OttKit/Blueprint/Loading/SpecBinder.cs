@@ -64,6 +64,9 @@ internal sealed partial class SpecBinder
             AdminAccess = r.Object("adminAccess", ReadAdminAccess),
             Patching = r.Object("patching", ReadPatching) ?? new PatchingSpec(),
             Backups = r.Object("backups", ReadBackups) ?? new BackupsSpec(),
+            Media = r.Object("media", ReadMedia),
+            Monitoring = r.Object("monitoring", ReadMonitoring),
+            Ci = r.Object("ci", ReadCi),
             Weakenings = r.Object("weakenings", w => new Weakenings
             {
                 DisableLoadBalancerDeletionProtection = w.Bool("disableLoadBalancerDeletionProtection") ?? d.DisableLoadBalancerDeletionProtection,
@@ -286,4 +289,49 @@ internal sealed partial class SpecBinder
     internal static partial Regex IsoTimestamp();
 
     internal static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    private static MediaSpec ReadMedia(MapReader r)
+    {
+        var d = new MediaSpec();
+        return new MediaSpec
+        {
+            Aliases = r.StringList("aliases") ?? d.Aliases,
+            CertificateArn = r.String("certificateArn"),
+            HostedZoneId = r.String("hostedZoneId"),
+            PriceClass = r.String("priceClass") ?? d.PriceClass,
+            RateLimitPer5Minutes = r.Int("rateLimitPer5Minutes") ?? d.RateLimitPer5Minutes,
+            LogRetentionDays = r.Int("logRetentionDays") ?? d.LogRetentionDays,
+        };
+    }
+
+    private static MonitoringSpec ReadMonitoring(MapReader r)
+    {
+        var d = new AlarmThresholds();
+        return new MonitoringSpec
+        {
+            AlarmEmails = r.StringList("alarmEmails") ?? [],
+            Thresholds = r.Object("thresholds", t => new AlarmThresholds
+            {
+                LoadBalancer5xxPercent = t.Int("loadBalancer5xxPercent") ?? d.LoadBalancer5xxPercent,
+                Target5xxPerMinute = t.Int("target5xxPerMinute") ?? d.Target5xxPerMinute,
+                TargetResponseTimeP95Milliseconds = t.Int("targetResponseTimeP95Milliseconds") ?? d.TargetResponseTimeP95Milliseconds,
+                HostReservationPercent = t.Int("hostReservationPercent") ?? d.HostReservationPercent,
+                DataVolumeThroughputMiBps = t.Int("dataVolumeThroughputMiBps") ?? d.DataVolumeThroughputMiBps,
+            }) ?? d,
+        };
+    }
+
+    private static CiSpec ReadCi(MapReader r)
+    {
+        var d = new CiSpec();
+        return new CiSpec
+        {
+            Owner = r.RequiredString("owner"),
+            Repositories = r.StringList("repositories") ?? d.Repositories,
+            Branches = r.StringList("branches") ?? d.Branches,
+            Environments = r.StringList("environments") ?? d.Environments,
+            ExistingOidcProviderArn = r.String("existingOidcProviderArn"),
+            ArtifactsBucketName = r.String("artifactsBucketName"),
+        };
+    }
 }

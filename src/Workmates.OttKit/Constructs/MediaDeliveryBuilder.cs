@@ -1,0 +1,411 @@
+using Workmates.OttKit.Blueprint;
+using Workmates.OttKit.CloudFormation;
+
+namespace Workmates.OttKit.Constructs;
+
+/// <summary>
+/// Media delivery, two stacks. <c>edge-waf</c> (us-east-1, where CloudFront reads web ACLs): a CLOUDFRONT-scope WAFv2
+/// web ACL (AWS managed rules and a per-IP rate limit) logging to a KMS-encrypted log group with its own key.
+/// <c>media</c> (home region): a private SSE-KMS bucket (versioned, TLS only, ACLs disabled, access logs) served only
+/// through a CloudFront distribution with Origin Access Control, HTTPS only, TLS 1.2 minimum, compression and logging.
+/// The web ACL's ARN crosses regions as the media stack's <see cref="WebAclParameter"/>, filled by the deployer from the
+/// edge stack's <see cref="WebAclOutput"/> (<see cref="StackParameter.ValueFrom"/>), since Fn::ImportValue is regional.
+/// </summary>
+internal static class MediaDeliveryBuilder
+{
+    private const string Part = PlatformContext.MediaPart;
+
+    /// <summary>The media stack's parameter that receives the edge web ACL's ARN.</summary>
+    public const string WebAclParameter = "EdgeWebAclArn";
+
+    /// <summary>The edge stack's output with the web ACL's ARN.</summary>
+    public const string WebAclOutput = "WebAclArn";
+
+    /// <summary>The media stack's parameter that receives the edge stack's certificate (when the spec names a hosted zone).</summary>
+    public const string CertificateParameter = "EdgeCertificateArn";
+
+    /// <summary>The edge stack's output with the certificate it requested.</summary>
+    public const string CertificateOutput = "CertificateArn";
+
+    /// <summary>CloudFront's managed cache policy CachingOptimized.</summary>
+    public const string CachingOptimizedPolicyId = "658327ea-f89d-4fab-a63d-7e88639e58f6";
+
+    /// <summary>CloudFront's managed response headers policy SecurityHeadersPolicy (HSTS, nosniff, frame options…).</summary>
+    public const string SecurityHeadersPolicyId = "67f7725c-6f97-4210-82d7-5512b31e9d03";
+
+    /// <summary>The viewer TLS policy when the distribution has its own certificate.</summary>
+    public const string ViewerTlsPolicy = "TLSv1.2_2021";
+
+    private const string OriginId = "media-bucket";
+
+    /// <summary>The media stack's parameters that come from other stacks' outputs.</summary>
+    public static IReadOnlyDictionary<string, StackOutputReference> ParameterSources(PlatformContext ctx)
+    {
+        var edge = ctx.StackName(PlatformContext.EdgeWafPart);
+        var sources = new Dictionary<string, StackOutputReference>(StringComparer.Ordinal)
+        {
+            [WebAclParameter] = new StackOutputReference(edge, WebAclOutput),
+        };
+        if (RequestsCertificate(ctx))
+        {
+            sources[CertificateParameter] = new StackOutputReference(edge, CertificateOutput);
+        }
+
+        return sources;
+    }
+
+    private static bool RequestsCertificate(PlatformContext ctx) => ctx.Spec.Media is { HostedZoneId: not null, Aliases.Count: > 0 };
+
+    /// <summary>The us-east-1 stack: the CLOUDFRONT-scope web ACL and its logging. Self-contained: it imports nothing.</summary>
+    public static Template BuildEdgeWebAcl(PlatformContext ctx)
+    {
+        var media = ctx.Spec.Media!;
+        var t = new Template { Description = $"OttKit {ctx.Env}: CloudFront web ACL (us-east-1) in front of the media distribution" };
+
+        // The environment's logs key lives in the home region; a log group here needs a key of its own region.
+        var key = t.AddResource("EdgeLogsKey", "AWS::KMS::Key", new CfnObject
+        {
+            ["Description"] = $"{ctx.Env}: encrypts the edge web ACL's log group (us-east-1)",
+            ["EnableKeyRotation"] = true,
+            ["KeyPolicy"] = new PolicyDocument
+            {
+                new PolicyStatement
+                {
+                    Sid = "AccountAdministers",
+                    Principal = PolicyPrincipal.Aws(Fn.Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")),
+                    Actions = { "kms:*" },
+                    Resources = { "*" },
+                },
+                new PolicyStatement
+                {
+                    Sid = "CloudWatchLogsEncryptsThisAccountsLogGroups",
+                    Principal = PolicyPrincipal.Service($"logs.{PlatformContext.EdgeRegion}.amazonaws.com"),
+                    Actions = { "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey" },
+                    Resources = { "*" },
+                    Conditions = new CfnObject
+                    {
+                        ["ArnLike"] = new CfnObject { ["kms:EncryptionContext:aws:logs:arn"] = PlatformContext.Arn("logs", "log-group:*") },
+                    },
+                },
+            }.ToNode(),
+            ["Tags"] = ctx.Tags("edge-logs-key"),
+        });
+        key.DeletionPolicy = DeletionPolicy.Retain;
+        key.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
+        t.AddResource("EdgeLogsKeyAlias", "AWS::KMS::Alias", new CfnObject
+        {
+            ["AliasName"] = $"alias/{ctx.Env}/edge-logs",
+            ["TargetKeyId"] = key.Ref(),
+        });
+
+        var rules = new CfnList();
+        var priority = 0;
+        foreach (var group in new[] { "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList" })
+        {
+            rules.Add(new CfnObject
+            {
+                ["Name"] = group,
+                ["Priority"] = priority++,
+                ["OverrideAction"] = new CfnObject { ["None"] = new CfnObject() },
+                ["Statement"] = new CfnObject { ["ManagedRuleGroupStatement"] = new CfnObject { ["VendorName"] = "AWS", ["Name"] = group } },
+                ["VisibilityConfig"] = Visibility($"{ctx.Env}-edge-{group}"),
+            });
+        }
+
+        rules.Add(new CfnObject
+        {
+            ["Name"] = "RateLimitPerIp",
+            ["Priority"] = priority,
+            ["Action"] = new CfnObject { ["Block"] = new CfnObject() },
+            ["Statement"] = new CfnObject { ["RateBasedStatement"] = new CfnObject { ["Limit"] = media.RateLimitPer5Minutes, ["AggregateKeyType"] = "IP" } },
+            ["VisibilityConfig"] = Visibility($"{ctx.Env}-edge-rate-limit"),
+        });
+
+        var acl = t.AddResource("WebAcl", "AWS::WAFv2::WebACL", new CfnObject
+        {
+            ["Name"] = $"{ctx.Env}-media",
+            ["Scope"] = "CLOUDFRONT",
+            ["Description"] = $"{ctx.Env}: AWS managed rules and a per-IP rate limit in front of the media distribution",
+            ["DefaultAction"] = new CfnObject { ["Allow"] = new CfnObject() },
+            ["VisibilityConfig"] = Visibility($"{ctx.Env}-edge"),
+            ["Rules"] = rules,
+            ["Tags"] = ctx.Tags("edge-waf"),
+        });
+
+        // WAF.11: the log group's name must start with aws-waf-logs-, and WAF wants its ARN without GetAtt's ":*".
+        var logName = $"aws-waf-logs-{ctx.Env}-edge";
+        var logs = t.AddResource("WafLogGroup", "AWS::Logs::LogGroup", new CfnObject
+        {
+            ["LogGroupName"] = logName,
+            ["RetentionInDays"] = media.LogRetentionDays,
+            ["KmsKeyId"] = key.GetAtt("Arn"),
+            ["Tags"] = ctx.Tags("edge-waf-logs"),
+        });
+        logs.DeletionPolicy = DeletionPolicy.Retain;
+        logs.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
+        t.AddResource("WafLogging", "AWS::WAFv2::LoggingConfiguration", new CfnObject
+        {
+            ["ResourceArn"] = acl.GetAtt("Arn"),
+            ["LogDestinationConfigs"] = new CfnList { PlatformContext.Arn("logs", $"log-group:{logName}") },
+        }).DependOn(logs);
+
+        if (RequestsCertificate(ctx))
+        {
+            // CloudFront reads certificates only from us-east-1, so the certificate is requested here; Route 53 is global.
+            var certificate = t.AddResource("Certificate", "AWS::CertificateManager::Certificate", new CfnObject
+            {
+                ["DomainName"] = media.Aliases[0],
+                ["ValidationMethod"] = "DNS",
+                ["DomainValidationOptions"] = new CfnList([.. media.Aliases.Select(a => (CfnNode)new CfnObject { ["DomainName"] = a, ["HostedZoneId"] = media.HostedZoneId! })]),
+                ["Tags"] = ctx.Tags("media-certificate"),
+            });
+            if (media.Aliases.Count > 1)
+            {
+                certificate.Properties["SubjectAlternativeNames"] = new CfnList([.. media.Aliases.Skip(1).Select(a => (CfnNode)a)]);
+            }
+
+            t.AddOutput(CertificateOutput, certificate.Ref(), "ARN of the media aliases' certificate; the media stack receives it as a parameter");
+        }
+
+        // Plain outputs, not exports: exports cannot be imported from another region.
+        t.AddOutput(WebAclOutput, acl.GetAtt("Arn"), "ARN of the CLOUDFRONT-scope web ACL; the media stack receives it as a parameter");
+        return t;
+    }
+
+    /// <summary>The home-region stack: media bucket, its log bucket, Origin Access Control and the distribution.</summary>
+    public static Template Build(PlatformContext ctx)
+    {
+        var media = ctx.Spec.Media!;
+        var t = new Template { Description = $"OttKit {ctx.Env}: media bucket and CloudFront distribution" };
+        var webAcl = t.Add(new Parameter(WebAclParameter)
+        {
+            Description = $"ARN of the CLOUDFRONT-scope web ACL: output {WebAclOutput} of stack {ctx.StackName(PlatformContext.EdgeWafPart)} in {PlatformContext.EdgeRegion} (filled by the deployer)",
+            AllowedPattern = @"^arn:aws[a-z-]*:wafv2:us-east-1:[0-9]{12}:global/webacl/.+$",
+            ConstraintDescription = "the ARN of a CLOUDFRONT-scope (global) WAFv2 web ACL",
+        });
+
+        CfnNode? certificateArn = media.CertificateArn;
+        if (RequestsCertificate(ctx))
+        {
+            certificateArn = t.Add(new Parameter(CertificateParameter)
+            {
+                Description = $"ARN of the aliases' certificate: output {CertificateOutput} of stack {ctx.StackName(PlatformContext.EdgeWafPart)} in {PlatformContext.EdgeRegion} (filled by the deployer)",
+                AllowedPattern = @"^arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/.+$",
+                ConstraintDescription = "the ARN of an ACM certificate in us-east-1",
+            }).Ref();
+        }
+
+        // CloudFront standard logging writes through bucket ACLs, and S3 server access logs only go to SSE-S3
+        // buckets: this bucket keeps ACLs for the log-delivery account but blocks every public grant.
+        var logBucket = t.AddResource("LogBucket", "AWS::S3::Bucket", new CfnObject
+        {
+            ["BucketEncryption"] = new CfnObject
+            {
+                ["ServerSideEncryptionConfiguration"] = new CfnList
+                {
+                    new CfnObject { ["ServerSideEncryptionByDefault"] = new CfnObject { ["SSEAlgorithm"] = "AES256" } },
+                },
+            },
+            ["PublicAccessBlockConfiguration"] = PublicAccessBlock(),
+            ["OwnershipControls"] = new CfnObject { ["Rules"] = new CfnList { new CfnObject { ["ObjectOwnership"] = "BucketOwnerPreferred" } } },
+            ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
+            ["LifecycleConfiguration"] = new CfnObject
+            {
+                ["Rules"] = new CfnList
+                {
+                    new CfnObject
+                    {
+                        ["Id"] = "expire-media-logs",
+                        ["Status"] = "Enabled",
+                        ["ExpirationInDays"] = media.LogRetentionDays,
+                        ["NoncurrentVersionExpiration"] = new CfnObject { ["NoncurrentDays"] = 30 },
+                        ["AbortIncompleteMultipartUpload"] = new CfnObject { ["DaysAfterInitiation"] = 7 },
+                    },
+                },
+            },
+            ["Tags"] = ctx.Tags("media-logs"),
+        });
+        logBucket.DeletionPolicy = DeletionPolicy.Retain;
+        logBucket.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
+
+        var bucket = t.AddResource("MediaBucket", "AWS::S3::Bucket", new CfnObject
+        {
+            ["BucketEncryption"] = new CfnObject
+            {
+                ["ServerSideEncryptionConfiguration"] = new CfnList
+                {
+                    new CfnObject
+                    {
+                        ["ServerSideEncryptionByDefault"] = new CfnObject { ["SSEAlgorithm"] = "aws:kms", ["KMSMasterKeyID"] = ctx.Import(PlatformContext.SecurityPart, "DataKeyArn") },
+                        ["BucketKeyEnabled"] = true,
+                    },
+                },
+            },
+            ["PublicAccessBlockConfiguration"] = PublicAccessBlock(),
+            ["OwnershipControls"] = new CfnObject { ["Rules"] = new CfnList { new CfnObject { ["ObjectOwnership"] = "BucketOwnerEnforced" } } },
+            ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
+            ["LoggingConfiguration"] = new CfnObject { ["DestinationBucketName"] = logBucket.Ref(), ["LogFilePrefix"] = "s3/" },
+            ["LifecycleConfiguration"] = new CfnObject
+            {
+                ["Rules"] = new CfnList
+                {
+                    new CfnObject
+                    {
+                        // Media is kept until deleted; overwritten or deleted versions go after 30 days.
+                        ["Id"] = "expire-old-versions",
+                        ["Status"] = "Enabled",
+                        ["NoncurrentVersionExpiration"] = new CfnObject { ["NoncurrentDays"] = 30 },
+                        ["AbortIncompleteMultipartUpload"] = new CfnObject { ["DaysAfterInitiation"] = 7 },
+                    },
+                },
+            },
+            ["Tags"] = ctx.Tags("media"),
+        });
+        bucket.DeletionPolicy = DeletionPolicy.Retain;
+        bucket.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
+
+        t.AddResource("LogBucketPolicy", "AWS::S3::BucketPolicy", new CfnObject
+        {
+            ["Bucket"] = logBucket.Ref(),
+            ["PolicyDocument"] = new PolicyDocument
+            {
+                DenyInsecureTransport(logBucket.GetAtt("Arn"), Fn.Sub("${LogBucket.Arn}/*")),
+                new PolicyStatement
+                {
+                    Sid = "S3WritesMediaBucketAccessLogs",
+                    Principal = PolicyPrincipal.Service("logging.s3.amazonaws.com"),
+                    Actions = { "s3:PutObject" },
+                    Resources = { Fn.Sub("${LogBucket.Arn}/s3/*") },
+                    Conditions = new CfnObject
+                    {
+                        ["StringEquals"] = new CfnObject { ["aws:SourceAccount"] = Pseudo.AccountId },
+                        ["ArnLike"] = new CfnObject { ["aws:SourceArn"] = bucket.GetAtt("Arn") },
+                    },
+                },
+            }.ToNode(),
+        });
+
+        var oac = t.AddResource("OriginAccessControl", "AWS::CloudFront::OriginAccessControl", new CfnObject
+        {
+            ["OriginAccessControlConfig"] = new CfnObject
+            {
+                ["Name"] = $"{ctx.Env}-media",
+                ["Description"] = $"{ctx.Env}: CloudFront signs every request to the media bucket",
+                ["OriginAccessControlOriginType"] = "s3",
+                ["SigningBehavior"] = "always",
+                ["SigningProtocol"] = "sigv4",
+            },
+        });
+
+        var config = new CfnObject
+        {
+            ["Enabled"] = true,
+            ["Comment"] = $"{ctx.Env}: media",
+            ["DefaultRootObject"] = "index.html",
+            ["HttpVersion"] = "http2and3",
+            ["IPV6Enabled"] = true,
+            ["PriceClass"] = media.PriceClass,
+            ["Origins"] = new CfnList
+            {
+                new CfnObject
+                {
+                    ["Id"] = OriginId,
+                    ["DomainName"] = bucket.GetAtt("RegionalDomainName"),
+                    // OAC replaces the legacy origin access identity, which must be given as empty.
+                    ["S3OriginConfig"] = new CfnObject { ["OriginAccessIdentity"] = string.Empty },
+                    ["OriginAccessControlId"] = oac.GetAtt("Id"),
+                },
+            },
+            ["DefaultCacheBehavior"] = new CfnObject
+            {
+                ["TargetOriginId"] = OriginId,
+                ["ViewerProtocolPolicy"] = "redirect-to-https",
+                ["Compress"] = true,
+                ["AllowedMethods"] = new CfnList { "GET", "HEAD", "OPTIONS" },
+                ["CachedMethods"] = new CfnList { "GET", "HEAD" },
+                ["CachePolicyId"] = CachingOptimizedPolicyId,
+                ["ResponseHeadersPolicyId"] = SecurityHeadersPolicyId,
+            },
+            ["Logging"] = new CfnObject
+            {
+                ["Bucket"] = logBucket.GetAtt("DomainName"),
+                ["Prefix"] = "cloudfront/",
+                ["IncludeCookies"] = false,
+            },
+            ["WebACLId"] = webAcl.Ref(),
+        };
+        if (media.Aliases.Count > 0)
+        {
+            config["Aliases"] = new CfnList([.. media.Aliases.Select(a => (CfnNode)a)]);
+            config["ViewerCertificate"] = new CfnObject
+            {
+                ["AcmCertificateArn"] = certificateArn!,
+                ["SslSupportMethod"] = "sni-only",
+                ["MinimumProtocolVersion"] = ViewerTlsPolicy,
+            };
+        }
+        else
+        {
+            // The *.cloudfront.net certificate: CloudFront fixes its minimum protocol (a listed weakening).
+            config["ViewerCertificate"] = new CfnObject { ["CloudFrontDefaultCertificate"] = true };
+        }
+
+        var distribution = t.AddResource("Distribution", "AWS::CloudFront::Distribution", new CfnObject
+        {
+            ["DistributionConfig"] = config,
+            ["Tags"] = ctx.Tags("media"),
+        });
+
+        t.AddResource("MediaBucketPolicy", "AWS::S3::BucketPolicy", new CfnObject
+        {
+            ["Bucket"] = bucket.Ref(),
+            ["PolicyDocument"] = new PolicyDocument
+            {
+                DenyInsecureTransport(bucket.GetAtt("Arn"), Fn.Sub("${MediaBucket.Arn}/*")),
+                new PolicyStatement
+                {
+                    Sid = "CloudFrontReadsThroughOriginAccessControl",
+                    Principal = PolicyPrincipal.Service("cloudfront.amazonaws.com"),
+                    Actions = { "s3:GetObject" },
+                    Resources = { Fn.Sub("${MediaBucket.Arn}/*") },
+                    Conditions = new CfnObject
+                    {
+                        ["StringEquals"] = new CfnObject { ["AWS:SourceArn"] = Fn.Sub("arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${Distribution}") },
+                    },
+                },
+            }.ToNode(),
+        });
+
+        ctx.Export(t, Part, "MediaBucketName", bucket.Ref(), "Media bucket (upload here; viewers read through CloudFront only)");
+        ctx.Export(t, Part, "MediaBucketArn", bucket.GetAtt("Arn"), "Media bucket ARN");
+        ctx.Export(t, Part, "DistributionId", distribution.Ref(), "CloudFront distribution id (for invalidations)");
+        ctx.Export(t, Part, "DistributionDomainName", distribution.GetAtt("DomainName"), "CloudFront domain name (target of the aliases' DNS records)");
+        ctx.Export(t, Part, "LogBucketName", logBucket.Ref(), "Bucket of the media bucket's access logs and the distribution's logs");
+        return t;
+    }
+
+    private static CfnObject PublicAccessBlock() => new()
+    {
+        ["BlockPublicAcls"] = true,
+        ["BlockPublicPolicy"] = true,
+        ["IgnorePublicAcls"] = true,
+        ["RestrictPublicBuckets"] = true,
+    };
+
+    private static PolicyStatement DenyInsecureTransport(Value<string> bucketArn, Value<string> objectsArn) => new()
+    {
+        Sid = "DenyInsecureTransport",
+        Effect = PolicyEffect.Deny,
+        Principal = PolicyPrincipal.Anyone,
+        Actions = { "s3:*" },
+        Resources = { bucketArn, objectsArn },
+        Conditions = new CfnObject { ["Bool"] = new CfnObject { ["aws:SecureTransport"] = "false" } },
+    };
+
+    private static CfnObject Visibility(string metric) => new()
+    {
+        ["SampledRequestsEnabled"] = true,
+        ["CloudWatchMetricsEnabled"] = true,
+        ["MetricName"] = metric,
+    };
+}

@@ -1,0 +1,404 @@
+using System.Globalization;
+using System.Text;
+using Workmates.OttKit.Blueprint;
+using Workmates.OttKit.CloudFormation;
+
+namespace Workmates.OttKit.Constructs;
+
+/// <summary>
+/// The monitoring stack: an SNS topic encrypted with the data key (whose policy lets CloudWatch and EventBridge use
+/// it) with the spec's e-mail subscriptions; alarms that all notify the topic (load balancer 5xx rate; per service
+/// target 5xx, p95 response time, unhealthy targets and running tasks below desired; cluster reservation; MongoDB
+/// member status checks and data-volume throughput; audit delivery); EventBridge rules for a failed backup task and a
+/// failed AWS Config delivery; and one dashboard for a person watching a live event, big numbers first.
+/// MongoDB members are found by the database stack's exports (<see cref="MemberInstanceExport"/>,
+/// <see cref="MemberVolumeExport"/>), so this stack follows whatever the database stack publishes.
+/// </summary>
+internal static class MonitoringBuilder
+{
+    private const string Part = PlatformContext.MonitoringPart;
+
+    /// <summary>The database stack's part name; its exports are read only when the stack set publishes them.</summary>
+    public const string DatabasePart = "database";
+
+    /// <summary>Family of the scheduled MongoDB backup task, <c>&lt;env&gt;-mongodb-backup</c> (the database-backup stack's task family).</summary>
+    public static string BackupFamily(PlatformContext ctx) => DatabaseBackupBuilder.Family(ctx);
+
+    /// <summary>Export with member <paramref name="member"/>'s instance id (1-based): <c>MemberNInstanceId</c>.</summary>
+    public static string MemberInstanceExport(int member) => $"Member{member.ToString(CultureInfo.InvariantCulture)}InstanceId";
+
+    /// <summary>Export with member <paramref name="member"/>'s data volume id (1-based): <c>MemberNDataVolumeId</c>.</summary>
+    public static string MemberVolumeExport(int member) => $"Member{member.ToString(CultureInfo.InvariantCulture)}DataVolumeId";
+
+    private const double MiB = 1024 * 1024;
+
+    /// <param name="ctx">The environment.</param>
+    /// <param name="published">Export names of the stacks synthesized so far.</param>
+    public static Template Build(PlatformContext ctx, IReadOnlySet<string> published)
+    {
+        var spec = ctx.Spec;
+        var monitoring = spec.Monitoring!;
+        var thresholds = monitoring.Thresholds;
+        var t = new Template { Description = $"OttKit {ctx.Env}: alarms, notifications and the live-event dashboard" };
+
+        var topic = t.AddResource("AlarmTopic", "AWS::SNS::Topic", new CfnObject
+        {
+            ["TopicName"] = $"{ctx.Env}-alarms",
+            ["DisplayName"] = $"{ctx.Env} alarms",
+            ["KmsMasterKeyId"] = ctx.Import(PlatformContext.SecurityPart, "DataKeyArn"),
+            ["Tags"] = ctx.Tags("alarms"),
+        });
+        t.AddResource("AlarmTopicPolicy", "AWS::SNS::TopicPolicy", new CfnObject
+        {
+            ["Topics"] = new CfnList { topic.Ref() },
+            ["PolicyDocument"] = new PolicyDocument
+            {
+                new PolicyStatement
+                {
+                    Sid = "AlarmsAndRulesOfThisAccountPublish",
+                    Principal = PolicyPrincipal.Service("cloudwatch.amazonaws.com", "events.amazonaws.com"),
+                    Actions = { "sns:Publish" },
+                    Resources = { topic.Ref() },
+                    Conditions = new CfnObject { ["StringEquals"] = new CfnObject { ["aws:SourceAccount"] = Pseudo.AccountId } },
+                },
+                new PolicyStatement
+                {
+                    Sid = "DenyInsecureTransport",
+                    Effect = PolicyEffect.Deny,
+                    Principal = PolicyPrincipal.Anyone,
+                    Actions = { "sns:Publish" },
+                    Resources = { topic.Ref() },
+                    Conditions = new CfnObject { ["Bool"] = new CfnObject { ["aws:SecureTransport"] = "false" } },
+                },
+            }.ToNode(),
+        });
+        var subscriptionIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var email in monitoring.AlarmEmails)
+        {
+            var id = "AlarmEmail" + PlatformContext.Pascal(email);
+            if (!subscriptionIds.Add(id))
+            {
+                // "a.b@x" and "a-b@x" give the same name; a stable suffix from the address keeps both.
+                id += StableSuffix(email);
+                subscriptionIds.Add(id);
+            }
+
+            t.AddResource(id, "AWS::SNS::Subscription", new CfnObject
+            {
+                ["TopicArn"] = topic.Ref(),
+                ["Protocol"] = "email",
+                ["Endpoint"] = email,
+            });
+        }
+
+        var alarms = new AlarmFactory(t, ctx, topic);
+        var loadBalancer = ctx.Import(PlatformContext.LoadBalancerPart, "LoadBalancerFullName");
+        var cluster = ctx.Import(PlatformContext.ClusterPart, "ClusterName");
+
+        alarms.Math(
+            "LoadBalancer5xxRateAlarm",
+            "load-balancer-5xx-rate",
+            $"More than {thresholds.LoadBalancer5xxPercent} % of requests answered 5xx (load balancer or targets) for 3 of 5 minutes",
+            "IF(requests > 0, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)",
+            "5xx % of requests",
+            [
+                ("elb5xx", "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", Dims(("LoadBalancer", loadBalancer)), "Sum"),
+                ("target5xx", "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", Dims(("LoadBalancer", loadBalancer)), "Sum"),
+                ("requests", "AWS/ApplicationELB", "RequestCount", Dims(("LoadBalancer", loadBalancer)), "Sum"),
+            ],
+            60,
+            5,
+            3,
+            thresholds.LoadBalancer5xxPercent,
+            "GreaterThanThreshold");
+
+        foreach (var service in spec.Services)
+        {
+            var id = PlatformContext.Pascal(service.Name);
+            var servicePart = PlatformContext.ServicePart(service.Name);
+            var targets = Dims(("LoadBalancer", loadBalancer), ("TargetGroup", ctx.Import(servicePart, "TargetGroupFullName")));
+            alarms.Metric(
+                $"{id}Target5xxAlarm",
+                $"{service.Name}-target-5xx",
+                $"{service.Name} answers more than {thresholds.Target5xxPerMinute} 5xx a minute, 3 minutes in a row",
+                "AWS/ApplicationELB",
+                "HTTPCode_Target_5XX_Count",
+                targets,
+                "Sum",
+                60,
+                3,
+                3,
+                thresholds.Target5xxPerMinute,
+                "GreaterThanThreshold");
+            alarms.Metric(
+                $"{id}ResponseTimeAlarm",
+                $"{service.Name}-p95-response-time",
+                $"{service.Name} p95 response time above {thresholds.TargetResponseTimeP95Milliseconds} ms, 3 minutes in a row",
+                "AWS/ApplicationELB",
+                "TargetResponseTime",
+                (CfnList)targets.DeepClone(),
+                "p95",
+                60,
+                3,
+                3,
+                thresholds.TargetResponseTimeP95Milliseconds / 1000.0,
+                "GreaterThanThreshold");
+            alarms.Metric(
+                $"{id}UnhealthyHostsAlarm",
+                $"{service.Name}-unhealthy-targets",
+                $"{service.Name} has unhealthy targets for 3 minutes",
+                "AWS/ApplicationELB",
+                "UnHealthyHostCount",
+                (CfnList)targets.DeepClone(),
+                "Maximum",
+                60,
+                3,
+                3,
+                0,
+                "GreaterThanThreshold");
+            var serviceDims = Dims(("ClusterName", cluster), ("ServiceName", service.Name));
+            alarms.Math(
+                $"{id}TasksBelowDesiredAlarm",
+                $"{service.Name}-tasks-below-desired",
+                $"{service.Name} runs fewer tasks than desired for 10 minutes (no capacity, failing health checks or crash loop)",
+                "FILL(desired, 0) - FILL(running, 0)",
+                "tasks missing",
+                [
+                    ("running", "ECS/ContainerInsights", "RunningTaskCount", serviceDims, "Average"),
+                    ("desired", "ECS/ContainerInsights", "DesiredTaskCount", (CfnList)serviceDims.DeepClone(), "Average"),
+                ],
+                60,
+                10,
+                10,
+                0,
+                "GreaterThanThreshold");
+        }
+
+        foreach (var (resource, metric) in new[] { ("Cpu", "CPUReservation"), ("Memory", "MemoryReservation") })
+        {
+            alarms.Metric(
+                $"Cluster{resource}ReservationAlarm",
+                $"cluster-{resource.ToLowerInvariant()}-reservation",
+                $"Cluster {resource.ToLowerInvariant()} reservation above {thresholds.HostReservationPercent} % for 15 minutes: hosts are nearly full",
+                "AWS/ECS",
+                metric,
+                Dims(("ClusterName", cluster)),
+                "Maximum",
+                300,
+                3,
+                3,
+                thresholds.HostReservationPercent,
+                "GreaterThanThreshold");
+        }
+
+        var members = Members(ctx, published);
+        foreach (var (member, instance, volume) in members)
+        {
+            var n = member.ToString(CultureInfo.InvariantCulture);
+            if (instance is not null)
+            {
+                alarms.Metric(
+                    $"MongoMember{n}StatusCheckAlarm",
+                    $"mongo-{n}-status-check",
+                    $"MongoDB member {n} fails its EC2 status checks (instance or host) for 2 minutes",
+                    "AWS/EC2",
+                    "StatusCheckFailed",
+                    Dims(("InstanceId", instance)),
+                    "Maximum",
+                    60,
+                    2,
+                    2,
+                    1,
+                    "GreaterThanOrEqualToThreshold");
+            }
+
+            if (volume is not null)
+            {
+                var volumeDims = Dims(("VolumeId", volume));
+                alarms.Math(
+                    $"MongoMember{n}VolumeThroughputAlarm",
+                    $"mongo-{n}-volume-throughput",
+                    $"MongoDB member {n}'s data volume moves more than {thresholds.DataVolumeThroughputMiBps} MiB/s for 15 minutes",
+                    $"(FILL(reads, 0) + FILL(writes, 0)) / PERIOD(reads) / {MiB.ToString(CultureInfo.InvariantCulture)}",
+                    "MiB/s",
+                    [
+                        ("reads", "AWS/EBS", "VolumeReadBytes", volumeDims, "Sum"),
+                        ("writes", "AWS/EBS", "VolumeWriteBytes", (CfnList)volumeDims.DeepClone(), "Sum"),
+                    ],
+                    300,
+                    3,
+                    3,
+                    thresholds.DataVolumeThroughputMiBps,
+                    "GreaterThanThreshold");
+            }
+        }
+
+        var hasDatabase = members.Count > 0;
+        if (hasDatabase)
+        {
+            // A backup task that stops with a non-zero exit code; the topic gets the ECS event itself.
+            t.AddResource("BackupFailedRule", "AWS::Events::Rule", new CfnObject
+            {
+                ["Name"] = $"{ctx.Env}-backup-failed",
+                ["Description"] = $"{ctx.Env}: the MongoDB backup task stopped with a non-zero exit code",
+                ["State"] = "ENABLED",
+                ["EventPattern"] = new CfnObject
+                {
+                    ["source"] = new CfnList { "aws.ecs" },
+                    ["detail-type"] = new CfnList { "ECS Task State Change" },
+                    ["detail"] = new CfnObject
+                    {
+                        ["lastStatus"] = new CfnList { "STOPPED" },
+                        ["taskDefinitionArn"] = new CfnList { new CfnObject { ["prefix"] = PlatformContext.Arn("ecs", $"task-definition/{BackupFamily(ctx)}:") } },
+                        ["containers"] = new CfnObject { ["exitCode"] = new CfnList { new CfnObject { ["anything-but"] = 0 } } },
+                    },
+                },
+                ["Targets"] = new CfnList { new CfnObject { ["Id"] = "alarm-topic", ["Arn"] = topic.Ref() } },
+            });
+        }
+
+        if (spec.Security.CloudTrail)
+        {
+            // The trail delivers to CloudWatch Logs continuously; an hour without events means delivery broke.
+            alarms.Metric(
+                "TrailDeliveryAlarm",
+                "cloudtrail-delivery",
+                "CloudTrail delivered no events to CloudWatch Logs for an hour (trail stopped or delivery failing)",
+                "AWS/Logs",
+                "IncomingLogEvents",
+                Dims(("LogGroupName", ctx.Import(PlatformContext.SecurityPart, "TrailLogGroupName"))),
+                "Sum",
+                3600,
+                1,
+                1,
+                1,
+                "LessThanThreshold",
+                treatMissingData: "breaching");
+        }
+
+        if (spec.Security.Config)
+        {
+            t.AddResource("ConfigDeliveryFailedRule", "AWS::Events::Rule", new CfnObject
+            {
+                ["Name"] = $"{ctx.Env}-config-delivery-failed",
+                ["Description"] = $"{ctx.Env}: AWS Config could not deliver a configuration history or snapshot",
+                ["State"] = "ENABLED",
+                ["EventPattern"] = new CfnObject
+                {
+                    ["source"] = new CfnList { "aws.config" },
+                    ["detail-type"] = new CfnList { "Config Configuration History Delivery Status", "Config Configuration Snapshot Delivery Status" },
+                    ["detail"] = new CfnObject
+                    {
+                        ["messageType"] = new CfnList { "ConfigurationHistoryDeliveryFailed", "ConfigurationSnapshotDeliveryFailed" },
+                    },
+                },
+                ["Targets"] = new CfnList { new CfnObject { ["Id"] = "alarm-topic", ["Arn"] = topic.Ref() } },
+            });
+        }
+
+        t.AddResource("Dashboard", "AWS::CloudWatch::Dashboard", new CfnObject
+        {
+            ["DashboardName"] = $"{ctx.Env}-live",
+            ["DashboardBody"] = MonitoringDashboard.Body(ctx, members, hasDatabase, alarms.Names),
+        });
+
+        ctx.Export(t, Part, "AlarmTopicArn", topic.Ref(), "SNS topic every alarm notifies");
+        return t;
+    }
+
+    /// <summary>The database members whose exports the stack set publishes, numbered from 1 without gaps.</summary>
+    internal static IReadOnlyList<(int Member, Intrinsic? Instance, Intrinsic? Volume)> Members(PlatformContext ctx, IReadOnlySet<string> published)
+    {
+        var members = new List<(int, Intrinsic?, Intrinsic?)>();
+        for (var n = 1; ; n++)
+        {
+            var instance = ctx.ExportName(DatabasePart, MemberInstanceExport(n));
+            var volume = ctx.ExportName(DatabasePart, MemberVolumeExport(n));
+            var hasInstance = published.Contains(instance);
+            var hasVolume = published.Contains(volume);
+            if (!hasInstance && !hasVolume)
+            {
+                return members;
+            }
+
+            members.Add((n, hasInstance ? Fn.ImportValue(instance) : null, hasVolume ? Fn.ImportValue(volume) : null));
+        }
+    }
+
+    internal static CfnList Dims(params (string Name, CfnNode Value)[] dimensions) =>
+        [.. dimensions.Select(d => (CfnNode)new CfnObject { ["Name"] = d.Name, ["Value"] = d.Value })];
+
+    private static string StableSuffix(string text)
+    {
+        // FNV-1a: deterministic across runs and machines, unlike string.GetHashCode.
+        var hash = 2166136261u;
+        foreach (var b in Encoding.UTF8.GetBytes(text))
+        {
+            hash = unchecked((hash ^ b) * 16777619u);
+        }
+
+        return hash.ToString("X8", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Adds alarms that all notify the topic on ALARM and OK, and remembers their names for the dashboard.</summary>
+    private sealed class AlarmFactory(Template template, PlatformContext ctx, Resource topic)
+    {
+        public List<string> Names { get; } = [];
+
+        public void Metric(string id, string name, string description, string ns, string metric, CfnList dimensions, string statistic, int period, int evaluations, int toAlarm, double threshold, string comparison, string treatMissingData = "notBreaching")
+        {
+            var properties = Common(name, description, evaluations, toAlarm, threshold, comparison, treatMissingData);
+            properties["Namespace"] = ns;
+            properties["MetricName"] = metric;
+            properties["Dimensions"] = dimensions;
+            properties[statistic.StartsWith('p') ? "ExtendedStatistic" : "Statistic"] = statistic;
+            properties["Period"] = period;
+            template.AddResource(id, "AWS::CloudWatch::Alarm", properties);
+        }
+
+        public void Math(string id, string name, string description, string expression, string label, (string Id, string Namespace, string Metric, CfnList Dimensions, string Statistic)[] inputs, int period, int evaluations, int toAlarm, double threshold, string comparison)
+        {
+            var properties = Common(name, description, evaluations, toAlarm, threshold, comparison, "notBreaching");
+            var metrics = new CfnList
+            {
+                new CfnObject { ["Id"] = "result", ["Expression"] = expression, ["Label"] = label, ["ReturnData"] = true },
+            };
+            foreach (var input in inputs)
+            {
+                metrics.Add(new CfnObject
+                {
+                    ["Id"] = input.Id,
+                    ["ReturnData"] = false,
+                    ["MetricStat"] = new CfnObject
+                    {
+                        ["Metric"] = new CfnObject { ["Namespace"] = input.Namespace, ["MetricName"] = input.Metric, ["Dimensions"] = input.Dimensions },
+                        ["Period"] = period,
+                        ["Stat"] = input.Statistic,
+                    },
+                });
+            }
+
+            properties["Metrics"] = metrics;
+            template.AddResource(id, "AWS::CloudWatch::Alarm", properties);
+        }
+
+        private CfnObject Common(string name, string description, int evaluations, int toAlarm, double threshold, string comparison, string treatMissingData)
+        {
+            var alarmName = $"{ctx.Env}-{name}";
+            Names.Add(alarmName);
+            return new CfnObject
+            {
+                ["AlarmName"] = alarmName,
+                ["AlarmDescription"] = description,
+                ["ActionsEnabled"] = true,
+                ["AlarmActions"] = new CfnList { topic.Ref() },
+                ["OKActions"] = new CfnList { topic.Ref() },
+                ["EvaluationPeriods"] = evaluations,
+                ["DatapointsToAlarm"] = toAlarm,
+                ["Threshold"] = threshold,
+                ["ComparisonOperator"] = comparison,
+                ["TreatMissingData"] = treatMissingData,
+            };
+        }
+    }
+}
