@@ -140,7 +140,7 @@ public sealed class S3BackupObjectStore : IBackupObjectStore
                 yield return new BackupObjectInfo(
                     item.Key,
                     item.Size ?? 0,
-                    item.LastModified is { } modified ? new DateTimeOffset(modified.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.MinValue);
+                    item.LastModified is { } modified ? AsUtc(modified) : DateTimeOffset.MinValue);
             }
 
             continuation = page.IsTruncated == true ? page.NextContinuationToken : null;
@@ -205,6 +205,13 @@ public sealed class S3BackupObjectStore : IBackupObjectStore
             request.ServerSideEncryptionKeyManagementServiceKeyId = kmsKeyId;
         }
     }
+
+    // S3 sends UTC; an unspecified kind must not be shifted by the machine's time zone.
+    private static DateTimeOffset AsUtc(DateTime time) => time.Kind switch
+    {
+        DateTimeKind.Unspecified => new DateTimeOffset(time, TimeSpan.Zero),
+        _ => new DateTimeOffset(time.ToUniversalTime(), TimeSpan.Zero),
+    };
 
     private static bool IsNotFound(BackupStorageException error) =>
         error.InnerException is AmazonS3Exception { StatusCode: HttpStatusCode.NotFound };

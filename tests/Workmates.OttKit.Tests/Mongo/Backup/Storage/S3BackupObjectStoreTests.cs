@@ -118,6 +118,7 @@ public sealed class S3BackupObjectStoreTests(S3rverFixture s3rver) : IClassFixtu
 
         Assert.Equal(keys, listed.Select(o => o.Key));
         Assert.All(listed, o => Assert.Equal(1, o.SizeBytes));
+        Assert.All(listed, o => Assert.InRange(o.LastModified, DateTimeOffset.UtcNow.AddMinutes(-10), DateTimeOffset.UtcNow.AddMinutes(1)));
     }
 
     [Fact]
@@ -277,6 +278,59 @@ public sealed class S3BackupObjectStoreTests(S3rverFixture s3rver) : IClassFixtu
         Assert.Equal("alias/backup", create["x-amz-server-side-encryption-aws-kms-key-id"]);
         Assert.Equal("SHA256", create["x-amz-checksum-algorithm"]);
         Assert.Equal(Convert.ToBase64String(SHA256.HashData(data.AsSpan(0, 5 * MiB))), part["x-amz-checksum-sha256"]);
+    }
+
+    [Fact]
+    public async Task Synchronous_writes_through_a_GZipStream_round_trip()
+    {
+        var (store, client, _) = await CreateStoreAsync();
+        using var _client = client;
+        var data = RandomBytes(12 * MiB, seed: 11);
+
+        BackupObjectUploadResult result;
+        await using (var upload = await store.StartUploadAsync("gz.gz", new BackupUploadOptions { MaxParallelParts = 1 }, Ct))
+        {
+            using (var gzip = new System.IO.Compression.GZipStream(upload.Content, System.IO.Compression.CompressionLevel.NoCompression, leaveOpen: true))
+            {
+                gzip.Write(data);
+            }
+
+            result = await upload.CompleteAsync(Ct);
+        }
+
+        await using var read = await store.OpenReadAsync("gz.gz", Ct);
+        await using var gunzip = new System.IO.Compression.GZipStream(read, System.IO.Compression.CompressionMode.Decompress);
+        var back = new MemoryStream();
+        await gunzip.CopyToAsync(back, Ct);
+        Assert.True(result.PartCount >= 2);
+        Assert.Equal(data, back.ToArray());
+    }
+
+    [Fact]
+    public async Task Catalog_over_s3rver_lists_verifies_and_prunes_a_backup_written_through_the_store()
+    {
+        var (store, client, _) = await CreateStoreAsync();
+        using var _client = client;
+        var catalog = new BackupCatalog(store, "mongo/rs0");
+        var archive = RandomBytes(6 * MiB, seed: 12);
+        var now = DateTimeOffset.UtcNow;
+        foreach (var (id, age) in new[] { ("20261001T030000Z", 40), ("20261121T030000Z", 1) })
+        {
+            await using var upload = await store.StartUploadAsync(catalog.ArchiveKey(id), new BackupUploadOptions { EstimatedSizeBytes = archive.Length }, Ct);
+            await upload.Content.WriteAsync(archive, Ct);
+            var stored = await upload.CompleteAsync(Ct);
+            await catalog.WriteManifestAsync(BackupTestData.Manifest(id, now.AddDays(-age), archive) with { Sha256 = stored.Sha256 }, Ct);
+        }
+
+        var latest = await catalog.FindAsync(BackupCatalog.Latest, Ct);
+        await catalog.VerifyChecksumAsync(latest!.Manifest, Ct);
+        var report = await catalog.PruneAsync(TimeSpan.FromDays(15), 1, now, dryRun: false, Ct);
+
+        Assert.Equal("20261121T030000Z", latest.BackupId);
+        Assert.Equal("20261001T030000Z", Assert.Single(report.ToDelete).BackupId);
+        Assert.Equal(
+            [catalog.ArchiveKey("20261121T030000Z"), catalog.ManifestKey("20261121T030000Z")],
+            (await store.ListAsync("mongo/", Ct).ToListAsync(Ct)).Select(o => o.Key));
     }
 
     private async Task<(S3BackupObjectStore Store, IAmazonS3 Client, string Bucket)> CreateStoreAsync(
