@@ -171,10 +171,12 @@ public sealed class S3BackupObjectStoreTests(S3rverFixture s3rver) : IClassFixtu
             await WriteInSlicesAsync(upload.Content, data, 1 * MiB);
             await upload.CompleteAsync(Ct);
         });
+        var later = await Assert.ThrowsAsync<BackupStorageException>(async () => await upload.Content.WriteAsync(data.AsMemory(0, 10), Ct));
         await upload.DisposeAsync();
 
         Assert.Equal("UploadPart", error.Operation);
         Assert.Equal(s_s3rverOptions.MaxAttempts, error.Attempts);
+        Assert.Equal(error.PartNumber, later.PartNumber);
         Assert.Single(faults.Aborts);
         Assert.Empty(await store.ListAsync("doomed", Ct).ToListAsync(Ct));
     }
