@@ -36,6 +36,9 @@ public sealed class S3BackupObjectStore : IBackupObjectStore
     /// <summary>The bucket backups are written to.</summary>
     public string BucketName { get; }
 
+    /// <summary>Keys per ListObjectsV2 page; null lets S3 choose (1,000). Tests lower it to exercise paging.</summary>
+    internal int? ListPageSize { get; init; }
+
     /// <inheritdoc />
     public async Task<IBackupObjectUpload> StartUploadAsync(string key, BackupUploadOptions options, CancellationToken cancellationToken) =>
         await StartMultipartAsync(key, options, cancellationToken).ConfigureAwait(false);
@@ -127,7 +130,7 @@ public sealed class S3BackupObjectStore : IBackupObjectStore
         string? continuation = null;
         do
         {
-            var request = new ListObjectsV2Request { BucketName = BucketName, Prefix = prefix, ContinuationToken = continuation };
+            var request = new ListObjectsV2Request { BucketName = BucketName, Prefix = prefix, ContinuationToken = continuation, MaxKeys = ListPageSize };
             var page = await _retry.ExecuteAsync(
                 ct => _s3.ListObjectsV2Async(request, ct),
                 "ListObjectsV2",

@@ -107,9 +107,11 @@ public sealed class S3BackupObjectStoreTests(S3rverFixture s3rver) : IClassFixtu
     [Fact]
     public async Task List_follows_continuation_pages_and_returns_only_the_prefix_in_key_order()
     {
-        var (store, client, _) = await CreateStoreAsync();
+        var faults = new S3FaultInjector();
+        var (s3Store, client, _) = await CreateStoreAsync(faults);
         using var _client = client;
-        var keys = Enumerable.Range(0, 1003).Select(i => $"many/{i:D5}").ToList();
+        var store = new S3BackupObjectStore(client, s3Store.BucketName, s_s3rverOptions) { ListPageSize = 10 };
+        var keys = Enumerable.Range(0, 25).Select(i => $"many/{i:D5}").ToList();
         await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Ct }, async (key, ct) =>
             await store.PutObjectAsync(key, "x"u8.ToArray(), "text/plain", ct));
         await store.PutObjectAsync("other/1", "x"u8.ToArray(), "text/plain", Ct);
@@ -117,6 +119,7 @@ public sealed class S3BackupObjectStoreTests(S3rverFixture s3rver) : IClassFixtu
         var listed = await store.ListAsync("many/", Ct).ToListAsync(Ct);
 
         Assert.Equal(keys, listed.Select(o => o.Key));
+        Assert.Equal(3, faults.Requests.Count(r => r == "GET ListObjectsV2"));
         Assert.All(listed, o => Assert.Equal(1, o.SizeBytes));
         Assert.All(listed, o => Assert.InRange(o.LastModified, DateTimeOffset.UtcNow.AddMinutes(-10), DateTimeOffset.UtcNow.AddMinutes(1)));
     }
