@@ -1,6 +1,7 @@
 using System.Net;
 using Amazon.S3;
 using Workmates.OttKit.Mongo.Backup.Storage;
+using Workmates.OttKit.Simulators.Aws;
 
 namespace Workmates.OttKit.Tests.Mongo.Backup.Storage;
 
@@ -44,6 +45,28 @@ public sealed class TransientRetryTests
         var retry = new TransientRetry(10, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), TimeProvider.System, () => jitter);
 
         Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), retry.DelayBefore(attempt));
+    }
+
+    [Fact]
+    public async Task The_next_attempt_waits_for_the_back_off_on_the_injected_clock()
+    {
+        var clock = new ManualTimeProvider();
+        var retry = new TransientRetry(3, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), clock, () => 1.0);
+        var calls = 0;
+
+        var running = retry.ExecuteAsync(
+            _ => ++calls == 1 ? throw new HttpRequestException("reset") : Task.FromResult(calls),
+            "UploadPart",
+            "k",
+            1,
+            null,
+            TestContext.Current.CancellationToken);
+        clock.Advance(TimeSpan.FromSeconds(1.9));
+        var callsBeforeDue = calls;
+        clock.Advance(TimeSpan.FromSeconds(0.1));
+
+        Assert.Equal(2, await running);
+        Assert.Equal(1, callsBeforeDue);
     }
 
     [Fact]
