@@ -497,6 +497,11 @@ public sealed partial class StackDeployer
                     }
 
                     return Blocked($"Stack {stack.Name} is in UPDATE_ROLLBACK_FAILED: {RecoveryAdvice(stuck)}");
+                case "DELETE_IN_PROGRESS":
+                    // Being deleted (by an earlier plan's cleanup or by hand): once gone it is created anew.
+                    await WaitUntilGoneAsync(_existing!.StackId ?? stack.Name, cancellationToken).ConfigureAwait(false);
+                    _existing = null;
+                    return null;
                 case "DELETE_FAILED":
                     return Blocked($"Stack {stack.Name} is in DELETE_FAILED: finish deleting it (or retain the resources that cannot be deleted) before deploying it.");
                 default:
@@ -611,10 +616,16 @@ public sealed partial class StackDeployer
                 }
                 else if (p.ValueFrom is { } from)
                 {
+                    if (pendingStacks.Contains(from.StackName))
+                    {
+                        return (parameters, shown, (StackPlanAction.Deferred,
+                            $"Parameter {p.Name} of {stack.Name} takes output {from.OutputKey} of stack {from.StackName}, which is not deployed yet: its value is known after {from.StackName} is deployed."));
+                    }
+
                     var (value, reason) = await OutputValueAsync(from, cancellationToken).ConfigureAwait(false);
                     if (value is null)
                     {
-                        return (parameters, shown, (pendingStacks.Contains(from.StackName) ? StackPlanAction.Deferred : StackPlanAction.Failed, reason!));
+                        return (parameters, shown, (StackPlanAction.Failed, reason!));
                     }
 
                     parameters.Add(new CfnParameter { ParameterKey = p.Name, ParameterValue = value });
@@ -643,14 +654,14 @@ public sealed partial class StackDeployer
             {
                 var described = await api.DescribeStacksAsync(new DescribeStacksRequest { StackName = from.StackName }, cancellationToken).ConfigureAwait(false);
                 var source = described.Stacks?.FirstOrDefault();
-                var output = source?.Outputs?.FirstOrDefault(o => o.OutputKey == from.OutputKey);
+                var output = source?.StackStatus == "REVIEW_IN_PROGRESS" ? null : source?.Outputs?.FirstOrDefault(o => o.OutputKey == from.OutputKey);
                 return output?.OutputValue is { } value
                     ? (value, null)
-                    : (null, $"Parameter of {stack.Name} takes output {from.OutputKey} of stack {from.StackName} ({region}), which has no such output (status {source?.StackStatus}). Deploy {from.StackName} first.");
+                    : (null, $"A parameter of {stack.Name} takes output {from.OutputKey} of stack {from.StackName} ({region}), which has no such output (status {source?.StackStatus}). Deploy {from.StackName} first.");
             }
             catch (CloudFormationException e) when (IsMissingStack(e))
             {
-                return (null, $"Parameter of {stack.Name} takes output {from.OutputKey} of stack {from.StackName} ({region}), which does not exist yet: its value is known after {from.StackName} is deployed.");
+                return (null, $"A parameter of {stack.Name} takes output {from.OutputKey} of stack {from.StackName} ({region}), which does not exist: deploy {from.StackName} first.");
             }
         }
 
@@ -715,7 +726,32 @@ public sealed partial class StackDeployer
             await _api.DeleteChangeSetAsync(new DeleteChangeSetRequest { StackName = stack.Name, ChangeSetName = changeSetName }, cancellationToken).ConfigureAwait(false);
             if (changeSetType == "CREATE")
             {
+                var stackId = (await DescribeAsync(cancellationToken).ConfigureAwait(false))?.StackId ?? stack.Name;
                 await _api.DeleteStackAsync(new DeleteStackRequest { StackName = stack.Name }, cancellationToken).ConfigureAwait(false);
+                await WaitUntilGoneAsync(stackId, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>Waits (quietly) until a stack being deleted is gone, so that the next operation sees no stack.</summary>
+        private async Task WaitUntilGoneAsync(string stackId, CancellationToken cancellationToken)
+        {
+            var deadline = Now + options.StackTimeout;
+            while (Now < deadline)
+            {
+                try
+                {
+                    var described = await _api.DescribeStacksAsync(new DescribeStacksRequest { StackName = stackId }, cancellationToken).ConfigureAwait(false);
+                    if (described.Stacks?.FirstOrDefault()?.StackStatus is null or "DELETE_COMPLETE")
+                    {
+                        return;
+                    }
+                }
+                catch (CloudFormationException e) when (IsMissingStack(e))
+                {
+                    return;
+                }
+
+                await Task.Delay(options.PollInterval, owner._time, cancellationToken).ConfigureAwait(false);
             }
         }
 
