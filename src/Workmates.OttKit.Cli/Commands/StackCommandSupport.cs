@@ -115,7 +115,8 @@ internal sealed class StackCommandSupport
             var equals = pair.IndexOf('=', StringComparison.Ordinal);
             if (equals <= 0 || equals == pair.Length - 1)
             {
-                exitCode = context.UserError($"--image-tag '{pair}' is not STACK=TAG: write it as --image-tag {stackSet.Stacks[0].Name}=1.4.2.", "bad-image-tag");
+                var example = (stackSet.Stacks.FirstOrDefault(s => s.Parameters.Any(p => p.Name == StackDeployer.ImageTagParameter)) ?? stackSet.Stacks[0]).Name;
+                exitCode = context.UserError($"--image-tag '{pair}' is not STACK=TAG: write it as --image-tag {example}=1.4.2.", "bad-image-tag");
                 return null;
             }
 
