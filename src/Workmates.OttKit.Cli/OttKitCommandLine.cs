@@ -42,6 +42,8 @@ internal static class OttKitCommandLine
             ValidateCommand.Create(),
             SynthCommand.Create(),
             MongoHealthCommand.CreateMongoCommand(),
+            PlanCommand.Create(),
+            DeployStacksCommand.CreateDeployCommand(),
         };
         return root;
     }

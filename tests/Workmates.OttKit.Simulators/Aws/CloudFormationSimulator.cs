@@ -1166,6 +1166,12 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
     {
         if (form.TryGetValue("TemplateBody", out var body))
         {
+            // CloudFormation's documented quota: a TemplateBody of at most 51,200 bytes; larger templates go through TemplateURL.
+            if (Encoding.UTF8.GetByteCount(body) > 51_200)
+            {
+                throw CfnTemplate.Validation("1 validation error detected: Value at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to 51200");
+            }
+
             return CfnTemplate.Parse(body);
         }
 

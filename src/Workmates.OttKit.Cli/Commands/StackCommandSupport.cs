@@ -1,0 +1,304 @@
+using System.Collections.Concurrent;
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Workmates.OttKit.Aws;
+using Workmates.OttKit.Aws.CloudFormation;
+using Workmates.OttKit.Aws.Ecs;
+using Workmates.OttKit.Blueprint;
+using Workmates.OttKit.Deployment;
+
+namespace Workmates.OttKit.Cli.Commands;
+
+/// <summary>The options <c>plan</c> and <c>deploy stacks</c> share, and how both build the deployer and render plans.</summary>
+internal sealed class StackCommandSupport
+{
+    private StackCommandSupport()
+    {
+    }
+
+    public Option<string> Spec { get; } = SpecOption.Create();
+
+    public Option<string[]> Stacks { get; } = new("--stack")
+    {
+        Description = "Only this stack (repeatable). Default: every stack of the environment, in dependency order.",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    public Option<bool> DetectDrift { get; } = new("--detect-drift")
+    {
+        Description = "Run CloudFormation drift detection on existing stacks first and show the drifted resources in the plan.",
+    };
+
+    public Option<string?> ArtifactsBucket { get; } = new("--artifacts-bucket")
+    {
+        Description = "The S3 bucket that keeps every deployed template (<env>/<stack>/<utc-timestamp>-<sha256>.yaml). Default: $OTTKIT_ARTIFACTS_BUCKET.",
+    };
+
+    public Option<string[]> ImageTags { get; } = new("--image-tag")
+    {
+        Description = "STACK=TAG: the first image tag of a service stack that does not exist yet (repeatable). Existing stacks keep the image their service runs.",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    public Option<string?> Region { get; } = new("--region")
+    {
+        Description = "Region of the artifacts bucket. Default: the environment's home region. Each stack deploys to its own region from the spec.",
+    };
+
+    public Option<string?> Profile { get; } = new("--profile")
+    {
+        Description = "AWS profile to use. Default: $AWS_PROFILE or the SDK's default credential chain. AWS_* variables (AWS_ENDPOINT_URL_<SERVICE>…) are honoured.",
+    };
+
+    public Option<int> PollSeconds { get; } = new("--poll-interval")
+    {
+        Description = "Seconds between CloudFormation polls (default 5).",
+        DefaultValueFactory = _ => 5,
+    };
+
+    public static StackCommandSupport Create() => new();
+
+    public void AddTo(Command command, bool withDrift)
+    {
+        command.Add(Spec);
+        command.Add(Stacks);
+        if (withDrift)
+        {
+            command.Add(DetectDrift);
+        }
+
+        command.Add(ArtifactsBucket);
+        command.Add(ImageTags);
+        command.Add(Region);
+        command.Add(Profile);
+        command.Add(PollSeconds);
+    }
+
+    /// <summary>Loads and synthesizes the spec and builds the deployer and its options; null (with the exit code) on a user mistake.</summary>
+    public Prepared? Prepare(CliContext context, ParseResult parse, out int exitCode)
+    {
+        var loaded = OttKitCommandLine.LoadSpec(context, parse.GetRequiredValue(Spec), out exitCode);
+        if (loaded is null)
+        {
+            return null;
+        }
+
+        StackSet stackSet;
+        try
+        {
+            stackSet = loaded.Synthesize();
+        }
+        catch (OttKitValidationException ex)
+        {
+            exitCode = context.UserError(ex.Message, "spec-invalid");
+            return null;
+        }
+
+        var options = new StackDeployOptions { DetectDrift = parse.GetValue(DetectDrift) };
+        foreach (var name in parse.GetValue(Stacks) ?? [])
+        {
+            if (!stackSet.Stacks.Any(s => s.Name == name))
+            {
+                exitCode = context.UserError(
+                    $"environment '{stackSet.Environment}' has no stack '{name}'. Its stacks: {string.Join(", ", stackSet.Stacks.Select(s => s.Name))}.",
+                    "unknown-stack");
+                return null;
+            }
+
+            options.StackNames.Add(name);
+        }
+
+        foreach (var pair in parse.GetValue(ImageTags) ?? [])
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0 || equals == pair.Length - 1)
+            {
+                var example = (stackSet.Stacks.FirstOrDefault(s => s.Parameters.Any(p => p.Name == StackDeployer.ImageTagParameter)) ?? stackSet.Stacks[0]).Name;
+                exitCode = context.UserError($"--image-tag '{pair}' is not STACK=TAG: write it as --image-tag {example}=1.4.2.", "bad-image-tag");
+                return null;
+            }
+
+            options.InitialImageTags[pair[..equals]] = pair[(equals + 1)..];
+        }
+
+        var seconds = parse.GetValue(PollSeconds);
+        if (seconds < 1)
+        {
+            exitCode = context.UserError($"--poll-interval {seconds.ToString(CultureInfo.InvariantCulture)} is too short: use 1 second or more.", "bad-poll-interval");
+            return null;
+        }
+
+        options.PollInterval = TimeSpan.FromSeconds(seconds);
+        var bucket = parse.GetValue(ArtifactsBucket) ?? Environment.GetEnvironmentVariable("OTTKIT_ARTIFACTS_BUCKET");
+        if (string.IsNullOrWhiteSpace(bucket))
+        {
+            exitCode = context.UserError(
+                "no artifacts bucket: pass --artifacts-bucket <bucket> (or set OTTKIT_ARTIFACTS_BUCKET). Every template is stored there before CloudFormation reads it (templates above 51,200 bytes can only be read from S3).",
+                "no-artifacts-bucket");
+            return null;
+        }
+
+        var profile = parse.GetValue(Profile);
+        var cfn = new ConcurrentDictionary<string, ICloudFormationApi>(StringComparer.Ordinal);
+        var ecs = new ConcurrentDictionary<string, IEcsApi>(StringComparer.Ordinal);
+        var s3 = new AwsClientFactory(new AwsOptions { Region = parse.GetValue(Region) ?? stackSet.Region, Profile = profile }).CreateS3();
+        var deployer = new StackDeployer(
+            region => cfn.GetOrAdd(region, r => new AwsClientFactory(new AwsOptions { Region = r, Profile = profile }).CreateCloudFormation()),
+            region => ecs.GetOrAdd(region, r => new AwsClientFactory(new AwsOptions { Region = r, Profile = profile }).CreateEcs()),
+            new S3TemplateArtifactStore(s3, bucket));
+        exitCode = ExitCodes.Success;
+        return new Prepared(stackSet, deployer, options, () =>
+        {
+            s3.Dispose();
+            foreach (var client in cfn.Values.Cast<object>().Concat(ecs.Values).OfType<IDisposable>())
+            {
+                client.Dispose();
+            }
+        });
+    }
+
+    /// <summary>The command line that would execute what was planned.</summary>
+    public static string ExecuteHint(ParseResult parse)
+    {
+        var words = new List<string> { "ottkit", "deploy", "stacks" };
+        foreach (var token in parse.Tokens.Select(t => t.Value).SkipWhile(v => v is "plan" or "deploy" or "stacks"))
+        {
+            if (token != "--detect-drift")
+            {
+                words.Add(token.Contains(' ', StringComparison.Ordinal) ? $"\"{token}\"" : token);
+            }
+        }
+
+        words.Add("--yes");
+        return string.Join(' ', words);
+    }
+
+    public static string Describe(StackPlan plan) => plan.Action switch
+    {
+        StackPlanAction.NoChanges => "no changes",
+        StackPlanAction.Create => $"create ({plan.Changes.Count} resources)",
+        StackPlanAction.Update => $"update ({plan.Changes.Count} changes)",
+        StackPlanAction.Blocked => "blocked",
+        StackPlanAction.Deferred => "deferred",
+        _ => "failed",
+    };
+
+    public static void WritePlanText(CliContext context, StackSetPlan plan)
+    {
+        foreach (var stack in plan.Stacks)
+        {
+            context.Line($"{stack.StackName} ({stack.Region}): {Describe(stack)}");
+            foreach (var change in stack.Changes)
+            {
+                var sign = change.Action switch { "Add" => "+", "Remove" => "-", _ => "~" };
+                var line = new StringBuilder($"  {sign} {change.LogicalId} {change.ResourceType}");
+                if (change.Action == "Modify")
+                {
+                    line.Append(change.Replacement switch { ResourceReplacement.True => " (replace)", ResourceReplacement.Conditional => " (may replace)", _ => string.Empty });
+                    if (change.ChangedProperties.Count > 0)
+                    {
+                        line.Append(" [").Append(string.Join(", ", change.ChangedProperties)).Append(']');
+                    }
+                }
+
+                if (change.Protected)
+                {
+                    line.Append(" DENIED by the stack policy (data resource): this change will fail");
+                }
+
+                context.Line(line.ToString());
+            }
+
+            if (stack.Drift is { } drift)
+            {
+                context.Line($"  drift: {drift.Status}" + (drift.Resources.Count == 0 ? string.Empty : ": " + string.Join(", ", drift.Resources.Select(r => $"{r.LogicalId} {r.DriftStatus}"))));
+            }
+
+            if (stack.Reason is not null)
+            {
+                context.Line($"  {stack.Reason}");
+            }
+        }
+
+        var counts = plan.Stacks.GroupBy(s => s.Action).ToDictionary(g => g.Key, g => g.Count());
+        context.Line(
+            $"Plan: {counts.GetValueOrDefault(StackPlanAction.Create)} to create, {counts.GetValueOrDefault(StackPlanAction.Update)} to update, "
+            + $"{counts.GetValueOrDefault(StackPlanAction.NoChanges)} unchanged"
+            + (counts.GetValueOrDefault(StackPlanAction.Blocked) + counts.GetValueOrDefault(StackPlanAction.Failed) is var bad and > 0 ? $", {bad} blocked or failed" : string.Empty)
+            + (counts.GetValueOrDefault(StackPlanAction.Deferred) is var deferred and > 0 ? $", {deferred} deferred" : string.Empty)
+            + ".");
+    }
+
+    public static JsonObject PlanJson(StackPlan plan) => new()
+    {
+        ["name"] = plan.StackName,
+        ["region"] = plan.Region,
+        ["action"] = plan.Action.ToString(),
+        ["reason"] = plan.Reason,
+        ["templateUrl"] = plan.TemplateUrl?.ToString(),
+        ["parameters"] = new JsonObject([.. plan.Parameters.Select(p => new KeyValuePair<string, JsonNode?>(p.Key, p.Value))]),
+        ["changes"] = new JsonArray([.. plan.Changes.Select(c => (JsonNode)new JsonObject
+        {
+            ["logicalId"] = c.LogicalId,
+            ["type"] = c.ResourceType,
+            ["action"] = c.Action,
+            ["replacement"] = c.Replacement.ToString(),
+            ["properties"] = new JsonArray([.. c.ChangedProperties.Select(p => (JsonNode)JsonValue.Create(p))]),
+            ["protected"] = c.Protected,
+        })]),
+        ["drift"] = plan.Drift is { } drift
+            ? new JsonObject
+            {
+                ["status"] = drift.Status,
+                ["resources"] = new JsonArray([.. drift.Resources.Select(r => (JsonNode)new JsonObject { ["logicalId"] = r.LogicalId, ["type"] = r.ResourceType, ["status"] = r.DriftStatus })]),
+            }
+            : null,
+    };
+
+    public static string PlanMarkdown(string title, StackSetPlan plan)
+    {
+        var markdown = new StringBuilder($"### {title}\n\n| stack | region | action | changes |\n| --- | --- | --- | --- |\n");
+        foreach (var stack in plan.Stacks)
+        {
+            var changes = string.Join("<br>", stack.Changes.Select(c =>
+                $"{c.Action} `{c.LogicalId}` {c.ResourceType}"
+                + (c.Replacement == ResourceReplacement.False ? string.Empty : $" (replacement: {c.Replacement})")
+                + (c.Protected ? " **denied by stack policy**" : string.Empty)));
+            markdown.Append(CultureInfo.InvariantCulture, $"| {stack.StackName} | {stack.Region} | {Describe(stack)} | {(changes.Length == 0 ? stack.Reason ?? string.Empty : changes)} |\n");
+        }
+
+        return markdown.ToString();
+    }
+
+    /// <summary>What a command works with, and the clients to dispose.</summary>
+    internal sealed record Prepared(StackSet StackSet, StackDeployer Deployer, StackDeployOptions Options, Action Release) : IDisposable
+    {
+        public void Dispose() => Release();
+    }
+
+    /// <summary>Writes progress lines synchronously, in the order events arrive (stacks run in parallel).</summary>
+    internal sealed class Lines(CliContext context) : IProgress<StackDeploymentEvent>
+    {
+        private readonly Lock _gate = new();
+
+        public void Report(StackDeploymentEvent value)
+        {
+            var line = value switch
+            {
+                StackRecoveryStarted r => $"{r.StackName}: recovery: {r.Description}",
+                StackOperationStarted s => $"{s.StackName}: executing ({s.ClientRequestToken})",
+                StackResourceEvent e => $"{e.StackName}: {e.At.UtcDateTime:HH:mm:ss} {e.LogicalId} {e.Status}{(e.Reason is null ? string.Empty : " " + e.Reason)}",
+                _ => null,
+            };
+            if (line is not null)
+            {
+                lock (_gate)
+                {
+                    context.Line(line);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+namespace Workmates.OttKit.Deployment;
+
+/// <summary>How <see cref="StackDeployer"/> plans and deploys a stack set. Every default is the safe choice.</summary>
+public sealed class StackDeployOptions
+{
+    /// <summary>Only these stacks (names); empty means every stack of the set. Dependencies are not added implicitly.</summary>
+    public IList<string> StackNames { get; } = [];
+
+    /// <summary>Execute the change sets (<c>--yes</c>). Without it <see cref="StackDeployer.DeployAsync"/> only plans.</summary>
+    public bool Execute { get; set; }
+
+    /// <summary>Run drift detection on existing stacks before planning and show it in the plan.</summary>
+    public bool DetectDrift { get; set; }
+
+    /// <summary>Recover a stack in UPDATE_ROLLBACK_FAILED with ContinueUpdateRollback, skipping the resources that failed to roll back.</summary>
+    public bool ContinueUpdateRollback { get; set; }
+
+    /// <summary>Delete a stack whose first create failed (ROLLBACK_COMPLETE / ROLLBACK_FAILED) so it can be created again.</summary>
+    public bool DeleteFailedNewStack { get; set; }
+
+    /// <summary>Turn termination protection on for every deployed stack (default true).</summary>
+    public bool TerminationProtection { get; set; } = true;
+
+    /// <summary>Set the stack policy that forbids replacing or deleting data volumes and the backup bucket (default true).</summary>
+    public bool ProtectData { get; set; } = true;
+
+    /// <summary>How many stacks deploy at once when they do not depend on each other (1–16, default 4).</summary>
+    public int MaxParallelStacks { get; set; } = 4;
+
+    /// <summary>Delay between DescribeChangeSet / DescribeStackEvents polls (default 5 s, at least 1 s).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Longest wait for one stack operation (default 3 h).</summary>
+    public TimeSpan StackTimeout { get; set; } = TimeSpan.FromHours(3);
+
+    /// <summary>
+    /// The first image tag of a service stack that does not exist yet, by stack name. Ignored for existing stacks:
+    /// their image belongs to service deploys (the running image is read from ECS), see docs/deploy.md.
+    /// </summary>
+    public IDictionary<string, string> InitialImageTags { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Receives progress events (change sets, plans, stack events, verdicts).</summary>
+    public IProgress<StackDeploymentEvent>? Progress { get; set; }
+
+    /// <summary>Checks every member; throws one exception that lists every problem.</summary>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        if (MaxParallelStacks is < 1 or > 16)
+        {
+            problems.Add($"MaxParallelStacks is {MaxParallelStacks}: use 1 to 16.");
+        }
+
+        if (PollInterval < TimeSpan.FromSeconds(1))
+        {
+            problems.Add($"PollInterval is {PollInterval}: use at least 1 second.");
+        }
+
+        if (StackTimeout < PollInterval)
+        {
+            problems.Add($"StackTimeout is {StackTimeout}: use at least PollInterval ({PollInterval}).");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid StackDeployOptions: " + string.Join(" ", problems));
+        }
+    }
+}

@@ -1,0 +1,195 @@
+using System.Text.Json.Nodes;
+using Workmates.OttKit.Cli;
+using Workmates.OttKit.Simulators.Aws;
+using Workmates.OttKit.Tests.Aws;
+using Workmates.OttKit.Tests.Infrastructure;
+using Workmates.OttKit.Tests.Simulators;
+
+namespace Workmates.OttKit.Tests.Cli;
+
+/// <summary>
+/// <c>ottkit plan</c> and <c>ottkit deploy stacks</c> end to end, in process, against the CloudFormation simulator and
+/// s3rver, configured the way a user would: AWS_* environment variables (so these tests run alone, not in parallel).
+/// </summary>
+[Collection(nameof(AwsEnvironmentVariables))]
+public sealed class StackCommandsTests : IAsyncLifetime
+{
+    private const string Network = "blacksheep-network";
+    private static readonly SimulatorCredentials S3rverKeys = new("S3RVER", "S3RVER");
+
+    private readonly List<(string Name, string? Previous)> _previous = [];
+    private readonly CancellationTokenSource _pump = new();
+    private readonly string _summary = Path.GetTempFileName();
+    private S3rverProcess? _s3;
+    private CloudFormationSimulator? _cfn;
+    private Task? _pumping;
+
+    private static string Spec => Path.Combine(RepositoryPaths.Root, "samples", "Blacksheep", "blacksheep.yaml");
+
+    private CloudFormationSimulator Cfn => _cfn!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _s3 = await S3rverProcess.StartAsync("artifacts");
+        var clock = new ManualTimeProvider();
+        _cfn = await CloudFormationSimulator.StartAsync(new AwsSimulatorOptions { Clock = clock, Region = "ap-south-1", Credentials = [S3rverKeys] }, cancellationToken: TestContext.Current.CancellationToken);
+
+        // The CLI polls on the real clock; virtual time runs 30 s per 5 ms meanwhile.
+        _pumping = Task.Run(async () =>
+        {
+            while (!_pump.IsCancellationRequested)
+            {
+                clock.Advance(TimeSpan.FromSeconds(30));
+                await Task.Delay(5, CancellationToken.None);
+            }
+        });
+        Set("AWS_ENDPOINT_URL_CLOUDFORMATION", _cfn.BaseUrl.ToString());
+        Set("AWS_ENDPOINT_URL_ECS", _cfn.BaseUrl.ToString());
+        Set("AWS_ENDPOINT_URL_S3", _s3.Endpoint.ToString());
+        Set("AWS_ACCESS_KEY_ID", S3rverKeys.AccessKeyId);
+        Set("AWS_SECRET_ACCESS_KEY", S3rverKeys.SecretAccessKey);
+        Set("AWS_SESSION_TOKEN", null);
+        Set("AWS_PROFILE", null);
+        Set("AWS_REGION", "ap-south-1");
+        Set("OTTKIT_ARTIFACTS_BUCKET", null);
+        Set("GITHUB_STEP_SUMMARY", _summary);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (name, previous) in _previous)
+        {
+            Environment.SetEnvironmentVariable(name, previous);
+        }
+
+        await _pump.CancelAsync();
+        await _pumping!;
+        _pump.Dispose();
+        await _cfn!.DisposeAsync();
+        _s3!.Dispose();
+        File.Delete(_summary);
+    }
+
+    [Fact]
+    public async Task Plan_NewStack_ExitsTwoAndShowsTheCreateAndHowToExecute()
+    {
+        var run = await RunAsync("plan", "--spec", Spec, "--stack", Network, "--artifacts-bucket", "artifacts", "--poll-interval", "1");
+
+        Assert.Equal(ExitCodes.Changes, run.ExitCode);
+        var lines = run.Output.Split(Environment.NewLine);
+        Assert.Matches(@"^blacksheep-network \(ap-south-1\): create \(\d+ resources\)$", lines[0]);
+        Assert.Contains("  + Vpc AWS::EC2::VPC", lines);
+        Assert.Contains("Plan: 1 to create, 0 to update, 0 unchanged.", lines);
+        Assert.Contains($"To execute: ottkit deploy stacks --spec {Spec} --stack {Network} --artifacts-bucket artifacts --poll-interval 1 --yes", lines);
+        Assert.Empty(run.Error);
+        Assert.Null(Cfn.StackStatus(Network));
+        Assert.Contains("| blacksheep-network | ap-south-1 | create (", await File.ReadAllTextAsync(_summary, TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Plan_Json_IsOneDocumentWithTheChanges()
+    {
+        var run = await RunAsync("plan", "--spec", Spec, "--stack", Network, "--artifacts-bucket", "artifacts", "--poll-interval", "1", "--output", "json");
+
+        Assert.Equal(ExitCodes.Changes, run.ExitCode);
+        var document = JsonNode.Parse(run.Output)!;
+        Assert.True(document["ok"]!.GetValue<bool>());
+        Assert.True(document["hasChanges"]!.GetValue<bool>());
+        var stack = Assert.Single(document["stacks"]!.AsArray())!;
+        Assert.Equal((Network, "Create"), (stack["name"]!.GetValue<string>(), stack["action"]!.GetValue<string>()));
+        Assert.Contains(stack["changes"]!.AsArray(), c => c!["logicalId"]!.GetValue<string>() == "Vpc" && c["action"]!.GetValue<string>() == "Add");
+        Assert.StartsWith(_s3!.Endpoint + "artifacts/blacksheep/blacksheep-network/", stack["templateUrl"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeployStacks_WithoutYes_OnlyPlansAndSaysHowToExecute()
+    {
+        var run = await RunAsync("deploy", "stacks", "--spec", Spec, "--stack", Network, "--artifacts-bucket", "artifacts", "--poll-interval", "1");
+
+        Assert.Equal(ExitCodes.Changes, run.ExitCode);
+        Assert.EndsWith(
+            $"Nothing was executed. To execute: ottkit deploy stacks --spec {Spec} --stack {Network} --artifacts-bucket artifacts --poll-interval 1 --yes" + Environment.NewLine,
+            run.Output,
+            StringComparison.Ordinal);
+        Assert.Null(Cfn.StackStatus(Network));
+    }
+
+    [Fact]
+    public async Task DeployStacks_WithYes_CreatesTheStackStreamsItsEventsAndThenPlansNoChanges()
+    {
+        var deploy = await RunAsync("deploy", "stacks", "--spec", Spec, "--stack", Network, "--artifacts-bucket", "artifacts", "--poll-interval", "1", "--yes");
+        var plan = await RunAsync("plan", "--spec", Spec, "--stack", Network, "--artifacts-bucket", "artifacts", "--poll-interval", "1");
+
+        Assert.Equal(ExitCodes.Success, deploy.ExitCode);
+        var lines = deploy.Output.Split(Environment.NewLine);
+        Assert.Matches(@"^blacksheep-network: executing \(ottkit-cs-", lines[0]);
+        Assert.Contains(lines, l => l.StartsWith("blacksheep-network: ", StringComparison.Ordinal) && l.EndsWith(" Vpc CREATE_COMPLETE", StringComparison.Ordinal));
+        Assert.Contains("blacksheep-network (ap-south-1): created [CREATE_COMPLETE]", lines);
+        Assert.Equal("CREATE_COMPLETE", Cfn.StackStatus(Network));
+        Assert.Equal(ExitCodes.Success, plan.ExitCode);
+        Assert.StartsWith("blacksheep-network (ap-south-1): no changes" + Environment.NewLine, plan.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeployStacks_FailedResource_ExitsOneWithTheRootCause()
+    {
+        Cfn.FailResource(new CfnResourceFailure("Vpc", CfnResourceOperation.Create, "The maximum number of VPCs has been reached."));
+
+        var run = await RunAsync("deploy", "stacks", "--spec", Spec, "--stack", Network, "--artifacts-bucket", "artifacts", "--poll-interval", "1", "--yes", "--output", "json");
+
+        Assert.Equal(ExitCodes.Failure, run.ExitCode);
+        var stack = Assert.Single(JsonNode.Parse(run.Output)!["stacks"]!.AsArray())!;
+        Assert.Equal("RolledBack", stack["outcome"]!.GetValue<string>());
+        Assert.Equal(("Vpc", "AWS::EC2::VPC", "The maximum number of VPCs has been reached."),
+            (stack["rootCause"]!["logicalId"]!.GetValue<string>(), stack["rootCause"]!["type"]!.GetValue<string>(), stack["rootCause"]!["reason"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Plan_UnknownStack_IsAUserMistakeWithTheStackNames()
+    {
+        var run = await RunAsync("plan", "--spec", Spec, "--stack", "blacksheep-nope", "--artifacts-bucket", "artifacts");
+
+        Assert.Equal(ExitCodes.Failure, run.ExitCode);
+        Assert.Equal(
+            "error: environment 'blacksheep' has no stack 'blacksheep-nope'. Its stacks: blacksheep-security, blacksheep-repositories, blacksheep-network, blacksheep-cluster, "
+            + "blacksheep-load-balancer, blacksheep-service-web, blacksheep-service-api, blacksheep-service-auth, blacksheep-service-catalog, blacksheep-service-live-chat, "
+            + "blacksheep-service-payments." + Environment.NewLine,
+            run.Error);
+        Assert.Empty(Cfn.Requests.Entries);
+    }
+
+    [Fact]
+    public async Task Plan_WithoutArtifactsBucket_IsAUserMistakeWithTheFix()
+    {
+        var run = await RunAsync("plan", "--spec", Spec);
+
+        Assert.Equal(ExitCodes.Failure, run.ExitCode);
+        Assert.Equal(
+            "error: no artifacts bucket: pass --artifacts-bucket <bucket> (or set OTTKIT_ARTIFACTS_BUCKET). Every template is stored there before CloudFormation reads it "
+            + "(templates above 51,200 bytes can only be read from S3)." + Environment.NewLine,
+            run.Error);
+    }
+
+    [Fact]
+    public async Task DeployStacks_MalformedImageTag_IsAUserMistakeWithAnExample()
+    {
+        var run = await RunAsync("deploy", "stacks", "--spec", Spec, "--artifacts-bucket", "artifacts", "--image-tag", "1.4.2");
+
+        Assert.Equal(ExitCodes.Failure, run.ExitCode);
+        Assert.Equal("error: --image-tag '1.4.2' is not STACK=TAG: write it as --image-tag blacksheep-service-web=1.4.2." + Environment.NewLine, run.Error);
+    }
+
+    private void Set(string name, string? value)
+    {
+        _previous.Add((name, Environment.GetEnvironmentVariable(name)));
+        Environment.SetEnvironmentVariable(name, value);
+    }
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await OttKitCommandLine.InvokeAsync(args, output, error, TestContext.Current.CancellationToken);
+        return (exitCode, output.ToString(), error.ToString());
+    }
+}
