@@ -20,7 +20,7 @@ internal static class DatabaseBackupBuilder
     {
         var backups = ctx.Spec.Backups;
         var t = new Template { Description = $"OttKit {ctx.Env}: scheduled MongoDB backup task (EventBridge Scheduler → ECS RunTask)" };
-        var tag = t.Add(new Parameter("BackupImageTag", "String")
+        var tag = t.Add(new Parameter("ImageTag", "String")
         {
             Description = "Tag of the ottkit-backup image in the environment's repository",
             AllowedPattern = "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",
@@ -130,7 +130,7 @@ internal static class DatabaseBackupBuilder
                 new CfnObject
                 {
                     ["Name"] = "backup",
-                    ["Image"] = Fn.Sub("${Uri}:${BackupImageTag}", new CfnObject { ["Uri"] = ctx.Import(PlatformContext.RepositoriesPart, "OttkitBackupRepositoryUri") }),
+                    ["Image"] = Fn.Sub("${Uri}:${ImageTag}", new CfnObject { ["Uri"] = ctx.Import(PlatformContext.RepositoriesPart, "OttkitBackupRepositoryUri") }),
                     ["Essential"] = true,
                     ["Environment"] = new CfnList
                     {

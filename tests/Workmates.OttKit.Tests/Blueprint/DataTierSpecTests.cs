@@ -203,7 +203,7 @@ public sealed class DataTierSpecTests
         Assert.True(order.IndexOf("demo-database") < order.IndexOf("demo-database-backup"));
         Assert.True(order.IndexOf("demo-backups") < order.IndexOf("demo-database-backup"));
         Assert.Contains("demo-admin-access", order);
-        Assert.Contains(set["demo-database-backup"].Parameters, p => p.Name == "BackupImageTag" && p.Default is null);
+        Assert.Contains(set["demo-database-backup"].Parameters, p => p.Name == "ImageTag" && p.Default is null);
     }
 
     [Fact]
