@@ -497,7 +497,8 @@ public sealed partial class SimulatedMember
             if (_set.Data.Apply(operation.AsDocument) is { } error)
             {
                 results.Add(false);
-                return new BsonDocument { { "applied", applied }, { "results", results }, { "ok", 0.0 }, { "errmsg", error }, { "code", 2 }, { "codeName", "BadValue" } };
+                var exists = error.Contains("already exists", StringComparison.Ordinal);
+                return new BsonDocument { { "applied", applied }, { "results", results }, { "ok", 0.0 }, { "errmsg", error }, { "code", exists ? 48 : 2 }, { "codeName", exists ? "NamespaceExists" : "BadValue" } };
             }
 
             results.Add(true);

@@ -237,7 +237,7 @@ public sealed class BackupRunner
                 long documents = 0;
                 await foreach (var batch in session.DumpAsync(dataNamespace.Database, dataNamespace.Collection, options.BatchSize, ct).ConfigureAwait(false))
                 {
-                    await target.WriteAsync(batch.Documents, ct).ConfigureAwait(false);
+                    await WriteAsync(target, batch, ct).ConfigureAwait(false);
                     documents += batch.Documents.Count;
                     progress.Add(batch.Documents.Count, batch.ByteCount);
                 }
@@ -279,7 +279,7 @@ public sealed class BackupRunner
                 sawStart = true;
             }
 
-            await target.WriteAsync(batch.Documents, cancellationToken).ConfigureAwait(false);
+            await WriteAsync(target, batch, cancellationToken).ConfigureAwait(false);
             entries += batch.Documents.Count;
             progress.Add(batch.Documents.Count, batch.ByteCount);
         }
@@ -292,6 +292,15 @@ public sealed class BackupRunner
         await target.CompleteAsync(cancellationToken).ConfigureAwait(false);
         progress.NamespaceDone(BackupStage.Oplog, $"copied {entries} oplog entries", "local.oplog.rs");
         return end;
+    }
+
+    private static async ValueTask WriteAsync(MongoArchiveNamespaceWriter target, MongoRawBatch batch, CancellationToken cancellationToken)
+    {
+        // Each raw document is a slice of the reply; they are not contiguous (array element names sit between them).
+        foreach (var document in batch.Documents)
+        {
+            await target.WriteDocumentsAsync(document.Bytes, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static MongoBackupException Overflow(string host, BsonTimestamp start, BsonTimestamp? oldest) => new(

@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.IO.Compression;
+using Workmates.OttKit.Mongo.Backup.Archive;
+
+namespace Workmates.OttKit.Mongo.Backup;
+
+/// <summary>The outcome of verifying one stored backup.</summary>
+/// <param name="BackupId">The backup.</param>
+/// <param name="Sha256">The SHA-256 computed over the stored object (equal to the manifest's).</param>
+/// <param name="CompressedBytes">Bytes read from the store.</param>
+/// <param name="Namespaces">Every namespace with its documents, bytes and CRC as read (all equal to the manifest's).</param>
+public sealed record BackupVerification(string BackupId, string Sha256, long CompressedBytes, IReadOnlyList<BackupNamespaceEntry> Namespaces);
+
+/// <summary>
+/// Re-reads a stored backup end to end without restoring: the SHA-256 of the object, the archive structure (magic,
+/// prelude, blocks, terminators, an EOF for every prelude entry) and every namespace's CRC-64 and document count
+/// against both the archive's EOF header and the manifest.
+/// </summary>
+internal static class BackupVerifier
+{
+    public static async Task<BackupVerification> VerifyAsync(IBackupObjectStore store, BackupManifest manifest, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
+    {
+        var expected = manifest.Namespaces.ToDictionary(RestoreRunner.ArchiveNamespaceOf, n => n);
+        var found = new List<BackupNamespaceEntry>();
+        Stream raw;
+        try
+        {
+            raw = await store.OpenReadAsync(manifest.ArchiveKey, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new MongoBackupException(MongoBackupFailureReason.NotFound, $"The archive {manifest.ArchiveKey} of backup {manifest.BackupId} is missing.", null, e);
+        }
+
+        var hashing = new HashingReadStream(raw);
+        await using (hashing.ConfigureAwait(false))
+        {
+            MongoArchiveNamespace? current = null;
+            long documents = 0;
+            long bytes = 0;
+            try
+            {
+                var gzip = new GZipStream(hashing, CompressionMode.Decompress, leaveOpen: true);
+                await using (gzip.ConfigureAwait(false))
+                {
+                    var reader = new MongoArchiveReader(gzip);
+                    _ = await reader.ReadPreludeAsync(cancellationToken).ConfigureAwait(false);
+                    await foreach (var item in reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        current = item.Namespace;
+                        if (!item.IsEndOfNamespace)
+                        {
+                            documents++;
+                            bytes += item.Document.Length;
+                            continue;
+                        }
+
+                        var summary = item.Summary!;
+                        var entry = manifest.Namespaces.FirstOrDefault(n => RestoreRunner.ArchiveNamespaceOf(n) == item.Namespace);
+                        if (entry is null || entry.Documents != summary.Documents || unchecked((ulong)entry.Crc64) != summary.Crc64)
+                        {
+                            throw new MongoBackupException(
+                                MongoBackupFailureReason.Corrupted,
+                                string.Create(CultureInfo.InvariantCulture, $"Backup {manifest.BackupId} is corrupted in namespace {item.Namespace}: the archive holds {summary.Documents} documents with CRC {summary.Crc64:x16}, the manifest {(entry is null ? "does not list it" : $"says {entry.Documents} with CRC {unchecked((ulong)entry.Crc64):x16}")}."),
+                                item.Namespace.ToString());
+                        }
+
+                        found.Add(entry);
+                        progress?.Report(new BackupProgress(BackupStage.Collections, $"verified {item.Namespace} ({summary.Documents} documents)", item.Namespace.ToString(), documents, bytes, found.Count, expected.Count));
+                    }
+                }
+            }
+            catch (MongoArchiveFormatException e)
+            {
+                var ns = e.Namespace ?? current?.ToString();
+                throw new MongoBackupException(MongoBackupFailureReason.Corrupted, $"Backup {manifest.BackupId} is corrupted{(ns is null ? string.Empty : $" in namespace {ns}")}: {e.Message}", ns, e);
+            }
+            catch (InvalidDataException e)
+            {
+                var ns = current?.ToString();
+                throw new MongoBackupException(MongoBackupFailureReason.Corrupted, $"Backup {manifest.BackupId} is corrupted{(ns is null ? string.Empty : $" in namespace {ns}")}: the gzip stream is damaged ({e.Message}).", ns, e);
+            }
+
+            var missing = expected.Keys.Except(found.Select(RestoreRunner.ArchiveNamespaceOf)).ToList();
+            if (missing.Count > 0)
+            {
+                throw new MongoBackupException(MongoBackupFailureReason.Corrupted, $"Backup {manifest.BackupId} is corrupted: namespace {missing[0]} is listed in the manifest but missing from the archive.", missing[0].ToString());
+            }
+
+            var sha = await hashing.FinishAsync(cancellationToken).ConfigureAwait(false);
+            if (!string.Equals(sha, manifest.Sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new MongoBackupException(MongoBackupFailureReason.Corrupted, $"Backup {manifest.BackupId} is corrupted: the stored object's SHA-256 is {sha}, the manifest says {manifest.Sha256}.");
+            }
+
+            return new BackupVerification(manifest.BackupId, sha, hashing.BytesRead, found);
+        }
+    }
+}
