@@ -111,7 +111,9 @@ public sealed class BackupRunner
                         ServerVersion = serverVersion,
                         OplogStart = new BackupOplogPosition(oplogStart.Seconds, oplogStart.Increment),
                         OplogEnd = new BackupOplogPosition(oplogEnd.Seconds, oplogEnd.Increment),
-                        Namespaces = [.. written.Namespaces.Select(n => new BackupNamespaceEntry(n.Namespace.Database, n.Namespace.Collection, n.Documents, n.Bytes, unchecked((long)n.Crc64)))],
+                        Namespaces = [.. written.Namespaces.Select(n => n.Namespace.IsOplog
+                            ? new BackupNamespaceEntry("local", "oplog.rs", n.Documents, n.Bytes, unchecked((long)n.Crc64))
+                            : new BackupNamespaceEntry(n.Namespace.Database, n.Namespace.Collection, n.Documents, n.Bytes, unchecked((long)n.Crc64)))],
                         RawBytes = written.ArchiveBytes,
                         CompressedBytes = stored.SizeBytes,
                         Sha256 = stored.Sha256,
