@@ -57,9 +57,11 @@ public sealed class BackupRunner
         progress.Report(BackupStage.Preparing, "choosing the source member", null);
         try
         {
-            await using var set = new MongoReplicaSetClient(options.ConnectionString, _logger);
+            var set = new MongoReplicaSetClient(options.ConnectionString, _logger);
+            await using var setScope = set.ConfigureAwait(false);
             var choice = await BackupSourceSelector.ChooseAsync(set, options.AllowPrimary, options.MaxLag, cancellationToken).ConfigureAwait(false);
-            await using var session = new MongoBackupSession(options.ConnectionString, choice.Member.Host);
+            var session = new MongoBackupSession(options.ConnectionString, choice.Member.Host);
+            await using var sessionScope = session.ConfigureAwait(false);
             progress.Report(BackupStage.Preparing, $"reading from {choice.Member.Host}" + (choice.Member.State == 1 ? " (primary)" : choice.Member.Hidden ? " (hidden secondary)" : " (secondary)"), null);
             var serverVersion = await session.ServerVersionAsync(cancellationToken).ConfigureAwait(false);
             var extent = await session.OplogExtentAsync(cancellationToken).ConfigureAwait(false);
@@ -84,7 +86,7 @@ public sealed class BackupRunner
                     var compressed = new CountingWriteStream(upload.Content);
                     var prelude = new MongoArchivePrelude(
                         new MongoArchiveHeader { ConcurrentCollections = options.ParallelCollections, ServerVersion = serverVersion, ToolVersion = ToolVersion },
-                        [.. plan.Select(c => c.Entry), MongoArchiveCollection.ForOplog()]);
+                        [.. plan.Select(c => c.Entry), MongoArchiveCollectionEntry.ForOplog()]);
                     var writer = await MongoArchiveWriter.StartGzipAsync(compressed, prelude, options.CompressionLevel, null, cancellationToken).ConfigureAwait(false);
                     MongoArchiveWriteResult written;
                     BsonTimestamp oplogEnd;
@@ -166,7 +168,7 @@ public sealed class BackupRunner
         e is MongoConnectionException or MongoCommandException or MongoServerSelectionException or MongoAuthenticationException;
 
     /// <summary>One prelude entry and where its data comes from (<see cref="IsView"/>: metadata and an empty block only).</summary>
-    private sealed record PlannedCollection(MongoArchiveCollection Entry, MongoArchiveNamespace Namespace, bool IsView, long EstimatedBytes);
+    private sealed record PlannedCollection(MongoArchiveCollectionEntry Entry, MongoArchiveNamespace Namespace, bool IsView, long EstimatedBytes);
 
     private static async Task<List<PlannedCollection>> PlanAsync(MongoBackupSession session, BackupOptions options, CancellationToken cancellationToken)
     {
@@ -205,7 +207,7 @@ public sealed class BackupRunner
                     CollectionName = name,
                     Type = type,
                 };
-                var entry = MongoArchiveCollection.For(database, metadata);
+                var entry = MongoArchiveCollectionEntry.For(database, metadata);
 
                 // Views carry only metadata, and an empty data block that makes mongorestore create them.
                 var dataNamespace = type == MongoCollectionMetadata.TimeseriesType

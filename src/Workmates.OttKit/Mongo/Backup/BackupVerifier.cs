@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using Workmates.OttKit.Mongo.Backup.Archive;
 
 namespace Workmates.OttKit.Mongo.Backup;
@@ -40,33 +39,37 @@ internal static class BackupVerifier
             long bytes = 0;
             try
             {
-                var gzip = new GZipStream(hashing, CompressionMode.Decompress, leaveOpen: true);
-                await using (gzip.ConfigureAwait(false))
+                var reader = new MongoArchiveReader(hashing, new MongoArchiveReaderOptions { Compression = MongoArchiveCompression.Gzip });
+                await using (reader.ConfigureAwait(false))
                 {
-                    var reader = new MongoArchiveReader(gzip);
-                    _ = await reader.ReadPreludeAsync(cancellationToken).ConfigureAwait(false);
                     await foreach (var item in reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        current = item.Namespace;
-                        if (!item.IsEndOfNamespace)
+                        if (item is MongoArchiveDocumentsItem batch)
                         {
-                            documents++;
-                            bytes += item.Document.Length;
+                            current = batch.Namespace;
+                            documents += batch.DocumentCount;
+                            bytes += batch.Documents.Length;
                             continue;
                         }
 
-                        var summary = item.Summary!;
-                        var entry = manifest.Namespaces.FirstOrDefault(n => RestoreRunner.ArchiveNamespaceOf(n) == item.Namespace);
+                        if (item is not MongoArchiveNamespaceEndItem end)
+                        {
+                            continue;
+                        }
+
+                        var summary = end.Summary;
+                        current = summary.Namespace;
+                        var entry = manifest.Namespaces.FirstOrDefault(n => RestoreRunner.ArchiveNamespaceOf(n) == summary.Namespace);
                         if (entry is null || entry.Documents != summary.Documents || unchecked((ulong)entry.Crc64) != summary.Crc64)
                         {
                             throw new MongoBackupException(
                                 MongoBackupFailureReason.Corrupted,
-                                string.Create(CultureInfo.InvariantCulture, $"Backup {manifest.BackupId} is corrupted in namespace {item.Namespace}: the archive holds {summary.Documents} documents with CRC {summary.Crc64:x16}, the manifest {(entry is null ? "does not list it" : $"says {entry.Documents} with CRC {unchecked((ulong)entry.Crc64):x16}")}."),
-                                item.Namespace.ToString());
+                                string.Create(CultureInfo.InvariantCulture, $"Backup {manifest.BackupId} is corrupted in namespace {summary.Namespace}: the archive holds {summary.Documents} documents with CRC {summary.Crc64:x16}, the manifest {(entry is null ? "does not list it" : $"says {entry.Documents} with CRC {unchecked((ulong)entry.Crc64):x16}")}."),
+                                summary.Namespace.ToString());
                         }
 
                         found.Add(entry);
-                        progress?.Report(new BackupProgress(BackupStage.Collections, $"verified {item.Namespace} ({summary.Documents} documents)", item.Namespace.ToString(), documents, bytes, found.Count, expected.Count));
+                        progress?.Report(new BackupProgress(BackupStage.Collections, $"verified {summary.Namespace} ({summary.Documents} documents)", summary.Namespace.ToString(), documents, bytes, found.Count, expected.Count));
                     }
                 }
             }

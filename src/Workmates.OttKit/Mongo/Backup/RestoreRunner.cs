@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Workmates.OttKit.Mongo.Backup.Archive;
@@ -60,7 +59,8 @@ public sealed class RestoreRunner
 
         try
         {
-            await using var client = new MongoReplicaSetClient(options.ConnectionString, _logger);
+            var client = new MongoReplicaSetClient(options.ConnectionString, _logger);
+            await using var clientScope = client.ConfigureAwait(false);
             return await ReadAsync(manifest, plan, client, options, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is MongoConnectionException or MongoCommandException or MongoServerSelectionException or MongoAuthenticationException)
@@ -87,50 +87,53 @@ public sealed class RestoreRunner
         var hashing = new HashingReadStream(raw);
         await using (hashing.ConfigureAwait(false))
         {
-            var gzip = new GZipStream(hashing, CompressionMode.Decompress, leaveOpen: true);
-            await using (gzip.ConfigureAwait(false))
+            var reader = new MongoArchiveReader(hashing, new MongoArchiveReaderOptions { Compression = MongoArchiveCompression.Gzip });
+            var state = new RestoreState(plan, target, options, progress);
+            await using (reader.ConfigureAwait(false))
             {
-                var reader = new MongoArchiveReader(gzip);
-                var state = new RestoreState(plan, target, options, progress);
                 try
                 {
-                    var prelude = await reader.ReadPreludeAsync(cancellationToken).ConfigureAwait(false);
-                    state.Prepare(prelude);
-                    progress.Total = state.Selected.Count;
-                    if (target is not null)
-                    {
-                        await state.CreateCollectionsAsync(cancellationToken).ConfigureAwait(false);
-                    }
-
-                    progress.Report(BackupStage.Collections, $"restoring {state.Selected.Count} namespaces", null);
                     await foreach (var item in reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        if (item.IsEndOfNamespace)
+                        switch (item)
                         {
-                            await state.EndNamespaceAsync(item.Namespace, item.Summary!, expected, cancellationToken).ConfigureAwait(false);
-                        }
-                        else
-                        {
-                            await state.AddAsync(item.Namespace, item.Document, manifest.OplogEnd, cancellationToken).ConfigureAwait(false);
+                            case MongoArchivePreludeItem prelude:
+                                state.Prepare(prelude.Prelude);
+                                progress.Total = state.Selected.Count;
+                                if (target is not null)
+                                {
+                                    await state.CreateCollectionsAsync(cancellationToken).ConfigureAwait(false);
+                                }
+
+                                progress.Report(BackupStage.Collections, $"restoring {state.Selected.Count} namespaces", null);
+                                break;
+                            case MongoArchiveDocumentsItem documents:
+                                await state.AddAsync(documents.Namespace, documents.Documents, manifest.OplogEnd, cancellationToken).ConfigureAwait(false);
+                                break;
+                            case MongoArchiveNamespaceEndItem end:
+                                await state.EndNamespaceAsync(end.Summary.Namespace, end.Summary, expected, cancellationToken).ConfigureAwait(false);
+                                break;
                         }
                     }
 
-                    await state.FinishDataAsync(manifest.OplogEnd, cancellationToken).ConfigureAwait(false);
+                    await state.FinishDataAsync(cancellationToken).ConfigureAwait(false);
                 }
                 catch (MongoArchiveFormatException e)
                 {
-                    throw new MongoBackupException(MongoBackupFailureReason.Corrupted, $"Backup {manifest.BackupId} is corrupted{(e.Namespace is { } ns ? $" in namespace {ns}" : string.Empty)}: {e.Message}", e.Namespace, e);
+                    var ns = e.Namespace ?? state.CurrentNamespace?.ToString();
+                    throw new MongoBackupException(MongoBackupFailureReason.Corrupted, $"Backup {manifest.BackupId} is corrupted{(ns is null ? string.Empty : $" in namespace {ns}")}: {e.Message}", ns, e);
                 }
                 catch (InvalidDataException e)
                 {
-                    throw new MongoBackupException(MongoBackupFailureReason.Corrupted, $"Backup {manifest.BackupId} is corrupted{(state.CurrentNamespace is { } ns ? $" in namespace {ns}" : string.Empty)}: the gzip stream is damaged ({e.Message}).", state.CurrentNamespace, e);
+                    var ns = state.CurrentNamespace?.ToString();
+                    throw new MongoBackupException(MongoBackupFailureReason.Corrupted, $"Backup {manifest.BackupId} is corrupted{(ns is null ? string.Empty : $" in namespace {ns}")}: the gzip stream is damaged ({e.Message}).", ns, e);
                 }
+            }
 
-                var missing = expected.Keys.Where(ns => !state.Seen.Contains(ns)).ToList();
-                if (missing.Count > 0)
-                {
-                    throw new MongoBackupException(MongoBackupFailureReason.Corrupted, $"Backup {manifest.BackupId} is corrupted: the archive ends before namespace {missing[0]} (the manifest lists it).", missing[0].ToString());
-                }
+            var missing = expected.Keys.Where(ns => !state.Seen.Contains(ns)).ToList();
+            if (missing.Count > 0)
+            {
+                throw new MongoBackupException(MongoBackupFailureReason.Corrupted, $"Backup {manifest.BackupId} is corrupted: the archive ends before namespace {missing[0]} (the manifest lists it).", missing[0].ToString());
             }
 
             var sha = await hashing.FinishAsync(cancellationToken).ConfigureAwait(false);
@@ -177,9 +180,9 @@ public sealed class RestoreRunner
     }
 
     /// <summary>One namespace selected for the restore.</summary>
-    private sealed class SelectedNamespace(MongoArchiveCollection entry, MongoCollectionMetadata metadata, string database, string collection)
+    private sealed class SelectedNamespace(MongoArchiveCollectionEntry entry, MongoCollectionMetadata metadata, string database, string collection)
     {
-        public MongoArchiveCollection Entry { get; } = entry;
+        public MongoArchiveCollectionEntry Entry { get; } = entry;
 
         public MongoCollectionMetadata Metadata { get; } = metadata;
 
@@ -205,7 +208,6 @@ public sealed class RestoreRunner
     {
         private readonly Dictionary<MongoArchiveNamespace, SelectedNamespace> _byDataNamespace = [];
         private readonly List<Task> _inFlight = [];
-        private readonly SemaphoreSlim _slots = new(options.ParallelInserts);
         private readonly List<BsonDocument> _oplogBatch = [];
         private int _oplogBatchBytes;
 
@@ -239,7 +241,7 @@ public sealed class RestoreRunner
             }
         }
 
-        private static MongoCollectionMetadata ParseMetadata(MongoArchiveCollection entry)
+        private static MongoCollectionMetadata ParseMetadata(MongoArchiveCollectionEntry entry)
         {
             try
             {
@@ -279,26 +281,36 @@ public sealed class RestoreRunner
             }
         }
 
-        public async Task AddAsync(MongoArchiveNamespace ns, RawBsonDocument document, BackupOplogPosition end, CancellationToken cancellationToken)
+        public async Task AddAsync(MongoArchiveNamespace ns, ReadOnlyMemory<byte> documents, BackupOplogPosition end, CancellationToken cancellationToken)
         {
             CurrentNamespace = ns;
-            if (ns.IsOplog)
-            {
-                await AddOplogEntryAsync(document, end, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-
-            if (!_byDataNamespace.TryGetValue(ns, out var selected))
+            var isOplog = ns.IsOplog;
+            if (!isOplog && !_byDataNamespace.ContainsKey(ns))
             {
                 return;
             }
 
-            // The reader's buffer moves on: keep a copy of the bytes for the pending batch.
-            selected.Pending.Add(RawBsonDocument.Create(document.Bytes.ToArray()));
-            selected.PendingBytes += document.Length;
-            if (selected.Pending.Count >= options.BatchDocuments || selected.PendingBytes >= 8 * 1024 * 1024)
+            // The reader's buffer moves on after this item: the batch keeps its own copy of the bytes.
+            var copy = documents.ToArray();
+            var offset = 0;
+            while (offset < copy.Length)
             {
-                await FlushAsync(selected, cancellationToken).ConfigureAwait(false);
+                var length = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(copy.AsSpan(offset));
+                var document = new RawBsonDocument(copy.AsMemory(offset, length));
+                offset += length;
+                if (isOplog)
+                {
+                    await AddOplogEntryAsync(document, end, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                var selected = _byDataNamespace[ns];
+                selected.Pending.Add(document);
+                selected.PendingBytes += length;
+                if (selected.Pending.Count >= options.BatchDocuments || selected.PendingBytes >= 8 * 1024 * 1024)
+                {
+                    await FlushAsync(selected, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
 
@@ -322,7 +334,7 @@ public sealed class RestoreRunner
             progress.NamespaceDone(BackupStage.Collections, $"{(target is null ? "checked" : "restored")} {ns} → {selected.Database}.{selected.Collection}", ns.ToString());
         }
 
-        public async Task FinishDataAsync(BackupOplogPosition end, CancellationToken cancellationToken)
+        public async Task FinishDataAsync(CancellationToken cancellationToken)
         {
             await DrainAsync().ConfigureAwait(false);
             await ApplyOplogBatchAsync(cancellationToken).ConfigureAwait(false);
@@ -330,8 +342,6 @@ public sealed class RestoreRunner
             {
                 Results.Add(new RestoredNamespace($"{selected.Entry.Database}.{selected.Entry.Collection}", $"{selected.Database}.{selected.Collection}", selected.Type, selected.Documents, selected.Failed, 0));
             }
-
-            _ = end;
         }
 
         public async Task BuildIndexesAsync(CancellationToken cancellationToken)
@@ -377,12 +387,12 @@ public sealed class RestoreRunner
                 return;
             }
 
-            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-            _inFlight.RemoveAll(t => t.IsCompletedSuccessfully);
-            if (_inFlight.FirstOrDefault(t => t.IsFaulted || t.IsCanceled) is { } failed)
+            // At most ParallelInserts commands in flight; a failed one stops the restore at the next batch.
+            while (_inFlight.Count >= options.ParallelInserts)
             {
-                _slots.Release();
-                await failed.ConfigureAwait(false);
+                var done = await Task.WhenAny(_inFlight).ConfigureAwait(false);
+                _inFlight.Remove(done);
+                await done.ConfigureAwait(false);
             }
 
             _inFlight.Add(InsertAsync(selected, batch, bytes, cancellationToken));
@@ -390,17 +400,10 @@ public sealed class RestoreRunner
 
         private async Task InsertAsync(SelectedNamespace selected, List<RawBsonDocument> batch, int bytes, CancellationToken cancellationToken)
         {
-            try
-            {
-                var result = await target!.InsertUnorderedAsync(selected.Database, selected.Collection, batch, cancellationToken).ConfigureAwait(false);
-                Interlocked.Add(ref selected.Documents, result.InsertedCount);
-                Interlocked.Add(ref selected.Failed, result.WriteErrors.Count);
-                progress.Add(result.InsertedCount, bytes);
-            }
-            finally
-            {
-                _slots.Release();
-            }
+            var result = await target!.InsertUnorderedAsync(selected.Database, selected.Collection, batch, cancellationToken).ConfigureAwait(false);
+            Interlocked.Add(ref selected.Documents, result.InsertedCount);
+            Interlocked.Add(ref selected.Failed, result.WriteErrors.Count);
+            progress.Add(result.InsertedCount, bytes);
         }
 
         private async Task DrainAsync()
