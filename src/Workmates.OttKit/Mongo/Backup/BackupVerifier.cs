@@ -15,9 +15,27 @@ public sealed record BackupVerification(string BackupId, string Sha256, long Com
 /// prelude, blocks, terminators, an EOF for every prelude entry) and every namespace's CRC-64 and document count
 /// against both the archive's EOF header and the manifest.
 /// </summary>
-internal static class BackupVerifier
+public static class BackupVerifier
 {
-    public static async Task<BackupVerification> VerifyAsync(IBackupObjectStore store, BackupManifest manifest, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>Verifies one backup.</summary>
+    /// <param name="store">Where the backups are.</param>
+    /// <param name="prefix">Key prefix of the backups.</param>
+    /// <param name="backupId">The backup id, or <c>latest</c>.</param>
+    /// <param name="progress">Where progress events go.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>What was checked.</returns>
+    /// <exception cref="MongoBackupException">The backup is missing (<see cref="MongoBackupFailureReason.NotFound"/>) or
+    /// corrupted (<see cref="MongoBackupFailureReason.Corrupted"/>, naming the namespace when one is at fault).</exception>
+    public static async Task<BackupVerification> VerifyAsync(IBackupObjectStore store, string prefix, string backupId, IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(prefix);
+        ArgumentNullException.ThrowIfNull(backupId);
+        var manifest = await BackupManifests.FindAsync(store, prefix, backupId, cancellationToken).ConfigureAwait(false);
+        return await VerifyAsync(store, manifest, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static async Task<BackupVerification> VerifyAsync(IBackupObjectStore store, BackupManifest manifest, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
     {
         var expected = manifest.Namespaces.ToDictionary(RestoreRunner.ArchiveNamespaceOf, n => n);
         var found = new List<BackupNamespaceEntry>();
