@@ -1,0 +1,54 @@
+namespace Workmates.OttKit.Mongo.Backup.Storage;
+
+/// <summary>How <see cref="S3BackupObjectStore"/> talks to S3.</summary>
+public sealed record S3BackupObjectStoreOptions
+{
+    /// <summary>
+    /// Whether PutObject and UploadPart use the SDK's aws-chunked framing. S3 itself accepts it; s3rver and some other
+    /// S3-compatible servers store the framing inside the object, so turn it off for them.
+    /// </summary>
+    /// <value>Default: <see langword="true"/>.</value>
+    public bool UseChunkEncoding { get; init; } = true;
+
+    /// <summary>
+    /// Whether every part (and small object) carries its SHA-256 (<c>ChecksumAlgorithm = SHA256</c>) so S3 rejects bytes
+    /// damaged in transit. Servers without checksum support (s3rver) need <see langword="false"/>. The whole-object
+    /// SHA-256 is computed either way.
+    /// </summary>
+    /// <value>Default: <see langword="true"/>.</value>
+    public bool UsePartChecksums { get; init; } = true;
+
+    /// <summary>
+    /// KMS key for SSE-KMS on small objects (manifests), and on uploads whose <see cref="BackupUploadOptions.KmsKeyId"/>
+    /// is not set; <see langword="null"/> uses the bucket's default encryption.
+    /// </summary>
+    /// <value>Default: <see langword="null"/>.</value>
+    public string? KmsKeyId { get; init; }
+
+    /// <summary>How many times one request (a part, a put, a completion) is sent before its error is final.</summary>
+    /// <value>Default: 6. These retries come on top of the S3 client's own.</value>
+    public int MaxAttempts { get; init; } = 6;
+
+    /// <summary>Back-off before the second attempt; it doubles on every further attempt, with jitter.</summary>
+    /// <value>Default: 500 ms.</value>
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Upper bound of one back-off.</summary>
+    /// <value>Default: 30 s.</value>
+    public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Checks the options and names the one to fix.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public void Validate()
+    {
+        if (MaxAttempts < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxAttempts), MaxAttempts, "MaxAttempts must be at least 1.");
+        }
+
+        if (RetryBaseDelay < TimeSpan.Zero || RetryMaxDelay < RetryBaseDelay)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RetryMaxDelay), RetryMaxDelay, "RetryBaseDelay must be >= 0 and RetryMaxDelay >= RetryBaseDelay.");
+        }
+    }
+}
