@@ -172,7 +172,7 @@ public sealed class BackupRunner
 
     private static async Task<List<PlannedCollection>> PlanAsync(MongoBackupSession session, BackupOptions options, CancellationToken cancellationToken)
     {
-        var filter = new NamespaceFilter(options.IncludeNamespaces, options.ExcludeNamespaces);
+        var filter = new NamespaceMatcher(options.IncludeNamespaces, options.ExcludeNamespaces);
         var plan = new List<PlannedCollection>();
         foreach (var database in await session.DatabasesAsync(cancellationToken).ConfigureAwait(false))
         {

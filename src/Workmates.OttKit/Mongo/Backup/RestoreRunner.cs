@@ -159,7 +159,7 @@ public sealed class RestoreRunner
     /// <summary>Which namespaces go where.</summary>
     private sealed class RestorePlan(RestoreOptions options)
     {
-        private readonly NamespaceFilter _filter = new(options.IncludeNamespaces, options.ExcludeNamespaces);
+        private readonly NamespaceMatcher _filter = new(options.IncludeNamespaces, options.ExcludeNamespaces);
         private readonly NamespaceRenamer _renamer = new(options.Renames);
 
         public bool Includes(string database, string collection) =>

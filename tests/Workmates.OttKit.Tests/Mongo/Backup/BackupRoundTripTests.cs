@@ -1,6 +1,7 @@
 using Workmates.OttKit.Mongo.Backup;
 using Workmates.OttKit.Mongo.Bson;
 using Workmates.OttKit.Simulators.Mongo;
+using Workmates.OttKit.Simulators.Storage;
 using static Workmates.OttKit.Tests.Mongo.Backup.BackupFixture;
 
 namespace Workmates.OttKit.Tests.Mongo.Backup;
@@ -13,7 +14,7 @@ public sealed class BackupRoundTripTests
         await using var source = StartSet();
         await using var target = StartSet();
         Seed(source);
-        var store = new MemoryObjectStore();
+        var store = new InMemoryBackupObjectStore();
 
         var backup = await new BackupRunner(store).RunAsync(BackupOptions(source), Token);
         var restored = await new RestoreRunner(store).RunAsync(RestoreOptions(target), Token);
@@ -31,7 +32,7 @@ public sealed class BackupRoundTripTests
     {
         await using var source = StartSet();
         Seed(source);
-        var store = new MemoryObjectStore();
+        var store = new InMemoryBackupObjectStore();
 
         var result = await new BackupRunner(store).RunAsync(BackupOptions(source), Token);
 
@@ -56,7 +57,7 @@ public sealed class BackupRoundTripTests
         Seed(source);
         var log = new ProgressLog();
 
-        await new BackupRunner(new MemoryObjectStore()).RunAsync(BackupOptions(source, log), Token);
+        await new BackupRunner(new InMemoryBackupObjectStore()).RunAsync(BackupOptions(source, log), Token);
 
         var last = log.Events[^1];
         Assert.Equal(BackupStage.Completed, last.Stage);
@@ -84,7 +85,7 @@ public sealed class BackupRoundTripTests
                 source.Data.Delete("billing", "invoices", $"inv-{n % 9}");
             }
         };
-        var store = new MemoryObjectStore();
+        var store = new InMemoryBackupObjectStore();
 
         var backup = await new BackupRunner(store).RunAsync(BackupOptions(source), Token);
         source.CommandReceived = null;
@@ -103,7 +104,7 @@ public sealed class BackupRoundTripTests
         await using var source = StartSet();
         await using var target = StartSet();
         Seed(source);
-        var store = new MemoryObjectStore();
+        var store = new InMemoryBackupObjectStore();
         await new BackupRunner(store).RunAsync(BackupOptions(source), Token);
 
         var result = await new RestoreRunner(store).RunAsync(RestoreOptions(target) with { DryRun = true }, Token);
@@ -120,7 +121,7 @@ public sealed class BackupRoundTripTests
         await using var source = StartSet();
         await using var target = StartSet();
         Seed(source);
-        var store = new MemoryObjectStore();
+        var store = new InMemoryBackupObjectStore();
         await new BackupRunner(store).RunAsync(BackupOptions(source), Token);
 
         await new RestoreRunner(store).RunAsync(
@@ -139,7 +140,7 @@ public sealed class BackupRoundTripTests
         await using var target = StartSet();
         Seed(source);
         target.Data.Insert("ott", "videos", new BsonDocument { { "_id", "stale" } });
-        var store = new MemoryObjectStore();
+        var store = new InMemoryBackupObjectStore();
         await new BackupRunner(store).RunAsync(BackupOptions(source), Token);
 
         await new RestoreRunner(store).RunAsync(RestoreOptions(target) with { Drop = true }, Token);
@@ -152,7 +153,7 @@ public sealed class BackupRoundTripTests
     {
         await using var target = StartSet();
 
-        var error = await Assert.ThrowsAsync<MongoBackupException>(() => new RestoreRunner(new MemoryObjectStore()).RunAsync(RestoreOptions(target, "20990101T000000Z"), Token));
+        var error = await Assert.ThrowsAsync<MongoBackupException>(() => new RestoreRunner(new InMemoryBackupObjectStore()).RunAsync(RestoreOptions(target, "20990101T000000Z"), Token));
 
         Assert.Equal(MongoBackupFailureReason.NotFound, error.Reason);
         Assert.Contains("20990101T000000Z", error.Message, StringComparison.Ordinal);
