@@ -20,6 +20,7 @@ public sealed class InMemoryBackupObjectStore(TimeProvider? timeProvider = null)
     private readonly SortedDictionary<string, StoredObject> _objects = new(StringComparer.Ordinal);
     private readonly List<PartFault> _partFaults = [];
     private readonly HashSet<string> _failingPuts = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _failingDeletes = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Key, int Part), int> _partAttempts = [];
     private readonly List<string> _aborts = [];
     private readonly List<string> _operations = [];
@@ -104,6 +105,15 @@ public sealed class InMemoryBackupObjectStore(TimeProvider? timeProvider = null)
         lock (_gate)
         {
             _failingPuts.Add(key);
+        }
+    }
+
+    /// <summary>Every <see cref="DeleteAsync"/> of <paramref name="key"/> fails (the object stays).</summary>
+    public void FailDelete(string key)
+    {
+        lock (_gate)
+        {
+            _failingDeletes.Add(key);
         }
     }
 
@@ -203,6 +213,11 @@ public sealed class InMemoryBackupObjectStore(TimeProvider? timeProvider = null)
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
+            if (_failingDeletes.Contains(key))
+            {
+                throw new BackupStorageException("DeleteObject", key, null, MaxPartAttempts, new IOException("injected DeleteObject failure"));
+            }
+
             _objects.Remove(key);
             _operations.Add($"delete {key}");
         }
