@@ -49,10 +49,9 @@ public sealed class BackupRunner
         ArgumentNullException.ThrowIfNull(options);
         Validate(options);
         var started = _time.GetUtcNow();
-        var backupId = options.BackupId ?? started.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-        var prefix = options.Prefix.TrimEnd('/');
-        var archiveKey = $"{prefix}/{backupId}.archive.gz";
-        var manifestKey = $"{prefix}/{backupId}.manifest.json";
+        var backupId = options.BackupId ?? BackupCatalog.NewBackupId(started);
+        var catalog = new BackupCatalog(_store, options.Prefix);
+        var archiveKey = catalog.ArchiveKey(backupId);
         var progress = new ProgressCounter(options.Progress);
         progress.Report(BackupStage.Preparing, "choosing the source member", null);
         try
@@ -124,7 +123,7 @@ public sealed class BackupRunner
                     };
 
                     // The manifest goes last: its presence is what makes the backup complete.
-                    await _store.PutObjectAsync(manifestKey, BackupManifestSerializer.Serialize(manifest), "application/json", cancellationToken).ConfigureAwait(false);
+                    var manifestKey = await catalog.WriteManifestAsync(manifest, cancellationToken).ConfigureAwait(false);
                     progress.Report(BackupStage.Completed, $"backup {backupId} complete: {written.Documents} documents, {stored.SizeBytes} bytes stored", null);
                     return new BackupResult(manifest, manifestKey, stored.PartCount);
                 }

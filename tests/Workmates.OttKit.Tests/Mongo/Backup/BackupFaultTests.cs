@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Workmates.OttKit.Mongo.Backup;
 using Workmates.OttKit.Mongo.Bson;
+using Workmates.OttKit.Simulators.Mongo;
 using Workmates.OttKit.Simulators.Storage;
 using static Workmates.OttKit.Tests.Mongo.Backup.BackupFixture;
 
@@ -11,7 +12,7 @@ public sealed class BackupFaultTests
     private static bool HasManifest(InMemoryBackupObjectStore store) => store.Keys.Any(k => k.EndsWith(".manifest.json", StringComparison.Ordinal));
 
     /// <summary>About 600 KB of incompressible documents, so the archive spans several small parts.</summary>
-    private static void SeedLarge(Simulators.Mongo.ReplicaSetSimulator simulator)
+    private static void SeedLarge(ReplicaSetSimulator simulator)
     {
         for (var i = 0; i < 150; i++)
         {

@@ -21,8 +21,9 @@ internal static class BackupFixture
         return simulator;
     }
 
-    public static MongoConnectionString ConnectionString(ReplicaSetSimulator simulator) =>
-        MongoConnectionString.Parse(simulator.ConnectionString(User, Password, FastOptions));
+    public static string Uri(ReplicaSetSimulator simulator) => simulator.ConnectionString(User, Password, FastOptions);
+
+    public static MongoConnectionString ConnectionString(ReplicaSetSimulator simulator) => MongoConnectionString.Parse(Uri(simulator));
 
     public static BackupOptions BackupOptions(ReplicaSetSimulator simulator, IProgress<BackupProgress>? progress = null) => new()
     {
