@@ -28,10 +28,10 @@ public sealed class Crc64XzTests
     }
 
     [Fact]
-    public void Compute_SlicingBy8_AgreesWithTheBytewiseReferenceForEveryLengthAndAlignment()
+    public void Compute_FastPaths_AgreeWithTheBytewiseReferenceForEveryLengthAndAlignment()
     {
         var random = new Random(9);
-        var data = new byte[300];
+        var data = new byte[700];
         random.NextBytes(data);
         var failures = new List<string>();
         for (var start = 0; start < 9; start++)
@@ -39,7 +39,8 @@ public sealed class Crc64XzTests
             for (var length = 0; length < data.Length - start; length++)
             {
                 var span = data.AsSpan(start, length);
-                if (Crc64Xz.Compute(span) != Crc64Xz.AppendBytewise(0, span))
+                var expected = Crc64Xz.AppendBytewise(0x1234, span);
+                if (Crc64Xz.Append(0x1234, span) != expected || Crc64Xz.AppendSlicingBy8(0x1234, span) != expected)
                 {
                     failures.Add($"start {start} length {length}");
                 }
@@ -47,6 +48,15 @@ public sealed class Crc64XzTests
         }
 
         Assert.True(failures.Count == 0, string.Join(", ", failures.Take(20)));
+    }
+
+    [Fact]
+    public void Compute_OneMegabyte_AgreesWithTheBytewiseReference()
+    {
+        var data = new byte[(1 << 20) + 13];
+        new Random(3).NextBytes(data);
+
+        Assert.Equal(Crc64Xz.AppendBytewise(0, data), Crc64Xz.Compute(data));
     }
 
     [Fact]
