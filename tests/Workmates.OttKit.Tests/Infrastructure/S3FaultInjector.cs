@@ -147,6 +147,7 @@ public sealed class S3FaultInjector
 
         var operation = request.Method == HttpMethod.Post && (request.RequestUri?.Query.StartsWith("?uploads", StringComparison.Ordinal) ?? false) ? "CreateMultipartUpload"
             : request.Method == HttpMethod.Post && uploadId is not null ? "CompleteMultipartUpload"
+            : request.Method == HttpMethod.Get && query["list-type"] == "2" ? "ListObjectsV2"
             : request.RequestUri?.AbsolutePath ?? string.Empty;
         _requests.Enqueue($"{request.Method} {operation}");
         RecordHeaders(operation, request);

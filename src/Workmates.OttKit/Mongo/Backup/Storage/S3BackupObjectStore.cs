@@ -36,6 +36,9 @@ public sealed class S3BackupObjectStore : IBackupObjectStore
     /// <summary>The bucket backups are written to.</summary>
     public string BucketName { get; }
 
+    /// <summary>Keys per ListObjectsV2 page; null lets S3 choose (1,000). Tests lower it to exercise paging.</summary>
+    internal int? ListPageSize { get; init; }
+
     /// <inheritdoc />
     public async Task<IBackupObjectUpload> StartUploadAsync(string key, BackupUploadOptions options, CancellationToken cancellationToken) =>
         await StartMultipartAsync(key, options, cancellationToken).ConfigureAwait(false);
@@ -127,7 +130,7 @@ public sealed class S3BackupObjectStore : IBackupObjectStore
         string? continuation = null;
         do
         {
-            var request = new ListObjectsV2Request { BucketName = BucketName, Prefix = prefix, ContinuationToken = continuation };
+            var request = new ListObjectsV2Request { BucketName = BucketName, Prefix = prefix, ContinuationToken = continuation, MaxKeys = ListPageSize };
             var page = await _retry.ExecuteAsync(
                 ct => _s3.ListObjectsV2Async(request, ct),
                 "ListObjectsV2",
@@ -140,7 +143,7 @@ public sealed class S3BackupObjectStore : IBackupObjectStore
                 yield return new BackupObjectInfo(
                     item.Key,
                     item.Size ?? 0,
-                    item.LastModified is { } modified ? new DateTimeOffset(modified.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.MinValue);
+                    item.LastModified is { } modified ? AsUtc(modified) : DateTimeOffset.MinValue);
             }
 
             continuation = page.IsTruncated == true ? page.NextContinuationToken : null;
@@ -205,6 +208,13 @@ public sealed class S3BackupObjectStore : IBackupObjectStore
             request.ServerSideEncryptionKeyManagementServiceKeyId = kmsKeyId;
         }
     }
+
+    // S3 sends UTC; an unspecified kind must not be shifted by the machine's time zone.
+    private static DateTimeOffset AsUtc(DateTime time) => time.Kind switch
+    {
+        DateTimeKind.Unspecified => new DateTimeOffset(time, TimeSpan.Zero),
+        _ => new DateTimeOffset(time.ToUniversalTime(), TimeSpan.Zero),
+    };
 
     private static bool IsNotFound(BackupStorageException error) =>
         error.InnerException is AmazonS3Exception { StatusCode: HttpStatusCode.NotFound };

@@ -80,6 +80,7 @@ internal sealed class S3MultipartUpload : IBackupObjectUpload
 
     public async Task<BackupObjectUploadResult> CompleteAsync(CancellationToken cancellationToken)
     {
+        await ThrowIfFailedAndAbortAsync().ConfigureAwait(false);
         if (Interlocked.CompareExchange(ref _state, Completing, Open) != Open)
         {
             throw new InvalidOperationException($"The upload of '{Key}' is already completed or aborted.");
@@ -176,12 +177,12 @@ internal sealed class S3MultipartUpload : IBackupObjectUpload
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            await ThrowIfFailedAndAbortAsync().ConfigureAwait(false);
             if (Volatile.Read(ref _state) != Open)
             {
                 throw new InvalidOperationException($"The upload of '{Key}' is completed or aborted; no more bytes can be written.");
             }
 
-            await ThrowIfFailedAndAbortAsync().ConfigureAwait(false);
             while (!data.IsEmpty)
             {
                 if (_current is null)

@@ -59,6 +59,7 @@ internal sealed class TransientRetry(int maxAttempts, TimeSpan baseDelay, TimeSp
 
     public static bool IsTransient(Exception error) => error switch
     {
+        AmazonServiceException { StatusCode: HttpStatusCode.NotImplemented } => false,
         AmazonServiceException service when service.StatusCode >= HttpStatusCode.InternalServerError => true,
         AmazonServiceException service when service.StatusCode == HttpStatusCode.TooManyRequests => true,
         AmazonServiceException service when AwsErrorCodes.IsThrottling(service.ErrorCode) => true,

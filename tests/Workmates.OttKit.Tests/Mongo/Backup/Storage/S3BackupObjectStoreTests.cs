@@ -107,9 +107,11 @@ public sealed class S3BackupObjectStoreTests(S3rverFixture s3rver) : IClassFixtu
     [Fact]
     public async Task List_follows_continuation_pages_and_returns_only_the_prefix_in_key_order()
     {
-        var (store, client, _) = await CreateStoreAsync();
+        var faults = new S3FaultInjector();
+        var (s3Store, client, _) = await CreateStoreAsync(faults);
         using var _client = client;
-        var keys = Enumerable.Range(0, 1003).Select(i => $"many/{i:D5}").ToList();
+        var store = new S3BackupObjectStore(client, s3Store.BucketName, s_s3rverOptions) { ListPageSize = 10 };
+        var keys = Enumerable.Range(0, 25).Select(i => $"many/{i:D5}").ToList();
         await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Ct }, async (key, ct) =>
             await store.PutObjectAsync(key, "x"u8.ToArray(), "text/plain", ct));
         await store.PutObjectAsync("other/1", "x"u8.ToArray(), "text/plain", Ct);
@@ -117,7 +119,9 @@ public sealed class S3BackupObjectStoreTests(S3rverFixture s3rver) : IClassFixtu
         var listed = await store.ListAsync("many/", Ct).ToListAsync(Ct);
 
         Assert.Equal(keys, listed.Select(o => o.Key));
+        Assert.Equal(3, faults.Requests.Count(r => r == "GET ListObjectsV2"));
         Assert.All(listed, o => Assert.Equal(1, o.SizeBytes));
+        Assert.All(listed, o => Assert.InRange(o.LastModified, DateTimeOffset.UtcNow.AddMinutes(-10), DateTimeOffset.UtcNow.AddMinutes(1)));
     }
 
     [Fact]
@@ -170,10 +174,12 @@ public sealed class S3BackupObjectStoreTests(S3rverFixture s3rver) : IClassFixtu
             await WriteInSlicesAsync(upload.Content, data, 1 * MiB);
             await upload.CompleteAsync(Ct);
         });
+        var later = await Assert.ThrowsAsync<BackupStorageException>(async () => await upload.Content.WriteAsync(data.AsMemory(0, 10), Ct));
         await upload.DisposeAsync();
 
         Assert.Equal("UploadPart", error.Operation);
         Assert.Equal(s_s3rverOptions.MaxAttempts, error.Attempts);
+        Assert.Equal(error.PartNumber, later.PartNumber);
         Assert.Single(faults.Aborts);
         Assert.Empty(await store.ListAsync("doomed", Ct).ToListAsync(Ct));
     }
@@ -277,6 +283,59 @@ public sealed class S3BackupObjectStoreTests(S3rverFixture s3rver) : IClassFixtu
         Assert.Equal("alias/backup", create["x-amz-server-side-encryption-aws-kms-key-id"]);
         Assert.Equal("SHA256", create["x-amz-checksum-algorithm"]);
         Assert.Equal(Convert.ToBase64String(SHA256.HashData(data.AsSpan(0, 5 * MiB))), part["x-amz-checksum-sha256"]);
+    }
+
+    [Fact]
+    public async Task Synchronous_writes_through_a_GZipStream_round_trip()
+    {
+        var (store, client, _) = await CreateStoreAsync();
+        using var _client = client;
+        var data = RandomBytes(12 * MiB, seed: 11);
+
+        BackupObjectUploadResult result;
+        await using (var upload = await store.StartUploadAsync("gz.gz", new BackupUploadOptions { MaxParallelParts = 1 }, Ct))
+        {
+            using (var gzip = new System.IO.Compression.GZipStream(upload.Content, System.IO.Compression.CompressionLevel.NoCompression, leaveOpen: true))
+            {
+                gzip.Write(data);
+            }
+
+            result = await upload.CompleteAsync(Ct);
+        }
+
+        await using var read = await store.OpenReadAsync("gz.gz", Ct);
+        await using var gunzip = new System.IO.Compression.GZipStream(read, System.IO.Compression.CompressionMode.Decompress);
+        var back = new MemoryStream();
+        await gunzip.CopyToAsync(back, Ct);
+        Assert.True(result.PartCount >= 2);
+        Assert.Equal(data, back.ToArray());
+    }
+
+    [Fact]
+    public async Task Catalog_over_s3rver_lists_verifies_and_prunes_a_backup_written_through_the_store()
+    {
+        var (store, client, _) = await CreateStoreAsync();
+        using var _client = client;
+        var catalog = new BackupCatalog(store, "mongo/rs0");
+        var archive = RandomBytes(6 * MiB, seed: 12);
+        var now = DateTimeOffset.UtcNow;
+        foreach (var (id, age) in new[] { ("20261001T030000Z", 40), ("20261121T030000Z", 1) })
+        {
+            await using var upload = await store.StartUploadAsync(catalog.ArchiveKey(id), new BackupUploadOptions { EstimatedSizeBytes = archive.Length }, Ct);
+            await upload.Content.WriteAsync(archive, Ct);
+            var stored = await upload.CompleteAsync(Ct);
+            await catalog.WriteManifestAsync(BackupTestData.Manifest(id, now.AddDays(-age), archive) with { Sha256 = stored.Sha256 }, Ct);
+        }
+
+        var latest = await catalog.FindAsync(BackupCatalog.Latest, Ct);
+        await catalog.VerifyChecksumAsync(latest!.Manifest, Ct);
+        var report = await catalog.PruneAsync(TimeSpan.FromDays(15), 1, now, dryRun: false, Ct);
+
+        Assert.Equal("20261121T030000Z", latest.BackupId);
+        Assert.Equal("20261001T030000Z", Assert.Single(report.ToDelete).BackupId);
+        Assert.Equal(
+            [catalog.ArchiveKey("20261121T030000Z"), catalog.ManifestKey("20261121T030000Z")],
+            (await store.ListAsync("mongo/", Ct).ToListAsync(Ct)).Select(o => o.Key));
     }
 
     private async Task<(S3BackupObjectStore Store, IAmazonS3 Client, string Bucket)> CreateStoreAsync(

@@ -13,6 +13,7 @@ public sealed class TransientRetryTests
     [InlineData(HttpStatusCode.BadRequest, "BadDigest", true)]
     [InlineData(HttpStatusCode.TooManyRequests, "TooManyRequests", true)]
     [InlineData(HttpStatusCode.Forbidden, "AccessDenied", false)]
+    [InlineData(HttpStatusCode.NotImplemented, "NotImplemented", false)]
     [InlineData(HttpStatusCode.NotFound, "NoSuchUpload", false)]
     [InlineData(HttpStatusCode.BadRequest, "InvalidPart", false)]
     public void S3_errors_are_transient_only_when_a_retry_can_help(HttpStatusCode status, string code, bool transient)
