@@ -41,7 +41,7 @@ internal static class OttKitCommandLine
             NoColorOption,
             ValidateCommand.Create(),
             SynthCommand.Create(),
-            MongoHealthCommand.CreateMongoCommand(),
+            MongoBackupCommand.AddTo(MongoHealthCommand.CreateMongoCommand()),
             PlanCommand.Create(),
             DeployStacksCommand.CreateDeployCommand(),
         };

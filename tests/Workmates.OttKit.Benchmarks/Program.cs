@@ -7,5 +7,10 @@ if (args.Length > 0 && args[0] == "bson-throughput")
     return BsonThroughput.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "backup-throughput")
+{
+    return Workmates.OttKit.Benchmarks.Backup.BackupThroughput.Run(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -93,6 +93,12 @@ public sealed class ReplicaSetSimulator : IAsyncDisposable
     /// <summary>Every command received, in arrival order.</summary>
     public IReadOnlyCollection<ReceivedCommand> ReceivedCommands => _received;
 
+    /// <summary>
+    /// Test hook called on the serving thread for every command before it is answered, e.g. to kill a member on the
+    /// third <c>getMore</c> (<see cref="SimulatedMember.Kill"/>) or to write while a backup runs.
+    /// </summary>
+    public Action<SimulatedMember, ReceivedCommand>? CommandReceived { get; set; }
+
     /// <summary>Whether commands need an authenticated user (true once a user is added).</summary>
     public bool RequiresAuthentication => !_users.IsEmpty;
 

@@ -22,7 +22,9 @@ public sealed partial class SimulatedMember
         var body = request.Body;
         var name = body.Elements[0].Name;
         var database = body.TryGetValue("$db", out var db) && db.Type == BsonType.String ? db.AsString : "admin";
-        _set.Record(new ReceivedCommand(Name, database, name, body, request.Sequences.Values.Sum(s => s.Count), request.WasCompressed, request.OpCode == SimulatorFrames.OpQuery));
+        var received = new ReceivedCommand(Name, database, name, body, request.Sequences.Values.Sum(s => s.Count), request.WasCompressed, request.OpCode == SimulatorFrames.OpQuery);
+        _set.Record(received);
+        _set.CommandReceived?.Invoke(this, received);
         if (_set.RequiresAuthentication && session.User is null && !s_withoutAuthentication.Contains(name))
         {
             return Error(13, "Unauthorized", $"Command {name} requires authentication");
@@ -48,7 +50,7 @@ public sealed partial class SimulatedMember
             "replSetGetConfig" => ReplSetGetConfig(),
             "serverStatus" => ServerStatus(),
             "listDatabases" => ListDatabases(),
-            "listCollections" => ListCollections(database),
+            "listCollections" => ListCollections(database, body),
             "listIndexes" => ListIndexes(database, body),
             "find" when !CanRead(readsFromSecondaryAllowed) => NotPrimary(read: true),
             "find" => Find(database, body),
@@ -62,6 +64,10 @@ public sealed partial class SimulatedMember
             "createIndexes" => CreateIndexes(database, body),
             "drop" when State != SimulatedMemberState.Primary => NotPrimary(read: false),
             "drop" => Drop(database, body),
+            "create" when State != SimulatedMemberState.Primary => NotPrimary(read: false),
+            "create" => Create(database, body),
+            "applyOps" when State != SimulatedMemberState.Primary => NotPrimary(read: false),
+            "applyOps" => ApplyOps(body),
             _ => Error(59, "CommandNotFound", $"no such command: '{name}'"),
         };
     }
@@ -79,7 +85,7 @@ public sealed partial class SimulatedMember
     {
         var hosts = new BsonArray();
         var arbiters = new BsonArray();
-        foreach (var member in _set.Members)
+        foreach (var member in _set.Members.Where(m => !m.Hidden))
         {
             (member.State == SimulatedMemberState.Arbiter ? arbiters : hosts).Add(member.Name);
         }
@@ -101,6 +107,11 @@ public sealed partial class SimulatedMember
         if (State == SimulatedMemberState.Arbiter)
         {
             reply.Add("arbiterOnly", true);
+        }
+
+        if (Hidden)
+        {
+            reply.Add("hidden", true);
         }
 
         reply.Add("setName", _set.SetName);
@@ -342,8 +353,8 @@ public sealed partial class SimulatedMember
                 { "host", member.Name },
                 { "arbiterOnly", member.State == SimulatedMemberState.Arbiter },
                 { "buildIndexes", true },
-                { "hidden", false },
-                { "priority", member.Priority },
+                { "hidden", member.Hidden },
+                { "priority", member.Hidden ? 0.0 : member.Priority },
                 { "tags", tags },
                 { "secondaryDelaySecs", 0L },
                 { "votes", member.Votes },
@@ -424,22 +435,77 @@ public sealed partial class SimulatedMember
         return new BsonDocument { { "databases", databases }, { "totalSize", total }, { "totalSizeMb", total / (1024 * 1024) }, { "ok", 1.0 } };
     }
 
-    private BsonDocument ListCollections(string database)
+    private BsonDocument ListCollections(string database, BsonDocument body)
     {
+        var filter = body.TryGetValue("filter", out var f) && f.Type == BsonType.Document ? f.AsDocument : new BsonDocument();
+        var nameOnly = body.TryGetValue("nameOnly", out var no) && no.Type == BsonType.Boolean && no.AsBoolean;
         var batch = new BsonArray();
         foreach (var collection in _set.Data.Collections.Where(c => c.Database == database).OrderBy(c => c.Name, StringComparer.Ordinal))
         {
-            batch.Add(new BsonDocument
+            var entry = new BsonDocument { { "name", collection.Name }, { "type", collection.Type } };
+            if (!Matches(entry, filter))
             {
-                { "name", collection.Name },
-                { "type", "collection" },
-                { "options", new BsonDocument() },
-                { "info", new BsonDocument("readOnly", false) },
-                { "idIndex", collection.Indexes[0] },
-            });
+                continue;
+            }
+
+            if (!nameOnly)
+            {
+                entry.Add("options", collection.Options);
+                if (collection.Type == "view")
+                {
+                    entry.Add("info", new BsonDocument("readOnly", true));
+                }
+                else
+                {
+                    entry.Add("info", new BsonDocument { { "readOnly", false }, { "uuid", BsonValue.FromGuid(collection.Uuid) } });
+                    if (collection.Indexes.FirstOrDefault(i => i["name"].AsString == "_id_") is { } idIndex)
+                    {
+                        entry.Add("idIndex", idIndex);
+                    }
+                }
+            }
+
+            batch.Add(entry);
         }
 
         return CursorReply($"{database}.$cmd.listCollections", 0, batch, "firstBatch");
+    }
+
+    private BsonDocument Create(string database, BsonDocument body)
+    {
+        var name = body["create"].AsString;
+        var options = new BsonDocument();
+        foreach (var element in body)
+        {
+            if (element.Name is not ("create" or "$db" or "$readPreference" or "lsid" or "$clusterTime" or "writeConcern"))
+            {
+                options.Add(element.Name, element.Value);
+            }
+        }
+
+        return _set.Data.Create(database, name, options) is { } error
+            ? Error(48, "NamespaceExists", error)
+            : Ok();
+    }
+
+    private BsonDocument ApplyOps(BsonDocument body)
+    {
+        var results = new BsonArray();
+        var applied = 0;
+        foreach (var operation in body["applyOps"].AsArray)
+        {
+            if (_set.Data.Apply(operation.AsDocument) is { } error)
+            {
+                results.Add(false);
+                var exists = error.Contains("already exists", StringComparison.Ordinal);
+                return new BsonDocument { { "applied", applied }, { "results", results }, { "ok", 0.0 }, { "errmsg", error }, { "code", exists ? 48 : 2 }, { "codeName", exists ? "NamespaceExists" : "BadValue" } };
+            }
+
+            results.Add(true);
+            applied++;
+        }
+
+        return new BsonDocument { { "applied", applied }, { "results", results }, { "ok", 1.0 } };
     }
 
     private BsonDocument ListIndexes(string database, BsonDocument body)
@@ -457,7 +523,7 @@ public sealed partial class SimulatedMember
     {
         var name = body["find"].AsString;
         var filter = body.TryGetValue("filter", out var f) && f.Type == BsonType.Document ? f.AsDocument : new BsonDocument();
-        var documents = (_set.Data.Find(database, name)?.Documents ?? []).Where(d => Matches(d, filter)).ToList();
+        var documents = _set.Data.Snapshot(database, name).Where(d => Matches(d, filter)).ToList();
         if (body.TryGetValue("sort", out var sort) && sort.Type == BsonType.Document && sort.AsDocument.TryGetValue("$natural", out var natural) && BsonNumber(natural) < 0)
         {
             documents.Reverse();
@@ -481,7 +547,7 @@ public sealed partial class SimulatedMember
     {
         var name = body["aggregate"].Type == BsonType.String ? body["aggregate"].AsString : "$cmd.aggregate";
         var collection = _set.Data.Find(database, name);
-        IEnumerable<BsonDocument> documents = collection?.Documents ?? [];
+        IEnumerable<BsonDocument> documents = _set.Data.Snapshot(database, name);
         foreach (var stage in body["pipeline"].AsArray)
         {
             var spec = stage.AsDocument.Elements[0];
@@ -490,7 +556,7 @@ public sealed partial class SimulatedMember
                 "$match" => documents.Where(d => Matches(d, spec.Value.AsDocument)).ToList(),
                 "$limit" => documents.Take((int)BsonNumber(spec.Value)).ToList(),
                 "$skip" => documents.Skip((int)BsonNumber(spec.Value)).ToList(),
-                "$collStats" when collection is null => throw new InvalidOperationException("no collection"),
+                "$collStats" when collection is null => [],
                 "$collStats" => [CollStats(collection)],
                 _ => documents,
             };
@@ -518,6 +584,8 @@ public sealed partial class SimulatedMember
                     { "storageSize", size },
                     { "nindexes", collection.Indexes.Count },
                     { "totalIndexSize", (long)collection.Indexes.Count * 4096 },
+                    { "capped", collection.Options.TryGetValue("capped", out var capped) && capped.Type == BsonType.Boolean && capped.AsBoolean },
+                    { "maxSize", collection.Database == "local" && collection.Name == "oplog.rs" ? _set.Data.OplogSizeBytes : (collection.Options.TryGetValue("size", out var max) && max.IsNumeric ? (long)BsonNumber(max) : 0L) },
                 }
             },
             { "count", new BsonDocument("count", (long)count) },
@@ -625,24 +693,21 @@ public sealed partial class SimulatedMember
     {
         var name = body["createIndexes"].AsString;
         var existed = _set.Data.Find(database, name) is not null;
-        var collection = _set.Data.GetOrCreate(database, name);
+        if (!existed)
+        {
+            _set.Data.Create(database, name, new BsonDocument());
+        }
+
+        var collection = _set.Data.Find(database, name)!;
+        if (collection.Type == "view")
+        {
+            return Error(166, "CommandNotSupportedOnView", $"Namespace {database}.{name} is a view, not a collection");
+        }
+
         var before = collection.Indexes.Count;
         foreach (var index in body["indexes"].AsArray)
         {
-            var spec = index.AsDocument;
-            var indexName = spec["name"].AsString;
-            if (collection.Indexes.Any(i => i["name"].AsString == indexName))
-            {
-                continue;
-            }
-
-            var stored = new BsonDocument("v", 2);
-            foreach (var element in spec)
-            {
-                stored.Add(element.Name, element.Value);
-            }
-
-            collection.Indexes.Add(stored);
+            _set.Data.CreateIndex(database, name, index.AsDocument);
         }
 
         return new BsonDocument
@@ -672,9 +737,61 @@ public sealed partial class SimulatedMember
         { "ok", 1.0 },
     };
 
-    // Top-level equality only: enough for tests and the driver check; not a query engine.
+    // Top-level fields only, with equality or $gt/$gte/$lt/$lte/$eq/$ne/$in: enough for tests, the driver check and
+    // oplog range queries; not a query engine.
     private static bool Matches(BsonDocument document, BsonDocument filter) =>
-        filter.All(f => document.TryGetValue(f.Name, out var v) && (v.Equals(f.Value) || (v.IsNumeric && f.Value.IsNumeric && BsonNumber(v) == BsonNumber(f.Value))));
+        filter.All(f => f.Value.Type == BsonType.Document && f.Value.AsDocument.Count > 0 && f.Value.AsDocument.Elements[0].Name.StartsWith('$')
+            ? f.Value.AsDocument.All(o => MatchesOperator(document.TryGetValue(f.Name, out var v) ? v : (BsonValue?)null, o.Name, o.Value))
+            : document.TryGetValue(f.Name, out var v) && SameValue(v, f.Value));
+
+    private static bool SameValue(BsonValue left, BsonValue right) =>
+        left.Equals(right) || (left.IsNumeric && right.IsNumeric && BsonNumber(left) == BsonNumber(right));
+
+    private static bool MatchesOperator(BsonValue? value, string op, BsonValue operand)
+    {
+        if (op == "$exists")
+        {
+            return value is not null == operand.AsBoolean;
+        }
+
+        if (value is not { } v)
+        {
+            return op == "$ne";
+        }
+
+        return op switch
+        {
+            "$eq" => SameValue(v, operand),
+            "$ne" => !SameValue(v, operand),
+            "$in" => operand.AsArray.Any(o => SameValue(v, o)),
+            "$gt" => Compare(v, operand) is > 0,
+            "$gte" => Compare(v, operand) is >= 0,
+            "$lt" => Compare(v, operand) is < 0,
+            "$lte" => Compare(v, operand) is <= 0,
+            _ => throw new NotSupportedException($"The simulator does not support {op}."),
+        };
+    }
+
+    private static int? Compare(BsonValue left, BsonValue right)
+    {
+        if (left.IsNumeric && right.IsNumeric)
+        {
+            return BsonNumber(left).CompareTo(BsonNumber(right));
+        }
+
+        if (left.Type != right.Type)
+        {
+            return null;
+        }
+
+        return left.Type switch
+        {
+            BsonType.Timestamp => left.AsTimestamp.CompareTo(right.AsTimestamp),
+            BsonType.String => string.CompareOrdinal(left.AsString, right.AsString),
+            BsonType.DateTime => left.AsDateTimeMilliseconds.CompareTo(right.AsDateTimeMilliseconds),
+            _ => null,
+        };
+    }
 
     private static double? Number(BsonDocument document, string name) =>
         document.TryGetValue(name, out var v) && v.IsNumeric ? BsonNumber(v) : null;

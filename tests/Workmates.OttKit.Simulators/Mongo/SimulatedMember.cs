@@ -48,6 +48,9 @@ public sealed partial class SimulatedMember : IAsyncDisposable
     /// <summary>Member tags, e.g. <c>az</c>.</summary>
     public Dictionary<string, string> Tags { get; } = [];
 
+    /// <summary>A hidden member: not in other members' <c>hello</c> hosts, priority 0, <c>hidden: true</c> in its own.</summary>
+    public bool Hidden { get; set; }
+
     /// <summary>Votes in elections.</summary>
     public int Votes { get; set; } = 1;
 
@@ -65,6 +68,9 @@ public sealed partial class SimulatedMember : IAsyncDisposable
 
     /// <summary>When the member became unreachable (its last heartbeat as others saw it).</summary>
     public DateTimeOffset? UnreachableSince { get; private set; }
+
+    /// <summary>Kills the member now: the listener stops and every open connection is dropped mid-stream.</summary>
+    public void Kill() => StopListening();
 
     /// <summary>Stops the listener and drops connections.</summary>
     public async ValueTask DisposeAsync()

@@ -8,7 +8,7 @@ namespace Workmates.OttKit.Mongo.Backup;
 /// and, once complete, <c>&lt;prefix&gt;/&lt;backup-id&gt;.manifest.json</c>. Lists them, finds the latest, applies
 /// retention safely, and opens an archive for a verify or a restore with its SHA-256 checked while it is read.
 /// </summary>
-public sealed class BackupCatalog
+public sealed partial class BackupCatalog
 {
     /// <summary>Suffix of manifest keys.</summary>
     public const string ManifestSuffix = ".manifest.json";

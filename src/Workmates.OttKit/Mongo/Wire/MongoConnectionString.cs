@@ -171,6 +171,23 @@ public sealed class MongoConnectionString
         return Build(_parts with { Hosts = hosts, Options = options }, seedListResolved: true);
     }
 
+    /// <summary>
+    /// The same credentials and options, connected directly to one member (<c>directConnection=true</c>, no
+    /// <c>replicaSet</c>, no SRV): how a backup pins every read to the member it chose.
+    /// </summary>
+    internal MongoConnectionString ForDirectConnection(MongoServerAddress member)
+    {
+        var dropped = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "replicaSet", "directConnection", "srvMaxHosts", "srvServiceName", "loadBalanced" };
+        var options = _parts.Options.Where(o => !dropped.Contains(o.Key)).Append(new KeyValuePair<string, string>("directConnection", "true")).ToList();
+        if (IsSrv && !options.Any(o => o.Key.Equals("tls", StringComparison.OrdinalIgnoreCase) || o.Key.Equals("ssl", StringComparison.OrdinalIgnoreCase)))
+        {
+            // mongodb+srv turns TLS on by default; the direct mongodb:// form must say so.
+            options.Add(new KeyValuePair<string, string>("tls", "true"));
+        }
+
+        return Build(_parts with { IsSrv = false, Hosts = [member], Options = options }, seedListResolved: true);
+    }
+
     private static MongoConnectionString Build(ConnectionStringParser.RawParts parts, bool seedListResolved)
     {
         var warnings = new List<string>();

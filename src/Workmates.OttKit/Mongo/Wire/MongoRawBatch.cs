@@ -37,6 +37,18 @@ public sealed class MongoRawBatch
 /// <param name="CommandCount">How many <c>insert</c> commands the documents were split into.</param>
 public sealed record MongoInsertResult(long InsertedCount, int CommandCount);
 
+/// <summary>The outcome of an unordered insert: what went in and which documents failed.</summary>
+/// <param name="InsertedCount">Documents the server reported inserted.</param>
+/// <param name="CommandCount">How many <c>insert</c> commands were sent.</param>
+/// <param name="WriteErrors">Per-document failures.</param>
+internal sealed record MongoUnorderedInsertResult(long InsertedCount, int CommandCount, IReadOnlyList<MongoWriteError> WriteErrors);
+
+/// <summary>One document a write command refused.</summary>
+/// <param name="Index">Index of the document in the caller's list.</param>
+/// <param name="Code">Server error code (11000 for a duplicate key).</param>
+/// <param name="Message">Server message.</param>
+internal sealed record MongoWriteError(int Index, int Code, string Message);
+
 /// <summary>Splits documents into <c>insert</c> commands that respect maxWriteBatchSize and maxMessageSizeBytes.</summary>
 internal static class InsertBatching
 {

@@ -261,6 +261,91 @@ public sealed class MongoReplicaSetClient : IAsyncDisposable
         return new MongoInsertResult(inserted, commands);
     }
 
+    /// <summary>
+    /// Inserts raw documents on the primary without stopping at the first failure (<c>ordered: false</c>), as OP_MSG
+    /// document sequences split to the server's limits. Per-document write errors are returned, not thrown; a failed
+    /// command or a write-concern error still throws <see cref="MongoCommandException"/>.
+    /// </summary>
+    /// <param name="database">The database.</param>
+    /// <param name="collection">The collection.</param>
+    /// <param name="documents">The documents.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>How many were inserted and the write errors (index into <paramref name="documents"/>).</returns>
+    internal async Task<MongoUnorderedInsertResult> InsertUnorderedAsync(string database, string collection, IReadOnlyList<RawBsonDocument> documents, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        if (documents.Count == 0)
+        {
+            return new MongoUnorderedInsertResult(0, 0, []);
+        }
+
+        var (outcome, _) = await ExecuteAsync(null, null, async (connection, _, ct) =>
+        {
+            long inserted = 0;
+            var commands = 0;
+            var errors = new List<MongoWriteError>();
+            BsonDocument Command() => new() { { "insert", collection }, { "ordered", false }, { "$db", database } };
+            var overhead = OpMsgCodec.MessageLength(Command().ToBson().Length, [new DocumentSequence("documents", [])], checksum: false);
+            var lengths = new int[documents.Count];
+            for (var i = 0; i < lengths.Length; i++)
+            {
+                lengths[i] = documents[i].Length;
+            }
+
+            foreach (var (start, count) in InsertBatching.Split(lengths, connection.MaxWriteBatchSize, connection.MaxMessageSize, connection.MaxBsonObjectSize + (16 * 1024), overhead))
+            {
+                var slice = new RawBsonDocument[count];
+                for (var i = 0; i < count; i++)
+                {
+                    slice[i] = documents[start + i];
+                }
+
+                var reply = await connection.RunWriteCommandAsync(database, Command(), [new DocumentSequence("documents", slice)], ct).ConfigureAwait(false);
+                commands++;
+                inserted += reply.TryGetValue("n", out var n) ? (n.Type == BsonType.Int32 ? n.AsInt32 : n.AsInt64) : 0;
+                if (reply.TryGetValue("writeErrors", out var writeErrors) && writeErrors.Type == BsonType.Array)
+                {
+                    foreach (var element in writeErrors.AsArray)
+                    {
+                        var error = element.Value.AsDocument;
+                        var index = error.TryGetValue("index", out var ix) && ix.Type == BsonType.Int32 ? ix.AsInt32 : 0;
+                        var code = error.TryGetValue("code", out var c) && c.Type == BsonType.Int32 ? c.AsInt32 : 0;
+                        var message = error.TryGetValue("errmsg", out var m) && m.Type == BsonType.String ? m.AsString : string.Empty;
+                        errors.Add(new MongoWriteError(start + index, code, message));
+                    }
+                }
+            }
+
+            return new MongoUnorderedInsertResult(inserted, commands, errors);
+        }, cancellationToken).ConfigureAwait(false);
+        return outcome;
+    }
+
+    /// <summary>
+    /// Runs a cursor command (<c>find</c>, <c>aggregate</c>, <c>listCollections</c>…) built by the caller and yields
+    /// the raw batches, following <c>getMore</c> on the same server.
+    /// </summary>
+    internal IAsyncEnumerable<MongoRawBatch> RunCursorAsync(string database, string collection, BsonDocument command, int? batchSize, MongoReadPreference readPreference, CancellationToken cancellationToken) =>
+        CursorAsync(database, collection, command, batchSize, readPreference, cancellationToken);
+
+    /// <summary><c>create</c> on the primary: a collection with options (capped, validator, collation…) or a view.</summary>
+    /// <param name="database">The database.</param>
+    /// <param name="name">The collection or view name.</param>
+    /// <param name="options">The options as <c>listCollections</c> reports them (<c>viewOn</c> and <c>pipeline</c> for a view).</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>A task that completes when the collection exists.</returns>
+    public Task CreateCollectionAsync(string database, string name, BsonDocument options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var command = new BsonDocument("create", name);
+        foreach (var option in options)
+        {
+            command.Add(option.Name, option.Value);
+        }
+
+        return RunCommandAsync(database, command, null, cancellationToken);
+    }
+
     /// <summary><c>createIndexes</c> on the primary.</summary>
     /// <param name="database">The database.</param>
     /// <param name="collection">The collection.</param>

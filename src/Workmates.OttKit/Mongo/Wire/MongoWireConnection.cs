@@ -112,6 +112,17 @@ internal sealed class MongoWireConnection : IAsyncDisposable
         return reply.Body;
     }
 
+    /// <summary>
+    /// Runs a write command and returns the reply body; it throws on <c>ok: 0</c> and on a write-concern error, but
+    /// leaves <c>writeErrors</c> to the caller (unordered inserts report them per document).
+    /// </summary>
+    public async Task<RawBsonDocument> RunWriteCommandAsync(string database, BsonDocument command, IReadOnlyList<DocumentSequence> sequences, CancellationToken cancellationToken)
+    {
+        var reply = await RoundTripAsync(database, command, sequences, _settings.SocketTimeout, cancellationToken).ConfigureAwait(false);
+        CommandErrors.ThrowIfFailed(command.Elements[0].Name, reply.Body, includeWriteErrors: false);
+        return reply.Body;
+    }
+
     /// <summary>Sends a command with <c>moreToCome</c> set: the server sends no reply (used for fire-and-forget writes).</summary>
     public async Task SendWithoutReplyAsync(string database, BsonDocument command, CancellationToken cancellationToken)
     {
@@ -365,11 +376,11 @@ internal sealed class MongoWireConnection : IAsyncDisposable
 /// <summary>Turns server error replies into <see cref="MongoCommandException"/>.</summary>
 internal static class CommandErrors
 {
-    public static void ThrowIfFailed(string commandName, RawBsonDocument body)
+    public static void ThrowIfFailed(string commandName, RawBsonDocument body, bool includeWriteErrors = true)
     {
         if (body.TryGetValue("ok", out var ok) && IsOne(ok))
         {
-            if (body.TryGetValue("writeErrors", out var writeErrors) && writeErrors.Type == BsonType.Array)
+            if (includeWriteErrors && body.TryGetValue("writeErrors", out var writeErrors) && writeErrors.Type == BsonType.Array)
             {
                 foreach (var element in writeErrors.AsArray)
                 {

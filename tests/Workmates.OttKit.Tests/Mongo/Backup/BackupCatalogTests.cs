@@ -34,7 +34,7 @@ public sealed class BackupCatalogTests
     public async Task An_archive_without_manifest_is_listed_as_incomplete_not_complete()
     {
         await AddBackupAsync("20261120T030000Z", Now.AddDays(-2));
-        _store.Seed(_catalog.ArchiveKey("20261121T030000Z"), Archive(9), Now.AddDays(-1));
+        _store.Seed(_catalog.ArchiveKey("20261121T030000Z"), BackupTestData.Archive(9), Now.AddDays(-1));
 
         var listing = await _catalog.ListAsync(Ct);
 
@@ -47,7 +47,7 @@ public sealed class BackupCatalogTests
     {
         await AddBackupAsync("20261120T030000Z", Now.AddDays(-2));
         _store.Seed(_catalog.ManifestKey("20261121T030000Z"), "{\"backupId\": \"20261121T03"u8.ToArray(), Now.AddDays(-1));
-        _store.Seed(_catalog.ArchiveKey("20261121T030000Z"), Archive(9), Now.AddDays(-1));
+        _store.Seed(_catalog.ArchiveKey("20261121T030000Z"), BackupTestData.Archive(9), Now.AddDays(-1));
 
         var listing = await _catalog.ListAsync(Ct);
 
@@ -62,7 +62,7 @@ public sealed class BackupCatalogTests
     public async Task A_manifest_whose_archive_size_differs_is_not_complete()
     {
         await AddBackupAsync("20261121T030000Z", Now.AddDays(-1));
-        _store.Seed(_catalog.ArchiveKey("20261121T030000Z"), Archive(1)[..10], Now.AddDays(-1));
+        _store.Seed(_catalog.ArchiveKey("20261121T030000Z"), BackupTestData.Archive(1)[..10], Now.AddDays(-1));
 
         var listing = await _catalog.ListAsync(Ct);
 
@@ -74,9 +74,9 @@ public sealed class BackupCatalogTests
     public async Task Keys_in_nested_folders_and_other_files_are_ignored()
     {
         await AddBackupAsync("20261121T030000Z", Now.AddDays(-1));
-        _store.Seed("mongo/rs0/old/20261001T030000Z.archive.gz", Archive(2), Now.AddDays(-50));
+        _store.Seed("mongo/rs0/old/20261001T030000Z.archive.gz", BackupTestData.Archive(2), Now.AddDays(-50));
         _store.Seed("mongo/rs0/README.txt", "x"u8.ToArray(), Now.AddDays(-50));
-        _store.Seed("mongo/rs01/20261001T030000Z.archive.gz", Archive(3), Now.AddDays(-50));
+        _store.Seed("mongo/rs01/20261001T030000Z.archive.gz", BackupTestData.Archive(3), Now.AddDays(-50));
 
         var listing = await _catalog.ListAsync(Ct);
 
@@ -146,7 +146,7 @@ public sealed class BackupCatalogTests
     {
         await AddBackupAsync("20261101T030000Z", Now.AddDays(-21));
         await AddBackupAsync("20261121T030000Z", Now.AddDays(-1));
-        _store.Seed(_catalog.ArchiveKey("20261001T030000Z"), Archive(5), Now.AddDays(-50));
+        _store.Seed(_catalog.ArchiveKey("20261001T030000Z"), BackupTestData.Archive(5), Now.AddDays(-50));
         var keysBefore = _store.Keys;
 
         var report = await _catalog.PruneAsync(FifteenDays, minimumKept: 1, Now, dryRun: true, Ct);
@@ -182,8 +182,8 @@ public sealed class BackupCatalogTests
     public async Task Prune_removes_old_incomplete_archives_and_keeps_recent_ones()
     {
         await AddBackupAsync("20261121T030000Z", Now.AddDays(-1));
-        _store.Seed(_catalog.ArchiveKey("20261001T030000Z"), Archive(5), Now.AddDays(-50));
-        _store.Seed(_catalog.ArchiveKey("20261122T020000Z"), Archive(6), Now.AddHours(-1));
+        _store.Seed(_catalog.ArchiveKey("20261001T030000Z"), BackupTestData.Archive(5), Now.AddDays(-50));
+        _store.Seed(_catalog.ArchiveKey("20261122T020000Z"), BackupTestData.Archive(6), Now.AddHours(-1));
 
         var report = await _catalog.PruneAsync(FifteenDays, minimumKept: 1, Now, dryRun: false, Ct);
 
@@ -199,7 +199,7 @@ public sealed class BackupCatalogTests
     {
         await AddBackupAsync("20261121T030000Z", Now.AddDays(-1));
         _store.Seed(_catalog.ManifestKey("20261001T030000Z"), "not json"u8.ToArray(), Now.AddDays(-50));
-        _store.Seed(_catalog.ArchiveKey("20261001T030000Z"), Archive(5), Now.AddDays(-50));
+        _store.Seed(_catalog.ArchiveKey("20261001T030000Z"), BackupTestData.Archive(5), Now.AddDays(-50));
 
         var report = await _catalog.PruneAsync(FifteenDays, minimumKept: 1, Now, dryRun: false, Ct);
 
@@ -241,7 +241,7 @@ public sealed class BackupCatalogTests
     [Fact]
     public async Task WriteManifest_stores_it_under_the_manifest_key()
     {
-        var manifest = Manifest("20261121T030000Z", Now, Archive(1));
+        var manifest = Manifest("20261121T030000Z", Now, BackupTestData.Archive(1));
 
         var key = await _catalog.WriteManifestAsync(manifest, Ct);
 
@@ -263,7 +263,7 @@ public sealed class BackupCatalogTests
 
     private async Task<BackupManifest> AddBackupAsync(string id, DateTimeOffset completedAt)
     {
-        var archive = Archive(id.GetHashCode(StringComparison.Ordinal) & 0xFF);
+        var archive = BackupTestData.Archive(id.GetHashCode(StringComparison.Ordinal) & 0xFF);
         var manifest = Manifest(id, completedAt, archive);
         _store.Seed(manifest.ArchiveKey, archive, completedAt.AddSeconds(-1));
         _store.Seed(_catalog.ManifestKey(id), BackupManifestJson.Serialize(manifest), completedAt);

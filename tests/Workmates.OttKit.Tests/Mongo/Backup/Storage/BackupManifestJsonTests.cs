@@ -11,7 +11,7 @@ public sealed class BackupManifestJsonTests
     [Fact]
     public void Round_trip_gives_an_equal_manifest()
     {
-        var manifest = Manifest("20261122T031500Z", Now, Archive(1));
+        var manifest = Manifest("20261122T031500Z", Now, BackupTestData.Archive(1));
 
         var read = BackupManifestJson.Deserialize(BackupManifestJson.Serialize(manifest), "k");
 
@@ -22,7 +22,7 @@ public sealed class BackupManifestJsonTests
     [Fact]
     public void Serialization_is_stable_camelCase_with_crc_as_string()
     {
-        var manifest = Manifest("20261122T031500Z", Now, Archive(1));
+        var manifest = Manifest("20261122T031500Z", Now, BackupTestData.Archive(1));
 
         var first = BackupManifestJson.Serialize(manifest);
         var second = BackupManifestJson.Serialize(manifest with { Namespaces = [.. manifest.Namespaces] });
@@ -42,7 +42,7 @@ public sealed class BackupManifestJsonTests
     [Fact]
     public void A_64_bit_crc_above_long_max_survives_the_round_trip()
     {
-        var manifest = Manifest("20261122T031500Z", Now, Archive(1));
+        var manifest = Manifest("20261122T031500Z", Now, BackupTestData.Archive(1));
         var crc = manifest.Namespaces[0].Crc64;
 
         var read = BackupManifestJson.Deserialize(BackupManifestJson.Serialize(manifest), "k");
@@ -63,7 +63,7 @@ public sealed class BackupManifestJsonTests
     [Fact]
     public void A_missing_required_field_is_rejected()
     {
-        var json = Encoding.UTF8.GetString(BackupManifestJson.Serialize(Manifest("20261122T031500Z", Now, Archive(1))))
+        var json = Encoding.UTF8.GetString(BackupManifestJson.Serialize(Manifest("20261122T031500Z", Now, BackupTestData.Archive(1))))
             .Replace("\"sha256\"", "\"sha256x\"", StringComparison.Ordinal);
 
         Assert.Throws<BackupManifestException>(() => BackupManifestJson.Deserialize(Encoding.UTF8.GetBytes(json), "k"));
@@ -72,7 +72,7 @@ public sealed class BackupManifestJsonTests
     [Fact]
     public void A_newer_format_version_is_rejected_with_an_upgrade_hint()
     {
-        var manifest = Manifest("20261122T031500Z", Now, Archive(1)) with { FormatVersion = 2 };
+        var manifest = Manifest("20261122T031500Z", Now, BackupTestData.Archive(1)) with { FormatVersion = 2 };
 
         var error = Assert.Throws<BackupManifestException>(() => BackupManifestJson.Deserialize(BackupManifestJson.Serialize(manifest), "k"));
 
@@ -82,7 +82,7 @@ public sealed class BackupManifestJsonTests
     [Fact]
     public void A_malformed_sha256_is_rejected()
     {
-        var manifest = Manifest("20261122T031500Z", Now, Archive(1)) with { Sha256 = "ABC" };
+        var manifest = Manifest("20261122T031500Z", Now, BackupTestData.Archive(1)) with { Sha256 = "ABC" };
 
         Assert.Throws<BackupManifestException>(() => BackupManifestJson.Deserialize(BackupManifestJson.Serialize(manifest), "k"));
     }
@@ -90,7 +90,7 @@ public sealed class BackupManifestJsonTests
     [Fact]
     public void Unknown_properties_are_ignored_for_forward_compatibility()
     {
-        var json = Encoding.UTF8.GetString(BackupManifestJson.Serialize(Manifest("20261122T031500Z", Now, Archive(1))))
+        var json = Encoding.UTF8.GetString(BackupManifestJson.Serialize(Manifest("20261122T031500Z", Now, BackupTestData.Archive(1))))
             .Replace("\"formatVersion\": 1,", "\"formatVersion\": 1, \"futureField\": {\"a\": 1},", StringComparison.Ordinal);
 
         Assert.Equal("20261122T031500Z", BackupManifestJson.Deserialize(Encoding.UTF8.GetBytes(json), "k").BackupId);

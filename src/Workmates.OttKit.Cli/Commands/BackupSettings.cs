@@ -1,0 +1,129 @@
+using System.CommandLine;
+using System.Globalization;
+using Workmates.OttKit.Aws;
+using Workmates.OttKit.Mongo.Backup;
+using Workmates.OttKit.Mongo.Backup.Storage;
+using Workmates.OttKit.Mongo.Wire;
+
+namespace Workmates.OttKit.Cli.Commands;
+
+/// <summary>
+/// Where backups live and which set they come from, from the command line or (in a container) the environment:
+/// <c>OTTKIT_BACKUP_BUCKET</c>, <c>OTTKIT_BACKUP_PREFIX</c>, <c>OTTKIT_BACKUP_KMS_KEY_ID</c>, <c>OTTKIT_MONGO_URI</c>,
+/// <c>OTTKIT_BACKUP_RETENTION_DAYS</c>. An option given on the command line wins over the variable.
+/// </summary>
+internal sealed record BackupSettings(string Bucket, string Prefix, string? KmsKeyId, string? Uri, int RetentionDays)
+{
+    public const string BucketVariable = "OTTKIT_BACKUP_BUCKET";
+    public const string PrefixVariable = "OTTKIT_BACKUP_PREFIX";
+    public const string KmsKeyVariable = "OTTKIT_BACKUP_KMS_KEY_ID";
+    public const string UriVariable = "OTTKIT_MONGO_URI";
+    public const string SecretArnVariable = "OTTKIT_MONGO_SECRET_ARN";
+    public const string RetentionVariable = "OTTKIT_BACKUP_RETENTION_DAYS";
+    public const int DefaultRetentionDays = 15;
+
+    /// <summary>The options every backup command shares.</summary>
+    internal sealed class Options
+    {
+        public Option<string?> Bucket { get; } = new("--bucket") { Description = $"S3 bucket of the backups (default: ${BucketVariable})." };
+
+        public Option<string?> Prefix { get; } = new("--prefix") { Description = $"Key prefix of the backups (default: ${PrefixVariable}, else 'mongo')." };
+
+        public Option<string?> KmsKeyId { get; } = new("--kms-key-id") { Description = $"KMS key for SSE-KMS (default: ${KmsKeyVariable}, else the bucket's default encryption)." };
+
+        public Option<string?> Uri { get; } = new("--uri") { Description = $"mongodb:// connection string (default: ${UriVariable})." };
+
+        public void AddTo(Command command, bool withUri)
+        {
+            command.Add(Bucket);
+            command.Add(Prefix);
+            command.Add(KmsKeyId);
+            if (withUri)
+            {
+                command.Add(Uri);
+            }
+        }
+    }
+
+    /// <summary>Resolves the settings; returns null after reporting a usage error.</summary>
+    public static BackupSettings? Resolve(CliContext context, ParseResult parse, Options options, bool needsUri, Func<string, string?> environment, out int exitCode)
+    {
+        exitCode = ExitCodes.Success;
+        var bucket = parse.GetValue(options.Bucket) ?? environment(BucketVariable);
+        if (string.IsNullOrWhiteSpace(bucket))
+        {
+            _ = context.UserError($"no backup bucket: pass --bucket NAME or set {BucketVariable}.", "missing-bucket");
+            exitCode = ExitCodes.UsageError;
+            return null;
+        }
+
+        var uri = parse.GetValue(options.Uri) ?? environment(UriVariable);
+        if (needsUri && string.IsNullOrWhiteSpace(uri))
+        {
+            var hint = string.IsNullOrWhiteSpace(environment(SecretArnVariable))
+                ? string.Empty
+                : $" {SecretArnVariable} is set, but the secret is not read here: inject it into {UriVariable} with the ECS task definition's 'secrets' (valueFrom: the ARN).";
+            _ = context.UserError($"no MongoDB connection string: pass --uri or set {UriVariable}.{hint}", "missing-uri");
+            exitCode = ExitCodes.UsageError;
+            return null;
+        }
+
+        var retention = DefaultRetentionDays;
+        if (environment(RetentionVariable) is { Length: > 0 } days && (!int.TryParse(days, NumberStyles.None, CultureInfo.InvariantCulture, out retention) || retention < 1))
+        {
+            _ = context.UserError($"{RetentionVariable} must be a whole number of days (1 or more), such as 15; got '{days}'.", "bad-retention");
+            exitCode = ExitCodes.UsageError;
+            return null;
+        }
+
+        var prefix = parse.GetValue(options.Prefix) ?? environment(PrefixVariable);
+        return new BackupSettings(bucket, string.IsNullOrWhiteSpace(prefix) ? "mongo" : prefix.Trim('/'), parse.GetValue(options.KmsKeyId) ?? environment(KmsKeyVariable), uri, retention);
+    }
+
+    /// <summary>Parses the connection string; returns null after reporting a usage error.</summary>
+    public MongoConnectionString? ParseUri(CliContext context, out int exitCode)
+    {
+        exitCode = ExitCodes.Success;
+        try
+        {
+            var parsed = MongoConnectionString.Parse(Uri ?? string.Empty);
+            parsed.EnsureSeedListIsExplicit();
+            return parsed;
+        }
+        catch (MongoConfigurationException ex)
+        {
+            exitCode = context.UserError($"the MongoDB connection string is not usable: {ex.Message}", "bad-uri");
+            exitCode = ExitCodes.UsageError;
+            return null;
+        }
+    }
+
+    /// <summary>The production store: S3 through AWSSDK.S3 with the backup key.</summary>
+    public static IBackupObjectStore CreateS3Store(BackupSettings settings) =>
+        new S3BackupObjectStore(new AwsClientFactory().CreateS3(), settings.Bucket, new S3BackupObjectStoreOptions { KmsKeyId = settings.KmsKeyId });
+
+    /// <summary>Reports a failed backup operation (exit 1) with its stable code.</summary>
+    public static int Failed(CliContext context, MongoBackupException ex)
+    {
+        _ = context.UserError(ex.Message, ex.Code);
+        return ExitCodes.Failure;
+    }
+
+    /// <summary>Renders progress as plain lines (text mode only).</summary>
+    public static IProgress<BackupProgress> ProgressLines(CliContext context) => new SynchronousProgress(p =>
+        context.Line(string.Create(CultureInfo.InvariantCulture, $"[{p.Stage}] {p.Message} ({p.NamespacesDone}/{p.NamespacesTotal} namespaces, {p.Documents} documents, {p.Bytes / 1048576.0:0.0} MiB)")));
+
+    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
+    private sealed class SynchronousProgress(Action<BackupProgress> report) : IProgress<BackupProgress>
+    {
+        private readonly Lock _gate = new();
+
+        public void Report(BackupProgress value)
+        {
+            lock (_gate)
+            {
+                report(value);
+            }
+        }
+    }
+}

@@ -1,0 +1,566 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Workmates.OttKit.Mongo.Backup.Archive;
+using Workmates.OttKit.Mongo.Bson;
+using Workmates.OttKit.Mongo.Wire;
+
+namespace Workmates.OttKit.Mongo.Backup;
+
+/// <summary>
+/// Restores a backup written by <see cref="BackupRunner"/> (or any <c>mongodump --archive --gzip --oplog</c> archive
+/// described by a manifest), as <c>mongorestore --archive --gzip --oplogReplay</c> would: it streams the object from
+/// the store, checks every namespace CRC while reading and the SHA-256 at the end, creates collections with their
+/// options, inserts in parallel unordered batches, replays the oplog slice up to the backup's end with
+/// <c>applyOps</c>, then builds the indexes. A dry run reads and checks everything and writes nothing.
+/// </summary>
+public sealed class RestoreRunner
+{
+    private const int MaxApplyOpsBytes = 8 * 1024 * 1024;
+    private const int MaxApplyOpsEntries = 1000;
+    private readonly IBackupObjectStore _store;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the runner.</summary>
+    /// <param name="store">Where the backups are.</param>
+    /// <param name="logger">Where to log.</param>
+    public RestoreRunner(IBackupObjectStore store, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Restores one backup.</summary>
+    /// <param name="options">Which backup, where to, and how.</param>
+    /// <param name="cancellationToken">Cancels the restore (what was written stays).</param>
+    /// <returns>What was restored.</returns>
+    /// <exception cref="MongoBackupException">The backup is missing or corrupted, or the target refused a command.</exception>
+    public async Task<RestoreResult> RunAsync(RestoreOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.ParallelInserts < 1 || options.BatchDocuments < 1)
+        {
+            throw new MongoBackupException(MongoBackupFailureReason.InvalidOptions, "ParallelInserts and BatchDocuments must be at least 1.");
+        }
+
+        var manifest = await BackupManifests.FindAsync(_store, options.Prefix, options.BackupId, cancellationToken).ConfigureAwait(false);
+        if (options.VerifyFirst)
+        {
+            await BackupVerifier.VerifyAsync(_store, manifest, options.Progress, cancellationToken).ConfigureAwait(false);
+        }
+
+        var plan = new RestorePlan(options);
+        if (options.DryRun)
+        {
+            var dry = await ReadAsync(manifest, plan, target: null, options, cancellationToken).ConfigureAwait(false);
+            return dry;
+        }
+
+        try
+        {
+            var client = new MongoReplicaSetClient(options.ConnectionString, _logger);
+            await using var clientScope = client.ConfigureAwait(false);
+            return await ReadAsync(manifest, plan, client, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is MongoConnectionException or MongoCommandException or MongoServerSelectionException or MongoAuthenticationException)
+        {
+            throw new MongoBackupException(MongoBackupFailureReason.TargetFailed, $"The target refused the restore of backup {manifest.BackupId}: {e.Message}", null, e);
+        }
+    }
+
+    private async Task<RestoreResult> ReadAsync(BackupManifest manifest, RestorePlan plan, MongoReplicaSetClient? target, RestoreOptions options, CancellationToken cancellationToken)
+    {
+        var progress = new RestoreProgress(options.Progress);
+        var expected = manifest.Namespaces.ToDictionary(n => ArchiveNamespaceOf(n), n => n);
+        progress.Report(BackupStage.Preparing, $"restoring backup {manifest.BackupId} from {manifest.ArchiveKey}" + (options.DryRun ? " (dry run: nothing is written)" : string.Empty), null);
+        Stream raw;
+        try
+        {
+            raw = await _store.OpenReadAsync(manifest.ArchiveKey, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new MongoBackupException(MongoBackupFailureReason.NotFound, $"The archive {manifest.ArchiveKey} of backup {manifest.BackupId} is missing.", null, e);
+        }
+
+        var hashing = new HashingReadStream(raw);
+        await using (hashing.ConfigureAwait(false))
+        {
+            var reader = new MongoArchiveReader(hashing, new MongoArchiveReaderOptions { Compression = MongoArchiveCompression.Gzip });
+            var state = new RestoreState(plan, target, options, progress);
+            await using (reader.ConfigureAwait(false))
+            {
+                try
+                {
+                    await foreach (var item in reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        switch (item)
+                        {
+                            case MongoArchivePreludeItem prelude:
+                                state.Prepare(prelude.Prelude);
+                                progress.Total = state.Selected.Count;
+                                if (target is not null)
+                                {
+                                    await state.CreateCollectionsAsync(cancellationToken).ConfigureAwait(false);
+                                }
+
+                                progress.Report(BackupStage.Collections, $"restoring {state.Selected.Count} namespaces", null);
+                                break;
+                            case MongoArchiveDocumentsItem documents:
+                                await state.AddAsync(documents.Namespace, documents.Documents, manifest.OplogEnd, cancellationToken).ConfigureAwait(false);
+                                break;
+                            case MongoArchiveNamespaceEndItem end:
+                                await state.EndNamespaceAsync(end.Summary.Namespace, end.Summary, expected, cancellationToken).ConfigureAwait(false);
+                                break;
+                        }
+                    }
+
+                    await state.FinishDataAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (MongoArchiveFormatException e)
+                {
+                    var ns = e.Namespace ?? state.CurrentNamespace?.ToString();
+                    throw new MongoBackupException(MongoBackupFailureReason.Corrupted, $"Backup {manifest.BackupId} is corrupted{(ns is null ? string.Empty : $" in namespace {ns}")}: {e.Message}", ns, e);
+                }
+                catch (InvalidDataException e)
+                {
+                    var ns = state.CurrentNamespace?.ToString();
+                    throw new MongoBackupException(MongoBackupFailureReason.Corrupted, $"Backup {manifest.BackupId} is corrupted{(ns is null ? string.Empty : $" in namespace {ns}")}: the gzip stream is damaged ({e.Message}).", ns, e);
+                }
+            }
+
+            var missing = expected.Keys.Where(ns => !state.Seen.Contains(ns)).ToList();
+            if (missing.Count > 0)
+            {
+                throw new MongoBackupException(MongoBackupFailureReason.Corrupted, $"Backup {manifest.BackupId} is corrupted: the archive ends before namespace {missing[0]} (the manifest lists it).", missing[0].ToString());
+            }
+
+            var sha = await hashing.FinishAsync(cancellationToken).ConfigureAwait(false);
+            if (!string.Equals(sha, manifest.Sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new MongoBackupException(MongoBackupFailureReason.Corrupted, $"Backup {manifest.BackupId} is corrupted: the archive's SHA-256 is {sha}, the manifest says {manifest.Sha256}.");
+            }
+
+            if (target is not null)
+            {
+                await state.BuildIndexesAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            progress.Report(BackupStage.Completed, string.Create(CultureInfo.InvariantCulture, $"restored {state.Results.Sum(r => r.Documents)} documents in {state.Results.Count} namespaces, replayed {state.OplogApplied} oplog entries"), null);
+            return new RestoreResult(manifest.BackupId, options.DryRun, state.Results, state.OplogApplied);
+        }
+    }
+
+    /// <summary>The manifest lists the oplog as local.oplog.rs; the archive carries it as "".oplog.</summary>
+    internal static MongoArchiveNamespace ArchiveNamespaceOf(BackupNamespaceEntry entry) =>
+        entry.Database == "local" && entry.Collection == "oplog.rs" ? MongoArchiveNamespace.Oplog : new MongoArchiveNamespace(entry.Database, entry.Collection);
+
+    /// <summary>Which namespaces go where.</summary>
+    private sealed class RestorePlan(RestoreOptions options)
+    {
+        private readonly NamespaceMatcher _filter = new(options.IncludeNamespaces, options.ExcludeNamespaces);
+        private readonly NamespaceRenamer _renamer = new(options.Renames);
+
+        public bool Includes(string database, string collection) =>
+            !IsNeverRestored(database, collection) && _filter.Includes(database, collection);
+
+        public (string Database, string Collection) Target(string database, string collection)
+        {
+            var renamed = _renamer.Rename($"{database}.{collection}");
+            var dot = renamed.IndexOf('.', StringComparison.Ordinal);
+            return dot <= 0 ? (database, collection) : (renamed[..dot], renamed[(dot + 1)..]);
+        }
+
+        // Users, roles and the auth schema need mongorestore's _mergeAuthzCollections; session and cache state is
+        // per cluster. They are left out (documented).
+        private static bool IsNeverRestored(string database, string collection) =>
+            database is "local" or "config"
+            || (collection.StartsWith("system.", StringComparison.Ordinal) && collection != "system.js" && !collection.StartsWith("system.buckets.", StringComparison.Ordinal));
+    }
+
+    /// <summary>One namespace selected for the restore.</summary>
+    private sealed class SelectedNamespace(MongoArchiveCollectionEntry entry, MongoCollectionMetadata metadata, string database, string collection)
+    {
+        public MongoArchiveCollectionEntry Entry { get; } = entry;
+
+        public MongoCollectionMetadata Metadata { get; } = metadata;
+
+        public string Database { get; } = database;
+
+        public string Collection { get; } = collection;
+
+        public string Type => Entry.Type is { Length: > 0 } type ? type : MongoCollectionMetadata.CollectionType;
+
+        public List<RawBsonDocument> Pending { get; set; } = [];
+
+        public int PendingBytes { get; set; }
+
+        public long Documents;
+
+        public long Failed;
+
+        public int IndexesBuilt { get; set; }
+    }
+
+    /// <summary>The mutable state of one restore.</summary>
+    private sealed class RestoreState(RestorePlan plan, MongoReplicaSetClient? target, RestoreOptions options, RestoreProgress progress)
+    {
+        private readonly Dictionary<MongoArchiveNamespace, SelectedNamespace> _byDataNamespace = [];
+        private readonly List<Task> _inFlight = [];
+        private readonly List<BsonDocument> _oplogBatch = [];
+        private int _oplogBatchBytes;
+
+        public List<SelectedNamespace> Selected { get; } = [];
+
+        public HashSet<MongoArchiveNamespace> Seen { get; } = [];
+
+        public List<RestoredNamespace> Results { get; } = [];
+
+        public long OplogApplied { get; private set; }
+
+        public MongoArchiveNamespace? CurrentNamespace { get; private set; }
+
+        public void Prepare(MongoArchivePrelude prelude)
+        {
+            foreach (var entry in prelude.Collections)
+            {
+                if (entry.Namespace.IsOplog || !plan.Includes(entry.Database, entry.Collection))
+                {
+                    continue;
+                }
+
+                var metadata = string.IsNullOrEmpty(entry.Metadata) ? new MongoCollectionMetadata { CollectionName = entry.Collection } : ParseMetadata(entry);
+                var (database, collection) = plan.Target(entry.Database, entry.Collection);
+                var selected = new SelectedNamespace(entry, metadata, database, collection);
+                Selected.Add(selected);
+                foreach (var ns in entry.DataNamespaces())
+                {
+                    _byDataNamespace[ns] = selected;
+                }
+            }
+        }
+
+        private static MongoCollectionMetadata ParseMetadata(MongoArchiveCollectionEntry entry)
+        {
+            try
+            {
+                return MongoCollectionMetadata.Parse(entry.Metadata);
+            }
+            catch (BsonFormatException e)
+            {
+                throw new MongoBackupException(MongoBackupFailureReason.Corrupted, $"The metadata of {entry.Namespace} in the archive is not valid JSON: {e.Message}", entry.Namespace.ToString(), e);
+            }
+        }
+
+        public async Task CreateCollectionsAsync(CancellationToken cancellationToken)
+        {
+            // Collections first, then views (a view's source may be restored under a new name in the same run).
+            foreach (var selected in Selected.OrderBy(s => s.Type == MongoCollectionMetadata.ViewType))
+            {
+                if (options.Drop)
+                {
+                    await target!.DropAsync(selected.Database, selected.Collection, cancellationToken).ConfigureAwait(false);
+                }
+
+                var createOptions = selected.Metadata.Options?.DeepClone() ?? new BsonDocument();
+                if (selected.Type == MongoCollectionMetadata.ViewType && createOptions.TryGetValue("viewOn", out var viewOn) && viewOn.Type == BsonType.String)
+                {
+                    // A renamed database keeps its views pointing into it.
+                    createOptions.Set("viewOn", plan.Target(selected.Entry.Database, viewOn.AsString).Collection);
+                }
+
+                try
+                {
+                    await target!.CreateCollectionAsync(selected.Database, selected.Collection, createOptions, cancellationToken).ConfigureAwait(false);
+                }
+                catch (MongoCommandException e) when (e.Code == 48)
+                {
+                    // NamespaceExists without --drop: restore into the existing collection, as mongorestore does.
+                }
+            }
+        }
+
+        public async Task AddAsync(MongoArchiveNamespace ns, ReadOnlyMemory<byte> documents, BackupOplogPosition end, CancellationToken cancellationToken)
+        {
+            CurrentNamespace = ns;
+            var isOplog = ns.IsOplog;
+            if (!isOplog && !_byDataNamespace.ContainsKey(ns))
+            {
+                return;
+            }
+
+            // The reader's buffer moves on after this item: the batch keeps its own copy of the bytes.
+            var copy = documents.ToArray();
+            var offset = 0;
+            while (offset < copy.Length)
+            {
+                var length = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(copy.AsSpan(offset));
+                var document = new RawBsonDocument(copy.AsMemory(offset, length));
+                offset += length;
+                if (isOplog)
+                {
+                    await AddOplogEntryAsync(document, end, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                var selected = _byDataNamespace[ns];
+                selected.Pending.Add(document);
+                selected.PendingBytes += length;
+                if (selected.Pending.Count >= options.BatchDocuments || selected.PendingBytes >= 8 * 1024 * 1024)
+                {
+                    await FlushAsync(selected, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        public async Task EndNamespaceAsync(MongoArchiveNamespace ns, MongoArchiveNamespaceSummary summary, Dictionary<MongoArchiveNamespace, BackupNamespaceEntry> expected, CancellationToken cancellationToken)
+        {
+            Seen.Add(ns);
+            if (expected.TryGetValue(ns, out var listed) && (listed.Documents != summary.Documents || unchecked((ulong)listed.Crc64) != summary.Crc64))
+            {
+                throw new MongoBackupException(
+                    MongoBackupFailureReason.Corrupted,
+                    string.Create(CultureInfo.InvariantCulture, $"Namespace {ns} does not match the manifest: {summary.Documents} documents with CRC {summary.Crc64:x16} in the archive, {listed.Documents} with CRC {unchecked((ulong)listed.Crc64):x16} in the manifest."),
+                    ns.ToString());
+            }
+
+            if (ns.IsOplog || !_byDataNamespace.TryGetValue(ns, out var selected))
+            {
+                return;
+            }
+
+            await FlushAsync(selected, cancellationToken).ConfigureAwait(false);
+            progress.NamespaceDone(BackupStage.Collections, $"{(target is null ? "checked" : "restored")} {ns} → {selected.Database}.{selected.Collection}", ns.ToString());
+        }
+
+        public async Task FinishDataAsync(CancellationToken cancellationToken)
+        {
+            await DrainAsync().ConfigureAwait(false);
+            await ApplyOplogBatchAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var selected in Selected)
+            {
+                Results.Add(new RestoredNamespace($"{selected.Entry.Database}.{selected.Entry.Collection}", $"{selected.Database}.{selected.Collection}", selected.Type, selected.Documents, selected.Failed, 0));
+            }
+        }
+
+        public async Task BuildIndexesAsync(CancellationToken cancellationToken)
+        {
+            for (var i = 0; i < Selected.Count; i++)
+            {
+                var selected = Selected[i];
+                var indexes = selected.Metadata.Indexes
+                    .Where(ix => !(ix.TryGetValue("name", out var name) && name.Type == BsonType.String && name.AsString == "_id_"))
+                    .Select(ix =>
+                    {
+                        var spec = ix.DeepClone();
+                        spec.Remove("ns");
+                        return spec;
+                    })
+                    .ToList();
+                if (indexes.Count == 0 || selected.Type == MongoCollectionMetadata.ViewType)
+                {
+                    continue;
+                }
+
+                progress.Report(BackupStage.Indexes, $"building {indexes.Count} indexes on {selected.Database}.{selected.Collection}", $"{selected.Database}.{selected.Collection}");
+                await target!.CreateIndexesAsync(selected.Database, selected.Collection, indexes, cancellationToken).ConfigureAwait(false);
+                Results[i] = Results[i] with { Indexes = indexes.Count };
+            }
+        }
+
+        private async Task FlushAsync(SelectedNamespace selected, CancellationToken cancellationToken)
+        {
+            if (selected.Pending.Count == 0)
+            {
+                return;
+            }
+
+            var batch = selected.Pending;
+            var bytes = selected.PendingBytes;
+            selected.Pending = [];
+            selected.PendingBytes = 0;
+            if (target is null)
+            {
+                Interlocked.Add(ref selected.Documents, batch.Count);
+                progress.Add(batch.Count, bytes);
+                return;
+            }
+
+            // At most ParallelInserts commands in flight; a failed one stops the restore at the next batch.
+            while (_inFlight.Count >= options.ParallelInserts)
+            {
+                var done = await Task.WhenAny(_inFlight).ConfigureAwait(false);
+                _inFlight.Remove(done);
+                await done.ConfigureAwait(false);
+            }
+
+            _inFlight.Add(InsertAsync(selected, batch, bytes, cancellationToken));
+        }
+
+        private async Task InsertAsync(SelectedNamespace selected, List<RawBsonDocument> batch, int bytes, CancellationToken cancellationToken)
+        {
+            var result = await target!.InsertUnorderedAsync(selected.Database, selected.Collection, batch, cancellationToken).ConfigureAwait(false);
+            Interlocked.Add(ref selected.Documents, result.InsertedCount);
+            Interlocked.Add(ref selected.Failed, result.WriteErrors.Count);
+            progress.Add(result.InsertedCount, bytes);
+        }
+
+        private async Task DrainAsync()
+        {
+            await Task.WhenAll(_inFlight).ConfigureAwait(false);
+            _inFlight.Clear();
+        }
+
+        private async Task AddOplogEntryAsync(RawBsonDocument document, BackupOplogPosition end, CancellationToken cancellationToken)
+        {
+            if (!options.ReplayOplog)
+            {
+                return;
+            }
+
+            if (OplogApplied == 0 && _oplogBatch.Count == 0)
+            {
+                // Replay starts once every collection's data is in.
+                await DrainAsync().ConfigureAwait(false);
+                progress.Report(BackupStage.Oplog, "replaying the oplog", "local.oplog.rs");
+            }
+
+            var ts = document["ts"].AsTimestamp;
+            if (ts > new BsonTimestamp(end.Seconds, end.Increment))
+            {
+                return;
+            }
+
+            if (OplogReplay.Prepare(document.ToBsonDocument(), plan.Includes, plan.Target) is not { } entry)
+            {
+                return;
+            }
+
+            var isCommand = entry["op"].AsString == "c";
+            var size = document.Length;
+            if (isCommand || _oplogBatch.Count >= MaxApplyOpsEntries || _oplogBatchBytes + size > MaxApplyOpsBytes)
+            {
+                await ApplyOplogBatchAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            _oplogBatch.Add(entry);
+            _oplogBatchBytes += size;
+            if (isCommand)
+            {
+                // Commands go alone: applyOps refuses to mix some of them with CRUD entries.
+                await ApplyOplogBatchAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private async Task ApplyOplogBatchAsync(CancellationToken cancellationToken)
+        {
+            if (_oplogBatch.Count == 0)
+            {
+                return;
+            }
+
+            if (target is not null)
+            {
+                try
+                {
+                    await target.RunCommandAsync("admin", new BsonDocument("applyOps", new BsonArray(_oplogBatch.Select(e => (BsonValue)e))), null, cancellationToken).ConfigureAwait(false);
+                }
+                catch (MongoCommandException e) when (_oplogBatch.Count == 1 && _oplogBatch[0]["op"].AsString == "c" && e.Code is 48 or 26)
+                {
+                    // A create of a collection the dump already holds, or a drop of one it never held: the
+                    // replay is idempotent, as on a secondary.
+                }
+            }
+
+            OplogApplied += _oplogBatch.Count;
+            progress.Add(_oplogBatch.Count, _oplogBatchBytes);
+            _oplogBatch.Clear();
+            _oplogBatchBytes = 0;
+        }
+    }
+
+    /// <summary>Cumulative counters behind the progress events.</summary>
+    private sealed class RestoreProgress(IProgress<BackupProgress>? sink)
+    {
+        private long _documents;
+        private long _bytes;
+        private int _done;
+
+        public int Total { get; set; }
+
+        public void Add(long documents, long bytes)
+        {
+            Interlocked.Add(ref _documents, documents);
+            Interlocked.Add(ref _bytes, bytes);
+        }
+
+        public void NamespaceDone(BackupStage stage, string message, string ns)
+        {
+            Interlocked.Increment(ref _done);
+            Report(stage, message, ns);
+        }
+
+        public void Report(BackupStage stage, string message, string? ns) =>
+            sink?.Report(new BackupProgress(stage, message, ns, Interlocked.Read(ref _documents), Interlocked.Read(ref _bytes), Volatile.Read(ref _done), Total));
+    }
+}
+
+/// <summary>
+/// Prepares oplog entries for <c>applyOps</c> on another set, as mongorestore --oplogReplay does: no-ops, entries of
+/// excluded namespaces and of local/config/system collections are dropped; <c>ui</c> (the source's collection UUIDs,
+/// meaningless on the target) is removed; renames apply to <c>ns</c> and to a command's target collection.
+/// </summary>
+internal static class OplogReplay
+{
+    public static BsonDocument? Prepare(BsonDocument entry, Func<string, string, bool> includes, Func<string, string, (string Database, string Collection)> target)
+    {
+        var op = entry["op"].AsString;
+        if (op == "n")
+        {
+            return null;
+        }
+
+        var ns = entry["ns"].AsString;
+        var dot = ns.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0)
+        {
+            return null;
+        }
+
+        var database = ns[..dot];
+        var collection = ns[(dot + 1)..];
+        var result = entry.DeepClone();
+        result.Remove("ui");
+        if (op == "c")
+        {
+            var command = result["o"].AsDocument;
+            var first = command.Elements[0];
+            if (first.Value.Type != BsonType.String)
+            {
+                // applyOps (transactions), dropDatabase…: kept only when the whole database is in the restore.
+                return includes(database, "*") ? result : null;
+            }
+
+            var commandCollection = first.Value.AsString;
+            if (!includes(database, commandCollection))
+            {
+                return null;
+            }
+
+            var (targetDatabase, targetCollection) = target(database, commandCollection);
+            result.Set("ns", targetDatabase + ".$cmd");
+            command.Set(first.Name, targetCollection);
+            return result;
+        }
+
+        if (!includes(database, collection))
+        {
+            return null;
+        }
+
+        var (db, coll) = target(database, collection);
+        result.Set("ns", $"{db}.{coll}");
+        return result;
+    }
+}

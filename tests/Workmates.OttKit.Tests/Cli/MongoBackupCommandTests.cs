@@ -1,0 +1,102 @@
+using System.Text.Json.Nodes;
+using Workmates.OttKit.Cli;
+using Workmates.OttKit.Cli.Commands;
+using Workmates.OttKit.Mongo.Backup;
+using Workmates.OttKit.Simulators.Storage;
+using Workmates.OttKit.Tests.Mongo.Backup;
+
+namespace Workmates.OttKit.Tests.Cli;
+
+/// <summary><c>ottkit mongo backup|restore|backups</c> in-process against the simulator and the in-memory store.</summary>
+public sealed class MongoBackupCommandTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private static (CliContext Context, StringWriter Output, StringWriter Error) Json()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        return (new CliContext(output, error, OutputFormat.Json, verbose: false), output, error);
+    }
+
+    private static BackupSettings Settings(string? uri) => new("acme-backups", "tests/mongo", null, uri, 15);
+
+    [Fact]
+    public async Task Backup_then_list_verify_and_dry_run_restore_all_exit_zero_with_json_documents()
+    {
+        await using var source = BackupFixture.StartSet();
+        BackupFixture.Seed(source);
+        var store = new InMemoryBackupObjectStore();
+        var settings = Settings(BackupFixture.Uri(source));
+        var arguments = new MongoBackupArguments(false, 20, 0, 2, [], []);
+
+        var backup = Json();
+        var backupExit = await MongoBackupCommand.RunAsync(backup.Context, settings, arguments, _ => store, TimeProvider.System, Token);
+        var list = Json();
+        var listExit = await MongoBackupsCommand.ListAsync(list.Context, settings, _ => store, TimeProvider.System, Token);
+        var verify = Json();
+        var verifyExit = await MongoBackupsCommand.VerifyAsync(verify.Context, settings, "latest", _ => store, Token);
+        var restore = Json();
+        var restoreExit = await MongoRestoreCommand.RunAsync(restore.Context, settings with { Uri = null }, new MongoRestoreArguments("latest", [], [], [], false, true, true, false, 4), _ => store, Token);
+
+        Assert.True(backupExit == ExitCodes.Success, backup.Output.ToString() + backup.Error);
+        var backupId = JsonNode.Parse(backup.Output.ToString())!["backupId"]!.GetValue<string>();
+        Assert.Equal(ExitCodes.Success, listExit);
+        Assert.Equal(backupId, JsonNode.Parse(list.Output.ToString())!["latest"]!.GetValue<string>());
+        Assert.Equal(ExitCodes.Success, verifyExit);
+        Assert.True(JsonNode.Parse(verify.Output.ToString())!["ok"]!.GetValue<bool>());
+        Assert.True(restoreExit == ExitCodes.Success, restore.Output.ToString() + restore.Error);
+        Assert.True(JsonNode.Parse(restore.Output.ToString())!["dryRun"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Verify_corrupted_backup_exits_one_with_the_corrupted_code()
+    {
+        await using var source = BackupFixture.StartSet();
+        BackupFixture.Seed(source);
+        var store = new InMemoryBackupObjectStore();
+        var result = await new BackupRunner(store).RunAsync(BackupFixture.BackupOptions(source), Token);
+        store.Corrupt(result.Manifest.ArchiveKey);
+        var verify = Json();
+
+        var exit = await MongoBackupsCommand.VerifyAsync(verify.Context, Settings(null), result.Manifest.BackupId, _ => store, Token);
+
+        Assert.Equal(ExitCodes.Failure, exit);
+        var document = JsonNode.Parse(verify.Output.ToString())!;
+        Assert.Equal("corrupted", document["error"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Backup_without_a_bucket_is_a_usage_error_naming_the_variable()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var exit = await OttKitCommandLine.InvokeAsync(["mongo", "backup", "--uri", "mongodb://127.0.0.1:1/?replicaSet=rs0"], output, error, Token);
+
+        Assert.Equal(ExitCodes.UsageError, exit);
+        Assert.Contains(BackupSettings.BucketVariable, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Prune_dry_run_keeps_the_newest_backup_and_says_why()
+    {
+        await using var source = BackupFixture.StartSet();
+        BackupFixture.Seed(source);
+        var store = new InMemoryBackupObjectStore();
+        await new BackupRunner(store).RunAsync(BackupFixture.BackupOptions(source), Token);
+        var prune = Json();
+
+        var exit = await MongoBackupsCommand.PruneAsync(prune.Context, Settings(null), 1, 1, true, _ => store, new FutureTime(TimeSpan.FromDays(30)), Token);
+
+        Assert.Equal(ExitCodes.Success, exit);
+        var decision = JsonNode.Parse(prune.Output.ToString())!["decisions"]!.AsArray().Single()!;
+        Assert.Equal("keep", decision["action"]!.GetValue<string>());
+        Assert.Single(store.Keys, k => k.EndsWith(".manifest.json", StringComparison.Ordinal));
+    }
+
+    private sealed class FutureTime(TimeSpan ahead) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => DateTimeOffset.UtcNow + ahead;
+    }
+}
