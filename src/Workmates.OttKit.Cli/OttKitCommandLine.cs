@@ -41,6 +41,7 @@ internal static class OttKitCommandLine
             NoColorOption,
             ValidateCommand.Create(),
             SynthCommand.Create(),
+            DiagramCommand.Create(),
             MongoHealthCommand.CreateMongoCommand(),
         };
         return root;
