@@ -22,9 +22,9 @@ public static class ArchitectureDiagram
     private const int Margin = 24;
     private const int ColumnWidth = 250;
     private const int ColumnGap = 14;
-    private const int TierLabelWidth = 96;
+    private const int TierLabelWidth = 110;
     private const int VpcPadding = 16;
-    private const int PanelWidth = 300;
+    private const int PanelWidth = 320;
     private const int PanelItemHeight = 34;
     private const int HostHeight = 46;
     private const int ServiceWidth = 168;
@@ -102,17 +102,37 @@ public static class ArchitectureDiagram
             vpcBottom = DrawVpc(body, model, vpcX, vpcY, vpcWidth, columnsX, kinds, anchors);
         }
 
-        var panelsX = model.HasVpc ? vpcX + vpcWidth + 24 : vpcX;
-        var panelY = vpcY;
-        foreach (var panel in model.RegionalPanels)
+        // Panels fill the column right of the VPC first, then columns under the VPC: each goes to the column
+        // whose bottom is highest, so the region stays compact whatever the number of panels.
+        var columns = new List<(int X, int Bottom)> { (model.HasVpc ? vpcX + vpcWidth + 24 : vpcX, vpcY) };
+        if (model.HasVpc)
         {
-            kinds.Add(panel.Kind);
-            panelY = DrawPanel(body, panelsX, panelY, panel.Title, panel.Kind, panel.Items) + 14;
+            var under = Math.Max(1, (vpcWidth + 14) / (PanelWidth + 14));
+            for (var c = 0; c < under; c++)
+            {
+                columns.Add((vpcX + (c * (PanelWidth + 14)), vpcBottom + 16));
+            }
         }
 
-        panelY = DrawPanel(body, panelsX, panelY, "Stacks (deploy order)", DiagramKind.Other, model.StackItems) + 14;
-        var regionRight = panelsX + PanelWidth + 16;
-        var regionBottom = Math.Max(vpcBottom, panelY - 14) + 16;
+        var panels = model.RegionalPanels.Append(new Panel($"Stacks of {model.Environment} (deploy order)", DiagramKind.Other, model.StackItems));
+        foreach (var panel in panels)
+        {
+            kinds.Add(panel.Kind);
+            var column = 0;
+            for (var c = 1; c < columns.Count; c++)
+            {
+                if (columns[c].Bottom < columns[column].Bottom)
+                {
+                    column = c;
+                }
+            }
+
+            var bottom = DrawPanel(body, columns[column].X, columns[column].Bottom, panel.Title, panel.Kind, panel.Items);
+            columns[column] = (columns[column].X, bottom + 14);
+        }
+
+        var regionRight = columns[0].X + PanelWidth + 16;
+        var regionBottom = Math.Max(vpcBottom, columns.Max(c => c.Bottom) - 14) + 16;
         var regionMarkup = new SvgWriter();
         regionMarkup.Rect(regionX, regionY, regionRight - regionX, regionBottom - regionY, "#ffffff", "#00a4a6", radius: 4, dashed: true, strokeWidth: 2);
         regionMarkup.Text(regionX + 12, regionY + 22, $"Region {model.Region}", size: 14, bold: true, fill: "#007d80");
@@ -145,7 +165,7 @@ public static class ArchitectureDiagram
             var name = LegendName(kind);
             var (fill, stroke) = Color(kind);
             var width = 22 + SvgWriter.TextWidth(name, 12) + 18;
-            if (lx + width > Math.Max(regionRight, 900))
+            if (lx + width > regionRight)
             {
                 lx = Margin + 60;
                 y += 22;
@@ -276,10 +296,11 @@ public static class ArchitectureDiagram
                 var title = host.Role switch
                 {
                     HostRole.MongoMember => "MongoDB " + host.Label,
-                    HostRole.Vpn => "OpenVPN " + host.Label,
+                    HostRole.Vpn => "OpenVPN host",
                     _ => "EC2 " + host.Label,
                 };
-                Box(content, ColumnX(columnsX, host.Az) + 10, rowTop + (slot * (HostHeight + 8)), ColumnWidth - 20, HostHeight, kind, title, host.Detail);
+                var detail = host.Role == HostRole.Vpn && !host.Label.Contains("vpn", StringComparison.OrdinalIgnoreCase) ? $"{host.Label} · {host.Detail}" : host.Detail;
+                Box(content, ColumnX(columnsX, host.Az) + 10, rowTop + (slot * (HostHeight + 8)), ColumnWidth - 20, HostHeight, kind, title, detail);
             }
 
             var slots = perColumn.Length == 0 ? 0 : perColumn.Max();
@@ -339,12 +360,15 @@ public static class ArchitectureDiagram
         foreach (var item in items)
         {
             svg.Rect(x + 8, itemY, PanelWidth - 16, PanelItemHeight - 4, "#ffffff", stroke, radius: 4, tooltip: string.IsNullOrEmpty(item.Detail) ? item.Label : $"{item.Label}: {item.Detail}");
-            var labelWidth = SvgWriter.TextWidth(item.Label, 12);
-            var detailRoom = PanelWidth - 40 - Math.Min(labelWidth, 170);
-            svg.Text(x + 16, itemY + 20, item.Label, maxWidth: string.IsNullOrEmpty(item.Detail) ? PanelWidth - 32 : 170);
-            if (!string.IsNullOrEmpty(item.Detail))
+            // The label gets the room it needs; the detail what is left, but never less than 40 % of the line.
+            const int room = PanelWidth - 32 - 10;
+            var detailWidth = string.IsNullOrEmpty(item.Detail) ? 0 : SvgWriter.TextWidth(item.Detail, 11);
+            var labelRoom = Math.Max(room - detailWidth, room * 6 / 10);
+            svg.Text(x + 16, itemY + 20, item.Label, maxWidth: detailWidth == 0 ? room + 10 : labelRoom);
+            if (detailWidth > 0)
             {
-                svg.Text(x + PanelWidth - 16, itemY + 20, item.Detail, size: 11, fill: Muted, anchor: "end", maxWidth: detailRoom);
+                var labelUsed = Math.Min(SvgWriter.TextWidth(item.Label, 12), labelRoom);
+                svg.Text(x + PanelWidth - 16, itemY + 20, item.Detail, size: 11, fill: Muted, anchor: "end", maxWidth: room - labelUsed);
             }
 
             itemY += PanelItemHeight;
@@ -398,15 +422,15 @@ public static class ArchitectureDiagram
     private static string TierName(SubnetTier tier) => tier switch
     {
         SubnetTier.Public => "Public",
-        SubnetTier.Private => "Private (app)",
-        _ => "Data (isolated)",
+        SubnetTier.Private => "Private",
+        _ => "Data",
     };
 
     private static string TierHint(SubnetTier tier) => tier switch
     {
         SubnetTier.Public => "internet-facing",
-        SubnetTier.Private => "egress via NAT",
-        _ => "no internet route",
+        SubnetTier.Private => "apps, NAT egress",
+        _ => "isolated",
     };
 
     private static (string Fill, string Stroke) TierColor(SubnetTier tier) => tier switch

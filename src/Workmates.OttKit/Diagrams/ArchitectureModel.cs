@@ -148,7 +148,10 @@ internal sealed class ArchitectureModel
         foreach (var stack in stackSet.Stacks)
         {
             var otherRegion = !string.Equals(stack.Region, stackSet.Region, StringComparison.Ordinal);
-            model.StackItems.Add(new PanelItem(stack.Name, Invariant($"{stack.Region} · {stack.Template.Resources.Count} resources")));
+            var stackLabel = stack.Name.StartsWith(stackSet.Environment + "-", StringComparison.Ordinal) ? stack.Name[(stackSet.Environment.Length + 1)..] : stack.Name;
+            model.StackItems.Add(new PanelItem(stackLabel, otherRegion
+                ? Invariant($"{stack.Region} · {stack.Template.Resources.Count} resources")
+                : Invariant($"{stack.Template.Resources.Count} resources")));
             foreach (var resource in stack.Template.Resources.Values)
             {
                 model.ResourceCount++;
@@ -162,7 +165,7 @@ internal sealed class ArchitectureModel
                 switch (resource.Type)
                 {
                     case "AWS::EC2::VPC":
-                        model.VpcLabel = JoinNonEmpty(NameOf(resource, stackSet.Environment, "VPC"), Literal(resource, "CidrBlock"));
+                        model.VpcLabel = JoinNonEmpty(NameOf(resource, stackSet.Environment, null) is { } vpcName and not "vpc" ? vpcName : null, Literal(resource, "CidrBlock"));
                         break;
                     case "AWS::EC2::Subnet":
                         model.Subnets.Add(ReadSubnet(resource, stackSet.Environment, literalAzs));
@@ -234,7 +237,7 @@ internal sealed class ArchitectureModel
         model.AzCount = Math.Max(model.AzCount, model.Hosts.Count == 0 ? 0 : model.Hosts.Max(h => h.Az) + 1);
         if (model.VpcEndpointCount > 0)
         {
-            regional.Add("Network", DiagramKind.Network, "VPC endpoints", Invariant($"×{model.VpcEndpointCount} (private AWS API access)"));
+            regional.Add("Network", DiagramKind.Network, "VPC endpoints (private AWS APIs)", Invariant($"×{model.VpcEndpointCount}"));
         }
 
         model.EdgePanels.AddRange(edge.Panels());
@@ -329,10 +332,16 @@ internal sealed class ArchitectureModel
                     Count("Monitoring", DiagramKind.Monitoring, "Log groups");
                     return;
                 case "AWS::Backup::BackupPlan":
+                    Add("Backups", DiagramKind.Backup, "AWS Backup plan", string.Empty);
+                    return;
                 case "AWS::Backup::BackupVault":
+                    Add("Backups", DiagramKind.Backup, "AWS Backup vault", string.Empty);
+                    return;
                 case "AWS::Backup::BackupSelection":
+                    Add("Backups", DiagramKind.Backup, "AWS Backup selection", string.Empty);
+                    return;
                 case "AWS::DLM::LifecyclePolicy":
-                    Add("Backups", DiagramKind.Backup, TypeWords(resource.Type), Words(resource.LogicalId));
+                    Add("Backups", DiagramKind.Backup, "EBS snapshot policy (DLM)", string.Empty);
                     return;
                 case "AWS::Scheduler::Schedule":
                 case "AWS::Events::Rule":
@@ -340,7 +349,7 @@ internal sealed class ArchitectureModel
                     return;
                 case "AWS::ServiceDiscovery::PrivateDnsNamespace":
                 case "AWS::Route53::HostedZone":
-                    Add("Database", DiagramKind.Database, "Private DNS " + (Literal(resource, "Name") ?? Words(resource.LogicalId)), "stable member names");
+                    Add("Database", DiagramKind.Database, "Private DNS " + (Literal(resource, "Name") ?? Words(resource.LogicalId)), "member DNS names");
                     return;
                 default:
                     break;
