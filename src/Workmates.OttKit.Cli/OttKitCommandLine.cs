@@ -39,6 +39,7 @@ internal static class OttKitCommandLine
             OutputOption,
             VerboseOption,
             NoColorOption,
+            NewCommand.Create(),
             ValidateCommand.Create(),
             SynthCommand.Create(),
             DiagramCommand.Create(),

@@ -312,7 +312,7 @@ public static class ArchitectureDiagram
                 y += 18;
             }
 
-            y += 6;
+            y = Math.Max(y + 6, bandTop + 46);
 
             // Tier band: the subnets as columns behind the content, and the tier's name on the left.
             inner.Rect(vpcX + VpcPadding, bandTop, TierLabelWidth + columnsWidth, y - bandTop, fill, stroke, radius: 4);
