@@ -44,7 +44,9 @@ public static class ArchitectureDiagram
     internal static string Render(ArchitectureModel model)
     {
         var body = new SvgWriter();
-        var kinds = new SortedSet<DiagramKind>();
+        // Plain arrays and reference-type collections: generic instantiations over this assembly's value types would
+        // be JIT-compiled at every start of the CLI (ReadyToRun cannot precompile them), which costs start-up time.
+        var kinds = new KindSet();
 
         // Title.
         var y = Margin;
@@ -104,14 +106,15 @@ public static class ArchitectureDiagram
 
         // Panels fill the column right of the VPC first, then columns under the VPC: each goes to the column
         // whose bottom is highest, so the region stays compact whatever the number of panels.
-        var columns = new List<(int X, int Bottom)> { (model.HasVpc ? vpcX + vpcWidth + 24 : vpcX, vpcY) };
-        if (model.HasVpc)
+        var under = model.HasVpc ? Math.Max(1, (vpcWidth + 14) / (PanelWidth + 14)) : 0;
+        var columnX = new int[1 + under];
+        var columnBottom = new int[1 + under];
+        columnX[0] = model.HasVpc ? vpcX + vpcWidth + 24 : vpcX;
+        columnBottom[0] = vpcY;
+        for (var c = 0; c < under; c++)
         {
-            var under = Math.Max(1, (vpcWidth + 14) / (PanelWidth + 14));
-            for (var c = 0; c < under; c++)
-            {
-                columns.Add((vpcX + (c * (PanelWidth + 14)), vpcBottom + 16));
-            }
+            columnX[c + 1] = vpcX + (c * (PanelWidth + 14));
+            columnBottom[c + 1] = vpcBottom + 16;
         }
 
         var panels = model.RegionalPanels.Append(new Panel($"Stacks of {model.Environment} (deploy order)", DiagramKind.Other, model.StackItems));
@@ -119,20 +122,19 @@ public static class ArchitectureDiagram
         {
             kinds.Add(panel.Kind);
             var column = 0;
-            for (var c = 1; c < columns.Count; c++)
+            for (var c = 1; c < columnX.Length; c++)
             {
-                if (columns[c].Bottom < columns[column].Bottom)
+                if (columnBottom[c] < columnBottom[column])
                 {
                     column = c;
                 }
             }
 
-            var bottom = DrawPanel(body, columns[column].X, columns[column].Bottom, panel.Title, panel.Kind, panel.Items);
-            columns[column] = (columns[column].X, bottom + 14);
+            columnBottom[column] = DrawPanel(body, columnX[column], columnBottom[column], panel.Title, panel.Kind, panel.Items) + 14;
         }
 
-        var regionRight = columns[0].X + PanelWidth + 16;
-        var regionBottom = Math.Max(vpcBottom, columns.Max(c => c.Bottom) - 14) + 16;
+        var regionRight = columnX[0] + PanelWidth + 16;
+        var regionBottom = Math.Max(vpcBottom, MaxOf(columnBottom) - 14) + 16;
         var regionMarkup = new SvgWriter();
         regionMarkup.Rect(regionX, regionY, regionRight - regionX, regionBottom - regionY, "#ffffff", "#00a4a6", radius: 4, dashed: true, strokeWidth: 2);
         regionMarkup.Text(regionX + 12, regionY + 22, $"Region {model.Region}", size: 14, bold: true, fill: "#007d80");
@@ -195,7 +197,7 @@ public static class ArchitectureDiagram
     }
 
     /// <summary>Draws the VPC with its AZ columns and tier bands; returns the bottom edge.</summary>
-    private static int DrawVpc(SvgWriter svg, ArchitectureModel model, int vpcX, int vpcY, int vpcWidth, int columnsX, SortedSet<DiagramKind> kinds, Anchors anchors)
+    private static int DrawVpc(SvgWriter svg, ArchitectureModel model, int vpcX, int vpcY, int vpcWidth, int columnsX, KindSet kinds, Anchors anchors)
     {
         var inner = new SvgWriter();
         var azCount = model.AzCount;
@@ -207,7 +209,7 @@ public static class ArchitectureDiagram
         }
 
         y += 24;
-        foreach (var tier in (SubnetTier[])[SubnetTier.Public, SubnetTier.Private, SubnetTier.Data])
+        for (var tier = SubnetTier.Public; tier <= SubnetTier.Data; tier++)
         {
             var subnets = model.Subnets.Where(s => s.Tier == tier).ToList();
             var hosts = model.Hosts.Where(h => h.Tier == tier).ToList();
@@ -303,7 +305,7 @@ public static class ArchitectureDiagram
                 Box(content, ColumnX(columnsX, host.Az) + 10, rowTop + (slot * (HostHeight + 8)), ColumnWidth - 20, HostHeight, kind, title, detail);
             }
 
-            var slots = perColumn.Length == 0 ? 0 : perColumn.Max();
+            var slots = MaxOf(perColumn);
             y += slots * (HostHeight + 8);
             if (tier == SubnetTier.Data && hosts.Any(h => h.Role == HostRole.MongoMember))
             {
@@ -398,6 +400,38 @@ public static class ArchitectureDiagram
         {
             svg.Text(textX, y + (height / 2) + 5, label, bold: true, maxWidth: width - 20);
         }
+    }
+
+    private static int MaxOf(int[] values)
+    {
+        var max = 0;
+        foreach (var v in values)
+        {
+            max = Math.Max(max, v);
+        }
+
+        return max;
+    }
+
+    /// <summary>The colour families drawn so far, in legend order.</summary>
+    private sealed class KindSet : IEnumerable<DiagramKind>
+    {
+        private readonly bool[] _present = new bool[(int)DiagramKind.Other + 1];
+
+        public void Add(DiagramKind kind) => _present[(int)kind] = true;
+
+        public IEnumerator<DiagramKind> GetEnumerator()
+        {
+            for (var i = 0; i < _present.Length; i++)
+            {
+                if (_present[i])
+                {
+                    yield return (DiagramKind)i;
+                }
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     /// <summary>Where the request-path arrows start and end; filled while the VPC is drawn.</summary>

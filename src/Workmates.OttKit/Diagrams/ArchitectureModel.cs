@@ -142,7 +142,7 @@ internal sealed class ArchitectureModel
         var model = new ArchitectureModel(stackSet);
         var regional = new PanelCollector();
         var edge = new PanelCollector();
-        var pendingInstances = new List<(Stack Stack, Resource Instance)>();
+        var pendingInstances = new List<KeyValuePair<Stack, Resource>>();
         var volumesByInstance = new Dictionary<string, List<Resource>>(StringComparer.Ordinal);
         var literalAzs = new List<string>();
         foreach (var stack in stackSet.Stacks)
@@ -195,7 +195,7 @@ internal sealed class ArchitectureModel
                         model.Services.Add(ReadService(resource, stackSet.Environment));
                         break;
                     case "AWS::EC2::Instance":
-                        pendingInstances.Add((stack, resource));
+                        pendingInstances.Add(KeyValuePair.Create(stack, resource));
                         break;
                     case "AWS::EC2::VolumeAttachment":
                         if (RefTarget(resource, "InstanceId") is { } instanceId && RefTarget(resource, "VolumeId") is { } volumeId
@@ -222,11 +222,17 @@ internal sealed class ArchitectureModel
             }
         }
 
-        model.AzCount = Math.Max(1, new[]
+        model.AzCount = 1;
+        foreach (var subnet in model.Subnets)
         {
-            model.Subnets.Count == 0 ? 0 : model.Subnets.Max(s => s.Az) + 1,
-            model.NatGatewayAzs.Count == 0 ? 0 : model.NatGatewayAzs.Max() + 1,
-        }.Max());
+            model.AzCount = Math.Max(model.AzCount, subnet.Az + 1);
+        }
+
+        foreach (var az in model.NatGatewayAzs)
+        {
+            model.AzCount = Math.Max(model.AzCount, az + 1);
+        }
+
         var ordinal = 0;
         foreach (var (stack, instance) in pendingInstances)
         {
@@ -234,7 +240,11 @@ internal sealed class ArchitectureModel
             model.Hosts.Add(ReadHost(stack, instance, volumes, stackSet.Environment, ordinal++, model.AzCount));
         }
 
-        model.AzCount = Math.Max(model.AzCount, model.Hosts.Count == 0 ? 0 : model.Hosts.Max(h => h.Az) + 1);
+        foreach (var host in model.Hosts)
+        {
+            model.AzCount = Math.Max(model.AzCount, host.Az + 1);
+        }
+
         if (model.VpcEndpointCount > 0)
         {
             regional.Add("Network", DiagramKind.Network, "VPC endpoints (private AWS APIs)", Invariant($"×{model.VpcEndpointCount}"));
@@ -250,7 +260,7 @@ internal sealed class ArchitectureModel
     {
         private static readonly string[] Order = ["Edge", "Network", "Delivery", "Storage", "Database", "Security & compliance", "Backups", "Monitoring", "Admin access", "Other"];
         private readonly Dictionary<string, (DiagramKind Kind, List<PanelItem> Items)> _panels = new(StringComparer.Ordinal);
-        private readonly Dictionary<(string Panel, string Label), int> _counted = [];
+        private readonly Dictionary<string, int> _counted = new(StringComparer.Ordinal);
 
         public void Add(string panel, DiagramKind kind, string label, string detail)
         {
@@ -265,13 +275,14 @@ internal sealed class ArchitectureModel
         /// <summary>Counted kinds appear once, as "label ×n", at the place the first one was met.</summary>
         public void Count(string panel, DiagramKind kind, string label)
         {
-            if (_counted.TryGetValue((panel, label), out var n))
+            var key = panel + "\n" + label;
+            if (_counted.TryGetValue(key, out var n))
             {
-                _counted[(panel, label)] = n + 1;
+                _counted[key] = n + 1;
                 return;
             }
 
-            _counted[(panel, label)] = 1;
+            _counted[key] = 1;
             Add(panel, kind, label, string.Empty);
         }
 
@@ -371,7 +382,7 @@ internal sealed class ArchitectureModel
                 if (_panels.TryGetValue(title, out var entry))
                 {
                     yield return new Panel(title, entry.Kind, [.. entry.Items.Select(i =>
-                        _counted.TryGetValue((title, i.Label), out var n) ? i with { Detail = Invariant($"×{n}") } : i)]);
+                        _counted.TryGetValue(title + "\n" + i.Label, out var n) ? i with { Detail = Invariant($"×{n}") } : i)]);
                 }
             }
         }
