@@ -96,8 +96,8 @@ public static class SpecScaffold
         # CloudFormation stacks, GitHub Actions workflows and the architecture diagram. Edit it, then run
         #   ottkit validate --spec {{name}}.yaml      (every problem at once, each with its path and fix)
         #   ottkit synth --spec {{name}}.yaml --out out   (templates, manifest.json, architecture.svg, workflows)
-        # Every value below is the default unless the comment says otherwise; the defaults are the secure choice,
-        # and anything that weakens them lives under a key named "weakenings" so it shows in review and in 'validate'.
+        # Every value below is the default unless the comment says otherwise. The defaults are the secure choice;
+        # 'ottkit validate' lists every setting that weakens one, and most such switches live under "weakenings".
 
         # Environment name: lowercase letters, digits and hyphens (2-24). It prefixes every stack, resource name,
         # export and tag, so it cannot be changed after the first deployment.
@@ -132,7 +132,8 @@ public static class SpecScaffold
         cluster:
           # ECS on EC2. Two types of one size, so a capacity shortage of one type in a zone does not block scaling.
           instanceTypes: [m6i.large, m5.large]
-          # Hosts: {{minHosts}} survive the loss of one; the capacity provider adds hosts as tasks need them, up to maxHosts.
+          # At least {{minHosts}} hosts, so losing one leaves capacity running; the capacity provider adds hosts as tasks
+          # need them, up to maxHosts.
           minHosts: {{minHosts}}
           desiredHosts: {{minHosts}}
           maxHosts: {{maxHosts}}
