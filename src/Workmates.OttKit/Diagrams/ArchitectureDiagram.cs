@@ -154,7 +154,7 @@ public static class ArchitectureDiagram
         if (anchors.ClusterBottom is { } clusterBottom && anchors.DatabaseTop is { } databaseTop)
         {
             arrows.Line(arrowX, clusterBottom, arrowX, databaseTop - 2, Color(DiagramKind.Database).Stroke);
-            arrows.Text(arrowX + 6, ((clusterBottom + databaseTop) / 2) + 4, "27017", size: 10, fill: Color(DiagramKind.Database).Stroke);
+            arrows.Text(arrowX + 6, clusterBottom + 13, "27017", size: 10, fill: Color(DiagramKind.Database).Stroke);
         }
 
         // Legend and footer.

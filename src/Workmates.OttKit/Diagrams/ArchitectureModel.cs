@@ -149,9 +149,9 @@ internal sealed class ArchitectureModel
         {
             var otherRegion = !string.Equals(stack.Region, stackSet.Region, StringComparison.Ordinal);
             var stackLabel = stack.Name.StartsWith(stackSet.Environment + "-", StringComparison.Ordinal) ? stack.Name[(stackSet.Environment.Length + 1)..] : stack.Name;
-            model.StackItems.Add(new PanelItem(stackLabel, otherRegion
-                ? Invariant($"{stack.Region} · {stack.Template.Resources.Count} resources")
-                : Invariant($"{stack.Template.Resources.Count} resources")));
+            var count = stack.Template.Resources.Count;
+            var resources = Invariant($"{count} resource{(count == 1 ? string.Empty : "s")}");
+            model.StackItems.Add(new PanelItem(stackLabel, otherRegion ? $"{stack.Region} · {resources}" : resources));
             foreach (var resource in stack.Template.Resources.Values)
             {
                 model.ResourceCount++;
