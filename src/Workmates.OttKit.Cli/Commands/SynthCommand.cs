@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Workmates.OttKit.Blueprint;
+using Workmates.OttKit.Diagrams;
 using Workmates.OttKit.Pipelines;
 
 namespace Workmates.OttKit.Cli.Commands;
@@ -19,7 +20,8 @@ internal static class SynthCommand
         };
         var command = new Command(
             "synth",
-            "Synthesize an environment: one CloudFormation template per stack, manifest.json (stacks, regions, order, parameters)\n" +
+            "Synthesize an environment: one CloudFormation template per stack, manifest.json (stacks, regions, order, parameters),\n" +
+            "architecture.svg (the platform drawn from the stacks)\n" +
             "and the GitHub Actions workflows under <out>/<owner>/<repository>/.github/workflows/.\n" +
             "An invalid spec writes nothing.\n\n" +
             "Examples:\n  ottkit synth --spec blacksheep.yaml --out out/blacksheep")
@@ -42,11 +44,13 @@ internal static class SynthCommand
 
         StackSet stackSet;
         IReadOnlyList<WorkflowFile> workflows;
+        string diagram;
         try
         {
             // Everything is generated before anything is written, so an invalid spec leaves the folder untouched.
             stackSet = loaded.Synthesize();
             workflows = PipelineGenerator.Generate(loaded);
+            diagram = ArchitectureDiagram.Render(stackSet);
         }
         catch (OttKitValidationException ex)
         {
@@ -55,6 +59,9 @@ internal static class SynthCommand
 
         cancellationToken.ThrowIfCancellationRequested();
         var written = new List<string>(stackSet.WriteTo(outDirectory));
+        var diagramPath = Path.Combine(outDirectory, ArchitectureDiagram.FileName);
+        await File.WriteAllTextAsync(diagramPath, diagram, cancellationToken).ConfigureAwait(false);
+        written.Add(diagramPath);
         foreach (var workflow in workflows)
         {
             var path = Path.Combine(outDirectory, workflow.Repository, workflow.Path);

@@ -85,7 +85,7 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public async Task Synth_writes_every_stack_template_and_the_manifest()
+    public async Task Synth_writes_every_stack_template_the_manifest_the_diagram_and_the_workflows()
     {
         var outDir = Path.Combine(_work.FullName, "out");
 
@@ -96,7 +96,8 @@ public sealed class CliTests : IDisposable
         var files = document["files"]!.AsArray().Select(f => f!.GetValue<string>()).ToList();
         var workflows = document["workflows"]!.AsArray();
         Assert.Contains(files, f => Path.GetFileName(f) == "manifest.json");
-        Assert.Equal(document["stacks"]!.AsArray().Count + 1 + workflows.Count, files.Count);
+        Assert.Contains(files, f => Path.GetFileName(f) == "architecture.svg");
+        Assert.Equal(document["stacks"]!.AsArray().Count + 2 + workflows.Count, files.Count);
         Assert.All(files, f => Assert.True(File.Exists(f), f));
         Assert.Equal(files.Count, Directory.GetFiles(outDir, "*", SearchOption.AllDirectories).Length);
         Assert.Contains(files, f => f.EndsWith("/.github/workflows/deploy-live-chat.yml", StringComparison.Ordinal));
