@@ -72,7 +72,8 @@ public sealed class ServiceDeployOptions
 
     /// <summary>
     /// Whether to stop the deployment with StopServiceDeployment(ROLLBACK) as soon as the new tasks' targets were
-    /// unhealthy on <see cref="FailFastUnhealthyChecks"/> consecutive target-health reads, instead of waiting for the
+    /// unhealthy on <see cref="FailFastUnhealthyChecks"/> consecutive target-health reads (reads where a new task's
+    /// target is unhealthy and none is healthy; a read with only <c>initial</c> targets neither counts nor resets), instead of waiting for the
     /// circuit breaker to count enough replaced tasks. The verdict is then <see cref="ServiceDeploymentOutcome.RolledBack"/>
     /// with <see cref="RollbackTrigger.FailFast"/>. Needs a load-balancer client and a service with a target group.
     /// </summary>

@@ -82,8 +82,12 @@ public sealed partial class ServiceDeployer
             .OrderBy(t => t.Id, StringComparer.Ordinal)
             .ToList();
 
-        // One check for fail-fast: unhealthy when any target of the deployment being watched is unhealthy.
-        state.UnhealthyChecks = targets.Any(t => t.IsNewTask && t.IsUnhealthy) ? state.UnhealthyChecks + 1 : 0;
+        // One check for fail-fast: unhealthy when a target of the deployment being watched is unhealthy and none is
+        // healthy. A healthy new target resets the count; a read with only initial targets (ECS replacing a failed
+        // task) neither counts nor resets, so a task replaced between two reads does not hide a bad image.
+        var newUnhealthy = targets.Any(t => t.IsNewTask && t.IsUnhealthy);
+        var newHealthy = targets.Any(t => t.IsNewTask && t.State == "healthy");
+        state.UnhealthyChecks = newHealthy ? 0 : newUnhealthy ? state.UnhealthyChecks + 1 : state.UnhealthyChecks;
         if (!targets.SequenceEqual(observed.Targets))
         {
             observed.Targets = targets;
