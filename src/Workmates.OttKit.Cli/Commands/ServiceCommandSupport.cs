@@ -68,6 +68,11 @@ internal static class ServiceCommandSupport
                     "credentials");
             case AmazonServiceException { ErrorCode: "AccessDeniedException" or "AccessDenied" or "UnauthorizedOperation" } e:
                 return context.UserError($"AWS denied the call ({e.ErrorCode}: {e.Message}). Use a role allowed to deploy this environment (the CI role of its blueprint).", "access-denied");
+            case AmazonClientException e when e.Message.StartsWith("AWS profile '", StringComparison.Ordinal):
+                var profile = e.Message.Split('\'')[1];
+                return context.UserError(
+                    $"AWS profile '{profile}' was not found in the shared config or credentials files. Create it with 'aws configure --profile {profile}' (or 'aws configure sso'), or pass another --profile.",
+                    "credentials");
             case AmazonClientException e when e.Message.Contains("profile", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("credential", StringComparison.OrdinalIgnoreCase):
                 return context.UserError(
                     $"no usable AWS credentials: {e.Message.TrimEnd('.')}. Set AWS_PROFILE or pass --profile NAME, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; in GitHub Actions use aws-actions/configure-aws-credentials.",
