@@ -15,7 +15,7 @@ internal static class ServiceDeployDefaults
 
     public const InFlightDeploymentPolicy WhenDeploymentInProgress = InFlightDeploymentPolicy.Refuse;
 
-    public static readonly TimeSpan HealthCheckInterval = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan HealthCheckInterval = TimeSpan.FromSeconds(20);
 
     public const bool FailFast = false;
 

@@ -67,7 +67,7 @@ public sealed class ServiceDeployOptions
     /// (DescribeAlarms); they are read on the ECS poll that follows. Reading faster than the load balancer's own
     /// health-check interval adds calls, not facts.
     /// </summary>
-    /// <value>Default 15 seconds; at least 1 second.</value>
+    /// <value>Default 20 seconds (load balancers check every 30 s by default); at least 1 second.</value>
     public TimeSpan HealthCheckInterval { get; set; } = ServiceDeployDefaults.HealthCheckInterval;
 
     /// <summary>

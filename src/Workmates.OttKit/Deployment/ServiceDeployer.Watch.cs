@@ -75,6 +75,11 @@ public sealed partial class ServiceDeployer
                     delay = options.InitialPollInterval;
                     attempt = 1;
                 }
+                else if (options.FailFast && state.UnhealthyChecks > 0 && delay > options.HealthCheckInterval)
+                {
+                    // A new target is failing: take the next checks at the health-check pace, not the backed-off one.
+                    delay = options.HealthCheckInterval;
+                }
 
                 if (_time.GetUtcNow() >= deadline)
                 {

@@ -16,7 +16,7 @@ public sealed class ServiceDeployOptionsTests
         Assert.Equal(1.5, options.PollBackoffFactor);
         Assert.False(options.RollbackOnTimeout);
         Assert.Equal(InFlightDeploymentPolicy.Refuse, options.WhenDeploymentInProgress);
-        Assert.Equal(TimeSpan.FromSeconds(15), options.HealthCheckInterval);
+        Assert.Equal(TimeSpan.FromSeconds(20), options.HealthCheckInterval);
         Assert.False(options.FailFast);
         Assert.Equal(3, options.FailFastUnhealthyChecks);
         options.Validate();

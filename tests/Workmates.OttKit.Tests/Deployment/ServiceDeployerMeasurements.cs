@@ -23,8 +23,9 @@ public sealed class ServiceDeployerMeasurements
         var wrong = new List<string>();
         foreach (var scenario in Scenarios())
         {
-            // Every service has a target group and two deployment alarms, so each watch also reads target health and alarms.
-            await using var bed = await DeployTestBed.StartAsync(seed => (scenario.Seed ?? (x => x))(seed with { Alarms = ["web-5xx", "web-latency"] }));
+            // Every service has a target group (target health is read); with Alarms two deployment alarms are read too,
+            // and ECS then bakes the new revision for 5 minutes before it completes.
+            await using var bed = await DeployTestBed.StartAsync(seed => scenario.Alarms ? seed with { Alarms = ["web-5xx", "web-latency"] } : seed);
             if (scenario.Faults)
             {
                 bed.InjectEverywhere(FaultRule.Throttle().AtRate(0.30), FaultRule.InternalError().AtRate(0.05));
@@ -66,13 +67,14 @@ public sealed class ServiceDeployerMeasurements
     private static IEnumerable<Scenario> Scenarios() =>
     [
         new("healthy image", "registry.example/web:2", ServiceDeploymentOutcome.Succeeded),
+        new("healthy image, 2 alarms (bake 5 min)", "registry.example/web:2", ServiceDeploymentOutcome.Succeeded, Alarms: true),
         new("bad image (circuit breaker)", "registry.example/web:bad", ServiceDeploymentOutcome.RolledBack),
-        new("alarm (bake 5 min)", "registry.example/web:alarming", ServiceDeploymentOutcome.RolledBack),
+        new("alarm (bake 5 min)", "registry.example/web:alarming", ServiceDeploymentOutcome.RolledBack, Alarms: true),
         new("timeout 3 min + stop-and-rollback", "registry.example/web:slow", ServiceDeploymentOutcome.TimedOut,
             Configure: o => { o.Timeout = TimeSpan.FromMinutes(3); o.RollbackOnTimeout = true; }),
         new("unhealthy targets, circuit breaker", "registry.example/web:unhealthy", ServiceDeploymentOutcome.RolledBack),
         new("unhealthy targets, fail-fast (3 checks)", "registry.example/web:unhealthy", ServiceDeploymentOutcome.RolledBack, Configure: o => o.FailFast = true),
-        new("healthy, 30 % throttling + 5 % 500", "registry.example/web:2", ServiceDeploymentOutcome.Succeeded, Faults: true),
+        new("healthy, 2 alarms, 30 % throttling + 5 % 500", "registry.example/web:2", ServiceDeploymentOutcome.Succeeded, Faults: true, Alarms: true),
         new("bad image, 30 % throttling + 5 % 500", "registry.example/web:bad", ServiceDeploymentOutcome.RolledBack, Faults: true),
         new("unhealthy targets, fail-fast, 30 % throttling + 5 % 500", "registry.example/web:unhealthy", ServiceDeploymentOutcome.RolledBack, Configure: o => o.FailFast = true, Faults: true),
     ];
@@ -81,7 +83,7 @@ public sealed class ServiceDeployerMeasurements
         string Name,
         string Image,
         ServiceDeploymentOutcome Expected,
-        Func<EcsServiceSeed, EcsServiceSeed>? Seed = null,
         Action<ServiceDeployOptions>? Configure = null,
-        bool Faults = false);
+        bool Faults = false,
+        bool Alarms = false);
 }
