@@ -18,7 +18,6 @@ public sealed class ServiceDeployerObservationTests
         Assert.Equal(ServiceDeploymentOutcome.Succeeded, result.Outcome);
         var health = bed.Events.OfType<TargetHealthObserved>().ToList();
         Assert.All(health, h => Assert.Equal(DeployTestBed.TargetGroupArn, h.TargetGroupArn));
-        Assert.Contains(health, h => h.Targets.Any(t => t.IsNewTask && t.State == "initial"));
         Assert.Contains(health, h => h.NewHealthy == 2);
         Assert.Contains(health, h => h.Targets.Any(t => !t.IsNewTask && t.State == "healthy"));
         Assert.DoesNotContain(health, h => h.NewUnhealthy > 0);
