@@ -60,20 +60,8 @@ internal sealed class DeploymentOutput(CliContext context, CliEnvironment enviro
         return result!;
     }
 
-    /// <summary>The verdict line(s) in text mode.</summary>
-    public void Verdict(ServiceDeploymentResult result)
-    {
-        var line = Verdict(result, result.Service);
-        if (context.Format == OutputFormat.Text && !Plain)
-        {
-            var colour = result.IsSuccess ? "green" : "red";
-            AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Output) }).MarkupLine($"[{colour}]{Markup.Escape(line)}[/]");
-        }
-        else
-        {
-            context.Line(line);
-        }
-    }
+    /// <summary>The verdict line in text mode: one unwrapped line (CI logs and scripts grep it), also after live rendering.</summary>
+    public void Verdict(ServiceDeploymentResult result) => context.Line(Verdict(result, result.Service));
 
     public static string Verdict(ServiceDeploymentResult r, string service) => r.Outcome switch
     {

@@ -37,6 +37,21 @@ public sealed class ServiceCommandsTests
     }
 
     [Fact]
+    public async Task Deploy_service_on_a_terminal_renders_through_spectre_and_ends_with_the_verdict()
+    {
+        await using var bed = await Bed.StartAsync();
+        bed.Variables.Remove("CI");
+        bed.Terminal = true;
+
+        var run = await bed.RunAsync("deploy", "service", "--spec", Spec, "--service", "web", "--image", "bad");
+
+        Assert.Equal(ExitCodes.DeploymentFailed, run.ExitCode);
+        Assert.Contains("rollback started (circuit breaker)", run.Output, StringComparison.Ordinal);
+        Assert.Contains("FAILED: ECS rolled web back to arn:aws:ecs:ap-south-1:123456789012:task-definition/blacksheep-web:1 (circuit breaker).", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"(?m)^\d{4}-\d\d-\d\dT\S+ web: ", run.Output);
+    }
+
+    [Fact]
     public async Task Deploy_service_crashing_image_json_reports_the_rollback_as_failure()
     {
         await using var bed = await Bed.StartAsync();
@@ -278,7 +293,9 @@ public sealed class ServiceCommandsTests
 
         public Dictionary<string, string> Variables { get; }
 
-        public CliEnvironment Environment => new(Variables, Clock, OutputIsTerminal: false);
+        public bool Terminal { get; set; }
+
+        public CliEnvironment Environment => new(Variables, Clock, OutputIsTerminal: Terminal);
 
         public static async Task<Bed> StartAsync()
         {
