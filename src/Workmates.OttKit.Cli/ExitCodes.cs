@@ -24,6 +24,12 @@ internal static class ExitCodes
     /// <summary><c>mongo health</c>: the set could not be evaluated (unreachable, timeout, not authorized).</summary>
     public const int MongoHealthCouldNotEvaluate = 3;
 
+    /// <summary><c>deploy service</c> / <c>rollback service</c>: the deployment failed, or ECS rolled it back (circuit breaker, alarm, <c>--fail-fast</c>): a failure, never a success.</summary>
+    public const int DeploymentFailed = 1;
+
+    /// <summary><c>deploy service</c> / <c>rollback service</c>: no verdict before <c>--timeout</c> (with <c>--rollback-on-timeout</c> the deployment was stopped with rollback).</summary>
+    public const int DeploymentTimedOut = 4;
+
     /// <summary>The command line itself could not be parsed, or an argument is invalid (such as a malformed <c>mongo health --uri</c>).</summary>
     public const int UsageError = 64;
 

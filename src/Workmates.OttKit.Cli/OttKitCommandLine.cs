@@ -30,30 +30,53 @@ internal static class OttKitCommandLine
         Recursive = true,
     };
 
-    /// <summary>Builds the root command with every subcommand.</summary>
-    public static RootCommand Build()
+    /// <summary>The AWS region for the commands that call AWS (default: the spec's region).</summary>
+    public static readonly Option<string?> RegionOption = new("--region")
     {
+        Description = "AWS region of the environment (default: the spec's region).",
+        Recursive = true,
+    };
+
+    /// <summary>The shared-config profile for the commands that call AWS (default: AWS_PROFILE, then the SDK's chain).</summary>
+    public static readonly Option<string?> ProfileOption = new("--profile")
+    {
+        Description = "AWS shared-config profile to use (default: AWS_PROFILE, then the SDK's credential chain: AWS_ACCESS_KEY_ID…, SSO, web identity, instance role).",
+        Recursive = true,
+    };
+
+    /// <summary>Builds the root command with every subcommand.</summary>
+    public static RootCommand Build(CliEnvironment? environment = null)
+    {
+        environment ??= CliEnvironment.Process;
         var root = new RootCommand(
             "ottkit: describe an OTT platform once (an EnvironmentSpec) and validate, synthesize and operate it on AWS.")
         {
             OutputOption,
             VerboseOption,
             NoColorOption,
+            RegionOption,
+            ProfileOption,
             NewCommand.Create(),
             ValidateCommand.Create(),
             SynthCommand.Create(),
             DiagramCommand.Create(),
-            MongoBackupCommand.AddTo(MongoHealthCommand.CreateMongoCommand()),
             PlanCommand.Create(),
-            DeployStacksCommand.CreateDeployCommand(),
+            DeployCommand.Create(DeployStacksCommand.Create(), DeployServiceCommand.Create(environment)),
+            RollbackCommand.Create(environment),
+            StatusCommand.Create(environment),
+            MongoBackupCommand.AddTo(MongoHealthCommand.CreateMongoCommand()),
         };
         return root;
     }
 
     /// <summary>Parses and runs a command line, returning the process exit code.</summary>
-    public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        InvokeAsync(args, output, error, null, cancellationToken);
+
+    /// <summary>Parses and runs a command line in <paramref name="environment"/> (the process when null), returning the process exit code.</summary>
+    public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CliEnvironment? environment, CancellationToken cancellationToken = default)
     {
-        var parse = Build().Parse(args);
+        var parse = Build(environment).Parse(args);
         var configuration = new InvocationConfiguration
         {
             Output = output,

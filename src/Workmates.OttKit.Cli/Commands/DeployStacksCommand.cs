@@ -8,14 +8,6 @@ namespace Workmates.OttKit.Cli.Commands;
 /// <summary><c>ottkit deploy stacks --spec F [--stack NAME]... [--yes]</c>: deploys the environment's stacks through change sets.</summary>
 internal static class DeployStacksCommand
 {
-    /// <summary>Creates <c>deploy</c> with its <c>stacks</c> subcommand.</summary>
-    public static Command CreateDeployCommand()
-    {
-        var deploy = new Command("deploy", "Deploy an environment: its CloudFormation stacks (deploy stacks).");
-        deploy.Add(Create());
-        return deploy;
-    }
-
     /// <summary>Creates <c>stacks</c>.</summary>
     public static Command Create()
     {

@@ -23,7 +23,7 @@ internal static class MongoHealthCommand
     private const string CheckName = "mongo";
 
     /// <summary>Creates the <c>mongo</c> command with its <c>health</c> subcommand.</summary>
-    public static Command CreateMongoCommand() => new("mongo", "Operate the MongoDB replica set: health.") { Create() };
+    public static Command CreateMongoCommand() => new("mongo", "Operate the MongoDB replica set: health, backup, restore and the backups in S3.") { Create() };
 
     /// <summary>Creates the <c>health</c> command.</summary>
     public static Command Create()

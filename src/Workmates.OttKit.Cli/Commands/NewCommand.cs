@@ -22,11 +22,6 @@ internal static class NewCommand
         {
             Description = "The folder to create the repository in. Default: ./<name>.",
         };
-        var region = new Option<string>("--region")
-        {
-            Description = "The environment's home region.",
-            DefaultValueFactory = _ => SpecScaffold.DefaultRegion,
-        };
         var force = new Option<bool>("--force")
         {
             Description = "Write into a folder that is not empty (files of the same names are replaced).",
@@ -41,14 +36,14 @@ internal static class NewCommand
         {
             name,
             output,
-            region,
             force,
         };
         command.SetAction((parse, ct) => RunAsync(
             OttKitCommandLine.ContextOf(parse),
             parse.GetRequiredValue(name),
             parse.GetValue(output),
-            parse.GetRequiredValue(region),
+            // The global --region names the new environment's home region here.
+            parse.GetValue(OttKitCommandLine.RegionOption) ?? SpecScaffold.DefaultRegion,
             parse.GetValue(force),
             ct));
         return command;

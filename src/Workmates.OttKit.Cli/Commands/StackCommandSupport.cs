@@ -42,15 +42,11 @@ internal sealed class StackCommandSupport
         Arity = ArgumentArity.ZeroOrMore,
     };
 
-    public Option<string?> Region { get; } = new("--region")
-    {
-        Description = "Region of the artifacts bucket. Default: the environment's home region. Each stack deploys to its own region from the spec.",
-    };
+    /// <summary>The global <c>--region</c>: here the region of the artifacts bucket (each stack deploys to its own region from the spec).</summary>
+    public static Option<string?> Region => OttKitCommandLine.RegionOption;
 
-    public Option<string?> Profile { get; } = new("--profile")
-    {
-        Description = "AWS profile to use. Default: $AWS_PROFILE or the SDK's default credential chain. AWS_* variables (AWS_ENDPOINT_URL_<SERVICE>…) are honoured.",
-    };
+    /// <summary>The global <c>--profile</c>.</summary>
+    public static Option<string?> Profile => OttKitCommandLine.ProfileOption;
 
     public Option<int> PollSeconds { get; } = new("--poll-interval")
     {
@@ -71,8 +67,6 @@ internal sealed class StackCommandSupport
 
         command.Add(ArtifactsBucket);
         command.Add(ImageTags);
-        command.Add(Region);
-        command.Add(Profile);
         command.Add(PollSeconds);
     }
 

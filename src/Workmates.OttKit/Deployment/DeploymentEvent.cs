@@ -45,3 +45,48 @@ public sealed record RollbackStarted(DateTimeOffset At, RollbackTrigger Trigger,
 /// <param name="At">When.</param>
 /// <param name="Result">The result.</param>
 public sealed record DeploymentTerminal(DateTimeOffset At, ServiceDeploymentResult Result) : DeploymentEvent(At);
+
+/// <summary>The load-balancer health of the service's targets changed (read with DescribeTargetHealth).</summary>
+/// <param name="At">When.</param>
+/// <param name="TargetGroupArn">The service's target group.</param>
+/// <param name="Targets">Every registered target, the new deployment's marked <see cref="TargetState.IsNewTask"/>.</param>
+public sealed record TargetHealthObserved(DateTimeOffset At, string TargetGroupArn, IReadOnlyList<TargetState> Targets) : DeploymentEvent(At)
+{
+    /// <summary>Targets of the deployment being watched that are <c>unhealthy</c>.</summary>
+    public int NewUnhealthy => Targets.Count(t => t.IsNewTask && t.IsUnhealthy);
+
+    /// <summary>Targets of the deployment being watched that are <c>healthy</c>.</summary>
+    public int NewHealthy => Targets.Count(t => t.IsNewTask && t.State == "healthy");
+}
+
+/// <summary>A deployment alarm's state changed (read with DescribeAlarms).</summary>
+/// <param name="At">When.</param>
+/// <param name="Alarm">The alarm and its state.</param>
+public sealed record AlarmStateObserved(DateTimeOffset At, AlarmState Alarm) : DeploymentEvent(At);
+
+/// <summary>Target health or alarm state could not be read (permissions, a missing target group); the watch goes on without it.</summary>
+/// <param name="At">When.</param>
+/// <param name="Source">DescribeTargetHealth or DescribeAlarms.</param>
+/// <param name="ErrorCode">The AWS error code.</param>
+/// <param name="Message">The AWS message.</param>
+public sealed record ObservationUnavailable(DateTimeOffset At, string Source, string? ErrorCode, string Message) : DeploymentEvent(At);
+
+/// <summary>One load-balancer target.</summary>
+/// <param name="Id">The target id (an IP address for target type <c>ip</c>).</param>
+/// <param name="Port">The port.</param>
+/// <param name="State">initial, healthy, unhealthy, unhealthy.draining, unused, draining, unavailable.</param>
+/// <param name="Reason">The reason code, such as <c>Target.ResponseCodeMismatch</c>.</param>
+/// <param name="Description">The reason text.</param>
+/// <param name="IsNewTask">Whether the target is a task of the deployment being watched.</param>
+public sealed record TargetState(string Id, int? Port, string State, string? Reason, string? Description, bool IsNewTask)
+{
+    /// <summary><c>unhealthy</c> or <c>unhealthy.draining</c>.</summary>
+    public bool IsUnhealthy => State is "unhealthy" or "unhealthy.draining";
+}
+
+/// <summary>One CloudWatch alarm.</summary>
+/// <param name="Name">The alarm name.</param>
+/// <param name="State">OK, ALARM or INSUFFICIENT_DATA.</param>
+/// <param name="Reason">CloudWatch's state reason.</param>
+/// <param name="UpdatedAt">When the state last changed.</param>
+public sealed record AlarmState(string Name, string State, string? Reason, DateTimeOffset? UpdatedAt);

@@ -15,6 +15,12 @@ internal static class ServiceDeployDefaults
 
     public const InFlightDeploymentPolicy WhenDeploymentInProgress = InFlightDeploymentPolicy.Refuse;
 
+    public static readonly TimeSpan HealthCheckInterval = TimeSpan.FromSeconds(20);
+
+    public const bool FailFast = false;
+
+    public const int FailFastUnhealthyChecks = 3;
+
     public static readonly TimeSpan MinPollInterval = TimeSpan.FromSeconds(1);
 
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromHours(24);

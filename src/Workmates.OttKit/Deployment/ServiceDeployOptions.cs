@@ -62,6 +62,28 @@ public sealed class ServiceDeployOptions
     /// <value>Default <see cref="InFlightDeploymentPolicy.Refuse"/>.</value>
     public InFlightDeploymentPolicy WhenDeploymentInProgress { get; set; } = ServiceDeployDefaults.WhenDeploymentInProgress;
 
+    /// <summary>
+    /// The least time between two reads of target health (DescribeTargetHealth) and of the deployment alarms
+    /// (DescribeAlarms); they are read on the ECS poll that follows. Reading faster than the load balancer's own
+    /// health-check interval adds calls, not facts.
+    /// </summary>
+    /// <value>Default 20 seconds (load balancers check every 30 s by default); at least 1 second.</value>
+    public TimeSpan HealthCheckInterval { get; set; } = ServiceDeployDefaults.HealthCheckInterval;
+
+    /// <summary>
+    /// Whether to stop the deployment with StopServiceDeployment(ROLLBACK) as soon as the new tasks' targets were
+    /// unhealthy on <see cref="FailFastUnhealthyChecks"/> consecutive target-health reads (reads where a new task's
+    /// target is unhealthy and none is healthy; a read with only <c>initial</c> targets neither counts nor resets), instead of waiting for the
+    /// circuit breaker to count enough replaced tasks. The verdict is then <see cref="ServiceDeploymentOutcome.RolledBack"/>
+    /// with <see cref="RollbackTrigger.FailFast"/>. Needs a load-balancer client and a service with a target group.
+    /// </summary>
+    /// <value>Default <see langword="false"/>.</value>
+    public bool FailFast { get; set; } = ServiceDeployDefaults.FailFast;
+
+    /// <summary>How many consecutive target-health reads must find a new task's target unhealthy before <see cref="FailFast"/> acts.</summary>
+    /// <value>Default 3; from 1 to 20.</value>
+    public int FailFastUnhealthyChecks { get; set; } = ServiceDeployDefaults.FailFastUnhealthyChecks;
+
     /// <summary>Receives the typed progress events (called on the watcher's thread).</summary>
     /// <value>Default <see langword="null"/>: events are only logged and kept in the result.</value>
     public IProgress<DeploymentEvent>? Progress { get; set; }
@@ -89,6 +111,16 @@ public sealed class ServiceDeployOptions
         if (!double.IsFinite(PollBackoffFactor) || PollBackoffFactor < 1 || PollBackoffFactor > 10)
         {
             errors.Add(Invariant($"PollBackoffFactor: {PollBackoffFactor} is out of range; use a value from 1 to 10."));
+        }
+
+        if (HealthCheckInterval < ServiceDeployDefaults.MinPollInterval)
+        {
+            errors.Add(Invariant($"HealthCheckInterval: {HealthCheckInterval} is too short; use at least 00:00:01."));
+        }
+
+        if (FailFastUnhealthyChecks is < 1 or > 20)
+        {
+            errors.Add(Invariant($"FailFastUnhealthyChecks: {FailFastUnhealthyChecks} is out of range; use a value from 1 to 20."));
         }
 
         if (!Enum.IsDefined(WhenDeploymentInProgress))

@@ -1,35 +1,63 @@
 using Amazon.Runtime;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Workmates.OttKit.Aws.CloudWatch;
 using Workmates.OttKit.Aws.Ecs;
 using Workmates.OttKit.Aws.Ecs.Model;
+using Workmates.OttKit.Aws.ElasticLoadBalancingV2;
+
 using Task = System.Threading.Tasks.Task;
-using EcsDeployment = Workmates.OttKit.Aws.Ecs.Model.Deployment;
 
 namespace Workmates.OttKit.Deployment;
 
 /// <summary>
 /// Deploys an image to an ECS service and watches the rollout to an honest verdict: the Service Deployments API is
-/// the source of truth, so a circuit-breaker or alarm rollback is reported as the failure it is.
+/// the source of truth, so a circuit-breaker, alarm or fail-fast rollback is reported as the failure it is. With a
+/// load-balancer and a CloudWatch client it also reports the targets' health and the deployment alarms.
 /// </summary>
+/// <remarks>
+/// Every operation has two forms over one code path: <c>…EventsAsync</c> streams the typed
+/// <see cref="DeploymentEvent"/>s (the last one is always <see cref="DeploymentTerminal"/>), and the
+/// <see cref="Task{TResult}"/> form consumes that stream, forwards each event to
+/// <see cref="ServiceDeployOptions.Progress"/> and returns the terminal result.
+/// </remarks>
 public sealed partial class ServiceDeployer
 {
     private static readonly HashSet<string> InFlightStatuses =
         ["PENDING", "IN_PROGRESS", "STOP_REQUESTED", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS"];
 
     private readonly IEcsApi _ecs;
+    private readonly IElasticLoadBalancingV2Api? _elb;
+    private readonly ICloudWatchApi? _cloudWatch;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    /// <summary>Creates a deployer.</summary>
+    /// <summary>Creates a deployer that watches through ECS only (no target health, no alarm states, no fail-fast).</summary>
     /// <param name="ecs">The ECS API.</param>
     /// <param name="timeProvider">The clock for polling and deadlines; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="logger">A logger; none when null.</param>
     /// <exception cref="ArgumentNullException"><paramref name="ecs"/> is null.</exception>
     public ServiceDeployer(IEcsApi ecs, TimeProvider? timeProvider = null, ILogger<ServiceDeployer>? logger = null)
+        : this(ecs, null, null, timeProvider, logger)
+    {
+    }
+
+    /// <summary>Creates a deployer that also reads target health and the deployment alarms while watching.</summary>
+    /// <param name="ecs">The ECS API.</param>
+    /// <param name="loadBalancing">The ELBv2 API for DescribeTargetHealth; null to skip target health (and fail-fast).</param>
+    /// <param name="cloudWatch">The CloudWatch API for DescribeAlarms; null to skip alarm states.</param>
+    /// <param name="timeProvider">The clock for polling and deadlines; <see cref="TimeProvider.System"/> when null.</param>
+    /// <param name="logger">A logger; none when null.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="ecs"/> is null.</exception>
+    public ServiceDeployer(
+        IEcsApi ecs, IElasticLoadBalancingV2Api? loadBalancing, ICloudWatchApi? cloudWatch, TimeProvider? timeProvider = null, ILogger<ServiceDeployer>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(ecs);
         _ecs = ecs;
+        _elb = loadBalancing;
+        _cloudWatch = cloudWatch;
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
@@ -40,105 +68,60 @@ public sealed partial class ServiceDeployer
     /// </summary>
     /// <param name="cluster">Cluster name or ARN.</param>
     /// <param name="service">Service name or ARN.</param>
-    /// <param name="image">The image to run.</param>
+    /// <param name="image">The image to run: a full image URI, or a bare tag (no '/' and no ':') that replaces the tag of the container's current image.</param>
     /// <param name="options">Options; defaults when null.</param>
     /// <param name="cancellationToken">Stops the watch (the deployment itself goes on in ECS).</param>
     /// <returns>The verdict.</returns>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The options are invalid.</exception>
     /// <exception cref="ServiceDeploymentException">The service is missing, the container is missing, or a deployment is in progress and the policy refuses.</exception>
-    public async Task<ServiceDeploymentResult> DeployImageAsync(
+    public Task<ServiceDeploymentResult> DeployImageAsync(
         string cluster, string service, string image, ServiceDeployOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(cluster);
-        ArgumentException.ThrowIfNullOrWhiteSpace(service);
+        options = Check(cluster, service, options);
         ArgumentException.ThrowIfNullOrWhiteSpace(image);
-        options ??= new ServiceDeployOptions();
-        options.Validate();
+        return ConsumeAsync(StreamAsync((sink, ct) => DeployCoreAsync(cluster, service, image, options, sink, ct), cancellationToken), options);
+    }
 
-        var current = await DescribeServiceAsync(cluster, service, cancellationToken).ConfigureAwait(false);
-        if (IsInFlight(current))
-        {
-            if (options.WhenDeploymentInProgress == InFlightDeploymentPolicy.Refuse)
-            {
-                throw new ServiceDeploymentException(
-                    ServiceDeploymentErrorKind.DeploymentInProgress, cluster, service,
-                    $"Service '{service}' in cluster '{cluster}' has a deployment in progress ({current.CurrentServiceDeployment}); wait for it, roll it back, or deploy with WhenDeploymentInProgress = Wait.",
-                    current.CurrentServiceDeployment);
-            }
-
-            LogWaiting(_logger, service, current.CurrentServiceDeployment);
-            await WatchAsync(cluster, service, options, cancellationToken).ConfigureAwait(false);
-            current = await DescribeServiceAsync(cluster, service, cancellationToken).ConfigureAwait(false);
-        }
-
-        var described = await _ecs.DescribeTaskDefinitionAsync(
-            new DescribeTaskDefinitionRequest { TaskDefinition = current.TaskDefinition, Include = ["TAGS"] }, cancellationToken).ConfigureAwait(false);
-        var definition = described.TaskDefinition!;
-        var container = PickContainer(definition.ContainerDefinitions ?? [], options.ContainerName)
-            ?? throw new ServiceDeploymentException(
-                ServiceDeploymentErrorKind.ContainerNotFound, cluster, service,
-                $"Task definition '{definition.TaskDefinitionArn}' has no container '{options.ContainerName}'; name one of: {string.Join(", ", (definition.ContainerDefinitions ?? []).Select(c => c.Name))}.");
-
-        var primary = current.Deployments?.FirstOrDefault(d => d.Status == "PRIMARY");
-        var asksMore = options.Environment.Count > 0 || options.Secrets.Count > 0 || options.Cpu is not null || options.Memory is not null;
-        if (!asksMore && container.Image == image && primary is { RolloutState: "COMPLETED" } && primary.TaskDefinition == definition.TaskDefinitionArn)
-        {
-            var events = new List<DeploymentEvent>();
-            var noChange = new ServiceDeploymentResult
-            {
-                Outcome = ServiceDeploymentOutcome.NoChange,
-                Cluster = cluster,
-                Service = service,
-                DeployedTaskDefinition = definition.TaskDefinitionArn,
-                RunningTaskDefinition = definition.TaskDefinitionArn,
-                Status = primary.RolloutState,
-                Reason = $"Image '{image}' is already PRIMARY and COMPLETED.",
-                VerdictAt = _time.GetUtcNow(),
-            };
-            Emit(options, events, new DeploymentTerminal(_time.GetUtcNow(), noChange));
-            return noChange;
-        }
-
-        var request = RegisterTaskDefinitionRequest.FromTaskDefinition(definition, described.Tags is { Count: > 0 } tags ? tags : null);
-        Apply(request, container.Name, image, options);
-        var registered = await _ecs.RegisterTaskDefinitionAsync(request, cancellationToken).ConfigureAwait(false);
-        var newArn = registered.TaskDefinition!.TaskDefinitionArn!;
-        var sink = new List<DeploymentEvent>();
-        Emit(options, sink, new RevisionRegistered(_time.GetUtcNow(), newArn, image));
-
-        var updated = await _ecs.UpdateServiceAsync(
-            new UpdateServiceRequest { Cluster = cluster, Service = service, TaskDefinition = newArn }, cancellationToken).ConfigureAwait(false);
-        var deploymentArn = updated.Service?.CurrentServiceDeployment
-            ?? (await DescribeServiceAsync(cluster, service, cancellationToken).ConfigureAwait(false)).CurrentServiceDeployment
-            ?? throw new ServiceDeploymentException(ServiceDeploymentErrorKind.NothingToWatch, cluster, service, "UpdateService started no service deployment.");
-        Emit(options, sink, new DeploymentStarted(_time.GetUtcNow(), deploymentArn, newArn));
-        return await WatchCoreAsync(new Watch(cluster, service, deploymentArn, newArn, options, sink, IsRollback: false), cancellationToken).ConfigureAwait(false);
+    /// <summary>The event stream of <see cref="DeployImageAsync"/>; the last event is the <see cref="DeploymentTerminal"/>.</summary>
+    /// <param name="cluster">Cluster name or ARN.</param>
+    /// <param name="service">Service name or ARN.</param>
+    /// <param name="image">The image URI or bare tag.</param>
+    /// <param name="options">Options (<see cref="ServiceDeployOptions.Progress"/> is not called by the stream); defaults when null.</param>
+    /// <param name="cancellationToken">Stops the watch.</param>
+    /// <returns>The events as they happen; enumeration throws what <see cref="DeployImageAsync"/> throws.</returns>
+    public IAsyncEnumerable<DeploymentEvent> DeployImageEventsAsync(
+        string cluster, string service, string image, ServiceDeployOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options = Check(cluster, service, options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(image);
+        return StreamAsync((sink, ct) => DeployCoreAsync(cluster, service, image, options, sink, ct), cancellationToken);
     }
 
     /// <summary>Attaches to the service's current deployment (e.g. after a restart) and watches it to its verdict.</summary>
     /// <param name="cluster">Cluster name or ARN.</param>
     /// <param name="service">Service name or ARN.</param>
-    /// <param name="options">Options (polling, deadline, rollback on timeout, progress); defaults when null.</param>
+    /// <param name="options">Options (polling, deadline, rollback on timeout, fail-fast, progress); defaults when null.</param>
     /// <param name="cancellationToken">Stops the watch.</param>
     /// <returns>The verdict; the same one the watcher that started the deployment would reach.</returns>
     /// <exception cref="ServiceDeploymentException">The service is missing or has no service deployment.</exception>
-    public async Task<ServiceDeploymentResult> WatchAsync(
+    public Task<ServiceDeploymentResult> WatchAsync(
         string cluster, string service, ServiceDeployOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(cluster);
-        ArgumentException.ThrowIfNullOrWhiteSpace(service);
-        options ??= new ServiceDeployOptions();
-        options.Validate();
+        options = Check(cluster, service, options);
+        return ConsumeAsync(StreamAsync((sink, ct) => AttachCoreAsync(cluster, service, options, sink, ct), cancellationToken), options);
+    }
 
-        var current = await DescribeServiceAsync(cluster, service, cancellationToken).ConfigureAwait(false);
-        var arn = current.CurrentServiceDeployment
-            ?? throw new ServiceDeploymentException(ServiceDeploymentErrorKind.NothingToWatch, cluster, service, $"Service '{service}' has no service deployment to watch.");
-        var deployment = await DescribeServiceDeploymentAsync(arn, cancellationToken).ConfigureAwait(false);
-        var target = deployment.TargetServiceRevision?.Arn;
-        var deployed = target is null ? current.TaskDefinition : (await TaskDefinitionsOfRevisionsAsync([target], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(target);
-        var sink = new List<DeploymentEvent>();
-        Emit(options, sink, new DeploymentStarted(_time.GetUtcNow(), arn, deployed ?? string.Empty));
-        return await WatchCoreAsync(new Watch(cluster, service, arn, deployed, options, sink, IsRollback: false), cancellationToken).ConfigureAwait(false);
+    /// <summary>The event stream of <see cref="WatchAsync"/>; the last event is the <see cref="DeploymentTerminal"/>.</summary>
+    /// <param name="cluster">Cluster name or ARN.</param>
+    /// <param name="service">Service name or ARN.</param>
+    /// <param name="options">Options; defaults when null.</param>
+    /// <param name="cancellationToken">Stops the watch.</param>
+    /// <returns>The events as they happen.</returns>
+    public IAsyncEnumerable<DeploymentEvent> WatchEventsAsync(
+        string cluster, string service, ServiceDeployOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options = Check(cluster, service, options);
+        return StreamAsync((sink, ct) => AttachCoreAsync(cluster, service, options, sink, ct), cancellationToken);
     }
 
     /// <summary>
@@ -153,23 +136,187 @@ public sealed partial class ServiceDeployer
     /// <param name="cancellationToken">Stops the watch.</param>
     /// <returns><see cref="ServiceDeploymentOutcome.Succeeded"/> with <see cref="ServiceDeploymentResult.RolledBackTo"/> when the service is back.</returns>
     /// <exception cref="ServiceDeploymentException">The service is missing or there is no earlier completed revision.</exception>
-    public async Task<ServiceDeploymentResult> RollbackAsync(
+    public Task<ServiceDeploymentResult> RollbackAsync(
         string cluster, string service, string? toRevision = null, bool deregisterBad = false, ServiceDeployOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options = Check(cluster, service, options);
+        return ConsumeAsync(StreamAsync((sink, ct) => RollbackCoreAsync(cluster, service, toRevision, deregisterBad, options, sink, ct), cancellationToken), options);
+    }
+
+    /// <summary>The event stream of <see cref="RollbackAsync"/>; the last event is the <see cref="DeploymentTerminal"/>.</summary>
+    /// <param name="cluster">Cluster name or ARN.</param>
+    /// <param name="service">Service name or ARN.</param>
+    /// <param name="toRevision">A task definition, or null for the previous completed one.</param>
+    /// <param name="deregisterBad">Deregister the revision rolled away from once the rollback succeeded.</param>
+    /// <param name="options">Options; defaults when null.</param>
+    /// <param name="cancellationToken">Stops the watch.</param>
+    /// <returns>The events as they happen.</returns>
+    public IAsyncEnumerable<DeploymentEvent> RollbackEventsAsync(
+        string cluster, string service, string? toRevision = null, bool deregisterBad = false, ServiceDeployOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options = Check(cluster, service, options);
+        return StreamAsync((sink, ct) => RollbackCoreAsync(cluster, service, toRevision, deregisterBad, options, sink, ct), cancellationToken);
+    }
+
+    private static ServiceDeployOptions Check(string cluster, string service, ServiceDeployOptions? options)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(cluster);
         ArgumentException.ThrowIfNullOrWhiteSpace(service);
         options ??= new ServiceDeployOptions();
         options.Validate();
+        return options;
+    }
 
+    private static async Task<ServiceDeploymentResult> ConsumeAsync(IAsyncEnumerable<DeploymentEvent> events, ServiceDeployOptions options)
+    {
+        ServiceDeploymentResult? result = null;
+        await foreach (var deploymentEvent in events.ConfigureAwait(false))
+        {
+            options.Progress?.Report(deploymentEvent);
+            if (deploymentEvent is DeploymentTerminal terminal)
+            {
+                result = terminal.Result;
+            }
+        }
+
+        return result ?? throw new InvalidOperationException("The deployment ended without a verdict.");
+    }
+
+    // One code path: the operation writes its events into a channel and the stream reads them; the terminal event
+    // is written once the operation returned, so it is always last. Leaving the enumeration early stops the operation.
+    private async IAsyncEnumerable<DeploymentEvent> StreamAsync(
+        Func<EventSink, CancellationToken, Task<ServiceDeploymentResult>> operation, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateUnbounded<DeploymentEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var sink = new EventSink(channel.Writer, _logger);
+        var work = RunAsync();
+        try
+        {
+            while (await channel.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                while (channel.Reader.TryRead(out var deploymentEvent))
+                {
+                    yield return deploymentEvent;
+                }
+            }
+
+            await work.ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!work.IsCompleted)
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                try
+                {
+                    await work.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The consumer left; the operation stopped with it.
+                }
+            }
+        }
+
+        async Task RunAsync()
+        {
+            try
+            {
+                var result = await operation(sink, stop.Token).ConfigureAwait(false);
+                LogVerdict(_logger, result.Service, result.Outcome, result.RunningTaskDefinition, result.Reason);
+                sink.Emit(new DeploymentTerminal(_time.GetUtcNow(), result));
+            }
+            finally
+            {
+                channel.Writer.TryComplete();
+            }
+        }
+    }
+
+    private async Task<ServiceDeploymentResult> DeployCoreAsync(
+        string cluster, string service, string image, ServiceDeployOptions options, EventSink sink, CancellationToken cancellationToken)
+    {
+        var current = await DescribeServiceAsync(cluster, service, cancellationToken).ConfigureAwait(false);
+        if (IsInFlight(current))
+        {
+            if (options.WhenDeploymentInProgress == InFlightDeploymentPolicy.Refuse)
+            {
+                throw new ServiceDeploymentException(
+                    ServiceDeploymentErrorKind.DeploymentInProgress, cluster, service,
+                    $"Service '{service}' in cluster '{cluster}' has a deployment in progress ({current.CurrentServiceDeployment}); wait for it, roll it back, or deploy with WhenDeploymentInProgress = Wait.",
+                    current.CurrentServiceDeployment);
+            }
+
+            LogWaiting(_logger, service, current.CurrentServiceDeployment);
+            await AttachCoreAsync(cluster, service, options, sink, cancellationToken).ConfigureAwait(false);
+            current = await DescribeServiceAsync(cluster, service, cancellationToken).ConfigureAwait(false);
+        }
+
+        var described = await _ecs.DescribeTaskDefinitionAsync(
+            new DescribeTaskDefinitionRequest { TaskDefinition = current.TaskDefinition, Include = ["TAGS"] }, cancellationToken).ConfigureAwait(false);
+        var definition = described.TaskDefinition!;
+        var container = PickContainer(definition.ContainerDefinitions ?? [], options.ContainerName)
+            ?? throw new ServiceDeploymentException(
+                ServiceDeploymentErrorKind.ContainerNotFound, cluster, service,
+                $"Task definition '{definition.TaskDefinitionArn}' has no container '{options.ContainerName}'; name one of: {string.Join(", ", (definition.ContainerDefinitions ?? []).Select(c => c.Name))}.");
+        image = ImageReference.Resolve(container.Image, image);
+
+        var primary = current.Deployments?.FirstOrDefault(d => d.Status == "PRIMARY");
+        var asksMore = options.Environment.Count > 0 || options.Secrets.Count > 0 || options.Cpu is not null || options.Memory is not null;
+        if (!asksMore && container.Image == image && primary is { RolloutState: "COMPLETED" } && primary.TaskDefinition == definition.TaskDefinitionArn)
+        {
+            return new ServiceDeploymentResult
+            {
+                Outcome = ServiceDeploymentOutcome.NoChange,
+                Cluster = cluster,
+                Service = service,
+                DeployedTaskDefinition = definition.TaskDefinitionArn,
+                RunningTaskDefinition = definition.TaskDefinitionArn,
+                Status = primary.RolloutState,
+                Reason = $"Image '{image}' is already PRIMARY and COMPLETED.",
+                VerdictAt = _time.GetUtcNow(),
+            };
+        }
+
+        var request = RegisterTaskDefinitionRequest.FromTaskDefinition(definition, described.Tags is { Count: > 0 } tags ? tags : null);
+        Apply(request, container.Name, image, options);
+        var registered = await _ecs.RegisterTaskDefinitionAsync(request, cancellationToken).ConfigureAwait(false);
+        var newArn = registered.TaskDefinition!.TaskDefinitionArn!;
+        sink.Emit(new RevisionRegistered(_time.GetUtcNow(), newArn, image));
+
+        var updated = await _ecs.UpdateServiceAsync(
+            new UpdateServiceRequest { Cluster = cluster, Service = service, TaskDefinition = newArn }, cancellationToken).ConfigureAwait(false);
+        var deploymentArn = updated.Service?.CurrentServiceDeployment
+            ?? (await DescribeServiceAsync(cluster, service, cancellationToken).ConfigureAwait(false)).CurrentServiceDeployment
+            ?? throw new ServiceDeploymentException(ServiceDeploymentErrorKind.NothingToWatch, cluster, service, "UpdateService started no service deployment.");
+        sink.Emit(new DeploymentStarted(_time.GetUtcNow(), deploymentArn, newArn));
+        return await WatchCoreAsync(new Watch(cluster, service, deploymentArn, newArn, options, sink, IsRollback: false), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ServiceDeploymentResult> AttachCoreAsync(string cluster, string service, ServiceDeployOptions options, EventSink sink, CancellationToken cancellationToken)
+    {
+        var current = await DescribeServiceAsync(cluster, service, cancellationToken).ConfigureAwait(false);
+        var arn = current.CurrentServiceDeployment
+            ?? throw new ServiceDeploymentException(ServiceDeploymentErrorKind.NothingToWatch, cluster, service, $"Service '{service}' has no service deployment to watch.");
+        var deployment = await DescribeServiceDeploymentAsync(arn, cancellationToken).ConfigureAwait(false);
+        var target = deployment.TargetServiceRevision?.Arn;
+        var deployed = target is null ? current.TaskDefinition : (await TaskDefinitionsOfRevisionsAsync([target], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(target);
+        sink.Emit(new DeploymentStarted(_time.GetUtcNow(), arn, deployed ?? string.Empty));
+        return await WatchCoreAsync(new Watch(cluster, service, arn, deployed, options, sink, IsRollback: false), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ServiceDeploymentResult> RollbackCoreAsync(
+        string cluster, string service, string? toRevision, bool deregisterBad, ServiceDeployOptions options, EventSink sink, CancellationToken cancellationToken)
+    {
         var current = await DescribeServiceAsync(cluster, service, cancellationToken).ConfigureAwait(false);
         var bad = current.TaskDefinition;
-        var sink = new List<DeploymentEvent>();
         ServiceDeploymentResult result;
         if (IsInFlight(current) && current.CurrentServiceDeployment is { } inFlight)
         {
             await _ecs.StopServiceDeploymentAsync(
                 new StopServiceDeploymentRequest { ServiceDeploymentArn = inFlight, StopType = "ROLLBACK" }, cancellationToken).ConfigureAwait(false);
-            Emit(options, sink, new RollbackStarted(_time.GetUtcNow(), RollbackTrigger.Stopped, "StopServiceDeployment(ROLLBACK) requested."));
+            sink.Emit(new RollbackStarted(_time.GetUtcNow(), RollbackTrigger.Stopped, "StopServiceDeployment(ROLLBACK) requested."));
             result = await WatchCoreAsync(new Watch(cluster, service, inFlight, bad, options, sink, IsRollback: true), cancellationToken).ConfigureAwait(false);
         }
         else
@@ -181,8 +328,8 @@ public sealed partial class ServiceDeployer
                 new UpdateServiceRequest { Cluster = cluster, Service = service, TaskDefinition = target }, cancellationToken).ConfigureAwait(false);
             var arn = updated.Service?.CurrentServiceDeployment
                 ?? throw new ServiceDeploymentException(ServiceDeploymentErrorKind.NothingToWatch, cluster, service, "UpdateService started no service deployment.");
-            Emit(options, sink, new RollbackStarted(_time.GetUtcNow(), RollbackTrigger.Stopped, $"Redeploying {target}."));
-            Emit(options, sink, new DeploymentStarted(_time.GetUtcNow(), arn, updated.Service?.TaskDefinition ?? target));
+            sink.Emit(new RollbackStarted(_time.GetUtcNow(), RollbackTrigger.Stopped, $"Redeploying {target}."));
+            sink.Emit(new DeploymentStarted(_time.GetUtcNow(), arn, updated.Service?.TaskDefinition ?? target));
             result = await WatchCoreAsync(new Watch(cluster, service, arn, updated.Service?.TaskDefinition ?? target, options, sink, IsRollback: true), cancellationToken).ConfigureAwait(false);
             if (result.Outcome == ServiceDeploymentOutcome.Succeeded)
             {
@@ -198,161 +345,25 @@ public sealed partial class ServiceDeployer
         return result;
     }
 
-    private sealed record Watch(
-        string Cluster, string Service, string DeploymentArn, string? DeployedTaskDefinition, ServiceDeployOptions Options, List<DeploymentEvent> Sink, bool IsRollback);
-
-    private async Task<ServiceDeploymentResult> WatchCoreAsync(Watch watch, CancellationToken cancellationToken)
+    /// <summary>Where a running operation writes its events: the log and the stream's channel.</summary>
+    private sealed class EventSink(ChannelWriter<DeploymentEvent> writer, ILogger logger)
     {
-        var options = watch.Options;
-        var deadline = _time.GetUtcNow() + options.Timeout;
-        var seenEvents = new HashSet<string>(StringComparer.Ordinal);
-        var messages = new List<string>();
-        TasksProgress? lastProgress = null;
-        var rollbackAnnounced = watch.IsRollback;
-        var stoppedByUs = false;
-        var timedOut = false;
-        DateTimeOffset? since = null;
-        var attempt = 0;
-        while (true)
+        public void Emit(DeploymentEvent deploymentEvent)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var delay = PollingBackoff.Delay(attempt++, options.InitialPollInterval, options.PollBackoffFactor, options.MaxPollInterval);
-            try
-            {
-                var deployment = await DescribeServiceDeploymentAsync(watch.DeploymentArn, cancellationToken).ConfigureAwait(false);
-                var service = await DescribeServiceAsync(watch.Cluster, watch.Service, cancellationToken).ConfigureAwait(false);
-                since ??= ToOffset(deployment.CreatedAt) ?? _time.GetUtcNow();
-                foreach (var e in (service.Events ?? []).Where(e => e.Id is not null && ToOffset(e.CreatedAt) >= since).Reverse())
-                {
-                    if (seenEvents.Add(e.Id!))
-                    {
-                        messages.Add(e.Message ?? string.Empty);
-                        Emit(options, watch.Sink, new ServiceEventObserved(ToOffset(e.CreatedAt) ?? _time.GetUtcNow(), e.Message ?? string.Empty));
-                    }
-                }
-
-                var primary = service.Deployments?.FirstOrDefault(d => d.Status == "PRIMARY");
-                if (primary is not null)
-                {
-                    var progress = new TasksProgress(_time.GetUtcNow(), primary.RunningCount ?? 0, primary.PendingCount ?? 0, primary.FailedTasks ?? 0, primary.RolloutState);
-                    if (lastProgress is null || lastProgress with { At = progress.At } != progress)
-                    {
-                        lastProgress = progress;
-                        Emit(options, watch.Sink, progress);
-                    }
-                }
-
-                var status = deployment.Status ?? string.Empty;
-                if (!rollbackAnnounced && status.StartsWith("ROLLBACK_", StringComparison.Ordinal))
-                {
-                    rollbackAnnounced = true;
-                    Emit(options, watch.Sink, new RollbackStarted(_time.GetUtcNow(), TriggerOf(deployment, stoppedByUs), deployment.Rollback?.Reason ?? deployment.StatusReason));
-                }
-
-                if (!InFlightStatuses.Contains(status))
-                {
-                    return Finish(watch, Verdict(watch, deployment, service, primary, messages, stoppedByUs, timedOut));
-                }
-
-                if (_time.GetUtcNow() >= deadline)
-                {
-                    if (timedOut || !options.RollbackOnTimeout || status.StartsWith("ROLLBACK_", StringComparison.Ordinal))
-                    {
-                        return Finish(watch, TimedOutResult(watch, deployment, primary, messages));
-                    }
-
-                    // The rollback gets a fresh deadline of its own; a second expiry ends the watch.
-                    timedOut = true;
-                    stoppedByUs = true;
-                    deadline = _time.GetUtcNow() + options.Timeout;
-                    attempt = 0;
-                    LogStoppingAfterTimeout(_logger, watch.Service, watch.DeploymentArn);
-                    await _ecs.StopServiceDeploymentAsync(
-                        new StopServiceDeploymentRequest { ServiceDeploymentArn = watch.DeploymentArn, StopType = "ROLLBACK" }, cancellationToken).ConfigureAwait(false);
-                    rollbackAnnounced = true;
-                    Emit(options, watch.Sink, new RollbackStarted(_time.GetUtcNow(), RollbackTrigger.Stopped, $"Timed out after {options.Timeout}; StopServiceDeployment(ROLLBACK) requested."));
-                    delay = options.InitialPollInterval;
-                }
-            }
-            catch (AmazonServiceException error) when (IsTransient(error))
-            {
-                // The SDK already retried; a poll that still fails is skipped and the watcher slows down.
-                delay = PollingBackoff.AfterThrottling(delay, options.MaxPollInterval);
-                Emit(options, watch.Sink, new PollThrottled(_time.GetUtcNow(), error.ErrorCode, delay));
-                if (_time.GetUtcNow() >= deadline)
-                {
-                    return Finish(watch, TimedOutResult(watch, null, null, messages));
-                }
-            }
-
-            var sleep = PollingBackoff.Clamp(delay, _time.GetUtcNow(), deadline);
-            if (sleep > TimeSpan.Zero)
-            {
-                await Task.Delay(sleep, _time, cancellationToken).ConfigureAwait(false);
-            }
+            LogEvent(logger, deploymentEvent);
+            writer.TryWrite(deploymentEvent);
         }
     }
 
-    private ServiceDeploymentResult Finish(Watch watch, ServiceDeploymentResult result)
-    {
-        LogVerdict(_logger, result.Service, result.Outcome, result.RunningTaskDefinition, result.Reason);
-        Emit(watch.Options, watch.Sink, new DeploymentTerminal(_time.GetUtcNow(), result));
-        return result;
-    }
-
-    private ServiceDeploymentResult Verdict(
-        Watch watch, ServiceDeployment deployment, Service service, EcsDeployment? primary, List<string> messages, bool stoppedByUs, bool timedOut)
-    {
-        var status = deployment.Status!;
-        var running = primary?.TaskDefinition ?? service.TaskDefinition;
-        var rolledBack = status == "ROLLBACK_SUCCESSFUL";
-        var outcome = status switch
-        {
-            _ when timedOut => ServiceDeploymentOutcome.TimedOut,
-            "SUCCESSFUL" => ServiceDeploymentOutcome.Succeeded,
-            "ROLLBACK_SUCCESSFUL" => watch.IsRollback ? ServiceDeploymentOutcome.Succeeded : ServiceDeploymentOutcome.RolledBack,
-            _ => ServiceDeploymentOutcome.Failed,
-        };
-        return new ServiceDeploymentResult
-        {
-            Outcome = outcome,
-            Cluster = watch.Cluster,
-            Service = watch.Service,
-            ServiceDeploymentArn = watch.DeploymentArn,
-            DeployedTaskDefinition = watch.DeployedTaskDefinition,
-            RunningTaskDefinition = running,
-            RolledBackTo = rolledBack ? running : null,
-            RollbackTrigger = rolledBack ? TriggerOf(deployment, stoppedByUs || watch.IsRollback) : null,
-            Status = status,
-            Reason = deployment.Rollback?.Reason ?? deployment.StatusReason ?? primary?.RolloutStateReason,
-            FinishedAt = ToOffset(deployment.FinishedAt) ?? ToOffset(deployment.StoppedAt) ?? ToOffset(deployment.UpdatedAt),
-            VerdictAt = _time.GetUtcNow(),
-            Events = [.. messages],
-        };
-    }
-
-    private ServiceDeploymentResult TimedOutResult(Watch watch, ServiceDeployment? deployment, EcsDeployment? primary, List<string> messages) => new()
-    {
-        Outcome = ServiceDeploymentOutcome.TimedOut,
-        Cluster = watch.Cluster,
-        Service = watch.Service,
-        ServiceDeploymentArn = watch.DeploymentArn,
-        DeployedTaskDefinition = watch.DeployedTaskDefinition,
-        RunningTaskDefinition = primary?.TaskDefinition,
-        Status = deployment?.Status,
-        Reason = $"No verdict within {watch.Options.Timeout}; the deployment is still {deployment?.Status ?? "unknown"}.",
-        VerdictAt = _time.GetUtcNow(),
-        Events = [.. messages],
-    };
-
-    private static RollbackTrigger TriggerOf(ServiceDeployment deployment, bool stopped) =>
-        deployment.DeploymentCircuitBreaker?.Status == "TRIGGERED" ? RollbackTrigger.CircuitBreaker
+    private static RollbackTrigger TriggerOf(ServiceDeployment deployment, bool stopped, bool failFast = false) =>
+        failFast ? RollbackTrigger.FailFast
+        : deployment.DeploymentCircuitBreaker?.Status == "TRIGGERED" ? RollbackTrigger.CircuitBreaker
         : deployment.Alarms?.Status == "TRIGGERED" ? RollbackTrigger.Alarm
         : stopped ? RollbackTrigger.Stopped
         : RollbackTrigger.Unknown;
 
     private static bool IsTransient(AmazonServiceException error) =>
-        (error is EcsException ecs && ecs.IsThrottling) || (int)error.StatusCode >= 500;
+        Aws.AwsErrorCodes.IsThrottling(error.ErrorCode) || (int)error.StatusCode >= 500;
 
     // In flight: ECS still has more than one deployment or the PRIMARY one has not completed.
     private static bool IsInFlight(Service service) =>
@@ -434,13 +445,6 @@ public sealed partial class ServiceDeployer
         return response.ServiceDeployments?.FirstOrDefault()
             ?? throw new ServiceDeploymentException(ServiceDeploymentErrorKind.NothingToWatch, string.Empty, string.Empty,
                 $"Service deployment '{arn}' was not found.", arn);
-    }
-
-    private void Emit(ServiceDeployOptions options, List<DeploymentEvent> sink, DeploymentEvent deploymentEvent)
-    {
-        sink.Add(deploymentEvent);
-        LogEvent(_logger, deploymentEvent);
-        options.Progress?.Report(deploymentEvent);
     }
 
     private static DateTimeOffset? ToOffset(DateTime? value) =>

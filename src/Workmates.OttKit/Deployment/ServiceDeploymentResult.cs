@@ -33,6 +33,9 @@ public enum RollbackTrigger
 
     /// <summary>A StopServiceDeployment(ROLLBACK) call (a manual rollback or a rollback after a timeout).</summary>
     Stopped,
+
+    /// <summary>The fail-fast policy: the new tasks' targets were unhealthy for the configured number of consecutive checks, so the deployer stopped it with rollback.</summary>
+    FailFast,
 }
 
 /// <summary>The facts of a deployment verdict.</summary>
@@ -76,6 +79,12 @@ public sealed record ServiceDeploymentResult
 
     /// <summary>The service event messages seen while watching, oldest first.</summary>
     public IReadOnlyList<string> Events { get; init; } = [];
+
+    /// <summary>The load-balancer targets at the last health read (empty when the service has no target group or none was read).</summary>
+    public IReadOnlyList<TargetState> Targets { get; init; } = [];
+
+    /// <summary>The deployment alarms at the last read (empty when the service has none or none was read).</summary>
+    public IReadOnlyList<AlarmState> Alarms { get; init; } = [];
 
     /// <summary><see langword="true"/> for <see cref="ServiceDeploymentOutcome.Succeeded"/> and <see cref="ServiceDeploymentOutcome.NoChange"/>; everything else is a failure (non-zero for a CLI).</summary>
     public bool IsSuccess => Outcome is ServiceDeploymentOutcome.Succeeded or ServiceDeploymentOutcome.NoChange;

@@ -142,6 +142,12 @@ internal sealed class EcsService(EcsCluster cluster, string name, string arn, Da
 
     public int? HealthCheckGracePeriodSeconds { get; set; }
 
+    public string? TargetGroupArn { get; set; }
+
+    public string ContainerName { get; set; } = "app";
+
+    public int ContainerPort { get; set; } = 8080;
+
     public List<EcsDeployment> Deployments { get; } = [];
 
     public List<EcsServiceDeployment> ServiceDeployments { get; } = [];
@@ -196,6 +202,8 @@ internal sealed class EcsTask(string id, string arn, EcsTaskDefinition taskDefin
     public int? ExitCode { get; set; }
 
     public long Version { get; set; } = 1;
+
+    public string PrivateIp { get; init; } = "10.0.0.1";
 
     public bool IsActive => DesiredStatus == "RUNNING" && LastStatus != "STOPPED";
 

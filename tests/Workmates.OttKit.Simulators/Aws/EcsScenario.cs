@@ -14,6 +14,13 @@ public enum ImageOutcome
 
     /// <summary>Starts and passes health checks, but the deployment's first alarm goes to ALARM after <see cref="ImageBehavior.AlarmAfter"/>.</summary>
     TripsAlarm,
+
+    /// <summary>
+    /// Starts and stays RUNNING, but its load-balancer target answers 500 (<c>unhealthy</c>,
+    /// <c>Target.ResponseCodeMismatch</c>); ECS stops the task <see cref="ImageBehavior.TargetUnhealthyDuration"/>
+    /// after the first failed check ("failed ELB health checks") and counts it toward the circuit breaker.
+    /// </summary>
+    FailsTargetHealthChecks,
 }
 
 /// <summary>The scenario behaviour of one image (timings are virtual).</summary>
@@ -31,6 +38,9 @@ public sealed record ImageBehavior
     /// <summary>For <see cref="ImageOutcome.TripsAlarm"/>: from the first healthy task to the alarm.</summary>
     public TimeSpan AlarmAfter { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>For <see cref="ImageOutcome.FailsTargetHealthChecks"/>: how long the target is reported unhealthy before ECS stops the task (unhealthy threshold × interval).</summary>
+    public TimeSpan TargetUnhealthyDuration { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>A healthy image.</summary>
     public static ImageBehavior Healthy { get; } = new();
 
@@ -42,6 +52,9 @@ public sealed record ImageBehavior
 
     /// <summary>An image that is healthy but trips the deployment alarm.</summary>
     public static ImageBehavior TripsAlarm { get; } = new() { Outcome = ImageOutcome.TripsAlarm };
+
+    /// <summary>An image whose load-balancer target fails its health checks.</summary>
+    public static ImageBehavior FailsTargetHealthChecks { get; } = new() { Outcome = ImageOutcome.FailsTargetHealthChecks };
 
     /// <summary>A healthy image that takes <paramref name="startDuration"/> to start.</summary>
     public static ImageBehavior Slow(TimeSpan startDuration) => new() { StartDuration = startDuration };
@@ -101,4 +114,13 @@ public sealed record EcsServiceSeed
 
     /// <summary>minimumHealthyPercent.</summary>
     public int MinimumHealthyPercent { get; init; } = 100;
+
+    /// <summary>
+    /// The target group (target type <c>ip</c>) the service registers its tasks in, as <c>loadBalancers[0]</c>; the
+    /// <see cref="ElbV2Simulator"/> reports their health. Null: no load balancer.
+    /// </summary>
+    public string? TargetGroupArn { get; init; }
+
+    /// <summary>The container port registered in the target group.</summary>
+    public int ContainerPort { get; init; } = 8080;
 }

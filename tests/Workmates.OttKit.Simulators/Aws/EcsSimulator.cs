@@ -134,8 +134,16 @@ public sealed partial class EcsSimulator : AwsSimulator
                 DesiredCount = seed.DesiredCount,
                 LaunchType = seed.LaunchType,
                 DeploymentConfiguration = SeedConfiguration(seed),
+                TargetGroupArn = seed.TargetGroupArn,
+                ContainerName = td.Containers.FirstOrDefault().Name ?? "app",
+                ContainerPort = seed.ContainerPort,
             };
             cluster.Services[seed.ServiceName] = service;
+            foreach (var alarm in seed.Alarms)
+            {
+                DefineAlarm(alarm, now);
+            }
+
             var sd = NewServiceDeployment(service, now);
             var deployment = new EcsDeployment(NewDeploymentId(), NewRevision(service, td, now), sd, now)
             {
@@ -598,6 +606,7 @@ public sealed partial class EcsSimulator : AwsSimulator
             }
 
             _lastTick += Scenario.Tick;
+            EvaluateAlarms(_lastTick);
             foreach (var service in AllServices().ToList())
             {
                 Step(service, _lastTick);
@@ -732,7 +741,22 @@ public sealed partial class EcsSimulator : AwsSimulator
             }
             else if (task.LastStatus == "RUNNING" && task.HealthStatus == "UNKNOWN" && t >= task.StartedAt + task.Behavior.HealthCheckDuration)
             {
-                if (task.Behavior.Outcome == ImageOutcome.FailsHealthChecks)
+                if (task.Behavior.Outcome == ImageOutcome.FailsTargetHealthChecks)
+                {
+                    // The container is up but its target answers 500; ECS replaces it once the load balancer has
+                    // marked it unhealthy for the threshold count (and counts the replacement as a failed task).
+                    if (t >= task.StartedAt + task.Behavior.HealthCheckDuration + task.Behavior.TargetUnhealthyDuration)
+                    {
+                        task.DesiredStatus = "STOPPED";
+                        task.StopCode = "ServiceSchedulerInitiated";
+                        task.StoppedReason = $"Task failed ELB health checks in (target-group {service.TargetGroupArn})";
+                        StopNow(task, t);
+                        deployment.FailedTasks++;
+                        deployment.UpdatedAt = t;
+                        AddEvent(service, t, $"(service {service.Name}) (task {task.Id}) failed ELB health checks in (target-group {service.TargetGroupArn}).");
+                    }
+                }
+                else if (task.Behavior.Outcome == ImageOutcome.FailsHealthChecks)
                 {
                     task.HealthStatus = "UNHEALTHY";
                     task.DesiredStatus = "STOPPED";
@@ -936,7 +960,11 @@ public sealed partial class EcsSimulator : AwsSimulator
     private EcsTask StartTask(EcsService service, EcsDeployment deployment, DateTimeOffset t)
     {
         var id = NewHex(16);
-        var task = new EcsTask(id, Arn($"task/{service.Cluster.Name}/{id}"), deployment.TaskDefinition, deployment, service.Name, BehaviorOf(deployment.TaskDefinition), t);
+        var host = (int)(Interlocked.Increment(ref _sequence) % 64000) + 10;
+        var task = new EcsTask(id, Arn($"task/{service.Cluster.Name}/{id}"), deployment.TaskDefinition, deployment, service.Name, BehaviorOf(deployment.TaskDefinition), t)
+        {
+            PrivateIp = $"10.0.{host / 250}.{(host % 250) + 4}",
+        };
         service.Cluster.Tasks.Add(task);
         return task;
     }
@@ -1144,7 +1172,7 @@ public sealed partial class EcsSimulator : AwsSimulator
             ["serviceArn"] = service.Arn,
             ["serviceName"] = service.Name,
             ["clusterArn"] = service.Cluster.Arn,
-            ["loadBalancers"] = new JsonArray(),
+            ["loadBalancers"] = LoadBalancersJson(service),
             ["serviceRegistries"] = new JsonArray(),
             ["status"] = "ACTIVE",
             ["desiredCount"] = service.DesiredCount,
@@ -1329,6 +1357,15 @@ public sealed partial class EcsSimulator : AwsSimulator
                 return (JsonNode)container;
             }).ToArray()),
             ["overrides"] = new JsonObject { ["containerOverrides"] = new JsonArray() },
+            ["attachments"] = new JsonArray(new JsonObject
+            {
+                ["id"] = SigV4.HexSha256(Encoding.UTF8.GetBytes("eni" + task.Id))[..36],
+                ["type"] = "ElasticNetworkInterface",
+                ["status"] = task.LastStatus == "STOPPED" ? "DELETED" : "ATTACHED",
+                ["details"] = new JsonArray(
+                    new JsonObject { ["name"] = "subnetId", ["value"] = "subnet-0a1b2c3d" },
+                    new JsonObject { ["name"] = "privateIPv4Address", ["value"] = task.PrivateIp }),
+            }),
         };
         if (task.Deployment is not null)
         {

@@ -7,23 +7,42 @@ using Workmates.OttKit.Simulators.Aws;
 
 namespace Workmates.OttKit.Tests.Deployment;
 
-/// <summary>An ECS simulator with service "web" in cluster "prod" (image registry.example/web:1, two tasks), our ECS client on it, and a driven clock.</summary>
+/// <summary>
+/// An ECS simulator with service "web" in cluster "prod" (image registry.example/web:1, two tasks, target group
+/// <see cref="TargetGroupArn"/>), the ELBv2 and CloudWatch simulators over it, our clients on them, and a driven clock.
+/// </summary>
 internal sealed class DeployTestBed : IAsyncDisposable
 {
-    private DeployTestBed(EcsSimulator simulator, string first)
+    public const string TargetGroupArn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/prod-web/0123456789abcdef";
+
+    private DeployTestBed(EcsSimulator simulator, ElbV2Simulator elb, CloudWatchSimulator cloudWatch, string first)
     {
         Simulator = simulator;
+        Elb = elb;
+        CloudWatch = cloudWatch;
         FirstTaskDefinition = first;
         Clock = new DrivenClock(simulator.Clock);
-        Ecs = new AwsClientFactory(new AwsOptions
-        {
-            Region = simulator.Region,
-            ServiceURL = simulator.BaseUrl.ToString(),
-            Credentials = new BasicAWSCredentials(SimulatorCredentials.Default.AccessKeyId, SimulatorCredentials.Default.SecretAccessKey),
-        }).CreateEcs();
+        Ecs = new AwsClientFactory(Options(simulator)).CreateEcs();
+        ElbClient = new AwsClientFactory(Options(elb)).CreateElasticLoadBalancingV2();
+        CloudWatchClient = new AwsClientFactory(Options(cloudWatch)).CreateCloudWatch();
     }
 
     public EcsSimulator Simulator { get; }
+
+    public ElbV2Simulator Elb { get; }
+
+    public CloudWatchSimulator CloudWatch { get; }
+
+    public Workmates.OttKit.Aws.ElasticLoadBalancingV2.IElasticLoadBalancingV2Api ElbClient { get; }
+
+    public Workmates.OttKit.Aws.CloudWatch.ICloudWatchApi CloudWatchClient { get; }
+
+    public static AwsOptions Options(AwsSimulator simulator, SimulatorCredentials? credentials = null) => new()
+    {
+        Region = simulator.Region,
+        ServiceURL = simulator.BaseUrl.ToString(),
+        Credentials = new BasicAWSCredentials((credentials ?? SimulatorCredentials.Default).AccessKeyId, (credentials ?? SimulatorCredentials.Default).SecretAccessKey),
+    };
 
     public string FirstTaskDefinition { get; }
 
@@ -42,12 +61,34 @@ internal sealed class DeployTestBed : IAsyncDisposable
         simulator.SetImageBehavior(":bad", ImageBehavior.CrashesAtStart);
         simulator.SetImageBehavior(":alarming", ImageBehavior.TripsAlarm);
         simulator.SetImageBehavior(":slow", ImageBehavior.Slow(TimeSpan.FromMinutes(20)));
-        var seed = new EcsServiceSeed { Cluster = "prod", ServiceName = "web", TaskDefinition = first };
+        simulator.SetImageBehavior(":unhealthy", ImageBehavior.FailsTargetHealthChecks);
+        var seed = new EcsServiceSeed { Cluster = "prod", ServiceName = "web", TaskDefinition = first, TargetGroupArn = TargetGroupArn };
         simulator.CreateService(configure is null ? seed : configure(seed));
-        return new DeployTestBed(simulator, first);
+        var elb = await ElbV2Simulator.StartAsync(simulator, new FaultInjector(faultSeed + 1), TestContext.Current.CancellationToken);
+        var cloudWatch = await CloudWatchSimulator.StartAsync(simulator, new FaultInjector(faultSeed + 2), TestContext.Current.CancellationToken);
+        return new DeployTestBed(simulator, elb, cloudWatch, first);
     }
 
-    public ServiceDeployer NewDeployer() => new(Ecs, Clock);
+    /// <summary>A deployer with all three clients (ECS, ELBv2, CloudWatch).</summary>
+    public ServiceDeployer NewDeployer() => new(Ecs, ElbClient, CloudWatchClient, Clock);
+
+    /// <summary>A deployer that only talks to ECS.</summary>
+    public ServiceDeployer NewEcsOnlyDeployer() => new(Ecs, Clock);
+
+    /// <summary>Adds the same fault rules to all three endpoints.</summary>
+    public void InjectEverywhere(params FaultRule[] rules)
+    {
+        foreach (var rule in rules)
+        {
+            Simulator.Faults.Add(rule);
+            Elb.Faults.Add(rule);
+            CloudWatch.Faults.Add(rule);
+        }
+    }
+
+    /// <summary>Every request to the three endpoints, in arrival order.</summary>
+    public IReadOnlyList<SimulatorRequest> AllRequests() =>
+        [.. Simulator.Requests.Entries.Concat(Elb.Requests.Entries).Concat(CloudWatch.Requests.Entries).OrderBy(r => r.Time).ThenBy(r => r.Sequence)];
 
     public ServiceDeployOptions Options(Action<ServiceDeployOptions>? configure = null)
     {
@@ -71,6 +112,10 @@ internal sealed class DeployTestBed : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         (Ecs as IDisposable)?.Dispose();
+        (ElbClient as IDisposable)?.Dispose();
+        (CloudWatchClient as IDisposable)?.Dispose();
+        await Elb.DisposeAsync();
+        await CloudWatch.DisposeAsync();
         await Simulator.DisposeAsync();
     }
 

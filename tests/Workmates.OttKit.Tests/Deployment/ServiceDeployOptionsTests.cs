@@ -16,6 +16,9 @@ public sealed class ServiceDeployOptionsTests
         Assert.Equal(1.5, options.PollBackoffFactor);
         Assert.False(options.RollbackOnTimeout);
         Assert.Equal(InFlightDeploymentPolicy.Refuse, options.WhenDeploymentInProgress);
+        Assert.Equal(TimeSpan.FromSeconds(20), options.HealthCheckInterval);
+        Assert.False(options.FailFast);
+        Assert.Equal(3, options.FailFastUnhealthyChecks);
         options.Validate();
     }
 
@@ -28,6 +31,8 @@ public sealed class ServiceDeployOptionsTests
             InitialPollInterval = TimeSpan.FromMilliseconds(10),
             MaxPollInterval = TimeSpan.FromMilliseconds(5),
             PollBackoffFactor = 0.5,
+            HealthCheckInterval = TimeSpan.Zero,
+            FailFastUnhealthyChecks = 0,
             WhenDeploymentInProgress = (InFlightDeploymentPolicy)7,
             ContainerName = string.Empty,
             Cpu = "half",
@@ -43,6 +48,8 @@ public sealed class ServiceDeployOptionsTests
             - InitialPollInterval: 00:00:00.0100000 is too short; use at least 00:00:01.
             - MaxPollInterval: 00:00:00.0050000 is shorter than InitialPollInterval (00:00:00.0100000); raise it.
             - PollBackoffFactor: 0.5 is out of range; use a value from 1 to 10.
+            - HealthCheckInterval: 00:00:00 is too short; use at least 00:00:01.
+            - FailFastUnhealthyChecks: 0 is out of range; use a value from 1 to 20.
             - WhenDeploymentInProgress: 7 is not a policy; use Refuse or Wait.
             - ContainerName: is empty; leave it null to pick the task definition's container.
             - Cpu: 'half' is not a whole number; use ECS units such as "512".
