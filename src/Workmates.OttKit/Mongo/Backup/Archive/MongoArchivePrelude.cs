@@ -76,6 +76,11 @@ public sealed record MongoArchiveCollectionEntry
         };
     }
 
+    /// <summary>Parses <see cref="Metadata"/> (options, indexes, uuid…).</summary>
+    /// <returns>The metadata, or <see langword="null"/> when the entry has none (the oplog entry).</returns>
+    /// <exception cref="Workmates.OttKit.Mongo.Bson.BsonFormatException">The metadata is not valid JSON.</exception>
+    public MongoCollectionMetadata? ParseMetadata() => Metadata.Length == 0 ? null : MongoCollectionMetadata.Parse(Metadata);
+
     /// <summary>
     /// The namespaces whose EOF satisfies this entry: the entry itself, and for a timeseries collection also its
     /// <c>system.buckets.&lt;collection&gt;</c> namespace (where servers before 8.3 keep, and mongodump dumps, the data).

@@ -198,26 +198,16 @@ public sealed class MongoArchiveWriter : IAsyncDisposable
         {
             await _abort.CancelAsync().ConfigureAwait(false);
             _queue.Writer.TryComplete();
-            try
-            {
-                await _consumer.ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException or NotSupportedException or MongoArchiveFormatException)
-            {
-                // The abort is what stopped it, or the stream had already failed: either way the archive is abandoned.
-            }
+            // The abort is what stopped the consumer, or the stream had already failed (and the producers were told):
+            // either way the archive is abandoned, so its failure is not thrown again from here.
+            await _consumer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
             DrainQueue();
             if (_gzip is not null)
             {
-                try
-                {
-                    await _gzip.DisposeAsync().ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is IOException or ObjectDisposedException or NotSupportedException)
-                {
-                    // The destination is failing; the archive is abandoned anyway.
-                }
+                // Ending the gzip stream writes its trailer; a failing destination must not make disposal throw.
+                await Task.Run(async () => await _gzip.DisposeAsync().ConfigureAwait(false), CancellationToken.None)
+                    .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
 

@@ -51,6 +51,7 @@ public sealed class MongoArchiveConformanceTests
         var result = await ArchiveTestData.ReadAllAsync(stream);
 
         Assert.Equal(["test.foo", ".oplog", "admin.system.version"], result.Prelude!.Collections.Select(c => c.Namespace.ToString()));
+        Assert.Null(result.Prelude.Collections[1].ParseMetadata());
         Assert.Equal(MongoArchiveNamespace.Oplog, result.Ends[^1].Namespace);
         Assert.Equal(18, result.Ends[^1].Documents);
         Assert.Equal(0x803BD1A62AAA916CUL, result.Ends[^1].Crc64);
@@ -66,7 +67,10 @@ public sealed class MongoArchiveConformanceTests
 
         var result = await ArchiveTestData.ReadAllAsync(stream);
 
-        Assert.Equal("timeseries", result.Prelude!.Collections.Single(c => c.Collection == "foo_ts").Type);
+        var entry = result.Prelude!.Collections.Single(c => c.Collection == "foo_ts");
+        Assert.Equal("timeseries", entry.Type);
+        Assert.Equal("ts", entry.ParseMetadata()!.Options!["timeseries"].AsDocument["timeField"].AsString);
+        Assert.Equal(2, entry.ParseMetadata()!.Indexes.Count);
         var buckets = result.Ends.Single(e => e.Namespace.Collection == "system.buckets.foo_ts");
         Assert.Equal(10, buckets.Documents);
         Assert.Equal(38_020, buckets.Bytes);

@@ -228,7 +228,7 @@ public sealed class MongoArchiveWriterTests
         for (var i = 0; i < 20; i++)
         {
             pending = ns.WriteDocumentsAsync(document, Ct).AsTask();
-            await Task.WhenAny(pending, Task.Delay(200, Ct));
+            await Task.WhenAny(pending, Task.Delay(1500, Ct));
             if (!pending.IsCompleted)
             {
                 break;
@@ -285,6 +285,21 @@ public sealed class MongoArchiveWriterTests
         await writer.DisposeAsync();
 
         await Assert.ThrowsAnyAsync<Exception>(() => producer);
+    }
+
+    [Fact]
+    public async Task DisposeAsync_AfterTheStreamFailed_DoesNotThrow()
+    {
+        var stream = new FailingStream();
+        var writer = await MongoArchiveWriter.StartGzipAsync(
+            stream, ArchiveTestData.Prelude(ArchiveTestData.Collection("db", "c")), options: new MongoArchiveWriterOptions { SegmentSizeBytes = 64 }, cancellationToken: Ct);
+        stream.Fail = true;
+        var ns = writer.OpenNamespace(new MongoArchiveNamespace("db", "c"));
+        await ns.WriteDocumentsAsync(ArchiveTestData.Documents(0, 2000, padding: 60), Ct).AsTask().ContinueWith(_ => { }, TaskScheduler.Default);
+
+        var ex = await Record.ExceptionAsync(async () => await writer.DisposeAsync());
+
+        Assert.Null(ex);
     }
 
     internal static int CountNamespaceHeaders(byte[] archive) => Blocks(archive).Count;
@@ -349,5 +364,15 @@ public sealed class MongoArchiveWriterTests
 
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
             Fail ? ValueTask.FromException(new IOException("disk on fire")) : base.WriteAsync(buffer, cancellationToken);
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (Fail)
+            {
+                throw new IOException("disk on fire");
+            }
+
+            base.Write(buffer, offset, count);
+        }
     }
 }
