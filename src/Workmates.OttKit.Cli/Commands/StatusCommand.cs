@@ -172,6 +172,13 @@ internal static class StatusCommand
             {
                 status = "NOT_DEPLOYED";
             }
+            catch (CloudFormationException error) when (stacks.Count > 1)
+            {
+                // One stack's region that cannot be read (another region's endpoint, a denied call) should not hide
+                // the others: say which and why, and go on.
+                status = "UNREADABLE";
+                reason = $"{error.ErrorCode}: {error.Message}";
+            }
 
             context.Line($"stack {stack.Name} ({stack.Region}): {status}" + (reason is null ? string.Empty : $" ({reason})"));
             result.Add(new JsonObject { ["name"] = stack.Name, ["region"] = stack.Region, ["status"] = status, ["reason"] = reason });

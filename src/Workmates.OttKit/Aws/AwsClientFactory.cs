@@ -64,11 +64,9 @@ public sealed class AwsClientFactory(AwsOptions? options = null, Action<ClientCo
         {
             config.ServiceURL = _options.ServiceURL;
             config.ForcePathStyle = true;
-            if (!string.IsNullOrEmpty(region))
-            {
-                config.AuthenticationRegion = region;
-            }
         }
+
+        SignFor(config, region);
 
         configure?.Invoke(config);
         var credentials = ResolveCredentials();
@@ -99,16 +97,25 @@ public sealed class AwsClientFactory(AwsOptions? options = null, Action<ClientCo
 
         if (!string.IsNullOrEmpty(_options.ServiceURL))
         {
-            // Setting ServiceURL clears RegionEndpoint inside the SDK; keep signing for the configured region.
             config.ServiceURL = _options.ServiceURL;
-            if (!string.IsNullOrEmpty(region))
-            {
-                config.AuthenticationRegion = region;
-            }
         }
 
+        SignFor(config, region);
         configure?.Invoke(config);
         return config;
+    }
+
+    /// <summary>
+    /// Signs for the configured region whatever the endpoint. A <c>ServiceURL</c> (from the options or from
+    /// <c>AWS_ENDPOINT_URL[_&lt;SERVICE&gt;]</c>) clears the region inside the SDK, which then falls back to a
+    /// process-wide cached region (the first <c>AWS_REGION</c> it ever saw) to sign: wrong for any other region.
+    /// </summary>
+    private static void SignFor(Amazon.Runtime.ClientConfig config, string? region)
+    {
+        if (!string.IsNullOrEmpty(region))
+        {
+            config.AuthenticationRegion = region;
+        }
     }
 
     internal AWSCredentials? ResolveCredentials()

@@ -230,6 +230,9 @@ public sealed class ServiceCommandsTests
         Assert.Contains("has reached a steady state.", run.Output, StringComparison.Ordinal);
         Assert.Contains($"service api: not deployed (no ECS service 'api' in the cluster){N}", run.Output, StringComparison.Ordinal);
         Assert.Matches(@"(?m)^stack blacksheep-\S+ \(ap-south-1\): NOT_DEPLOYED\r?$", run.Output);
+
+        // The us-east-1 edge stack is asked in its own region; the ap-south-1 simulator refuses that signature, as AWS would.
+        Assert.Matches(@"(?m)^stack blacksheep-edge-waf \(us-east-1\): UNREADABLE \(.+\)\r?$", run.Output);
         Assert.NotEmpty(bed.CloudFormation.Requests.For("DescribeStacks"));
     }
 

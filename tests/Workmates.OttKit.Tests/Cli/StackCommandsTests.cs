@@ -151,9 +151,10 @@ public sealed class StackCommandsTests : IAsyncLifetime
 
         Assert.Equal(ExitCodes.Failure, run.ExitCode);
         Assert.Equal(
-            "error: environment 'blacksheep' has no stack 'blacksheep-nope'. Its stacks: blacksheep-security, blacksheep-repositories, blacksheep-network, blacksheep-cluster, "
-            + "blacksheep-load-balancer, blacksheep-service-web, blacksheep-service-api, blacksheep-service-auth, blacksheep-service-catalog, blacksheep-service-live-chat, "
-            + "blacksheep-service-payments." + Environment.NewLine,
+            "error: environment 'blacksheep' has no stack 'blacksheep-nope'. Its stacks: blacksheep-security, blacksheep-repositories, blacksheep-patching, "
+            + "blacksheep-edge-waf, blacksheep-network, blacksheep-backups, blacksheep-media, blacksheep-ci, blacksheep-cluster, blacksheep-load-balancer, "
+            + "blacksheep-database, blacksheep-admin-access, blacksheep-database-backup, blacksheep-service-web, blacksheep-service-api, blacksheep-service-auth, "
+            + "blacksheep-service-catalog, blacksheep-service-live-chat, blacksheep-service-payments, blacksheep-monitoring." + Environment.NewLine,
             run.Error);
         Assert.Empty(Cfn.Requests.Entries);
     }
@@ -176,7 +177,7 @@ public sealed class StackCommandsTests : IAsyncLifetime
         var run = await RunAsync("deploy", "stacks", "--spec", Spec, "--artifacts-bucket", "artifacts", "--image-tag", "1.4.2");
 
         Assert.Equal(ExitCodes.Failure, run.ExitCode);
-        Assert.Equal("error: --image-tag '1.4.2' is not STACK=TAG: write it as --image-tag blacksheep-service-web=1.4.2." + Environment.NewLine, run.Error);
+        Assert.Equal("error: --image-tag '1.4.2' is not STACK=TAG: write it as --image-tag blacksheep-database-backup=1.4.2." + Environment.NewLine, run.Error);
     }
 
     private void Set(string name, string? value)
