@@ -12,7 +12,7 @@ var specPath = args.Length >= 5 && args[3] == "--spec" ? args[4] : Path.Combine(
 try
 {
     var stackSet = EnvironmentSpec.Load(specPath).Synthesize();
-    foreach (var path in stackSet.WriteTo(args[2]))
+    foreach (var path in await stackSet.WriteToAsync(args[2]).ConfigureAwait(false))
     {
         Console.WriteLine($"wrote {path}");
     }

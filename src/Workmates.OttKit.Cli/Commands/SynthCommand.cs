@@ -58,7 +58,7 @@ internal static class SynthCommand
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var written = new List<string>(stackSet.WriteTo(outDirectory));
+        var written = new List<string>(await stackSet.WriteToAsync(outDirectory, cancellationToken).ConfigureAwait(false));
         var diagramPath = Path.Combine(outDirectory, ArchitectureDiagram.FileName);
         await File.WriteAllTextAsync(diagramPath, diagram, cancellationToken).ConfigureAwait(false);
         written.Add(diagramPath);

@@ -184,6 +184,67 @@ public static class SpecScaffold
           # Audit and flow logs are kept a year; raise it when a regulator asks for more (never less than 365).
           logRetentionDays: 365
 
+        # The MongoDB replica set on EC2: one member per zone in the isolated data subnets, port 27017 open only to the
+        # services listed in clientServices and to the backup task (never to an address range). Remove the section for
+        # a platform without MongoDB.
+        database:
+          # An odd number of voting members, at most one per zone: 3 keeps a majority through the loss of a zone.
+          members: 3
+          version: "7.0"
+          # Memory-optimised: MongoDB's WiredTiger cache is sized to half of the instance's memory.
+          instanceType: r6i.large
+          # The separate, encrypted gp3 data volume; 3000 IOPS and 125 MiB/s are gp3's free baseline.
+          volumeGiB: 100
+          volumeIops: 3000
+          volumeThroughput: 125
+          # Only these services may connect (default: every service).
+          clientServices: [api]
+
+        # Infra and DB backups: the backup bucket (KMS, versioned, TLS-only), the daily MongoDB backup task, daily
+        # snapshots of the data volumes (AWS Backup) and the artifacts bucket that keeps every deployed template.
+        backups:
+          # Days every backup, snapshot and template version is kept.
+          retentionDays: 15
+          # Daily, in UTC (HH:mm), outside the platform's busy hours.
+          scheduleUtc: "02:00"
+          # true locks backups against deletion for the retention (COMPLIANCE mode); it cannot be turned off later.
+          objectLock: false
+
+        # SSM Patch Manager: security and critical patches approved after a soak time and installed in a weekly
+        # window (MongoDB members one at a time), plus a daily compliance scan.
+        patching:
+          approveAfterDays: 7
+          maintenanceWindow: cron(0 3 ? * SUN *)
+          windowHours: 3
+          timeZone: UTC
+
+        # Alarms (5xx, latency, unhealthy targets, tasks below desired, host capacity, MongoDB hosts, backups, audit
+        # delivery) e-mail these addresses; the dashboard '{{name}}-live' shows them. REPLACE the example address.
+        monitoring:
+          alarmEmails: [ops@example.com]
+
+        # Media behind CloudFront (private S3 bucket with Origin Access Control; the WAF lives in us-east-1).
+        # media:
+        #   aliases: [media.example.com]
+        #   certificateArn: arn:aws:acm:us-east-1:{{exampleAccount}}:certificate/00000000-0000-0000-0000-000000000000
+        #   # or, instead of certificateArn: hostedZoneId: Z0123456789EXAMPLE (a DNS-validated certificate is requested)
+
+        # Administrators reach the VPC through OpenVPN on a custom UDP port, from these ranges only. Without it,
+        # Session Manager still reaches every host with no open port.
+        # adminAccess:
+        #   allowedCidrs: [203.0.113.0/24]
+        #   vpnPort: 11940
+        #   sshPort: 2222
+        #   clientCidr: 172.31.240.0/24
+
+        # GitHub Actions deploys through OIDC (no access keys): the roles {{name}}-ci-deploy and {{name}}-ci-plan
+        # trust exactly these repositories, branches and GitHub environments.
+        # ci:
+        #   owner: your-github-org
+        #   repositories: [{{name}}-platform, web, api]
+        #   branches: [main]
+        #   environments: [{{name}}]
+
         # Live events raise the service floors ahead of a known peak and restore them afterwards (times in UTC).
         # liveEvents:
         #   - name: launch

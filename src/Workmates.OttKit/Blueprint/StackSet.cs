@@ -200,26 +200,37 @@ public sealed class StackSet
         return stack.Name + ".yaml";
     }
 
-    /// <summary>Writes every template (YAML) and <c>manifest.json</c> into <paramref name="directory"/>, and nothing else.</summary>
+    /// <summary>
+    /// Writes every template (YAML) and <c>manifest.json</c> into <paramref name="directory"/>, and nothing else.
+    /// Each file is written to a temporary name and moved into place, so a cancelled or failed write never leaves a
+    /// truncated template that looks complete; the manifest is written last.
+    /// </summary>
     /// <param name="directory">Output directory (created when missing).</param>
+    /// <param name="cancellationToken">Stops between files.</param>
     /// <returns>The paths written, manifest last.</returns>
-    public IReadOnlyList<string> WriteTo(string directory)
+    public async Task<IReadOnlyList<string>> WriteToAsync(string directory, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         Directory.CreateDirectory(directory);
         var written = new List<string>();
-        var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
         foreach (var stack in Stacks)
         {
             var path = Path.Combine(directory, TemplateFileName(stack));
-            File.WriteAllText(path, stack.Template.ToYaml(), utf8);
+            await WriteFileAsync(path, stack.Template.ToYaml(), cancellationToken).ConfigureAwait(false);
             written.Add(path);
         }
 
         var manifest = Path.Combine(directory, "manifest.json");
-        File.WriteAllText(manifest, ToManifestJson(), utf8);
+        await WriteFileAsync(manifest, ToManifestJson(), cancellationToken).ConfigureAwait(false);
         written.Add(manifest);
         return written;
+    }
+
+    private static async Task WriteFileAsync(string path, string content, CancellationToken cancellationToken)
+    {
+        var temporary = path + ".tmp";
+        await File.WriteAllTextAsync(temporary, content, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), cancellationToken).ConfigureAwait(false);
+        File.Move(temporary, path, overwrite: true);
     }
 
     private static void WriteStrings(Utf8JsonWriter json, string name, IReadOnlyList<string> values)

@@ -14,7 +14,7 @@ public sealed class ApprovedTemplateTests
 
     [Theory]
     [MemberData(nameof(SampleSpecs.Names), MemberType = typeof(SampleSpecs))]
-    public void Sample_TemplatesAndManifest_MatchTheApprovedFiles(string sample)
+    public async Task Sample_TemplatesAndManifest_MatchTheApprovedFiles(string sample)
     {
         var set = SampleSpecs.ByName(sample).Synthesize();
         var received = set.Stacks.ToDictionary(s => s.Name + ".yaml", s => s.Template.ToYaml(), StringComparer.Ordinal);
@@ -28,7 +28,7 @@ public sealed class ApprovedTemplateTests
                 Directory.Delete(folder, recursive: true);
             }
 
-            set.WriteTo(folder);
+            await set.WriteToAsync(folder, TestContext.Current.CancellationToken);
             TestContext.Current.TestOutputHelper?.WriteLine($"approved {received.Count} files in {folder}");
             return;
         }

@@ -162,13 +162,13 @@ public sealed class SynthesisTests
     }
 
     [Fact]
-    public void WriteTo_WritesEveryTemplateAndTheManifestAndNothingElse()
+    public async Task WriteToAsync_WritesEveryTemplateAndTheManifestAndNothingElse()
     {
         var dir = Directory.CreateTempSubdirectory("ottkit-synth-");
         try
         {
             var set = SampleSpecs.Owl270().Synthesize();
-            set.WriteTo(dir.FullName);
+            await set.WriteToAsync(dir.FullName, TestContext.Current.CancellationToken);
             var expected = set.Stacks.Select(s => s.Name + ".yaml").Append("manifest.json").Order(StringComparer.Ordinal);
             Assert.Equal(expected, dir.EnumerateFiles().Select(f => f.Name).Order(StringComparer.Ordinal));
         }
