@@ -224,6 +224,7 @@ public static class PipelineGenerator
         planSteps.AddRange(InstallOttKit(p));
         planSteps.Add(validate);
         planSteps.Add(ConfigureCredentials(p, p.PlanRoleArn, $"ottkit-{env}-plan"));
+        planSteps.Add(FindArtifactsBucket(env));
         planSteps.Add(WithId(
             Run(
                 "Plan (change sets, nothing executed)",
@@ -294,6 +295,7 @@ public static class PipelineGenerator
         deploySteps.AddRange(InstallOttKit(p));
         deploySteps.Add(validate);
         deploySteps.Add(ConfigureCredentials(p, p.DeployRoleArn, $"ottkit-{env}-stacks"));
+        deploySteps.Add(FindArtifactsBucket(env));
         deploySteps.Add(Run("Deploy the stacks", $"ottkit deploy stacks --spec {p.SpecPath} --yes\n"));
 
         var deploy = new WorkflowMap
@@ -375,6 +377,30 @@ public static class PipelineGenerator
             step["with"] = with;
         }
 
+        return step;
+    }
+
+    /// <summary>
+    /// <c>ottkit plan</c> and <c>deploy stacks</c> keep every template in the environment's artifacts bucket, an output
+    /// of the <c>&lt;env&gt;-backups</c> stack with a generated name. A new environment has no such stack yet: its
+    /// first deploy names a bootstrap bucket through the repository variable <c>OTTKIT_ARTIFACTS_BUCKET</c>.
+    /// </summary>
+    private static WorkflowMap FindArtifactsBucket(string env)
+    {
+        var step = Run(
+            "Find the artifacts bucket",
+            $$"""
+            # Every deployed template is kept in the environment's artifacts bucket (output ArtifactsBucketName of
+            # the {{env}}-backups stack). Before that stack exists, set the repository variable OTTKIT_ARTIFACTS_BUCKET.
+            bucket="${OTTKIT_ARTIFACTS_BUCKET:-}"
+            if [ -z "$bucket" ]; then
+              bucket="$(aws cloudformation describe-stacks --stack-name {{env}}-backups \
+                --query "Stacks[0].Outputs[?OutputKey=='ArtifactsBucketName'].OutputValue" --output text)"
+            fi
+            echo "OTTKIT_ARTIFACTS_BUCKET=$bucket" >> "$GITHUB_ENV"
+
+            """);
+        step.Add("env", new WorkflowMap { ["OTTKIT_ARTIFACTS_BUCKET"] = "${{ vars.OTTKIT_ARTIFACTS_BUCKET }}" });
         return step;
     }
 

@@ -262,6 +262,27 @@ public sealed partial class PipelineGeneratorTests
     }
 
     [Fact]
+    public void Plan_and_deploy_find_the_artifacts_bucket_after_assuming_the_role_and_before_running_ottkit()
+    {
+        var workflow = Parse(PipelineGenerator.InfrastructureWorkflow(SampleSpecs.Blacksheep()));
+
+        foreach (var job in new[] { "plan", "deploy" })
+        {
+            var steps = Steps(workflow, job).ToList();
+            var find = steps.FindIndex(s => s["name"]?.GetValue<string>() == "Find the artifacts bucket");
+            var credentials = steps.FindIndex(s => s["with"]?["role-to-assume"] is not null);
+            var ottkit = steps.FindIndex(s => s["run"]?.GetValue<string>().Contains("ottkit plan", StringComparison.Ordinal) == true
+                || s["run"]?.GetValue<string>().Contains("ottkit deploy stacks", StringComparison.Ordinal) == true);
+            Assert.InRange(find, credentials + 1, ottkit - 1);
+            var run = steps[find]["run"]!.GetValue<string>();
+            Assert.Contains("--stack-name blacksheep-backups", run, StringComparison.Ordinal);
+            Assert.Contains("OutputKey=='ArtifactsBucketName'", run, StringComparison.Ordinal);
+            Assert.Contains("OTTKIT_ARTIFACTS_BUCKET=$bucket\" >> \"$GITHUB_ENV\"", run, StringComparison.Ordinal);
+            Assert.Equal("${{ vars.OTTKIT_ARTIFACTS_BUCKET }}", steps[find]["env"]!["OTTKIT_ARTIFACTS_BUCKET"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
     public void Plan_job_may_write_pull_requests_only_when_the_comment_option_is_on()
     {
         var quiet = Parse(PipelineGenerator.InfrastructureWorkflow(SampleSpecs.Owl270()));
