@@ -171,7 +171,7 @@ public sealed class BackupRunner
 
     private static async Task<List<PlannedCollection>> PlanAsync(MongoBackupSession session, BackupOptions options, CancellationToken cancellationToken)
     {
-        var filter = new NamespaceMatcher(options.IncludeNamespaces, options.ExcludeNamespaces);
+        var filter = BackupNamespaces.Filter(options.IncludeNamespaces, options.ExcludeNamespaces);
         var plan = new List<PlannedCollection>();
         foreach (var database in await session.DatabasesAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -184,7 +184,7 @@ public sealed class BackupRunner
             {
                 var name = info["name"].AsString;
                 var type = info.TryGetValue("type", out var t) && t.Type == BsonType.String ? t.AsString : MongoCollectionMetadata.CollectionType;
-                if (IsSkippedSystemCollection(database, name) || !filter.Includes(database, name))
+                if (IsSkippedSystemCollection(database, name) || !filter.Includes($"{database}.{name}"))
                 {
                     continue;
                 }

@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.RegularExpressions;
-
 namespace Workmates.OttKit.Mongo.Backup;
 
 /// <summary>
@@ -13,68 +10,38 @@ namespace Workmates.OttKit.Mongo.Backup;
 /// <param name="To">Target pattern using the same <c>*</c> (in order) and <c>$name$</c> parts.</param>
 public sealed record NamespaceRename(string From, string To);
 
-/// <summary>Applies an ordered list of <see cref="NamespaceRename"/>s: the first that matches wins.</summary>
-internal sealed partial class NamespaceRenamer
+/// <summary>
+/// The runners' namespace selection: the archive's <see cref="Archive.NamespaceFilter"/> (mongorestore's nsInclude,
+/// nsExclude, nsFrom/nsTo rules), with patterns checked up front and refused as <see cref="MongoBackupException"/>
+/// (<see cref="MongoBackupFailureReason.InvalidOptions"/>) naming the fix.
+/// </summary>
+internal static class BackupNamespaces
 {
-    private readonly List<(Regex From, string To)> _rules = [];
-
-    public NamespaceRenamer(IReadOnlyList<NamespaceRename> renames)
+    public static Archive.NamespaceFilter Filter(IReadOnlyList<string> include, IReadOnlyList<string> exclude, IReadOnlyList<NamespaceRename>? renames = null)
     {
-        foreach (var rename in renames)
+        foreach (var pattern in include.Concat(exclude))
+        {
+            if (string.IsNullOrWhiteSpace(pattern) || !pattern.Contains('.', StringComparison.Ordinal))
+            {
+                throw new MongoBackupException(MongoBackupFailureReason.InvalidOptions, $"Namespace pattern '{pattern}' must be 'db.collection', with * as a wildcard: for example 'ott.*' or '*.videos'.");
+            }
+        }
+
+        foreach (var rename in renames ?? [])
         {
             if (!rename.From.Contains('.', StringComparison.Ordinal) || !rename.To.Contains('.', StringComparison.Ordinal))
             {
                 throw new MongoBackupException(MongoBackupFailureReason.InvalidOptions, $"Rename '{rename.From}' → '{rename.To}': both sides must be 'db.collection' patterns, for example 'ott.*' → 'ott_copy.*'.");
             }
-
-            var pattern = new StringBuilder("^");
-            var star = 0;
-            foreach (Match part in Parts().Matches(rename.From))
-            {
-                pattern.Append(part.Value switch
-                {
-                    "*" => $"(?<star{star++}>.*?)",
-                    ['$', .., '$'] when part.Value.Length > 2 => $"(?<v_{part.Value[1..^1]}>.*?)",
-                    _ => Regex.Escape(part.Value),
-                });
-            }
-
-            pattern.Append('$');
-            _rules.Add((new Regex(pattern.ToString(), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)), rename.To));
         }
-    }
 
-    public bool IsEmpty => _rules.Count == 0;
-
-    /// <summary>The target namespace of <paramref name="ns"/> (<c>db.coll</c>), unchanged when no rule matches.</summary>
-    public string Rename(string ns)
-    {
-        foreach (var (from, to) in _rules)
+        try
         {
-            var match = from.Match(ns);
-            if (!match.Success)
-            {
-                continue;
-            }
-
-            var result = new StringBuilder();
-            var star = 0;
-            foreach (Match part in Parts().Matches(to))
-            {
-                result.Append(part.Value switch
-                {
-                    "*" => match.Groups[$"star{star++}"].Value,
-                    ['$', .., '$'] when part.Value.Length > 2 => match.Groups[$"v_{part.Value[1..^1]}"].Value,
-                    _ => part.Value,
-                });
-            }
-
-            return result.ToString();
+            return new Archive.NamespaceFilter(include, exclude, renames?.Select(r => KeyValuePair.Create(r.From, r.To)));
         }
-
-        return ns;
+        catch (ArgumentException ex)
+        {
+            throw new MongoBackupException(MongoBackupFailureReason.InvalidOptions, ex.Message, innerException: ex);
+        }
     }
-
-    [GeneratedRegex(@"\*|\$[A-Za-z0-9_]+\$|[^*$]+|\$", RegexOptions.CultureInvariant)]
-    private static partial Regex Parts();
 }

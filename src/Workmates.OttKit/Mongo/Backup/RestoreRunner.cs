@@ -159,15 +159,14 @@ public sealed class RestoreRunner
     /// <summary>Which namespaces go where.</summary>
     private sealed class RestorePlan(RestoreOptions options)
     {
-        private readonly NamespaceMatcher _filter = new(options.IncludeNamespaces, options.ExcludeNamespaces);
-        private readonly NamespaceRenamer _renamer = new(options.Renames);
+        private readonly NamespaceFilter _filter = BackupNamespaces.Filter(options.IncludeNamespaces, options.ExcludeNamespaces, options.Renames);
 
         public bool Includes(string database, string collection) =>
-            !IsNeverRestored(database, collection) && _filter.Includes(database, collection);
+            !IsNeverRestored(database, collection) && _filter.Includes($"{database}.{collection}");
 
         public (string Database, string Collection) Target(string database, string collection)
         {
-            var renamed = _renamer.Rename($"{database}.{collection}");
+            var renamed = _filter.Rename($"{database}.{collection}");
             var dot = renamed.IndexOf('.', StringComparison.Ordinal);
             return dot <= 0 ? (database, collection) : (renamed[..dot], renamed[(dot + 1)..]);
         }

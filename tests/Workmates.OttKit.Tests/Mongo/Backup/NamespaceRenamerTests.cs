@@ -13,7 +13,7 @@ public sealed class NamespaceRenamerTests
     [InlineData("ott.videos", "archive.videos", "ott.videos", "archive.videos")]
     public void Rename_Pattern_BuildsTheTarget(string from, string to, string source, string expected)
     {
-        var renamer = new NamespaceRenamer([new NamespaceRename(from, to)]);
+        var renamer = BackupNamespaces.Filter([], [], [new NamespaceRename(from, to)]);
 
         Assert.Equal(expected, renamer.Rename(source));
     }
@@ -21,7 +21,7 @@ public sealed class NamespaceRenamerTests
     [Fact]
     public void Rename_PatternWithoutADot_IsRefusedWithAnExample()
     {
-        var error = Assert.Throws<MongoBackupException>(() => new NamespaceRenamer([new NamespaceRename("ott", "copy")]));
+        var error = Assert.Throws<MongoBackupException>(() => BackupNamespaces.Filter([], [], [new NamespaceRename("ott", "copy")]));
 
         Assert.Equal(MongoBackupFailureReason.InvalidOptions, error.Reason);
         Assert.Contains("'ott.*'", error.Message, StringComparison.Ordinal);
