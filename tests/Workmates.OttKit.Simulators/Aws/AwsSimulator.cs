@@ -10,8 +10,8 @@ namespace Workmates.OttKit.Simulators.Aws;
 /// <summary>Settings shared by the AWS simulators.</summary>
 public sealed record AwsSimulatorOptions
 {
-    /// <summary>The virtual clock; a new <see cref="ManualTimeProvider"/> when not given.</summary>
-    public ManualTimeProvider? Clock { get; init; }
+    /// <summary>The virtual clock; a new <see cref="VirtualClock"/> when not given.</summary>
+    public VirtualClock? Clock { get; init; }
 
     /// <summary>Access keys accepted; <see cref="SimulatorCredentials.Default"/> when empty.</summary>
     public IReadOnlyList<SimulatorCredentials> Credentials { get; init; } = [SimulatorCredentials.Default];
@@ -66,7 +66,7 @@ public abstract class AwsSimulator : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
-        Clock = options.Clock ?? new ManualTimeProvider();
+        Clock = options.Clock ?? new VirtualClock();
         Faults = options.Faults ?? new FaultInjector();
         _signingName = signingName;
     }
@@ -75,7 +75,7 @@ public abstract class AwsSimulator : IAsyncDisposable
     public AwsSimulatorOptions Options { get; }
 
     /// <summary>The virtual clock all state is computed from.</summary>
-    public ManualTimeProvider Clock { get; }
+    public VirtualClock Clock { get; }
 
     /// <summary>Fault injection rules.</summary>
     public FaultInjector Faults { get; }
@@ -147,6 +147,8 @@ public abstract class AwsSimulator : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        // A request being served is activity: the virtual clock does not move under it (see VirtualClock.RunAsync).
+        using var activity = Clock.BeginActivity();
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
         var body = buffer.ToArray();

@@ -6,6 +6,7 @@ using Workmates.OttKit.Aws.CloudFormation.Model;
 using Workmates.OttKit.Aws.Ecs;
 using Workmates.OttKit.Aws.Ecs.Model;
 using Workmates.OttKit.Aws.Runtime;
+using Workmates.OttKit.Simulators;
 using Task = System.Threading.Tasks.Task;
 
 namespace Workmates.OttKit.Tests.Aws;
@@ -23,7 +24,7 @@ public sealed class AwsWaiterBehaviourTests
     [Fact]
     public async Task ServicesStable_PollsWithTheModelDelayUntilOneDeploymentRunsTheDesiredCount()
     {
-        var clock = new SteppingTimeProvider();
+        var clock = new VirtualClock();
         var calls = 0;
         var responses = new[]
         {
@@ -32,12 +33,12 @@ public sealed class AwsWaiterBehaviourTests
             new DescribeServicesResponse { Services = [Svc("ACTIVE", 1, 2, 2)] },
         };
 
-        var result = await EcsWaiterDefinitions.ServicesStable.WaitAsync(
-            _ => Task.FromResult(responses[calls++]), clock, TestContext.Current.CancellationToken);
+        var result = await clock.RunAsync(EcsWaiterDefinitions.ServicesStable.WaitAsync(
+            _ => Task.FromResult(responses[calls++]), clock, TestContext.Current.CancellationToken), cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Same(responses[2], result);
         Assert.Equal(3, calls);
-        Assert.Equal([TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15)], clock.Delays);
+        Assert.Equal([TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15)], clock.Waits);
     }
 
     [Fact]
@@ -45,7 +46,7 @@ public sealed class AwsWaiterBehaviourTests
     {
         var error = await Assert.ThrowsAsync<AwsWaiterException>(() => EcsWaiterDefinitions.ServicesStable.WaitAsync(
             _ => Task.FromResult(new DescribeServicesResponse { Services = [], Failures = [new Failure { Reason = "MISSING" }] }),
-            new SteppingTimeProvider(),
+            new VirtualClock(),
             TestContext.Current.CancellationToken));
 
         Assert.Equal(AwsWaiterFailureReason.FailureStateMatched, error.Reason);
@@ -56,22 +57,22 @@ public sealed class AwsWaiterBehaviourTests
     [Fact]
     public async Task TasksStopped_WithAnEmptyTaskList_IsNotSuccess_AndGivesUpAfterMaxAttempts()
     {
-        var clock = new SteppingTimeProvider();
+        var clock = new VirtualClock();
         var calls = 0;
 
-        var error = await Assert.ThrowsAsync<AwsWaiterException>(() => EcsWaiterDefinitions.TasksStopped.WaitAsync(
+        var error = await Assert.ThrowsAsync<AwsWaiterException>(() => clock.RunAsync(EcsWaiterDefinitions.TasksStopped.WaitAsync(
             _ =>
             {
                 calls++;
                 return Task.FromResult(new DescribeTasksResponse { Tasks = [] });
             },
             clock,
-            TestContext.Current.CancellationToken));
+            TestContext.Current.CancellationToken), TimeSpan.FromDays(1), TestContext.Current.CancellationToken));
 
         Assert.Equal(AwsWaiterFailureReason.MaxAttemptsExceeded, error.Reason);
         Assert.Equal(100, calls);
-        Assert.Equal(99, clock.Delays.Count);
-        Assert.All(clock.Delays, d => Assert.Equal(TimeSpan.FromSeconds(6), d));
+        Assert.Equal(99, clock.Waits.Count);
+        Assert.All(clock.Waits, d => Assert.Equal(TimeSpan.FromSeconds(6), d));
     }
 
     [Fact]
@@ -82,8 +83,10 @@ public sealed class AwsWaiterBehaviourTests
             _ => throw CloudFormationException.FromError(new AwsErrorDetails(
                 "ValidationError", "Stack with id web does not exist", ErrorType.Sender, "r", HttpStatusCode.BadRequest, null)));
 
-        var result = await api.WaitUntilStackDeleteCompleteAsync(
-            new DescribeStacksRequest { StackName = "web" }, new SteppingTimeProvider(), TestContext.Current.CancellationToken);
+        var clock = new VirtualClock();
+
+        var result = await clock.RunAsync(api.WaitUntilStackDeleteCompleteAsync(
+            new DescribeStacksRequest { StackName = "web" }, clock, TestContext.Current.CancellationToken), cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Null(result);
         Assert.Equal(2, api.Calls);
@@ -96,8 +99,10 @@ public sealed class AwsWaiterBehaviourTests
             _ => new DescribeStacksResponse { Stacks = [new Stack { StackStatus = "UPDATE_IN_PROGRESS" }] },
             _ => new DescribeStacksResponse { Stacks = [new Stack { StackStatus = "UPDATE_ROLLBACK_COMPLETE" }] });
 
-        var error = await Assert.ThrowsAsync<AwsWaiterException>(() => api.WaitUntilStackUpdateCompleteAsync(
-            new DescribeStacksRequest { StackName = "web" }, new SteppingTimeProvider(), TestContext.Current.CancellationToken));
+        var clock = new VirtualClock();
+
+        var error = await Assert.ThrowsAsync<AwsWaiterException>(() => clock.RunAsync(api.WaitUntilStackUpdateCompleteAsync(
+            new DescribeStacksRequest { StackName = "web" }, clock, TestContext.Current.CancellationToken), cancellationToken: TestContext.Current.CancellationToken));
 
         Assert.Equal(AwsWaiterFailureReason.FailureStateMatched, error.Reason);
         Assert.Equal("StackUpdateComplete", error.WaiterName);
@@ -111,12 +116,12 @@ public sealed class AwsWaiterBehaviourTests
             _ => throw CloudFormationException.FromError(new AwsErrorDetails(
                 "ValidationError", "Stack with id web does not exist", ErrorType.Sender, "r", HttpStatusCode.BadRequest, null)),
             _ => new DescribeStacksResponse { Stacks = [new Stack { StackStatus = "CREATE_IN_PROGRESS" }], HttpStatusCode = HttpStatusCode.OK });
-        var clock = new SteppingTimeProvider();
+        var clock = new VirtualClock();
 
-        var result = await api.WaitUntilStackExistsAsync(new DescribeStacksRequest { StackName = "web" }, clock, TestContext.Current.CancellationToken);
+        var result = await clock.RunAsync(api.WaitUntilStackExistsAsync(new DescribeStacksRequest { StackName = "web" }, clock, TestContext.Current.CancellationToken), cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.NotNull(result);
-        Assert.Equal([TimeSpan.FromSeconds(5)], clock.Delays);
+        Assert.Equal([TimeSpan.FromSeconds(5)], clock.Waits);
     }
 
     [Fact]
@@ -127,7 +132,7 @@ public sealed class AwsWaiterBehaviourTests
         var api = new ScriptedCloudFormation(_ => throw throttled);
 
         var error = await Assert.ThrowsAsync<AwsWaiterException>(() => api.WaitUntilStackCreateCompleteAsync(
-            new DescribeStacksRequest { StackName = "web" }, new SteppingTimeProvider(), TestContext.Current.CancellationToken));
+            new DescribeStacksRequest { StackName = "web" }, new VirtualClock(), TestContext.Current.CancellationToken));
 
         Assert.Equal(AwsWaiterFailureReason.UnexpectedError, error.Reason);
         Assert.Same(throttled, error.InnerException);
@@ -142,7 +147,7 @@ public sealed class AwsWaiterBehaviourTests
         await cancellation.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => api.WaitUntilChangeSetCreateCompleteAsync(
-            new DescribeChangeSetRequest { ChangeSetName = "cs" }, new SteppingTimeProvider(), cancellation.Token));
+            new DescribeChangeSetRequest { ChangeSetName = "cs" }, new VirtualClock(), cancellation.Token));
     }
 
     private sealed class ScriptedCloudFormation(params Func<DescribeStacksRequest, DescribeStacksResponse>[] script) : ICloudFormationApi

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Workmates.OttKit.Cli;
+using Workmates.OttKit.Simulators;
 using Workmates.OttKit.Simulators.Aws;
 using Workmates.OttKit.Tests.Aws;
 using Workmates.OttKit.Tests.Infrastructure;
@@ -18,11 +19,10 @@ public sealed class StackCommandsTests : IAsyncLifetime
     private static readonly SimulatorCredentials S3rverKeys = new("S3RVER", "S3RVER");
 
     private readonly List<(string Name, string? Previous)> _previous = [];
-    private readonly CancellationTokenSource _pump = new();
     private readonly string _summary = Path.GetTempFileName();
     private S3rverProcess? _s3;
     private CloudFormationSimulator? _cfn;
-    private Task? _pumping;
+    private VirtualClock? _clock;
 
     private static string Spec => Path.Combine(RepositoryPaths.Root, "samples", "Blacksheep", "blacksheep.yaml");
 
@@ -31,18 +31,8 @@ public sealed class StackCommandsTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _s3 = await S3rverProcess.StartAsync("artifacts");
-        var clock = new ManualTimeProvider();
-        _cfn = await CloudFormationSimulator.StartAsync(new AwsSimulatorOptions { Clock = clock, Region = "ap-south-1", Credentials = [S3rverKeys] }, cancellationToken: TestContext.Current.CancellationToken);
-
-        // The CLI polls on the real clock; virtual time runs 30 s per 5 ms meanwhile.
-        _pumping = Task.Run(async () =>
-        {
-            while (!_pump.IsCancellationRequested)
-            {
-                clock.Advance(TimeSpan.FromSeconds(30));
-                await Task.Delay(5, CancellationToken.None);
-            }
-        });
+        _clock = new VirtualClock();
+        _cfn = await CloudFormationSimulator.StartAsync(new AwsSimulatorOptions { Clock = _clock, Region = "ap-south-1", Credentials = [S3rverKeys] }, cancellationToken: TestContext.Current.CancellationToken);
         Set("AWS_ENDPOINT_URL_CLOUDFORMATION", _cfn.BaseUrl.ToString());
         Set("AWS_ENDPOINT_URL_ECS", _cfn.BaseUrl.ToString());
         Set("AWS_ENDPOINT_URL_S3", _s3.Endpoint.ToString());
@@ -62,9 +52,6 @@ public sealed class StackCommandsTests : IAsyncLifetime
             Environment.SetEnvironmentVariable(name, previous);
         }
 
-        await _pump.CancelAsync();
-        await _pumping!;
-        _pump.Dispose();
         await _cfn!.DisposeAsync();
         _s3!.Dispose();
         File.Delete(_summary);
@@ -186,11 +173,17 @@ public sealed class StackCommandsTests : IAsyncLifetime
         Environment.SetEnvironmentVariable(name, value);
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
+    /// <summary>Runs the CLI in process with the variables set above and the simulator's virtual clock, driven until it exits.</summary>
+    private async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = await OttKitCommandLine.InvokeAsync(args, output, error, TestContext.Current.CancellationToken);
+        var variables = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string)e.Value!, StringComparer.Ordinal);
+        var environment = new CliEnvironment(variables, _clock!, OutputIsTerminal: false);
+        var exitCode = await _clock!.RunAsync(
+            OttKitCommandLine.InvokeAsync(args, output, error, environment, TestContext.Current.CancellationToken),
+            cancellationToken: TestContext.Current.CancellationToken);
         return (exitCode, output.ToString(), error.ToString());
     }
 }

@@ -3,6 +3,7 @@ using Workmates.OttKit.Aws;
 using Workmates.OttKit.Aws.Ecs;
 using Workmates.OttKit.Aws.Ecs.Model;
 using Workmates.OttKit.Deployment;
+using Workmates.OttKit.Simulators;
 using Workmates.OttKit.Simulators.Aws;
 
 namespace Workmates.OttKit.Tests.Deployment;
@@ -21,10 +22,10 @@ internal sealed class DeployTestBed : IAsyncDisposable
         Elb = elb;
         CloudWatch = cloudWatch;
         FirstTaskDefinition = first;
-        Clock = new DrivenClock(simulator.Clock);
-        Ecs = new AwsClientFactory(Options(simulator)).CreateEcs();
-        ElbClient = new AwsClientFactory(Options(elb)).CreateElasticLoadBalancingV2();
-        CloudWatchClient = new AwsClientFactory(Options(cloudWatch)).CreateCloudWatch();
+        Clock = simulator.Clock;
+        Ecs = new AwsClientFactory(Options(simulator), Tracked).CreateEcs();
+        ElbClient = new AwsClientFactory(Options(elb), Tracked).CreateElasticLoadBalancingV2();
+        CloudWatchClient = new AwsClientFactory(Options(cloudWatch), Tracked).CreateCloudWatch();
     }
 
     public EcsSimulator Simulator { get; }
@@ -46,7 +47,8 @@ internal sealed class DeployTestBed : IAsyncDisposable
 
     public string FirstTaskDefinition { get; }
 
-    public DrivenClock Clock { get; }
+    /// <summary>The simulators' virtual clock, which the deployer also waits on.</summary>
+    public VirtualClock Clock { get; }
 
     public IEcsApi Ecs { get; }
 
@@ -55,7 +57,7 @@ internal sealed class DeployTestBed : IAsyncDisposable
     public static async Task<DeployTestBed> StartAsync(Func<EcsServiceSeed, EcsServiceSeed>? configure = null, int faultSeed = 12345)
     {
         var simulator = await EcsSimulator.StartAsync(
-            new AwsSimulatorOptions { Clock = new ManualTimeProvider(), Faults = new FaultInjector(faultSeed) },
+            new AwsSimulatorOptions { Clock = new VirtualClock(), Faults = new FaultInjector(faultSeed) },
             cancellationToken: TestContext.Current.CancellationToken);
         var first = simulator.RegisterTaskDefinition("web", "registry.example/web:1");
         simulator.SetImageBehavior(":bad", ImageBehavior.CrashesAtStart);
@@ -97,7 +99,9 @@ internal sealed class DeployTestBed : IAsyncDisposable
         return options;
     }
 
-    public Task<ServiceDeploymentResult> RunAsync(Task<ServiceDeploymentResult> work) => Clock.RunAsync(work);
+    public Task<ServiceDeploymentResult> RunAsync(Task<ServiceDeploymentResult> work) => Clock.RunAsync(work, cancellationToken: TestContext.Current.CancellationToken);
+
+    private void Tracked(ClientConfig config) => config.HttpClientFactory = Clock.AwsHttpClientFactory();
 
     /// <summary>Starts a deployment of <paramref name="image"/> behind the deployer's back (as another pipeline would).</summary>
     public async Task<string> DeployBehindTheBackAsync(string image)

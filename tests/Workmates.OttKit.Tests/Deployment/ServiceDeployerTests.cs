@@ -218,7 +218,7 @@ public sealed class ServiceDeployerTests
         await using var bed = await DeployTestBed.StartAsync();
         using var firstWatcher = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var first = bed.NewDeployer().DeployImageAsync("prod", "web", "registry.example/web:bad", bed.Options(), firstWatcher.Token);
-        await bed.Clock.RunUntilAsync(first, () => { lock (bed.Events) { return bed.Events.OfType<TasksProgress>().Count() >= 2; } });
+        await bed.Clock.RunUntilAsync(first, () => { lock (bed.Events) { return bed.Events.OfType<TasksProgress>().Count() >= 2; } }, cancellationToken: Ct);
         await firstWatcher.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
         Assert.Equal("IN_PROGRESS", (await bed.Ecs.DescribeServicesAsync(new() { Cluster = "prod", Services = ["web"] }, Ct)).Services![0].Deployments![0].RolloutState);

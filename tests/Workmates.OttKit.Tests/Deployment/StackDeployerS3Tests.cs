@@ -23,7 +23,7 @@ public sealed class StackDeployerS3Tests
             Region = Home,
             ServiceURL = s3rver.Endpoint.ToString(),
             Credentials = new BasicAWSCredentials("S3RVER", "S3RVER"),
-        }).CreateS3();
+        }, config => config.HttpClientFactory = bed.Clock.AwsHttpClientFactory()).CreateS3();
         var large = StackOf("prod-catalog", StackTemplates.Large());
         var body = large.Template.ToYaml();
         Assert.True(Encoding.UTF8.GetByteCount(body) > StackDeployer.TemplateBodyLimit, $"the template is only {Encoding.UTF8.GetByteCount(body)} bytes");

@@ -12,6 +12,7 @@ using Workmates.OttKit.Aws.Ecs;
 using Workmates.OttKit.Blueprint;
 using Workmates.OttKit.CloudFormation;
 using Workmates.OttKit.Deployment;
+using Workmates.OttKit.Simulators;
 using Workmates.OttKit.Simulators.Aws;
 
 namespace Workmates.OttKit.Tests.Deployment;
@@ -27,18 +28,16 @@ internal sealed class StackTestBed : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ICloudFormationApi> _cfnClients = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IEcsApi> _ecsClients = new(StringComparer.Ordinal);
 
-    private StackTestBed(ManualTimeProvider clock, IReadOnlyDictionary<string, CloudFormationSimulator> cfn, EcsSimulator ecs, LoopbackArtifactStore artifacts)
+    private StackTestBed(VirtualClock clock, IReadOnlyDictionary<string, CloudFormationSimulator> cfn, EcsSimulator ecs, LoopbackArtifactStore artifacts)
     {
-        Inner = clock;
-        Clock = new DrivenClock(clock);
+        Clock = clock;
         CloudFormation = cfn;
         Ecs = ecs;
         Artifacts = artifacts;
     }
 
-    public ManualTimeProvider Inner { get; }
-
-    public DrivenClock Clock { get; }
+    /// <summary>The one virtual clock of the simulators and the deployer.</summary>
+    public VirtualClock Clock { get; }
 
     public IReadOnlyDictionary<string, CloudFormationSimulator> CloudFormation { get; }
 
@@ -52,7 +51,7 @@ internal sealed class StackTestBed : IAsyncDisposable
 
     public static async Task<StackTestBed> StartAsync(CloudFormationScenario? scenario = null, params string[] otherRegions)
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var ct = TestContext.Current.CancellationToken;
         var cfn = new Dictionary<string, CloudFormationSimulator>(StringComparer.Ordinal);
         foreach (var region in new[] { Home }.Concat(otherRegions))
@@ -65,9 +64,9 @@ internal sealed class StackTestBed : IAsyncDisposable
         return new StackTestBed(clock, cfn, ecs, await LoopbackArtifactStore.StartAsync());
     }
 
-    public ICloudFormationApi CloudFormationClient(string region) => _cfnClients.GetOrAdd(region, r => Factory(CloudFormation[r]).CreateCloudFormation());
+    public ICloudFormationApi CloudFormationClient(string region) => _cfnClients.GetOrAdd(region, r => Factory(CloudFormation[r], Clock).CreateCloudFormation());
 
-    public IEcsApi EcsClient(string region) => _ecsClients.GetOrAdd(region, _ => Factory(Ecs).CreateEcs());
+    public IEcsApi EcsClient(string region) => _ecsClients.GetOrAdd(region, _ => Factory(Ecs, Clock).CreateEcs());
 
     public StackDeployer NewDeployer(ITemplateArtifactStore? store = null) => new(CloudFormationClient, EcsClient, store ?? Artifacts, Clock);
 
@@ -78,7 +77,7 @@ internal sealed class StackTestBed : IAsyncDisposable
         return options;
     }
 
-    public Task<T> RunAsync<T>(Task<T> work) => Clock.RunAsync(work, TimeSpan.FromHours(6));
+    public Task<T> RunAsync<T>(Task<T> work) => Clock.RunAsync(work, TimeSpan.FromHours(6), TestContext.Current.CancellationToken);
 
     public Task<StackSetDeploymentResult> DeployAsync(StackSet set, Action<StackDeployOptions>? configure = null, ITemplateArtifactStore? store = null) =>
         RunAsync(NewDeployer(store).DeployAsync(set, Options(o =>
@@ -140,12 +139,14 @@ internal sealed class StackTestBed : IAsyncDisposable
         await Artifacts.DisposeAsync();
     }
 
-    private static AwsClientFactory Factory(AwsSimulator simulator) => new(new AwsOptions
-    {
-        Region = simulator.Region,
-        ServiceURL = simulator.BaseUrl.ToString(),
-        Credentials = new BasicAWSCredentials(SimulatorCredentials.Default.AccessKeyId, SimulatorCredentials.Default.SecretAccessKey),
-    });
+    private static AwsClientFactory Factory(AwsSimulator simulator, VirtualClock clock) => new(
+        new AwsOptions
+        {
+            Region = simulator.Region,
+            ServiceURL = simulator.BaseUrl.ToString(),
+            Credentials = new BasicAWSCredentials(SimulatorCredentials.Default.AccessKeyId, SimulatorCredentials.Default.SecretAccessKey),
+        },
+        config => config.HttpClientFactory = clock.AwsHttpClientFactory());
 
     private sealed class Collector(List<StackDeploymentEvent> sink) : IProgress<StackDeploymentEvent>
     {

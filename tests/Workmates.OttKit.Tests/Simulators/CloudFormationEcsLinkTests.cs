@@ -26,7 +26,7 @@ public sealed class CloudFormationEcsLinkTests
     [Fact]
     public async Task StackCreate_RegistersTaskDefinitionAndServiceInEcs()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         await using var ecs = await EcsSimulator.StartAsync(new AwsSimulatorOptions { Clock = clock }, cancellationToken: TestContext.Current.CancellationToken);
         await using var cfn = await CfnTestBed.StartAsync(options: new AwsSimulatorOptions { Clock = clock });
         cfn.Simulator.AttachEcs(ecs);
@@ -46,7 +46,7 @@ public sealed class CloudFormationEcsLinkTests
     {
         // The hazard behind issue 6's "one owner of the running image" rule, reproduced: a stack update that
         // re-registers the task definition with the image the stack knows (web:1) undoes a service deploy (web:2).
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         await using var ecs = await EcsSimulator.StartAsync(new AwsSimulatorOptions { Clock = clock }, cancellationToken: TestContext.Current.CancellationToken);
         await using var cfn = await CfnTestBed.StartAsync(options: new AwsSimulatorOptions { Clock = clock });
         cfn.Simulator.AttachEcs(ecs);
@@ -91,7 +91,7 @@ public sealed class CloudFormationEcsLinkTests
     [Fact]
     public async Task StackUpdate_ChangingTheImageParameter_DeploysANewRevisionThroughEcs()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         await using var ecs = await EcsSimulator.StartAsync(new AwsSimulatorOptions { Clock = clock }, cancellationToken: TestContext.Current.CancellationToken);
         await using var cfn = await CfnTestBed.StartAsync(options: new AwsSimulatorOptions { Clock = clock });
         cfn.Simulator.AttachEcs(ecs);
@@ -115,7 +115,7 @@ public sealed class CloudFormationEcsLinkTests
     [Fact]
     public async Task StackUpdate_ToACrashingImage_FailsOnTheCircuitBreakerAndRollsBack()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         await using var ecs = await EcsSimulator.StartAsync(new AwsSimulatorOptions { Clock = clock }, cancellationToken: TestContext.Current.CancellationToken);
         ecs.SetImageBehavior(":bad", ImageBehavior.CrashesAtStart);
         await using var cfn = await CfnTestBed.StartAsync(options: new AwsSimulatorOptions { Clock = clock });
@@ -136,7 +136,7 @@ public sealed class CloudFormationEcsLinkTests
     [Fact]
     public async Task StackUpdate_ToACrashingImageWithoutCircuitBreaker_HangsUntilTheStabilizationTimeout()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         await using var ecs = await EcsSimulator.StartAsync(new AwsSimulatorOptions { Clock = clock }, cancellationToken: TestContext.Current.CancellationToken);
         ecs.SetImageBehavior(":bad", ImageBehavior.CrashesAtStart);
         await using var cfn = await CfnTestBed.StartAsync(new CloudFormationScenario { EcsStabilizationTimeout = TimeSpan.FromMinutes(30) }, new AwsSimulatorOptions { Clock = clock });

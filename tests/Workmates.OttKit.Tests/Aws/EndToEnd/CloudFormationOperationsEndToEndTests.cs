@@ -23,7 +23,7 @@ public sealed class CloudFormationOperationsEndToEndTests
 
     private static Task<DescribeChangeSetResponse?> ChangeSetReadyAsync(CloudFormationSimulator simulator, ICloudFormationApi api, string name) =>
         SimulatorClients.DriveAsync(simulator.Clock, () => api.WaitUntilChangeSetCreateCompleteAsync(
-            new DescribeChangeSetRequest { StackName = Stack, ChangeSetName = name }, simulator.Clock, Ct), Step);
+            new DescribeChangeSetRequest { StackName = Stack, ChangeSetName = name }, simulator.Clock, Ct));
 
     private static async Task<string> StatusAsync(ICloudFormationApi api) =>
         (await api.DescribeStacksAsync(new DescribeStacksRequest { StackName = Stack }, Ct)).Stacks![0].StackStatus!;
@@ -110,7 +110,7 @@ public sealed class CloudFormationOperationsEndToEndTests
 
         await api.ExecuteChangeSetAsync(new ExecuteChangeSetRequest { StackName = Stack, ChangeSetName = "create-1", ClientRequestToken = "deploy-1" }, Ct);
         var done = await SimulatorClients.DriveAsync(simulator.Clock,
-            () => api.WaitUntilStackCreateCompleteAsync(new DescribeStacksRequest { StackName = Stack }, simulator.Clock, Ct), Step);
+            () => api.WaitUntilStackCreateCompleteAsync(new DescribeStacksRequest { StackName = Stack }, simulator.Clock, Ct));
 
         var stack = Assert.Single(done!.Stacks!);
         Assert.Equal("CREATE_COMPLETE", stack.StackStatus);
@@ -225,7 +225,7 @@ public sealed class CloudFormationOperationsEndToEndTests
         await api.UpdateTerminationProtectionAsync(new UpdateTerminationProtectionRequest { StackName = Stack, EnableTerminationProtection = false }, Ct);
         await api.DeleteStackAsync(new DeleteStackRequest { StackName = Stack }, Ct);
         await SimulatorClients.DriveAsync(simulator.Clock,
-            () => api.WaitUntilStackDeleteCompleteAsync(new DescribeStacksRequest { StackName = Stack }, simulator.Clock, Ct), Step);
+            () => api.WaitUntilStackDeleteCompleteAsync(new DescribeStacksRequest { StackName = Stack }, simulator.Clock, Ct));
 
         Assert.True(protectedStack.EnableTerminationProtection);
         Assert.Equal("ValidationError", refused.ErrorCode);
@@ -245,7 +245,7 @@ public sealed class CloudFormationOperationsEndToEndTests
         await ChangeSetAsync(simulator, api, "update-1", "UPDATE", Retention("60"));
         await api.ExecuteChangeSetAsync(new ExecuteChangeSetRequest { StackName = Stack, ChangeSetName = "update-1" }, Ct);
         var error = await Assert.ThrowsAsync<AwsWaiterException>(() => SimulatorClients.DriveAsync(simulator.Clock,
-            () => api.WaitUntilStackUpdateCompleteAsync(new DescribeStacksRequest { StackName = Stack }, simulator.Clock, Ct), Step));
+            () => api.WaitUntilStackUpdateCompleteAsync(new DescribeStacksRequest { StackName = Stack }, simulator.Clock, Ct)));
 
         Assert.Equal(AwsWaiterFailureReason.FailureStateMatched, error.Reason);
         Assert.Equal("UPDATE_ROLLBACK_COMPLETE", await StatusAsync(api));
@@ -263,7 +263,7 @@ public sealed class CloudFormationOperationsEndToEndTests
 
         await api.ExecuteChangeSetAsync(new ExecuteChangeSetRequest { StackName = Stack, ChangeSetName = "update-1" }, Ct);
         var done = await SimulatorClients.DriveAsync(simulator.Clock,
-            () => api.WaitUntilStackUpdateCompleteAsync(new DescribeStacksRequest { StackName = Stack }, simulator.Clock, Ct), Step);
+            () => api.WaitUntilStackUpdateCompleteAsync(new DescribeStacksRequest { StackName = Stack }, simulator.Clock, Ct));
 
         Assert.Equal("UPDATE_COMPLETE", done!.Stacks![0].StackStatus);
         Assert.Equal("60", done.Stacks[0].Parameters!.Single(p => p.ParameterKey == "Retention").ParameterValue);

@@ -246,8 +246,7 @@ public sealed class EcsOperationsEndToEndTests
 
         var response = await SimulatorClients.DriveAsync(
             clock,
-            () => ecs.WaitUntilServicesStableAsync(new DescribeServicesRequest { Cluster = "prod", Services = ["web"] }, clock, Ct),
-            TimeSpan.FromSeconds(5));
+            () => ecs.WaitUntilServicesStableAsync(new DescribeServicesRequest { Cluster = "prod", Services = ["web"] }, clock, Ct));
 
         var service = Assert.Single(response!.Services!);
         Assert.Equal(second, Assert.Single(service.Deployments!).TaskDefinition);
@@ -277,7 +276,7 @@ public sealed class EcsOperationsEndToEndTests
         var first = await ecs.DescribeTasksAsync(new DescribeTasksRequest { Cluster = "prod", Tasks = tasks }, Ct);
 
         var done = await SimulatorClients.DriveAsync(bed.Simulator.Clock,
-            () => ecs.WaitUntilTasksRunningAsync(new DescribeTasksRequest { Cluster = "prod", Tasks = tasks }, bed.Simulator.Clock, Ct), TimeSpan.FromSeconds(2));
+            () => ecs.WaitUntilTasksRunningAsync(new DescribeTasksRequest { Cluster = "prod", Tasks = tasks }, bed.Simulator.Clock, Ct));
 
         Assert.Contains(first.Tasks!, t => t.LastStatus != "RUNNING");
         Assert.All(done!.Tasks!, t => Assert.Equal("RUNNING", t.LastStatus));
@@ -292,9 +291,9 @@ public sealed class EcsOperationsEndToEndTests
         var request = new DescribeTasksRequest { Cluster = "prod", Tasks = tasks };
 
         var error = await Assert.ThrowsAsync<AwsWaiterException>(() => SimulatorClients.DriveAsync(bed.Simulator.Clock,
-            () => ecs.WaitUntilTasksRunningAsync(request, bed.Simulator.Clock, Ct), TimeSpan.FromSeconds(2)));
+            () => ecs.WaitUntilTasksRunningAsync(request, bed.Simulator.Clock, Ct)));
         var stopped = await SimulatorClients.DriveAsync(bed.Simulator.Clock,
-            () => ecs.WaitUntilTasksStoppedAsync(request, bed.Simulator.Clock, Ct), TimeSpan.FromSeconds(2));
+            () => ecs.WaitUntilTasksStoppedAsync(request, bed.Simulator.Clock, Ct));
 
         Assert.Equal(AwsWaiterFailureReason.FailureStateMatched, error.Reason);
         Assert.All(stopped!.Tasks!, t => Assert.Equal(("STOPPED", "EssentialContainerExited"), (t.LastStatus, t.StopCode)));

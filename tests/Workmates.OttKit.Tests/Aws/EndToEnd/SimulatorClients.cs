@@ -2,6 +2,7 @@ using Amazon.Runtime;
 using Workmates.OttKit.Aws;
 using Workmates.OttKit.Aws.CloudFormation;
 using Workmates.OttKit.Aws.Ecs;
+using Workmates.OttKit.Simulators;
 using Workmates.OttKit.Simulators.Aws;
 
 namespace Workmates.OttKit.Tests.Aws.EndToEnd;
@@ -28,23 +29,7 @@ internal static class SimulatorClients
     public static ICloudFormationApi CloudFormation(CloudFormationSimulator simulator, SimulatorCredentials? credentials = null, Action<ClientConfig>? configure = null) =>
         new AwsClientFactory(Options(simulator, credentials), configure).CreateCloudFormation();
 
-    /// <summary>
-    /// Runs <paramref name="operation"/> (which waits on <paramref name="clock"/>) while advancing the clock in
-    /// <paramref name="step"/>s, so a waiter's <c>Task.Delay(…, timeProvider)</c> and the simulator's state machine move together.
-    /// </summary>
-    public static async Task<T> DriveAsync<T>(ManualTimeProvider clock, Func<Task<T>> operation, TimeSpan step, int maxSteps = 5000)
-    {
-        var task = operation();
-        for (var i = 0; i < maxSteps && !task.IsCompleted; i++)
-        {
-            // Give the waiter a moment (real time) to send its request and arm its next delay before time moves on.
-            await Task.WhenAny(task, Task.Delay(5, TestContext.Current.CancellationToken));
-            if (!task.IsCompleted)
-            {
-                clock.Advance(step);
-            }
-        }
-
-        return await task;
-    }
+    /// <summary>Runs <paramref name="operation"/> (which waits on <paramref name="clock"/>) under <see cref="VirtualClock.RunAsync{T}(Task{T}, TimeSpan?, CancellationToken)"/>.</summary>
+    public static Task<T> DriveAsync<T>(VirtualClock clock, Func<Task<T>> operation) =>
+        clock.RunAsync(operation(), TimeSpan.FromDays(2), TestContext.Current.CancellationToken);
 }

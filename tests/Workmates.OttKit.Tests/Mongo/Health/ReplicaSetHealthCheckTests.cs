@@ -1,3 +1,4 @@
+using Workmates.OttKit.Simulators;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -63,11 +64,11 @@ public sealed class ReplicaSetHealthCheckTests : IDisposable
     [Fact]
     public async Task CheckHealth_SourceHonoursCancellation_TimesOutAsCouldNotEvaluate()
     {
-        var time = new ManualTimeProvider(Now);
+        var time = new VirtualClock(Now);
         await using var services = Build(FakeReplicaSetStatusSource.WaitingForCancellation(), options => options.Timeout = TimeSpan.FromSeconds(5), time: time);
 
         var running = RunAsync(services);
-        await time.WaitForTimersAsync(2);
+        await time.WaitUntilParkedAsync(armed: 2, TestContext.Current.CancellationToken);
         time.Advance(TimeSpan.FromSeconds(5));
         var entry = await running;
 
@@ -81,11 +82,11 @@ public sealed class ReplicaSetHealthCheckTests : IDisposable
     [Fact]
     public async Task CheckHealth_SourceIgnoresCancellation_StillReturnsAfterTheTimeout()
     {
-        var time = new ManualTimeProvider(Now);
+        var time = new VirtualClock(Now);
         await using var services = Build(FakeReplicaSetStatusSource.NeverAnswering(), options => options.Timeout = TimeSpan.FromSeconds(5), time: time);
 
         var running = RunAsync(services);
-        await time.WaitForTimersAsync(2);
+        await time.WaitUntilParkedAsync(armed: 2, TestContext.Current.CancellationToken);
         time.Advance(TimeSpan.FromSeconds(5));
         var entry = await running;
 
@@ -96,11 +97,11 @@ public sealed class ReplicaSetHealthCheckTests : IDisposable
     [Fact]
     public async Task CheckHealth_JustBeforeTheTimeout_StillWaiting()
     {
-        var time = new ManualTimeProvider(Now);
+        var time = new VirtualClock(Now);
         await using var services = Build(FakeReplicaSetStatusSource.NeverAnswering(), options => options.Timeout = TimeSpan.FromSeconds(5), time: time);
 
         var running = RunAsync(services);
-        await time.WaitForTimersAsync(2);
+        await time.WaitUntilParkedAsync(armed: 2, TestContext.Current.CancellationToken);
         time.Advance(TimeSpan.FromSeconds(5) - TimeSpan.FromTicks(1));
 
         Assert.False(running.IsCompleted);

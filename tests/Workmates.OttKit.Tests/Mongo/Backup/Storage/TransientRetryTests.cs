@@ -50,7 +50,7 @@ public sealed class TransientRetryTests
     [Fact]
     public async Task The_next_attempt_waits_for_the_back_off_on_the_injected_clock()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new VirtualClock();
         var retry = new TransientRetry(3, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), clock, () => 1.0);
         var calls = 0;
 
