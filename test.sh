@@ -43,8 +43,14 @@ install_debian_packages() {
     || log "apt-get could not install ${missing[*]}; dependent tests will skip (or fail under CI=true)."
 }
 
+install_dotnet_tools() {
+  # dotnet-dump prints the stacks of a test host that the hang watchdog dumped (see below).
+  dotnet tool restore >/dev/null 2>&1 || log "dotnet tool restore failed: a hang will be named but its stacks not printed."
+}
+
 install_node_tools
 install_debian_packages
+install_dotnet_tools
 
 results="$root/artifacts/test-results"
 rm -rf "$results"
@@ -52,8 +58,30 @@ mkdir -p "$results"
 export OTTKIT_TOOLS_DIR="$root/tests/tools/node_modules"
 
 status=0
+# Hang watchdog: every awaiting test has its own xunit timeout (60 s / 180 s, see docs/testing.md); a test host that
+# still makes no progress for 5 minutes (a synchronous deadlock) is dumped and killed, and the run fails naming the test.
 dotnet test Workmates.OttKit.sln -c Release \
+  --blame-hang --blame-hang-timeout "${OTTKIT_HANG_TIMEOUT:-5m}" --blame-hang-dump-type mini \
   --logger "trx;LogFilePrefix=results" --results-directory "$results" "$@" || status=$?
+
+# Print where a hung test host stopped, so the log alone says it: the managed stacks of every thread running our code,
+# then the async stacks (awaiting state machines) that hold our code.
+ours() { awk -v sep="$1" '$0 ~ sep { if (buf ~ /Workmates\.OttKit/) printf "%s", buf; buf = "" } { buf = buf $0 "\n" } END { if (buf ~ /Workmates\.OttKit/) printf "%s", buf }'; }
+print_hang_stacks() {
+  local dump
+  declare -A seen=()
+  while IFS= read -r dump; do
+    [[ -n "${seen[${dump##*/}]:-}" ]] && continue   # the TRX attachments hold a second copy of each dump
+    seen[${dump##*/}]=1
+    status=1
+    echo "failed hang:${dump##*/}" >>"$results/hangs.txt"
+    log "test host hung; its stacks, from ${dump#"$root"/}:"
+    { dotnet dotnet-dump analyze "$dump" -c "clrstack -all" -c "exit" 2>&1 | grep -vE '^\s*$' | ours '^OS Thread Id:'
+      dotnet dotnet-dump analyze "$dump" -c "dumpasync" -c "exit" 2>&1 | grep -vE '^\s*$' | ours '^STACK [0-9]+'
+    } | cut -c1-240 | head -n 400 >&2 || true
+  done < <(find "$results" -name 'Workmates.OttKit*hangdump.dmp' 2>/dev/null | sort)
+}
+print_hang_stacks
 
 # The generated pipelines of both samples, linted as a customer's repositories would hold them.
 extra="$results/extra-checks.txt"
@@ -95,7 +123,7 @@ log "workflow lint: $(grep -c '^passed' "$extra") repositories passed, $(grep -c
 
 # Count from the TRX files themselves, not from console text.
 python3 - "$results" <<'PY'
-import sys, glob, xml.etree.ElementTree as ET
+import os, sys, glob, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 passed = failed = skipped = 0
 files = glob.glob(sys.argv[1] + "/**/*.trx", recursive=True)
@@ -105,6 +133,9 @@ for f in files:
     failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
     # xunit v3 reports a skipped test as executed=total-1 with notExecuted=0: count whichever says more.
     skipped += max(int(c.get("notExecuted", 0)), int(c.get("total", 0)) - int(c.get("executed", 0)))
+# A test host killed by the hang watchdog: its hung test has no TRX result, so count the hang itself.
+hangs = sys.argv[1] + "/hangs.txt"
+failed += sum(1 for _ in open(hangs)) if os.path.exists(hangs) else 0
 for line in open(sys.argv[1] + "/extra-checks.txt"):
     if line.startswith("passed "):
         passed += 1

@@ -220,11 +220,23 @@ public sealed class VirtualClock : FakeTimeProvider
             }
 
             var version = Volatile.Read(ref _version);
-            if (version != seen || InFlight > 0)
+            if (version != seen)
             {
                 seen = version;
                 quiet.Restart();
                 stall.Restart();
+                continue;
+            }
+
+            if (InFlight > 0)
+            {
+                // A request on the wire holds the clock, but one that never answers is a stall like any other.
+                quiet.Restart();
+                if (stall.Elapsed > StallLimit)
+                {
+                    throw new TimeoutException($"A tracked request has been in flight for {StallLimit.TotalSeconds:0} real seconds with nothing else happening (clock {this}).");
+                }
+
                 continue;
             }
 

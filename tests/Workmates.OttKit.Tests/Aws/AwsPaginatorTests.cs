@@ -30,7 +30,7 @@ public sealed class AwsPaginatorTests
         Assert.Equal(resultKeys.Split(','), keys.ValueKind == JsonValueKind.Array ? keys.EnumerateArray().Select(k => k.GetString()!) : [keys.GetString()!]);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ListAllTasks_FollowsNextTokenUntilItIsEmpty_WithoutTouchingTheCallersRequest()
     {
         var (ecs, script) = ScriptedApi.Create<IEcsApi>();
@@ -50,7 +50,7 @@ public sealed class AwsPaginatorTests
         Assert.Equal(2, script.Calls.Count);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DescribeWholeChangeSet_ConcatenatesChanges_AndKeepsTheFirstPagesOtherMembers()
     {
         var (cfn, script) = ScriptedApi.Create<ICloudFormationApi>();
@@ -70,7 +70,7 @@ public sealed class AwsPaginatorTests
         Assert.All(script.Calls, c => Assert.Equal("web", ((DescribeChangeSetRequest)c.Request).StackName));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DescribeAlarmsPages_CopiesEveryFilterIntoEachPageRequest()
     {
         var (cloudWatch, script) = ScriptedApi.Create<ICloudWatchApi>();
@@ -87,7 +87,7 @@ public sealed class AwsPaginatorTests
         Assert.Equal(("ottkit-", "ALARM", 50, "n"), (second.AlarmNamePrefix, second.StateValue, second.MaxRecords, second.NextToken));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DescribeAllStackEvents_StopsWhenTheCallerStopsEnumerating()
     {
         var (cfn, script) = ScriptedApi.Create<ICloudFormationApi>();

@@ -21,7 +21,7 @@ public sealed class AwsWaiterBehaviourTests
         Deployments = Enumerable.Range(0, deployments).Select(_ => new Workmates.OttKit.Aws.Ecs.Model.Deployment()).ToList(),
     };
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ServicesStable_PollsWithTheModelDelayUntilOneDeploymentRunsTheDesiredCount()
     {
         var clock = new VirtualClock();
@@ -41,7 +41,7 @@ public sealed class AwsWaiterBehaviourTests
         Assert.Equal([TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15)], clock.Waits);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ServicesStable_WhenAServiceIsMissing_FailsAtOnce()
     {
         var error = await Assert.ThrowsAsync<AwsWaiterException>(() => EcsWaiterDefinitions.ServicesStable.WaitAsync(
@@ -54,7 +54,7 @@ public sealed class AwsWaiterBehaviourTests
         Assert.Contains("failures[].reason", error.MatchedAcceptor, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task TasksStopped_WithAnEmptyTaskList_IsNotSuccess_AndGivesUpAfterMaxAttempts()
     {
         var clock = new VirtualClock();
@@ -75,7 +75,7 @@ public sealed class AwsWaiterBehaviourTests
         Assert.All(clock.Waits, d => Assert.Equal(TimeSpan.FromSeconds(6), d));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task StackDeleteComplete_WhenTheStackIsGone_SucceedsOnTheValidationError()
     {
         var api = new ScriptedCloudFormation(
@@ -92,7 +92,7 @@ public sealed class AwsWaiterBehaviourTests
         Assert.Equal(2, api.Calls);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task StackUpdateComplete_WhenTheUpdateRolledBack_FailsWithTheMatchedAcceptor()
     {
         var api = new ScriptedCloudFormation(
@@ -109,7 +109,7 @@ public sealed class AwsWaiterBehaviourTests
         Assert.Contains("UPDATE_ROLLBACK_COMPLETE", error.MatchedAcceptor, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task StackExists_RetriesOnValidationError_ThenSucceedsOnStatus200()
     {
         var api = new ScriptedCloudFormation(
@@ -124,7 +124,7 @@ public sealed class AwsWaiterBehaviourTests
         Assert.Equal([TimeSpan.FromSeconds(5)], clock.Waits);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task AnUnexpectedError_EndsTheWaitWithTheServiceErrorAsCause()
     {
         var throttled = CloudFormationException.FromError(new AwsErrorDetails(
@@ -138,7 +138,7 @@ public sealed class AwsWaiterBehaviourTests
         Assert.Same(throttled, error.InnerException);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ChangeSetCreateComplete_WhenCancelled_StopsWithOperationCanceled()
     {
         using var cancellation = new CancellationTokenSource();

@@ -13,7 +13,7 @@ public sealed class EcsClientEndToEndTests
         new AwsOptions { Region = "eu-west-1", ServiceURL = server.Url, Credentials = new BasicAWSCredentials("AKIDEXAMPLE", "secret") },
         config => config.MaxErrorRetry = 1);
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task DescribeServices_ThroughTheSdkPipeline_SendsSignedAwsJsonAndParsesTheResponse()
     {
         await using var server = new LoopbackAwsServer();
@@ -41,7 +41,7 @@ public sealed class EcsClientEndToEndTests
         Assert.Contains("api/ECS#", sent.Headers["User-Agent"], StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task UpdateService_WhenTheServiceIsMissing_ThrowsTypedExceptionWithTheFacts()
     {
         await using var server = new LoopbackAwsServer();
@@ -59,7 +59,7 @@ public sealed class EcsClientEndToEndTests
         Assert.False(error.IsThrottling);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task ListTasks_WhenThrottledOnce_IsRetriedByTheSdk()
     {
         await using var server = new LoopbackAwsServer();

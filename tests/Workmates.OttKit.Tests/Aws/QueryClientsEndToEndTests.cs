@@ -15,7 +15,7 @@ public sealed class QueryClientsEndToEndTests
         new AwsOptions { Region = "us-gov-west-1", ServiceURL = server.Url, Credentials = new BasicAWSCredentials("AKIDEXAMPLE", "secret") },
         config => config.MaxErrorRetry = 0);
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task DescribeStacks_ThroughTheSdkPipeline_SendsSignedFormAndParsesXml()
     {
         await using var server = new LoopbackAwsServer();
@@ -50,7 +50,7 @@ public sealed class QueryClientsEndToEndTests
         Assert.Equal(System.Net.HttpStatusCode.OK, response.HttpStatusCode);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task DescribeStacks_WhenTheStackIsMissing_ThrowsStackNotFound()
     {
         await using var server = new LoopbackAwsServer();
@@ -70,7 +70,7 @@ public sealed class QueryClientsEndToEndTests
         Assert.Equal(ErrorType.Sender, error.ErrorType);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task DeleteStack_WithNoResultElement_Succeeds()
     {
         await using var server = new LoopbackAwsServer();
@@ -85,7 +85,7 @@ public sealed class QueryClientsEndToEndTests
         Assert.Equal("r3", response.ResponseMetadata.RequestId);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task DescribeTargetHealth_WhenTheTargetGroupIsMissing_ThrowsTypedException()
     {
         await using var server = new LoopbackAwsServer();
@@ -100,7 +100,7 @@ public sealed class QueryClientsEndToEndTests
         Assert.Equal("TargetGroupNotFound", error.ErrorCode);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task PutMetricData_SendsMembersAndDimensionsAsQueryLists()
     {
         await using var server = new LoopbackAwsServer();

@@ -12,7 +12,7 @@ public sealed class ApprovedTemplateTests
     private static string ApprovedFolder(string sample) =>
         Path.Combine(SampleSpecs.RepositoryRoot, "tests", "Workmates.OttKit.Tests", "Blueprint", "Approved", sample);
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Default)]
     [MemberData(nameof(SampleSpecs.Names), MemberType = typeof(SampleSpecs))]
     public async Task Sample_TemplatesAndManifest_MatchTheApprovedFiles(string sample)
     {

@@ -161,7 +161,7 @@ public sealed class SynthesisTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task WriteToAsync_WritesEveryTemplateAndTheManifestAndNothingElse()
     {
         var dir = Directory.CreateTempSubdirectory("ottkit-synth-");

@@ -12,7 +12,7 @@ public sealed class CliTests : IDisposable
 
     public void Dispose() => _work.Delete(recursive: true);
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Validate_valid_sample_exits_zero_and_says_so()
     {
         var run = await RunAsync("validate", "--spec", BlacksheepSpec);
@@ -22,7 +22,7 @@ public sealed class CliTests : IDisposable
         Assert.Empty(run.Error);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Validate_missing_file_prints_one_message_with_the_fix()
     {
         var run = await RunAsync("validate", "--spec", "missing.yaml");
@@ -33,7 +33,7 @@ public sealed class CliTests : IDisposable
             run.Error);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Validate_without_spec_is_a_usage_error_pointing_at_help()
     {
         var run = await RunAsync("validate");
@@ -44,7 +44,7 @@ public sealed class CliTests : IDisposable
             run.Error);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Validate_invalid_spec_lists_every_problem_with_path_and_fix_and_no_stack_trace()
     {
         var spec = await WriteSpecAsync(File.ReadAllText(BlacksheepSpec).Replace("ap-south-1", "mars-east-1", StringComparison.Ordinal));
@@ -57,7 +57,7 @@ public sealed class CliTests : IDisposable
         Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Validate_unknown_key_names_file_line_and_column()
     {
         var spec = await WriteSpecAsync(File.ReadAllText(BlacksheepSpec) + "\nregoin: ap-south-1\n");
@@ -70,7 +70,7 @@ public sealed class CliTests : IDisposable
         Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Validate_json_output_is_one_document_with_problems()
     {
         var spec = await WriteSpecAsync(File.ReadAllText(BlacksheepSpec).Replace("ap-south-1", "mars-east-1", StringComparison.Ordinal));
@@ -84,7 +84,7 @@ public sealed class CliTests : IDisposable
         Assert.All(document["problems"]!.AsArray(), p => Assert.False(string.IsNullOrEmpty(p!["path"]!.GetValue<string>())));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Synth_writes_every_stack_template_the_manifest_the_diagram_and_the_workflows()
     {
         var outDir = Path.Combine(_work.FullName, "out");
@@ -104,7 +104,7 @@ public sealed class CliTests : IDisposable
         Assert.Contains(workflows, w => w!["kind"]!.GetValue<string>() == "Infrastructure");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Synth_of_an_invalid_spec_writes_nothing()
     {
         var spec = await WriteSpecAsync(File.ReadAllText(BlacksheepSpec).Replace("ap-south-1", "mars-east-1", StringComparison.Ordinal));
@@ -116,7 +116,7 @@ public sealed class CliTests : IDisposable
         Assert.False(Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Nested_command_usage_error_points_at_the_full_command_help()
     {
         var run = await RunAsync("mongo", "health");
@@ -127,7 +127,7 @@ public sealed class CliTests : IDisposable
             run.Error);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Unknown_command_is_a_usage_error()
     {
         var run = await RunAsync("deploy-everything");

@@ -21,7 +21,7 @@ public sealed class MongoBackupCommandTests
 
     private static BackupSettings Settings(string? uri) => new("acme-backups", "tests/mongo", null, uri, 15);
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Backup_then_list_verify_and_dry_run_restore_all_exit_zero_with_json_documents()
     {
         await using var source = BackupFixture.StartSet();
@@ -49,7 +49,7 @@ public sealed class MongoBackupCommandTests
         Assert.True(JsonNode.Parse(restore.Output.ToString())!["dryRun"]!.GetValue<bool>());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Verify_corrupted_backup_exits_one_with_the_corrupted_code()
     {
         await using var source = BackupFixture.StartSet();
@@ -66,7 +66,7 @@ public sealed class MongoBackupCommandTests
         Assert.Equal("corrupted", document["error"]!.GetValue<string>());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Backup_without_a_bucket_is_a_usage_error_naming_the_variable()
     {
         var output = new StringWriter();
@@ -78,7 +78,7 @@ public sealed class MongoBackupCommandTests
         Assert.Contains(BackupSettings.BucketVariable, error.ToString(), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Prune_dry_run_keeps_the_newest_backup_and_says_why()
     {
         await using var source = BackupFixture.StartSet();

@@ -12,7 +12,7 @@ public sealed class MongoHealthCommandTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Health_healthy_set_exits_zero_and_lists_every_rule_with_its_numbers()
     {
         await using var simulator = SimulatedReplicaSet.StartHealthy();
@@ -31,7 +31,7 @@ public sealed class MongoHealthCommandTests
         Assert.Contains("distinctZones=3", run.Output, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Health_never_prints_the_password_only_the_redacted_uri()
     {
         await using var simulator = SimulatedReplicaSet.StartHealthy();
@@ -43,7 +43,7 @@ public sealed class MongoHealthCommandTests
         Assert.StartsWith($"mongodb://{SimulatedReplicaSet.User}:", text.Output, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Health_lagging_secondary_exits_one_degraded()
     {
         await using var simulator = SimulatedReplicaSet.StartHealthy();
@@ -56,7 +56,7 @@ public sealed class MongoHealthCommandTests
         Assert.Contains("maxSeconds=30", run.Output, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Health_election_in_progress_exits_one_with_no_primary()
     {
         await using var simulator = SimulatedReplicaSet.StartHealthy();
@@ -68,7 +68,7 @@ public sealed class MongoHealthCommandTests
         Assert.Contains($"  {"primary",-15} Degraded  no primary; absence duration unknown (first observation)", run.Output, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Health_unreachable_member_exits_one_naming_it()
     {
         await using var simulator = SimulatedReplicaSet.StartHealthy();
@@ -81,7 +81,7 @@ public sealed class MongoHealthCommandTests
         Assert.Contains(simulator.Members[2].Name, run.Output, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Health_whole_set_unreachable_exits_three()
     {
         await using var simulator = SimulatedReplicaSet.StartHealthy();
@@ -99,7 +99,7 @@ public sealed class MongoHealthCommandTests
         Assert.Empty(document["rules"]!.AsArray());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Health_unhealthy_lag_exits_two_and_json_is_one_document()
     {
         await using var simulator = SimulatedReplicaSet.StartHealthy();
@@ -119,7 +119,7 @@ public sealed class MongoHealthCommandTests
         Assert.Empty(run.Error);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Health_user_without_clusterMonitor_exits_three_naming_the_role()
     {
         await using var simulator = SimulatedReplicaSet.StartHealthy();
@@ -133,7 +133,7 @@ public sealed class MongoHealthCommandTests
         Assert.DoesNotContain("app-Pass1", run.Output + run.Error, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Health_slow_set_exits_three_after_the_timeout_in_json()
     {
         await using var simulator = SimulatedReplicaSet.StartHealthy();
@@ -151,7 +151,7 @@ public sealed class MongoHealthCommandTests
         Assert.False((bool)document["evaluated"]!);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Health_bad_uri_prints_one_error_line_and_exits_with_usage_error()
     {
         var run = await RunAsync("mongo", "health", "--uri", "mongodb://monitor:s3cret@");
@@ -164,7 +164,7 @@ public sealed class MongoHealthCommandTests
         Assert.DoesNotContain("s3cret", run.Error, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Health_publish_metrics_without_environment_is_one_error_line()
     {
         var run = await RunAsync("mongo", "health", "--uri", "mongodb://127.0.0.1:1/", "--publish-metrics");
@@ -175,7 +175,7 @@ public sealed class MongoHealthCommandTests
             run.Error);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Health_publish_metrics_sends_the_numbers_to_cloudwatch_with_the_environment()
     {
         await using var simulator = SimulatedReplicaSet.StartHealthy();
@@ -194,7 +194,7 @@ public sealed class MongoHealthCommandTests
         Assert.Contains($"published {request.MetricData!.Count} metric data points to CloudWatch (OttKit/MongoDB, Environment=prod)", output.ToString(), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Health_publish_failure_warns_and_keeps_the_health_exit_code()
     {
         await using var simulator = SimulatedReplicaSet.StartHealthy();

@@ -13,7 +13,7 @@ public sealed class NewCommandTests : IDisposable
 
     public void Dispose() => _work.Delete(recursive: true);
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task The_scaffold_loads_validates_and_synthesizes_without_edits()
     {
         var folder = Path.Combine(_work.FullName, "acme-tv");
@@ -33,7 +33,7 @@ public sealed class NewCommandTests : IDisposable
         Assert.Contains(">api<", ArchitectureDiagram.Render(stackSet), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task The_scaffold_then_synth_writes_every_file()
     {
         var folder = Path.Combine(_work.FullName, "acme-tv");
@@ -46,7 +46,7 @@ public sealed class NewCommandTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_work.FullName, "out", "manifest.json")));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task The_scaffold_holds_the_readme_and_the_generated_workflows()
     {
         var folder = Path.Combine(_work.FullName, "acme-tv");
@@ -71,7 +71,7 @@ public sealed class NewCommandTests : IDisposable
         Assert.Contains(".github/workflows/infrastructure-acme-tv.yml", readme, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task The_region_option_sets_the_region_and_the_example_certificate_follows_it()
     {
         var folder = Path.Combine(_work.FullName, "x");
@@ -84,7 +84,7 @@ public sealed class NewCommandTests : IDisposable
         Assert.Empty(spec.Validate());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Default_folder_is_the_name_in_the_current_folder()
     {
         var previous = Environment.CurrentDirectory;
@@ -102,7 +102,7 @@ public sealed class NewCommandTests : IDisposable
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Every_section_of_the_spec_is_explained_by_a_comment()
     {
         var folder = Path.Combine(_work.FullName, "acme-tv");
@@ -116,7 +116,7 @@ public sealed class NewCommandTests : IDisposable
         Assert.All(sections, x => Assert.StartsWith("#", lines[x.i - 1], StringComparison.Ordinal));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_bad_name_prints_the_rule_and_an_example()
     {
         var run = await RunAsync("new", "Acme_TV", "--out", Path.Combine(_work.FullName, "x"));
@@ -128,7 +128,7 @@ public sealed class NewCommandTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_work.FullName, "x")));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_bad_region_prints_the_rule_and_an_example()
     {
         var run = await RunAsync("new", "acme-tv", "--region", "mumbai", "--out", Path.Combine(_work.FullName, "x"));
@@ -139,7 +139,7 @@ public sealed class NewCommandTests : IDisposable
             run.Error);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_folder_that_is_not_empty_is_refused_without_force()
     {
         var folder = Path.Combine(_work.FullName, "existing");
@@ -155,7 +155,7 @@ public sealed class NewCommandTests : IDisposable
         Assert.False(File.Exists(Path.Combine(folder, "acme-tv.yaml")));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Force_writes_into_a_folder_that_is_not_empty_and_keeps_other_files()
     {
         var folder = Path.Combine(_work.FullName, "existing");
@@ -169,7 +169,7 @@ public sealed class NewCommandTests : IDisposable
         Assert.Equal("keep me", await File.ReadAllTextAsync(Path.Combine(folder, "notes.txt"), TestContext.Current.CancellationToken));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Json_output_is_one_document_naming_the_spec()
     {
         var folder = Path.Combine(_work.FullName, "acme-tv");
@@ -181,7 +181,7 @@ public sealed class NewCommandTests : IDisposable
         Assert.Equal(Path.Combine(folder, "acme-tv.yaml"), document["spec"]!.GetValue<string>());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Diagram_command_writes_the_svg()
     {
         var folder = Path.Combine(_work.FullName, "acme-tv");

@@ -18,7 +18,7 @@ public sealed class ServiceCommandsTests
 
     private static string N => Environment.NewLine;
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Deploy_service_healthy_image_exits_zero_with_timestamped_lines_and_a_step_summary()
     {
         await using var bed = await Bed.StartAsync();
@@ -37,7 +37,7 @@ public sealed class ServiceCommandsTests
         Assert.Contains("| alarm `blacksheep-web-5xx` | OK |", summary, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Deploy_service_on_a_terminal_renders_through_spectre_and_ends_with_the_verdict()
     {
         await using var bed = await Bed.StartAsync();
@@ -52,7 +52,7 @@ public sealed class ServiceCommandsTests
         Assert.DoesNotMatch(@"(?m)^\d{4}-\d\d-\d\dT\S+ web: ", run.Output);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Deploy_service_crashing_image_json_reports_the_rollback_as_failure()
     {
         await using var bed = await Bed.StartAsync();
@@ -70,7 +70,7 @@ public sealed class ServiceCommandsTests
         Assert.Contains("❌ ottkit deploy service web: RolledBack", await File.ReadAllTextAsync(bed.SummaryPath, TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Deploy_service_unhealthy_targets_with_fail_fast_says_it_rolled_back_and_exits_one()
     {
         await using var bed = await Bed.StartAsync();
@@ -84,7 +84,7 @@ public sealed class ServiceCommandsTests
             run.Output, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Deploy_service_past_the_timeout_exits_four()
     {
         await using var bed = await Bed.StartAsync();
@@ -95,7 +95,7 @@ public sealed class ServiceCommandsTests
         Assert.Equal("TimedOut", JsonNode.Parse(run.Output)!["outcome"]!.GetValue<string>());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Deploy_service_not_in_the_spec_names_the_services_there_are()
     {
         await using var bed = await Bed.StartAsync();
@@ -107,7 +107,7 @@ public sealed class ServiceCommandsTests
         Assert.Empty(bed.Ecs.Requests.Entries);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Deploy_service_in_the_spec_but_not_in_aws_says_to_deploy_the_stacks()
     {
         await using var bed = await Bed.StartAsync();
@@ -120,7 +120,7 @@ public sealed class ServiceCommandsTests
             run.Error);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Deploy_service_with_unknown_keys_says_the_credentials_were_rejected_and_how_to_fix()
     {
         await using var bed = await Bed.StartAsync();
@@ -136,7 +136,7 @@ public sealed class ServiceCommandsTests
         Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Deploy_service_with_a_missing_profile_says_how_to_create_it()
     {
         await using var bed = await Bed.StartAsync();
@@ -151,7 +151,7 @@ public sealed class ServiceCommandsTests
             run.Error);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Deploy_service_while_another_deployment_runs_refuses_with_the_ways_out()
     {
         await using var bed = await Bed.StartAsync();
@@ -167,7 +167,7 @@ public sealed class ServiceCommandsTests
             run.Error);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Deploy_service_interrupted_stops_watching_and_says_what_goes_on()
     {
         await using var bed = await Bed.StartAsync();
@@ -189,7 +189,7 @@ public sealed class ServiceCommandsTests
         Assert.DoesNotContain("StopServiceDeployment", bed.Ecs.Requests.Entries.Select(r => r.Operation));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Rollback_service_after_a_deploy_returns_to_the_previous_revision_and_deregisters()
     {
         await using var bed = await Bed.StartAsync();
@@ -203,7 +203,7 @@ public sealed class ServiceCommandsTests
         Assert.Single(bed.Ecs.Requests.For("DeregisterTaskDefinition"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Rollback_service_to_a_revision_number_json()
     {
         await using var bed = await Bed.StartAsync();
@@ -217,7 +217,7 @@ public sealed class ServiceCommandsTests
         Assert.EndsWith("blacksheep-web:1", json["rolledBackTo"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Status_text_shows_tasks_targets_alarms_events_and_stacks()
     {
         await using var bed = await Bed.StartAsync();
@@ -237,7 +237,7 @@ public sealed class ServiceCommandsTests
         Assert.NotEmpty(bed.CloudFormation.Requests.For("DescribeStacks"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Status_json_for_one_service_during_a_deployment()
     {
         await using var bed = await Bed.StartAsync();

@@ -57,7 +57,7 @@ public sealed class StackCommandsTests : IAsyncLifetime
         File.Delete(_summary);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Plan_NewStack_ExitsTwoAndShowsTheCreateAndHowToExecute()
     {
         var run = await RunAsync("plan", "--spec", Spec, "--stack", Network, "--artifacts-bucket", "artifacts", "--poll-interval", "1");
@@ -73,7 +73,7 @@ public sealed class StackCommandsTests : IAsyncLifetime
         Assert.Contains("| blacksheep-network | ap-south-1 | create (", await File.ReadAllTextAsync(_summary, TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Plan_Json_IsOneDocumentWithTheChanges()
     {
         var run = await RunAsync("plan", "--spec", Spec, "--stack", Network, "--artifacts-bucket", "artifacts", "--poll-interval", "1", "--output", "json");
@@ -88,7 +88,7 @@ public sealed class StackCommandsTests : IAsyncLifetime
         Assert.StartsWith(_s3!.Endpoint + "artifacts/blacksheep/blacksheep-network/", stack["templateUrl"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task DeployStacks_WithoutYes_OnlyPlansAndSaysHowToExecute()
     {
         var run = await RunAsync("deploy", "stacks", "--spec", Spec, "--stack", Network, "--artifacts-bucket", "artifacts", "--poll-interval", "1");
@@ -101,7 +101,7 @@ public sealed class StackCommandsTests : IAsyncLifetime
         Assert.Null(Cfn.StackStatus(Network));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task DeployStacks_WithYes_CreatesTheStackStreamsItsEventsAndThenPlansNoChanges()
     {
         var deploy = await RunAsync("deploy", "stacks", "--spec", Spec, "--stack", Network, "--artifacts-bucket", "artifacts", "--poll-interval", "1", "--yes");
@@ -117,7 +117,7 @@ public sealed class StackCommandsTests : IAsyncLifetime
         Assert.StartsWith("blacksheep-network (ap-south-1): no changes" + Environment.NewLine, plan.Output, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task DeployStacks_FailedResource_ExitsOneWithTheRootCause()
     {
         Cfn.FailResource(new CfnResourceFailure("Vpc", CfnResourceOperation.Create, "The maximum number of VPCs has been reached."));
@@ -131,7 +131,7 @@ public sealed class StackCommandsTests : IAsyncLifetime
             (stack["rootCause"]!["logicalId"]!.GetValue<string>(), stack["rootCause"]!["type"]!.GetValue<string>(), stack["rootCause"]!["reason"]!.GetValue<string>()));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Plan_UnknownStack_IsAUserMistakeWithTheStackNames()
     {
         var run = await RunAsync("plan", "--spec", Spec, "--stack", "blacksheep-nope", "--artifacts-bucket", "artifacts");
@@ -146,7 +146,7 @@ public sealed class StackCommandsTests : IAsyncLifetime
         Assert.Empty(Cfn.Requests.Entries);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Plan_WithoutArtifactsBucket_IsAUserMistakeWithTheFix()
     {
         var run = await RunAsync("plan", "--spec", Spec);
@@ -158,7 +158,7 @@ public sealed class StackCommandsTests : IAsyncLifetime
             run.Error);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task DeployStacks_MalformedImageTag_IsAUserMistakeWithAnExample()
     {
         var run = await RunAsync("deploy", "stacks", "--spec", Spec, "--artifacts-bucket", "artifacts", "--image-tag", "1.4.2");

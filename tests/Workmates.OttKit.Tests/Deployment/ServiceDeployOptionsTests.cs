@@ -58,7 +58,7 @@ public sealed class ServiceDeployOptionsTests
             error.Message.ReplaceLineEndings("\n"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DeployImageAsync_InvalidOptions_ThrowsBeforeAnyCall()
     {
         await using var bed = await DeployTestBed.StartAsync();

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Tests.Deployment;
 /// </summary>
 public sealed class ServiceDeployerMeasurements
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Report_PerScenario_VerdictLagCallRateAndTimeToRestore()
     {
         var rows = new List<string>

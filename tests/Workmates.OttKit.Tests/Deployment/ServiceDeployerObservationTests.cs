@@ -8,7 +8,7 @@ public sealed class ServiceDeployerObservationTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task DeployImageAsync_HealthyImage_ReportsTheNewTargetsHealthyAndTheAlarmsOk()
     {
         await using var bed = await DeployTestBed.StartAsync(seed => seed with { Alarms = ["web-5xx", "web-latency"] });
@@ -29,7 +29,7 @@ public sealed class ServiceDeployerObservationTests
         Assert.IsType<DeploymentTerminal>(bed.Events[^1]);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task DeployImageAsync_ImageTripsAlarm_ReportsTheAlarmGoingToAlarmBeforeTheRollback()
     {
         await using var bed = await DeployTestBed.StartAsync(seed => seed with { Alarms = ["web-5xx"] });
@@ -46,7 +46,7 @@ public sealed class ServiceDeployerObservationTests
         Assert.Contains("Threshold Crossed", bed.Events.OfType<AlarmStateObserved>().Last(a => a.Alarm.State == "ALARM").Alarm.Reason, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task DeployImageAsync_TargetsUnhealthyWithFailFast_StopsWithRollbackBeforeTheCircuitBreaker()
     {
         await using var bed = await DeployTestBed.StartAsync();
@@ -67,7 +67,7 @@ public sealed class ServiceDeployerObservationTests
         Assert.Equal([bed.FirstTaskDefinition], bed.Simulator.RunningTaskDefinitions("prod", "web"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task DeployImageAsync_TargetsUnhealthyWithoutFailFast_WaitsForTheCircuitBreaker()
     {
         await using var bed = await DeployTestBed.StartAsync();
@@ -81,7 +81,7 @@ public sealed class ServiceDeployerObservationTests
         Assert.Contains(bed.Events, e => e is TargetHealthObserved { NewUnhealthy: > 0 });
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task DeployImageAsync_FailFastOnAHealthyImage_NeverStops()
     {
         await using var bed = await DeployTestBed.StartAsync();
@@ -92,7 +92,7 @@ public sealed class ServiceDeployerObservationTests
         Assert.DoesNotContain("StopServiceDeployment", bed.Calls());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task DeployImageEventsAsync_StreamsTheSameEventsTheProgressSeesEndingWithTheVerdict()
     {
         await using var bed = await DeployTestBed.StartAsync();
@@ -119,7 +119,7 @@ public sealed class ServiceDeployerObservationTests
         Assert.Empty(bed.Events);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task DeployImageEventsAsync_UnknownService_ThrowsFromTheEnumeration()
     {
         await using var bed = await DeployTestBed.StartAsync();
@@ -134,7 +134,7 @@ public sealed class ServiceDeployerObservationTests
         Assert.Equal(ServiceDeploymentErrorKind.ServiceNotFound, error.Kind);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task DeployImageAsync_BareTag_ReplacesTheTagOfTheCurrentImage()
     {
         await using var bed = await DeployTestBed.StartAsync();
@@ -145,7 +145,7 @@ public sealed class ServiceDeployerObservationTests
         Assert.Equal("registry.example/web:2", Assert.Single(bed.Events.OfType<RevisionRegistered>()).Image);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task DeployImageAsync_TargetHealthForbidden_ReportsItOnceAndStillReachesTheVerdict()
     {
         await using var bed = await DeployTestBed.StartAsync();
@@ -162,7 +162,7 @@ public sealed class ServiceDeployerObservationTests
         Assert.Single(bed.Elb.Requests.Entries);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task DeployImageAsync_EcsOnlyDeployer_ReadsNoTargetHealthOrAlarms()
     {
         await using var bed = await DeployTestBed.StartAsync(seed => seed with { Alarms = ["web-5xx"] });
@@ -185,7 +185,7 @@ public sealed class ServiceDeployerObservationTests
         { "same image", "registry.example/web:1", ServiceDeploymentOutcome.NoChange, null },
     };
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.External)]
     [MemberData(nameof(FaultScenarios))]
     public async Task DeployImageAsync_ThirtyPercentThrottlingAndFivePercentServerErrorsOnEveryEndpoint_ReachesTheRightVerdict(
         string scenario, string image, ServiceDeploymentOutcome expected, RollbackTrigger? trigger)
@@ -210,7 +210,7 @@ public sealed class ServiceDeployerObservationTests
         Assert.IsType<DeploymentTerminal>(bed.Events[^1]);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task RollbackAsync_InFlightUnderFaults_StopsOnceAndRestoresThePreviousRevision()
     {
         await using var bed = await DeployTestBed.StartAsync();

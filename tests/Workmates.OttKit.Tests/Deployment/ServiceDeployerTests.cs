@@ -7,7 +7,7 @@ public sealed class ServiceDeployerTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DeployImageAsync_HealthyImage_SucceedsOnTheNewRevision()
     {
         await using var bed = await DeployTestBed.StartAsync();
@@ -31,7 +31,7 @@ public sealed class ServiceDeployerTests
         Assert.Equal([result.DeployedTaskDefinition!], bed.Simulator.RunningTaskDefinitions("prod", "web"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DeployImageAsync_NewRevision_ChangesOnlyTheImageAndWhatWasAsked()
     {
         await using var bed = await DeployTestBed.StartAsync();
@@ -56,7 +56,7 @@ public sealed class ServiceDeployerTests
         Assert.Equal(before.NetworkMode, after.NetworkMode);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DeployImageAsync_CrashingImage_ReportsCircuitBreakerRollbackAsFailure()
     {
         await using var bed = await DeployTestBed.StartAsync();
@@ -78,7 +78,7 @@ public sealed class ServiceDeployerTests
         Assert.Equal([bed.FirstTaskDefinition], bed.Simulator.RunningTaskDefinitions("prod", "web"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DeployImageAsync_ImageTripsDeploymentAlarm_ReportsAlarmRollbackAsFailure()
     {
         await using var bed = await DeployTestBed.StartAsync(seed => seed with { Alarms = ["web-5xx"] });
@@ -93,7 +93,7 @@ public sealed class ServiceDeployerTests
         Assert.DoesNotContain("StopServiceDeployment", bed.Calls());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DeployImageAsync_DeadlinePassesWithoutRollback_TimesOutAndLeavesTheDeploymentRunning()
     {
         await using var bed = await DeployTestBed.StartAsync();
@@ -111,7 +111,7 @@ public sealed class ServiceDeployerTests
         Assert.DoesNotContain(bed.Events, e => e is RollbackStarted);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DeployImageAsync_DeadlinePassesWithRollbackOnTimeout_StopsWithRollbackAndWatchesIt()
     {
         await using var bed = await DeployTestBed.StartAsync();
@@ -128,7 +128,7 @@ public sealed class ServiceDeployerTests
         Assert.Equal([bed.FirstTaskDefinition], bed.Simulator.RunningTaskDefinitions("prod", "web"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task RollbackAsync_Idle_RedeploysThePreviousCompletedRevisionAndDeregistersTheBadOne()
     {
         await using var bed = await DeployTestBed.StartAsync();
@@ -148,7 +148,7 @@ public sealed class ServiceDeployerTests
         Assert.Equal("INACTIVE", bad.Status);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task RollbackAsync_InFlight_StopsTheDeploymentWithRollback()
     {
         await using var bed = await DeployTestBed.StartAsync();
@@ -165,7 +165,7 @@ public sealed class ServiceDeployerTests
         Assert.DoesNotContain("UpdateService", bed.Calls());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DeployImageAsync_ImageAlreadyPrimaryAndCompleted_IsANoOp()
     {
         await using var bed = await DeployTestBed.StartAsync();
@@ -178,7 +178,7 @@ public sealed class ServiceDeployerTests
         Assert.IsType<DeploymentTerminal>(Assert.Single(bed.Events));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DeployImageAsync_AnotherDeploymentInProgressAndRefusePolicy_RefusesWithoutRegistering()
     {
         await using var bed = await DeployTestBed.StartAsync();
@@ -193,7 +193,7 @@ public sealed class ServiceDeployerTests
         Assert.Equal(["DescribeServices"], bed.Calls());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DeployImageAsync_AnotherDeploymentInProgressAndWaitPolicy_DeploysAfterItWithoutSupersedingIt()
     {
         await using var bed = await DeployTestBed.StartAsync();
@@ -212,7 +212,7 @@ public sealed class ServiceDeployerTests
         Assert.True(ourUpdate.Time.UtcDateTime >= firstFinished[^2], "our UpdateService came before the in-flight deployment finished");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task WatchAsync_NewWatcherAfterRestartMidRollout_ReachesTheSameVerdict()
     {
         await using var bed = await DeployTestBed.StartAsync();
@@ -232,7 +232,7 @@ public sealed class ServiceDeployerTests
         Assert.Single(bed.Calls(), "UpdateService");
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.External)]
     [InlineData("registry.example/web:2", ServiceDeploymentOutcome.Succeeded)]
     [InlineData("registry.example/web:bad", ServiceDeploymentOutcome.RolledBack)]
     public async Task DeployImageAsync_ThirtyPercentThrottlingAndFivePercentServerErrors_StillReachesTheRightVerdict(string image, ServiceDeploymentOutcome expected)
@@ -251,7 +251,7 @@ public sealed class ServiceDeployerTests
         Assert.IsType<DeploymentTerminal>(bed.Events[^1]);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DeployImageAsync_UnknownContainer_ThrowsNamingTheContainersWithoutRegistering()
     {
         await using var bed = await DeployTestBed.StartAsync();
@@ -265,7 +265,7 @@ public sealed class ServiceDeployerTests
         Assert.DoesNotContain("RegisterTaskDefinition", bed.Calls());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DeployImageAsync_UnknownService_ThrowsServiceNotFound()
     {
         await using var bed = await DeployTestBed.StartAsync();

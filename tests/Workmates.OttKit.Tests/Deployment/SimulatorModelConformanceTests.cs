@@ -12,7 +12,7 @@ public sealed class SimulatorModelConformanceTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task TargetHealthAndAlarmStates_SeenAcrossScenarios_AreAllInTheModelEnums()
     {
         var elb = AwsModel.Load("elbv2");
@@ -40,7 +40,7 @@ public sealed class SimulatorModelConformanceTests
         Assert.Contains(alarms, a => a.State == "ALARM");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DescribeTargetHealth_UnknownTargetGroup_ThrowsTheModelsNotFoundError()
     {
         await using var bed = await DeployTestBed.StartAsync();

@@ -13,7 +13,7 @@ public sealed class StackDeployerS3Tests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task DeployAsync_TemplateAboveTheBodyLimit_IsCreatedFromTheS3Artifact()
     {
         using var s3rver = await S3rverProcess.StartAsync("artifacts");

@@ -10,7 +10,7 @@ public sealed class StackDeployerTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DeployAsync_NewStack_CreatesItFromTheArtifactAndProtectsIt()
     {
         await using var bed = await StartAsync();
@@ -45,7 +45,7 @@ public sealed class StackDeployerTests
         Assert.IsType<StackDeploymentFinished>(events[^1]);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task PlanAsync_ChangedTemplate_ShowsEveryResourceChangeAndLeavesTheStackAsItWas()
     {
         await using var bed = await StartAsync();
@@ -72,7 +72,7 @@ public sealed class StackDeployerTests
         Assert.Equal(StackDeploymentOutcome.Planned, bed.EventsOf("prod-media").OfType<StackDeploymentFinished>().Single().Result.Outcome);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DeployAsync_UnchangedTemplate_ReportsNoChangesAndDeletesTheChangeSet()
     {
         await using var bed = await StartAsync();
@@ -94,7 +94,7 @@ public sealed class StackDeployerTests
         Assert.DoesNotContain(bed.Events, e => e is StackResourceEvent);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DeployAsync_ResourceFailsOnCreate_ReportsTheFirstFailedResourceAsRootCause()
     {
         await using var bed = await StartAsync();
@@ -117,7 +117,7 @@ public sealed class StackDeployerTests
         Assert.DoesNotContain("UpdateTerminationProtection", bed.Calls());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DeployAsync_FailedNewStack_IsBlockedUntilAskedAndThenDeletedAndCreatedAgain()
     {
         await using var bed = await StartAsync();
@@ -145,7 +145,7 @@ public sealed class StackDeployerTests
         Assert.Contains(bed.Events, e => e is StackResourceEvent { IsStackEvent: true, Status: "DELETE_COMPLETE" });
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DeployAsync_ResourceFailsOnUpdate_RollsBackAndReportsTheRootCause()
     {
         await using var bed = await StartAsync();
@@ -161,7 +161,7 @@ public sealed class StackDeployerTests
         Assert.Equal("UPDATE_ROLLBACK_COMPLETE", bed.EventsOf("prod-media").OfType<StackResourceEvent>().Last().Status);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DeployAsync_UpdateRollbackFailed_NamesTheResourcesToSkipAndRecoversWhenAsked()
     {
         await using var bed = await StartAsync();
@@ -192,7 +192,7 @@ public sealed class StackDeployerTests
         Assert.Equal("UPDATE_COMPLETE", bed.Cfn.StackStatus("prod-media"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DeployAsync_StackLeftInReviewInProgress_DeletesTheLeftoverAndCreates()
     {
         await using var bed = await StartAsync();
@@ -210,7 +210,7 @@ public sealed class StackDeployerTests
         Assert.DoesNotContain(changeSets.Summaries ?? [], s => s.ChangeSetName == "abandoned");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DeployAsync_AfterAServiceDeploy_KeepsTheImageTheServiceRuns()
     {
         await using var bed = await StartAsync();
@@ -238,7 +238,7 @@ public sealed class StackDeployerTests
         Assert.Equal("2", parameters.Single(p => p.ParameterKey == "ImageTag").ParameterValue);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DeployAsync_NewServiceStackWithoutAnInitialTag_FailsWithTheFix()
     {
         await using var bed = await StartAsync();
@@ -252,7 +252,7 @@ public sealed class StackDeployerTests
         Assert.Equal(["DescribeStacks"], bed.Calls());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DeployAsync_IndependentStacks_DeployInParallelWithinTheBoundAndDependentsWait()
     {
         await using var bed = await StartAsync();
@@ -275,7 +275,7 @@ public sealed class StackDeployerTests
         Assert.All(result.Stacks, s => Assert.Equal("CREATE_COMPLETE", bed.Cfn.StackStatus(s.StackName)));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DeployAsync_DependencyFails_SkipsTheStacksThatDependOnIt()
     {
         await using var bed = await StartAsync();
@@ -289,7 +289,7 @@ public sealed class StackDeployerTests
         Assert.Null(bed.Cfn.StackStatus("prod-d"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DeployAsync_CrossRegionValueFrom_PassesTheOutputOfTheStackInTheOtherRegion()
     {
         await using var bed = await StartAsync(null, "eu-west-1");
@@ -312,7 +312,7 @@ public sealed class StackDeployerTests
         Assert.Null(bed.CloudFormation["eu-west-1"].StackStatus("prod-edge"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task PlanAsync_DetectDrift_ShowsTheDriftedResources()
     {
         await using var bed = await StartAsync();
@@ -329,7 +329,7 @@ public sealed class StackDeployerTests
         Assert.Equal(["DescribeStacks", "DetectStackDrift", "DescribeStackDriftDetectionStatus"], bed.Calls().Take(3));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DeployAsync_ReplacingADataVolume_IsMarkedInThePlanAndDeniedByTheStackPolicy()
     {
         await using var bed = await StartAsync();
@@ -345,7 +345,7 @@ public sealed class StackDeployerTests
         Assert.StartsWith("Action denied by stack policy", result.RootCause.Reason, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DeployAsync_UnknownStackName_ThrowsBeforeAnyCall()
     {
         await using var bed = await StartAsync();
@@ -357,7 +357,7 @@ public sealed class StackDeployerTests
         Assert.Empty(bed.Calls());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task WatchStackEventsAsync_StreamsOnlyTheOperationsEventsInOrder()
     {
         await using var bed = await StartAsync();

@@ -15,7 +15,7 @@ public sealed class ChromiumRenderingTests : IDisposable
 
     public void Dispose() => _work.Delete(recursive: true);
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Blacksheep_diagram_renders_to_a_picture_that_is_not_blank()
     {
         var image = await ScreenshotAsync(ArchitectureDiagram.Render(SampleSpecs.Blacksheep().Synthesize()), "blacksheep");
@@ -26,7 +26,7 @@ public sealed class ChromiumRenderingTests : IDisposable
         Assert.True(drawn >= 0.10, $"only {drawn:P1} of the pixels differ from the background: the SVG did not render");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task A_diagram_with_database_edge_vpn_and_monitoring_renders_to_a_picture_that_is_not_blank()
     {
         var image = await ScreenshotAsync(ArchitectureDiagram.Render(DiagramStackSets.Complete()), "complete");
@@ -37,7 +37,7 @@ public sealed class ChromiumRenderingTests : IDisposable
         Assert.True(drawn >= 0.10, $"only {drawn:P1} of the pixels differ from the background: the SVG did not render");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task A_blank_svg_is_told_apart_from_a_drawing()
     {
         // The same measure on an SVG that draws only its background: proves the check above can fail.

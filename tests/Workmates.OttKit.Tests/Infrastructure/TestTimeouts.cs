@@ -11,6 +11,6 @@ internal static class TestTimeouts
     /// <summary>In-process tests: simulators, parsers, virtual-time orchestration.</summary>
     public const int Default = 60_000;
 
-    /// <summary>Tests that start or talk to an external process (s3rver, node, chromium, the CLI as a process).</summary>
+    /// <summary>Tests that start or talk to an external process (s3rver, node, chromium, the AWS CLI), or spend real time by design (the AWS SDK's retry back-off under injected faults).</summary>
     public const int External = 180_000;
 }

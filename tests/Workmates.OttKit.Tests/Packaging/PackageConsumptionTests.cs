@@ -14,7 +14,7 @@ public sealed class PackageConsumptionTests
     private static readonly string Configuration =
         typeof(PackageConsumptionTests).Assembly.Location.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Packed_library_restores_and_builds_in_a_client_project()
     {
         var ct = TestContext.Current.CancellationToken;

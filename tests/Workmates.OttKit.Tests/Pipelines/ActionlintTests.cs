@@ -11,7 +11,7 @@ namespace Workmates.OttKit.Tests.Pipelines;
 /// </summary>
 public sealed partial class ActionlintTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Actionlint_finds_nothing_in_any_generated_workflow()
     {
         var cli = RequireActionlint();
@@ -33,7 +33,7 @@ public sealed partial class ActionlintTests
         Assert.True(exitCode == 0, $"actionlint exit code {exitCode}:{Environment.NewLine}{output}");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Actionlint_fails_a_broken_workflow_so_a_clean_run_means_it_checked()
     {
         var cli = RequireActionlint();

@@ -10,7 +10,7 @@ namespace Workmates.OttKit.Tests.Simulators;
 /// </summary>
 public sealed class AwsCliInteropTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task AwsCli_DescribeServices_ReadsTheSimulatedService()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -22,7 +22,7 @@ public sealed class AwsCliInteropTests
         Assert.Equal("COMPLETED", service["deployments"]![0]!["rolloutState"]!.GetValue<string>());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task AwsCli_CloudFormationQueryCalls_ParseTheXmlResponses()
     {
         await using var bed = await CfnTestBed.StartAsync();

@@ -23,7 +23,7 @@ public sealed class CloudFormationEcsLinkTests
         }
         """;
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task StackCreate_RegistersTaskDefinitionAndServiceInEcs()
     {
         var clock = new VirtualClock();
@@ -39,7 +39,7 @@ public sealed class CloudFormationEcsLinkTests
         Assert.Equal(["arn:aws:ecs:us-east-1:123456789012:task-definition/web:1"], ecs.RunningTaskDefinitions("prod", "web"));
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.External)]
     [InlineData(false)]
     [InlineData(true)]
     public async Task StackUpdate_AfterAServiceDeploy_RevertsTheImageOnlyWhenItTouchesTheTaskDefinition(bool touchTaskDefinition)
@@ -88,7 +88,7 @@ public sealed class CloudFormationEcsLinkTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task StackUpdate_ChangingTheImageParameter_DeploysANewRevisionThroughEcs()
     {
         var clock = new VirtualClock();
@@ -112,7 +112,7 @@ public sealed class CloudFormationEcsLinkTests
         Assert.Equal("registry.example/web:3", described["taskDefinition"]!["containerDefinitions"]![0]!["image"]!.GetValue<string>());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task StackUpdate_ToACrashingImage_FailsOnTheCircuitBreakerAndRollsBack()
     {
         var clock = new VirtualClock();
@@ -133,7 +133,7 @@ public sealed class CloudFormationEcsLinkTests
         Assert.Equal(["arn:aws:ecs:us-east-1:123456789012:task-definition/web:1"], ecs.RunningTaskDefinitions("prod", "web"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task StackUpdate_ToACrashingImageWithoutCircuitBreaker_HangsUntilTheStabilizationTimeout()
     {
         var clock = new VirtualClock();

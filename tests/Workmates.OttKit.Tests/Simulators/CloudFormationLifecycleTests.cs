@@ -5,7 +5,7 @@ namespace Workmates.OttKit.Tests.Simulators;
 
 public sealed class CloudFormationLifecycleTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task CreateChangeSet_NewStack_IsReviewInProgressAndChangeSetBecomesComplete()
     {
         await using var bed = await StartAsync();
@@ -25,7 +25,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.All(ChangesOf(ready), c => Assert.Equal("Add", Field(c, "Action")));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task ExecuteChangeSet_Create_ReachesCreateCompleteWithEventsInOrderAndToken()
     {
         await using var bed = await StartAsync();
@@ -43,7 +43,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.Equal(timestamps.OrderByDescending(t => t), timestamps);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task DescribeStacks_AfterCreate_ResolvesOutputsToPhysicalIds()
     {
         await using var bed = await StartAsync();
@@ -62,7 +62,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.Contains(stack.Element(Ns + "Parameters")!.Elements(Ns + "member"), p => Field(p, "ParameterKey") == "DbPassword" && Field(p, "ParameterValue") == "****");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task UpdateChangeSet_ReportsAddModifyRemoveReplacementAndPropertyNames()
     {
         await using var bed = await StartAsync();
@@ -86,7 +86,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.False(string.IsNullOrEmpty(Field(changes["Topic"], "PhysicalResourceId")));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task UpdateChangeSet_DependentOfReplacedResource_GetsDynamicDetail()
     {
         await using var bed = await StartAsync();
@@ -101,7 +101,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.Equal("False", Field(topic, "Replacement"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task UpdateChangeSet_WithoutChanges_FailsWithDidNotContainChanges()
     {
         await using var bed = await StartAsync();
@@ -115,7 +115,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.Equal((400, "InvalidChangeSetStatus"), (execute.Status, execute.ErrorCode));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task UpdateChangeSet_YamlShortFormsEquivalentToJson_HasNoChanges()
     {
         await using var bed = await StartAsync();
@@ -152,7 +152,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.Equal("FAILED", Field(changeSet, "Status"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task ExecuteUpdate_AppliesChangesAndCleansUpReplacedResource()
     {
         await using var bed = await StartAsync();
@@ -172,7 +172,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.False(string.IsNullOrEmpty(Field(stack, "LastUpdatedTime")));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task FailedResourceOnCreate_RollsBackToRollbackCompleteWithRootCause()
     {
         await using var bed = await StartAsync();
@@ -192,7 +192,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.Equal("Stack [media] already exists and cannot be created again with the changeSet [create-2].", again.ErrorMessage);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task FailedResourceOnUpdate_RollsBackToUpdateRollbackComplete()
     {
         await using var bed = await StartAsync();
@@ -210,7 +210,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.Contains(stack.Element(Ns + "Parameters")!.Elements(Ns + "member"), p => Field(p, "ParameterKey") == "Retention" && Field(p, "ParameterValue") == "30");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task RollbackThatFails_LeavesUpdateRollbackFailed_AndContinueWithSkipRecovers()
     {
         await using var bed = await StartAsync();
@@ -232,7 +232,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.Contains(events, e => Field(e, "LogicalResourceId") == "Logs" && Field(e, "ResourceStatus") == "UPDATE_COMPLETE" && Field(e, "ClientRequestToken") == "recover-2");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task ContinueUpdateRollback_OnHealthyStack_IsValidationError()
     {
         await using var bed = await StartAsync();
@@ -243,7 +243,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.Equal("ValidationError", result.ErrorCode);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task CancelUpdateStack_DuringUpdate_RollsBack()
     {
         await using var bed = await StartAsync();
@@ -261,7 +261,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.Equal("CancelUpdateStack cannot be called from current stack status.", again.ErrorMessage);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task RollbackStack_FromCreateFailed_ReachesRollbackComplete()
     {
         await using var bed = await StartAsync();
@@ -277,7 +277,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.Equal("ROLLBACK_COMPLETE", status);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task DeleteStack_WhileTerminationProtected_IsRefused_ThenDeletes()
     {
         await using var bed = await StartAsync();
@@ -296,7 +296,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.Equal((400, "ValidationError", "Stack with id media does not exist"), (byName.Status, byName.ErrorCode, byName.ErrorMessage));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task DescribeStacks_Unknown_IsValidationErrorDoesNotExist()
     {
         await using var bed = await StartAsync();
@@ -307,7 +307,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.Equal("Sender", result.Document.Root!.Descendants().First(e => e.Name.LocalName == "Type").Value);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task StackPolicy_DenyingReplacement_FailsTheUpdateAndRollsBack()
     {
         await using var bed = await StartAsync();
@@ -327,7 +327,7 @@ public sealed class CloudFormationLifecycleTests
                                      && Field(e, "ResourceStatusReason").StartsWith("Action denied by stack policy", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task DetectStackDrift_ReportsDriftedResourcesWhenComplete()
     {
         await using var bed = await StartAsync();
@@ -346,7 +346,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.Equal("DRIFTED", Field(stack.Element(Ns + "DriftInformation")!, "StackDriftStatus"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task DescribeChangeSet_PagesChangesWithNextToken()
     {
         await using var bed = await StartAsync(new CloudFormationScenario { ChangesPageSize = 2 });
@@ -361,7 +361,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.Null(second.Element(Ns + "NextToken"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task DescribeStackEvents_PagesNewestFirst()
     {
         await using var bed = await StartAsync(new CloudFormationScenario { EventsPageSize = 4 });
@@ -377,7 +377,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.Equal("REVIEW_IN_PROGRESS", Field(all[^1], "ResourceStatus"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task ListAndDeleteChangeSets()
     {
         await using var bed = await StartAsync();
@@ -396,7 +396,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.Equal((404, "ChangeSetNotFound", "ChangeSet [pending] does not exist"), (gone.Status, gone.ErrorCode, gone.ErrorMessage));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task ReviewInProgressLeftover_CanBeDeleted()
     {
         await using var bed = await StartAsync();
@@ -411,7 +411,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.Null(bed.Simulator.StackStatus("media"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task GetTemplate_ReturnsDeployedBody()
     {
         await using var bed = await StartAsync();
@@ -423,7 +423,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.Equal(["Original", "Processed"], result.Element(Ns + "StagesAvailable")!.Elements(Ns + "member").Select(m => m.Value));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task ValidateTemplate_ReportsParametersAndRequiredCapabilities()
     {
         await using var bed = await StartAsync();
@@ -436,7 +436,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.Equal("The following resource(s) require capabilities: [AWS::IAM::Role]", Field(result, "CapabilitiesReason"));
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.External)]
     [InlineData("{ \"Resources\": ", "Template format error: JSON not well-formed.")]
     [InlineData("{ \"Description\": \"x\" }", "Template format error: At least one Resources member must be defined.")]
     [InlineData("{ \"Resources\": { \"A\": { \"Type\": \"AWS::S3::Bucket\", \"Properties\": { \"X\": { \"Ref\": \"Nope\" } } } } }", "Template format error: Unresolved resource dependencies [Nope] in the Resources block of the template")]
@@ -452,7 +452,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.StartsWith(message, result.ErrorMessage, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task CreateChangeSet_IamWithoutCapabilities_IsInsufficientCapabilities()
     {
         await using var bed = await StartAsync();
@@ -465,7 +465,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.Equal(200, accepted.Status);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task CreateChangeSet_DuplicateName_IsAlreadyExistsException()
     {
         await using var bed = await StartAsync();
@@ -476,7 +476,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.Equal("AlreadyExistsException", result.ErrorCode);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task CreateChangeSet_UpdateOfMissingStack_IsValidationError()
     {
         await using var bed = await StartAsync();
@@ -486,7 +486,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.Equal(("ValidationError", "Stack [ghost] does not exist"), (result.ErrorCode, result.ErrorMessage));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task ExecuteChangeSet_WhileStillCreating_IsInvalidChangeSetStatus()
     {
         await using var bed = await StartAsync();
@@ -498,7 +498,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.EndsWith("cannot be executed in its current status of [CREATE_IN_PROGRESS]", result.ErrorMessage, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task UpdateStack_WithoutChanges_IsNoUpdatesToBePerformed()
     {
         await using var bed = await StartAsync();
@@ -511,7 +511,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.Equal(("AlreadyExistsException", "Stack [media] already exists"), (create.ErrorCode, create.ErrorMessage));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task CreateChangeSet_FromTemplateUrl_FetchesTheBodyOverHttp()
     {
         await using var bed = await StartAsync();
@@ -526,7 +526,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.Equal("ValidationError", missing.ErrorCode);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task QueryRequest_WithWrongSecret_IsSignatureDoesNotMatch403()
     {
         await using var bed = await StartAsync();
@@ -540,7 +540,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.Equal((403, "InvalidClientTokenId"), (stranger.Status, stranger.ErrorCode));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task QueryThrottlingFault_ReturnsThrottling400()
     {
         await using var bed = await StartAsync();
@@ -553,7 +553,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.Equal(200, ok.Status);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task QueryInternalErrorFault_Returns500WithReceiverFault()
     {
         await using var bed = await StartAsync();
@@ -565,7 +565,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.Equal("Receiver", result.Document.Root!.Descendants().First(e => e.Name.LocalName == "Type").Value);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task CreateStack_Directly_ReachesCreateComplete()
     {
         await using var bed = await StartAsync();
@@ -577,7 +577,7 @@ public sealed class CloudFormationLifecycleTests
         Assert.Equal("CREATE_COMPLETE", status);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task DescribeStackResources_ByPhysicalId_FindsTheStack()
     {
         await using var bed = await StartAsync();

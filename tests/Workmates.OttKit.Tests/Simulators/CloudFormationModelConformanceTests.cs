@@ -10,7 +10,7 @@ public sealed class CloudFormationModelConformanceTests
     private static readonly HashSet<string> GenericErrors =
         ["ValidationError", "Throttling", "InternalFailure", "ServiceUnavailable", "SignatureDoesNotMatch", "InvalidClientTokenId", "MissingAuthenticationToken", "IncompleteSignature", "InvalidAction"];
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task EveryResponse_ConformsToTheOutputShapeOfItsOperation()
     {
         var model = ModelShapeChecker.Load("cloudformation");

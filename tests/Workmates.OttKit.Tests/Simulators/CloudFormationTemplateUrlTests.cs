@@ -5,7 +5,7 @@ namespace Workmates.OttKit.Tests.Simulators;
 
 public sealed class CloudFormationTemplateUrlTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task TemplateUrl_OnS3rver_CreatesTheStackFromTheUploadedObject()
     {
         using var s3 = await S3rverProcess.StartAsync("artifacts");

@@ -5,7 +5,7 @@ namespace Workmates.OttKit.Tests.Simulators;
 
 public sealed class EcsDeploymentStateMachineTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task GoodImage_RollsOutToCompletedAndSuccessful()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -22,7 +22,7 @@ public sealed class EcsDeploymentStateMachineTests
         Assert.Equal($"(service web) (deployment {deployment["id"]!.GetValue<string>()}) deployment completed.", service["events"]![1]!["message"]!.GetValue<string>());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task GoodImage_NeverDropsBelowMinimumHealthy()
     {
         await using var bed = await EcsTestBed.StartAsync(s => s with { DesiredCount = 4 });
@@ -38,7 +38,7 @@ public sealed class EcsDeploymentStateMachineTests
         Assert.True(lowest >= 4, $"running count fell to {lowest}");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task BadImage_TripsCircuitBreaker_RollsBack_AndOldRevisionRuns()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -57,7 +57,7 @@ public sealed class EcsDeploymentStateMachineTests
         Assert.Contains(messages, m => m.StartsWith("(service web) rolling back to deployment ecs-svc/", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task BadImage_FailedDeployment_ReportsRolloutStateFailedWhileRollingBack()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -76,7 +76,7 @@ public sealed class EcsDeploymentStateMachineTests
         Assert.True(failed["failedTasks"]!.GetValue<int>() >= 3);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task BadImage_WithoutRollback_StopsAndLeavesOldTasksRunning()
     {
         await using var bed = await EcsTestBed.StartAsync(s => s with { CircuitBreakerRollback = false });
@@ -91,7 +91,7 @@ public sealed class EcsDeploymentStateMachineTests
         Assert.Equal([bed.FirstTaskDefinition], bed.Simulator.RunningTaskDefinitions("prod", "web"));
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData(2, null, 0, 3)]
     [InlineData(10, null, 0, 5)]
     [InlineData(1000, null, 0, 200)]
@@ -112,7 +112,7 @@ public sealed class EcsDeploymentStateMachineTests
         Assert.Equal(expected, sd["deploymentCircuitBreaker"]!["threshold"]!.GetValue<int>());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CountThreshold_TripsAfterExactlyThatManyFailures()
     {
         await using var bed = await EcsTestBed.StartAsync(s => s with { DesiredCount = 1, CircuitBreakerThreshold = ("COUNT", 5), CircuitBreakerRollback = false });
@@ -126,7 +126,7 @@ public sealed class EcsDeploymentStateMachineTests
         Assert.Equal(5, list["taskArns"]!.AsArray().Count);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CrashedTask_IsStoppedWithEssentialContainerExited()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -142,7 +142,7 @@ public sealed class EcsDeploymentStateMachineTests
         Assert.Equal(1, task["containers"]![0]!["exitCode"]!.GetValue<int>());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task UnhealthyImage_FailsHealthChecks_AndRollsBack()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -154,7 +154,7 @@ public sealed class EcsDeploymentStateMachineTests
         Assert.Equal([bed.FirstTaskDefinition], bed.Simulator.RunningTaskDefinitions("prod", "web"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task AlarmingImage_TripsDeploymentAlarm_AndRollsBack()
     {
         await using var bed = await EcsTestBed.StartAsync(s => s with { Alarms = ["web-5xx"] });
@@ -171,7 +171,7 @@ public sealed class EcsDeploymentStateMachineTests
         Assert.Contains(service["events"]!.AsArray(), e => e!["message"]!.GetValue<string>().EndsWith("deployment failed: alarm detected.", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task HealthyImage_WithAlarms_CompletesOnlyAfterMonitoringTime()
     {
         await using var bed = await EcsTestBed.StartAsync(s => s with { Alarms = ["web-5xx"] });
@@ -186,7 +186,7 @@ public sealed class EcsDeploymentStateMachineTests
         Assert.Equal("MONITORING_COMPLETE", sd["alarms"]!["status"]!.GetValue<string>());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task SlowImage_StaysInProgressUntilTasksStart()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -201,7 +201,7 @@ public sealed class EcsDeploymentStateMachineTests
         Assert.Equal("SUCCESSFUL", sd["status"]!.GetValue<string>());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task StopServiceDeployment_Rollback_ReturnsToPreviousRevision()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -219,7 +219,7 @@ public sealed class EcsDeploymentStateMachineTests
         Assert.Equal([bed.FirstTaskDefinition], bed.Simulator.RunningTaskDefinitions("prod", "web"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task StopServiceDeployment_Abort_StopsWithoutRollback()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -235,7 +235,7 @@ public sealed class EcsDeploymentStateMachineTests
         Assert.Equal("FAILED", service["deployments"]![0]!["rolloutState"]!.GetValue<string>());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task StopServiceDeployment_Completed_IsConflictException()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -246,7 +246,7 @@ public sealed class EcsDeploymentStateMachineTests
         Assert.Equal("ConflictException", result.ErrorType);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task StopServiceDeployment_Unknown_IsServiceDeploymentNotFoundException()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -256,7 +256,7 @@ public sealed class EcsDeploymentStateMachineTests
         Assert.Equal("ServiceDeploymentNotFoundException", result.ErrorType);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task SecondUpdate_WhileInProgress_SupersedesFirstServiceDeployment()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -273,7 +273,7 @@ public sealed class EcsDeploymentStateMachineTests
         Assert.Equal([third], bed.Simulator.RunningTaskDefinitions("prod", "web"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ForceNewDeployment_SameTaskDefinition_StartsNewDeployment()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -286,7 +286,7 @@ public sealed class EcsDeploymentStateMachineTests
         Assert.Equal(2, list["serviceDeployments"]!.AsArray().Count);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task RollbackWhoseTasksAlsoFail_EndsRollbackFailed()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -299,7 +299,7 @@ public sealed class EcsDeploymentStateMachineTests
         Assert.Equal("TRIGGERED", sd["deploymentCircuitBreaker"]!["status"]!.GetValue<string>());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task AlarmRollback_DeploymentNamesAlarmsAsTheRollbackSource()
     {
         await using var bed = await EcsTestBed.StartAsync(s => s with { Alarms = ["web-5xx"] });

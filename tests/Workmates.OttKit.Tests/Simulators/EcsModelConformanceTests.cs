@@ -8,7 +8,7 @@ public sealed class EcsModelConformanceTests
     private static readonly HashSet<string> GenericErrors =
         ["ThrottlingException", "InvalidSignatureException", "UnrecognizedClientException", "IncompleteSignatureException", "MissingAuthenticationTokenException", "ServiceUnavailable", "UnknownOperationException"];
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task EveryResponse_ConformsToTheOutputShapeOfItsOperation()
     {
         var model = ModelShapeChecker.Load("ecs");

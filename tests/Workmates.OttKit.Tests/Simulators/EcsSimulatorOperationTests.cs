@@ -5,7 +5,7 @@ namespace Workmates.OttKit.Tests.Simulators;
 
 public sealed class EcsSimulatorOperationTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task RegisterTaskDefinition_NewFamilyRevision_ReturnsArnInRealFormat()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -24,7 +24,7 @@ public sealed class EcsSimulatorOperationTests
         Assert.Equal("team", body["tags"]![0]!["key"]!.GetValue<string>());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task RegisterTaskDefinition_WithoutContainers_IsClientException()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -35,7 +35,7 @@ public sealed class EcsSimulatorOperationTests
         Assert.Equal("ClientException", result.ErrorType);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DescribeTaskDefinition_ByFamily_ReturnsLatestActiveRevision()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -47,7 +47,7 @@ public sealed class EcsSimulatorOperationTests
         Assert.Equal("registry.example/web:2", body["taskDefinition"]!["containerDefinitions"]![0]!["image"]!.GetValue<string>());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DescribeTaskDefinition_Unknown_IsClientException()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -58,7 +58,7 @@ public sealed class EcsSimulatorOperationTests
         Assert.Equal("Unable to describe task definition.", result.Message);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DeregisterTaskDefinition_MakesRevisionInactive_AndFamilyResolvesToPrevious()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -72,7 +72,7 @@ public sealed class EcsSimulatorOperationTests
         Assert.Equal(1, latest["taskDefinition"]!["revision"]!.GetValue<int>());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ListTaskDefinitions_PagesThroughEveryRevisionWithNextToken()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -103,7 +103,7 @@ public sealed class EcsSimulatorOperationTests
         Assert.Equal(Enumerable.Range(1, 5).Select(i => $"arn:aws:ecs:us-east-1:123456789012:task-definition/web:{i}"), arns);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ListTaskDefinitions_InvalidToken_IsInvalidParameterException()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -113,7 +113,7 @@ public sealed class EcsSimulatorOperationTests
         Assert.Equal("InvalidParameterException", result.ErrorType);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DescribeServices_SeededService_IsSteadyWithOneCompletedPrimaryDeployment()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -129,7 +129,7 @@ public sealed class EcsSimulatorOperationTests
         Assert.Equal("(service web) has reached a steady state.", service["events"]![0]!["message"]!.GetValue<string>());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DescribeServices_UnknownService_IsReportedAsMissingFailure()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -141,7 +141,7 @@ public sealed class EcsSimulatorOperationTests
         Assert.Equal("arn:aws:ecs:us-east-1:123456789012:service/prod/ghost", body["failures"]![0]!["arn"]!.GetValue<string>());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DescribeServices_UnknownCluster_IsClusterNotFoundException()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -152,7 +152,7 @@ public sealed class EcsSimulatorOperationTests
         Assert.Equal("Cluster not found.", result.Message);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task UpdateService_UnknownService_IsServiceNotFoundException()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -163,7 +163,7 @@ public sealed class EcsSimulatorOperationTests
         Assert.Equal("Service not found.", result.Message);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task UpdateService_NewTaskDefinition_CreatesPrimaryAndDemotesOldToActive()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -178,7 +178,7 @@ public sealed class EcsSimulatorOperationTests
         Assert.Equal(arn, service["taskDefinition"]!.GetValue<string>());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task UpdateService_UnknownTaskDefinition_IsClientException()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -188,7 +188,7 @@ public sealed class EcsSimulatorOperationTests
         Assert.Equal("ClientException", result.ErrorType);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task UpdateService_DesiredCountOnly_ScalesWithoutNewDeployment()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -201,7 +201,7 @@ public sealed class EcsSimulatorOperationTests
         Assert.Equal(4, service["runningCount"]!.GetValue<int>());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ListServiceDeployments_NewestFirst_WithStatusFilter()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -221,7 +221,7 @@ public sealed class EcsSimulatorOperationTests
         Assert.StartsWith("arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/", briefs[0]!["serviceDeploymentArn"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ListServiceDeployments_UnknownService_IsServiceNotFoundException()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -231,7 +231,7 @@ public sealed class EcsSimulatorOperationTests
         Assert.Equal("ServiceNotFoundException", result.ErrorType);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DescribeServiceDeployments_UnknownArn_IsMissingFailure()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -244,7 +244,7 @@ public sealed class EcsSimulatorOperationTests
         Assert.Equal("MISSING", body["failures"]![0]!["reason"]!.GetValue<string>());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DescribeServiceDeployments_InFlight_NamesSourceAndTargetRevisions()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -261,7 +261,7 @@ public sealed class EcsSimulatorOperationTests
         Assert.Equal(3, sd["deploymentCircuitBreaker"]!["threshold"]!.GetValue<int>());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DescribeServiceRevisions_ReturnsTaskDefinitionAndImages()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -276,7 +276,7 @@ public sealed class EcsSimulatorOperationTests
         Assert.Equal("MISSING", body["failures"]![0]!["reason"]!.GetValue<string>());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ListTasks_PagesRunningTasksOfService()
     {
         await using var bed = await EcsTestBed.StartAsync(s => s with { DesiredCount = 5 });
@@ -293,7 +293,7 @@ public sealed class EcsSimulatorOperationTests
         Assert.All(first["taskArns"]!.AsArray(), a => Assert.Matches("^arn:aws:ecs:us-east-1:123456789012:task/prod/[0-9a-f]{32}$", a!.GetValue<string>()));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DescribeTasks_RunningTask_HasHealthAndStartedBy()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -309,7 +309,7 @@ public sealed class EcsSimulatorOperationTests
         Assert.Equal("MISSING", body["failures"]![0]!["reason"]!.GetValue<string>());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task UnknownOperation_IsReportedWithUnknownOperationException()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -319,7 +319,7 @@ public sealed class EcsSimulatorOperationTests
         Assert.Equal("UnknownOperationException", result.ErrorType);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ListTasks_StartedByDeployment_ListsOnlyThatDeploymentsTasks()
     {
         await using var bed = await EcsTestBed.StartAsync();

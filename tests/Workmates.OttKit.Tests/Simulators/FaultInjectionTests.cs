@@ -5,7 +5,7 @@ namespace Workmates.OttKit.Tests.Simulators;
 
 public sealed class FaultInjectionTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ThrottleOnChosenCall_ReturnsThrottlingException400_OnlyOnThatCall()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -20,7 +20,7 @@ public sealed class FaultInjectionTests
         Assert.Equal([null, FaultKind.Throttle, null], bed.Simulator.Requests.For("DescribeServices").Select(r => r.Fault));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task RateBasedFaults_AreDeterministicForASeed()
     {
         async Task<List<int>> Run()
@@ -44,7 +44,7 @@ public sealed class FaultInjectionTests
         Assert.Contains(200, a);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task InternalErrorAndServiceUnavailable_Return500And503()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -57,7 +57,7 @@ public sealed class FaultInjectionTests
         Assert.Equal((503, "ServiceUnavailable"), (second.Status, second.ErrorType));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DropConnection_AbortsTheConnectionWithoutResponse()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -70,7 +70,7 @@ public sealed class FaultInjectionTests
         Assert.Equal([0, 200], bed.Simulator.Requests.For("ListTaskDefinitions").Select(r => r.StatusCode));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task SlowResponse_OnVirtualClock_AdvancesTimeBeforeAnswering()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -83,7 +83,7 @@ public sealed class FaultInjectionTests
         Assert.Equal(before + TimeSpan.FromSeconds(30), bed.Simulator.Clock.GetUtcNow());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task SlowResponse_InRealTime_StillAnswers()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -95,7 +95,7 @@ public sealed class FaultInjectionTests
         Assert.Equal(FaultKind.Slow, bed.Simulator.Requests.Entries.Single().Fault);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task RequestLog_RecordsOperationVirtualTimeStatusAndAccessKey()
     {
         await using var bed = await EcsTestBed.StartAsync();

@@ -10,7 +10,7 @@ namespace Workmates.OttKit.Tests.Simulators;
 /// <summary>The simulators' verification accepts what AWSSDK.Core's own SigV4 signer produces, for both protocols.</summary>
 public sealed class SdkSignerInteropTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task EcsRequest_SignedByAwsSdkCore_IsAccepted()
     {
         await using var simulator = await EcsSimulator.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
@@ -22,7 +22,7 @@ public sealed class SdkSignerInteropTests
         Assert.Equal(200, status);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task QueryRequest_SignedByAwsSdkCore_IsAccepted_AndRefusedWithWrongSecret()
     {
         await using var simulator = await CloudFormationSimulator.StartAsync(cancellationToken: TestContext.Current.CancellationToken);

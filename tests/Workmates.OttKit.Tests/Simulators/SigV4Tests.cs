@@ -40,7 +40,7 @@ public sealed class SigV4Tests
         Assert.Equal(SignatureFailureKind.Mismatch, tampered?.Kind);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task EcsRequest_WithWrongSecret_IsRefusedWithInvalidSignatureException()
     {
         await using var simulator = await EcsSimulator.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
@@ -53,7 +53,7 @@ public sealed class SigV4Tests
         Assert.StartsWith("The request signature we calculated does not match", result.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task EcsRequest_WithUnknownAccessKey_IsRefusedWithUnrecognizedClientException()
     {
         await using var simulator = await EcsSimulator.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
@@ -64,7 +64,7 @@ public sealed class SigV4Tests
         Assert.Equal("UnrecognizedClientException", result.ErrorType);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task EcsRequest_ScopedToAnotherRegion_IsRefused()
     {
         await using var simulator = await EcsSimulator.StartAsync(new AwsSimulatorOptions { Region = "eu-west-1" }, cancellationToken: TestContext.Current.CancellationToken);
@@ -80,7 +80,7 @@ public sealed class SigV4Tests
         Assert.Equal("IncompleteSignatureException", json["__type"]!.GetValue<string>());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task EcsRequest_WithoutAuthorization_IsRefusedWithMissingAuthenticationToken()
     {
         await using var simulator = await EcsSimulator.StartAsync(cancellationToken: TestContext.Current.CancellationToken);

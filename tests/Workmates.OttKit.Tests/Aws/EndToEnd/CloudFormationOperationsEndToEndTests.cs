@@ -63,7 +63,7 @@ public sealed class CloudFormationOperationsEndToEndTests
 
     private static string Retention(string days) => CfnTestBed.With(CfnTestBed.BaseTemplate, "\"Default\": \"30\"", $"\"Default\": \"{days}\"");
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CreateChangeSet_ThenChangeSetCreateCompleteWaiter_OnTheSharedClock_DescribesTheAdds()
     {
         var (simulator, api) = await StartAsync();
@@ -85,7 +85,7 @@ public sealed class CloudFormationOperationsEndToEndTests
         Assert.Equal("REVIEW_IN_PROGRESS", await StatusAsync(api));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DescribeWholeChangeSet_ConcatenatesEveryPageOfChanges()
     {
         var (simulator, api) = await StartAsync(new CloudFormationScenario { ChangesPageSize = 1 });
@@ -101,7 +101,7 @@ public sealed class CloudFormationOperationsEndToEndTests
         Assert.Equal(3, simulator.Requests.For("DescribeChangeSet").Count);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ExecuteChangeSet_ThenStackCreateCompleteWaiter_OnTheSharedClock_ReturnsTheStackWithOutputs()
     {
         var (simulator, api) = await StartAsync();
@@ -122,7 +122,7 @@ public sealed class CloudFormationOperationsEndToEndTests
         Assert.All(polls.Zip(polls.Skip(1)), p => Assert.True(p.Second.Time - p.First.Time >= TimeSpan.FromSeconds(30), "30 s (model delay) between polls"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DescribeAllStackEvents_PagesNewestFirstWithTheOperationsToken()
     {
         var (simulator, api) = await StartAsync(new CloudFormationScenario { EventsPageSize = 2 });
@@ -143,7 +143,7 @@ public sealed class CloudFormationOperationsEndToEndTests
         Assert.Equal((events.Count + 1) / 2, simulator.Requests.For("DescribeStackEvents").Count);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ListChangeSets_AndListAllChangeSets_ReturnTheSummaries()
     {
         var (simulator, api) = await StartAsync();
@@ -163,7 +163,7 @@ public sealed class CloudFormationOperationsEndToEndTests
         Assert.Equal(page.Summaries!.Select(s => s.ChangeSetId), all.Select(s => s.ChangeSetId));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DeleteChangeSet_ThenDescribeChangeSet_ThrowsChangeSetNotFoundException()
     {
         var (simulator, api) = await StartAsync();
@@ -179,7 +179,7 @@ public sealed class CloudFormationOperationsEndToEndTests
         Assert.Contains("update-1", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DescribeStackResources_GetTemplate_ValidateTemplate_DescribeTheDeployedStack()
     {
         var (simulator, api) = await StartAsync();
@@ -199,7 +199,7 @@ public sealed class CloudFormationOperationsEndToEndTests
         Assert.True(validated.Parameters!.Single(p => p.ParameterKey == "DbPassword").NoEcho);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ValidateTemplate_Malformed_ThrowsCloudFormationValidationError()
     {
         var (simulator, api) = await StartAsync();
@@ -212,7 +212,7 @@ public sealed class CloudFormationOperationsEndToEndTests
         Assert.StartsWith("Template format error", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task UpdateTerminationProtection_BlocksDeleteStack_UntilDisabled_ThenStackDeleteCompleteWaiterSucceeds()
     {
         var (simulator, api) = await StartAsync();
@@ -233,7 +233,7 @@ public sealed class CloudFormationOperationsEndToEndTests
         await Assert.ThrowsAsync<StackNotFoundException>(() => api.DescribeStacksAsync(new DescribeStacksRequest { StackName = Stack }, Ct));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task SetStackPolicy_DenyingUpdates_MakesTheUpdateRollBack_AndStackUpdateCompleteWaiterFails()
     {
         var (simulator, api) = await StartAsync();
@@ -253,7 +253,7 @@ public sealed class CloudFormationOperationsEndToEndTests
         Assert.Contains(events.StackEvents!, e => e.LogicalResourceId == "Logs" && (e.ResourceStatusReason ?? "").StartsWith("Action denied by stack policy", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task StackUpdateCompleteWaiter_OnTheSharedClock_ReturnsAfterAnUpdate()
     {
         var (simulator, api) = await StartAsync();
@@ -269,7 +269,7 @@ public sealed class CloudFormationOperationsEndToEndTests
         Assert.Equal("60", done.Stacks[0].Parameters!.Single(p => p.ParameterKey == "Retention").ParameterValue);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ContinueUpdateRollback_SkippingTheStuckResource_RecoversFromUpdateRollbackFailed()
     {
         var (simulator, api) = await StartAsync();
@@ -286,7 +286,7 @@ public sealed class CloudFormationOperationsEndToEndTests
         Assert.Equal("UPDATE_ROLLBACK_COMPLETE", await SettleAsync(simulator, api));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CancelUpdateStack_DuringAnUpdate_RollsItBack()
     {
         var (simulator, api) = await StartAsync();
@@ -302,7 +302,7 @@ public sealed class CloudFormationOperationsEndToEndTests
         Assert.Equal("UPDATE_ROLLBACK_COMPLETE", await SettleAsync(simulator, api));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task RollbackStack_AfterACreateFailedWithDoNothing_EndsInRollbackComplete()
     {
         var (simulator, api) = await StartAsync();
@@ -318,7 +318,7 @@ public sealed class CloudFormationOperationsEndToEndTests
         Assert.Equal("ROLLBACK_COMPLETE", await SettleAsync(simulator, api));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DetectStackDrift_ThenDescribeStackDriftDetectionStatus_ReportsTheDriftedResource()
     {
         var (simulator, api) = await StartAsync();
@@ -335,7 +335,7 @@ public sealed class CloudFormationOperationsEndToEndTests
         Assert.Equal(("DETECTION_COMPLETE", "DRIFTED", 1), (done.DetectionStatus, done.StackDriftStatus, done.DriftedStackResourceCount));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DescribeStacks_ForAMissingStack_ThrowsStackNotFoundException()
     {
         var (simulator, api) = await StartAsync();
@@ -347,7 +347,7 @@ public sealed class CloudFormationOperationsEndToEndTests
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, error.StatusCode);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DescribeChangeSet_ForAMissingChangeSet_ThrowsChangeSetNotFoundException()
     {
         var (simulator, api) = await StartAsync();
@@ -360,7 +360,7 @@ public sealed class CloudFormationOperationsEndToEndTests
         Assert.Equal("ChangeSetNotFound", error.ErrorCode);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ChangeSetCreateCompleteWaiter_WhenNothingChanged_FailsWithTheDidntContainChangesReason()
     {
         var (simulator, api) = await StartAsync();

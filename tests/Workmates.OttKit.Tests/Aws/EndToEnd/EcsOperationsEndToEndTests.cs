@@ -18,7 +18,7 @@ public sealed class EcsOperationsEndToEndTests
         ContainerDefinitions = [new ContainerDefinition { Name = "app", Image = image, Memory = 512, Essential = true }],
     };
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task RegisterTaskDefinition_ReturnsTheNextRevisionWithItsContainers()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -32,7 +32,7 @@ public sealed class EcsOperationsEndToEndTests
         Assert.Equal("registry.example/web:2", Assert.Single(definition.ContainerDefinitions!).Image);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DescribeTaskDefinition_ByFamily_ResolvesTheLatestActiveRevision()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -46,7 +46,7 @@ public sealed class EcsOperationsEndToEndTests
         Assert.NotNull(response.ResponseMetadata.RequestId);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DeregisterTaskDefinition_MakesTheRevisionInactive()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -61,7 +61,7 @@ public sealed class EcsOperationsEndToEndTests
         Assert.Contains(bed.FirstTaskDefinition, active.TaskDefinitionArns!);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DescribeTaskDefinition_Unknown_ThrowsClientException()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -73,7 +73,7 @@ public sealed class EcsOperationsEndToEndTests
         Assert.Equal("ClientException", error.ErrorCode);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ListAllTaskDefinitions_FollowsNextTokenAcrossPages()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -94,7 +94,7 @@ public sealed class EcsOperationsEndToEndTests
         Assert.Equal(3, bed.Simulator.Requests.For("ListTaskDefinitions").Count);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ListAllTaskDefinitions_StopsCallingWhenTheCallerStops()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -114,7 +114,7 @@ public sealed class EcsOperationsEndToEndTests
         Assert.Single(bed.Simulator.Requests.For("ListTaskDefinitions"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task UpdateService_CreatesAPrimaryDeploymentAndDemotesTheOldOne()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -129,7 +129,7 @@ public sealed class EcsOperationsEndToEndTests
         Assert.Equal(("ACTIVE", bed.FirstTaskDefinition), (deployments[1].Status, deployments[1].TaskDefinition));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DescribeServices_ReturnsTheServiceAndMissingOnesAsFailures()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -146,7 +146,7 @@ public sealed class EcsOperationsEndToEndTests
         Assert.EndsWith("service/prod/ghost", failure.Arn, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ServiceDeploymentsApi_ListDescribeAndRevisions_FollowARolloutToSuccess()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -170,7 +170,7 @@ public sealed class EcsOperationsEndToEndTests
         Assert.Equal(second, Assert.Single(revisions.ServiceRevisions!).TaskDefinition);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task StopServiceDeployment_Rollback_MarksTheDeploymentRollbackRequested()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -186,7 +186,7 @@ public sealed class EcsOperationsEndToEndTests
         Assert.StartsWith("ROLLBACK_", described.ServiceDeployments![0].Status, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ListAllTasks_PagesThroughTheServiceTasks_AndDescribeTasksReturnsThemRunning()
     {
         await using var bed = await EcsTestBed.StartAsync(seed => seed with { DesiredCount = 3 });
@@ -208,7 +208,7 @@ public sealed class EcsOperationsEndToEndTests
         Assert.All(described.Tasks, t => Assert.Equal(("RUNNING", bed.FirstTaskDefinition), (t.LastStatus, t.TaskDefinitionArn)));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task UpdateService_UnknownService_ThrowsServiceNotFoundException()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -221,7 +221,7 @@ public sealed class EcsOperationsEndToEndTests
         Assert.False(string.IsNullOrEmpty(error.RequestId));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DescribeServices_UnknownCluster_ThrowsClusterNotFoundException()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -233,7 +233,7 @@ public sealed class EcsOperationsEndToEndTests
         Assert.Equal(("ClusterNotFoundException", "Cluster not found."), (error.ErrorCode, error.Message));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ServicesStableWaiter_OnTheSimulatorsVirtualClock_ReturnsOnceTheRolloutCompletes()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -267,7 +267,7 @@ public sealed class EcsOperationsEndToEndTests
         return listed.TaskArns!;
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task TasksRunningWaiter_OnTheSimulatorsVirtualClock_ReturnsWhenTheNewTasksRun()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -282,7 +282,7 @@ public sealed class EcsOperationsEndToEndTests
         Assert.All(done!.Tasks!, t => Assert.Equal("RUNNING", t.LastStatus));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task TasksRunningWaiter_WhenTheTasksCrash_FailsAndTasksStoppedWaiterSucceeds()
     {
         await using var bed = await EcsTestBed.StartAsync();

@@ -22,7 +22,7 @@ public sealed class EndpointOverrideEndToEndTests
 
     private static AwsOptions WithoutServiceUrl(AwsSimulator simulator) => new() { Region = simulator.Region, Credentials = SimulatorClients.Credentials() };
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task ServiceUrl_SendsTheCallToTheSimulator()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -34,7 +34,7 @@ public sealed class EndpointOverrideEndToEndTests
         Assert.Equal(200, Assert.Single(bed.Simulator.Requests.Entries).StatusCode);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task AwsEndpointUrl_SendsEcsAndCloudFormationCallsToIt()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -54,7 +54,7 @@ public sealed class EndpointOverrideEndToEndTests
         Assert.Equal("DescribeStacks", Assert.Single(cfn.Requests.Entries).Operation);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task AwsEndpointUrlEcs_WinsOverTheGlobalVariable()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -67,7 +67,7 @@ public sealed class EndpointOverrideEndToEndTests
         Assert.Single(bed.Simulator.Requests.Entries);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task AwsEndpointUrlCloudFormation_WinsOverTheGlobalVariable()
     {
         await using var cfn = await CloudFormationSimulator.StartAsync(cancellationToken: Ct);
@@ -80,7 +80,7 @@ public sealed class EndpointOverrideEndToEndTests
         Assert.Single(cfn.Requests.Entries);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task AwsConfigurationSection_ProfileRegionAndServiceUrl_ReachTheSimulatorWithTheProfilesKeys()
     {
         await using var cfn = await CloudFormationSimulator.StartAsync(cancellationToken: Ct);

@@ -17,7 +17,7 @@ public sealed class RetryEndToEndTests
 
     private static ValidateTemplateRequest Template => new() { TemplateBody = CfnTestBed.BaseTemplate };
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData(1)]
     [InlineData(2)]
     public async Task Ecs_ThrottledOnTheFirstNCalls_SucceedsAfterNPlusOneRequests(int throttled)
@@ -35,7 +35,7 @@ public sealed class RetryEndToEndTests
         Assert.Equal((200, (FaultKind?)null), (log[^1].StatusCode, log[^1].Fault));
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData(1)]
     [InlineData(2)]
     public async Task CloudFormation_ThrottledOnTheFirstNCalls_SucceedsAfterNPlusOneRequests(int throttled)
@@ -53,7 +53,7 @@ public sealed class RetryEndToEndTests
         Assert.Equal(200, log[^1].StatusCode);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Ecs_Http500Then503_AreRetriedToSuccess()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -66,7 +66,7 @@ public sealed class RetryEndToEndTests
         Assert.Equal([500, 503, 200], bed.Simulator.Requests.For("ListTaskDefinitions").Select(r => r.StatusCode));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CloudFormation_Http500Then503_AreRetriedToSuccess()
     {
         await using var simulator = await CloudFormationSimulator.StartAsync(cancellationToken: Ct);
@@ -80,7 +80,7 @@ public sealed class RetryEndToEndTests
         Assert.Equal(["InternalFailure", "ServiceUnavailable", null], simulator.Requests.For("ValidateTemplate").Select(r => r.ErrorCode));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Ecs_PermanentThrottle_EndsInTheTypedThrottlingException_AfterTheSdksMaxAttempts()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -100,7 +100,7 @@ public sealed class RetryEndToEndTests
         TestContext.Current.TestOutputHelper?.WriteLine($"SDK default MaxErrorRetry = {maxErrorRetry}; requests = {log.Count}");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CloudFormation_PermanentThrottle_EndsInTheTypedThrottlingException_AfterTheConfiguredMaxAttempts()
     {
         await using var simulator = await CloudFormationSimulator.StartAsync(cancellationToken: Ct);
@@ -115,7 +115,7 @@ public sealed class RetryEndToEndTests
         Assert.Equal(4, simulator.Requests.For("ValidateTemplate").Count);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Ecs_ClientErrors_AreNotRetried()
     {
         await using var bed = await EcsTestBed.StartAsync();

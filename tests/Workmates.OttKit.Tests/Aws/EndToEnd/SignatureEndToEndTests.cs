@@ -16,7 +16,7 @@ public sealed class SignatureEndToEndTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Ecs_CorrectCredentials_AreAccepted()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -27,7 +27,7 @@ public sealed class SignatureEndToEndTests
         Assert.Equal((200, SimulatorCredentials.Default.AccessKeyId), (entry.StatusCode, entry.AccessKeyId));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Ecs_WrongSecret_ThrowsEcsExceptionWithInvalidSignatureException()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -40,7 +40,7 @@ public sealed class SignatureEndToEndTests
         Assert.All(bed.Simulator.Requests.Entries, r => Assert.Equal("InvalidSignatureException", r.ErrorCode));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Ecs_UnknownAccessKey_ThrowsEcsExceptionWithUnrecognizedClientException()
     {
         await using var bed = await EcsTestBed.StartAsync();
@@ -52,7 +52,7 @@ public sealed class SignatureEndToEndTests
         Assert.All(bed.Simulator.Requests.Entries, r => Assert.Equal((UnknownKey.AccessKeyId, "UnrecognizedClientException"), (r.AccessKeyId, r.ErrorCode)));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task CloudFormation_WrongSecret_ThrowsCloudFormationExceptionWithSignatureDoesNotMatch()
     {
         await using var simulator = await CloudFormationSimulator.StartAsync(cancellationToken: Ct);
@@ -64,7 +64,7 @@ public sealed class SignatureEndToEndTests
         Assert.All(simulator.Requests.Entries, r => Assert.Equal("SignatureDoesNotMatch", r.ErrorCode));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task CloudFormation_UnknownAccessKey_ThrowsCloudFormationExceptionWithInvalidClientTokenId()
     {
         await using var simulator = await CloudFormationSimulator.StartAsync(cancellationToken: Ct);
@@ -75,7 +75,7 @@ public sealed class SignatureEndToEndTests
         Assert.Equal(("InvalidClientTokenId", System.Net.HttpStatusCode.Forbidden), (error.ErrorCode, error.StatusCode));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task SigningForAnotherRegion_ThrowsIncompleteSignature()
     {
         await using var simulator = await CloudFormationSimulator.StartAsync(cancellationToken: Ct);

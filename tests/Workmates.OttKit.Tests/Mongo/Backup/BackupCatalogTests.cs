@@ -15,7 +15,7 @@ public sealed class BackupCatalogTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task List_returns_complete_backups_newest_first()
     {
         await AddBackupAsync("20261101T030000Z", Now.AddDays(-21));
@@ -30,7 +30,7 @@ public sealed class BackupCatalogTests
         Assert.Empty(listing.Problems);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task An_archive_without_manifest_is_listed_as_incomplete_not_complete()
     {
         await AddBackupAsync("20261120T030000Z", Now.AddDays(-2));
@@ -42,7 +42,7 @@ public sealed class BackupCatalogTests
         Assert.Equal("20261121T030000Z", Assert.Single(listing.Incomplete).BackupId);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_manifest_with_bad_json_is_reported_as_a_problem_without_failing_the_listing()
     {
         await AddBackupAsync("20261120T030000Z", Now.AddDays(-2));
@@ -58,7 +58,7 @@ public sealed class BackupCatalogTests
         Assert.Empty(listing.Incomplete);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_manifest_whose_archive_size_differs_is_not_complete()
     {
         await AddBackupAsync("20261121T030000Z", Now.AddDays(-1));
@@ -70,7 +70,7 @@ public sealed class BackupCatalogTests
         Assert.Contains("truncated", Assert.Single(listing.Problems).Problem, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Keys_in_nested_folders_and_other_files_are_ignored()
     {
         await AddBackupAsync("20261121T030000Z", Now.AddDays(-1));
@@ -84,7 +84,7 @@ public sealed class BackupCatalogTests
         Assert.Empty(listing.Incomplete);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Find_latest_returns_the_newest_complete_backup_and_an_unknown_id_returns_null()
     {
         await AddBackupAsync("20261120T030000Z", Now.AddDays(-2));
@@ -95,7 +95,7 @@ public sealed class BackupCatalogTests
         Assert.Null(await _catalog.FindAsync("20261119T030000Z", Ct));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Prune_with_only_expired_backups_keeps_the_newest()
     {
         await AddBackupAsync("20261001T030000Z", Now.AddDays(-52));
@@ -111,7 +111,7 @@ public sealed class BackupCatalogTests
         Assert.Equal(2, report.ToDelete.Count(d => d.Deleted));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Prune_never_keeps_fewer_than_the_minimum()
     {
         for (var day = 1; day <= 6; day++)
@@ -125,7 +125,7 @@ public sealed class BackupCatalogTests
         Assert.Equal(4, (await _catalog.ListAsync(Ct)).Complete.Count);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Prune_keeps_backups_within_retention_and_deletes_older_ones()
     {
         await AddBackupAsync("20261101T030000Z", Now.AddDays(-21));
@@ -141,7 +141,7 @@ public sealed class BackupCatalogTests
         Assert.Null(_store.Peek(_catalog.ArchiveKey("20261101T030000Z")));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Prune_dry_run_reports_the_same_decisions_and_deletes_nothing()
     {
         await AddBackupAsync("20261101T030000Z", Now.AddDays(-21));
@@ -158,7 +158,7 @@ public sealed class BackupCatalogTests
         Assert.DoesNotContain(_store.Operations, o => o.StartsWith("delete", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Prune_deletes_each_manifest_before_its_archive()
     {
         await AddBackupAsync("20261001T030000Z", Now.AddDays(-52));
@@ -178,7 +178,7 @@ public sealed class BackupCatalogTests
             deletes);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Prune_removes_old_incomplete_archives_and_keeps_recent_ones()
     {
         await AddBackupAsync("20261121T030000Z", Now.AddDays(-1));
@@ -194,7 +194,7 @@ public sealed class BackupCatalogTests
         Assert.NotNull(_store.Peek(_catalog.ArchiveKey("20261122T020000Z")));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Prune_leaves_backups_with_unreadable_manifests_alone_and_reports_them()
     {
         await AddBackupAsync("20261121T030000Z", Now.AddDays(-1));
@@ -208,7 +208,7 @@ public sealed class BackupCatalogTests
         Assert.NotNull(_store.Peek(_catalog.ArchiveKey("20261001T030000Z")));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_pruned_backup_whose_archive_delete_failed_no_longer_looks_complete()
     {
         _store.FailDelete(_catalog.ArchiveKey("20261001T030000Z"));
@@ -225,7 +225,7 @@ public sealed class BackupCatalogTests
         Assert.Equal("20261001T030000Z", Assert.Single(listing.Incomplete).BackupId);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task OpenArchive_reads_an_intact_archive_and_rejects_a_corrupted_one()
     {
         var manifest = await AddBackupAsync("20261121T030000Z", Now.AddDays(-1));
@@ -238,7 +238,7 @@ public sealed class BackupCatalogTests
         Assert.Equal(manifest.Sha256, error.ExpectedSha256);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task WriteManifest_stores_it_under_the_manifest_key()
     {
         var manifest = Manifest("20261121T030000Z", Now, BackupTestData.Archive(1));
@@ -255,7 +255,7 @@ public sealed class BackupCatalogTests
         Assert.Equal("20261122T031500Z", BackupCatalog.NewBackupId(new DateTimeOffset(2026, 11, 22, 4, 15, 0, TimeSpan.FromHours(1))));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Prune_rejects_a_minimum_below_one()
     {
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _catalog.PruneAsync(FifteenDays, 0, Now, dryRun: true, Ct));

@@ -20,7 +20,7 @@ public sealed class BackupFaultTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Backup_SourceMemberDiesMidDump_FailsCleanlyWithoutManifest()
     {
         await using var source = StartSet();
@@ -43,7 +43,7 @@ public sealed class BackupFaultTests
         Assert.Equal(0, store.UploadsInProgress);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Backup_PartFailsTwiceThenSucceeds_IsRetriedAndCompletes()
     {
         await using var source = StartSet();
@@ -61,7 +61,7 @@ public sealed class BackupFaultTests
         Assert.Equal(result.Manifest.Sha256, verified.Sha256);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Backup_PartFailsForGood_AbortsTheUploadAndWritesNoManifest()
     {
         await using var source = StartSet();
@@ -77,7 +77,7 @@ public sealed class BackupFaultTests
         Assert.DoesNotContain(store.Keys, k => k.EndsWith(".archive.gz", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Backup_OplogRollsOverDuringTheDump_FailsWithOplogOverflow()
     {
         await using var source = StartSet();
@@ -103,7 +103,7 @@ public sealed class BackupFaultTests
         Assert.Single(store.Aborts);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Backup_OplogWindowShorterThanExpected_RefusesBeforeReading()
     {
         await using var source = StartSet();
@@ -121,7 +121,7 @@ public sealed class BackupFaultTests
         Assert.DoesNotContain(source.ReceivedCommands, c => c.Name == "find" && c.Database == "ott");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Backup_HiddenSecondary_IsTheSource()
     {
         await using var source = StartSet();
@@ -133,7 +133,7 @@ public sealed class BackupFaultTests
         Assert.Equal(source.Members[2].Name, result.Manifest.SourceMember);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Backup_OnlyAPrimary_RefusesUnlessAllowed()
     {
         await using var source = StartSet(members: 1);
@@ -147,7 +147,7 @@ public sealed class BackupFaultTests
         Assert.Equal(source.Members[0].Name, allowed.Manifest.SourceMember);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task VerifyAndRestore_CorruptedObject_AreRefusedNamingTheNamespace()
     {
         await using var source = StartSet();
@@ -168,7 +168,7 @@ public sealed class BackupFaultTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Restore_VerifyFirst_RefusesACorruptedObjectBeforeWritingAnything()
     {
         await using var source = StartSet();

@@ -8,7 +8,7 @@ namespace Workmates.OttKit.Tests.Mongo.Backup;
 
 public sealed class BackupRoundTripTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task BackupThenRestore_IntoAnEmptySet_GivesIdenticalDocumentsIndexesOptionsAndViews()
     {
         await using var source = StartSet();
@@ -27,7 +27,7 @@ public sealed class BackupRoundTripTests
         Assert.Equal(4, restored.Namespaces.Single(n => n.Target == "ott.videos").Indexes);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Backup_ReadsFromASecondaryAndWritesTheManifestLast()
     {
         await using var source = StartSet();
@@ -50,7 +50,7 @@ public sealed class BackupRoundTripTests
         Assert.NotNull(await store.GetObjectAsync(result.ManifestKey, Token));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Backup_ProgressEvents_CountEveryNamespaceAndDocument()
     {
         await using var source = StartSet();
@@ -67,7 +67,7 @@ public sealed class BackupRoundTripTests
         Assert.Contains(log.Events, e => e.Stage == BackupStage.Oplog);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task BackupWithWritesDuringTheDump_RestoreReplaysTheOplog_ToTheStateAtTheEnd()
     {
         await using var source = StartSet();
@@ -98,7 +98,7 @@ public sealed class BackupRoundTripTests
         AssertSameData(source, target);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Restore_DryRun_ListsNamespacesAndCountsAndWritesNothing()
     {
         await using var source = StartSet();
@@ -115,7 +115,7 @@ public sealed class BackupRoundTripTests
         Assert.DoesNotContain(target.ReceivedCommands, c => c.Name is "insert" or "create" or "createIndexes" or "applyOps");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Restore_IncludeAndRename_RestoresOnlyThatDatabaseUnderTheNewName()
     {
         await using var source = StartSet();
@@ -133,7 +133,7 @@ public sealed class BackupRoundTripTests
         Assert.Equal(9, target.Data.Snapshot("billing_copy", "invoices").Count);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Restore_WithDrop_ReplacesExistingData()
     {
         await using var source = StartSet();
@@ -148,7 +148,7 @@ public sealed class BackupRoundTripTests
         AssertSameData(source, target);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Restore_UnknownBackupId_FailsAsNotFound()
     {
         await using var target = StartSet();

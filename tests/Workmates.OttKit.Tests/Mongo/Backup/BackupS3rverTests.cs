@@ -7,7 +7,7 @@ namespace Workmates.OttKit.Tests.Mongo.Backup;
 
 public sealed class BackupS3rverTests(S3rverFixture s3rver) : IClassFixture<S3rverFixture>
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task BackupThenRestore_ThroughARealS3ProtocolServer_RoundTrips()
     {
         using var client = s3rver.CreateClient();

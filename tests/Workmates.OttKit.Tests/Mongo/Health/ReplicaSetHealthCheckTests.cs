@@ -17,7 +17,7 @@ public sealed class ReplicaSetHealthCheckTests : IDisposable
 
     public void Dispose() => _logs.Dispose();
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CheckHealth_HealthySet_HealthyWithRuleData()
     {
         await using var services = Build(FakeReplicaSetStatusSource.Returning(Healthy()));
@@ -31,7 +31,7 @@ public sealed class ReplicaSetHealthCheckTests : IDisposable
         Assert.Contains(_logs.Records, log => log.EventId.Id == 4101 && log.Level == LogLevel.Debug);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CheckHealth_LaggingSecondary_DegradedAndLoggedAsWarning()
     {
         var observation = Healthy().WithMembers(
@@ -49,7 +49,7 @@ public sealed class ReplicaSetHealthCheckTests : IDisposable
         Assert.Contains("Degraded", log.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CheckHealth_MajorityLost_Unhealthy()
     {
         var observation = Healthy().WithMembers(Member(0, State.Secondary, self: true), Down(1), Down(2));
@@ -61,7 +61,7 @@ public sealed class ReplicaSetHealthCheckTests : IDisposable
         Assert.Equal("Unhealthy", entry.Data["writeMajority.status"]);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CheckHealth_SourceHonoursCancellation_TimesOutAsCouldNotEvaluate()
     {
         var time = new VirtualClock(Now);
@@ -79,7 +79,7 @@ public sealed class ReplicaSetHealthCheckTests : IDisposable
         Assert.Contains(_logs.Records, log => log.EventId.Id == 4103 && log.Level == LogLevel.Warning);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CheckHealth_SourceIgnoresCancellation_StillReturnsAfterTheTimeout()
     {
         var time = new VirtualClock(Now);
@@ -94,7 +94,7 @@ public sealed class ReplicaSetHealthCheckTests : IDisposable
         Assert.IsType<TimeoutException>(entry.Exception);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CheckHealth_JustBeforeTheTimeout_StillWaiting()
     {
         var time = new VirtualClock(Now);
@@ -109,7 +109,7 @@ public sealed class ReplicaSetHealthCheckTests : IDisposable
         Assert.Equal("timeout", (await running).Data["reason"]);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CheckHealth_NotAuthorized_NamesTheRoleAndTheUser()
     {
         var source = FakeReplicaSetStatusSource.Throwing(new MongoNotAuthorizedException("ottkit-monitor", "replSetGetStatus"));
@@ -125,7 +125,7 @@ public sealed class ReplicaSetHealthCheckTests : IDisposable
         Assert.Contains("replSetGetStatus", log.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CheckHealth_NotAuthorizedWithoutUser_NamesTheMonitoringUser()
     {
         await using var services = Build(FakeReplicaSetStatusSource.Throwing(new MongoNotAuthorizedException(userName: null, commandName: null)));
@@ -135,7 +135,7 @@ public sealed class ReplicaSetHealthCheckTests : IDisposable
         Assert.Equal("not authorized: grant the clusterMonitor role to the monitoring user", entry.Description);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CheckHealth_SourceFails_CouldNotEvaluateWithTheReason()
     {
         await using var services = Build(FakeReplicaSetStatusSource.Throwing(new IOException("connection refused")));
@@ -147,7 +147,7 @@ public sealed class ReplicaSetHealthCheckTests : IDisposable
         Assert.Contains(_logs.Records, log => log.EventId.Id == 4105 && log.Exception is IOException);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CheckHealth_FailureStatusDegraded_UsedWhenItCannotEvaluate()
     {
         await using var services = Build(FakeReplicaSetStatusSource.Throwing(new IOException("x")), failureStatus: HealthStatus.Degraded);
@@ -157,7 +157,7 @@ public sealed class ReplicaSetHealthCheckTests : IDisposable
         Assert.Equal(HealthStatus.Degraded, entry.Status);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CheckHealth_CallerCancels_CancellationPropagates()
     {
         await using var services = Build(FakeReplicaSetStatusSource.WaitingForCancellation(), options => options.Timeout = TimeSpan.FromMinutes(5));
@@ -170,7 +170,7 @@ public sealed class ReplicaSetHealthCheckTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CheckHealth_RunsAgain_HistorySurvivesAcrossCheckInstances()
     {
         var noPrimary = Healthy().WithMembers(Down(0), Member(1, State.Secondary, self: true), Member(2, State.Secondary));
@@ -185,7 +185,7 @@ public sealed class ReplicaSetHealthCheckTests : IDisposable
         Assert.Equal(70d, second.Data["primary.absentSeconds"]);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CheckHealth_TwoRegistrations_KeyedSourcesAndSeparateHistories()
     {
         var collection = NewServices();
@@ -202,7 +202,7 @@ public sealed class ReplicaSetHealthCheckTests : IDisposable
         Assert.Equal(HealthStatus.Unhealthy, report.Entries["sessions"].Status);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task AddMongoReplicaSet_NoSourceRegistered_FactoryExplainsWhatToRegister()
     {
         var collection = NewServices();
@@ -216,7 +216,7 @@ public sealed class ReplicaSetHealthCheckTests : IDisposable
             error.Message);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task AddMongoReplicaSet_InvalidOptions_ValidationFailsWithTheMessage()
     {
         await using var services = Build(FakeReplicaSetStatusSource.Returning(Healthy()), options => options.HeartbeatAgeUnhealthy = TimeSpan.FromSeconds(1));
@@ -226,7 +226,7 @@ public sealed class ReplicaSetHealthCheckTests : IDisposable
         Assert.Contains("ReplicaSetHealthCheckOptions[mongo].HeartbeatAgeUnhealthy (00:00:01) must be greater than HeartbeatAgeDegraded (00:00:10)", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task AddMongoReplicaSet_FromConfiguration_BindsThresholds()
     {
         var configuration = new ConfigurationBuilder()
@@ -259,7 +259,7 @@ public sealed class ReplicaSetHealthCheckTests : IDisposable
         Assert.Throws<ArgumentException>(() => builder.AddMongoReplicaSet(" ", _ => { }));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CheckHealth_EnvironmentNameSet_PublishesMetrics()
     {
         var publisher = new RecordingMetricsPublisher();
@@ -272,7 +272,7 @@ public sealed class ReplicaSetHealthCheckTests : IDisposable
         Assert.Contains(data, datum => datum.MetricName == "HealthStatus" && datum.Value == 0);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CheckHealth_NoEnvironmentName_PublishesNothing()
     {
         var publisher = new RecordingMetricsPublisher();
@@ -283,7 +283,7 @@ public sealed class ReplicaSetHealthCheckTests : IDisposable
         Assert.Empty(publisher.Published);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CheckHealth_PublisherFails_VerdictUnchangedAndWarningLogged()
     {
         await using var services = Build(FakeReplicaSetStatusSource.Returning(Healthy()), options => options.EnvironmentName = "prod", publisher: new FailingMetricsPublisher());

@@ -22,7 +22,7 @@ public sealed class ReplicaSetHealthStateTests
         Assert.Equal(Now, state.History.PrimaryAbsentSince);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Evaluate_ConcurrentRuns_EveryObservationRecordedInTimeOrder()
     {
         var state = new ReplicaSetHealthState();

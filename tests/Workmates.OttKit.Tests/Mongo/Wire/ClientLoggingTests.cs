@@ -20,7 +20,7 @@ public sealed class ClientLoggingTests
             Messages.Enqueue(formatter(state, exception) + " " + exception);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Logs_DuringDiscoveryAndFailedAuthentication_NeverContainThePassword()
     {
         await using var simulator = ReplicaSetSimulator.Start();

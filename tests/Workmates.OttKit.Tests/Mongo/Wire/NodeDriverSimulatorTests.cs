@@ -11,7 +11,7 @@ namespace Workmates.OttKit.Tests.Mongo.Wire;
 /// </summary>
 public sealed class NodeDriverSimulatorTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task OfficialNodeDriver_AgainstSimulator_RunsHelloStatusInsertAndFindWithGetMore()
     {
         var driver = Path.Combine(RepositoryPaths.NodeTools, "mongodb", "package.json");

@@ -37,7 +37,7 @@ public sealed class OpMsgFramingTests
         Assert.Equal(Crc32C.Compute(data), Crc32C.Finish(running));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Encode_BodyAndSequence_DecodesToSameSections()
     {
         var documents = Enumerable.Range(0, 5).Select(i => Raw(new BsonDocument { { "_id", i }, { "title", $"episode {i}" } })).ToList();
@@ -53,7 +53,7 @@ public sealed class OpMsgFramingTests
         Assert.Equal(documents.Select(d => d.Bytes.ToArray()), sequence.Documents.Select(d => d.Bytes.ToArray()));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Encode_ThroughTinyBuffer_ProducesSameBytesAsLargeBuffer()
     {
         var documents = Enumerable.Range(0, 20).Select(i => Raw(new BsonDocument { { "_id", i }, { "payload", new string('x', 100) } })).ToList();
@@ -65,7 +65,7 @@ public sealed class OpMsgFramingTests
         Assert.Equal(large, small);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Decode_WithChecksum_VerifiesIt()
     {
         var bytes = await EncodeAsync(new BsonDocument("ping", 1), [], OpMsgFlags.ChecksumPresent);
@@ -76,7 +76,7 @@ public sealed class OpMsgFramingTests
         Assert.Equal(1, message.Body["ping"].AsInt32);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Decode_CorruptedChecksum_IsRejected()
     {
         var bytes = await EncodeAsync(new BsonDocument("ping", 1), [], OpMsgFlags.ChecksumPresent);
@@ -87,7 +87,7 @@ public sealed class OpMsgFramingTests
         Assert.Contains("checksum", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Decode_CorruptedContentUnderChecksum_IsRejected()
     {
         var bytes = await EncodeAsync(new BsonDocument("ping", 1), [], OpMsgFlags.ChecksumPresent);
@@ -96,7 +96,7 @@ public sealed class OpMsgFramingTests
         Assert.Throws<InvalidDataException>(() => OpMsgCodec.Decode(bytes));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Decode_UnknownRequiredFlag_IsRejected()
     {
         var bytes = await EncodeAsync(new BsonDocument("ping", 1), [], OpMsgFlags.None);
@@ -107,7 +107,7 @@ public sealed class OpMsgFramingTests
         Assert.Contains("required flag", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Decode_MoreToCome_IsReported()
     {
         var bytes = await EncodeAsync(new BsonDocument("insert", "x"), [], OpMsgFlags.MoreToCome);
@@ -115,7 +115,7 @@ public sealed class OpMsgFramingTests
         Assert.True(OpMsgCodec.Decode(bytes).MoreToCome);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Decode_SequenceLengthPastEnd_IsRejected()
     {
         var bytes = await EncodeAsync(new BsonDocument("insert", "x"), [new DocumentSequence("documents", [Raw(new BsonDocument("a", 1))])], OpMsgFlags.None);
@@ -125,7 +125,7 @@ public sealed class OpMsgFramingTests
         Assert.Throws<InvalidDataException>(() => OpMsgCodec.Decode(bytes));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Read_LengthBeyondMaxMessageSize_IsRejectedWithoutAllocatingIt()
     {
         var header = new byte[16];
@@ -141,7 +141,7 @@ public sealed class OpMsgFramingTests
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1_000_000, "the declared 1.5 GB must not be allocated");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Read_CompressedZlibMessage_DecodesOriginal()
     {
         using var stream = new MemoryStream();

@@ -31,7 +31,7 @@ public sealed class ReplicaSetClientTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Discovery_FromOneSeed_FindsAllThreeMembers()
     {
         await using var simulator = StartWithUser();
@@ -46,7 +46,7 @@ public sealed class ReplicaSetClientTests
         Assert.Equal(TopologyType.ReplicaSetWithPrimary, client.Description.Type);
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData(ReadPreferenceMode.Primary, true)]
     [InlineData(ReadPreferenceMode.Secondary, false)]
     [InlineData(ReadPreferenceMode.SecondaryPreferred, false)]
@@ -63,7 +63,7 @@ public sealed class ReplicaSetClientTests
         Assert.Equal(expectPrimary, me == simulator.Members[0].Name);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Selection_SecondaryPreferredWithoutSecondaries_FallsBackToPrimary()
     {
         await using var simulator = StartWithUser();
@@ -77,7 +77,7 @@ public sealed class ReplicaSetClientTests
         Assert.Equal(simulator.Members[0].Name, hello["me"].AsString);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Selection_NoPrimary_TimesOutWithServerSelectionException()
     {
         await using var simulator = StartWithUser();
@@ -90,7 +90,7 @@ public sealed class ReplicaSetClientTests
         Assert.Contains("ReplicaSetNoPrimary", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Election_NewPrimary_IsFollowedByWrites()
     {
         await using var simulator = StartWithUser();
@@ -104,7 +104,7 @@ public sealed class ReplicaSetClientTests
         Assert.Equal(simulator.Members[2].Name, hello["me"].AsString);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Discovery_UnreachableMember_IsUnknownWhileOthersServe()
     {
         await using var simulator = StartWithUser();
@@ -122,7 +122,7 @@ public sealed class ReplicaSetClientTests
         Assert.Equal(8, down["state"].AsInt32);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Find_WithBatchSize_ReturnsRawBatchesThroughGetMore()
     {
         await using var simulator = StartWithUser();
@@ -144,7 +144,7 @@ public sealed class ReplicaSetClientTests
         Assert.Equal(2, simulator.ReceivedCommands.Count(c => c.Name == "getMore"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Find_StoppedEarly_KillsTheCursor()
     {
         await using var simulator = StartWithUser();
@@ -164,7 +164,7 @@ public sealed class ReplicaSetClientTests
         Assert.Equal("events", kill.Body["killCursors"].AsString);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Insert_MoreThanMaxWriteBatchSize_SplitsIntoDocumentSequences()
     {
         await using var simulator = StartWithUser();
@@ -182,7 +182,7 @@ public sealed class ReplicaSetClientTests
         Assert.Equal(10, simulator.Data.Find("local", "oplog.rs")!.Documents.Count(o => o["ns"].AsString == "ott.users"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Insert_DuplicateId_ThrowsCommandExceptionWithCode()
     {
         await using var simulator = StartWithUser();
@@ -195,7 +195,7 @@ public sealed class ReplicaSetClientTests
         Assert.Equal("DuplicateKey", error.CodeName);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task AdminCommands_ReturnSimulatedState()
     {
         await using var simulator = StartWithUser();
@@ -227,7 +227,7 @@ public sealed class ReplicaSetClientTests
         Assert.False(droppedAgain);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Logging_ConnectionString_IsRedacted()
     {
         await using var simulator = StartWithUser();
@@ -238,7 +238,7 @@ public sealed class ReplicaSetClientTests
         Assert.Contains("*****", client.ToString(), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Command_CancelledByCaller_ThrowsOperationCanceled()
     {
         await using var simulator = StartWithUser();

@@ -11,7 +11,7 @@ public sealed class ReplicaSetStatusSourceTests
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Observe_HealthySetWithLaggingSecondary_ReadsStatusConfigServerStatusAndOplog()
     {
         await using var simulator = ReplicaSetSimulator.Start();
@@ -33,7 +33,7 @@ public sealed class ReplicaSetStatusSourceTests
         Assert.Contains("SECONDARY", observation.Status.Members.Select(m => m.StateText));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Observe_UserWithoutClusterMonitor_ThrowsNotAuthorizedNamingTheRole()
     {
         await using var simulator = ReplicaSetSimulator.Start();

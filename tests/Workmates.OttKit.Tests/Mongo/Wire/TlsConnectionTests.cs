@@ -43,7 +43,7 @@ public sealed class TlsConnectionTests : IDisposable
         return await MongoWireConnection.OpenAsync(cs.Hosts[0], ConnectionSettings.From(cs), 0, Token);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Tls_CaFileAndAllowInvalidHostnames_ConnectsAndRunsPing()
     {
         var (server, caFile) = IssueCertificates();
@@ -57,7 +57,7 @@ public sealed class TlsConnectionTests : IDisposable
         Assert.Equal(1.0, reply["ok"].AsDouble);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Tls_HostnameMismatchWithoutAllowance_IsRefused()
     {
         var (server, caFile) = IssueCertificates();
@@ -70,7 +70,7 @@ public sealed class TlsConnectionTests : IDisposable
         Assert.IsAssignableFrom<System.Security.Authentication.AuthenticationException>(error.InnerException);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Tls_UnknownAuthority_IsRefused()
     {
         var (server, _) = IssueCertificates();

@@ -14,7 +14,7 @@ public sealed class WireConnectionTests
         return await MongoWireConnection.OpenAsync(cs.Hosts[member], ConnectionSettings.From(cs), 0, Token);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Handshake_WithoutCredentials_ReadsHelloAndRunsPing()
     {
         await using var simulator = ReplicaSetSimulator.Start();
@@ -32,7 +32,7 @@ public sealed class WireConnectionTests
         Assert.True(hello["helloOk"].AsBoolean);
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData("SCRAM-SHA-256")]
     [InlineData("SCRAM-SHA-1")]
     [InlineData(null)]
@@ -47,7 +47,7 @@ public sealed class WireConnectionTests
         Assert.Equal("rs0", status["set"].AsString);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Handshake_NegotiatingMechanism_UsesSpeculativeAuthentication()
     {
         await using var simulator = ReplicaSetSimulator.Start();
@@ -60,7 +60,7 @@ public sealed class WireConnectionTests
         Assert.Contains("saslContinue", names);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Handshake_WithBadPassword_ThrowsAuthenticationExceptionWithoutPassword()
     {
         await using var simulator = ReplicaSetSimulator.Start();
@@ -73,7 +73,7 @@ public sealed class WireConnectionTests
         Assert.Contains("AuthenticationFailed", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Command_UserWithoutClusterMonitor_ThrowsUnauthorizedCommandException()
     {
         await using var simulator = ReplicaSetSimulator.Start();
@@ -87,7 +87,7 @@ public sealed class WireConnectionTests
         Assert.True(error.IsUnauthorized);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Command_SlowMemberBeyondSocketTimeout_ThrowsTimeoutAndBreaksConnection()
     {
         await using var simulator = ReplicaSetSimulator.Start();
@@ -101,7 +101,7 @@ public sealed class WireConnectionTests
         Assert.True(connection.IsBroken);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Command_CallerCancels_ThrowsOperationCanceledAndBreaksConnection()
     {
         await using var simulator = ReplicaSetSimulator.Start();
@@ -116,7 +116,7 @@ public sealed class WireConnectionTests
         await Assert.ThrowsAsync<MongoConnectionException>(() => connection.RunCommandAsync("admin", new BsonDocument("ping", 1), null, Token));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Open_UnreachableMember_ThrowsConnectionException()
     {
         await using var simulator = ReplicaSetSimulator.Start();
@@ -128,7 +128,7 @@ public sealed class WireConnectionTests
         Assert.True(error.IsTransient);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Compression_Zlib_IsNegotiatedAndUsedAfterHandshake()
     {
         await using var simulator = ReplicaSetSimulator.Start();

@@ -8,7 +8,7 @@ public sealed class MongoArchiveConformanceTests
 {
     private const string BadFormat = "bad-format.archive";
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ReadAsync_EveryRealArchive_ReadsWithEveryCrcVerified()
     {
         var archives = ArchiveTestData.RealArchives();
@@ -43,7 +43,7 @@ public sealed class MongoArchiveConformanceTests
         Assert.Equal(8, namespaces);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ReadAsync_DumpWithOplog_HasTheOplogNamespaceLastWithItsDocuments()
     {
         await using var stream = File.OpenRead(ArchiveTestData.RealArchive("mongorestore/testdata/dump-w-oplog.archive"));
@@ -60,7 +60,7 @@ public sealed class MongoArchiveConformanceTests
         Assert.Equal(4, result.Prelude.Header.ConcurrentCollections);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ReadAsync_TimeseriesArchive_AcceptsTheBucketsNamespaceForTheTimeseriesEntry()
     {
         await using var stream = File.OpenRead(ArchiveTestData.RealArchive("mongorestore/testdata/timeseries_tests/dump.archive"));
@@ -76,7 +76,7 @@ public sealed class MongoArchiveConformanceTests
         Assert.Equal(38_020, buckets.Bytes);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ReadAsync_BadFormatArchive_FailsNamingTheNamespaceWithInvalidMetadata()
     {
         await using var stream = File.OpenRead(ArchiveTestData.RealArchive("mongorestore/testdata/" + BadFormat));
@@ -87,7 +87,7 @@ public sealed class MongoArchiveConformanceTests
         Assert.True(ex.Offset > 0);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ReadAsync_BadFormatArchiveWithoutMetadataValidation_StructureAndCrcAreValid()
     {
         await using var stream = File.OpenRead(ArchiveTestData.RealArchive("mongorestore/testdata/" + BadFormat));
@@ -97,7 +97,7 @@ public sealed class MongoArchiveConformanceTests
         Assert.Equal(0, Assert.Single(result.Ends).Documents);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ReadAsync_EveryTruncatedPrefixOfEveryRealArchive_FailsWithAFormatException()
     {
         var failures = new List<string>();
@@ -125,7 +125,7 @@ public sealed class MongoArchiveConformanceTests
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Writer_RewritingEachRealArchive_ReproducesItByteForByte()
     {
         var failures = new List<string>();

@@ -10,7 +10,7 @@ public sealed class MongoArchiveReaderTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ReadAsync_BadMagic_FailsAtOffsetZero()
     {
         var archive = await SmallArchiveAsync();
@@ -22,7 +22,7 @@ public sealed class MongoArchiveReaderTests
         Assert.Contains("magic", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ReadAsync_AFlippedDocumentByte_FailsWithACrcMismatchNamingTheNamespace()
     {
         var archive = await SmallArchiveAsync();
@@ -36,7 +36,7 @@ public sealed class MongoArchiveReaderTests
         Assert.True(ex.Offset > documentOffset);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ReadAsync_ADocumentLengthAbove16MiB_FailsAsCorrupt()
     {
         var archive = await SmallArchiveAsync();
@@ -49,7 +49,7 @@ public sealed class MongoArchiveReaderTests
         Assert.Equal("db.c", ex.Namespace);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ReadAsync_ANamespaceReopenedAfterItsEof_Fails()
     {
         var archive = await SmallArchiveAsync();
@@ -60,7 +60,7 @@ public sealed class MongoArchiveReaderTests
         Assert.Contains("again after its EOF", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ReadAsync_ConsecutiveTerminators_Fail()
     {
         var archive = await SmallArchiveAsync();
@@ -70,7 +70,7 @@ public sealed class MongoArchiveReaderTests
         Assert.Contains("terminators", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ReadAsync_ANamespaceHeaderWithAnUnknownField_Fails()
     {
         var writer = new BsonWriter();
@@ -92,7 +92,7 @@ public sealed class MongoArchiveReaderTests
         writer.Dispose();
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ReadAsync_ANamespaceWithoutAPreludeEntry_Fails()
     {
         var preludeOnlyOplog = await OplogOnlyArchiveAsync();
@@ -106,7 +106,7 @@ public sealed class MongoArchiveReaderTests
         Assert.Contains("prelude", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ReadAsync_SmallBatchSize_SplitsDocumentsIntoBatchesOfWholeDocuments()
     {
         var archive = await SmallArchiveAsync();
@@ -118,7 +118,7 @@ public sealed class MongoArchiveReaderTests
         Assert.Equal(50, read.Documents.Sum(d => d.Count));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ReadAsync_OneByteAtATime_ReadsTheSameItems()
     {
         var archive = await SmallArchiveAsync();
@@ -128,7 +128,7 @@ public sealed class MongoArchiveReaderTests
         Assert.Equal(ArchiveTestData.Documents(0, 50), read.BytesOf(Ns));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ReadAsync_CorruptGzip_FailsAsAFormatException()
     {
         var plain = await SmallArchiveAsync();

@@ -8,7 +8,7 @@ public sealed class MongoArchiveVerifierTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task VerifyAsync_EveryValidRealArchive_ReportsCountsAndTheSha256OfTheFile()
     {
         var reports = 0;
@@ -29,7 +29,7 @@ public sealed class MongoArchiveVerifierTests
         Assert.Equal(3, reports);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task VerifyAsync_GzipArchive_HashesTheCompressedBytesAndCountsTheArchive()
     {
         var plain = await File.ReadAllBytesAsync(ArchiveTestData.RealArchive("mongorestore/testdata/dump-w-oplog.archive"), Ct);
@@ -49,7 +49,7 @@ public sealed class MongoArchiveVerifierTests
         Assert.Equal(3, report.CrcsVerified);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task VerifyAsync_CorruptedDocument_FailsNamingTheNamespace()
     {
         var bytes = await File.ReadAllBytesAsync(ArchiveTestData.RealArchive("mongorestore/testdata/test.bar.archive"), Ct);
@@ -60,7 +60,7 @@ public sealed class MongoArchiveVerifierTests
         Assert.Equal("test.bar", ex.Namespace);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task VerifyAsync_ChangedStoredCrc_FailsNamingTheNamespace()
     {
         var bytes = await File.ReadAllBytesAsync(ArchiveTestData.RealArchive("mongorestore/testdata/test.bar.archive"), Ct);

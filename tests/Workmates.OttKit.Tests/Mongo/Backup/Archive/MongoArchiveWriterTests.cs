@@ -8,7 +8,7 @@ public sealed class MongoArchiveWriterTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task ParallelNamespaces_WithSmallSegments_InterleaveAndReadBackIdentically()
     {
         var names = Enumerable.Range(0, 4).Select(i => new MongoArchiveNamespace("ott", "coll" + i)).ToArray();
@@ -48,7 +48,7 @@ public sealed class MongoArchiveWriterTests
         Assert.Equal(output.Length, result.ArchiveBytes);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task AlternatingNamespaces_SwitchBlocksWithATerminatorAndMergeConsecutiveSegments()
     {
         var a = new MongoArchiveNamespace("db", "a");
@@ -78,7 +78,7 @@ public sealed class MongoArchiveWriterTests
         Assert.Equal(3, read.Ends.Single(e => e.Namespace == a).Documents);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task EmptyNamespace_GetsAZeroDocumentBlockThenItsEofWithCrcZero()
     {
         var output = new MemoryStream();
@@ -93,7 +93,7 @@ public sealed class MongoArchiveWriterTests
         Assert.Equal([("db.empty", false, 0L, 0), ("db.empty", true, 0L, 0)], blocks);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Oplog_IsWrittenAsTheEmptyDatabaseOplogNamespace()
     {
         var prelude = ArchiveTestData.Prelude(ArchiveTestData.Collection("db", "c"), MongoArchiveCollectionEntry.ForOplog());
@@ -113,7 +113,7 @@ public sealed class MongoArchiveWriterTests
         Assert.Equal(2, blocks[^2].Documents);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Gzip_WrapsTheWholeArchiveInOneGzipStreamThatTheReaderDetects()
     {
         var output = new MemoryStream();
@@ -138,7 +138,7 @@ public sealed class MongoArchiveWriterTests
         Assert.Equal(100, Assert.Single(read.Ends).Documents);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DocumentLargerThanASegment_IsWrittenWhole()
     {
         var big = ArchiveTestData.Document(1, padding: 5000);
@@ -157,7 +157,7 @@ public sealed class MongoArchiveWriterTests
         Assert.Equal([.. ArchiveTestData.Documents(0, 3), .. big], read.BytesOf(new MongoArchiveNamespace("db", "c")));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task OpenNamespace_WithoutAPreludeEntry_Throws()
     {
         await using var writer = await MongoArchiveWriter.StartAsync(Stream.Null, ArchiveTestData.Prelude(ArchiveTestData.Collection("db", "c")), cancellationToken: Ct);
@@ -167,7 +167,7 @@ public sealed class MongoArchiveWriterTests
         Assert.Contains("db.other", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task OpenNamespace_Twice_Throws()
     {
         await using var writer = await MongoArchiveWriter.StartAsync(Stream.Null, ArchiveTestData.Prelude(ArchiveTestData.Collection("db", "c")), cancellationToken: Ct);
@@ -176,7 +176,7 @@ public sealed class MongoArchiveWriterTests
         Assert.Throws<InvalidOperationException>(() => writer.OpenNamespace(new MongoArchiveNamespace("db", "c")));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CompleteAsync_WithAPreludeEntryNeverWritten_ThrowsNamingIt()
     {
         await using var writer = await MongoArchiveWriter.StartAsync(
@@ -188,7 +188,7 @@ public sealed class MongoArchiveWriterTests
         Assert.Contains("db.b", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CompleteAsync_WithANamespaceStillOpen_Throws()
     {
         await using var writer = await MongoArchiveWriter.StartAsync(Stream.Null, ArchiveTestData.Prelude(ArchiveTestData.Collection("db", "c")), cancellationToken: Ct);
@@ -197,7 +197,7 @@ public sealed class MongoArchiveWriterTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => writer.CompleteAsync(Ct));
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData(new byte[] { 4, 0, 0, 0 })]
     [InlineData(new byte[] { 6, 0, 0, 0, 0 })]
     [InlineData(new byte[] { 5, 0, 0, 0, 1 })]
@@ -212,7 +212,7 @@ public sealed class MongoArchiveWriterTests
         Assert.Contains("db.c", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task WriteDocumentsAsync_WhenTheStreamIsStalled_WaitsOnceTheQueueIsFull()
     {
         var stream = new GatedStream();
@@ -243,7 +243,7 @@ public sealed class MongoArchiveWriterTests
         await pending;
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task WriteDocumentsAsync_AfterTheStreamFailed_ThrowsTheStreamsError()
     {
         var stream = new FailingStream();
@@ -263,7 +263,7 @@ public sealed class MongoArchiveWriterTests
         Assert.Equal("disk on fire", ex.Message);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DisposeAsync_WithoutComplete_AbortsWhileAProducerWaits()
     {
         var stream = new GatedStream();
@@ -287,7 +287,7 @@ public sealed class MongoArchiveWriterTests
         await Assert.ThrowsAnyAsync<Exception>(() => producer);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task DisposeAsync_AfterTheStreamFailed_DoesNotThrow()
     {
         var stream = new FailingStream();

@@ -12,7 +12,7 @@ public sealed class InMemoryBackupObjectStoreTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Completed_upload_is_visible_with_its_sha256_and_part_count()
     {
         var data = BackupTestData.Archive(1500);
@@ -27,7 +27,7 @@ public sealed class InMemoryBackupObjectStoreTests
         Assert.Equal(0, _store.UploadsInProgress);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Nothing_is_visible_before_completion()
     {
         await using var upload = await _store.StartUploadAsync("a", new BackupUploadOptions(), Ct);
@@ -37,7 +37,7 @@ public sealed class InMemoryBackupObjectStoreTests
         Assert.Equal(1, _store.UploadsInProgress);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_part_failing_twice_is_retried_and_the_object_is_intact()
     {
         _store.FailPart(2, times: 2);
@@ -52,7 +52,7 @@ public sealed class InMemoryBackupObjectStoreTests
         Assert.Empty(_store.Aborts);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_permanently_failing_part_faults_the_upload_which_is_aborted()
     {
         _store.FailPartPermanently(1, keySuffix: ".archive.gz");
@@ -66,7 +66,7 @@ public sealed class InMemoryBackupObjectStoreTests
         Assert.Empty(_store.Keys);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Disposing_an_unfinished_upload_records_an_abort()
     {
         var upload = await _store.StartUploadAsync("a", new BackupUploadOptions(), Ct);
@@ -77,7 +77,7 @@ public sealed class InMemoryBackupObjectStoreTests
         Assert.Equal(["a"], _store.Aborts);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Corrupt_changes_one_byte_and_keeps_the_size()
     {
         await _store.PutObjectAsync("a", new byte[100], "application/octet-stream", Ct);

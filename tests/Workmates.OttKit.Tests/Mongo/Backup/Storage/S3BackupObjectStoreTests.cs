@@ -24,7 +24,7 @@ public sealed class S3BackupObjectStoreTests(S3rverFixture s3rver) : IClassFixtu
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Upload_of_50_MiB_in_parts_reads_back_byte_for_byte_with_the_reported_sha256()
     {
         var (store, client, _) = await CreateStoreAsync();
@@ -46,7 +46,7 @@ public sealed class S3BackupObjectStoreTests(S3rverFixture s3rver) : IClassFixtu
         Assert.Equal(result.Sha256, Convert.ToHexStringLower(stored));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Upload_shorter_than_one_part_is_stored_as_one_part()
     {
         var (store, client, _) = await CreateStoreAsync();
@@ -61,7 +61,7 @@ public sealed class S3BackupObjectStoreTests(S3rverFixture s3rver) : IClassFixtu
         Assert.Equal(data, await store.GetObjectAsync("small.gz", Ct));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task PutObject_then_GetObject_returns_the_same_bytes()
     {
         var (store, client, _) = await CreateStoreAsync();
@@ -73,7 +73,7 @@ public sealed class S3BackupObjectStoreTests(S3rverFixture s3rver) : IClassFixtu
         Assert.Equal(manifest, await store.GetObjectAsync("p/x.manifest.json", Ct));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task GetObject_of_a_missing_key_returns_null()
     {
         var (store, client, _) = await CreateStoreAsync();
@@ -82,7 +82,7 @@ public sealed class S3BackupObjectStoreTests(S3rverFixture s3rver) : IClassFixtu
         Assert.Null(await store.GetObjectAsync("nothing-here", Ct));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task OpenRead_of_a_missing_key_throws_FileNotFound()
     {
         var (store, client, _) = await CreateStoreAsync();
@@ -91,7 +91,7 @@ public sealed class S3BackupObjectStoreTests(S3rverFixture s3rver) : IClassFixtu
         await Assert.ThrowsAsync<FileNotFoundException>(() => store.OpenReadAsync("nothing-here", Ct));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Delete_removes_the_object_and_deleting_again_is_not_an_error()
     {
         var (store, client, _) = await CreateStoreAsync();
@@ -104,7 +104,7 @@ public sealed class S3BackupObjectStoreTests(S3rverFixture s3rver) : IClassFixtu
         Assert.Null(await store.GetObjectAsync("d/1", Ct));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task List_follows_continuation_pages_and_returns_only_the_prefix_in_key_order()
     {
         var faults = new S3FaultInjector();
@@ -124,7 +124,7 @@ public sealed class S3BackupObjectStoreTests(S3rverFixture s3rver) : IClassFixtu
         Assert.All(listed, o => Assert.InRange(o.LastModified, DateTimeOffset.UtcNow.AddMinutes(-10), DateTimeOffset.UtcNow.AddMinutes(1)));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task A_part_that_fails_twice_with_500_is_retried_and_the_object_is_intact()
     {
         var faults = new S3FaultInjector();
@@ -144,7 +144,7 @@ public sealed class S3BackupObjectStoreTests(S3rverFixture s3rver) : IClassFixtu
         Assert.Equal(result.Sha256, Convert.ToHexStringLower(SHA256.HashData(data)));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Throttling_503_SlowDown_is_retried()
     {
         var faults = new S3FaultInjector();
@@ -159,7 +159,7 @@ public sealed class S3BackupObjectStoreTests(S3rverFixture s3rver) : IClassFixtu
         Assert.Equal(2, faults.UploadPartAttempts(1));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task A_permanently_failing_part_aborts_the_upload_and_nothing_is_visible()
     {
         var faults = new S3FaultInjector();
@@ -184,7 +184,7 @@ public sealed class S3BackupObjectStoreTests(S3rverFixture s3rver) : IClassFixtu
         Assert.Empty(await store.ListAsync("doomed", Ct).ToListAsync(Ct));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task AccessDenied_on_a_part_is_not_retried()
     {
         var faults = new S3FaultInjector();
@@ -201,7 +201,7 @@ public sealed class S3BackupObjectStoreTests(S3rverFixture s3rver) : IClassFixtu
         Assert.Single(faults.Aborts);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Disposing_without_completing_aborts_the_upload()
     {
         var faults = new S3FaultInjector();
@@ -216,7 +216,7 @@ public sealed class S3BackupObjectStoreTests(S3rverFixture s3rver) : IClassFixtu
         Assert.Empty(await store.ListAsync("abandoned", Ct).ToListAsync(Ct));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Cancelling_the_completion_aborts_the_upload()
     {
         var faults = new S3FaultInjector();
@@ -233,7 +233,7 @@ public sealed class S3BackupObjectStoreTests(S3rverFixture s3rver) : IClassFixtu
         Assert.Empty(await store.ListAsync("cancelled", Ct).ToListAsync(Ct));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Writer_waits_while_every_part_buffer_is_uploading()
     {
         var faults = new S3FaultInjector();
@@ -263,7 +263,7 @@ public sealed class S3BackupObjectStoreTests(S3rverFixture s3rver) : IClassFixtu
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(data)), result.Sha256);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Part_checksums_and_SSE_KMS_are_sent_as_S3_headers()
     {
         var faults = new S3FaultInjector();
@@ -285,7 +285,7 @@ public sealed class S3BackupObjectStoreTests(S3rverFixture s3rver) : IClassFixtu
         Assert.Equal(Convert.ToBase64String(SHA256.HashData(data.AsSpan(0, 5 * MiB))), part["x-amz-checksum-sha256"]);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Synchronous_writes_through_a_GZipStream_round_trip()
     {
         var (store, client, _) = await CreateStoreAsync();
@@ -311,7 +311,7 @@ public sealed class S3BackupObjectStoreTests(S3rverFixture s3rver) : IClassFixtu
         Assert.Equal(data, back.ToArray());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Catalog_over_s3rver_lists_verifies_and_prunes_a_backup_written_through_the_store()
     {
         var (store, client, _) = await CreateStoreAsync();

@@ -8,7 +8,7 @@ public sealed class Sha256VerifyingStreamTests
     private static readonly byte[] s_data = BackupTestData.Archive(7);
     private static readonly string s_sha = Convert.ToHexStringLower(SHA256.HashData(s_data));
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Reading_intact_bytes_to_the_end_verifies()
     {
         await using var stream = new Sha256VerifyingStream(new MemoryStream(s_data), "k", s_sha, s_data.Length);
@@ -35,7 +35,7 @@ public sealed class Sha256VerifyingStreamTests
         Assert.Equal(corrupt.Length, error.BytesRead);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_reader_that_stops_early_still_verifies_the_rest()
     {
         var corrupt = s_data.ToArray();

@@ -47,7 +47,7 @@ public sealed class TransientRetryTests
         Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), retry.DelayBefore(attempt));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task The_next_attempt_waits_for_the_back_off_on_the_injected_clock()
     {
         var clock = new VirtualClock();
@@ -69,7 +69,7 @@ public sealed class TransientRetryTests
         Assert.Equal(1, callsBeforeDue);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Gives_up_after_max_attempts_with_the_attempt_count()
     {
         var retry = new TransientRetry(3, TimeSpan.Zero, TimeSpan.Zero, TimeProvider.System);
@@ -88,7 +88,7 @@ public sealed class TransientRetryTests
         Assert.Equal(7, error.PartNumber);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Caller_cancellation_is_not_retried_nor_wrapped()
     {
         var retry = new TransientRetry(5, TimeSpan.Zero, TimeSpan.Zero, TimeProvider.System);

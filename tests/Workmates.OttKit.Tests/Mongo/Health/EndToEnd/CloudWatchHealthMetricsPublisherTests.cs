@@ -11,7 +11,7 @@ public sealed class CloudWatchHealthMetricsPublisherTests
 
     private static readonly DateTimeOffset At = new(2026, 11, 22, 3, 0, 0, TimeSpan.Zero);
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Publish_MoreThanOneRequestHolds_SplitsIntoBatchesOfAtMostOneThousandInOrder()
     {
         var cloudWatch = new RecordingCloudWatch();
@@ -25,7 +25,7 @@ public sealed class CloudWatchHealthMetricsPublisherTests
         Assert.Equal(Enumerable.Range(0, 2500).Select(i => (double?)i), requests.SelectMany(r => r.MetricData!).Select(d => d.Value));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Publish_OneDatum_MapsNameValueUnitUtcTimestampAndDimensions()
     {
         var cloudWatch = new RecordingCloudWatch();
@@ -54,7 +54,7 @@ public sealed class CloudWatchHealthMetricsPublisherTests
     public void ToMetricDatum_Unit_UsesTheCloudWatchUnitName(HealthMetricUnit unit, string expected) =>
         Assert.Equal(expected, CloudWatchHealthMetricsPublisher.ToMetricDatum(Datum("X", 1) with { Unit = unit }).Unit);
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Publish_NothingToPublish_SendsNoRequest()
     {
         var cloudWatch = new RecordingCloudWatch();
@@ -64,7 +64,7 @@ public sealed class CloudWatchHealthMetricsPublisherTests
         Assert.Empty(cloudWatch.Requests);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Publish_DatumWithTooManyDimensions_RefusedBeforeAnyRequest()
     {
         var cloudWatch = new RecordingCloudWatch();
@@ -78,7 +78,7 @@ public sealed class CloudWatchHealthMetricsPublisherTests
         Assert.Empty(cloudWatch.Requests);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task HealthCheck_WithEnvironmentAndPublisher_PublishesTheSimulatedSetsNumbersUnderTheEnvironmentDimension()
     {
         await using var simulator = SimulatedReplicaSet.StartHealthy();

@@ -16,7 +16,7 @@ public sealed class ReplicaSetHealthRegistrationEndToEndTests
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CheckHealth_HealthySet_HealthyWithEveryRuleHealthy()
     {
         await using var simulator = SimulatedReplicaSet.StartHealthy();
@@ -29,7 +29,7 @@ public sealed class ReplicaSetHealthRegistrationEndToEndTests
         Assert.Equal("replica set rs0: all 9 rules healthy", entry.Description);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CheckHealth_ElectionInProgress_DegradedBecauseNoPrimaryForAnUnknownTime()
     {
         await using var simulator = SimulatedReplicaSet.StartHealthy();
@@ -43,7 +43,7 @@ public sealed class ReplicaSetHealthRegistrationEndToEndTests
         Assert.Contains("no primary", entry.Description, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CheckHealth_NoPrimaryLongerThanTheUnhealthyLimit_UnhealthyOnTheNextRun()
     {
         await using var simulator = SimulatedReplicaSet.StartHealthy();
@@ -65,7 +65,7 @@ public sealed class ReplicaSetHealthRegistrationEndToEndTests
         Assert.True((double)second.Data["primary.absentSeconds"] >= 0.2, second.Description);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CheckHealth_SecondaryLagAtTheDegradedThreshold_Degraded()
     {
         await using var simulator = SimulatedReplicaSet.StartHealthy();
@@ -79,7 +79,7 @@ public sealed class ReplicaSetHealthRegistrationEndToEndTests
         Assert.Contains(simulator.Members[2].Name, entry.Description, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CheckHealth_SecondaryLagAtTheUnhealthyThreshold_Unhealthy()
     {
         await using var simulator = SimulatedReplicaSet.StartHealthy();
@@ -92,7 +92,7 @@ public sealed class ReplicaSetHealthRegistrationEndToEndTests
         Assert.Equal(240d, (double)entry.Data["replicationLag.maxSeconds"]);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CheckHealth_SecondaryLagBelowTheDegradedThreshold_Healthy()
     {
         await using var simulator = SimulatedReplicaSet.StartHealthy();
@@ -104,7 +104,7 @@ public sealed class ReplicaSetHealthRegistrationEndToEndTests
         Assert.Equal(9d, (double)entry.Data["replicationLag.maxSeconds"]);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CheckHealth_UnreachableMember_DegradedWithTheMemberNamedNoMajorityMarginAndItsEpochOptimeIgnored()
     {
         await using var simulator = SimulatedReplicaSet.StartHealthy();
@@ -119,7 +119,7 @@ public sealed class ReplicaSetHealthRegistrationEndToEndTests
         Assert.Contains(simulator.Members[2].Name, (string)entry.Data["memberStates.message"], StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CheckHealth_UserWithoutClusterMonitor_NotAuthorizedResultNamingTheRole()
     {
         await using var simulator = SimulatedReplicaSet.StartHealthy();
@@ -134,7 +134,7 @@ public sealed class ReplicaSetHealthRegistrationEndToEndTests
         Assert.DoesNotContain("app-Pass1", entry.Description, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task CheckHealth_MemberSlowerThanTheCheckTimeout_CouldNotEvaluateWithinTheTimeout()
     {
         await using var simulator = SimulatedReplicaSet.StartHealthy();
@@ -156,7 +156,7 @@ public sealed class ReplicaSetHealthRegistrationEndToEndTests
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(20), $"the check took {started.Elapsed}");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Registration_ClientCreatedOnceAcrossRunsAndDisposedWithTheContainer()
     {
         await using var simulator = SimulatedReplicaSet.StartHealthy();
