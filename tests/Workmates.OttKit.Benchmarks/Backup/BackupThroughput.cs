@@ -177,7 +177,8 @@ internal static class BackupThroughput
         }
 
         var ratio = ceiling is { } c ? string.Create(CultureInfo.InvariantCulture, $"{r.MegabytesPerSecond / c.MegabytesPerSecond,5:0.00}× ceiling") : "";
-        Print($"{name,-46}: {r.MegabytesPerSecond,7:0.0} MB/s  {ratio,-14}  compressed to {100.0 * r.Compressed / r.Input:0.00} % ({r.Compressed} bytes)");
+        var cpu = r.CpuSecondsPerGigabyte is { } perGigabyte ? string.Create(CultureInfo.InvariantCulture, $"{perGigabyte,5:0.00} CPU s/GB") : "  (other process)";
+        Print($"{name,-46}: {r.MegabytesPerSecond,7:0.0} MB/s  {ratio,-14}  {cpu}  compressed to {100.0 * r.Compressed / r.Input:0.00} % ({r.Compressed} bytes)");
     }
 
     private static string LoadAverage() =>
@@ -194,10 +195,23 @@ internal static class BackupThroughput
         return line is null ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0:0.0} MiB");
     }
 
-    /// <summary>Bytes in, bytes out, and the rate over the input.</summary>
-    private sealed record Result(long Input, long Compressed, TimeSpan Elapsed)
+    /// <summary>Bytes in, bytes out, wall time, and the CPU time this process spent (null for pigz, another process).</summary>
+    private sealed record Result(long Input, long Compressed, TimeSpan Elapsed, TimeSpan? Cpu = null)
     {
         public double MegabytesPerSecond => Input / 1e6 / Elapsed.TotalSeconds;
+
+        /// <summary>CPU seconds per GB of input: what the work costs, much less sensitive to other load than the rate.</summary>
+        public double? CpuSecondsPerGigabyte => Cpu is { } cpu ? cpu.TotalSeconds / (Input / 1e9) : null;
+    }
+
+    /// <summary>Measures one mode's wall and CPU time.</summary>
+    private sealed class Meter
+    {
+        private readonly Stopwatch _watch = Stopwatch.StartNew();
+        private readonly TimeSpan _cpu = Process.GetCurrentProcess().TotalProcessorTime;
+
+        public Result Stop(long input, long compressed) =>
+            new(input, compressed, _watch.Elapsed, Process.GetCurrentProcess().TotalProcessorTime - _cpu);
     }
 
     private static RawBsonDocument[] DocumentPool(int count)
@@ -256,7 +270,7 @@ internal static class BackupThroughput
     {
         var sink = new CountingSink();
         long input = 0;
-        var watch = Stopwatch.StartNew();
+        var meter = new Meter();
         using (var gzip = new GZipStream(sink, level, leaveOpen: true))
         {
             foreach (var chunk in Chunks(pool, total))
@@ -266,14 +280,14 @@ internal static class BackupThroughput
             }
         }
 
-        return new Result(input, sink.Count, watch.Elapsed);
+        return meter.Stop(input, sink.Count);
     }
 
     private static Result Parallel(RawBsonDocument[] pool, long total, CompressionLevel level, int workers, bool prime)
     {
         var sink = new CountingSink();
         long input = 0;
-        var watch = Stopwatch.StartNew();
+        var meter = new Meter();
         using (var gzip = new ParallelGzipStream(sink, new ArchiveCompressionOptions { Level = level, Workers = Math.Max(workers, 1), PrimeDictionary = prime }))
         {
             foreach (var chunk in Chunks(pool, total))
@@ -285,7 +299,7 @@ internal static class BackupThroughput
             gzip.CompleteAsync().GetAwaiter().GetResult();
         }
 
-        return new Result(input, sink.Count, watch.Elapsed);
+        return meter.Stop(input, sink.Count);
     }
 
     private static Result? Pigz(RawBsonDocument[] pool, long total, CompressionLevel level, int threads)
@@ -343,7 +357,7 @@ internal static class BackupThroughput
             Type = MongoCollectionMetadata.CollectionType,
         }).ToList();
         var prelude = new MongoArchivePrelude(new MongoArchiveHeader { ServerVersion = "8.0.4", ToolVersion = "bench" }, collections);
-        var watch = Stopwatch.StartNew();
+        var meter = new Meter();
         long written = 0;
         var writer = await MongoArchiveWriter.StartGzipAsync(counted, prelude, new ArchiveCompressionOptions { Level = level, Workers = workers });
         await using (writer)
@@ -378,7 +392,7 @@ internal static class BackupThroughput
         }
 
         (sink as PartSink)?.Finish();
-        return new Result(written, counted.Count, watch.Elapsed);
+        return meter.Stop(written, counted.Count);
     }
 
     private static async Task InflateAsync(RawBsonDocument[] pool, long total, CompressionLevel level, int workers)
