@@ -402,9 +402,12 @@ internal static class BackupThroughput
         Report($"pipeline into memory, {workers} compression workers", made, null);
         var bytes = archive.GetBuffer().AsMemory(0, (int)archive.Length);
 
-        var watch = Stopwatch.StartNew();
+        var ceiling = GzipOnly(pool, total, level);
+        Report(CeilingName, ceiling, null);
+        var stored = bytes.ToArray();
+        var meter = new Meter();
         long inflated = 0;
-        using (var gunzip = new GZipStream(new MemoryStream(bytes.ToArray(), writable: false), CompressionMode.Decompress))
+        using (var gunzip = new GZipStream(new MemoryStream(stored, writable: false), CompressionMode.Decompress))
         {
             var buffer = new byte[ChunkBytes];
             int read;
@@ -414,13 +417,11 @@ internal static class BackupThroughput
             }
         }
 
-        var gunzipRate = inflated / 1e6 / watch.Elapsed.TotalSeconds;
-        Print($"{"restore side: GZipStream inflate (1 thread)",-46}: {gunzipRate,7:0.0} MB/s of archive  {gunzipRate / made.MegabytesPerSecond:0.00}× the pipeline's compression rate");
+        Report("restore side: GZipStream inflate (1 thread)", meter.Stop(inflated, stored.Length), ceiling);
 
-        watch.Restart();
-        var verification = await MongoArchiveVerifier.VerifyAsync(new MemoryStream(bytes.ToArray(), writable: false));
-        var verifyRate = verification.ArchiveBytes / 1e6 / watch.Elapsed.TotalSeconds;
-        Print($"{"restore side: archive reader (gunzip + CRC-64)",-46}: {verifyRate,7:0.0} MB/s of archive  {verifyRate / made.MegabytesPerSecond:0.00}× the pipeline's compression rate");
+        meter = new Meter();
+        var verification = await MongoArchiveVerifier.VerifyAsync(new MemoryStream(stored, writable: false));
+        Report("restore side: verifier (inflate, CRC-64, SHA-256)", meter.Stop(verification.ArchiveBytes, stored.Length), ceiling);
     }
 
     /// <summary>Counts what is written and passes it on (or drops it).</summary>
