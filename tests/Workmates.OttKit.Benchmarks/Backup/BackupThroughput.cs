@@ -177,7 +177,10 @@ internal static class BackupThroughput
         }
 
         var ratio = ceiling is { } c ? string.Create(CultureInfo.InvariantCulture, $"{r.MegabytesPerSecond / c.MegabytesPerSecond,5:0.00}× ceiling") : "";
-        var cpu = r.CpuSecondsPerGigabyte is { } perGigabyte ? string.Create(CultureInfo.InvariantCulture, $"{perGigabyte,5:0.00} CPU s/GB") : "  (other process)";
+        // Cores used = CPU time / wall time: on a shared machine, what this mode actually got.
+        var cpu = r.CpuSecondsPerGigabyte is { } perGigabyte
+            ? string.Create(CultureInfo.InvariantCulture, $"{perGigabyte,5:0.00} CPU s/GB, {r.Cpu!.Value / r.Elapsed:0.00} cores")
+            : "  (other process)          ";
         Print($"{name,-46}: {r.MegabytesPerSecond,7:0.0} MB/s  {ratio,-14}  {cpu}  compressed to {100.0 * r.Compressed / r.Input:0.00} % ({r.Compressed} bytes)");
     }
 

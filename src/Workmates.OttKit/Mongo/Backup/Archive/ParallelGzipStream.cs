@@ -45,7 +45,7 @@ internal sealed class ParallelGzipStream : Stream
     private readonly bool _prime;
     private readonly int _outputCapacity;
     private readonly SemaphoreSlim _slots;
-    private readonly Channel<GzipBlock> _work;
+    private readonly BlockingCollection<GzipBlock> _work = [];
     private readonly Channel<GzipBlock> _ordered;
     private readonly CancellationTokenSource _abort = new();
     private readonly ConcurrentStack<byte[]> _inputBuffers = new();
@@ -81,13 +81,14 @@ internal sealed class ParallelGzipStream : Stream
         _outputCapacity = _blockSize + (_blockSize / 64) + 4096;
         Slots = options.Workers + options.EffectiveQueuedBlocks;
         _slots = new SemaphoreSlim(Slots, Slots);
-        _work = Channel.CreateUnbounded<GzipBlock>(new UnboundedChannelOptions { SingleWriter = true, SingleReader = false });
         _ordered = Channel.CreateUnbounded<GzipBlock>(new UnboundedChannelOptions { SingleWriter = true, SingleReader = true });
         _writer = Task.Run(WriteOutAsync, CancellationToken.None);
         _workers = new Task[options.Workers];
         for (var i = 0; i < _workers.Length; i++)
         {
-            _workers[i] = Task.Run(DeflateBlocksAsync, CancellationToken.None);
+            // Dedicated threads: a deflate worker is busy for milliseconds per block, and on the thread pool it would
+            // hold the threads that the writer's continuations and the caller's producers need.
+            _workers[i] = Task.Factory.StartNew(DeflateBlocks, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
     }
 
@@ -187,7 +188,7 @@ internal sealed class ParallelGzipStream : Stream
         Submit(final: true);
         _completed = true;
         _ordered.Writer.TryComplete();
-        _work.Writer.TryComplete();
+        _work.CompleteAdding();
         try
         {
             await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -238,6 +239,7 @@ internal sealed class ParallelGzipStream : Stream
             _disposed = true;
             _abort.Dispose();
             _slots.Dispose();
+            _work.Dispose();
         }
 
         base.Dispose(disposing);
@@ -255,7 +257,11 @@ internal sealed class ParallelGzipStream : Stream
         }
 
         _ordered.Writer.TryComplete();
-        _work.Writer.TryComplete();
+        if (!_work.IsAddingCompleted)
+        {
+            _work.CompleteAdding();
+        }
+
         await Task.WhenAll([_writer, .. _workers]).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
@@ -297,7 +303,7 @@ internal sealed class ParallelGzipStream : Stream
         }
 
         // Both channels are unbounded: the slots already bound what can be in them.
-        if (!_ordered.Writer.TryWrite(block) || !_work.Writer.TryWrite(block))
+        if (_work.IsAddingCompleted || !_ordered.Writer.TryWrite(block) || !_work.TryAdd(block))
         {
             ThrowIfFailed();
             throw new ObjectDisposedException(nameof(ParallelGzipStream));
@@ -342,22 +348,18 @@ internal sealed class ParallelGzipStream : Stream
         }
     }
 
-    private async Task DeflateBlocksAsync()
+    private void DeflateBlocks()
     {
-        var reader = _work.Reader;
-        while (await reader.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
+        foreach (var block in _work.GetConsumingEnumerable(_abort.Token))
         {
-            while (reader.TryRead(out var block))
+            try
             {
-                try
-                {
-                    Deflate(block);
-                    block.Compressed.TrySetResult();
-                }
-                catch (Exception e)
-                {
-                    block.Compressed.TrySetException(e);
-                }
+                Deflate(block);
+                block.Compressed.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                block.Compressed.TrySetException(e);
             }
         }
     }
@@ -434,7 +436,6 @@ internal sealed class ParallelGzipStream : Stream
             _failure ??= ExceptionDispatchInfo.Capture(e is OperationCanceledException && _abort.IsCancellationRequested
                 ? new ObjectDisposedException(nameof(ParallelGzipStream), "The gzip stream was disposed before it was completed.")
                 : e);
-            _work.Writer.TryComplete();
             await _abort.CancelAsync().ConfigureAwait(false);
             throw;
         }
