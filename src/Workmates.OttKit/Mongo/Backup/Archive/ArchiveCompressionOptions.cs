@@ -10,7 +10,7 @@ namespace Workmates.OttKit.Mongo.Backup.Archive;
 /// </summary>
 /// <remarks>
 /// Memory held by the compressor is at most (<see cref="Workers"/> + <see cref="MaxQueuedBlocks"/>) blocks of input
-/// plus their compressed output: 8 MiB with the defaults on two cores. A writer that gets ahead of the workers waits.
+/// plus their compressed output: about 8 MiB with the defaults on two cores. A writer that gets ahead of the workers waits.
 /// </remarks>
 public sealed record ArchiveCompressionOptions
 {
@@ -27,9 +27,9 @@ public sealed record ArchiveCompressionOptions
     public const int MaxWorkers = 64;
 
     /// <summary>
-    /// The default worker count: one per processor, at most 8. Measured on two cores (docs/mongo-backup.md,
-    /// "Parallel compression"): two workers reach about twice the single-stream rate; one worker per core is the point
-    /// where adding workers stops paying, since the dumpers, the CRCs and the upload's SHA-256 share the same cores.
+    /// The default worker count: one per processor, at most 8 (docs/mongo-backup.md, "Parallel compression"). Deflate
+    /// costs the same CPU per GB on any thread, so workers beyond the cores only add blocks in flight, and the dumpers,
+    /// the CRCs and the upload's SHA-256 need the same cores.
     /// </summary>
     public static int DefaultWorkers => Math.Clamp(Environment.ProcessorCount, 1, 8);
 
