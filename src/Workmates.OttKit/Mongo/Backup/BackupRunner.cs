@@ -92,7 +92,7 @@ public sealed class BackupRunner
                     BsonTimestamp oplogEnd;
                     await using (writer.ConfigureAwait(false))
                     {
-                        progress.Report(BackupStage.Collections, $"dumping {plan.Count} namespaces, {options.ParallelCollections} at a time", null);
+                        progress.Report(BackupStage.Collections, $"dumping {plan.Count} namespaces, {options.ParallelCollections} at a time; gzip {options.CompressionLevel} on {options.CompressionWorkers} compression thread(s)", null);
                         await DumpCollectionsAsync(session, writer, plan, options, progress, cancellationToken).ConfigureAwait(false);
                         oplogEnd = await CopyOplogAsync(session, writer, oplogStart, options, progress, cancellationToken).ConfigureAwait(false);
                         progress.Report(BackupStage.Finishing, "completing the upload", null);
