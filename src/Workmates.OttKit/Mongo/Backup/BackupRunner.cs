@@ -86,12 +86,13 @@ public sealed class BackupRunner
                     var prelude = new MongoArchivePrelude(
                         new MongoArchiveHeader { ConcurrentCollections = options.ParallelCollections, ServerVersion = serverVersion, ToolVersion = ToolVersion },
                         [.. plan.Select(c => c.Entry), MongoArchiveCollectionEntry.ForOplog()]);
-                    var writer = await MongoArchiveWriter.StartGzipAsync(compressed, prelude, options.CompressionLevel, null, cancellationToken).ConfigureAwait(false);
+                    var compression = new ArchiveCompressionOptions { Level = options.CompressionLevel, Workers = options.CompressionWorkers };
+                    var writer = await MongoArchiveWriter.StartGzipAsync(compressed, prelude, compression, null, cancellationToken).ConfigureAwait(false);
                     MongoArchiveWriteResult written;
                     BsonTimestamp oplogEnd;
                     await using (writer.ConfigureAwait(false))
                     {
-                        progress.Report(BackupStage.Collections, $"dumping {plan.Count} namespaces, {options.ParallelCollections} at a time", null);
+                        progress.Report(BackupStage.Collections, $"dumping {plan.Count} namespaces, {options.ParallelCollections} at a time; gzip {options.CompressionLevel} on {options.CompressionWorkers} compression thread(s)", null);
                         await DumpCollectionsAsync(session, writer, plan, options, progress, cancellationToken).ConfigureAwait(false);
                         oplogEnd = await CopyOplogAsync(session, writer, oplogStart, options, progress, cancellationToken).ConfigureAwait(false);
                         progress.Report(BackupStage.Finishing, "completing the upload", null);
@@ -150,6 +151,11 @@ public sealed class BackupRunner
         if (options.ParallelCollections is < 1 or > 64)
         {
             throw new MongoBackupException(MongoBackupFailureReason.InvalidOptions, $"ParallelCollections must be between 1 and 64 (got {options.ParallelCollections}); mongodump's default is 4.");
+        }
+
+        if (options.CompressionWorkers is < 1 or > ArchiveCompressionOptions.MaxWorkers)
+        {
+            throw new MongoBackupException(MongoBackupFailureReason.InvalidOptions, $"CompressionWorkers must be between 1 and {ArchiveCompressionOptions.MaxWorkers} (got {options.CompressionWorkers}); the default is one per processor, at most 8.");
         }
 
         if (options.MaxLag < TimeSpan.Zero || options.ExpectedDuration < TimeSpan.Zero)

@@ -27,6 +27,37 @@ public sealed class BackupRoundTripTests
         Assert.Equal(4, restored.Namespaces.Single(n => n.Target == "ott.videos").Indexes);
     }
 
+    [Theory(Timeout = TestTimeouts.Default)]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task BackupThenRestore_WithOneOrSeveralCompressionWorkers_GivesIdenticalDocuments(int workers)
+    {
+        await using var source = StartSet();
+        await using var target = StartSet();
+        Seed(source);
+        var store = new InMemoryBackupObjectStore();
+
+        var backup = await new BackupRunner(store).RunAsync(BackupOptions(source) with { CompressionWorkers = workers }, Token);
+        var verified = await BackupVerifier.VerifyAsync(store, "tests/mongo", backup.Manifest.BackupId, cancellationToken: Token);
+        var restored = await new RestoreRunner(store).RunAsync(RestoreOptions(target), Token);
+
+        AssertSameData(source, target);
+        Assert.Equal(backup.Manifest.Sha256, verified.Sha256);
+        Assert.Equal(40 + 25 + 12 + 9, restored.Documents);
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
+    public async Task Backup_CompressionWorkersOutOfRange_IsRefusedBeforeAnythingIsRead()
+    {
+        await using var source = StartSet();
+
+        var error = await Assert.ThrowsAsync<MongoBackupException>(() =>
+            new BackupRunner(new InMemoryBackupObjectStore()).RunAsync(BackupOptions(source) with { CompressionWorkers = 0 }, Token));
+
+        Assert.Equal(MongoBackupFailureReason.InvalidOptions, error.Reason);
+        Assert.Contains("CompressionWorkers must be between 1 and 64 (got 0)", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact(Timeout = TestTimeouts.Default)]
     public async Task Backup_ReadsFromASecondaryAndWritesTheManifestLast()
     {

@@ -37,7 +37,7 @@ public sealed class MongoArchiveNamespaceWriter
     /// <summary>BSON bytes accepted so far.</summary>
     public long Bytes => Interlocked.Read(ref _bytes);
 
-    /// <summary>CRC-64/XZ of the bytes accepted so far (final once <see cref="CompleteAsync"/> returned).</summary>
+    /// <summary>CRC-64/XZ of the bytes queued so far, computed per segment (final once <see cref="CompleteAsync"/> returned).</summary>
     public ulong Crc64 => _crc;
 
     /// <summary>Whether <see cref="CompleteAsync"/> has queued the EOF block.</summary>
@@ -152,13 +152,14 @@ public sealed class MongoArchiveNamespaceWriter
     {
         run.CopyTo(_buffer.AsSpan(_length));
         _length += run.Length;
-        _crc = Crc64Xz.Append(_crc, run);
         Interlocked.Add(ref _bytes, run.Length);
         Interlocked.Add(ref _documents, count);
     }
 
     private async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
+        // Once per segment rather than per document: one long run is 2-5x cheaper than hundreds of ~300-byte ones.
+        _crc = Crc64Xz.Append(_crc, _buffer.AsSpan(0, _length));
         var segment = new ArchiveSegment(this, _buffer, _length, Eof: false);
         _buffer = null;
         _length = 0;

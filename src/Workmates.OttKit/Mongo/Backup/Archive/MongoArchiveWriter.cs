@@ -22,7 +22,7 @@ namespace Workmates.OttKit.Mongo.Backup.Archive;
 public sealed class MongoArchiveWriter : IAsyncDisposable
 {
     private readonly Stream _destination;
-    private readonly GZipStream? _gzip;
+    private readonly Stream? _gzip;
     private readonly MongoArchiveWriterOptions _options;
     private readonly IReadOnlyList<MongoArchiveCollectionEntry> _collections;
     private readonly HashSet<MongoArchiveNamespace> _allowed = [];
@@ -40,7 +40,7 @@ public sealed class MongoArchiveWriter : IAsyncDisposable
     private bool _completed;
     private bool _disposed;
 
-    private MongoArchiveWriter(Stream destination, GZipStream? gzip, MongoArchivePrelude prelude, MongoArchiveWriterOptions options)
+    private MongoArchiveWriter(Stream destination, Stream? gzip, MongoArchivePrelude prelude, MongoArchiveWriterOptions options)
     {
         _destination = gzip ?? destination;
         _gzip = gzip;
@@ -103,6 +103,36 @@ public sealed class MongoArchiveWriter : IAsyncDisposable
     }
 
     /// <summary>
+    /// As <see cref="StartAsync"/>, gzip form, compressed as <paramref name="compression"/> says: with more than one
+    /// worker the archive is deflated in blocks on several threads and still written as one gzip member (see
+    /// <see cref="ArchiveCompressionOptions"/>), which <c>mongorestore --archive --gzip</c> reads like any other.
+    /// </summary>
+    /// <param name="destination">Where the compressed archive goes; left open.</param>
+    /// <param name="prelude">The header and collection entries.</param>
+    /// <param name="compression">Level, workers and block size.</param>
+    /// <param name="options">Memory bounds of the archive writer; defaults when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels writing the prelude.</param>
+    /// <returns>The writer; <see cref="CompleteAsync"/> also ends the gzip stream.</returns>
+    /// <exception cref="ArgumentException"><paramref name="compression"/> has a member out of range (all are named).</exception>
+    public static Task<MongoArchiveWriter> StartGzipAsync(
+        Stream destination,
+        MongoArchivePrelude prelude,
+        ArchiveCompressionOptions compression,
+        MongoArchiveWriterOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(prelude);
+        ArgumentNullException.ThrowIfNull(compression);
+        compression.Validate();
+        (options ?? new MongoArchiveWriterOptions()).Validate();
+        Stream gzip = compression.Workers == 1
+            ? new GZipStream(destination, compression.Level, leaveOpen: true)
+            : new ParallelGzipStream(destination, compression);
+        return StartCoreAsync(destination, gzip, prelude, options, cancellationToken);
+    }
+
+    /// <summary>
     /// Opens the writer of one namespace. Call it once per namespace (each prelude entry, or the
     /// <c>system.buckets.</c> namespace of a timeseries entry, or <see cref="MongoArchiveNamespace.Oplog"/>); one producer
     /// uses it at a time, while other namespaces are written concurrently.
@@ -135,7 +165,7 @@ public sealed class MongoArchiveWriter : IAsyncDisposable
 
     /// <summary>
     /// Ends the archive once every namespace writer has completed: waits until the queue is written, flushes the stream
-    /// (and ends the gzip stream of <see cref="StartGzipAsync"/>).
+    /// (and ends the gzip stream of the <c>StartGzipAsync</c> forms).
     /// </summary>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The archive size and the per-namespace counts and CRCs.</returns>
@@ -167,7 +197,12 @@ public sealed class MongoArchiveWriter : IAsyncDisposable
 
         _queue.Writer.TryComplete();
         await _consumer.WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (_gzip is not null)
+        if (_gzip is ParallelGzipStream parallel)
+        {
+            await parallel.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            await parallel.DisposeAsync().ConfigureAwait(false);
+        }
+        else if (_gzip is not null)
         {
             await _gzip.DisposeAsync().ConfigureAwait(false);
         }
@@ -203,7 +238,12 @@ public sealed class MongoArchiveWriter : IAsyncDisposable
             await _consumer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
             DrainQueue();
-            if (_gzip is not null)
+            if (_gzip is ParallelGzipStream parallel)
+            {
+                // Abandoned: the workers stop and no trailer is written.
+                await parallel.DisposeAsync().ConfigureAwait(false);
+            }
+            else if (_gzip is not null)
             {
                 // Ending the gzip stream writes its trailer; a failing destination must not make disposal throw.
                 await Task.Run(async () => await _gzip.DisposeAsync().ConfigureAwait(false), CancellationToken.None)
@@ -239,7 +279,7 @@ public sealed class MongoArchiveWriter : IAsyncDisposable
     internal void ThrowIfFailed() => _failure?.Throw();
 
     private static async Task<MongoArchiveWriter> StartCoreAsync(
-        Stream destination, GZipStream? gzip, MongoArchivePrelude prelude, MongoArchiveWriterOptions? options, CancellationToken cancellationToken)
+        Stream destination, Stream? gzip, MongoArchivePrelude prelude, MongoArchiveWriterOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prelude);
         options ??= new MongoArchiveWriterOptions();

@@ -1,0 +1,108 @@
+using System.IO.Compression;
+
+namespace Workmates.OttKit.Mongo.Backup.Archive;
+
+/// <summary>
+/// How the gzip form of a <see cref="MongoArchiveWriter"/> compresses. With more than one worker the archive is cut
+/// into blocks of <see cref="BlockSizeBytes"/> that are deflated in parallel (each primed with the 32 KiB before it, as
+/// pigz does) and joined into <b>one</b> gzip member with one CRC-32: the same format a single <see cref="GZipStream"/>
+/// writes, read by <c>mongorestore --gzip</c>, <c>gzip -d</c> and any other gzip reader.
+/// </summary>
+/// <remarks>
+/// Memory held by the compressor is at most (<see cref="Workers"/> + <see cref="MaxQueuedBlocks"/>) blocks of input
+/// plus their compressed output: about 8 MiB with the defaults on two cores. A writer that gets ahead of the workers waits.
+/// </remarks>
+public sealed record ArchiveCompressionOptions
+{
+    /// <summary>Default block size: 1 MiB. Priming costs 32 KiB of extra deflate work per block (3 %); pigz uses 128 KiB.</summary>
+    public const int DefaultBlockSizeBytes = 1024 * 1024;
+
+    /// <summary>Smallest block size: 64 KiB (twice the deflate window, so a block's dictionary always comes from one block).</summary>
+    public const int MinBlockSizeBytes = 64 * 1024;
+
+    /// <summary>Largest block size: 64 MiB.</summary>
+    public const int MaxBlockSizeBytes = 64 * 1024 * 1024;
+
+    /// <summary>Largest worker count.</summary>
+    public const int MaxWorkers = 64;
+
+    /// <summary>
+    /// The default worker count: one per processor, at most 8 (docs/mongo-backup.md, "Parallel compression"). Deflate
+    /// costs the same CPU per GB on any thread, so workers beyond the cores only add blocks in flight, and the dumpers,
+    /// the CRCs and the upload's SHA-256 need the same cores.
+    /// </summary>
+    public static int DefaultWorkers => Math.Clamp(Environment.ProcessorCount, 1, 8);
+
+    /// <summary>The gzip level.</summary>
+    /// <value>Default: <see cref="CompressionLevel.Fastest"/> (zlib level 1, as <c>pigz -1</c>).</value>
+    /// <remarks><see cref="CompressionLevel.Optimal"/> is zlib level 6, <see cref="CompressionLevel.SmallestSize"/> 9,
+    /// <see cref="CompressionLevel.NoCompression"/> 0 (stored blocks).</remarks>
+    public CompressionLevel Level { get; init; } = CompressionLevel.Fastest;
+
+    /// <summary>
+    /// Blocks deflated at the same time. 1 uses one <see cref="GZipStream"/> on the archive writer's thread (no blocks,
+    /// no extra threads), exactly as before parallel compression existed.
+    /// </summary>
+    /// <value>Default: <see cref="DefaultWorkers"/>; 1 to <see cref="MaxWorkers"/>.</value>
+    public int Workers { get; init; } = DefaultWorkers;
+
+    /// <summary>Bytes of archive per block.</summary>
+    /// <value>Default: <see cref="DefaultBlockSizeBytes"/>; <see cref="MinBlockSizeBytes"/> to <see cref="MaxBlockSizeBytes"/>.</value>
+    public int BlockSizeBytes { get; init; } = DefaultBlockSizeBytes;
+
+    /// <summary>
+    /// Blocks that may wait, filled or compressed, beyond the ones being deflated: this absorbs the jitter between
+    /// workers (a block is written only after every block before it) without letting memory grow.
+    /// </summary>
+    /// <value>Default: <see langword="null"/>, meaning as many as <see cref="Workers"/>; at least 1.</value>
+    public int? MaxQueuedBlocks { get; init; }
+
+    /// <summary>
+    /// Whether each block's deflate window is primed with the 32 KiB of archive before it (pigz's default). Off, the
+    /// blocks are independent (pigz <c>-i</c>): still one valid gzip member, slightly larger.
+    /// </summary>
+    /// <value>Default: <see langword="true"/>.</value>
+    public bool PrimeDictionary { get; init; } = true;
+
+    /// <summary>The zlib level (0–9) of <see cref="Level"/>.</summary>
+    internal int ZlibLevel => Level switch
+    {
+        CompressionLevel.NoCompression => 0,
+        CompressionLevel.Fastest => 1,
+        CompressionLevel.SmallestSize => 9,
+        _ => 6,
+    };
+
+    internal int EffectiveQueuedBlocks => MaxQueuedBlocks ?? Workers;
+
+    /// <summary>Checks every member and reports all the problems at once.</summary>
+    /// <exception cref="ArgumentException">A member is out of range; the message names each one and its range.</exception>
+    internal void Validate()
+    {
+        var problems = new List<string>();
+        if (!Enum.IsDefined(Level))
+        {
+            problems.Add($"Level: {(int)Level} is not a CompressionLevel.");
+        }
+
+        if (Workers is < 1 or > MaxWorkers)
+        {
+            problems.Add($"Workers: {Workers} is outside 1..{MaxWorkers}.");
+        }
+
+        if (BlockSizeBytes is < MinBlockSizeBytes or > MaxBlockSizeBytes)
+        {
+            problems.Add($"BlockSizeBytes: {BlockSizeBytes} is outside {MinBlockSizeBytes}..{MaxBlockSizeBytes} (64 KiB to 64 MiB).");
+        }
+
+        if (MaxQueuedBlocks is < 1)
+        {
+            problems.Add($"MaxQueuedBlocks: {MaxQueuedBlocks} must be at least 1 (or null for as many as Workers).");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid archive compression options: " + string.Join(" ", problems));
+        }
+    }
+}
