@@ -30,6 +30,12 @@ public sealed class VirtualClock : FakeTimeProvider
     public static readonly DateTimeOffset DefaultStart = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private readonly Lock _gate = new();
+
+    // Held while a timer is armed and while the clock moves, so that a timer's recorded due time and the base clock's
+    // own due time are computed from the same instant. Without it a timer armed while the clock moved was recorded as
+    // due earlier than the base clock would fire it, and the drive loop spun on a due time that never fired.
+    // Reentrant (System.Threading.Lock): a timer callback that arms another timer runs inside a move.
+    private readonly Lock _move = new();
     private readonly HashSet<TrackedTimer> _armed = [];
     private readonly List<TimeSpan> _waits = [];
     private long _sequence;
@@ -113,18 +119,22 @@ public sealed class VirtualClock : FakeTimeProvider
     {
         ArgumentNullException.ThrowIfNull(callback);
         var timer = new TrackedTimer(this);
-        timer.Arm(dueTime, period);
+        lock (_move)
+        {
+            timer.Arm(dueTime, period);
 
-        // The base timer may fire inside CreateTimer (due time zero): the record above is already in place.
-        timer.Inner = base.CreateTimer(
-            s =>
-            {
-                timer.Fired();
-                callback(s);
-            },
-            state,
-            dueTime,
-            period);
+            // The base timer may fire inside CreateTimer (due time zero): the record above is already in place.
+            timer.Inner = base.CreateTimer(
+                s =>
+                {
+                    timer.Fired();
+                    callback(s);
+                },
+                state,
+                dueTime,
+                period);
+        }
+
         return timer;
     }
 
@@ -264,14 +274,23 @@ public sealed class VirtualClock : FakeTimeProvider
 
     private void MoveTo(DateTimeOffset target)
     {
-        while (NextDueTime is { } due && due <= target)
+        lock (_move)
         {
-            base.SetUtcNow(due > GetUtcNow() ? due : GetUtcNow());
-        }
+            while (NextDueTime is { } due && due <= target)
+            {
+                var version = Volatile.Read(ref _version);
+                base.SetUtcNow(due > GetUtcNow() ? due : GetUtcNow());
+                if (Volatile.Read(ref _version) == version && NextDueTime == due && due <= GetUtcNow())
+                {
+                    // Nothing fired at its due time: the record and the base clock disagree. Fail loudly, never spin.
+                    throw new InvalidOperationException($"A timer recorded as due at {due:O} did not fire when the clock reached it (clock {this}).");
+                }
+            }
 
-        if (target > GetUtcNow())
-        {
-            base.SetUtcNow(target);
+            if (target > GetUtcNow())
+            {
+                base.SetUtcNow(target);
+            }
         }
     }
 
@@ -330,8 +349,11 @@ public sealed class VirtualClock : FakeTimeProvider
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
-            Arm(dueTime, period);
-            return Inner?.Change(dueTime, period) ?? true;
+            lock (owner._move)
+            {
+                Arm(dueTime, period);
+                return Inner?.Change(dueTime, period) ?? true;
+            }
         }
 
         public void Dispose()
