@@ -120,8 +120,27 @@ check_generated_workflows() {
   done
 }
 check_generated_workflows
+
+# The README's main command (the sample) and `ottkit synth` write the same folder: both are one library call.
+check_sample_matches_cli() {
+  local sample_dll="$root/samples/Blacksheep/bin/Release/net10.0/Blacksheep.dll"
+  local cli="$root/src/Workmates.OttKit.Cli/bin/Release/net10.0/ottkit.dll"
+  local from_sample from_cli
+  from_sample="$(mktemp -d)"
+  from_cli="$(mktemp -d)"
+  if dotnet "$sample_dll" synth --out "$from_sample" >/dev/null 2>&1 \
+    && dotnet "$cli" synth --spec samples/Blacksheep/blacksheep.yaml --out "$from_cli" >/dev/null 2>&1 \
+    && diff -r "$from_sample" "$from_cli" >/dev/null; then
+    echo "passed sample-matches-cli" >>"$extra"
+  else
+    log "sample and CLI outputs differ (or one of them failed)"
+    echo "failed sample-matches-cli" >>"$extra"
+  fi
+  rm -rf "$from_sample" "$from_cli"
+}
+check_sample_matches_cli
 grep -q '^failed' "$extra" && status=1
-log "workflow lint: $(grep -c '^passed' "$extra") repositories passed, $(grep -c '^failed' "$extra") failed"
+log "workflow lint and sample check: $(grep -c '^passed' "$extra") passed, $(grep -c '^failed' "$extra") failed"
 
 # Count from the TRX files themselves, not from console text.
 python3 - "$results" <<'PY'

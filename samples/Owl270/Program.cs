@@ -1,7 +1,10 @@
 using Workmates.OttKit.Blueprint;
+using Workmates.OttKit.CloudFormation.Schema;
+using Workmates.OttKit.Outputs;
 
 // Usage: dotnet run --project samples/Owl270 -- synth --out DIR [--spec FILE]
-// Writes one YAML template per stack and manifest.json into DIR, and nothing else.
+// Writes the environment's output folder with the library's one call: one YAML template per stack, architecture.svg,
+// the GitHub Actions workflows and manifest.json — the same folder 'ottkit synth' writes.
 if (args.Length < 3 || args[0] != "synth" || args[1] != "--out")
 {
     Console.Error.WriteLine("usage: Owl270 synth --out DIR [--spec FILE]");
@@ -11,17 +14,23 @@ if (args.Length < 3 || args[0] != "synth" || args[1] != "--out")
 var specPath = args.Length >= 5 && args[3] == "--spec" ? args[4] : Path.Combine(AppContext.BaseDirectory, "owl270.yaml");
 try
 {
-    var stackSet = EnvironmentSpec.Load(specPath).Synthesize();
-    foreach (var path in await stackSet.WriteToAsync(args[2]).ConfigureAwait(false))
+    var output = EnvironmentOutput.Synthesize(EnvironmentSpec.Load(specPath));
+    var result = await output.WriteToAsync(args[2]).ConfigureAwait(false);
+    foreach (var path in result.Written)
     {
         Console.WriteLine($"wrote {path}");
     }
 
+    foreach (var warning in output.Warnings)
+    {
+        Console.Error.WriteLine($"warning: {warning.Path}: {warning.Message} Fix: {warning.Fix}");
+    }
+
     return 0;
 }
-catch (Exception ex) when (ex is SpecLoadException or OttKitValidationException)
+catch (Exception ex) when (ex is SpecLoadException or OttKitValidationException or TemplateSchemaException or OutputWriteException)
 {
-    // A user mistake: the message lists every problem with its place and fix; no stack trace.
+    // A user mistake, a refused write or a blueprint defect: the message says which and what to do; no stack trace.
     Console.Error.WriteLine(ex.Message);
     return 1;
 }

@@ -40,18 +40,41 @@ internal sealed class CliContext(TextWriter output, TextWriter error, OutputForm
     }
 
     /// <summary>Reports a user mistake: one clear message with the fix, no stack trace.</summary>
-    public int UserError(string message, string? kind = null)
+    public int UserError(string message, string? kind = null) =>
+        Fail(new CliFailure(FailureKind.UserMistake, kind ?? "user-error", message));
+
+    /// <summary>
+    /// Reports a failure the one way the contract allows: in JSON mode the single result document
+    /// <c>{"ok": false, "error": code, "kind": …, "message": …}</c>; in text mode one <c>error:</c> line on stderr
+    /// (for a bug, a second line points at --verbose or prints the stack trace).
+    /// </summary>
+    public int Fail(CliFailure failure, Exception? cause = null)
     {
+        ArgumentNullException.ThrowIfNull(failure);
         if (Format == OutputFormat.Json)
         {
-            Result(new JsonObject { ["ok"] = false, ["error"] = kind ?? "user-error", ["message"] = message });
+            var document = new JsonObject { ["ok"] = false, ["error"] = failure.Code, ["kind"] = failure.KindName, ["message"] = failure.Message };
+            if (Verbose && cause is not null)
+            {
+                document["detail"] = cause.ToString();
+            }
+
+            Result(document);
         }
         else
         {
-            Error.WriteLine($"error: {message}");
+            Error.WriteLine($"error: {failure.Message}");
+            if (failure.Kind == FailureKind.Bug)
+            {
+                Error.WriteLine(Verbose && cause is not null ? cause.ToString() : "Run again with --verbose for the stack trace.");
+            }
+            else if (Verbose && cause is not null)
+            {
+                Error.WriteLine($"  cause: {cause.GetType().FullName}: {cause.Message}");
+            }
         }
 
-        return ExitCodes.Failure;
+        return failure.ExitCode;
     }
 
     /// <summary>Appends Markdown to the GitHub Actions step summary when the runner provides one.</summary>

@@ -64,7 +64,7 @@ internal static class OttKitCommandLine
             DeployCommand.Create(DeployStacksCommand.Create(environment), DeployServiceCommand.Create(environment)),
             RollbackCommand.Create(environment),
             StatusCommand.Create(environment),
-            MongoBackupCommand.AddTo(MongoHealthCommand.CreateMongoCommand()),
+            MongoBackupCommand.AddTo(MongoHealthCommand.CreateMongoCommand(), environment),
         };
         return root;
     }
@@ -73,45 +73,93 @@ internal static class OttKitCommandLine
     public static Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
         InvokeAsync(args, output, error, null, cancellationToken);
 
-    /// <summary>Parses and runs a command line in <paramref name="environment"/> (the process when null), returning the process exit code.</summary>
+    /// <summary>
+    /// Parses and runs a command line in <paramref name="environment"/> (the process when null), returning the process
+    /// exit code. This is the edge where the output contract is kept: every failure that escapes a command is
+    /// classified once (<see cref="FailureClassifier"/>), and with <c>-o json</c> exactly one JSON document reaches
+    /// <paramref name="output"/> on every path (the command's result, or the failure document instead of it).
+    /// </summary>
     public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CliEnvironment? environment, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
         var parse = Build(environment).Parse(args);
+        var format = FormatOf(parse, args);
+        var verbose = SafeVerbose(parse, args);
+        if (parse.Errors.Count > 0)
+        {
+            // One line for every parse problem together and a pointer to help, instead of the parser's full help dump.
+            var commandPath = CommandPath(parse.CommandResult);
+            var message = string.Join(" ", parse.Errors.Select(p => p.Message.TrimEnd()));
+            var context = new CliContext(output, error, format, verbose);
+            _ = context.Fail(new CliFailure(FailureKind.UserMistake, "usage", $"{message} Run '{commandPath} --help' for usage and examples.", ExitCodes.UsageError));
+            return ExitCodes.UsageError;
+        }
+
+        // In JSON mode the command writes into a buffer: the buffer reaches stdout only when the command returned, so
+        // a failure that escapes it after a partial write still yields one document.
+        var buffer = format == OutputFormat.Json ? new StringWriter() : null;
         var configuration = new InvocationConfiguration
         {
-            Output = output,
+            Output = buffer ?? output,
             Error = error,
             EnableDefaultExceptionHandler = false,
         };
 
-        if (parse.Errors.Count > 0)
-        {
-            // One line per parse problem and a pointer to help, instead of the parser's full help dump.
-            foreach (var problem in parse.Errors)
-            {
-                await error.WriteLineAsync($"error: {problem.Message}").ConfigureAwait(false);
-            }
-
-            var commandPath = CommandPath(parse.CommandResult);
-            await error.WriteLineAsync($"Run '{commandPath} --help' for usage and examples.").ConfigureAwait(false);
-            return ExitCodes.UsageError;
-        }
-
+        var edge = new CliContext(output, error, format, verbose);
+        int exitCode;
         try
         {
-            return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+            exitCode = await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await error.WriteLineAsync("cancelled.").ConfigureAwait(false);
-            return ExitCodes.Cancelled;
+            return edge.Fail(new CliFailure(FailureKind.UserMistake, "cancelled", "cancelled.", ExitCodes.Cancelled));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            var verbose = parse.GetValue(VerboseOption);
-            await error.WriteLineAsync($"error: unexpected failure: {ex.Message}").ConfigureAwait(false);
-            await error.WriteLineAsync(verbose ? ex.ToString() : "Run again with --verbose for details.").ConfigureAwait(false);
-            return ExitCodes.Failure;
+            return edge.Fail(FailureClassifier.Classify(ex), ex);
+        }
+
+        if (buffer is not null)
+        {
+            var document = buffer.ToString();
+            if (string.IsNullOrWhiteSpace(document))
+            {
+                // A command that reported nothing still owes the caller its one document.
+                await output.WriteLineAsync(new System.Text.Json.Nodes.JsonObject { ["ok"] = exitCode == ExitCodes.Success, ["exitCode"] = exitCode }.ToJsonString()).ConfigureAwait(false);
+            }
+            else
+            {
+                await output.WriteAsync(document).ConfigureAwait(false);
+            }
+        }
+
+        return exitCode;
+    }
+
+    private static OutputFormat FormatOf(ParseResult parse, string[] args)
+    {
+        try
+        {
+            return parse.GetValue(OutputOption);
+        }
+        catch (InvalidOperationException)
+        {
+            // "-o yaml" is itself the parse error: still answer in JSON when the caller clearly asked for it.
+            return args.Contains("json", StringComparer.OrdinalIgnoreCase) ? OutputFormat.Json : OutputFormat.Text;
+        }
+    }
+
+    private static bool SafeVerbose(ParseResult parse, string[] args)
+    {
+        try
+        {
+            return parse.GetValue(VerboseOption);
+        }
+        catch (InvalidOperationException)
+        {
+            return args.Contains("--verbose", StringComparer.Ordinal);
         }
     }
 

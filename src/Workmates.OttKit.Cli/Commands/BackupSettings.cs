@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
 using Workmates.OttKit.Aws;
 using Workmates.OttKit.Mongo.Backup;
 using Workmates.OttKit.Mongo.Backup.Storage;
@@ -14,6 +16,12 @@ namespace Workmates.OttKit.Cli.Commands;
 /// </summary>
 internal sealed record BackupSettings(string Bucket, string Prefix, string? KmsKeyId, string? Uri, int RetentionDays)
 {
+    /// <summary>The bucket's region: <c>--region</c>, else <c>AWS_REGION</c>, <c>AWS_DEFAULT_REGION</c>, the profile's region.</summary>
+    public string? Region { get; init; }
+
+    /// <summary>How to reach S3: credentials, profile and endpoint, from the command's environment.</summary>
+    public AwsOptions Aws { get; init; } = new();
+
     public const string BucketVariable = "OTTKIT_BACKUP_BUCKET";
     public const string PrefixVariable = "OTTKIT_BACKUP_PREFIX";
     public const string KmsKeyVariable = "OTTKIT_BACKUP_KMS_KEY_ID";
@@ -33,11 +41,17 @@ internal sealed record BackupSettings(string Bucket, string Prefix, string? KmsK
 
         public Option<string?> Uri { get; } = new("--uri") { Description = $"mongodb:// connection string (default: ${UriVariable})." };
 
-        public void AddTo(Command command, bool withUri)
+        public void AddTo(Command command, bool withUri, bool withKmsKey = false)
         {
             command.Add(Bucket);
             command.Add(Prefix);
-            command.Add(KmsKeyId);
+
+            // Only a backup writes: the key means nothing to restore, list, prune or verify (S3 decrypts SSE-KMS reads itself).
+            if (withKmsKey)
+            {
+                command.Add(KmsKeyId);
+            }
+
             if (withUri)
             {
                 command.Add(Uri);
@@ -76,8 +90,50 @@ internal sealed record BackupSettings(string Bucket, string Prefix, string? KmsK
             return null;
         }
 
+        // Where S3 is: resolved here from the command's environment, so that a missing region is one clear message
+        // instead of the SDK's search through instance metadata.
+        var profile = parse.GetValue(OttKitCommandLine.ProfileOption) ?? environment("AWS_PROFILE");
+        var profilesLocation = environment("AWS_SHARED_CREDENTIALS_FILE");
+        var chain = new CredentialProfileStoreChain(profilesLocation);
+        CredentialProfile? found = null;
+        if (profile is not null && environment("AWS_ACCESS_KEY_ID") is null && !chain.TryGetProfile(profile, out found))
+        {
+            exitCode = context.Fail(new CliFailure(FailureKind.UserMistake, "unknown-profile",
+                $"AWS profile '{profile}' was not found in the shared config or credentials files. Create it with 'aws configure --profile {profile}' (or 'aws configure sso'), or pass another --profile."));
+            return null;
+        }
+
+        var region = parse.GetValue(OttKitCommandLine.RegionOption) ?? environment("AWS_REGION") ?? environment("AWS_DEFAULT_REGION") ?? found?.Region?.SystemName;
+        if (string.IsNullOrWhiteSpace(region))
+        {
+            exitCode = context.Fail(new CliFailure(FailureKind.Environment, "no-region",
+                "no AWS region for the backup bucket. Pass --region REGION (the bucket's region, for example --region ap-south-1), or set AWS_REGION (ECS sets it in the backup task)."));
+            return null;
+        }
+
+        if (AwsConnection.RegionProblem(region, region) is { } problem)
+        {
+            exitCode = context.Fail(new CliFailure(FailureKind.UserMistake, "bad-region", problem));
+            return null;
+        }
+
+        var key = environment("AWS_ACCESS_KEY_ID");
+        var secret = environment("AWS_SECRET_ACCESS_KEY");
+        AWSCredentials? credentials = key is null || secret is null ? null
+            : environment("AWS_SESSION_TOKEN") is { } token ? new SessionAWSCredentials(key, secret, token) : new BasicAWSCredentials(key, secret);
         var prefix = parse.GetValue(options.Prefix) ?? environment(PrefixVariable);
-        return new BackupSettings(bucket, string.IsNullOrWhiteSpace(prefix) ? "mongo" : prefix.Trim('/'), parse.GetValue(options.KmsKeyId) ?? environment(KmsKeyVariable), uri, retention);
+        return new BackupSettings(bucket, string.IsNullOrWhiteSpace(prefix) ? "mongo" : prefix.Trim('/'), parse.GetValue(options.KmsKeyId) ?? environment(KmsKeyVariable), uri, retention)
+        {
+            Region = region,
+            Aws = new AwsOptions
+            {
+                Region = region,
+                Credentials = credentials,
+                Profile = credentials is null ? profile : null,
+                ProfilesLocation = profilesLocation,
+                ServiceURL = environment("AWS_ENDPOINT_URL_S3") ?? environment("AWS_ENDPOINT_URL"),
+            },
+        };
     }
 
     /// <summary>Parses the connection string; returns null after reporting a usage error.</summary>
@@ -100,7 +156,7 @@ internal sealed record BackupSettings(string Bucket, string Prefix, string? KmsK
 
     /// <summary>The production store: S3 through AWSSDK.S3 with the backup key.</summary>
     public static IBackupObjectStore CreateS3Store(BackupSettings settings) =>
-        new S3BackupObjectStore(new AwsClientFactory().CreateS3(), settings.Bucket, new S3BackupObjectStoreOptions { KmsKeyId = settings.KmsKeyId });
+        new S3BackupObjectStore(new AwsClientFactory(settings.Aws).CreateS3(), settings.Bucket, new S3BackupObjectStoreOptions { KmsKeyId = settings.KmsKeyId });
 
     /// <summary>Reports a failed backup operation (exit 1) with its stable code.</summary>
     public static int Failed(CliContext context, MongoBackupException ex)

@@ -75,7 +75,12 @@ internal static class DeployServiceCommand
 
         var cluster = spec.Name;
         var region = ServiceCommandSupport.Region(parse, spec);
-        using var aws = new AwsConnection(environment, region, parse.GetValue(OttKitCommandLine.ProfileOption));
+        using var aws = ServiceCommandSupport.Connect(context, parse, environment, spec, out exitCode);
+        if (aws is null)
+        {
+            return exitCode;
+        }
+
         var output = new DeploymentOutput(context, environment, parse.GetValue(OttKitCommandLine.NoColorOption));
         try
         {

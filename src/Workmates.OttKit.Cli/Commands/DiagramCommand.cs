@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Workmates.OttKit.Blueprint;
 using Workmates.OttKit.Diagrams;
+using Workmates.OttKit.Outputs;
 
 namespace Workmates.OttKit.Cli.Commands;
 
@@ -26,7 +27,12 @@ internal static class DiagramCommand
             spec,
             output,
         };
-        command.SetAction((parse, ct) => RunAsync(OttKitCommandLine.ContextOf(parse), parse.GetRequiredValue(spec), parse.GetValue(output), ct));
+        command.SetAction(async (parse, ct) =>
+        {
+            var context = OttKitCommandLine.ContextOf(parse);
+            return SpecCommands.RefuseRegion(context, parse, "diagram")
+                ?? await RunAsync(context, parse.GetRequiredValue(spec), parse.GetValue(output), ct).ConfigureAwait(false);
+        });
         return command;
     }
 
@@ -39,24 +45,29 @@ internal static class DiagramCommand
             return exitCode;
         }
 
-        StackSet stackSet;
+        // The same checks as synth; failures reach the command line's edge.
+        var stackSet = EnvironmentOutput.SynthesizeStacks(loaded, null, out _);
+        var path = string.IsNullOrEmpty(outFile) ? ArchitectureDiagram.FileName : outFile;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
         try
         {
-            stackSet = loaded.Synthesize();
-        }
-        catch (OttKitValidationException ex)
-        {
-            return context.UserError(ex.Message, "spec-invalid");
-        }
-
-        var path = string.IsNullOrEmpty(outFile) ? ArchitectureDiagram.FileName : outFile;
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(folder))
-        {
             Directory.CreateDirectory(folder);
+            var temporary = path + ".tmp";
+            try
+            {
+                await File.WriteAllTextAsync(temporary, ArchitectureDiagram.Render(stackSet), cancellationToken).ConfigureAwait(false);
+                File.Move(temporary, path, overwrite: true);
+            }
+            finally
+            {
+                File.Delete(temporary);
+            }
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new OutputWriteException(folder, error.Message, error);
         }
 
-        await File.WriteAllTextAsync(path, ArchitectureDiagram.Render(stackSet), cancellationToken).ConfigureAwait(false);
         context.Line($"wrote {path}");
         context.Result(new JsonObject
         {

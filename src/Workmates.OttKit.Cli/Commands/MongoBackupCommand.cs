@@ -13,17 +13,17 @@ namespace Workmates.OttKit.Cli.Commands;
 internal static class MongoBackupCommand
 {
     /// <summary>Adds <c>backup</c>, <c>restore</c> and <c>backups</c> to the <c>mongo</c> command.</summary>
-    public static Command AddTo(Command mongo)
+    public static Command AddTo(Command mongo, CliEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(mongo);
-        mongo.Add(Create());
-        mongo.Add(MongoRestoreCommand.Create());
-        mongo.Add(MongoBackupsCommand.Create());
+        mongo.Add(Create(environment));
+        mongo.Add(MongoRestoreCommand.Create(environment));
+        mongo.Add(MongoBackupsCommand.Create(environment));
         return mongo;
     }
 
     /// <summary>Creates the <c>backup</c> command.</summary>
-    public static Command Create()
+    public static Command Create(CliEnvironment environment)
     {
         var settings = new BackupSettings.Options();
         var allowPrimary = new Option<bool>("--allow-primary") { Description = "Read from the primary when no secondary qualifies (off by default)." };
@@ -46,11 +46,11 @@ internal static class MongoBackupCommand
             include,
             exclude,
         };
-        settings.AddTo(command, withUri: true);
+        settings.AddTo(command, withUri: true, withKmsKey: true);
         command.SetAction((parse, cancellationToken) =>
         {
             var context = OttKitCommandLine.ContextOf(parse);
-            var resolved = BackupSettings.Resolve(context, parse, settings, needsUri: true, Environment.GetEnvironmentVariable, out var exitCode);
+            var resolved = BackupSettings.Resolve(context, parse, settings, needsUri: true, environment.Variable, out var exitCode);
             if (resolved is null)
             {
                 return Task.FromResult(exitCode);

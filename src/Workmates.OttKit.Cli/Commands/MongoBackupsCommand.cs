@@ -12,14 +12,14 @@ namespace Workmates.OttKit.Cli.Commands;
 internal static class MongoBackupsCommand
 {
     /// <summary>Creates the <c>backups</c> command with its subcommands.</summary>
-    public static Command Create() => new("backups", "List, prune and verify the backups in S3.")
+    public static Command Create(CliEnvironment environment) => new("backups", "List, prune and verify the backups in S3.")
     {
-        CreateList(),
-        CreatePrune(),
-        CreateVerify(),
+        CreateList(environment),
+        CreatePrune(environment),
+        CreateVerify(environment),
     };
 
-    private static Command CreateList()
+    private static Command CreateList(CliEnvironment environment)
     {
         var settings = new BackupSettings.Options();
         var command = new Command(
@@ -31,7 +31,7 @@ internal static class MongoBackupsCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var context = OttKitCommandLine.ContextOf(parse);
-            var resolved = BackupSettings.Resolve(context, parse, settings, needsUri: false, Environment.GetEnvironmentVariable, out var exitCode);
+            var resolved = BackupSettings.Resolve(context, parse, settings, needsUri: false, environment.Variable, out var exitCode);
             return resolved is null ? Task.FromResult(exitCode) : ListAsync(context, resolved, BackupSettings.CreateS3Store, TimeProvider.System, cancellationToken);
         });
         return command;
@@ -85,7 +85,7 @@ internal static class MongoBackupsCommand
         return ExitCodes.Success;
     }
 
-    private static Command CreatePrune()
+    private static Command CreatePrune(CliEnvironment environment)
     {
         var settings = new BackupSettings.Options();
         var retention = new Option<int?>("--retention-days") { Description = $"Delete backups older than this (default: ${BackupSettings.RetentionVariable}, else {BackupSettings.DefaultRetentionDays})." };
@@ -105,7 +105,7 @@ internal static class MongoBackupsCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var context = OttKitCommandLine.ContextOf(parse);
-            var resolved = BackupSettings.Resolve(context, parse, settings, needsUri: false, Environment.GetEnvironmentVariable, out var exitCode);
+            var resolved = BackupSettings.Resolve(context, parse, settings, needsUri: false, environment.Variable, out var exitCode);
             if (resolved is null)
             {
                 return Task.FromResult(exitCode);
@@ -159,7 +159,7 @@ internal static class MongoBackupsCommand
         return report.HasFailures ? ExitCodes.Failure : ExitCodes.Success;
     }
 
-    private static Command CreateVerify()
+    private static Command CreateVerify(CliEnvironment environment)
     {
         var settings = new BackupSettings.Options();
         var backupId = new Option<string>("--backup-id") { Description = "The backup to verify, or 'latest' (default).", DefaultValueFactory = _ => "latest" };
@@ -175,7 +175,7 @@ internal static class MongoBackupsCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var context = OttKitCommandLine.ContextOf(parse);
-            var resolved = BackupSettings.Resolve(context, parse, settings, needsUri: false, Environment.GetEnvironmentVariable, out var exitCode);
+            var resolved = BackupSettings.Resolve(context, parse, settings, needsUri: false, environment.Variable, out var exitCode);
             return resolved is null
                 ? Task.FromResult(exitCode)
                 : VerifyAsync(context, resolved, parse.GetValue(backupId) ?? "latest", BackupSettings.CreateS3Store, cancellationToken);

@@ -13,7 +13,7 @@ namespace Workmates.OttKit.Cli.Commands;
 internal static class MongoRestoreCommand
 {
     /// <summary>Creates the <c>restore</c> command.</summary>
-    public static Command Create()
+    public static Command Create(CliEnvironment environment)
     {
         var settings = new BackupSettings.Options();
         var backupId = new Option<string>("--backup-id") { Description = "The backup to restore, or 'latest' (default).", DefaultValueFactory = _ => "latest" };
@@ -48,7 +48,7 @@ internal static class MongoRestoreCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var context = OttKitCommandLine.ContextOf(parse);
-            var resolved = BackupSettings.Resolve(context, parse, settings, needsUri: !parse.GetValue(dryRun), Environment.GetEnvironmentVariable, out var exitCode);
+            var resolved = BackupSettings.Resolve(context, parse, settings, needsUri: !parse.GetValue(dryRun), environment.Variable, out var exitCode);
             if (resolved is null)
             {
                 return Task.FromResult(exitCode);

@@ -58,6 +58,11 @@ internal static class NewCommand
             return context.UserError(string.Join(" ", problems.Select(p => $"{p.Message} {p.Fix}")), "bad-argument");
         }
 
+        if (AwsConnection.RegionProblem(region, region) is { } regionProblem)
+        {
+            return context.UserError(regionProblem, "bad-region");
+        }
+
         var directory = string.IsNullOrEmpty(outDirectory) ? name : outDirectory;
         if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any() && !force)
         {
@@ -81,12 +86,23 @@ internal static class NewCommand
             .Select(w => (Path.Combine(ServiceWorkflowsFolder, w.Repository, w.Path), w.Content)));
 
         var written = new List<string>();
-        foreach (var (relative, content) in files)
+        try
         {
-            var path = Path.Combine(directory, relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await File.WriteAllTextAsync(path, content, cancellationToken).ConfigureAwait(false);
-            written.Add(path);
+            foreach (var (relative, content) in files)
+            {
+                var path = Path.Combine(directory, relative);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                await File.WriteAllTextAsync(path, content, cancellationToken).ConfigureAwait(false);
+                written.Add(path);
+            }
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new Outputs.OutputWriteException(Path.GetFullPath(directory), error.Message, error);
+        }
+
+        foreach (var path in written)
+        {
             context.Line($"wrote {path}");
         }
 

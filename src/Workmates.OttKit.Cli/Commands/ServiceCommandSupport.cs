@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Amazon.Runtime;
 using Workmates.OttKit.Blueprint;
 using Workmates.OttKit.Deployment;
 
@@ -45,8 +44,27 @@ internal static class ServiceCommandSupport
     public static string Region(ParseResult parse, EnvironmentSpec spec) => parse.GetValue(OttKitCommandLine.RegionOption) ?? spec.Region;
 
     /// <summary>
-    /// Turns the failures a user can fix (missing service in AWS, credentials, a deployment in progress) into one
-    /// message with the fix; returns null for anything else (then it is an unexpected failure).
+    /// The connection for <paramref name="spec"/>'s environment: <c>--region</c> (checked against the partition's regions)
+    /// else the spec's, <c>--profile</c> (checked to exist) else <c>AWS_PROFILE</c>; null after reporting a mistake.
+    /// </summary>
+    public static AwsConnection? Connect(CliContext context, ParseResult parse, CliEnvironment environment, EnvironmentSpec spec, out int exitCode)
+    {
+        var aws = new AwsConnection(environment, Region(parse, spec), parse.GetValue(OttKitCommandLine.ProfileOption));
+        if (aws.Check(spec.Region) is { } failure)
+        {
+            aws.Dispose();
+            exitCode = context.Fail(failure);
+            return null;
+        }
+
+        exitCode = ExitCodes.Success;
+        return aws;
+    }
+
+    /// <summary>
+    /// Turns the service-deployment failures a user can fix (missing service in AWS, a deployment in progress) into one
+    /// message with the fix; returns null for anything else, which the command line's edge classifies
+    /// (<see cref="FailureClassifier"/>: credentials, profiles, network, AWS refusals, bugs).
     /// </summary>
     public static int? Explain(CliContext context, Exception error, string specPath, string cluster, string region)
     {
@@ -62,27 +80,8 @@ internal static class ServiceCommandSupport
                     "deployment-in-progress");
             case ServiceDeploymentException e:
                 return context.UserError(e.Message, "deployment");
-            case AmazonServiceException e when IsCredentialProblem(e.ErrorCode):
-                return context.UserError(
-                    $"AWS rejected the credentials ({e.ErrorCode}: {e.Message}). Set AWS_PROFILE or pass --profile NAME (after 'aws sso login' if it is an SSO profile), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; in GitHub Actions use aws-actions/configure-aws-credentials.",
-                    "credentials");
-            case AmazonServiceException { ErrorCode: "AccessDeniedException" or "AccessDenied" or "UnauthorizedOperation" } e:
-                return context.UserError($"AWS denied the call ({e.ErrorCode}: {e.Message}). Use a role allowed to deploy this environment (the CI role of its blueprint).", "access-denied");
-            case AmazonClientException e when e.Message.StartsWith("AWS profile '", StringComparison.Ordinal):
-                var profile = e.Message.Split('\'')[1];
-                return context.UserError(
-                    $"AWS profile '{profile}' was not found in the shared config or credentials files. Create it with 'aws configure --profile {profile}' (or 'aws configure sso'), or pass another --profile.",
-                    "credentials");
-            case AmazonClientException e when e.Message.Contains("profile", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("credential", StringComparison.OrdinalIgnoreCase):
-                return context.UserError(
-                    $"no usable AWS credentials: {e.Message.TrimEnd('.')}. Set AWS_PROFILE or pass --profile NAME, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; in GitHub Actions use aws-actions/configure-aws-credentials.",
-                    "credentials");
             default:
                 return null;
         }
     }
-
-    private static bool IsCredentialProblem(string? code) => code is
-        "UnrecognizedClientException" or "InvalidClientTokenId" or "ExpiredToken" or "ExpiredTokenException"
-        or "InvalidSignatureException" or "SignatureDoesNotMatch" or "MissingAuthenticationToken" or "MissingAuthenticationTokenException";
 }

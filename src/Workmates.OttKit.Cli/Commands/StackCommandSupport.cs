@@ -3,11 +3,11 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using Workmates.OttKit.Aws;
 using Workmates.OttKit.Aws.CloudFormation;
 using Workmates.OttKit.Aws.Ecs;
 using Workmates.OttKit.Blueprint;
 using Workmates.OttKit.Deployment;
+using Workmates.OttKit.Outputs;
 
 namespace Workmates.OttKit.Cli.Commands;
 
@@ -57,6 +57,8 @@ internal sealed class StackCommandSupport
         DefaultValueFactory = _ => 5,
     };
 
+    public Option<bool> Strict { get; } = StrictOption.Create();
+
     public static StackCommandSupport Create(CliEnvironment environment) => new(environment);
 
     public void AddTo(Command command, bool withDrift)
@@ -71,6 +73,7 @@ internal sealed class StackCommandSupport
         command.Add(ArtifactsBucket);
         command.Add(ImageTags);
         command.Add(PollSeconds);
+        command.Add(Strict);
     }
 
     /// <summary>Loads and synthesizes the spec and builds the deployer and its options; null (with the exit code) on a user mistake.</summary>
@@ -82,16 +85,10 @@ internal sealed class StackCommandSupport
             return null;
         }
 
-        StackSet stackSet;
-        try
-        {
-            stackSet = loaded.Synthesize();
-        }
-        catch (OttKitValidationException ex)
-        {
-            exitCode = context.UserError(ex.Message, "spec-invalid");
-            return null;
-        }
+        // The same checks as synth (spec, placeholders with --strict, CloudFormation rules, registry schemas) before
+        // anything reaches AWS; a failure goes to the command line's edge, which reports it.
+        var stackSet = EnvironmentOutput.SynthesizeStacks(loaded, new EnvironmentOutputOptions { Strict = parse.GetValue(Strict) }, out var warnings);
+        StrictOption.WriteWarnings(context, warnings);
 
         var options = new StackDeployOptions { DetectDrift = parse.GetValue(DetectDrift) };
         foreach (var name in parse.GetValue(Stacks) ?? [])
@@ -137,24 +134,23 @@ internal sealed class StackCommandSupport
             return null;
         }
 
-        var profile = parse.GetValue(Profile);
+        var aws = new AwsConnection(_environment, parse.GetValue(Region) ?? stackSet.Region, parse.GetValue(Profile));
+        if (aws.Check(stackSet.Region) is { } failure)
+        {
+            aws.Dispose();
+            exitCode = context.Fail(failure);
+            return null;
+        }
+
         var cfn = new ConcurrentDictionary<string, ICloudFormationApi>(StringComparer.Ordinal);
         var ecs = new ConcurrentDictionary<string, IEcsApi>(StringComparer.Ordinal);
-        var s3 = new AwsClientFactory(new AwsOptions { Region = parse.GetValue(Region) ?? stackSet.Region, Profile = profile }).CreateS3();
         var deployer = new StackDeployer(
-            region => cfn.GetOrAdd(region, r => new AwsClientFactory(new AwsOptions { Region = r, Profile = profile }).CreateCloudFormation()),
-            region => ecs.GetOrAdd(region, r => new AwsClientFactory(new AwsOptions { Region = r, Profile = profile }).CreateEcs()),
-            new S3TemplateArtifactStore(s3, bucket),
+            region => cfn.GetOrAdd(region, aws.CloudFormation),
+            region => ecs.GetOrAdd(region, r => aws.Ecs(r)),
+            new S3TemplateArtifactStore(aws.S3(), bucket),
             _environment.Time);
         exitCode = ExitCodes.Success;
-        return new Prepared(stackSet, deployer, options, () =>
-        {
-            s3.Dispose();
-            foreach (var client in cfn.Values.Cast<object>().Concat(ecs.Values).OfType<IDisposable>())
-            {
-                client.Dispose();
-            }
-        });
+        return new Prepared(stackSet, deployer, options, aws.Dispose);
     }
 
     /// <summary>The command line that would execute what was planned.</summary>

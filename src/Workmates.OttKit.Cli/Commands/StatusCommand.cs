@@ -46,7 +46,12 @@ internal static class StatusCommand
 
         var cluster = spec.Name;
         var region = ServiceCommandSupport.Region(parse, spec);
-        using var aws = new AwsConnection(environment, region, parse.GetValue(OttKitCommandLine.ProfileOption));
+        using var aws = ServiceCommandSupport.Connect(context, parse, environment, spec, out exitCode);
+        if (aws is null)
+        {
+            return exitCode;
+        }
+
         try
         {
             var deployer = ServiceCommandSupport.Deployer(aws);
@@ -94,8 +99,13 @@ internal static class StatusCommand
             return new JsonObject { ["service"] = name, ["deployed"] = false };
         }
 
-        var inFlight = status.DeploymentInProgress ? "deployment in progress" : "steady";
-        context.Line($"service {name}: {status.RunningCount}/{status.DesiredCount} running, {status.PendingCount} pending, {inFlight}; task definition {status.TaskDefinition}");
+        var state = StateOf(status);
+        context.Line($"service {name}: {status.RunningCount}/{status.DesiredCount} running, {status.PendingCount} pending, {state}; task definition {status.TaskDefinition}");
+        if (status.Rollback is { } rollback)
+        {
+            context.Line($"  {(rollback.InProgress ? "ROLLING BACK" : "ROLLED BACK")}: {rollback.Reason ?? "ECS gave no reason"} (read from {rollback.Source})");
+        }
+
         if (status.CurrentServiceDeployment is not null)
         {
             context.Line($"  last service deployment: {status.CurrentServiceDeploymentStatus}" + (status.CurrentServiceDeploymentReason is { } reason ? $" ({reason})" : string.Empty));
@@ -130,6 +140,10 @@ internal static class StatusCommand
             ["running"] = status.RunningCount,
             ["pending"] = status.PendingCount,
             ["deploymentInProgress"] = status.DeploymentInProgress,
+            ["state"] = StateOf(status).Replace(' ', '-'),
+            ["rollback"] = status.Rollback is { } r
+                ? new JsonObject { ["inProgress"] = r.InProgress, ["reason"] = r.Reason, ["source"] = r.Source }
+                : null,
             ["serviceDeployment"] = status.CurrentServiceDeployment,
             ["serviceDeploymentStatus"] = status.CurrentServiceDeploymentStatus,
             ["serviceDeploymentReason"] = status.CurrentServiceDeploymentReason,
@@ -146,6 +160,15 @@ internal static class StatusCommand
             })]),
         };
     }
+
+    /// <summary>One phrase for the service's state; a rollback is never shown as a plain deployment.</summary>
+    private static string StateOf(ServiceStatus status) => status.Rollback switch
+    {
+        { InProgress: true } => "rollback in progress",
+        not null when !status.DeploymentInProgress => "rolled back",
+        not null => "rolled back, deployment in progress",
+        _ => status.DeploymentInProgress ? "deployment in progress" : "steady",
+    };
 
     private static async Task<JsonArray> StacksAsync(CliContext context, AwsConnection aws, IReadOnlyList<Blueprint.Stack> stacks, CancellationToken cancellationToken)
     {

@@ -49,9 +49,42 @@ public sealed partial class ServiceDeployer
             CurrentServiceDeploymentStatus = current?.Status,
             CurrentServiceDeploymentReason = current?.Rollback?.Reason ?? current?.StatusReason,
             DeploymentInProgress = IsInFlight(described),
+            Rollback = RollbackOf(described, current),
             Targets = state.Observed.Targets,
             Alarms = state.Observed.Alarms,
             RecentEvents = [.. (described.Events ?? []).Take(recentEvents).Select(e => new ServiceEventObserved(ToOffset(e.CreatedAt) ?? _time.GetUtcNow(), e.Message ?? string.Empty))],
         };
     }
+
+    /// <summary>
+    /// Whether the service is rolling back or rolled back, from the most to the least precise field: the current service
+    /// deployment's status (ROLLBACK_*), the deployments' rollout state reasons (ECS's circuit breaker and alarms write
+    /// "rolling back to deploymentId …" there even when DescribeServices carries no current service deployment), and
+    /// the events since the last steady state.
+    /// </summary>
+    internal static ServiceRollbackStatus? RollbackOf(Service described, ServiceDeployment? current)
+    {
+        if (current?.Status is { } status && status.StartsWith("ROLLBACK_", StringComparison.Ordinal))
+        {
+            return new ServiceRollbackStatus(status == "ROLLBACK_IN_PROGRESS", current.Rollback?.Reason ?? current.StatusReason, "serviceDeployment");
+        }
+
+        var deployments = described.Deployments ?? [];
+        var rollingBack = deployments.FirstOrDefault(d => MentionsRollback(d.RolloutStateReason));
+        if (rollingBack is not null)
+        {
+            var failed = deployments.FirstOrDefault(d => d != rollingBack && d.RolloutState == "FAILED" && !string.IsNullOrEmpty(d.RolloutStateReason));
+            var reason = failed is null ? rollingBack.RolloutStateReason : $"{failed.RolloutStateReason} {rollingBack.RolloutStateReason}";
+            return new ServiceRollbackStatus(rollingBack.RolloutState == "IN_PROGRESS", reason, "rolloutState");
+        }
+
+        // Events, newest first: only those since the service last reached a steady state still describe it.
+        var recent = (described.Events ?? []).TakeWhile(e => e.Message?.Contains("has reached a steady state", StringComparison.Ordinal) != true).ToList();
+        var rollbackEvent = recent.FirstOrDefault(e => MentionsRollback(e.Message));
+        return rollbackEvent is null ? null : new ServiceRollbackStatus(IsInFlight(described), rollbackEvent.Message, "events");
+    }
+
+    private static bool MentionsRollback(string? text) =>
+        text is not null
+        && (text.Contains("rolling back", StringComparison.OrdinalIgnoreCase) || text.Contains("rolled back", StringComparison.OrdinalIgnoreCase));
 }

@@ -36,6 +36,12 @@ public sealed record ServiceStatus
     /// <summary>Whether a deployment is in flight (more than one deployment, or the PRIMARY one still IN_PROGRESS).</summary>
     public bool DeploymentInProgress { get; init; }
 
+    /// <summary>
+    /// A rollback ECS is doing or has done, read from every field that may carry it (the service deployment's status,
+    /// the deployments' rollout state and reason, the latest events); null when nothing says the service rolled back.
+    /// </summary>
+    public ServiceRollbackStatus? Rollback { get; init; }
+
     /// <summary>The target group's targets (empty without a load balancer or a load-balancer client).</summary>
     public IReadOnlyList<TargetState> Targets { get; init; } = [];
 
@@ -58,3 +64,9 @@ public sealed record ServiceStatus
 /// <param name="RolloutStateReason">ECS's reason.</param>
 public sealed record DeploymentSummary(
     string? Id, string? Status, string? TaskDefinition, int Desired, int Running, int Pending, int Failed, string? RolloutState, string? RolloutStateReason);
+
+/// <summary>A rollback of a service, in progress or done, with ECS's reason and the field it was read from.</summary>
+/// <param name="InProgress">True while ECS is still rolling back (the rollback deployment is not complete).</param>
+/// <param name="Reason">ECS's words: the rollback or failure reason.</param>
+/// <param name="Source">Where it was read: <c>serviceDeployment</c>, <c>rolloutState</c> or <c>events</c> (the last resort).</param>
+public sealed record ServiceRollbackStatus(bool InProgress, string? Reason, string Source);

@@ -218,7 +218,9 @@ public static class PipelineGenerator
     {
         var env = p.Environment.Name;
         var path = $".github/workflows/infrastructure-{env}.yml";
-        var validate = Run("Validate the spec", $"ottkit validate --spec {p.SpecPath}\n");
+        // --strict: a placeholder (example account, the scaffold's certificate, example.com) fails the pipeline here,
+        // not halfway through a deployment.
+        var validate = Run("Validate the spec", $"ottkit validate --spec {p.SpecPath} --strict\n");
 
         var planSteps = new List<WorkflowMap> { Checkout(p) };
         planSteps.AddRange(InstallOttKit(p));
@@ -232,7 +234,7 @@ public static class PipelineGenerator
                 # ottkit plan exits 0 for no changes, 2 for changes to review, anything else for an error;
                 # it writes the change-set diff to the job summary itself.
                 set +e
-                ottkit plan --spec {{p.SpecPath}} --no-color > plan.txt
+                ottkit plan --spec {{p.SpecPath}} --strict --no-color > plan.txt
                 code=$?
                 set -e
                 cat plan.txt
@@ -296,7 +298,7 @@ public static class PipelineGenerator
         deploySteps.Add(validate);
         deploySteps.Add(ConfigureCredentials(p, p.DeployRoleArn, $"ottkit-{env}-stacks"));
         deploySteps.Add(FindArtifactsBucket(env));
-        deploySteps.Add(Run("Deploy the stacks", $"ottkit deploy stacks --spec {p.SpecPath} --yes\n"));
+        deploySteps.Add(Run("Deploy the stacks", $"ottkit deploy stacks --spec {p.SpecPath} --strict --yes\n"));
 
         var deploy = new WorkflowMap
         {

@@ -254,9 +254,9 @@ public sealed partial class PipelineGeneratorTests
         Assert.EndsWith(":role/blacksheep-ci-plan", Role(Steps(workflow, "plan")), StringComparison.Ordinal);
         Assert.EndsWith(":role/blacksheep-ci-deploy", Role(Steps(workflow, "deploy")), StringComparison.Ordinal);
         var planRuns = string.Join("\n", Steps(workflow, "plan").Select(s => s["run"]?.GetValue<string>()));
-        Assert.Contains("ottkit validate --spec blacksheep.yaml", planRuns, StringComparison.Ordinal);
-        Assert.Contains("ottkit plan --spec blacksheep.yaml", planRuns, StringComparison.Ordinal);
-        Assert.Contains(Steps(workflow, "deploy"), s => s["run"]?.GetValue<string>() == "ottkit deploy stacks --spec blacksheep.yaml --yes");
+        Assert.Contains("ottkit validate --spec blacksheep.yaml --strict", planRuns, StringComparison.Ordinal);
+        Assert.Contains("ottkit plan --spec blacksheep.yaml --strict", planRuns, StringComparison.Ordinal);
+        Assert.Contains(Steps(workflow, "deploy"), s => s["run"]?.GetValue<string>() == "ottkit deploy stacks --spec blacksheep.yaml --strict --yes");
         Assert.Equal("blacksheep", workflow["jobs"]!["deploy"]!["environment"]!["name"]!.GetValue<string>());
         Assert.Null(workflow["jobs"]!["plan"]!["environment"]);
     }

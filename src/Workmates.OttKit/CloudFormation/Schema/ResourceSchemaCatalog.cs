@@ -19,6 +19,7 @@ public sealed class ResourceSchemaCatalog
 {
     private readonly ConcurrentDictionary<string, Lazy<ResourceSchema?>> _schemas = new(StringComparer.Ordinal);
     private readonly Lazy<string[]> _fileStems;
+    private readonly Func<string, byte[]?> _read;
 
     /// <summary>Creates a catalog over a directory of registry schema files.</summary>
     /// <param name="directory">Folder holding <c>aws-s3-bucket.json</c>-style files.</param>
@@ -34,9 +35,53 @@ public sealed class ResourceSchemaCatalog
 
         _fileStems = new Lazy<string[]>(
             () => [.. System.IO.Directory.EnumerateFiles(Directory, "*.json").Select(Path.GetFileNameWithoutExtension).OfType<string>().Order(StringComparer.Ordinal)]);
+        _read = fileName =>
+        {
+            var path = Path.Combine(Directory, fileName);
+            return File.Exists(path) ? File.ReadAllBytes(path) : null;
+        };
     }
 
-    /// <summary>The full path of the schema directory.</summary>
+    private ResourceSchemaCatalog(string name, Func<string, byte[]?> read, Func<string[]> stems)
+    {
+        Directory = name;
+        _read = read;
+        _fileStems = new Lazy<string[]>(stems);
+    }
+
+    /// <summary>The name prefix of the schemas embedded in this assembly (<c>Workmates.OttKit.Schemas.aws-s3-bucket.json</c>).</summary>
+    internal const string EmbeddedPrefix = "Workmates.OttKit.Schemas.";
+
+    /// <summary>
+    /// A catalog over the registry schemas embedded in the library: those of every resource type the blueprint emits
+    /// (MIT-0, from the CloudFormation registry as cfn-lint distributes it). A type the blueprint does not emit is
+    /// reported as unknown. Create one per process or per synthesis; schemas load on first use.
+    /// </summary>
+    /// <returns>A new catalog (its <see cref="Directory"/> is <c>embedded:Workmates.OttKit</c>).</returns>
+    public static ResourceSchemaCatalog Embedded()
+    {
+        var assembly = typeof(ResourceSchemaCatalog).Assembly;
+        return new ResourceSchemaCatalog(
+            "embedded:Workmates.OttKit",
+            fileName =>
+            {
+                using var stream = assembly.GetManifestResourceStream(EmbeddedPrefix + fileName);
+                if (stream is null)
+                {
+                    return null;
+                }
+
+                var bytes = new byte[stream.Length];
+                stream.ReadExactly(bytes);
+                return bytes;
+            },
+            () => [.. assembly.GetManifestResourceNames()
+                .Where(n => n.StartsWith(EmbeddedPrefix, StringComparison.Ordinal) && n.EndsWith(".json", StringComparison.Ordinal))
+                .Select(n => n[EmbeddedPrefix.Length..^".json".Length])
+                .Order(StringComparer.Ordinal)]);
+    }
+
+    /// <summary>The full path of the schema directory (<c>embedded:…</c> for <see cref="Embedded"/>).</summary>
     public string Directory { get; }
 
     /// <summary>How many resource types have been loaded so far.</summary>
@@ -68,7 +113,7 @@ public sealed class ResourceSchemaCatalog
     {
         var stem = Path.GetFileNameWithoutExtension(FileNameOf(typeName));
         var closest = NameSuggestion.Closest(stem, _fileStems.Value);
-        return closest is null ? null : ReadTypeName(Path.Combine(Directory, closest + ".json"));
+        return closest is null ? null : ReadTypeName(_read(closest + ".json"));
     }
 
     /// <summary>All type names in the directory (reads each file's <c>typeName</c>; for tools and tests).</summary>
@@ -78,15 +123,16 @@ public sealed class ResourceSchemaCatalog
     private ResourceSchema? Load(string typeName)
     {
         var path = Path.Combine(Directory, FileNameOf(typeName));
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
         JsonNode? document;
         try
         {
-            document = JsonNode.Parse(File.ReadAllBytes(path));
+            var bytes = _read(FileNameOf(typeName));
+            if (bytes is null)
+            {
+                return null;
+            }
+
+            document = JsonNode.Parse(bytes);
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
         {
@@ -107,15 +153,19 @@ public sealed class ResourceSchemaCatalog
         return ResourceSchema.FromDocument(typeName, obj, Patterns);
     }
 
-    private static string? ReadTypeName(string path)
+    private static string? ReadTypeName(byte[]? bytes)
     {
+        if (bytes is null)
+        {
+            return null;
+        }
+
         try
         {
-            using var stream = File.OpenRead(path);
-            using var json = JsonDocument.Parse(stream);
+            using var json = JsonDocument.Parse(bytes);
             return json.RootElement.TryGetProperty("typeName", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null;
         }
-        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
+        catch (JsonException)
         {
             return null;
         }

@@ -130,7 +130,12 @@ public sealed class BackupRunner
                 }
                 catch (Exception e)
                 {
-                    await upload.AbortAsync(CancellationToken.None).ConfigureAwait(false);
+                    // The first error wins: a refused abort is reported beside the cause, never instead of it.
+                    if (await TryAbortAsync(upload).ConfigureAwait(false) is { } abortFailure && e is not OperationCanceledException)
+                    {
+                        throw WithCleanupFailure(e, archiveKey, abortFailure);
+                    }
+
                     if (e is not (MongoBackupException or OperationCanceledException) && !IsSourceFailure(e))
                     {
                         throw new MongoBackupException(MongoBackupFailureReason.UploadFailed, $"The upload of {archiveKey} failed and was aborted; no manifest was written: {e.Message}", null, e);
@@ -167,6 +172,37 @@ public sealed class BackupRunner
         {
             throw new MongoBackupException(MongoBackupFailureReason.InvalidOptions, "Prefix must not be empty; use for example 'mongo' or 'prod/mongo'.");
         }
+    }
+
+    private static async Task<Exception?> TryAbortAsync(IBackupObjectUpload upload)
+    {
+        try
+        {
+            await upload.AbortAsync(CancellationToken.None).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception abort) when (abort is not OutOfMemoryException)
+        {
+            return abort;
+        }
+    }
+
+    /// <summary>The original failure, as it would have been reported, with the failed clean-up named after it.</summary>
+    private static MongoBackupException WithCleanupFailure(Exception cause, string archiveKey, Exception abortFailure)
+    {
+        var (reason, message) = cause switch
+        {
+            MongoBackupException m => (m.Reason, m.Message),
+            _ when IsSourceFailure(cause) => (MongoBackupFailureReason.SourceFailed, $"The source failed during the backup; no manifest was written: {cause.Message}"),
+            _ => (MongoBackupFailureReason.UploadFailed, $"The upload of {archiveKey} failed; no manifest was written: {cause.Message}"),
+        };
+        var exception = new MongoBackupException(
+            reason,
+            $"{message.TrimEnd('.')}. Cleaning up also failed: aborting the multipart upload of {archiveKey} was refused ({abortFailure.Message.TrimEnd('.')}); the bucket's AbortIncompleteMultipartUpload lifecycle rule removes the parts left behind.",
+            (cause as MongoBackupException)?.Namespace,
+            cause);
+        exception.Data["cleanupFailure"] = abortFailure.Message;
+        return exception;
     }
 
     private static bool IsSourceFailure(Exception e) =>
