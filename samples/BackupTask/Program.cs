@@ -7,8 +7,10 @@ using Workmates.OttKit.Mongo.Backup.Storage;
 using Workmates.OttKit.Mongo.Wire;
 
 // The blueprint's scheduled backup task (an ECS task on a schedule). Everything comes from the environment:
-//   OTTKIT_MONGO_URI              mongodb:// URI of the set (inject it from Secrets Manager with the task definition's
-//                                 "secrets": [{ "name": "OTTKIT_MONGO_URI", "valueFrom": "<secret ARN>" }])
+//   OTTKIT_MONGO_CONNECTION_STRING  mongodb:// URI of the set without credentials (the database stack's output), and
+//   OTTKIT_MONGO_USERNAME / OTTKIT_MONGO_PASSWORD  the backup user, injected by ECS from the {username,password}
+//                                 secret (the task definition's "secrets", valueFrom "<secret ARN>:username::")
+//   OTTKIT_MONGO_URI              or a complete mongodb:// URI instead of the three above
 //   OTTKIT_BACKUP_BUCKET          the backup bucket
 //   OTTKIT_BACKUP_PREFIX          key prefix (default "mongo")
 //   OTTKIT_BACKUP_KMS_KEY_ID      KMS key for SSE-KMS (default: the bucket's default encryption)
@@ -25,13 +27,11 @@ Console.CancelKeyPress += (_, e) =>
 
 string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
 
-var uri = Env("OTTKIT_MONGO_URI");
+var uri = BackupTaskEnvironment.ConnectionUri(Env);
 var bucket = Env("OTTKIT_BACKUP_BUCKET");
 if (uri is null || bucket is null)
 {
-    Console.Error.WriteLine(Env("OTTKIT_MONGO_SECRET_ARN") is not null && uri is null
-        ? "error: OTTKIT_MONGO_SECRET_ARN is set but not read here: inject the secret into OTTKIT_MONGO_URI with the task definition's 'secrets' (valueFrom: the ARN)."
-        : "error: set OTTKIT_MONGO_URI and OTTKIT_BACKUP_BUCKET.");
+    Console.Error.WriteLine("error: set OTTKIT_BACKUP_BUCKET and either OTTKIT_MONGO_URI or OTTKIT_MONGO_CONNECTION_STRING with OTTKIT_MONGO_USERNAME and OTTKIT_MONGO_PASSWORD.");
     return 64;
 }
 

@@ -71,7 +71,8 @@ internal sealed record BackupSettings(string Bucket, string Prefix, string? KmsK
             return null;
         }
 
-        var uri = parse.GetValue(options.Uri) ?? environment(UriVariable);
+        // In the scheduled task: the connection string plus the user and password ECS injects from the secret.
+        var uri = parse.GetValue(options.Uri) ?? BackupTaskEnvironment.ConnectionUri(environment);
         if (needsUri && string.IsNullOrWhiteSpace(uri))
         {
             var hint = string.IsNullOrWhiteSpace(environment(SecretArnVariable))

@@ -21,6 +21,10 @@ internal static class DeployStacksCommand
         {
             Description = "Delete a stack whose first create failed (ROLLBACK_COMPLETE) so that it can be created again.",
         };
+        var roleArn = new Option<string?>("--role-arn")
+        {
+            Description = "CloudFormation service role to deploy with (the ci stack's <env>-cloudformation): the stacks' resources are created with its permissions, not yours.",
+        };
         var command = new Command(
             "stacks",
             "Deploy the environment's stacks in dependency order (independent stacks in parallel), each in its region, through change sets:\n"
@@ -34,6 +38,7 @@ internal static class DeployStacksCommand
         command.Add(yes);
         command.Add(continueRollback);
         command.Add(deleteFailed);
+        command.Add(roleArn);
         command.SetAction((parse, ct) => RunAsync(
             OttKitCommandLine.ContextOf(parse),
             parse,
@@ -41,6 +46,7 @@ internal static class DeployStacksCommand
             parse.GetValue(yes),
             parse.GetValue(continueRollback),
             parse.GetValue(deleteFailed),
+            parse.GetValue(roleArn),
             ct));
         return command;
     }
@@ -52,6 +58,7 @@ internal static class DeployStacksCommand
         bool execute,
         bool continueRollback,
         bool deleteFailed,
+        string? roleArn,
         CancellationToken cancellationToken)
     {
         using var prepared = support.Prepare(context, parse, out var exitCode);
@@ -64,6 +71,7 @@ internal static class DeployStacksCommand
         options.Execute = execute;
         options.ContinueUpdateRollback = continueRollback;
         options.DeleteFailedNewStack = deleteFailed;
+        options.ServiceRoleArn = roleArn;
         options.Progress = new StackCommandSupport.Lines(context);
         var result = await prepared.Deployer.DeployAsync(prepared.StackSet, options, cancellationToken).ConfigureAwait(false);
         var plan = result.Plan;

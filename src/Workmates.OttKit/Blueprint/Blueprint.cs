@@ -54,19 +54,30 @@ public static class Blueprint
             stacks.Add(new StackDraft(ctx.StackName(PlatformContext.MediaPart), MediaDeliveryBuilder.Build(ctx), ValueFrom: MediaDeliveryBuilder.ParameterSources(ctx)));
         }
 
-        if (spec.Ci is not null)
-        {
-            stacks.Add((ctx.StackName(PlatformContext.CiPart), CiRoleBuilder.Build(ctx)));
-        }
-
+        StackDraft? monitoring = null;
         if (spec.Monitoring is not null)
         {
-            // Last: it watches whatever the other stacks publish (the database members' exports, when present).
+            // It watches whatever the other stacks publish (the database members' exports, when present).
             var published = stacks.SelectMany(s => s.Template.Outputs.Values)
                 .Select(o => o.ExportName is { IsIntrinsic: false } e ? e.Literal : null)
                 .OfType<string>()
                 .ToHashSet(StringComparer.Ordinal);
-            stacks.Add((ctx.StackName(PlatformContext.MonitoringPart), MonitoringBuilder.Build(ctx, published)));
+            monitoring = (ctx.StackName(PlatformContext.MonitoringPart), MonitoringBuilder.Build(ctx, published));
+        }
+
+        if (spec.Ci is not null)
+        {
+            // After every other stack: its roles touch exactly those stacks, and its CloudFormation service role may
+            // create exactly the resource types they contain.
+            var others = stacks.Append(monitoring).OfType<StackDraft>()
+                .Select(s => (s.Name, s.Region ?? spec.Region, s.Template))
+                .ToList();
+            stacks.Add((ctx.StackName(PlatformContext.CiPart), CiRoleBuilder.Build(ctx, others)));
+        }
+
+        if (monitoring is not null)
+        {
+            stacks.Add(monitoring);
         }
 
         // CloudFormation's own rules (references, quotas, body size) before anything reaches AWS.

@@ -30,4 +30,24 @@ public sealed record CiSpec
     /// <summary>Name of the artifacts bucket the deploy role reads and writes (templates of every deploy).</summary>
     /// <value>Default: <see langword="null"/>: buckets named <c>&lt;env&gt;-*artifacts*</c> (the stack-generated name of an artifacts bucket in an <c>&lt;env&gt;-…</c> stack).</value>
     public string? ArtifactsBucketName { get; init; }
+
+    /// <summary>Where the generated workflows get the <c>ottkit</c> command-line tool from.</summary>
+    /// <value>Default: this library's version from the public NuGet gallery.</value>
+    public CiToolSpec Tool { get; init; } = new();
+}
+
+/// <summary>
+/// The <c>ottkit</c> dotnet tool the generated workflows install (<c>ci.tool</c>): an exact version, from the public
+/// NuGet gallery unless a feed is named (a private feed such as GitHub Packages or Azure Artifacts, where the tool is
+/// published by the release workflow of this repository).
+/// </summary>
+public sealed record CiToolSpec
+{
+    /// <summary>Exact NuGet version of <c>Workmates.OttKit.Cli</c> (no ranges, no floating versions).</summary>
+    /// <value>Default: <see langword="null"/>: the version of the library that synthesizes the workflows.</value>
+    public string? Version { get; init; }
+
+    /// <summary>NuGet v3 service index (an <c>https://</c> URL) the tool is installed from, in addition to the runner's default source.</summary>
+    /// <value>Default: <see langword="null"/>: the public NuGet gallery, the .NET SDK's default source (no <c>--add-source</c>).</value>
+    public string? Feed { get; init; }
 }

@@ -203,6 +203,18 @@ internal static partial class SpecValidator
             add("ci.artifactsBucketName", $"'{bucket}' is not an S3 bucket name.", "Use 3–63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit.");
         }
 
+        if (ci.Tool.Version is { } version && !NuGetVersion().IsMatch(version))
+        {
+            add("ci.tool.version", $"'{version}' is not an exact NuGet version.", "Pin an exact version such as '1.2.0' (ranges and floating versions are not allowed).");
+        }
+
+        if (ci.Tool.Feed is { } feed
+            && (!Uri.TryCreate(feed, UriKind.Absolute, out var feedUri) || feedUri.Scheme != Uri.UriSchemeHttps || !string.IsNullOrEmpty(feedUri.UserInfo)
+                || feed.Any(c => char.IsWhiteSpace(c) || c is '\'' or '"' or '$' or '`' or '\\')))
+        {
+            add("ci.tool.feed", $"'{feed}' is not an https:// NuGet feed URL.", "Use the feed's v3 service index (https://…/index.json) without credentials, or remove it for the public NuGet gallery.");
+        }
+
         void CheckNames(string path, IReadOnlyList<string> names, Regex pattern, string what)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -237,6 +249,9 @@ internal static partial class SpecValidator
 
     [GeneratedRegex(@"^arn:aws(-cn|-us-gov)?:iam::(?<account>\d{12}):oidc-provider/token\.actions\.githubusercontent\.com$", RegexOptions.CultureInvariant)]
     private static partial Regex OidcProviderArn();
+
+    [GeneratedRegex(@"^[0-9]+\.[0-9]+\.[0-9]+(?:-[0-9A-Za-z.-]+)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex NuGetVersion();
 
     [GeneratedRegex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", RegexOptions.CultureInvariant)]
     private static partial Regex BucketName();

@@ -52,6 +52,52 @@ internal static class AdminAccessBuilder
             ["Tags"] = ctx.Tags("vpn"),
         });
 
+        // Admin access leads somewhere: the VPN host (which NATs its clients to its own address) reaches the ECS hosts
+        // and the MongoDB members on the SSH port, and sshd there listens on that port (an SSM association, so running
+        // hosts change without a restart and new ones follow).
+        t.AddResource("HostSshFromVpn", "AWS::EC2::SecurityGroupIngress", new CfnObject
+        {
+            ["GroupId"] = ctx.Import(PlatformContext.ClusterPart, "HostSecurityGroupId"),
+            ["IpProtocol"] = "tcp",
+            ["FromPort"] = admin.SshPort,
+            ["ToPort"] = admin.SshPort,
+            ["SourceSecurityGroupId"] = group.GetAtt("GroupId"),
+            ["Description"] = "Admin SSH from the VPN host",
+        });
+        var patchGroups = new CfnList { ctx.EcsPatchGroup };
+        if (ctx.Spec.Database is not null)
+        {
+            t.AddResource("DatabaseSshFromVpn", "AWS::EC2::SecurityGroupIngress", new CfnObject
+            {
+                ["GroupId"] = ctx.Import(PlatformContext.DatabasePart, "SecurityGroupId"),
+                ["IpProtocol"] = "tcp",
+                ["FromPort"] = admin.SshPort,
+                ["ToPort"] = admin.SshPort,
+                ["SourceSecurityGroupId"] = group.GetAtt("GroupId"),
+                ["Description"] = "Admin SSH from the VPN host",
+            });
+            patchGroups.Add(ctx.MongoPatchGroup);
+        }
+
+        var sshPort = admin.SshPort.ToString(CultureInfo.InvariantCulture);
+        t.AddResource("AdminSshPort", "AWS::SSM::Association", new CfnObject
+        {
+            ["AssociationName"] = $"{ctx.Env}-admin-ssh-port",
+            ["Name"] = "AWS-RunShellScript",
+            ["Targets"] = new CfnList { new CfnObject { ["Key"] = $"tag:{PlatformContext.PatchGroupTag}", ["Values"] = patchGroups } },
+            ["Parameters"] = new CfnObject
+            {
+                ["commands"] = new CfnList
+                {
+                    "set -eu",
+                    "mkdir -p /etc/ssh/sshd_config.d",
+                    $"printf 'Port {sshPort}\\nPasswordAuthentication no\\nPermitRootLogin no\\n' > /etc/ssh/sshd_config.d/10-ottkit-admin.conf",
+                    "sshd -t && systemctl reload sshd",
+                },
+            },
+            ["ApplyOnlyAtCronInterval"] = false,
+        });
+
         var pki = t.AddResource("VpnPkiSecret", "AWS::SecretsManager::Secret", new CfnObject
         {
             ["Name"] = $"{ctx.Env}/vpn/pki",

@@ -1,5 +1,8 @@
+using System.Collections.Immutable;
 using Workmates.OttKit.Blueprint;
 using Workmates.OttKit.CloudFormation;
+using Workmates.OttKit.Deployment;
+using Workmates.OttKit.Iam;
 
 namespace Workmates.OttKit.Constructs;
 
@@ -34,11 +37,14 @@ internal static class CiRoleBuilder
     /// <summary>Subjects allowed to plan: pull requests of each repository.</summary>
     public static IReadOnlyList<string> PlanSubjects(CiSpec ci) => [.. ci.Repositories.Select(r => $"repo:{ci.Owner}/{r}:pull_request")];
 
-    public static Template Build(PlatformContext ctx)
+    /// <summary>The ci stack.</summary>
+    /// <param name="ctx">The environment.</param>
+    /// <param name="stacks">Every other stack of the set: name, region and template (the roles may touch exactly these stacks; the service role may create what they contain).</param>
+    public static Template Build(PlatformContext ctx, IReadOnlyList<(string Name, string Region, Template Template)> stacks)
     {
         var spec = ctx.Spec;
         var ci = spec.Ci!;
-        var t = new Template { Description = $"OttKit {ctx.Env}: GitHub Actions OIDC access (deploy and plan roles; no access keys)" };
+        var t = new Template { Description = $"OttKit {ctx.Env}: GitHub Actions OIDC access (deploy and plan roles, CloudFormation service role; no access keys)" };
 
         CfnNode provider;
         if (ci.ExistingOidcProviderArn is { } existing)
@@ -57,97 +63,70 @@ internal static class CiRoleBuilder
             provider = created.Ref();
         }
 
-        var stacks = Fn.Sub($"arn:${{AWS::Partition}}:cloudformation:*:${{AWS::AccountId}}:stack/{ctx.Env}-*/*");
-        var readStacks = new PolicyStatement
+        var ownStack = (Name: ctx.StackName(Part), Region: spec.Region);
+        var allStacks = stacks.Select(s => (s.Name, s.Region)).Append(ownStack).ToList();
+        var resourceTypes = stacks.SelectMany(s => s.Template.Resources.Values.Select(r => r.Type))
+            .Concat(["AWS::IAM::Role", "AWS::IAM::OIDCProvider"])
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+
+        var serviceRole = t.AddResource("CloudFormationServiceRole", "AWS::IAM::Role", new CfnObject
         {
-            Sid = "ReadOwnStacks",
+            ["RoleName"] = CloudFormationServiceRole.RoleName(ctx),
+            ["Description"] = $"{ctx.Env}: CloudFormation creates and updates the environment's stacks with this role (passed by the deploy role)",
+            ["MaxSessionDuration"] = 3600,
+            ["AssumeRolePolicyDocument"] = new PolicyDocument
+            {
+                new PolicyStatement
+                {
+                    Principal = PolicyPrincipal.Service("cloudformation.amazonaws.com"),
+                    Actions = { "sts:AssumeRole" },
+                    Conditions = new CfnObject { ["StringEquals"] = new CfnObject { ["aws:SourceAccount"] = Pseudo.AccountId } },
+                },
+            }.ToNode(),
+            ["Policies"] = new CfnList
+            {
+                new CfnObject
+                {
+                    ["PolicyName"] = "create-the-stacks-resources",
+                    ["PolicyDocument"] = CloudFormationServiceRole.Policy(ctx, resourceTypes, allStacks.Select(s => s.Name)).ToNode(),
+                },
+            },
+            ["Tags"] = ctx.Tags("cloudformation"),
+        });
+
+        ScopeGrant? Resolve(PermissionScope scope) => CiScope(ctx, ci, allStacks, serviceRole, scope);
+
+        var deploy = new PolicyDocument();
+        foreach (var statement in PermissionGrants.Statements(DeployPermissions, Resolve))
+        {
+            deploy.Add(statement);
+        }
+
+        // The workflow's own calls, outside ottkit: docker login and push, and the image-exists check before a build.
+        deploy.Add(new PolicyStatement
+        {
+            // GetAuthorizationToken has no resource-level permissions: AWS requires "*".
+            Sid = "RegistryLogin",
+            Actions = { "ecr:GetAuthorizationToken" },
+            Resources = { "*" },
+        });
+        deploy.Add(new PolicyStatement
+        {
+            Sid = "PushOwnImages",
             Actions =
             {
-                "cloudformation:DescribeStacks", "cloudformation:DescribeStackEvents", "cloudformation:DescribeStackResource",
-                "cloudformation:DescribeStackResources", "cloudformation:ListStackResources", "cloudformation:GetTemplate",
-                "cloudformation:GetTemplateSummary", "cloudformation:ListChangeSets", "cloudformation:DescribeChangeSet",
+                "ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload",
+                "ecr:PutImage", "ecr:BatchGetImage", "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer",
             },
-            Resources = { stacks },
-        };
+            Resources = [.. spec.Services.Select(s => (Value<string>)ctx.Import(PlatformContext.RepositoriesPart, $"{PlatformContext.Pascal(s.Name)}RepositoryArn"))],
+        });
 
-        var deploy = new PolicyDocument
+        var plan = new PolicyDocument();
+        foreach (var statement in PermissionGrants.Statements(PlanPermissions, Resolve))
         {
-            readStacks,
-            new PolicyStatement
-            {
-                Sid = "RunChangeSetsOnOwnStacks",
-                Actions = { "cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet", "cloudformation:DeleteChangeSet" },
-                Resources = { stacks },
-            },
-            new PolicyStatement
-            {
-                // GetAuthorizationToken has no resource-level permissions: AWS requires "*".
-                Sid = "RegistryLogin",
-                Actions = { "ecr:GetAuthorizationToken" },
-                Resources = { "*" },
-            },
-            new PolicyStatement
-            {
-                Sid = "PushOwnImages",
-                Actions =
-                {
-                    "ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload",
-                    "ecr:PutImage", "ecr:BatchGetImage", "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer",
-                },
-                Resources = [.. spec.Services.Select(s => (Value<string>)ctx.Import(PlatformContext.RepositoriesPart, $"{PlatformContext.Pascal(s.Name)}RepositoryArn"))],
-            },
-            new PolicyStatement
-            {
-                // ECS has no resource-level permission for these two; which roles a registered revision may carry is
-                // bounded by PassOwnTaskRoles below, and which services run it by UpdateOwnServices.
-                Sid = "RegisterTaskDefinitions",
-                Actions = { "ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition" },
-                Resources = { "*" },
-            },
-            new PolicyStatement
-            {
-                Sid = "UpdateOwnServices",
-                Actions = { "ecs:UpdateService", "ecs:DescribeServices" },
-                Resources = [.. spec.Services.Select(s => (Value<string>)PlatformContext.Arn("ecs", $"service/{ctx.Env}/{s.Name}"))],
-            },
-            new PolicyStatement
-            {
-                Sid = "PassOwnTaskRoles",
-                Actions = { "iam:PassRole" },
-                Resources = { Fn.Sub($"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role{ctx.TaskRolePath}*") },
-                Conditions = new CfnObject { ["StringEquals"] = new CfnObject { ["iam:PassedToService"] = "ecs-tasks.amazonaws.com" } },
-            },
-            new PolicyStatement
-            {
-                Sid = "ReadWriteArtifacts",
-                Actions = { "s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:GetBucketLocation" },
-                Resources = { ArtifactsBucket(ctx, ci, objects: false), ArtifactsBucket(ctx, ci, objects: true) },
-            },
-        };
-
-        var plan = new PolicyDocument
-        {
-            readStacks,
-            new PolicyStatement
-            {
-                // Plans create change sets to show the diff and delete them; they never execute one.
-                Sid = "PlanChangeSetsOnOwnStacks",
-                Actions = { "cloudformation:CreateChangeSet", "cloudformation:DeleteChangeSet" },
-                Resources = { stacks },
-            },
-            new PolicyStatement
-            {
-                Sid = "ReadOwnServices",
-                Actions = { "ecs:DescribeServices" },
-                Resources = [.. spec.Services.Select(s => (Value<string>)PlatformContext.Arn("ecs", $"service/{ctx.Env}/{s.Name}"))],
-            },
-            new PolicyStatement
-            {
-                Sid = "ReadTaskDefinitions",
-                Actions = { "ecs:DescribeTaskDefinition" },
-                Resources = { "*" },
-            },
-        };
+            plan.Add(statement);
+        }
 
         var deployRole = t.AddResource("DeployRole", "AWS::IAM::Role", new CfnObject
         {
@@ -171,7 +150,58 @@ internal static class CiRoleBuilder
         ctx.Export(t, Part, "DeployRoleArn", deployRole.GetAtt("Arn"), "Role the deploy jobs assume through GitHub OIDC");
         ctx.Export(t, Part, "PlanRoleArn", planRole.GetAtt("Arn"), "Role the pull-request plan job assumes through GitHub OIDC");
         ctx.Export(t, Part, "OidcProviderArn", provider, "GitHub Actions OIDC provider");
+        ctx.Export(t, Part, "CloudFormationServiceRoleArn", serviceRole.GetAtt("Arn"), "Role CloudFormation deploys the stacks with (ottkit deploy stacks --role-arn)");
         return t;
+    }
+
+    /// <summary>What the deploy jobs run: <c>ottkit deploy stacks</c>, <c>ottkit deploy service</c> and <c>ottkit rollback</c>.</summary>
+    public static ImmutableArray<RequiredAction> DeployPermissions { get; } = RequiredAction.Union(
+        StackDeployer.RequiredPermissions.Deploy,
+        ServiceDeployer.RequiredPermissions.Deploy,
+        ServiceDeployer.RequiredPermissions.Rollback,
+        ServiceDeployer.RequiredPermissions.Status);
+
+    /// <summary>What the pull-request plan job runs: <c>ottkit plan</c> (and <c>ottkit status</c>, read-only).</summary>
+    public static ImmutableArray<RequiredAction> PlanPermissions { get; } = RequiredAction.Union(
+        StackDeployer.RequiredPermissions.Plan,
+        ServiceDeployer.RequiredPermissions.Status);
+
+    /// <summary>The CI roles' resolution of each permission scope to this environment's own resources.</summary>
+    private static ScopeGrant? CiScope(PlatformContext ctx, CiSpec ci, IReadOnlyList<(string Name, string Region)> stacks, Resource serviceRole, PermissionScope scope)
+    {
+        var services = ctx.Spec.Services;
+        Value<string> Ecs(string resource) => PlatformContext.Arn("ecs", resource);
+        var cluster = new CfnObject { ["ArnEquals"] = new CfnObject { ["ecs:cluster"] = Ecs($"cluster/{ctx.Env}") } };
+        return scope switch
+        {
+            // Exact stack names: stack/<env>-* would also match another environment called <env>-prod.
+            PermissionScope.Stacks => new([.. stacks.Select(s => (Value<string>)Fn.Sub($"arn:${{AWS::Partition}}:cloudformation:{s.Region}:${{AWS::AccountId}}:stack/{s.Name}/*"))]),
+            PermissionScope.ArtifactObjects => new([ArtifactsBucket(ctx, ci, objects: true)]),
+            PermissionScope.ArtifactsBucket => new([ArtifactsBucket(ctx, ci, objects: false)]),
+            PermissionScope.BucketKeyThroughS3 => new(
+                [ctx.Import(PlatformContext.SecurityPart, "BackupKeyArn")],
+                new CfnObject { ["StringEquals"] = new CfnObject { ["kms:ViaService"] = Fn.Sub("s3.${AWS::Region}.amazonaws.com") } }),
+            PermissionScope.CloudFormationServiceRole => new(
+                [serviceRole.GetAtt("Arn")],
+                new CfnObject { ["StringEquals"] = new CfnObject { ["iam:PassedToService"] = "cloudformation.amazonaws.com" } }),
+            PermissionScope.EcsService => new([.. services.Select(s => Ecs($"service/{ctx.Env}/{s.Name}"))]),
+            PermissionScope.EcsServiceDeployment => new([.. services.Select(s => Ecs($"service-deployment/{ctx.Env}/{s.Name}/*"))]),
+            PermissionScope.EcsServiceRevision => new([.. services.Select(s => Ecs($"service-revision/{ctx.Env}/{s.Name}/*"))]),
+            PermissionScope.EcsTask => new([Ecs($"task/{ctx.Env}/*")]),
+            PermissionScope.EcsTaskDefinition => new([.. services.Select(s => Ecs($"task-definition/{ctx.Env}-{s.Name}:*"))]),
+            // ListTasks names no resource of its own: the cluster condition keeps it to this environment.
+            PermissionScope.EcsCluster => new(["*"], cluster),
+            PermissionScope.TaskRoles => new(
+                [Fn.Sub($"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role{ctx.TaskRolePath}*")],
+                new CfnObject { ["StringEquals"] = new CfnObject { ["iam:PassedToService"] = "ecs-tasks.amazonaws.com" } }),
+            PermissionScope.ServiceAlarms => new([.. services.SelectMany(s =>
+            {
+                var (errors, latency) = ServiceBuilder.AlarmNames(ctx, s.Name);
+                return new[] { PlatformContext.Arn("cloudwatch", $"alarm:{errors}"), PlatformContext.Arn("cloudwatch", $"alarm:{latency}") };
+            }).Select(a => (Value<string>)a)]),
+            PermissionScope.NoResource => new(["*"]),
+            _ => throw new InvalidOperationException($"The CI roles cannot grant permissions on {scope}: no operation they run should need it."),
+        };
     }
 
     private static CfnObject Trust(CfnNode provider, IReadOnlyList<string> subjects) => new PolicyDocument
@@ -193,7 +223,13 @@ internal static class CiRoleBuilder
 
     private static Value<string> ArtifactsBucket(PlatformContext ctx, CiSpec ci, bool objects)
     {
-        var bucket = ci.ArtifactsBucketName ?? $"{ctx.Env}-*artifacts*";
-        return Fn.Sub($"arn:${{AWS::Partition}}:s3:::{bucket}{(objects ? "/*" : string.Empty)}");
+        if (ci.ArtifactsBucketName is { } bucket)
+        {
+            return Fn.Sub($"arn:${{AWS::Partition}}:s3:::{bucket}{(objects ? "/*" : string.Empty)}");
+        }
+
+        // The backups stack's own bucket, exactly (a name pattern would also match another environment's).
+        var arn = ctx.Import(PlatformContext.BackupsPart, "ArtifactsBucketArn");
+        return objects ? Fn.Sub("${Bucket}/*", new CfnObject { ["Bucket"] = arn }) : arn;
     }
 }

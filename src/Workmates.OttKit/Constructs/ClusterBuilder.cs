@@ -13,6 +13,16 @@ internal static class ClusterBuilder
 {
     private const string Part = PlatformContext.ClusterPart;
 
+    /// <summary>
+    /// The task definitions' <c>RuntimePlatform</c> for this cluster's hosts (the validator keeps them to one CPU
+    /// architecture): ECS then places the tasks only where the image runs, and the workflows build for the same platform.
+    /// </summary>
+    public static CfnObject RuntimePlatform(PlatformContext ctx) => new()
+    {
+        ["CpuArchitecture"] = InstanceTypes.TryGet(ctx.Spec.Cluster.InstanceTypes[0], out var first) && first.Architecture == CpuArchitecture.Arm64 ? "ARM64" : "X86_64",
+        ["OperatingSystemFamily"] = "LINUX",
+    };
+
     public static Template Build(PlatformContext ctx)
     {
         var cluster = ctx.Spec.Cluster;
@@ -174,6 +184,7 @@ internal static class ClusterBuilder
         ctx.Export(t, Part, "ClusterArn", ecs.GetAtt("Arn"), "ECS cluster ARN");
         ctx.Export(t, Part, "CapacityProviderName", provider.Ref(), "EC2 capacity provider of the cluster");
         ctx.Export(t, Part, "AutoScalingGroupName", group.Ref(), "Auto Scaling group of the hosts");
+        ctx.Export(t, Part, "HostSecurityGroupId", hosts.GetAtt("GroupId"), "Security group of the hosts; admin access adds its SSH rule from the VPN host");
         return t;
     }
 }

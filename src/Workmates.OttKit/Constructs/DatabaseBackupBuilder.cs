@@ -1,14 +1,18 @@
 using System.Globalization;
 using Workmates.OttKit.Blueprint;
+using Workmates.OttKit.Aws.CloudWatch;
 using Workmates.OttKit.CloudFormation;
+using Workmates.OttKit.Iam;
+using Workmates.OttKit.Mongo.Backup;
 
 namespace Workmates.OttKit.Constructs;
 
 /// <summary>
 /// The database-backup stack: a daily EventBridge Scheduler schedule that runs the library's MongoDB backup
 /// (<c>ottkit mongo backup</c> and prune, in the <c>&lt;env&gt;/ottkit-backup</c> image) as an ECS task on the cluster.
-/// The task role may only write, list and prune below <c>backups.prefix</c> in the backup bucket and read the backup
-/// user's secret; its own security group is admitted to MongoDB by an ingress rule this stack adds to the database's group.
+/// The task role is granted from what the backup, the prune and the metric call (write, list and prune below
+/// <c>backups.prefix</c>, the backup-age metric); the execution role reads the backup user's secret, which ECS injects
+/// as <c>OTTKIT_MONGO_USERNAME</c> / <c>OTTKIT_MONGO_PASSWORD</c>; its own security group is admitted to MongoDB by an ingress rule this stack adds to the database's group.
 /// </summary>
 internal static class DatabaseBackupBuilder
 {
@@ -65,6 +69,19 @@ internal static class DatabaseBackupBuilder
         logs.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
 
         var repositoryArn = ctx.Import(PlatformContext.RepositoriesPart, "OttkitBackupRepositoryArn");
+        var executionPolicy = new PolicyDocument
+        {
+            new PolicyStatement { Sid = "PullOwnImage", Actions = { "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer" }, Resources = { repositoryArn } },
+            new PolicyStatement { Sid = "RegistryLogin", Actions = { "ecr:GetAuthorizationToken" }, Resources = { "*" } },
+            new PolicyStatement { Sid = "WriteOwnLogs", Actions = { "logs:CreateLogStream", "logs:PutLogEvents" }, Resources = { Fn.Sub("${BackupLogGroup.Arn}:*") } },
+        };
+
+        // ECS injects the backup user's name and password (the task's "Secrets") with the execution role.
+        foreach (var statement in HostParts.ReadSecrets(dataKey, secret))
+        {
+            executionPolicy.Add(statement);
+        }
+
         var executionRole = t.AddResource("BackupExecutionRole", "AWS::IAM::Role", new CfnObject
         {
             ["Description"] = $"{ctx.Env}: ECS pulls the backup image and writes its logs",
@@ -74,36 +91,33 @@ internal static class DatabaseBackupBuilder
                 new CfnObject
                 {
                     ["PolicyName"] = "task-execution",
-                    ["PolicyDocument"] = new PolicyDocument
-                    {
-                        new PolicyStatement { Sid = "PullOwnImage", Actions = { "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer" }, Resources = { repositoryArn } },
-                        new PolicyStatement { Sid = "RegistryLogin", Actions = { "ecr:GetAuthorizationToken" }, Resources = { "*" } },
-                        new PolicyStatement { Sid = "WriteOwnLogs", Actions = { "logs:CreateLogStream", "logs:PutLogEvents" }, Resources = { Fn.Sub("${BackupLogGroup.Arn}:*") } },
-                    }.ToNode(),
+                    ["PolicyDocument"] = executionPolicy.ToNode(),
                 },
             },
             ["Tags"] = ctx.Tags("mongodb-backup"),
         });
 
+        // Granted from what the task runs: the backup, the prune and the backup-age metric.
         var objects = Fn.Sub($"${{Bucket}}/{prefix}*", new CfnObject { ["Bucket"] = bucketArn });
-        var taskPolicy = new PolicyDocument
+        var taskPolicy = new PolicyDocument();
+        var taskPermissions = RequiredAction.Union(
+            BackupRunner.RequiredPermissions.Backup,
+            BackupRunner.RequiredPermissions.Prune,
+            CloudWatchHealthMetricsPublisher.RequiredPermissions.Publish);
+        foreach (var statement in PermissionGrants.Statements(taskPermissions, scope => scope switch
         {
-            new PolicyStatement
-            {
-                Sid = "WriteAndPruneOwnPrefix",
-                Actions = { "s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts" },
-                Resources = { objects },
-            },
-            new PolicyStatement
-            {
-                Sid = "ListOwnPrefix",
-                Actions = { "s3:ListBucket" },
-                Resources = { bucketArn },
-                Conditions = new CfnObject { ["StringLike"] = new CfnObject { ["s3:prefix"] = new CfnList { $"{prefix}*" } } },
-            },
-            HostParts.DecryptVia(backupKey, "s3", "kms:GenerateDataKey", "kms:Decrypt"),
-        };
-        foreach (var statement in HostParts.ReadSecrets(dataKey, secret))
+            PermissionScope.BackupObjects => new ScopeGrant([objects]),
+            PermissionScope.BackupBucket => new ScopeGrant(
+                [bucketArn],
+                new CfnObject { ["StringLike"] = new CfnObject { ["s3:prefix"] = new CfnList { $"{prefix}*" } } }),
+            PermissionScope.BucketKeyThroughS3 => new ScopeGrant(
+                [backupKey],
+                new CfnObject { ["StringEquals"] = new CfnObject { ["kms:ViaService"] = Fn.Sub("s3.${AWS::Region}.amazonaws.com") } }),
+            PermissionScope.OwnMetricNamespace => new ScopeGrant(
+                ["*"],
+                new CfnObject { ["StringEquals"] = new CfnObject { ["cloudwatch:namespace"] = BackupMetricsNamespace } }),
+            _ => throw new InvalidOperationException($"The backup task cannot be granted permissions on {scope}."),
+        }))
         {
             taskPolicy.Add(statement);
         }
@@ -125,6 +139,7 @@ internal static class DatabaseBackupBuilder
             ["Memory"] = "1024",
             ["ExecutionRoleArn"] = executionRole.GetAtt("Arn"),
             ["TaskRoleArn"] = taskRole.GetAtt("Arn"),
+            ["RuntimePlatform"] = ClusterBuilder.RuntimePlatform(ctx),
             ["ContainerDefinitions"] = new CfnList
             {
                 new CfnObject
@@ -138,8 +153,14 @@ internal static class DatabaseBackupBuilder
                         Variable("OTTKIT_BACKUP_KMS_KEY_ID", backupKey),
                         Variable("OTTKIT_BACKUP_PREFIX", prefix),
                         Variable("OTTKIT_BACKUP_RETENTION_DAYS", backups.RetentionDays.ToString(CultureInfo.InvariantCulture)),
-                        Variable("OTTKIT_MONGO_CONNECTION_STRING", ctx.Import(PlatformContext.DatabasePart, "ConnectionString")),
-                        Variable("OTTKIT_MONGO_SECRET_ARN", secret),
+                        Variable(BackupTaskEnvironment.ConnectionStringVariable, ctx.Import(PlatformContext.DatabasePart, "ConnectionString")),
+                        Variable(BackupTaskEnvironment.EnvironmentVariable, ctx.Env),
+                    },
+                    // The secret holds {"username","password"}: ECS injects each key, the task composes the URI.
+                    ["Secrets"] = new CfnList
+                    {
+                        SecretKey(BackupTaskEnvironment.UsernameVariable, secret, "username"),
+                        SecretKey(BackupTaskEnvironment.PasswordVariable, secret, "password"),
                     },
                     ["ReadonlyRootFilesystem"] = true,
                     ["Privileged"] = false,
@@ -248,7 +269,14 @@ internal static class DatabaseBackupBuilder
         return t;
     }
 
+    /// <summary>The CloudWatch namespace of the backup-age metric the task publishes.</summary>
+    public const string BackupMetricsNamespace = "OttKit/Backup";
+
     private static CfnObject Variable(string name, CfnNode value) => new() { ["Name"] = name, ["Value"] = value };
+
+    // ECS reads one JSON key of a Secrets Manager secret with "<arn>:<json-key>::" (no version stage or id: the current one).
+    private static CfnObject SecretKey(string name, Intrinsic secretArn, string jsonKey) =>
+        new() { ["Name"] = name, ["ValueFrom"] = Fn.Sub($"${{Secret}}:{jsonKey}::", new CfnObject { ["Secret"] = secretArn }) };
 
     private static CfnObject TaskAssumeRole() => new PolicyDocument
     {

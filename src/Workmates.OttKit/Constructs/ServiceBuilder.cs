@@ -12,6 +12,10 @@ namespace Workmates.OttKit.Constructs;
 /// </summary>
 internal static class ServiceBuilder
 {
+    /// <summary>The deployment alarms of a service (ECS rolls back on them; the deployer reads their state).</summary>
+    public static (string ServerErrors, string Latency) AlarmNames(PlatformContext ctx, string service) =>
+        ($"{ctx.Env}-{service}-5xx", $"{ctx.Env}-{service}-latency");
+
     public static Template Build(PlatformContext ctx, int index)
     {
         var spec = ctx.Spec;
@@ -193,6 +197,7 @@ internal static class ServiceBuilder
             ["Memory"] = service.Memory.ToString(CultureInfo.InvariantCulture),
             ["ExecutionRoleArn"] = executionRole.GetAtt("Arn"),
             ["TaskRoleArn"] = taskRole.GetAtt("Arn"),
+            ["RuntimePlatform"] = ClusterBuilder.RuntimePlatform(ctx),
             ["ContainerDefinitions"] = new CfnList { container },
             ["Tags"] = ctx.Tags(service.Name),
         });
@@ -240,8 +245,7 @@ internal static class ServiceBuilder
         });
 
         var loadBalancerName = ctx.Import(PlatformContext.LoadBalancerPart, "LoadBalancerFullName");
-        var errorsAlarm = $"{ctx.Env}-{service.Name}-5xx";
-        var latencyAlarm = $"{ctx.Env}-{service.Name}-latency";
+        var (errorsAlarm, latencyAlarm) = AlarmNames(ctx, service.Name);
         var dimensions = new CfnList
         {
             new CfnObject { ["Name"] = "LoadBalancer", ["Value"] = loadBalancerName },

@@ -39,6 +39,14 @@ public sealed class StackDeployOptions
     /// </summary>
     public IDictionary<string, string> InitialImageTags { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// ARN of the CloudFormation service role (<c>&lt;env&gt;-cloudformation</c>, an output of the ci stack) passed with
+    /// every change set, rollback recovery and delete, so the stacks' resources are created with its permissions rather
+    /// than the caller's. The caller needs <c>iam:PassRole</c> on it (see <see cref="StackDeployer.RequiredPermissions.Deploy"/>).
+    /// </summary>
+    /// <value>Default: <see langword="null"/> (CloudFormation uses the role already associated with the stack, else the caller's credentials).</value>
+    public string? ServiceRoleArn { get; set; }
+
     /// <summary>Receives progress events (change sets, plans, stack events, verdicts).</summary>
     public IProgress<StackDeploymentEvent>? Progress { get; set; }
 

@@ -362,6 +362,7 @@ public sealed partial class StackDeployer
                         Parameters = parameters,
                         Capabilities = [.. Capabilities],
                         Description = $"ottkit deploy of {stackSet.Environment}",
+                        RoleARN = options.ServiceRoleArn,
                     },
                     cancellationToken).ConfigureAwait(false);
             }
@@ -520,7 +521,7 @@ public sealed partial class StackDeployer
             }
 
             var token = NewToken("delete", Now);
-            await _api.DeleteStackAsync(new DeleteStackRequest { StackName = stack.Name, ClientRequestToken = token }, cancellationToken).ConfigureAwait(false);
+            await _api.DeleteStackAsync(new DeleteStackRequest { StackName = stack.Name, ClientRequestToken = token, RoleARN = options.ServiceRoleArn }, cancellationToken).ConfigureAwait(false);
             var watch = await WatchAsync(_existing.StackId ?? stack.Name, token, cancellationToken).ConfigureAwait(false);
             if (watch.FinalStatus != "DELETE_COMPLETE")
             {
@@ -538,7 +539,7 @@ public sealed partial class StackDeployer
             var description = $"continued the update rollback skipping {Names(stuck)}";
             owner.Report(options, new StackRecoveryStarted(Now, stack.Name, description));
             var token = NewToken("recover", Now);
-            await _api.ContinueUpdateRollbackAsync(new ContinueUpdateRollbackRequest { StackName = stack.Name, ResourcesToSkip = skip, ClientRequestToken = token }, cancellationToken).ConfigureAwait(false);
+            await _api.ContinueUpdateRollbackAsync(new ContinueUpdateRollbackRequest { StackName = stack.Name, ResourcesToSkip = skip, ClientRequestToken = token, RoleARN = options.ServiceRoleArn }, cancellationToken).ConfigureAwait(false);
             var watch = await WatchAsync(_existing?.StackId ?? stack.Name, token, cancellationToken).ConfigureAwait(false);
             _recoveries.Add(description);
             return watch.FinalStatus ?? "UNKNOWN";

@@ -41,7 +41,11 @@ internal static class PinnedActions
 
     public static readonly PinnedAction GitHubScript = new("actions/github-script", "60a0d83039c74a4aee543508d2ffcb1c3799cdea", "v7.0.1");
 
+    public static readonly PinnedAction SetupQemu = new("docker/setup-qemu-action", "29109295f81e9208d7d86ff1c6c12d2833863392", "v3.6.0");
+
+    public static readonly PinnedAction SetupBuildx = new("docker/setup-buildx-action", "e468171a9de216ec08956ac3ada2f0791b6bd435", "v3.11.1");
+
     /// <summary>Every row, for tests and documentation.</summary>
     public static IReadOnlyList<PinnedAction> All { get; } =
-        [Checkout, SetupNode, SetupDotnet, ConfigureAwsCredentials, AmazonEcrLogin, RenderTaskDefinition, DeployTaskDefinition, GitHubScript];
+        [Checkout, SetupNode, SetupDotnet, ConfigureAwsCredentials, AmazonEcrLogin, RenderTaskDefinition, DeployTaskDefinition, GitHubScript, SetupQemu, SetupBuildx];
 }

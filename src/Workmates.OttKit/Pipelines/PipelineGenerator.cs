@@ -100,24 +100,35 @@ public static class PipelineGenerator
             Checkout(p),
             ConfigureCredentials(p, p.DeployRoleArn, $"ottkit-{env}-{service.Name}"),
             WithId(Uses(p, "Log in to Amazon ECR", PinnedActions.AmazonEcrLogin, null), "ecr"),
-            WithEnv(
-                WithId(Run(
-                    "Build and push the image (tagged with the commit SHA)",
-                    """
-                    image="$REGISTRY/$REPOSITORY:$GITHUB_SHA"
-                    # Tags are immutable: a re-run for the same commit reuses the image it already pushed.
-                    if aws ecr describe-images --repository-name "$REPOSITORY" --image-ids "imageTag=$GITHUB_SHA" > /dev/null 2>&1; then
-                      echo "$image is already in ECR; not rebuilding it."
-                    else
-                      docker build --tag "$image" .
-                      docker push "$image"
-                    fi
-                    echo "uri=$image" >> "$GITHUB_OUTPUT"
-
-                    """), "image"),
-                ("REGISTRY", "${{ steps.ecr.outputs.registry }}"),
-                ("REPOSITORY", imageRepository)),
         };
+
+        // The image is built for the CPU architecture of the cluster's hosts (Graviton: arm64), on the x86_64 runner
+        // through QEMU; a cluster that mixed architectures would get one multi-arch image.
+        var emulated = p.ImagePlatforms.Where(platform => platform != "linux/amd64").Select(platform => platform["linux/".Length..]).ToArray();
+        if (emulated.Length > 0)
+        {
+            steps.Add(Uses(p, "Set up QEMU (builds for the cluster's CPU architecture)", PinnedActions.SetupQemu, new WorkflowMap { ["platforms"] = string.Join(',', emulated) }));
+        }
+
+        steps.Add(Uses(p, "Set up Docker Buildx", PinnedActions.SetupBuildx, null));
+        steps.Add(WithEnv(
+            WithId(Run(
+                "Build and push the image (tagged with the commit SHA)",
+                """
+                image="$REGISTRY/$REPOSITORY:$GITHUB_SHA"
+                # Tags are immutable: a re-run for the same commit reuses the image it already pushed.
+                if aws ecr describe-images --repository-name "$REPOSITORY" --image-ids "imageTag=$GITHUB_SHA" > /dev/null 2>&1; then
+                  echo "$image is already in ECR; not rebuilding it."
+                else
+                  # The platforms of the cluster's hosts: an image for another CPU architecture would not start there.
+                  docker buildx build --platform "$PLATFORMS" --tag "$image" --push .
+                fi
+                echo "uri=$image" >> "$GITHUB_OUTPUT"
+
+                """), "image"),
+            ("REGISTRY", "${{ steps.ecr.outputs.registry }}"),
+            ("REPOSITORY", imageRepository),
+            ("PLATFORMS", string.Join(',', p.ImagePlatforms))));
 
         if (p.DeployMode == ServiceDeployMode.OttKit)
         {
@@ -298,7 +309,9 @@ public static class PipelineGenerator
         deploySteps.Add(validate);
         deploySteps.Add(ConfigureCredentials(p, p.DeployRoleArn, $"ottkit-{env}-stacks"));
         deploySteps.Add(FindArtifactsBucket(env));
-        deploySteps.Add(Run("Deploy the stacks", $"ottkit deploy stacks --spec {p.SpecPath} --strict --yes\n"));
+        // Change sets run through the ci stack's CloudFormation service role: the deploy role itself creates nothing.
+        var roleArgument = p.CloudFormationRoleArn is { } role ? $" --role-arn {role}" : string.Empty;
+        deploySteps.Add(Run("Deploy the stacks", $"ottkit deploy stacks --spec {p.SpecPath} --strict --yes{roleArgument}\n"));
 
         var deploy = new WorkflowMap
         {
@@ -366,7 +379,8 @@ public static class PipelineGenerator
     private static IEnumerable<WorkflowMap> InstallOttKit(ResolvedPipeline p) =>
     [
         Uses(p, "Set up .NET", PinnedActions.SetupDotnet, new WorkflowMap { ["dotnet-version"] = p.DotnetVersion }),
-        Run("Install ottkit", $"dotnet tool install --global {PipelineSpec.CliPackageId} --version {p.OttKitVersion}\n"),
+        // ci.tool: the public NuGet gallery (the SDK's default source) unless the spec names a feed.
+        Run("Install ottkit", $"dotnet tool install --global {PipelineSpec.CliPackageId} --version {p.OttKitVersion}{(p.OttKitFeed is { } feed ? $" --add-source '{feed}'" : string.Empty)}\n"),
     ];
 
     private static WorkflowMap Uses(ResolvedPipeline p, string name, PinnedAction action, WorkflowMap? with)

@@ -36,7 +36,7 @@ public sealed partial record PipelineSpec
     public const string CliPackageId = "Workmates.OttKit.Cli";
 
     /// <summary>GitHub organization (or user) that owns the repositories.</summary>
-    /// <value>Default: the environment name.</value>
+    /// <value>Default: the spec's <c>ci.owner</c> (the owner the CI roles trust), else the environment name.</value>
     public string? GitHubOrganization { get; init; }
 
     /// <summary>The repository holding the spec (<c>owner/name</c>): it gets the infrastructure workflow.</summary>
@@ -68,7 +68,7 @@ public sealed partial record PipelineSpec
     public bool CommentPlanOnPullRequest { get; init; }
 
     /// <summary>Version of the <c>ottkit</c> dotnet tool the workflows install.</summary>
-    /// <value>Default: the version of this library.</value>
+    /// <value>Default: the spec's <c>ci.tool.version</c>, else the version of this library.</value>
     public string? OttKitVersion { get; init; }
 
     /// <summary>IAM role the deploy jobs assume through GitHub OIDC.</summary>
@@ -180,7 +180,8 @@ public sealed partial record PipelineSpec
     /// <summary>Every option with its default filled in from the environment.</summary>
     internal ResolvedPipeline Resolve(EnvironmentSpec environment)
     {
-        var organization = GitHubOrganization ?? environment.Name;
+        // The CI roles trust repositories of ci.owner only: the workflows must live (and check out) there.
+        var organization = GitHubOrganization ?? environment.Ci?.Owner ?? environment.Name;
         var account = environment.AccountId ?? "${{ vars.AWS_ACCOUNT_ID }}";
         var services = environment.Services.ToImmutableSortedDictionary(
             s => s.Name,
@@ -195,15 +196,30 @@ public sealed partial record PipelineSpec
             ActionPinning,
             DeployMode,
             CommentPlanOnPullRequest,
-            OttKitVersion ?? LibraryVersion,
+            OttKitVersion ?? environment.Ci?.Tool.Version ?? LibraryVersion,
+            environment.Ci?.Tool.Feed,
             DeployRoleArn ?? $"arn:aws:iam::{account}:role/{environment.Name}-ci-deploy",
             PlanRoleArn ?? $"arn:aws:iam::{account}:role/{environment.Name}-ci-plan",
+            environment.Ci is null ? null : $"arn:aws:iam::{account}:role/{environment.Name}-cloudformation",
+            ImagePlatforms(environment),
             SpecPath ?? $"{environment.Name}.yaml",
             NodeVersion,
             DotnetVersion,
             RunsOn,
             EnvironmentRepositoryTokenSecret);
     }
+
+    /// <summary>
+    /// The image platforms of the services: one per CPU architecture of the cluster's instance types
+    /// (<c>linux/amd64</c>, <c>linux/arm64</c>), so a Graviton cluster gets arm64 images; unknown types count as x86_64.
+    /// </summary>
+    internal static IReadOnlyList<string> ImagePlatforms(EnvironmentSpec environment) =>
+    [
+        .. environment.Cluster.InstanceTypes
+            .Select(type => InstanceTypes.TryGet(type, out var info) && info.Architecture == CpuArchitecture.Arm64 ? "linux/arm64" : "linux/amd64")
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal),
+    ];
 
     /// <summary>This library's version without build metadata: the tool version the workflows install by default.</summary>
     internal static string LibraryVersion
@@ -276,8 +292,11 @@ internal sealed record ResolvedPipeline(
     ServiceDeployMode DeployMode,
     bool CommentPlanOnPullRequest,
     string OttKitVersion,
+    string? OttKitFeed,
     string DeployRoleArn,
     string PlanRoleArn,
+    string? CloudFormationRoleArn,
+    IReadOnlyList<string> ImagePlatforms,
     string SpecPath,
     string NodeVersion,
     string DotnetVersion,

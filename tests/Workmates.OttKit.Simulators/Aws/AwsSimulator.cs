@@ -24,6 +24,12 @@ public sealed record AwsSimulatorOptions
 
     /// <summary>The fault injector; a new, empty one (seed 12345) when not given.</summary>
     public FaultInjector? Faults { get; init; }
+
+    /// <summary>
+    /// IAM enforcement: every call is authorized as the principal whose access key signed it, and a denied call is
+    /// answered as AWS answers it. <see langword="null"/> (the default) enforces nothing.
+    /// </summary>
+    public Iam.IamAuthority? Iam { get; init; }
 }
 
 /// <summary>An AWS error as a simulator returns it.</summary>
@@ -136,6 +142,19 @@ public abstract class AwsSimulator : IAsyncDisposable
     /// <summary>Maps a signature failure to the protocol's code and status.</summary>
     private protected abstract (string Code, int Status) SignatureError(SignatureFailureKind kind);
 
+    /// <summary>The IAM service prefix of the actions (the signing name unless the service says otherwise).</summary>
+    private protected virtual string IamPrefix => _signingName;
+
+    /// <summary>How the protocol answers a denied call: query services <c>AccessDenied</c> with 403, JSON services <c>AccessDeniedException</c> with 400.</summary>
+    private protected virtual (string Code, int Status) AccessDeniedError => ("AccessDenied", 403);
+
+    /// <summary>What a call is authorized as: one request per resource it touches; by default the action on <c>*</c>.</summary>
+    private protected virtual IEnumerable<Iam.IamRequest> AuthorizationRequests(string operation, HttpRequest request, byte[] body) =>
+        [new($"{IamPrefix}:{operation}", "*")];
+
+    /// <summary>An ARN in this simulator's region and account.</summary>
+    private protected string Arn(string service, string resource) => $"arn:aws:{service}:{Region}:{Options.AccountId}:{resource}";
+
     /// <summary>The protocol's throttling code.</summary>
     private protected abstract string ThrottlingCode { get; }
 
@@ -174,6 +193,11 @@ public abstract class AwsSimulator : IAsyncDisposable
         {
             var (code, status) = SignatureError(failure.Kind);
             response = Error(code, failure.Message, status, senderFault: true);
+        }
+        else if (Denied(accessKey, operation, context.Request, body) is { } denied)
+        {
+            var (code, status) = AccessDeniedError;
+            response = Error(code, Iam.IamAuthority.DeniedMessage(denied), status, senderFault: true);
         }
         else
         {
@@ -223,6 +247,36 @@ public abstract class AwsSimulator : IAsyncDisposable
         }
 
         await context.Response.WriteAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private Iam.IamCall? Denied(string? accessKey, string operation, HttpRequest request, byte[] body)
+    {
+        if (Options.Iam is not { } iam)
+        {
+            return null;
+        }
+
+        IEnumerable<Iam.IamRequest> requests;
+        try
+        {
+            requests = AuthorizationRequests(operation, request, body).ToList();
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            // A malformed request is the operation's to reject; authorize the action on '*'.
+            requests = [new($"{IamPrefix}:{operation}", "*")];
+        }
+
+        foreach (var one in requests)
+        {
+            var call = iam.Authorize(accessKey, one);
+            if (call.Decision != Iam.IamDecision.Allowed)
+            {
+                return call;
+            }
+        }
+
+        return null;
     }
 
     private async Task<SimulatorResponse> InvokeAsync(string operation, HttpRequest request, byte[] body)

@@ -118,6 +118,16 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
 
     private protected override string ThrottlingCode => "Throttling";
 
+    // Stack operations are authorized on the stack's ARN (its id is not known before the call: a fixed one stands in).
+    private protected override IEnumerable<Iam.IamRequest> AuthorizationRequests(string operation, HttpRequest request, byte[] body)
+    {
+        var name = Form(body).GetValueOrDefault("StackName");
+        var stack = name is null ? "*"
+            : name.StartsWith("arn:", StringComparison.Ordinal) ? name
+            : Arn("cloudformation", $"stack/{name}/00000000-0000-0000-0000-000000000000");
+        return [new($"cloudformation:{operation}", operation is "DescribeStackDriftDetectionStatus" or "ValidateTemplate" ? "*" : stack)];
+    }
+
     private protected override void ReleaseResources() => _templates.Dispose();
 
     private protected override string InternalErrorCode => "InternalFailure";

@@ -32,6 +32,16 @@ public sealed class CloudWatchSimulator : AwsSimulator
 
     private protected override string ThrottlingCode => "Throttling";
 
+    private protected override string IamPrefix => "cloudwatch";
+
+    private protected override IEnumerable<Iam.IamRequest> AuthorizationRequests(string operation, HttpRequest request, byte[] body)
+    {
+        var names = QueryForm.Members(QueryForm.Parse(body), "AlarmNames");
+        return operation == "DescribeAlarms" && names.Count > 0
+            ? names.Select(n => new Iam.IamRequest("cloudwatch:DescribeAlarms", Arn("cloudwatch", $"alarm:{n}")))
+            : [new($"cloudwatch:{operation}", "*")];
+    }
+
     private protected override string InternalErrorCode => "InternalServiceError";
 
     private protected override string? ReadOperation(HttpRequest request, byte[] body) => QueryForm.Parse(body).GetValueOrDefault("Action");

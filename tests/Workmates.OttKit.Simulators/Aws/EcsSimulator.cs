@@ -76,6 +76,16 @@ public sealed partial class EcsSimulator : AwsSimulator
         }
     }
 
+    /// <summary>Registers a task definition from a RegisterTaskDefinition-shaped body with its tags (as CloudFormation would) and returns its ARN.</summary>
+    public string RegisterTaskDefinition(JsonObject body, JsonArray? tags)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        lock (_state)
+        {
+            return Register((JsonObject)body.DeepClone(), (JsonArray?)tags?.DeepClone()).Arn;
+        }
+    }
+
     /// <summary>Registers a task definition from a RegisterTaskDefinition-shaped body (used by the CloudFormation link).</summary>
     internal string RegisterTaskDefinitionBody(JsonObject body)
     {
@@ -188,6 +198,83 @@ public sealed partial class EcsSimulator : AwsSimulator
     }
 
     private protected override string ThrottlingCode => "ThrottlingException";
+
+    private protected override (string Code, int Status) AccessDeniedError => ("AccessDeniedException", 400);
+
+    // What ECS authorizes each call on (the resource types of IAM's catalogue for ECS).
+    private protected override IEnumerable<Iam.IamRequest> AuthorizationRequests(string operation, HttpRequest request, byte[] body)
+    {
+        var input = body.Length == 0 ? [] : JsonNode.Parse(body) as JsonObject ?? [];
+        var action = $"ecs:{operation}";
+        var clusterName = ClusterNameOf(Str(input, "cluster"));
+        var clusterArn = Arn("ecs", $"cluster/{clusterName}");
+        string ServiceArn(string service) => service.StartsWith("arn:", StringComparison.Ordinal) ? service : Arn("ecs", $"service/{clusterName}/{service}");
+        IEnumerable<string> List(string key) => input[key] is JsonArray list ? list.Select(v => v!.GetValue<string>()) : [];
+        switch (operation)
+        {
+            case "RegisterTaskDefinition":
+                var definition = Arn("ecs", $"task-definition/{Str(input, "family")}:1");
+                yield return new(action, definition);
+                if (input["tags"] is JsonArray { Count: > 0 })
+                {
+                    // Tags on create are authorized as TagResource too.
+                    yield return new("ecs:TagResource", definition);
+                }
+
+                // The roles a revision names are passed to ECS tasks by the caller.
+                foreach (var role in new[] { Str(input, "taskRoleArn"), Str(input, "executionRoleArn") }.OfType<string>().Distinct(StringComparer.Ordinal))
+                {
+                    yield return new("iam:PassRole", role, new Dictionary<string, string> { ["iam:PassedToService"] = "ecs-tasks.amazonaws.com" });
+                }
+
+                break;
+            case "UpdateService":
+            case "ListServiceDeployments":
+                yield return new(action, ServiceArn(Str(input, "service") ?? string.Empty));
+                break;
+            case "DescribeServices":
+                foreach (var service in List("services"))
+                {
+                    yield return new(action, ServiceArn(service), new Dictionary<string, string> { ["ecs:cluster"] = clusterArn });
+                }
+
+                break;
+            case "DescribeServiceDeployments":
+                foreach (var arn in List("serviceDeploymentArns"))
+                {
+                    yield return new(action, arn);
+                }
+
+                break;
+            case "StopServiceDeployment":
+                yield return new(action, Str(input, "serviceDeploymentArn") ?? "*");
+                break;
+            case "DescribeServiceRevisions":
+                foreach (var arn in List("serviceRevisionArns"))
+                {
+                    yield return new(action, arn);
+                }
+
+                break;
+            case "ListTasks":
+                yield return new(action, "*", new Dictionary<string, string> { ["ecs:cluster"] = clusterArn });
+                break;
+            case "DescribeTasks":
+                foreach (var task in List("tasks"))
+                {
+                    yield return new(action, task.StartsWith("arn:", StringComparison.Ordinal) ? task : Arn("ecs", $"task/{clusterName}/{task}"), new Dictionary<string, string> { ["ecs:cluster"] = clusterArn });
+                }
+
+                break;
+            default:
+                // DescribeTaskDefinition, DeregisterTaskDefinition, ListTaskDefinitions: no resource-level permission.
+                yield return new(action, "*");
+                break;
+        }
+    }
+
+    private static string ClusterNameOf(string? cluster) =>
+        cluster is null ? "default" : cluster.StartsWith("arn:", StringComparison.Ordinal) ? cluster[(cluster.LastIndexOf('/') + 1)..] : cluster;
 
     private protected override string InternalErrorCode => "ServerException";
 

@@ -139,8 +139,8 @@ public sealed class StackCommandsTests : IAsyncLifetime
         Assert.Equal(ExitCodes.Failure, run.ExitCode);
         Assert.Equal(
             "error: environment 'blacksheep' has no stack 'blacksheep-nope'. Its stacks: blacksheep-security, blacksheep-repositories, blacksheep-patching, "
-            + "blacksheep-edge-waf, blacksheep-network, blacksheep-backups, blacksheep-media, blacksheep-ci, blacksheep-cluster, blacksheep-load-balancer, "
-            + "blacksheep-database, blacksheep-admin-access, blacksheep-database-backup, blacksheep-service-web, blacksheep-service-api, blacksheep-service-auth, "
+            + "blacksheep-edge-waf, blacksheep-network, blacksheep-backups, blacksheep-media, blacksheep-cluster, blacksheep-load-balancer, "
+            + "blacksheep-database, blacksheep-ci, blacksheep-database-backup, blacksheep-admin-access, blacksheep-service-web, blacksheep-service-api, blacksheep-service-auth, "
             + "blacksheep-service-catalog, blacksheep-service-live-chat, blacksheep-service-payments, blacksheep-monitoring." + Environment.NewLine,
             run.Error);
         Assert.Empty(Cfn.Requests.Entries);

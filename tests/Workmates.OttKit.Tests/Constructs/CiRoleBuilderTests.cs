@@ -14,7 +14,7 @@ public sealed class CiRoleBuilderTests
         return TestSpecs.Valid() with { AccountId = "123456789012", Ci = change is null ? ci : change(ci) };
     }
 
-    private static Template Build(EnvironmentSpec spec) => CiRoleBuilder.Build(new PlatformContext(spec));
+    private static Template Build(EnvironmentSpec spec) => OttKit.Blueprint.Blueprint.Synthesize(spec)[$"{spec.Name}-ci"].Template;
 
     private static string[] Subjects(Template t, string role)
     {
@@ -73,7 +73,7 @@ public sealed class CiRoleBuilderTests
     [Fact]
     public void Deploy_role_passes_only_the_task_role_path_and_only_to_ecs_tasks()
     {
-        var pass = Statements(Build(Spec()), "DeployRole").Single(s => Actions(s).Contains("iam:PassRole"));
+        var pass = Statements(Build(Spec()), "DeployRole").Single(s => ((CfnScalar)s["Sid"]).Text == "TaskRoles");
         Assert.Contains("role/ottkit/demo/tasks/*", pass["Resource"].ToString(), StringComparison.Ordinal);
         Assert.Contains("ecs-tasks.amazonaws.com", pass["Condition"].ToString(), StringComparison.Ordinal);
     }
@@ -91,7 +91,8 @@ public sealed class CiRoleBuilderTests
     {
         var statements = Statements(Build(Spec()), "DeployRole");
         var changeSets = statements.Single(s => Actions(s).Contains("cloudformation:ExecuteChangeSet"));
-        Assert.Contains(":stack/demo-*/*", changeSets["Resource"].ToString(), StringComparison.Ordinal);
+        Assert.Contains(":stack/demo-ci/*", changeSets["Resource"].ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("stack/demo-*", changeSets["Resource"].ToString(), StringComparison.Ordinal);
         var services = statements.Single(s => Actions(s).Contains("ecs:UpdateService"));
         Assert.Equal(2, ((CfnList)services["Resource"]).Count);
         var push = statements.Single(s => Actions(s).Contains("ecr:PutImage"));
@@ -99,13 +100,14 @@ public sealed class CiRoleBuilderTests
     }
 
     [Fact]
-    public void Plan_role_never_executes_change_sets_pushes_or_passes_roles()
+    public void Plan_role_never_executes_change_sets_pushes_updates_services_or_passes_roles()
     {
         var actions = Statements(Build(Spec()), "PlanRole").SelectMany(Actions).ToArray();
         Assert.Contains("cloudformation:CreateChangeSet", actions);
         Assert.Contains("cloudformation:DescribeChangeSet", actions);
         Assert.Contains("cloudformation:DeleteChangeSet", actions);
         Assert.DoesNotContain("cloudformation:ExecuteChangeSet", actions);
-        Assert.DoesNotContain(actions, a => a.StartsWith("iam:", StringComparison.Ordinal) || a == "ecr:PutImage" || a == "ecs:UpdateService" || a.StartsWith("s3:", StringComparison.Ordinal));
+        Assert.DoesNotContain(actions, a => a.StartsWith("iam:", StringComparison.Ordinal) || a == "ecr:PutImage" || a == "ecs:UpdateService"
+            || a == "ecs:RegisterTaskDefinition" || a == "cloudformation:UpdateTerminationProtection" || a == "cloudformation:SetStackPolicy");
     }
 }

@@ -94,7 +94,9 @@ public sealed class DataTierControlTests
     [Fact]
     public void MongoDB_clients_are_the_listed_services_the_backup_task_and_the_members()
     {
-        var sources = All(Blacksheep, "AWS::EC2::SecurityGroupIngress").Select(r => r.Stack).Order(StringComparer.Ordinal);
+        var sources = All(Blacksheep, "AWS::EC2::SecurityGroupIngress")
+            .Where(r => Text(r.Resource.Properties["FromPort"]) == "27017")
+            .Select(r => r.Stack).Order(StringComparer.Ordinal);
         Assert.Equal(
         [
             "blacksheep-database", "blacksheep-database-backup", "blacksheep-service-api", "blacksheep-service-auth",
@@ -230,15 +232,18 @@ public sealed class DataTierControlTests
     }
 
     [Fact]
-    public void Backup_task_role_writes_only_below_its_prefix_and_reads_only_the_backup_secret()
+    public void Backup_task_role_writes_only_below_its_prefix_and_the_execution_role_reads_only_the_backup_secret()
     {
         var stack = Blacksheep["blacksheep-database-backup"].Template.Resources;
-        var statements = ((CfnList)Get(((CfnList)stack["BackupTaskRole"].Properties["Policies"])[0], "PolicyDocument", "Statement")!).Cast<CfnObject>().ToArray();
-        var write = statements.Single(s => Text(s["Sid"]) == "WriteAndPruneOwnPrefix");
+        CfnObject[] Statements(string role) =>
+            [.. ((CfnList)Get(((CfnList)stack[role].Properties["Policies"])[0], "PolicyDocument", "Statement")!).Cast<CfnObject>()];
+        var task = Statements("BackupTaskRole");
+        var write = task.Single(s => Text(s["Sid"]) == "BackupObjects");
         Assert.Contains("mongodb/*", write["Resource"].ToString(), StringComparison.Ordinal);
-        var read = statements.Single(s => Text(s["Sid"]) == "ReadOwnSecrets");
+        Assert.DoesNotContain(task, s => s["Resource"].ToString().Contains("SecretArn", StringComparison.Ordinal));
+        var read = Statements("BackupExecutionRole").Single(s => Text(s["Sid"]) == "ReadOwnSecrets");
         Assert.Contains("BackupSecretArn", read["Resource"].ToString(), StringComparison.Ordinal);
-        Assert.DoesNotContain(statements, s => s["Resource"].ToString().Contains("AdminSecretArn", StringComparison.Ordinal));
+        Assert.DoesNotContain(Statements("BackupExecutionRole"), s => s["Resource"].ToString().Contains("AdminSecretArn", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -248,7 +253,7 @@ public sealed class DataTierControlTests
         Assert.Equal("cron(30 20 * * ? *)", Text(stack["BackupSchedule"].Properties["ScheduleExpression"]));
         var container = (CfnObject)((CfnList)stack["BackupTaskDefinition"].Properties["ContainerDefinitions"])[0];
         var names = ((CfnList)container["Environment"]).Cast<CfnObject>().Select(e => Text(e["Name"])).ToArray();
-        Assert.Subset(names.ToHashSet(), new HashSet<string?> { "OTTKIT_BACKUP_BUCKET", "OTTKIT_BACKUP_PREFIX", "OTTKIT_BACKUP_KMS_KEY_ID", "OTTKIT_MONGO_SECRET_ARN", "OTTKIT_BACKUP_RETENTION_DAYS" });
+        Assert.Subset(names.ToHashSet(), new HashSet<string?> { "OTTKIT_BACKUP_BUCKET", "OTTKIT_BACKUP_PREFIX", "OTTKIT_BACKUP_KMS_KEY_ID", "OTTKIT_MONGO_CONNECTION_STRING", "OTTKIT_BACKUP_RETENTION_DAYS", "OTTKIT_ENVIRONMENT" });
         Assert.Contains("ottkit-backup", Blacksheep["blacksheep-repositories"].Template.ToYaml(), StringComparison.Ordinal);
     }
 

@@ -186,7 +186,7 @@ public sealed partial class PipelineGeneratorTests
         var script = build["run"]!.GetValue<string>();
 
         Assert.Contains("image=\"$REGISTRY/$REPOSITORY:$GITHUB_SHA\"", script, StringComparison.Ordinal);
-        Assert.Contains("docker push \"$image\"", script, StringComparison.Ordinal);
+        Assert.Contains("docker buildx build --platform \"$PLATFORMS\" --tag \"$image\" --push .", script, StringComparison.Ordinal);
         Assert.Equal("owl270/quizzes", build["env"]!["REPOSITORY"]!.GetValue<string>());
         Assert.DoesNotContain(":latest", script, StringComparison.Ordinal);
     }
@@ -256,7 +256,7 @@ public sealed partial class PipelineGeneratorTests
         var planRuns = string.Join("\n", Steps(workflow, "plan").Select(s => s["run"]?.GetValue<string>()));
         Assert.Contains("ottkit validate --spec blacksheep.yaml --strict", planRuns, StringComparison.Ordinal);
         Assert.Contains("ottkit plan --spec blacksheep.yaml --strict", planRuns, StringComparison.Ordinal);
-        Assert.Contains(Steps(workflow, "deploy"), s => s["run"]?.GetValue<string>() == "ottkit deploy stacks --spec blacksheep.yaml --strict --yes");
+        Assert.Contains(Steps(workflow, "deploy"), s => s["run"]?.GetValue<string>() == "ottkit deploy stacks --spec blacksheep.yaml --strict --yes --role-arn arn:aws:iam::${{ vars.AWS_ACCOUNT_ID }}:role/blacksheep-cloudformation");
         Assert.Equal("blacksheep", workflow["jobs"]!["deploy"]!["environment"]!["name"]!.GetValue<string>());
         Assert.Null(workflow["jobs"]!["plan"]!["environment"]);
     }

@@ -8,7 +8,7 @@ namespace Workmates.OttKit.Aws.CloudWatch;
 /// limits allow (at most <see cref="MaxDataPerRequest"/> data points per request).
 /// </summary>
 /// <remarks>Needs <c>cloudwatch:PutMetricData</c>; scope it with the <c>cloudwatch:namespace</c> condition key (<c>OttKit/MongoDB</c>).</remarks>
-public sealed class CloudWatchHealthMetricsPublisher : IHealthMetricsPublisher
+public sealed partial class CloudWatchHealthMetricsPublisher : IHealthMetricsPublisher
 {
     /// <summary>The most data points one PutMetricData request accepts (the service quota is 1,000).</summary>
     public const int MaxDataPerRequest = 1000;

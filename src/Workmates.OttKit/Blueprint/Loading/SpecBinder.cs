@@ -332,6 +332,7 @@ internal sealed partial class SpecBinder
             Environments = r.StringList("environments") ?? d.Environments,
             ExistingOidcProviderArn = r.String("existingOidcProviderArn"),
             ArtifactsBucketName = r.String("artifactsBucketName"),
+            Tool = r.Object("tool", t => new CiToolSpec { Version = t.String("version"), Feed = t.String("feed") }) ?? d.Tool,
         };
     }
 }

@@ -15,7 +15,7 @@ namespace Workmates.OttKit.Mongo.Backup;
 /// the oplog slice written meanwhile, and writes the manifest last. Any failure aborts the upload and leaves no
 /// manifest, so a failed backup never looks complete.
 /// </summary>
-public sealed class BackupRunner
+public sealed partial class BackupRunner
 {
     private static readonly HashSet<string> s_skippedDatabases = new(StringComparer.Ordinal) { "local", "config" };
     private static readonly HashSet<string> s_keptAdminSystemCollections = new(StringComparer.Ordinal) { "system.users", "system.roles", "system.version" };

@@ -14,7 +14,7 @@ namespace Workmates.OttKit.Mongo.Backup;
 /// options, inserts in parallel unordered batches, replays the oplog slice up to the backup's end with
 /// <c>applyOps</c>, then builds the indexes. A dry run reads and checks everything and writes nothing.
 /// </summary>
-public sealed class RestoreRunner
+public sealed partial class RestoreRunner
 {
     private const int MaxApplyOpsBytes = 8 * 1024 * 1024;
     private const int MaxApplyOpsEntries = 1000;

@@ -1,0 +1,93 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Workmates.OttKit.Blueprint;
+using Workmates.OttKit.CloudFormation;
+
+namespace Workmates.OttKit.Tests.Rehearsal;
+
+/// <summary>
+/// The identity policies of a synthesized role as IAM would hold them after the deploy: the template's intrinsics
+/// resolved in one account and region (pseudo parameters, <c>Fn::Sub</c>, <c>Fn::GetAtt …Arn</c> of roles by their
+/// names, imports from the stack set's exports where the rehearsal knows them, a recognisable placeholder otherwise).
+/// </summary>
+internal sealed partial class SynthesizedPolicies(StackSet set, string accountId, IReadOnlyDictionary<string, string>? imports = null)
+{
+    /// <summary>The role's inline policies, resolved.</summary>
+    public IReadOnlyList<JsonNode> Of(string stack, string role)
+    {
+        var template = set[stack].Template;
+        var properties = template.Resources[role].Properties;
+        return [.. ((CfnList)properties["Policies"]).Cast<CfnObject>().Select(p => Resolve(template, JsonNode.Parse(p["PolicyDocument"].ToString()!)!))];
+    }
+
+    private JsonNode Resolve(Template template, JsonNode node)
+    {
+        switch (node)
+        {
+            case JsonObject { Count: 1 } obj when obj.First().Key is "Ref" or "Fn::Sub" or "Fn::GetAtt" or "Fn::ImportValue":
+                return JsonValue.Create(Intrinsic(template, obj.First().Key, obj.First().Value!))!;
+            case JsonObject obj:
+                var copy = new JsonObject();
+                foreach (var (key, value) in obj)
+                {
+                    copy[key] = value is null ? null : Resolve(template, value);
+                }
+
+                return copy;
+            case JsonArray array:
+                return new JsonArray([.. array.Select(v => v is null ? null : Resolve(template, v))]);
+            default:
+                return node.DeepClone();
+        }
+    }
+
+    private string Intrinsic(Template template, string name, JsonNode argument) => name switch
+    {
+        "Ref" => Reference(template, argument.GetValue<string>()),
+        "Fn::GetAtt" => Attribute(template, argument[0]!.GetValue<string>(), argument[1]!.GetValue<string>()),
+        "Fn::ImportValue" => imports?.GetValueOrDefault(argument.GetValue<string>()) ?? $"arn:aws:rehearsal:::import/{argument.GetValue<string>()}",
+        "Fn::Sub" => Substitute(template, argument),
+        _ => throw new NotSupportedException(name),
+    };
+
+    private string Substitute(Template template, JsonNode argument)
+    {
+        var (text, variables) = argument is JsonArray pair
+            ? (pair[0]!.GetValue<string>(), pair[1] as JsonObject)
+            : (argument.GetValue<string>(), null);
+        return Placeholder().Replace(text, m =>
+        {
+            var key = m.Groups[1].Value;
+            if (variables is not null && variables.TryGetPropertyValue(key, out var value) && value is not null)
+            {
+                return value is JsonObject intrinsic ? Resolve(template, intrinsic).GetValue<string>() : value.GetValue<string>();
+            }
+
+            var dot = key.IndexOf('.', StringComparison.Ordinal);
+            return dot > 0 ? Attribute(template, key[..dot], key[(dot + 1)..]) : Reference(template, key);
+        });
+    }
+
+    private string Reference(Template template, string name) => name switch
+    {
+        "AWS::Partition" => "aws",
+        "AWS::Region" => set.Region,
+        "AWS::AccountId" => accountId,
+        "AWS::URLSuffix" => "amazonaws.com",
+        _ => $"rehearsal-{name}",
+    };
+
+    private string Attribute(Template template, string resource, string attribute)
+    {
+        if (attribute == "Arn" && template.Resources.TryGetValue(resource, out var r) && r.Type == "AWS::IAM::Role"
+            && r.Properties.TryGetValue("RoleName", out var roleName) && roleName is CfnScalar { Text: { } literal })
+        {
+            return $"arn:aws:iam::{accountId}:role/{literal}";
+        }
+
+        return $"arn:aws:rehearsal:::{resource}.{attribute}";
+    }
+
+    [GeneratedRegex(@"\$\{([^}!][^}]*)\}", RegexOptions.CultureInvariant)]
+    private static partial Regex Placeholder();
+}
