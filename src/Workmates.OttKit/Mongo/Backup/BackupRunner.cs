@@ -118,6 +118,7 @@ public sealed class BackupRunner
                         RawBytes = written.ArchiveBytes,
                         CompressedBytes = stored.SizeBytes,
                         Sha256 = stored.Sha256,
+                        PreludeSha256 = writer.PreludeSha256,
                         Duration = completed - started,
                         ToolVersion = ToolVersion,
                     };
