@@ -8,9 +8,10 @@ internal static class JsonSpecReader
 {
     public static SpecNode? Read(string text)
     {
+        SpecLimits.CheckLength(text);
         var bytes = Encoding.UTF8.GetBytes(text);
         var lines = LineStarts(bytes);
-        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = SpecLimits.MaxDepth });
         try
         {
             if (!reader.Read())
