@@ -43,6 +43,13 @@ internal static class YamlSpecReader
         {
             throw new SpecSyntaxException(Inner(ex), Line(ex.Start), Column(ex.Start));
         }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet's scanner throws this on some malformed plain scalars (found by the fuzz suite) instead of a
+            // YamlException; it is still a syntax error of the text, at the parser's last position.
+            var at = parser.Current?.End ?? Mark.Empty;
+            throw new SpecSyntaxException($"the YAML is malformed after this point ({ex.Message})", Math.Max(1, Line(at)), Math.Max(1, Column(at)));
+        }
     }
 
     private static int Line(Mark mark) => (int)Math.Min(mark.Line, int.MaxValue);

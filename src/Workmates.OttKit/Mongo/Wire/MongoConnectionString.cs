@@ -249,7 +249,7 @@ public sealed class MongoConnectionString
             if (_rawOptions.Count > 0)
             {
                 text.Append('?');
-                text.AppendJoin('&', _rawOptions.Select(o => o.Key + "=" + RedactedValue(o.Key, o.Value)));
+                text.AppendJoin('&', _rawOptions.Select(o => (IsPlainName(o.Key) ? o.Key : "*****") + "=" + RedactedValue(o.Key, o.Value)));
             }
 
             return text.ToString();
@@ -258,6 +258,15 @@ public sealed class MongoConnectionString
 
     /// <summary>The <see cref="Redacted"/> form.</summary>
     public override string ToString() => Redacted;
+
+    /// <summary>
+    /// Whether an option name can be echoed: letters, digits, '_', '.' and '-' only. Anything else (a pasted second
+    /// URI, "user:password@host" in the query) is not a name and may hold a secret.
+    /// </summary>
+    private static bool IsPlainName(string key) =>
+        key.Length is > 0 and <= 64 && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-');
+
+    private static string ShownName(string key) => IsPlainName(key) ? $"'{key}'" : "(a name that is not an option name; not shown)";
 
     /// <summary>
     /// An option value as <see cref="Redacted"/> shows it: secrets (<c>proxyPassword</c>,
@@ -270,6 +279,7 @@ public sealed class MongoConnectionString
         {
             return "*****";
         }
+
 
         if (option.Kind == UriOptionTable.Kind.Properties)
         {
@@ -294,7 +304,7 @@ public sealed class MongoConnectionString
                 var target = UriOptionTable.AliasTarget(key);
                 if (target is null)
                 {
-                    warnings.Add($"Unknown option '{key}' was ignored.");
+                    warnings.Add($"Unknown option {ShownName(key)} was ignored.");
                 }
                 else
                 {
