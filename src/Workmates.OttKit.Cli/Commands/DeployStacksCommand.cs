@@ -9,9 +9,9 @@ namespace Workmates.OttKit.Cli.Commands;
 internal static class DeployStacksCommand
 {
     /// <summary>Creates <c>stacks</c>.</summary>
-    public static Command Create(CliEnvironment environment)
+    public static Command Create()
     {
-        var support = StackCommandSupport.Create(environment);
+        var support = StackCommandSupport.Create();
         var yes = new Option<bool>("--yes", "-y") { Description = "Execute the change sets. Without it the command only plans and prints how to execute." };
         var continueRollback = new Option<bool>("--continue-update-rollback")
         {

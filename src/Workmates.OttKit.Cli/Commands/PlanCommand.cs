@@ -7,9 +7,9 @@ namespace Workmates.OttKit.Cli.Commands;
 internal static class PlanCommand
 {
     /// <summary>Creates the command.</summary>
-    public static Command Create(CliEnvironment environment)
+    public static Command Create()
     {
-        var support = StackCommandSupport.Create(environment);
+        var support = StackCommandSupport.Create();
         var command = new Command(
             "plan",
             "Show what deploying the environment's stacks would change: per stack a CloudFormation change set is created, read and deleted\n"

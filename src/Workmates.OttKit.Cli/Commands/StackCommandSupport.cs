@@ -14,11 +14,8 @@ namespace Workmates.OttKit.Cli.Commands;
 /// <summary>The options <c>plan</c> and <c>deploy stacks</c> share, and how both build the deployer and render plans.</summary>
 internal sealed class StackCommandSupport
 {
-    private readonly CliEnvironment _environment;
-
-    private StackCommandSupport(CliEnvironment environment)
+    private StackCommandSupport()
     {
-        _environment = environment;
     }
 
     public Option<string> Spec { get; } = SpecOption.Create();
@@ -57,7 +54,7 @@ internal sealed class StackCommandSupport
         DefaultValueFactory = _ => 5,
     };
 
-    public static StackCommandSupport Create(CliEnvironment environment) => new(environment);
+    public static StackCommandSupport Create() => new();
 
     public void AddTo(Command command, bool withDrift)
     {
@@ -128,7 +125,7 @@ internal sealed class StackCommandSupport
         }
 
         options.PollInterval = TimeSpan.FromSeconds(seconds);
-        var bucket = parse.GetValue(ArtifactsBucket) ?? _environment.Variables.GetValueOrDefault("OTTKIT_ARTIFACTS_BUCKET");
+        var bucket = parse.GetValue(ArtifactsBucket) ?? Environment.GetEnvironmentVariable("OTTKIT_ARTIFACTS_BUCKET");
         if (string.IsNullOrWhiteSpace(bucket))
         {
             exitCode = context.UserError(
@@ -144,8 +141,7 @@ internal sealed class StackCommandSupport
         var deployer = new StackDeployer(
             region => cfn.GetOrAdd(region, r => new AwsClientFactory(new AwsOptions { Region = r, Profile = profile }).CreateCloudFormation()),
             region => ecs.GetOrAdd(region, r => new AwsClientFactory(new AwsOptions { Region = r, Profile = profile }).CreateEcs()),
-            new S3TemplateArtifactStore(s3, bucket),
-            _environment.Time);
+            new S3TemplateArtifactStore(s3, bucket));
         exitCode = ExitCodes.Success;
         return new Prepared(stackSet, deployer, options, () =>
         {
