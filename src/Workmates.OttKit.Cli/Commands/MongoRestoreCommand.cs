@@ -24,7 +24,8 @@ internal static class MongoRestoreCommand
         var drop = new Option<bool>("--drop") { Description = "Drop each target collection before restoring it." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Read and check the backup, list namespaces and counts, write nothing." };
         var noOplog = new Option<bool>("--no-oplog-replay") { Description = "Do not replay the oplog slice (the data is then as of each collection's read)." };
-        var verifyFirst = new Option<bool>("--verify-first") { Description = "Verify the whole object before writing anything (reads it twice)." };
+        var verifyFirst = new Option<bool>("--verify-first") { Description = "Verify the whole object before writing anything (the default; reads it twice)." };
+        var noVerifyFirst = new Option<bool>("--no-verify-first") { Description = "Read the object once: checks still run while reading and staged collections are committed only if all pass." };
         var parallel = new Option<int>("--parallel", "-j") { Description = "Insert commands in flight (default 4).", DefaultValueFactory = _ => 4 };
         var command = new Command(
             "restore",
@@ -42,6 +43,7 @@ internal static class MongoRestoreCommand
             dryRun,
             noOplog,
             verifyFirst,
+            noVerifyFirst,
             parallel,
         };
         settings.AddTo(command, withUri: true);
@@ -70,7 +72,7 @@ internal static class MongoRestoreCommand
                 parse.GetValue(drop),
                 parse.GetValue(dryRun),
                 !parse.GetValue(noOplog),
-                parse.GetValue(verifyFirst),
+                parse.GetValue(verifyFirst) || !parse.GetValue(noVerifyFirst),
                 parse.GetValue(parallel));
             return RunAsync(context, resolved, arguments, BackupSettings.CreateS3Store, cancellationToken);
         });

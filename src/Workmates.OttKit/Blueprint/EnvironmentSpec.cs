@@ -103,6 +103,11 @@ public sealed record EnvironmentSpec
         string text;
         try
         {
+            if (Loading.SpecLimits.CheckFileSize(path) is { } tooLarge)
+            {
+                throw new SpecLoadException(path, [new SpecLoadProblem(string.Empty, 0, 0, tooLarge)]);
+            }
+
             text = File.ReadAllText(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -8,7 +8,8 @@ namespace Workmates.OttKit.Constructs;
 /// The backups stack, early in the order (it needs only the security stack's backup key): the backup bucket, the
 /// artifacts bucket where the stack deployer keeps every deployed template version, an access-log bucket for both,
 /// and AWS Backup (vault with the backup key, daily plan, selection of every EBS volume tagged
-/// <c>ottkit:backup=&lt;env&gt;-daily</c>, i.e. the MongoDB data volumes). Everything keeps <c>backups.retentionDays</c>.
+/// <c>ottkit:backup=&lt;env&gt;-daily</c>, i.e. the MongoDB data volumes). Everything keeps <c>backups.retentionDays</c>;
+/// in the backup bucket that retention is applied by prune, never by an expiration rule (see <see cref="BackupLifecycle"/>).
 /// </summary>
 internal static class BackupBuilder
 {
@@ -42,8 +43,8 @@ internal static class BackupBuilder
         });
         Keep(logs);
 
-        var backup = Bucket(t, ctx, "BackupBucket", "backups", backupKey, logs, backups.ObjectLock);
-        var artifacts = Bucket(t, ctx, "ArtifactsBucket", "artifacts", backupKey, logs, objectLock: false);
+        var backup = Bucket(t, ctx, "BackupBucket", "backups", backupKey, logs, backups.ObjectLock, BackupLifecycle("backups"));
+        var artifacts = Bucket(t, ctx, "ArtifactsBucket", "artifacts", backupKey, logs, objectLock: false, Lifecycle("expire-artifacts", backups.RetentionDays));
 
         var logPolicy = TlsOnly("BackupAccessLogBucket");
         logPolicy.Add(new PolicyStatement
@@ -138,7 +139,7 @@ internal static class BackupBuilder
         return t;
     }
 
-    private static Resource Bucket(Template t, PlatformContext ctx, string id, string name, Intrinsic key, Resource logs, bool objectLock)
+    private static Resource Bucket(Template t, PlatformContext ctx, string id, string name, Intrinsic key, Resource logs, bool objectLock, CfnObject lifecycle)
     {
         var retention = ctx.Spec.Backups.RetentionDays;
         var properties = new CfnObject
@@ -147,7 +148,7 @@ internal static class BackupBuilder
             ["PublicAccessBlockConfiguration"] = PublicAccessBlock(),
             ["OwnershipControls"] = OwnerEnforced(),
             ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
-            ["LifecycleConfiguration"] = Lifecycle($"expire-{name}", retention),
+            ["LifecycleConfiguration"] = lifecycle,
             ["LoggingConfiguration"] = new CfnObject { ["DestinationBucketName"] = logs.Ref(), ["LogFilePrefix"] = $"{name}/" },
             ["Tags"] = ctx.Tags(name),
         };
@@ -195,6 +196,34 @@ internal static class BackupBuilder
     };
 
     private static CfnObject OwnerEnforced() => new() { ["Rules"] = new CfnList { new CfnObject { ["ObjectOwnership"] = "BucketOwnerEnforced" } } };
+
+    /// <summary>
+    /// Days a backup object deleted by <c>ottkit mongo backups prune</c> stays recoverable as a noncurrent version
+    /// before the lifecycle removes it.
+    /// </summary>
+    internal const int DeletedBackupRecoveryDays = 7;
+
+    /// <summary>
+    /// The backup bucket's lifecycle agrees with prune: it never expires a current object, so only prune (which
+    /// always keeps the newest complete backup and the newest <c>minimumKept</c>) decides which backups go. After
+    /// weeks without a successful backup the last good one is still there. The lifecycle only removes what prune
+    /// already deleted (noncurrent versions, after <see cref="DeletedBackupRecoveryDays"/> days; under Object Lock
+    /// not before their retention), the delete markers left behind, and abandoned multipart uploads.
+    /// </summary>
+    private static CfnObject BackupLifecycle(string name) => new()
+    {
+        ["Rules"] = new CfnList
+        {
+            new CfnObject
+            {
+                ["Id"] = $"remove-pruned-{name}",
+                ["Status"] = "Enabled",
+                ["NoncurrentVersionExpiration"] = new CfnObject { ["NoncurrentDays"] = DeletedBackupRecoveryDays },
+                ["ExpiredObjectDeleteMarker"] = true,
+                ["AbortIncompleteMultipartUpload"] = new CfnObject { ["DaysAfterInitiation"] = 1 },
+            },
+        },
+    };
 
     private static CfnObject Lifecycle(string id, int days) => new()
     {

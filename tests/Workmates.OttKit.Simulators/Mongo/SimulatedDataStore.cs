@@ -152,6 +152,46 @@ public sealed class SimulatedDataStore
         }
     }
 
+    /// <summary>
+    /// Renames a collection (<c>renameCollection</c>), keeping its documents, options and indexes; with
+    /// <paramref name="dropTarget"/> an existing target is replaced in the same step. Returns an error code and
+    /// message, or null.
+    /// </summary>
+    public (int Code, string Message)? Rename(string fromDatabase, string fromCollection, string toDatabase, string toCollection, bool dropTarget)
+    {
+        lock (_lock)
+        {
+            if (!_collections.TryGetValue((fromDatabase, fromCollection), out var source))
+            {
+                return (26, $"Source collection {fromDatabase}.{fromCollection} does not exist");
+            }
+
+            if (source.Type == "view")
+            {
+                return (20, $"cannot rename view {fromDatabase}.{fromCollection}");
+            }
+
+            if (_collections.ContainsKey((toDatabase, toCollection)))
+            {
+                if (!dropTarget)
+                {
+                    return (48, $"target namespace exists: {toDatabase}.{toCollection}");
+                }
+
+                _collections.Remove((toDatabase, toCollection));
+            }
+
+            _collections.Remove((fromDatabase, fromCollection));
+            var renamed = new SimulatedNamespace(toDatabase, toCollection, source.Options);
+            renamed.Indexes.Clear();
+            renamed.Indexes.AddRange(source.Indexes);
+            renamed.Documents.AddRange(source.Documents);
+            _collections[(toDatabase, toCollection)] = renamed;
+            AppendOplog("c", $"{fromDatabase}.$cmd", new BsonDocument { { "renameCollection", $"{fromDatabase}.{fromCollection}" }, { "to", $"{toDatabase}.{toCollection}" }, { "dropTarget", dropTarget } }, null, source.Uuid);
+            return null;
+        }
+    }
+
     /// <summary>All collections (the oplog included).</summary>
     public IReadOnlyList<SimulatedNamespace> Collections
     {

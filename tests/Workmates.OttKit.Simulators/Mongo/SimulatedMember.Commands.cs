@@ -66,6 +66,8 @@ public sealed partial class SimulatedMember
             "drop" => Drop(database, body),
             "create" when State != SimulatedMemberState.Primary => NotPrimary(read: false),
             "create" => Create(database, body),
+            "renameCollection" when State != SimulatedMemberState.Primary => NotPrimary(read: false),
+            "renameCollection" => RenameCollection(body),
             "applyOps" when State != SimulatedMemberState.Primary => NotPrimary(read: false),
             "applyOps" => ApplyOps(body),
             _ => Error(59, "CommandNotFound", $"no such command: '{name}'"),
@@ -485,6 +487,22 @@ public sealed partial class SimulatedMember
 
         return _set.Data.Create(database, name, options) is { } error
             ? Error(48, "NamespaceExists", error)
+            : Ok();
+    }
+
+    private BsonDocument RenameCollection(BsonDocument body)
+    {
+        static (string Database, string Collection) Split(string ns)
+        {
+            var dot = ns.IndexOf('.', StringComparison.Ordinal);
+            return (ns[..dot], ns[(dot + 1)..]);
+        }
+
+        var (fromDatabase, fromCollection) = Split(body["renameCollection"].AsString);
+        var (toDatabase, toCollection) = Split(body["to"].AsString);
+        var dropTarget = body.TryGetValue("dropTarget", out var d) && d.Type == BsonType.Boolean && d.AsBoolean;
+        return _set.Data.Rename(fromDatabase, fromCollection, toDatabase, toCollection, dropTarget) is { } error
+            ? Error(error.Code, error.Code switch { 26 => "NamespaceNotFound", 48 => "NamespaceExists", _ => "CommandNotSupportedOnView" }, error.Message)
             : Ok();
     }
 

@@ -197,7 +197,7 @@ public sealed class DataTierControlTests
     }
 
     [Fact]
-    public void S3_backup_and_artifacts_buckets_are_kms_encrypted_versioned_private_logged_and_expire_with_the_retention()
+    public void S3_backup_and_artifacts_buckets_are_kms_encrypted_versioned_private_logged_and_keep_the_retention()
     {
         var backups = Blacksheep["blacksheep-backups"].Template.Resources;
         foreach (var id in new[] { "BackupBucket", "ArtifactsBucket" })
@@ -209,7 +209,11 @@ public sealed class DataTierControlTests
             Assert.All(new[] { "BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets" }, k => Assert.Equal("true", Text(Get(bucket, "PublicAccessBlockConfiguration", k))));
             Assert.NotNull(Get(bucket, "LoggingConfiguration", "DestinationBucketName"));
             var rule = ((CfnList)Get(bucket, "LifecycleConfiguration", "Rules")!)[0];
-            Assert.Equal(("15", "1", "1"), (Text(Get(rule, "ExpirationInDays")), Text(Get(rule, "AbortIncompleteMultipartUpload", "DaysAfterInitiation")), Text(Get(rule, "NoncurrentVersionExpiration", "NoncurrentDays"))));
+
+            // The backup bucket never expires current objects: prune applies the retention and keeps the newest good
+            // backup (issue 16); the lifecycle removes what prune deleted after 7 days.
+            var expected = id == "BackupBucket" ? ((string?)null, "1", "7") : ("15", "1", "1");
+            Assert.Equal(expected, (Text(Get(rule, "ExpirationInDays")), Text(Get(rule, "AbortIncompleteMultipartUpload", "DaysAfterInitiation")), Text(Get(rule, "NoncurrentVersionExpiration", "NoncurrentDays"))));
             var deny = ((CfnList)Get(backups[$"{id}Policy"].Properties, "PolicyDocument", "Statement")!).Cast<CfnObject>().Single(s => Text(s["Effect"]) == "Deny");
             Assert.Equal("false", Text(Get(deny, "Condition", "Bool", "aws:SecureTransport")));
         }

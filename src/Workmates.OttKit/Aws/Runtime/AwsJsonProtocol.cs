@@ -89,14 +89,21 @@ internal static class AwsJsonProtocol
     {
         public override DateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
+            // A malformed timestamp is a JsonException like any other malformed member (the SDK then reports an
+            // AmazonUnmarshallingException), never a FormatException or OverflowException of its own.
             if (reader.TokenType == JsonTokenType.String)
             {
-                return DateTime.Parse(reader.GetString()!, CultureInfo.InvariantCulture,
-                    DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+                return DateTime.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var parsed)
+                    ? parsed
+                    : throw new JsonException($"'{reader.GetString()}' is not a timestamp.");
             }
 
             var seconds = reader.GetDecimal();
-            return DateTime.UnixEpoch.AddTicks((long)(seconds * TimeSpan.TicksPerSecond));
+            var maxSeconds = (decimal)(DateTime.MaxValue.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerSecond;
+            var minSeconds = -(decimal)DateTime.UnixEpoch.Ticks / TimeSpan.TicksPerSecond;
+            return seconds >= minSeconds && seconds <= maxSeconds
+                ? DateTime.UnixEpoch.AddTicks((long)(seconds * TimeSpan.TicksPerSecond))
+                : throw new JsonException($"{seconds} epoch seconds is outside the range of a timestamp.");
         }
 
         public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options)

@@ -8,9 +8,10 @@ internal static class JsonSpecReader
 {
     public static SpecNode? Read(string text)
     {
+        SpecLimits.CheckLength(text);
         var bytes = Encoding.UTF8.GetBytes(text);
         var lines = LineStarts(bytes);
-        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = SpecLimits.MaxDepth });
         try
         {
             if (!reader.Read())
@@ -51,7 +52,7 @@ internal static class JsonSpecReader
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                 {
                     var (kl, kc) = Position(lines, bytes, (int)reader.TokenStartIndex);
-                    var key = reader.GetString()!;
+                    var key = ReadString(ref reader, kl, kc);
                     if (!seen.Add(key))
                     {
                         throw new SpecSyntaxException($"duplicate key '{key}'", kl, kc);
@@ -71,7 +72,7 @@ internal static class JsonSpecReader
 
                 return new SpecSequence(items, line, column);
             case JsonTokenType.String:
-                return new SpecScalar(reader.GetString(), Quoted: true, line, column);
+                return new SpecScalar(ReadString(ref reader, line, column), Quoted: true, line, column);
             case JsonTokenType.Number:
                 return new SpecScalar(Encoding.UTF8.GetString(reader.ValueSpan), Quoted: false, line, column);
             case JsonTokenType.True:
@@ -80,6 +81,19 @@ internal static class JsonSpecReader
                 return new SpecScalar("false", Quoted: false, line, column);
             default:
                 return new SpecScalar(null, Quoted: false, line, column);
+        }
+    }
+
+    private static string ReadString(ref Utf8JsonReader reader, int line, int column)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json cannot turn a lone surrogate escape ("\uD800") into a .NET string.
+            throw new SpecSyntaxException("the string holds a lone surrogate escape such as \\uD800, which is not valid Unicode", line, column);
         }
     }
 

@@ -1,5 +1,6 @@
+using System.Globalization;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using YamlDotNet.Core.Events;
 
 namespace Workmates.OttKit.Blueprint.Loading;
 
@@ -7,33 +8,53 @@ namespace Workmates.OttKit.Blueprint.Loading;
 /// Reads YAML into a <see cref="SpecNode"/> tree without interpreting scalars: typing follows the YAML 1.2 core schema
 /// later, in the binder, so <c>on</c>, <c>yes</c> and <c>no</c> stay strings (the YAML 1.1 "Norway problem").
 /// </summary>
+/// <remarks>
+/// The tree is built from parser events with an explicit stack, so nesting costs no call-stack depth, and within
+/// <see cref="SpecLimits"/>: nesting deeper than <see cref="SpecLimits.MaxDepth"/> and aliases that would expand the
+/// document beyond <see cref="SpecLimits.MaxExpandedNodes"/> nodes (a "billion laughs" alias bomb) are syntax errors
+/// at the offending position. An alias shares the anchored node; it is never copied.
+/// </remarks>
 internal static class YamlSpecReader
 {
     public static SpecNode? Read(string text)
     {
-        var stream = new YamlStream();
+        SpecLimits.CheckLength(text);
+        var parser = new Parser(new StringReader(text));
         try
         {
-            stream.Load(new StringReader(text));
+            parser.Consume<StreamStart>();
+            if (parser.TryConsume<StreamEnd>(out _))
+            {
+                return null;
+            }
+
+            parser.Consume<DocumentStart>();
+            var root = ReadDocument(parser);
+            parser.Consume<DocumentEnd>();
+            if (parser.Accept<DocumentStart>(out var second))
+            {
+                throw new SpecSyntaxException("the file holds more than one YAML document; a spec is one document", Line(second.Start), Column(second.Start));
+            }
+
+            parser.Consume<StreamEnd>();
+            return root;
         }
         catch (YamlException ex)
         {
-            throw new SpecSyntaxException(Inner(ex), (int)ex.Start.Line, (int)ex.Start.Column);
+            throw new SpecSyntaxException(Inner(ex), Line(ex.Start), Column(ex.Start));
         }
-
-        if (stream.Documents.Count == 0)
+        catch (InvalidOperationException ex)
         {
-            return null;
+            // YamlDotNet's scanner throws this on some malformed plain scalars (found by the fuzz suite) instead of a
+            // YamlException; it is still a syntax error of the text, at the parser's last position.
+            var at = parser.Current?.End ?? Mark.Empty;
+            throw new SpecSyntaxException($"the YAML is malformed after this point ({ex.Message})", Math.Max(1, Line(at)), Math.Max(1, Column(at)));
         }
-
-        if (stream.Documents.Count > 1)
-        {
-            var second = stream.Documents[1].RootNode;
-            throw new SpecSyntaxException("the file holds more than one YAML document; a spec is one document", (int)second.Start.Line, (int)second.Start.Column);
-        }
-
-        return Convert(stream.Documents[0].RootNode);
     }
+
+    private static int Line(Mark mark) => (int)Math.Min(mark.Line, int.MaxValue);
+
+    private static int Column(Mark mark) => (int)Math.Min(mark.Column, int.MaxValue);
 
     private static string Inner(YamlException ex)
     {
@@ -42,37 +63,137 @@ internal static class YamlSpecReader
         return message.Trim();
     }
 
-    private static SpecNode Convert(YamlNode node)
+    private static SpecNode ReadDocument(IParser parser)
     {
-        var line = (int)node.Start.Line;
-        var column = (int)node.Start.Column;
-        switch (node)
+        var anchors = new Dictionary<string, (SpecNode Node, long Size)>(StringComparer.Ordinal);
+        var stack = new Stack<Frame>();
+        long expanded = 0;
+        while (true)
         {
-            case YamlScalarNode scalar:
-                return new SpecScalar(scalar.Value, scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded, line, column);
-            case YamlSequenceNode sequence:
-                return new SpecSequence(sequence.Children.Select(Convert).ToArray(), line, column);
-            case YamlMappingNode mapping:
-                var entries = new List<SpecMapEntry>(mapping.Children.Count);
-                var seen = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var (key, value) in mapping.Children)
-                {
-                    if (key is not YamlScalarNode keyScalar || keyScalar.Value is null)
+            var current = parser.Consume<ParsingEvent>();
+            SpecNode node;
+            long size;
+            switch (current)
+            {
+                case Scalar scalar:
+                    node = new SpecScalar(scalar.Value, scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded, Line(scalar.Start), Column(scalar.Start));
+                    size = 1;
+                    Remember(anchors, scalar.Anchor, node, size);
+                    break;
+                case SequenceStart start:
+                    Push(stack, new Frame(isMapping: false, start.Anchor, Line(start.Start), Column(start.Start)));
+                    continue;
+                case MappingStart start:
+                    Push(stack, new Frame(isMapping: true, start.Anchor, Line(start.Start), Column(start.Start)));
+                    continue;
+                case SequenceEnd or MappingEnd:
+                    var frame = stack.Pop();
+                    if (frame.PendingKey is { } dangling)
                     {
-                        throw new SpecSyntaxException("mapping keys must be plain strings", (int)key.Start.Line, (int)key.Start.Column);
+                        throw new SpecSyntaxException($"the key '{dangling.Key}' has no value", dangling.Line, dangling.Column);
                     }
 
-                    if (!seen.Add(keyScalar.Value))
+                    node = frame.IsMapping ? new SpecMapping(frame.Entries, frame.Line, frame.Column) : new SpecSequence(frame.Items, frame.Line, frame.Column);
+                    size = frame.Size;
+                    Remember(anchors, frame.Anchor, node, size);
+                    break;
+                case AnchorAlias alias:
+                    if (!anchors.TryGetValue(alias.Value.Value, out var anchored))
                     {
-                        throw new SpecSyntaxException($"duplicate key '{keyScalar.Value}'", (int)key.Start.Line, (int)key.Start.Column);
+                        throw new SpecSyntaxException($"the alias '*{alias.Value.Value}' names no anchor defined before it", Line(alias.Start), Column(alias.Start));
                     }
 
-                    entries.Add(new SpecMapEntry(keyScalar.Value, (int)key.Start.Line, (int)key.Start.Column, Convert(value)));
-                }
+                    (node, size) = anchored;
+                    break;
+                default:
+                    throw new SpecSyntaxException($"unsupported YAML event {current.GetType().Name}", Line(current.Start), Column(current.Start));
+            }
 
-                return new SpecMapping(entries, line, column);
-            default:
-                throw new SpecSyntaxException($"unsupported YAML node {node.NodeType}", line, column);
+            expanded += size;
+            if (expanded > SpecLimits.MaxExpandedNodes)
+            {
+                throw new SpecSyntaxException(
+                    string.Create(CultureInfo.InvariantCulture, $"the document expands to more than {SpecLimits.MaxExpandedNodes:N0} nodes once its aliases are resolved (an alias bomb?); write the repeated values out or alias fewer nested levels"),
+                    Line(current.Start),
+                    Column(current.Start));
+            }
+
+            if (stack.Count == 0)
+            {
+                return node;
+            }
+
+            stack.Peek().Add(node, size);
+        }
+    }
+
+    private static void Push(Stack<Frame> stack, Frame frame)
+    {
+        if (stack.Count >= SpecLimits.MaxDepth)
+        {
+            throw new SpecSyntaxException($"the document nests lists and mappings deeper than {SpecLimits.MaxDepth} levels; a spec needs far fewer", frame.Line, frame.Column);
+        }
+
+        stack.Push(frame);
+    }
+
+    private static void Remember(Dictionary<string, (SpecNode Node, long Size)> anchors, AnchorName anchor, SpecNode node, long size)
+    {
+        if (!anchor.IsEmpty)
+        {
+            // A redefined anchor applies from here on, as in YAML.
+            anchors[anchor.Value] = (node, size);
+        }
+    }
+
+    /// <summary>A list or mapping being read.</summary>
+    private sealed class Frame(bool isMapping, AnchorName anchor, int line, int column)
+    {
+        private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
+
+        public bool IsMapping { get; } = isMapping;
+
+        public AnchorName Anchor { get; } = anchor;
+
+        public int Line { get; } = line;
+
+        public int Column { get; } = column;
+
+        public List<SpecNode> Items { get; } = [];
+
+        public List<SpecMapEntry> Entries { get; } = [];
+
+        public SpecMapEntry? PendingKey { get; private set; }
+
+        public long Size { get; private set; } = 1;
+
+        public void Add(SpecNode node, long size)
+        {
+            Size += size;
+            if (!IsMapping)
+            {
+                Items.Add(node);
+                return;
+            }
+
+            if (PendingKey is { } key)
+            {
+                Entries.Add(key with { Value = node });
+                PendingKey = null;
+                return;
+            }
+
+            if (node is not SpecScalar { Text: { } text })
+            {
+                throw new SpecSyntaxException("mapping keys must be plain strings", node.Line, node.Column);
+            }
+
+            if (!_keys.Add(text))
+            {
+                throw new SpecSyntaxException($"duplicate key '{text}'", node.Line, node.Column);
+            }
+
+            PendingKey = new SpecMapEntry(text, node.Line, node.Column, node);
         }
     }
 }

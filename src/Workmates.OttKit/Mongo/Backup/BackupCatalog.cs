@@ -94,7 +94,10 @@ public sealed partial class BackupCatalog
             }
             else if (archive.SizeBytes != manifest.CompressedBytes)
             {
-                problems.Add(new BackupCatalogProblem(id, archive.Key, $"archive is {archive.SizeBytes} bytes, the manifest records {manifest.CompressedBytes}: truncated or replaced"));
+                var change = archive.SizeBytes < manifest.CompressedBytes
+                    ? $"truncated: {manifest.CompressedBytes - archive.SizeBytes} bytes missing"
+                    : $"extended: {archive.SizeBytes - manifest.CompressedBytes} bytes more than written";
+                problems.Add(new BackupCatalogProblem(id, archive.Key, $"corrupted ({change}): the archive is {archive.SizeBytes} bytes, the manifest records {manifest.CompressedBytes}"));
             }
             else
             {

@@ -52,6 +52,14 @@ public sealed record BackupManifest
     /// <summary>SHA-256 of the stored archive object, lowercase hex.</summary>
     public required string Sha256 { get; init; }
 
+    /// <summary>
+    /// SHA-256 of the archive's uncompressed prelude (magic number, header, collection entries, terminator), lowercase
+    /// hex. mongodump's format checksums only the documents (CRC-64 per namespace); this covers the bytes that
+    /// create collections, views and indexes, so restore checks it before acting on the prelude. Absent in manifests
+    /// written before it existed.
+    /// </summary>
+    public string? PreludeSha256 { get; init; }
+
     /// <summary>Wall-clock duration of the backup.</summary>
     public required TimeSpan Duration { get; init; }
 

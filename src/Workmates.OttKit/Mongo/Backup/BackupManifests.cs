@@ -6,11 +6,21 @@ internal static class BackupManifests
     /// <summary>The manifest of <paramref name="backupId"/>, or of the newest complete backup for <c>latest</c>.</summary>
     public static async Task<BackupManifest> FindAsync(IBackupObjectStore store, string prefix, string backupId, CancellationToken cancellationToken)
     {
+        ArgumentException.ThrowIfNullOrEmpty(backupId);
         var catalog = new BackupCatalog(store, prefix);
-        var entry = await catalog.FindAsync(backupId, cancellationToken).ConfigureAwait(false);
+        var listing = await catalog.ListAsync(cancellationToken).ConfigureAwait(false);
+        var entry = string.Equals(backupId, BackupCatalog.Latest, StringComparison.OrdinalIgnoreCase)
+            ? listing.Latest
+            : listing.Complete.FirstOrDefault(e => e.BackupId == backupId);
         if (entry is not null)
         {
             return entry.Manifest;
+        }
+
+        // A backup whose manifest exists but whose archive is damaged is corrupted, not missing.
+        if (listing.Problems.FirstOrDefault(p => p.BackupId == backupId) is { } problem)
+        {
+            throw new MongoBackupException(MongoBackupFailureReason.Corrupted, $"Backup '{backupId}' is {problem.Problem} ({problem.Key}); restore another backup or take a new one.");
         }
 
         throw new MongoBackupException(

@@ -119,6 +119,7 @@ public sealed partial class BackupRunner
                         RawBytes = written.ArchiveBytes,
                         CompressedBytes = stored.SizeBytes,
                         Sha256 = stored.Sha256,
+                        PreludeSha256 = writer.PreludeSha256,
                         Duration = completed - started,
                         ToolVersion = ToolVersion,
                     };

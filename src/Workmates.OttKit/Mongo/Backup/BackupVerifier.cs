@@ -62,6 +62,12 @@ public static class BackupVerifier
                 {
                     await foreach (var item in reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
+                        if (item is MongoArchivePreludeItem)
+                        {
+                            CheckPrelude(manifest, reader.PreludeSha256);
+                            continue;
+                        }
+
                         if (item is MongoArchiveDocumentsItem batch)
                         {
                             current = batch.Namespace;
@@ -109,12 +115,38 @@ public static class BackupVerifier
             }
 
             var sha = await hashing.FinishAsync(cancellationToken).ConfigureAwait(false);
+            CheckSize(manifest, hashing.BytesRead);
             if (!string.Equals(sha, manifest.Sha256, StringComparison.OrdinalIgnoreCase))
             {
                 throw new MongoBackupException(MongoBackupFailureReason.Corrupted, $"Backup {manifest.BackupId} is corrupted: the stored object's SHA-256 is {sha}, the manifest says {manifest.Sha256}.");
             }
 
             return new BackupVerification(manifest.BackupId, sha, hashing.BytesRead, found);
+        }
+    }
+
+    /// <summary>Refuses a prelude whose SHA-256 differs from the manifest's (manifests before the field have none).</summary>
+    internal static void CheckPrelude(BackupManifest manifest, string? preludeSha256)
+    {
+        if (manifest.PreludeSha256 is { } expected && !string.Equals(expected, preludeSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new MongoBackupException(
+                MongoBackupFailureReason.Corrupted,
+                $"Backup {manifest.BackupId} is corrupted: the archive prelude (collection options, index specifications) has SHA-256 {preludeSha256}, the manifest says {expected}; nothing was created from it.");
+        }
+    }
+
+    /// <summary>Reports a stored object longer or shorter than the manifest records as corrupted, with the difference.</summary>
+    internal static void CheckSize(BackupManifest manifest, long bytesRead)
+    {
+        if (bytesRead != manifest.CompressedBytes)
+        {
+            var change = bytesRead < manifest.CompressedBytes
+                ? $"truncated: {manifest.CompressedBytes - bytesRead} bytes missing"
+                : $"extended: {bytesRead - manifest.CompressedBytes} bytes more than written";
+            throw new MongoBackupException(
+                MongoBackupFailureReason.Corrupted,
+                string.Create(CultureInfo.InvariantCulture, $"Backup {manifest.BackupId} is corrupted ({change}): the stored object is {bytesRead} bytes, the manifest records {manifest.CompressedBytes}."));
         }
     }
 }

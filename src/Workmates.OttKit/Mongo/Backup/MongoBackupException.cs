@@ -77,6 +77,12 @@ public sealed class MongoBackupException : Exception
     /// <summary>The namespace involved (<c>db.collection</c>), or <see langword="null"/>.</summary>
     public string? Namespace { get; }
 
+    /// <summary>
+    /// For a restore that failed after connecting to the target: what it had changed there (committed namespaces,
+    /// in-place writes, staging collections left) and how to undo it; <see langword="null"/> otherwise.
+    /// </summary>
+    public RestoreReport? RestoreReport { get; init; }
+
     /// <summary>A short stable code for scripts and JSON output, e.g. <c>oplog-overflow</c>.</summary>
     public string Code => Reason switch
     {

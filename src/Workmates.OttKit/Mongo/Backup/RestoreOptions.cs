@@ -28,7 +28,11 @@ public sealed record RestoreOptions
     /// <value>Default: empty.</value>
     public IReadOnlyList<NamespaceRename> Renames { get; init; } = [];
 
-    /// <summary>Drop each target collection (and view) before restoring it (<c>--drop</c>).</summary>
+    /// <summary>
+    /// Replace each target collection (<c>--drop</c>): the old collection is dropped only when its verified replacement
+    /// is renamed onto it (<c>renameCollection</c> with <c>dropTarget</c>), so a failed restore leaves it as it was.
+    /// Views and timeseries collections, which cannot be renamed, are dropped and re-created in place.
+    /// </summary>
     /// <value>Default: <see langword="false"/>.</value>
     public bool Drop { get; init; }
 
@@ -41,11 +45,13 @@ public sealed record RestoreOptions
     public bool ReplayOplog { get; init; } = true;
 
     /// <summary>
-    /// Verify the whole object (SHA-256, structure, every CRC) before writing anything. Without it the checks still
-    /// run while reading, but a fault found late leaves the namespaces restored before it in place.
+    /// Verify the whole object (SHA-256, size, prelude checksum, structure, every CRC) before the first write, at the
+    /// cost of reading it twice. Without it the same checks run while reading and staged collections are still only
+    /// committed once all of them passed, but namespaces written in place (timeseries, a merge into an existing
+    /// collection without <see cref="Drop"/>) may receive documents before a late fault is found.
     /// </summary>
-    /// <value>Default: <see langword="false"/>.</value>
-    public bool VerifyFirst { get; init; }
+    /// <value>Default: <see langword="true"/>.</value>
+    public bool VerifyFirst { get; init; } = true;
 
     /// <summary>Insert commands in flight at the same time.</summary>
     /// <value>Default: 4.</value>

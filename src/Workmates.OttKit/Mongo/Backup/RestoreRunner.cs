@@ -9,15 +9,27 @@ namespace Workmates.OttKit.Mongo.Backup;
 
 /// <summary>
 /// Restores a backup written by <see cref="BackupRunner"/> (or any <c>mongodump --archive --gzip --oplog</c> archive
-/// described by a manifest), as <c>mongorestore --archive --gzip --oplogReplay</c> would: it streams the object from
-/// the store, checks every namespace CRC while reading and the SHA-256 at the end, creates collections with their
-/// options, inserts in parallel unordered batches, replays the oplog slice up to the backup's end with
-/// <c>applyOps</c>, then builds the indexes. A dry run reads and checks everything and writes nothing.
+/// described by a manifest), as <c>mongorestore --archive --gzip --oplogReplay</c> would, but all-or-nothing per
+/// namespace: by default the whole object is verified before the first write (SHA-256, size, prelude checksum, every
+/// namespace CRC); each collection is then written into a staging collection of its target database
+/// (<c>ottkit_restore.&lt;run&gt;.&lt;name&gt;</c>), the oplog replayed into the staging collections and the indexes
+/// built there, and only when everything has been read and checked is each staging collection renamed onto its target
+/// (<c>renameCollection</c> with <c>dropTarget</c> under <c>--drop</c>: the old data is dropped in the same step that
+/// puts the verified replacement in place). Views are created after the renames. A failure removes the staging
+/// collections and reports in <see cref="MongoBackupException.RestoreReport"/> exactly what was committed, what was
+/// written in place (timeseries collections, and collections merged into an existing target without <c>--drop</c>, as
+/// mongorestore does) and how to undo it. A dry run reads and checks everything and writes nothing.
 /// </summary>
 public sealed partial class RestoreRunner
 {
+    /// <summary>Database-local prefix of the staging collections (<c>ottkit_restore.&lt;run&gt;.&lt;collection&gt;</c>).</summary>
+    public const string StagingPrefix = "ottkit_restore.";
+
     private const int MaxApplyOpsBytes = 8 * 1024 * 1024;
     private const int MaxApplyOpsEntries = 1000;
+
+    // mongod's limit on "db.collection" is 255 bytes; a staging name that would exceed it is written in place instead.
+    private const int MaxNamespaceBytes = 255;
     private readonly IBackupObjectStore _store;
     private readonly ILogger _logger;
 
@@ -33,9 +45,11 @@ public sealed partial class RestoreRunner
 
     /// <summary>Restores one backup.</summary>
     /// <param name="options">Which backup, where to, and how.</param>
-    /// <param name="cancellationToken">Cancels the restore (what was written stays).</param>
+    /// <param name="cancellationToken">Cancels the restore: staging collections are removed and the
+    /// <see cref="OperationCanceledException"/> says what, if anything, was committed.</param>
     /// <returns>What was restored.</returns>
-    /// <exception cref="MongoBackupException">The backup is missing or corrupted, or the target refused a command.</exception>
+    /// <exception cref="MongoBackupException">The backup is missing or corrupted, or the target refused a command;
+    /// after a first write, <see cref="MongoBackupException.RestoreReport"/> says what changed on the target.</exception>
     public async Task<RestoreResult> RunAsync(RestoreOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -45,7 +59,7 @@ public sealed partial class RestoreRunner
         }
 
         var manifest = await BackupManifests.FindAsync(_store, options.Prefix, options.BackupId, cancellationToken).ConfigureAwait(false);
-        if (options.VerifyFirst)
+        if (options.VerifyFirst && !options.DryRun)
         {
             await BackupVerifier.VerifyAsync(_store, manifest, options.Progress, cancellationToken).ConfigureAwait(false);
         }
@@ -53,23 +67,36 @@ public sealed partial class RestoreRunner
         var plan = new RestorePlan(options);
         if (options.DryRun)
         {
-            var dry = await ReadAsync(manifest, plan, target: null, options, cancellationToken).ConfigureAwait(false);
+            var dry = await ReadAsync(manifest, plan, target: null, new RestoreWrites(), options, cancellationToken).ConfigureAwait(false);
             return dry;
         }
 
+        var writes = new RestoreWrites();
+        var client = new MongoReplicaSetClient(options.ConnectionString, _logger);
+        await using var clientScope = client.ConfigureAwait(false);
         try
         {
-            var client = new MongoReplicaSetClient(options.ConnectionString, _logger);
-            await using var clientScope = client.ConfigureAwait(false);
-            return await ReadAsync(manifest, plan, client, options, cancellationToken).ConfigureAwait(false);
+            return await ReadAsync(manifest, plan, client, writes, options, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is MongoConnectionException or MongoCommandException or MongoServerSelectionException or MongoAuthenticationException)
+        catch (Exception e) when (e is MongoBackupException or MongoConnectionException or MongoCommandException or MongoServerSelectionException or MongoAuthenticationException or OperationCanceledException or IOException)
         {
-            throw new MongoBackupException(MongoBackupFailureReason.TargetFailed, $"The target refused the restore of backup {manifest.BackupId}: {e.Message}", null, e);
+            await writes.RemoveStagingAsync(client, _logger).ConfigureAwait(false);
+            var report = writes.Report();
+            var summary = report.Describe();
+            RestoreLog.RestoreFailed(_logger, manifest.BackupId, summary);
+            if (e is OperationCanceledException cancelled)
+            {
+                throw new OperationCanceledException($"The restore of backup {manifest.BackupId} was cancelled. {summary}", cancelled, cancelled.CancellationToken);
+            }
+
+            var (reason, cause, ns) = e is MongoBackupException known
+                ? (known.Reason, known.Message, known.Namespace)
+                : (MongoBackupFailureReason.TargetFailed, $"The target refused the restore of backup {manifest.BackupId}: {e.Message}", null);
+            throw new MongoBackupException(reason, $"{cause} {summary}", ns, e) { RestoreReport = report };
         }
     }
 
-    private async Task<RestoreResult> ReadAsync(BackupManifest manifest, RestorePlan plan, MongoReplicaSetClient? target, RestoreOptions options, CancellationToken cancellationToken)
+    private async Task<RestoreResult> ReadAsync(BackupManifest manifest, RestorePlan plan, MongoReplicaSetClient? target, RestoreWrites writes, RestoreOptions options, CancellationToken cancellationToken)
     {
         var progress = new RestoreProgress(options.Progress);
         var expected = manifest.Namespaces.ToDictionary(n => ArchiveNamespaceOf(n), n => n);
@@ -88,46 +115,57 @@ public sealed partial class RestoreRunner
         await using (hashing.ConfigureAwait(false))
         {
             var reader = new MongoArchiveReader(hashing, new MongoArchiveReaderOptions { Compression = MongoArchiveCompression.Gzip });
-            var state = new RestoreState(plan, target, options, progress);
-            await using (reader.ConfigureAwait(false))
+            var state = new RestoreState(plan, target, options, progress, writes);
+            try
             {
-                try
+                await using (reader.ConfigureAwait(false))
                 {
-                    await foreach (var item in reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    try
                     {
-                        switch (item)
+                        await foreach (var item in reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                         {
-                            case MongoArchivePreludeItem prelude:
-                                state.Prepare(prelude.Prelude);
-                                progress.Total = state.Selected.Count;
-                                if (target is not null)
-                                {
-                                    await state.CreateCollectionsAsync(cancellationToken).ConfigureAwait(false);
-                                }
+                            switch (item)
+                            {
+                                case MongoArchivePreludeItem prelude:
+                                    // The prelude creates collections and indexes: it must match the manifest first.
+                                    BackupVerifier.CheckPrelude(manifest, reader.PreludeSha256);
+                                    state.Prepare(prelude.Prelude);
+                                    progress.Total = state.Selected.Count;
+                                    if (target is not null)
+                                    {
+                                        await state.CreateCollectionsAsync(cancellationToken).ConfigureAwait(false);
+                                    }
 
-                                progress.Report(BackupStage.Collections, $"restoring {state.Selected.Count} namespaces", null);
-                                break;
-                            case MongoArchiveDocumentsItem documents:
-                                await state.AddAsync(documents.Namespace, documents.Documents, manifest.OplogEnd, cancellationToken).ConfigureAwait(false);
-                                break;
-                            case MongoArchiveNamespaceEndItem end:
-                                await state.EndNamespaceAsync(end.Summary.Namespace, end.Summary, expected, cancellationToken).ConfigureAwait(false);
-                                break;
+                                    progress.Report(BackupStage.Collections, $"restoring {state.Selected.Count} namespaces", null);
+                                    break;
+                                case MongoArchiveDocumentsItem documents:
+                                    await state.AddAsync(documents.Namespace, documents.Documents, manifest.OplogEnd, cancellationToken).ConfigureAwait(false);
+                                    break;
+                                case MongoArchiveNamespaceEndItem end:
+                                    await state.EndNamespaceAsync(end.Summary.Namespace, end.Summary, expected, cancellationToken).ConfigureAwait(false);
+                                    break;
+                            }
                         }
-                    }
 
-                    await state.FinishDataAsync(cancellationToken).ConfigureAwait(false);
+                        await state.FinishDataAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (MongoArchiveFormatException e)
+                    {
+                        var ns = e.Namespace ?? state.CurrentNamespace?.ToString();
+                        throw new MongoBackupException(MongoBackupFailureReason.Corrupted, $"Backup {manifest.BackupId} is corrupted{(ns is null ? string.Empty : $" in namespace {ns}")}: {e.Message}", ns, e);
+                    }
+                    catch (InvalidDataException e)
+                    {
+                        var ns = state.CurrentNamespace?.ToString();
+                        throw new MongoBackupException(MongoBackupFailureReason.Corrupted, $"Backup {manifest.BackupId} is corrupted{(ns is null ? string.Empty : $" in namespace {ns}")}: the gzip stream is damaged ({e.Message}).", ns, e);
+                    }
                 }
-                catch (MongoArchiveFormatException e)
-                {
-                    var ns = e.Namespace ?? state.CurrentNamespace?.ToString();
-                    throw new MongoBackupException(MongoBackupFailureReason.Corrupted, $"Backup {manifest.BackupId} is corrupted{(ns is null ? string.Empty : $" in namespace {ns}")}: {e.Message}", ns, e);
-                }
-                catch (InvalidDataException e)
-                {
-                    var ns = state.CurrentNamespace?.ToString();
-                    throw new MongoBackupException(MongoBackupFailureReason.Corrupted, $"Backup {manifest.BackupId} is corrupted{(ns is null ? string.Empty : $" in namespace {ns}")}: the gzip stream is damaged ({e.Message}).", ns, e);
-                }
+            }
+            catch
+            {
+                // Inserts still in flight would re-create a staging collection after it is removed.
+                await state.QuiesceAsync().ConfigureAwait(false);
+                throw;
             }
 
             var missing = expected.Keys.Where(ns => !state.Seen.Contains(ns)).ToList();
@@ -137,6 +175,7 @@ public sealed partial class RestoreRunner
             }
 
             var sha = await hashing.FinishAsync(cancellationToken).ConfigureAwait(false);
+            BackupVerifier.CheckSize(manifest, hashing.BytesRead);
             if (!string.Equals(sha, manifest.Sha256, StringComparison.OrdinalIgnoreCase))
             {
                 throw new MongoBackupException(MongoBackupFailureReason.Corrupted, $"Backup {manifest.BackupId} is corrupted: the archive's SHA-256 is {sha}, the manifest says {manifest.Sha256}.");
@@ -145,6 +184,9 @@ public sealed partial class RestoreRunner
             if (target is not null)
             {
                 await state.BuildIndexesAsync(cancellationToken).ConfigureAwait(false);
+
+                // Everything was read and checked: only now does the target change (per namespace, atomically).
+                await state.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
 
             progress.Report(BackupStage.Completed, string.Create(CultureInfo.InvariantCulture, $"restored {state.Results.Sum(r => r.Documents)} documents in {state.Results.Count} namespaces, replayed {state.OplogApplied} oplog entries"), null);
@@ -191,6 +233,13 @@ public sealed partial class RestoreRunner
 
         public string Type => Entry.Type is { Length: > 0 } type ? type : MongoCollectionMetadata.CollectionType;
 
+        /// <summary>Where documents, oplog entries and indexes go: the staging collection, or the target itself.</summary>
+        public string WriteCollection { get; set; } = collection;
+
+        public RestoreWriteMode Mode { get; set; } = RestoreWriteMode.Staged;
+
+        public string Target => $"{Database}.{Collection}";
+
         public List<RawBsonDocument> Pending { get; set; } = [];
 
         public int PendingBytes { get; set; }
@@ -203,8 +252,9 @@ public sealed partial class RestoreRunner
     }
 
     /// <summary>The mutable state of one restore.</summary>
-    private sealed class RestoreState(RestorePlan plan, MongoReplicaSetClient? target, RestoreOptions options, RestoreProgress progress)
+    private sealed class RestoreState(RestorePlan plan, MongoReplicaSetClient? target, RestoreOptions options, RestoreProgress progress, RestoreWrites writes)
     {
+        private readonly Dictionary<(string Database, string Collection), SelectedNamespace> _byTarget = [];
         private readonly Dictionary<MongoArchiveNamespace, SelectedNamespace> _byDataNamespace = [];
         private readonly List<Task> _inFlight = [];
         private readonly List<BsonDocument> _oplogBatch = [];
@@ -233,6 +283,7 @@ public sealed partial class RestoreRunner
                 var (database, collection) = plan.Target(entry.Database, entry.Collection);
                 var selected = new SelectedNamespace(entry, metadata, database, collection);
                 Selected.Add(selected);
+                _byTarget[(database, collection)] = selected;
                 foreach (var ns in entry.DataNamespaces())
                 {
                     _byDataNamespace[ns] = selected;
@@ -254,16 +305,97 @@ public sealed partial class RestoreRunner
 
         public async Task CreateCollectionsAsync(CancellationToken cancellationToken)
         {
-            // Collections first, then views (a view's source may be restored under a new name in the same run).
-            foreach (var selected in Selected.OrderBy(s => s.Type == MongoCollectionMetadata.ViewType))
+            // Decide, before the first write, where each namespace goes.
+            var existing = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+            foreach (var database in Selected.Select(s => s.Database).Distinct(StringComparer.Ordinal))
             {
-                if (options.Drop)
+                var collections = await target!.ListCollectionsAsync(database, cancellationToken).ConfigureAwait(false);
+                existing[database] = collections
+                    .Where(c => c.TryGetValue("name", out var n) && n.Type == BsonType.String)
+                    .Select(c => c["name"].AsString)
+                    .ToHashSet(StringComparer.Ordinal);
+            }
+
+            foreach (var selected in Selected)
+            {
+                var exists = existing[selected.Database].Contains(selected.Collection);
+                var staging = $"{StagingPrefix}{writes.RunId}.{selected.Collection}";
+                selected.Mode = selected.Type switch
                 {
-                    await target!.DropAsync(selected.Database, selected.Collection, cancellationToken).ConfigureAwait(false);
+                    MongoCollectionMetadata.ViewType => RestoreWriteMode.View,
+                    MongoCollectionMetadata.CollectionType when (options.Drop || !exists) && System.Text.Encoding.UTF8.GetByteCount($"{selected.Database}.{staging}") <= MaxNamespaceBytes => RestoreWriteMode.Staged,
+                    _ => RestoreWriteMode.InPlace,
+                };
+                if (selected.Mode == RestoreWriteMode.Staged)
+                {
+                    selected.WriteCollection = staging;
+                }
+            }
+
+            foreach (var selected in Selected.Where(s => s.Mode != RestoreWriteMode.View))
+            {
+                if (selected.Mode == RestoreWriteMode.InPlace && options.Drop)
+                {
+                    // A timeseries collection cannot be renamed: under --drop it is replaced in place (documented).
+                    if (await target!.DropAsync(selected.Database, selected.Collection, cancellationToken).ConfigureAwait(false))
+                    {
+                        writes.Dropped(selected.Target);
+                    }
                 }
 
                 var createOptions = selected.Metadata.Options?.DeepClone() ?? new BsonDocument();
-                if (selected.Type == MongoCollectionMetadata.ViewType && createOptions.TryGetValue("viewOn", out var viewOn) && viewOn.Type == BsonType.String)
+                try
+                {
+                    if (selected.Mode == RestoreWriteMode.Staged)
+                    {
+                        writes.Staging(selected.Database, selected.WriteCollection, selected.Target);
+                    }
+
+                    await target!.CreateCollectionAsync(selected.Database, selected.WriteCollection, createOptions, cancellationToken).ConfigureAwait(false);
+                    if (selected.Mode == RestoreWriteMode.InPlace)
+                    {
+                        writes.CreatedInPlace(selected.Target);
+                    }
+                }
+                catch (MongoCommandException e) when (e.Code == 48 && selected.Mode == RestoreWriteMode.InPlace)
+                {
+                    // NamespaceExists without --drop: restore into the existing collection, as mongorestore does.
+                }
+            }
+        }
+
+        /// <summary>Renames every staging collection onto its target, then creates the views.</summary>
+        public async Task CommitAsync(CancellationToken cancellationToken)
+        {
+            foreach (var selected in Selected.Where(s => s.Mode == RestoreWriteMode.Staged))
+            {
+                var command = new BsonDocument
+                {
+                    { "renameCollection", $"{selected.Database}.{selected.WriteCollection}" },
+                    { "to", selected.Target },
+                    { "dropTarget", options.Drop },
+                };
+                try
+                {
+                    await target!.RunCommandAsync("admin", command, null, cancellationToken).ConfigureAwait(false);
+                }
+                catch (MongoCommandException e) when (e.Code == 26)
+                {
+                    // The replayed oplog dropped the collection during the backup window: nothing to put in place.
+                }
+
+                writes.Committed(selected.Database, selected.WriteCollection, selected.Target);
+            }
+
+            foreach (var selected in Selected.Where(s => s.Mode == RestoreWriteMode.View))
+            {
+                if (options.Drop && await target!.DropAsync(selected.Database, selected.Collection, cancellationToken).ConfigureAwait(false))
+                {
+                    writes.Dropped(selected.Target);
+                }
+
+                var createOptions = selected.Metadata.Options?.DeepClone() ?? new BsonDocument();
+                if (createOptions.TryGetValue("viewOn", out var viewOn) && viewOn.Type == BsonType.String)
                 {
                     // A renamed database keeps its views pointing into it.
                     createOptions.Set("viewOn", plan.Target(selected.Entry.Database, viewOn.AsString).Collection);
@@ -272,12 +404,22 @@ public sealed partial class RestoreRunner
                 try
                 {
                     await target!.CreateCollectionAsync(selected.Database, selected.Collection, createOptions, cancellationToken).ConfigureAwait(false);
+                    writes.ViewCreated(selected.Target);
                 }
                 catch (MongoCommandException e) when (e.Code == 48)
                 {
-                    // NamespaceExists without --drop: restore into the existing collection, as mongorestore does.
+                    // The view exists and --drop was not given: kept, as mongorestore does.
                 }
             }
+        }
+
+        /// <summary>Where the oplog replay writes a target namespace: its staging collection while one exists.</summary>
+        private (string Database, string Collection) WriteTarget(string database, string collection)
+        {
+            var (db, coll) = plan.Target(database, collection);
+            return _byTarget.TryGetValue((db, coll), out var selected) && selected.Mode == RestoreWriteMode.Staged
+                ? (db, selected.WriteCollection)
+                : (db, coll);
         }
 
         public async Task AddAsync(MongoArchiveNamespace ns, ReadOnlyMemory<byte> documents, BackupOplogPosition end, CancellationToken cancellationToken)
@@ -363,7 +505,7 @@ public sealed partial class RestoreRunner
                 }
 
                 progress.Report(BackupStage.Indexes, $"building {indexes.Count} indexes on {selected.Database}.{selected.Collection}", $"{selected.Database}.{selected.Collection}");
-                await target!.CreateIndexesAsync(selected.Database, selected.Collection, indexes, cancellationToken).ConfigureAwait(false);
+                await target!.CreateIndexesAsync(selected.Database, selected.WriteCollection, indexes, cancellationToken).ConfigureAwait(false);
                 Results[i] = Results[i] with { Indexes = indexes.Count };
             }
         }
@@ -399,10 +541,30 @@ public sealed partial class RestoreRunner
 
         private async Task InsertAsync(SelectedNamespace selected, List<RawBsonDocument> batch, int bytes, CancellationToken cancellationToken)
         {
-            var result = await target!.InsertUnorderedAsync(selected.Database, selected.Collection, batch, cancellationToken).ConfigureAwait(false);
+            var result = await target!.InsertUnorderedAsync(selected.Database, selected.WriteCollection, batch, cancellationToken).ConfigureAwait(false);
+            if (selected.Mode == RestoreWriteMode.InPlace)
+            {
+                writes.InsertedInPlace(selected.Target, result.InsertedCount);
+            }
+
             Interlocked.Add(ref selected.Documents, result.InsertedCount);
             Interlocked.Add(ref selected.Failed, result.WriteErrors.Count);
             progress.Add(result.InsertedCount, bytes);
+        }
+
+        /// <summary>Waits for every insert in flight, ignoring their outcome: the restore is failing anyway.</summary>
+        public async Task QuiesceAsync()
+        {
+            try
+            {
+                await Task.WhenAll(_inFlight).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is MongoConnectionException or MongoCommandException or MongoServerSelectionException or OperationCanceledException or IOException or TimeoutException)
+            {
+                // Already failing; the first failure is the one reported.
+            }
+
+            _inFlight.Clear();
         }
 
         private async Task DrainAsync()
@@ -431,7 +593,7 @@ public sealed partial class RestoreRunner
                 return;
             }
 
-            if (OplogReplay.Prepare(document.ToBsonDocument(), plan.Includes, plan.Target) is not { } entry)
+            if (OplogReplay.Prepare(document.ToBsonDocument(), plan.Includes, WriteTarget) is not { } entry)
             {
                 return;
             }
@@ -464,6 +626,7 @@ public sealed partial class RestoreRunner
                 try
                 {
                     await target.RunCommandAsync("admin", new BsonDocument("applyOps", new BsonArray(_oplogBatch.Select(e => (BsonValue)e))), null, cancellationToken).ConfigureAwait(false);
+                    writes.OplogApplied(_oplogBatch.Count);
                 }
                 catch (MongoCommandException e) when (_oplogBatch.Count == 1 && _oplogBatch[0]["op"].AsString == "c" && e.Code is 48 or 26)
                 {

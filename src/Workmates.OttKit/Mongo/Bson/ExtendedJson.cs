@@ -22,8 +22,24 @@ public sealed record ExtendedJsonReadOptions
     /// <summary>Specification-strict defaults.</summary>
     public static ExtendedJsonReadOptions Default { get; } = new();
 
+    /// <summary>Largest <see cref="MaxDepth"/> accepted: deeper input would only exhaust the stack.</summary>
+    public const int MaxDepthCeiling = 1000;
+
+    private readonly int _maxDepth = 100;
+
     /// <summary>Maximum nesting of documents and arrays (the top-level document is depth 1).</summary>
-    public int MaxDepth { get; init; } = 100;
+    /// <value>Default: 100 (BSON documents from mongod nest at most 100 levels deep); 1 to <see cref="MaxDepthCeiling"/>.</value>
+    /// <exception cref="ArgumentOutOfRangeException">Below 1 or above <see cref="MaxDepthCeiling"/>.</exception>
+    public int MaxDepth
+    {
+        get => _maxDepth;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxDepthCeiling);
+            _maxDepth = value;
+        }
+    }
 
     /// <summary>
     /// Accept the legacy <c>{"$date": &lt;milliseconds&gt;}</c> written by older shells and tools. The Extended JSON v2
@@ -111,7 +127,17 @@ public static class ExtendedJson
                 throw new BsonFormatException("Extended JSON for a document must be a JSON object.", 0);
             }
 
-            var value = new Parser(options).ConvertObject(root, 1, "$");
+            BsonValue value;
+            try
+            {
+                value = new Parser(options).ConvertObject(root, 1, Parser.JsonPath.Root);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // System.Text.Json refuses to decode a string holding a lone surrogate escape ("\uD800") as UTF-16.
+                throw new BsonFormatException($"Invalid Extended JSON: a string or key is not valid Unicode (a lone surrogate escape such as \uD800): {ex.Message}", ex);
+            }
+
             return value.Type == BsonType.Document
                 ? value.AsDocument
                 : throw new BsonFormatException($"The top-level JSON object is a {value.Type} wrapper, not a document.", 0);
@@ -336,7 +362,7 @@ public static class ExtendedJson
 
     private sealed class Parser(ExtendedJsonReadOptions options)
     {
-        public BsonValue ConvertObject(JsonElement obj, int depth, string path)
+        public BsonValue ConvertObject(JsonElement obj, int depth, JsonPath path)
         {
             if (depth > options.MaxDepth)
             {
@@ -381,7 +407,7 @@ public static class ExtendedJson
                     throw Error(path, $"'{wrapper}' must be the only key of its object");
                 }
 
-                return ParseWrapper(wrapper, obj.GetProperty(wrapper), depth, path + "." + wrapper);
+                return ParseWrapper(wrapper, obj.GetProperty(wrapper), depth, path.Key(wrapper));
             }
 
             if (hasRegex && TryParseLegacyRegex(obj, count, path, out var regex))
@@ -398,22 +424,71 @@ public static class ExtendedJson
                     throw Error(path, "a key contains a NUL character, which BSON cannot store");
                 }
 
-                document.AddUnchecked(name, Convert(property.Value, depth, path + "." + name));
+                document.AddUnchecked(name, Convert(property.Value, depth, path.Key(name)));
             }
 
             return BsonValue.FromDocument(document);
         }
 
-        private static BsonFormatException Error(string path, string message) =>
+        private static BsonFormatException Error(JsonPath path, string message) =>
             new($"Invalid Extended JSON at {path}: {message}.");
 
-        private static string RequireString(JsonElement value, string path, string what) =>
+        /// <summary>
+        /// Where a value is, built only when an error needs it: one small link per level instead of a path string per
+        /// element (which made deep, wide input quadratic in memory).
+        /// </summary>
+        public sealed class JsonPath
+        {
+            private readonly JsonPath? _parent;
+            private readonly string? _key;
+            private readonly int _index;
+
+            private JsonPath(JsonPath? parent, string? key, int index)
+            {
+                _parent = parent;
+                _key = key;
+                _index = index;
+            }
+
+            public static JsonPath Root { get; } = new(null, null, -1);
+
+            public JsonPath Key(string key) => new(this, key, -1);
+
+            public JsonPath Index(int index) => new(this, null, index);
+
+            public override string ToString()
+            {
+                var segments = new List<JsonPath>();
+                for (var at = this; at is not null; at = at._parent)
+                {
+                    segments.Add(at);
+                }
+
+                var text = new StringBuilder("$");
+                for (var i = segments.Count - 2; i >= 0; i--)
+                {
+                    var segment = segments[i];
+                    if (segment._key is { } key)
+                    {
+                        text.Append('.').Append(key);
+                    }
+                    else
+                    {
+                        text.Append('[').Append(segment._index.ToString(CultureInfo.InvariantCulture)).Append(']');
+                    }
+                }
+
+                return text.ToString();
+            }
+        }
+
+        private static string RequireString(JsonElement value, JsonPath path, string what) =>
             value.ValueKind == JsonValueKind.String ? value.GetString()! : throw Error(path, $"{what} must be a string, not {value.ValueKind}");
 
-        private static string NoNul(string text, string path, string what) =>
+        private static string NoNul(string text, JsonPath path, string what) =>
             text.Contains('\0', StringComparison.Ordinal) ? throw Error(path, $"{what} contains a NUL character") : text;
 
-        private BsonValue Convert(JsonElement value, int depth, string path)
+        private BsonValue Convert(JsonElement value, int depth, JsonPath path)
         {
             switch (value.ValueKind)
             {
@@ -430,7 +505,7 @@ public static class ExtendedJson
                     var i = 0;
                     foreach (var item in value.EnumerateArray())
                     {
-                        array.Add(Convert(item, depth + 1, path + "[" + i.ToString(CultureInfo.InvariantCulture) + "]"));
+                        array.Add(Convert(item, depth + 1, path.Index(i)));
                         i++;
                     }
 
@@ -469,7 +544,7 @@ public static class ExtendedJson
             return BsonValue.FromDouble(value.GetDouble());
         }
 
-        private BsonValue ParseWrapper(string key, JsonElement value, int depth, string path)
+        private BsonValue ParseWrapper(string key, JsonElement value, int depth, JsonPath path)
         {
             switch (key)
             {
@@ -515,7 +590,7 @@ public static class ExtendedJson
             }
         }
 
-        private static double ParseDouble(string text, string path) => text switch
+        private static double ParseDouble(string text, JsonPath path) => text switch
         {
             "Infinity" => double.PositiveInfinity,
             "-Infinity" => double.NegativeInfinity,
@@ -525,7 +600,7 @@ public static class ExtendedJson
                 : throw Error(path, $"'{text}' is not a $numberDouble"),
         };
 
-        private static BsonValue ParseTimestamp(JsonElement value, string path)
+        private static BsonValue ParseTimestamp(JsonElement value, JsonPath path)
         {
             if (value.ValueKind != JsonValueKind.Object)
             {
@@ -559,7 +634,7 @@ public static class ExtendedJson
                 : throw Error(path, "$timestamp needs both t and i");
         }
 
-        private static BsonValue ParseRegularExpression(JsonElement value, string path)
+        private static BsonValue ParseRegularExpression(JsonElement value, JsonPath path)
         {
             if (value.ValueKind != JsonValueKind.Object)
             {
@@ -588,7 +663,7 @@ public static class ExtendedJson
                 : throw Error(path, "$regularExpression needs both pattern and options");
         }
 
-        private static bool TryParseLegacyRegex(JsonElement obj, int count, string path, out BsonValue regex)
+        private static bool TryParseLegacyRegex(JsonElement obj, int count, JsonPath path, out BsonValue regex)
         {
             regex = default;
             var pattern = obj.GetProperty("$regex");
@@ -612,7 +687,7 @@ public static class ExtendedJson
             return true;
         }
 
-        private BsonValue ParseDBPointer(JsonElement value, int depth, string path)
+        private BsonValue ParseDBPointer(JsonElement value, int depth, JsonPath path)
         {
             if (value.ValueKind != JsonValueKind.Object)
             {
@@ -630,7 +705,7 @@ public static class ExtendedJson
                         break;
                     case "$id" when id is null:
                     {
-                        var converted = Convert(property.Value, depth, path + ".$id");
+                        var converted = Convert(property.Value, depth, path.Key("$id"));
                         id = converted.Type == BsonType.ObjectId ? converted.AsObjectId : throw Error(path, "$dbPointer.$id must be an $oid");
                         break;
                     }
@@ -645,7 +720,7 @@ public static class ExtendedJson
                 : throw Error(path, "$dbPointer needs both $ref and $id");
         }
 
-        private BsonValue ParseDate(JsonElement value, string path)
+        private BsonValue ParseDate(JsonElement value, JsonPath path)
         {
             switch (value.ValueKind)
             {
@@ -682,7 +757,7 @@ public static class ExtendedJson
             }
         }
 
-        private static BsonValue ParseBinary(JsonElement obj, int count, string path)
+        private static BsonValue ParseBinary(JsonElement obj, int count, JsonPath path)
         {
             var binary = obj.GetProperty("$binary");
             string base64;
@@ -739,7 +814,7 @@ public static class ExtendedJson
             return BsonValue.FromBinary((BsonBinarySubtype)subtype, bytes.AsSpan(0, written).ToArray());
         }
 
-        private BsonValue ParseCode(JsonElement obj, int count, int depth, string path)
+        private BsonValue ParseCode(JsonElement obj, int count, int depth, JsonPath path)
         {
             var code = RequireString(obj.GetProperty("$code"), path, "$code");
             if (count == 1)
@@ -754,7 +829,7 @@ public static class ExtendedJson
                     throw Error(path, "$scope must be a document");
                 }
 
-                var converted = ConvertObject(scope, depth + 1, path + ".$scope");
+                var converted = ConvertObject(scope, depth + 1, path.Key("$scope"));
                 return converted.Type == BsonType.Document
                     ? BsonValue.FromJavaScriptWithScope(new BsonJavaScriptWithScope(code, converted.AsDocument))
                     : throw Error(path, "$scope must be a document");

@@ -52,6 +52,13 @@ internal static class ConnectionStringParser
         string? username = null;
         string? password = null;
         var at = rest.LastIndexOf('@');
+        if (at < 0 && query.Contains('@', StringComparison.Ordinal))
+        {
+            // An unencoded '?' in the password moves the userinfo into the query ("admin:2024?Summer=x@db1" would
+            // otherwise parse as host admin, port 2024): refuse it, and never echo that text.
+            throw new MongoConfigurationException("userinfo", "The connection string has an '@' after its '?': a user name or password holding '?' must percent-encode it (%3F), and an '@' in an option value must be written %40.");
+        }
+
         if (at >= 0)
         {
             (username, password) = ParseUserInfo(rest[..at]);

@@ -226,6 +226,20 @@ internal sealed class MessageReader : IDisposable
             throw new InvalidDataException($"The OP_COMPRESSED declares {uncompressedSize} uncompressed bytes, beyond maxMessageSizeBytes.");
         }
 
+        // Refuse a declared size the payload cannot produce before allocating it: no more memory than was received
+        // times deflate's maximum expansion (1032:1) plus a little slack.
+        var payloadLength = compressed.Length - Prefix;
+        var producible = compressorId switch
+        {
+            0 => payloadLength,
+            OpMsgCodec.ZlibCompressorId => (payloadLength * 1032L) + 1024,
+            _ => throw new InvalidDataException($"Unsupported compressor id {compressorId}; this client negotiates zlib only."),
+        };
+        if (uncompressedSize > producible)
+        {
+            throw new InvalidDataException($"The OP_COMPRESSED declares {uncompressedSize} uncompressed bytes; its {payloadLength}-byte payload cannot hold them.");
+        }
+
         var message = new byte[MessageHeader.Length + uncompressedSize];
         BinaryPrimitives.WriteInt32LittleEndian(message, message.Length);
         compressed.AsSpan(4, 8).CopyTo(message.AsSpan(4));
@@ -242,20 +256,28 @@ internal sealed class MessageReader : IDisposable
                 payload.CopyTo(message.AsSpan(MessageHeader.Length));
                 break;
             case OpMsgCodec.ZlibCompressorId:
-                using (var zlib = new ZLibStream(new MemoryStream(compressed, Prefix, compressed.Length - Prefix, writable: false), CompressionMode.Decompress))
+                try
                 {
-                    var target = message.AsSpan(MessageHeader.Length);
-                    var read = 0;
-                    int n;
-                    while (read < target.Length && (n = zlib.Read(target[read..])) > 0)
+                    using (var zlib = new ZLibStream(new MemoryStream(compressed, Prefix, compressed.Length - Prefix, writable: false), CompressionMode.Decompress))
                     {
-                        read += n;
-                    }
+                        var target = message.AsSpan(MessageHeader.Length);
+                        var read = 0;
+                        int n;
+                        while (read < target.Length && (n = zlib.Read(target[read..])) > 0)
+                        {
+                            read += n;
+                        }
 
-                    if (read != target.Length || zlib.ReadByte() != -1)
-                    {
-                        throw new InvalidDataException("The zlib OP_COMPRESSED payload does not match its declared size.");
+                        if (read != target.Length || zlib.ReadByte() != -1)
+                        {
+                            throw new InvalidDataException("The zlib OP_COMPRESSED payload does not match its declared size.");
+                        }
                     }
+                }
+                catch (IOException e)
+                {
+                    // ZLibException: the deflate stream is damaged.
+                    throw new InvalidDataException($"The zlib OP_COMPRESSED payload is damaged: {e.Message}", e);
                 }
 
                 break;

@@ -219,7 +219,10 @@ public sealed class MongoConnectionString
         }
     }
 
-    /// <summary>The connection string with the password and secret option values replaced by <c>*****</c>.</summary>
+    /// <summary>
+    /// The connection string with the password, secret option values, unknown options' values and every
+    /// <c>authMechanismProperties</c> value replaced by <c>*****</c>: safe to log and print.
+    /// </summary>
     public string Redacted
     {
         get
@@ -246,7 +249,7 @@ public sealed class MongoConnectionString
             if (_rawOptions.Count > 0)
             {
                 text.Append('?');
-                text.AppendJoin('&', _rawOptions.Select(o => o.Key + "=" + (UriOptionTable.IsSecret(o.Key) ? "*****" : o.Value)));
+                text.AppendJoin('&', _rawOptions.Select(o => (IsPlainName(o.Key) ? o.Key : "*****") + "=" + RedactedValue(o.Key, o.Value)));
             }
 
             return text.ToString();
@@ -255,6 +258,36 @@ public sealed class MongoConnectionString
 
     /// <summary>The <see cref="Redacted"/> form.</summary>
     public override string ToString() => Redacted;
+
+    /// <summary>
+    /// Whether an option name can be echoed: letters, digits, '_', '.' and '-' only. Anything else (a pasted second
+    /// URI, "user:password@host" in the query) is not a name and may hold a secret.
+    /// </summary>
+    private static bool IsPlainName(string key) =>
+        key.Length is > 0 and <= 64 && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-');
+
+    private static string ShownName(string key) => IsPlainName(key) ? $"'{key}'" : "(a name that is not an option name; not shown)";
+
+    /// <summary>
+    /// An option value as <see cref="Redacted"/> shows it: secrets (<c>proxyPassword</c>,
+    /// <c>tlsCertificateKeyFilePassword</c>) and options this client does not know (which may be a legacy password
+    /// option) are masked; <c>authMechanismProperties</c> keeps its names and masks every value (AWS session tokens).
+    /// </summary>
+    private static string RedactedValue(string key, string value)
+    {
+        if (UriOptionTable.Find(key) is not { Secret: false } option)
+        {
+            return "*****";
+        }
+
+
+        if (option.Kind == UriOptionTable.Kind.Properties)
+        {
+            return string.Join(',', value.Split(',').Select(pair => pair.IndexOf(':', StringComparison.Ordinal) is var colon and > 0 ? pair[..colon] + ":*****" : "*****"));
+        }
+
+        return value;
+    }
 
     private static Dictionary<string, object> ParseOptions(IReadOnlyList<KeyValuePair<string, string>> raw, List<string> warnings)
     {
@@ -271,7 +304,7 @@ public sealed class MongoConnectionString
                 var target = UriOptionTable.AliasTarget(key);
                 if (target is null)
                 {
-                    warnings.Add($"Unknown option '{key}' was ignored.");
+                    warnings.Add($"Unknown option {ShownName(key)} was ignored.");
                 }
                 else
                 {

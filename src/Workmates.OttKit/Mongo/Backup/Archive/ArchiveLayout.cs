@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using Workmates.OttKit.Mongo.Bson;
 
 namespace Workmates.OttKit.Mongo.Backup.Archive;
@@ -82,9 +83,17 @@ internal static class ArchiveLayout
                     concurrent = element.Value.Type switch
                     {
                         BsonType.Int32 => element.Value.AsInt32,
-                        BsonType.Int64 => checked((int)element.Value.AsInt64),
+                        BsonType.Int64 when element.Value.AsInt64 is >= 0 and <= int.MaxValue => (int)element.Value.AsInt64,
+                        BsonType.Int64 => throw new MongoArchiveFormatException(
+                            string.Create(CultureInfo.InvariantCulture, $"The archive header field 'concurrent_collections' is {element.Value.AsInt64}, outside 0 to {int.MaxValue}"), null, offset),
                         _ => throw WrongType("concurrent_collections", element.Value.Type, "archive header", null, offset),
                     };
+                    if (concurrent < 0)
+                    {
+                        throw new MongoArchiveFormatException(
+                            string.Create(CultureInfo.InvariantCulture, $"The archive header field 'concurrent_collections' is {concurrent}, outside 0 to {int.MaxValue}"), null, offset);
+                    }
+
                     break;
                 case "version":
                     version = String(element, "archive header", null, offset);
@@ -133,7 +142,8 @@ internal static class ArchiveLayout
                     size = element.Value.Type switch
                     {
                         BsonType.Int32 => element.Value.AsInt32,
-                        BsonType.Int64 => unchecked((int)element.Value.AsInt64),
+                        // mongodump writes a Go int (int64); sizes beyond 2 GiB saturate instead of wrapping negative.
+                        BsonType.Int64 => (int)Math.Clamp(element.Value.AsInt64, int.MinValue, int.MaxValue),
                         _ => throw WrongType("size", element.Value.Type, "collection metadata", null, offset),
                     };
                     break;

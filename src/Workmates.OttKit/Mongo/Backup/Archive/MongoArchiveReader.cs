@@ -57,6 +57,12 @@ public sealed class MongoArchiveReader : IAsyncDisposable
     /// <summary>Whether the input turned out to be gzip-compressed.</summary>
     public bool IsGzip => _gzip is not null;
 
+    /// <summary>
+    /// SHA-256 (lowercase hex) of the uncompressed prelude bytes as read (magic number, header, entries, terminator),
+    /// once read; compare it with <see cref="BackupManifest.PreludeSha256"/> before acting on the prelude.
+    /// </summary>
+    public string? PreludeSha256 { get; private set; }
+
     /// <summary>The prelude, once read.</summary>
     public MongoArchivePrelude? Prelude { get; private set; }
 
@@ -236,8 +242,12 @@ public sealed class MongoArchiveReader : IAsyncDisposable
             throw new MongoArchiveFormatException($"Not a mongodump archive: the magic number is 0x{found}, expected 0x8199E26D", null, 0);
         }
 
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        hash.AppendData(ArchiveLayout.MagicBytes);
         _start += 4;
-        var header = ArchiveLayout.ReadHeader(await ReadDocumentAsync("archive header", null, cancellationToken).ConfigureAwait(false), 4);
+        var headerDocument = await ReadDocumentAsync("archive header", null, cancellationToken).ConfigureAwait(false);
+        hash.AppendData(headerDocument.Bytes.Span);
+        var header = ArchiveLayout.ReadHeader(headerDocument, 4);
         var collections = new List<MongoArchiveCollectionEntry>();
         while (true)
         {
@@ -248,12 +258,15 @@ public sealed class MongoArchiveReader : IAsyncDisposable
 
             if (ArchiveLayout.IsTerminator(Available))
             {
+                hash.AppendData(ArchiveLayout.TerminatorBytes);
                 _start += 4;
                 break;
             }
 
             var offset = Position;
-            var entry = ArchiveLayout.ReadCollection(await ReadDocumentAsync("prelude entry", null, cancellationToken).ConfigureAwait(false), offset);
+            var entryDocument = await ReadDocumentAsync("prelude entry", null, cancellationToken).ConfigureAwait(false);
+            hash.AppendData(entryDocument.Bytes.Span);
+            var entry = ArchiveLayout.ReadCollection(entryDocument, offset);
             if (_options.ValidateMetadata && entry.Metadata.Length > 0)
             {
                 try
@@ -269,6 +282,7 @@ public sealed class MongoArchiveReader : IAsyncDisposable
             collections.Add(entry);
         }
 
+        PreludeSha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
         return new MongoArchivePrelude(header, collections);
     }
 

@@ -14,7 +14,21 @@ public static class MongoArchiveVerifier
     /// <returns>The report of a valid archive.</returns>
     /// <exception cref="MongoArchiveFormatException">The archive is malformed, truncated, or a CRC does not match (the
     /// exception names the namespace and offset).</exception>
-    public static async Task<MongoArchiveVerification> VerifyAsync(Stream stream, CancellationToken cancellationToken = default)
+    public static Task<MongoArchiveVerification> VerifyAsync(Stream stream, CancellationToken cancellationToken = default) =>
+        VerifyAsync(stream, expectedPreludeSha256: null, cancellationToken);
+
+    /// <summary>
+    /// Verifies the archive in <paramref name="stream"/> and its prelude against a recorded SHA-256 (the manifest's
+    /// <see cref="BackupManifest.PreludeSha256"/>): mongodump's format checksums documents only, so without it an
+    /// altered prelude (collection options, index specifications) can pass.
+    /// </summary>
+    /// <param name="stream">The archive as stored; not disposed.</param>
+    /// <param name="expectedPreludeSha256">The prelude's recorded SHA-256 (lowercase hex), or null to skip the check.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The report of a valid archive.</returns>
+    /// <exception cref="MongoArchiveFormatException">The archive is malformed, truncated, a CRC does not match, or the
+    /// prelude differs from <paramref name="expectedPreludeSha256"/>.</exception>
+    public static async Task<MongoArchiveVerification> VerifyAsync(Stream stream, string? expectedPreludeSha256, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var hashing = new HashingReadStream(stream);
@@ -27,6 +41,10 @@ public static class MongoArchiveVerifier
             if (item is MongoArchivePreludeItem p)
             {
                 prelude = p.Prelude;
+                if (expectedPreludeSha256 is not null && !string.Equals(expectedPreludeSha256, reader.PreludeSha256, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new MongoArchiveFormatException($"The prelude's SHA-256 is {reader.PreludeSha256}, {expectedPreludeSha256} was recorded: the collection options or index specifications were altered", null, 0);
+                }
             }
         }
 
@@ -38,7 +56,10 @@ public static class MongoArchiveVerifier
             reader.Position,
             hashing.BytesRead,
             reader.IsGzip,
-            hashing.Sha256());
+            hashing.Sha256())
+        {
+            PreludeSha256 = reader.PreludeSha256 ?? string.Empty,
+        };
     }
 
     /// <summary>Passes reads through and hashes and counts every byte read.</summary>
@@ -119,7 +140,7 @@ public static class MongoArchiveVerifier
     }
 }
 
-/// <summary>The result of <see cref="MongoArchiveVerifier.VerifyAsync"/> on a valid archive.</summary>
+/// <summary>The result of <see cref="MongoArchiveVerifier.VerifyAsync(Stream, string?, CancellationToken)"/> on a valid archive.</summary>
 /// <param name="Prelude">The archive's header and collection entries.</param>
 /// <param name="Namespaces">Every namespace with its documents, bytes and verified CRC-64, in archive order.</param>
 /// <param name="ArchiveBytes">Size of the archive before compression.</param>
@@ -134,6 +155,9 @@ public sealed record MongoArchiveVerification(
     bool Gzip,
     string Sha256)
 {
+    /// <summary>SHA-256 (lowercase hex) of the uncompressed prelude: compare it with the manifest's record.</summary>
+    public string PreludeSha256 { get; init; } = string.Empty;
+
     /// <summary>Documents over all namespaces.</summary>
     public long Documents => Namespaces.Sum(n => n.Documents);
 

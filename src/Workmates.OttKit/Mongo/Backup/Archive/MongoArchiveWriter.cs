@@ -276,6 +276,12 @@ public sealed class MongoArchiveWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// SHA-256 (lowercase hex) of the uncompressed prelude as written: the magic number, the header, every collection
+    /// entry and the terminator. mongodump's format has no checksum there; the backup manifest records this one.
+    /// </summary>
+    public string PreludeSha256 { get; private set; } = string.Empty;
+
     internal void ThrowIfFailed() => _failure?.Throw();
 
     private static async Task<MongoArchiveWriter> StartCoreAsync(
@@ -300,6 +306,7 @@ public sealed class MongoArchiveWriter : IAsyncDisposable
             }
 
             buffer.Write(ArchiveLayout.TerminatorBytes);
+            writer.PreludeSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(buffer.WrittenSpan));
             await writer._destination.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             writer._archiveBytes = buffer.WrittenCount;
             writer._consumer = Task.Run(() => writer.ConsumeAsync(writer._abort.Token), CancellationToken.None);

@@ -52,6 +52,7 @@ public static class BackupManifestJson
             { ArchiveKey: null or "" } => "archiveKey is empty",
             { Namespaces: null } => "namespaces is missing",
             { Sha256: var sha } when sha is null || sha.Length != 64 || !sha.All(char.IsAsciiHexDigitLower) => "sha256 must be 64 lowercase hex digits",
+            { PreludeSha256: { } prelude } when prelude.Length != 64 || !prelude.All(char.IsAsciiHexDigitLower) => "preludeSha256 must be 64 lowercase hex digits",
             { CompressedBytes: < 0 } or { RawBytes: < 0 } => "sizes must not be negative",
             _ => null,
         };
