@@ -18,6 +18,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# shellcheck source=timing.sh
+source "$(dirname "${BASH_SOURCE[0]}")/timing.sh"
 # The installs read packages only from this run's folders: a clean package cache, so no earlier pack of the same
 # version is picked up instead.
 install_env=(env NUGET_PACKAGES="$work/nuget-cache")
@@ -33,53 +35,13 @@ dotnet pack "$root/src/Workmates.OttKit.Cli" -c Release -o "$work/portable-packa
 (cd "$work" && "${install_env[@]}" dotnet tool install Workmates.OttKit.Cli --version "$version-portable" --tool-path "$work/portable" --add-source "$work/portable-packages" >"$work/install-portable.log" 2>&1) \
   || { cat "$work/install-portable.log"; exit 1; }
 
-mkdir -p "$work/hello"
-cat >"$work/hello/hello.csproj" <<'XML'
-<Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup>
-    <OutputType>Exe</OutputType>
-    <TargetFramework>net10.0</TargetFramework>
-    <ImportDirectoryBuildProps>false</ImportDirectoryBuildProps>
-    <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
-  </PropertyGroup>
-</Project>
-XML
-echo 'System.Console.WriteLine("hello");' >"$work/hello/Program.cs"
-dotnet publish "$work/hello/hello.csproj" -c Release -o "$work/hello/out" >"$work/hello.log" 2>&1 || { cat "$work/hello.log"; exit 1; }
+publish_runtime_baseline
 
 spec="$root/samples/Blacksheep/blacksheep.yaml"
-once() {
-  local start end
-  start=$(date +%s%N)
-  "$@" >/dev/null 2>&1 || { echo "command failed: $*" >&2; "$@"; exit 1; }
-  end=$(date +%s%N)
-  echo $(((end - start) / 1000000))
-}
-
-baseline=0
-measure() {
-  local label="$1"
-  shift
-  once "$@" >/dev/null
-  local times=()
-  for _ in $(seq "$runs"); do
-    times+=("$(once "$@")")
-  done
-  local sorted min median max
-  sorted=$(printf '%s\n' "${times[@]}" | sort -n)
-  min=$(echo "$sorted" | head -1)
-  max=$(echo "$sorted" | tail -1)
-  median=$(echo "$sorted" | awk -v n="$runs" '{a[NR]=$1} END {if (n % 2) print a[(n+1)/2]; else print int((a[n/2]+a[n/2+1])/2)}')
-  local ratio="—"
-  if [ "$baseline" -gt 0 ]; then ratio=$(awk -v m="$median" -v b="$baseline" 'BEGIN {printf "%.1f×", m / b}'); fi
-  printf '| %s | %s | %s | %s | %s |\n' "$label" "$min" "$median" "$max" "$ratio"
-  last_median=$median
-}
 
 echo "installed ottkit $version ($(ls "$work/tool/.store/workmates.ottkit.cli/$version" 2>/dev/null | tr '\n' ' ')): $runs runs each, wall-clock ms, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(dotnet --version) SDK"
 echo
-echo "| command | min | median | max | median / runtime baseline |"
-echo "| --- | ---: | ---: | ---: | ---: |"
+table_header
 measure '`true` (process baseline)' true
 measure '`dotnet hello.dll` (runtime baseline)' dotnet "$work/hello/out/hello.dll"
 baseline=$last_median
