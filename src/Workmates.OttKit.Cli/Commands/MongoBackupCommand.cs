@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Workmates.OttKit.Mongo.Backup;
+using Workmates.OttKit.Mongo.Backup.Archive;
 
 namespace Workmates.OttKit.Cli.Commands;
 
@@ -12,6 +13,9 @@ namespace Workmates.OttKit.Cli.Commands;
 /// </summary>
 internal static class MongoBackupCommand
 {
+    /// <summary>The most compression workers a backup accepts (<see cref="BackupOptions.CompressionWorkers"/>).</summary>
+    private const int MaxCompressionWorkers = ArchiveCompressionOptions.MaxWorkers;
+
     /// <summary>Adds <c>backup</c>, <c>restore</c> and <c>backups</c> to the <c>mongo</c> command.</summary>
     public static Command AddTo(Command mongo, CliEnvironment environment)
     {
@@ -32,6 +36,10 @@ internal static class MongoBackupCommand
         var parallel = new Option<int>("--parallel", "-j") { Description = "Collections dumped at the same time (default 4).", DefaultValueFactory = _ => 4 };
         var include = new Option<string[]>("--include") { Description = "Only these namespaces (db.coll, * wildcards); repeatable.", AllowMultipleArgumentsPerToken = false };
         var exclude = new Option<string[]>("--exclude") { Description = "Leave out these namespaces; repeatable." };
+        var compressionWorkers = new Option<int?>("--compression-workers")
+        {
+            Description = $"Threads compressing the archive, 1-{MaxCompressionWorkers} (default: one per processor, at most 8; 1 is a single gzip stream).",
+        };
         var command = new Command(
             "backup",
             "Back up the MongoDB replica set to S3: a consistent mongodump archive (gzip) with the oplog slice, verified checksums and a manifest written last.\n" +
@@ -45,6 +53,7 @@ internal static class MongoBackupCommand
             parallel,
             include,
             exclude,
+            compressionWorkers,
         };
         settings.AddTo(command, withUri: true, withKmsKey: true);
         command.SetAction((parse, cancellationToken) =>
@@ -56,7 +65,7 @@ internal static class MongoBackupCommand
                 return Task.FromResult(exitCode);
             }
 
-            var arguments = new MongoBackupArguments(parse.GetValue(allowPrimary), parse.GetValue(maxLag), parse.GetValue(expected), parse.GetValue(parallel), parse.GetValue(include) ?? [], parse.GetValue(exclude) ?? []);
+            var arguments = new MongoBackupArguments(parse.GetValue(allowPrimary), parse.GetValue(maxLag), parse.GetValue(expected), parse.GetValue(parallel), parse.GetValue(include) ?? [], parse.GetValue(exclude) ?? [], parse.GetValue(compressionWorkers));
             return RunAsync(context, resolved, arguments, BackupSettings.CreateS3Store, TimeProvider.System, cancellationToken);
         });
         return command;
@@ -72,6 +81,14 @@ internal static class MongoBackupCommand
         if (arguments.MaxLagSeconds < 0 || arguments.ExpectedMinutes < 0 || arguments.Parallel < 1)
         {
             _ = context.UserError("--max-lag and --expected-minutes must not be negative, and --parallel must be at least 1.", "bad-arguments");
+            return ExitCodes.UsageError;
+        }
+
+        if (arguments.CompressionWorkers is < 1 or > MaxCompressionWorkers)
+        {
+            _ = context.UserError(
+                string.Create(CultureInfo.InvariantCulture, $"--compression-workers {arguments.CompressionWorkers} is out of range: use 1 to {MaxCompressionWorkers} (1 compresses in one gzip stream; the default is one per processor)."),
+                "bad-arguments");
             return ExitCodes.UsageError;
         }
 
@@ -94,6 +111,7 @@ internal static class MongoBackupCommand
                     MaxLag = TimeSpan.FromSeconds(arguments.MaxLagSeconds),
                     ExpectedDuration = TimeSpan.FromMinutes(arguments.ExpectedMinutes),
                     ParallelCollections = arguments.Parallel,
+                    CompressionWorkers = arguments.CompressionWorkers ?? ArchiveCompressionOptions.DefaultWorkers,
                     IncludeNamespaces = arguments.Include,
                     ExcludeNamespaces = arguments.Exclude,
                     Progress = BackupSettings.ProgressLines(context),
@@ -128,4 +146,4 @@ internal static class MongoBackupCommand
 }
 
 /// <summary>The arguments of <c>ottkit mongo backup</c> beyond the shared settings.</summary>
-internal sealed record MongoBackupArguments(bool AllowPrimary, double MaxLagSeconds, double ExpectedMinutes, int Parallel, IReadOnlyList<string> Include, IReadOnlyList<string> Exclude);
+internal sealed record MongoBackupArguments(bool AllowPrimary, double MaxLagSeconds, double ExpectedMinutes, int Parallel, IReadOnlyList<string> Include, IReadOnlyList<string> Exclude, int? CompressionWorkers = null);

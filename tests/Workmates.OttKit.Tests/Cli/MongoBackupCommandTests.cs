@@ -50,6 +50,52 @@ public sealed class MongoBackupCommandTests
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
+    public async Task Backup_with_one_or_three_compression_workers_restores_the_same_documents()
+    {
+        await using var source = BackupFixture.StartSet();
+        BackupFixture.Seed(source);
+        var settings = Settings(BackupFixture.Uri(source));
+        var documents = new List<int>();
+
+        foreach (var workers in new[] { 1, 3 })
+        {
+            var store = new InMemoryBackupObjectStore();
+            var output = new StringWriter();
+            var error = new StringWriter();
+            var text = new CliContext(output, error, OutputFormat.Text, verbose: false);
+            var exit = await MongoBackupCommand.RunAsync(text, settings, new MongoBackupArguments(false, 20, 0, 2, [], [], workers), _ => store, TimeProvider.System, Token);
+            Assert.True(exit == ExitCodes.Success, output.ToString() + error);
+            Assert.Contains($"on {workers} compression thread(s)", output.ToString() + error, StringComparison.Ordinal);
+            var verify = Json();
+            Assert.Equal(ExitCodes.Success, await MongoBackupsCommand.VerifyAsync(verify.Context, settings, "latest", _ => store, Token));
+            var restore = Json();
+            Assert.Equal(ExitCodes.Success, await MongoRestoreCommand.RunAsync(restore.Context, settings with { Uri = null }, new MongoRestoreArguments("latest", [], [], [], false, true, true, false, 4), _ => store, Token));
+            documents.Add(JsonNode.Parse(restore.Output.ToString())!["documents"]!.GetValue<int>());
+        }
+
+        Assert.Equal(documents[0], documents[1]);
+        Assert.True(documents[0] > 0);
+    }
+
+    [Theory(Timeout = TestTimeouts.Default)]
+    [InlineData("0")]
+    [InlineData("65")]
+    public async Task Backup_with_compression_workers_out_of_range_is_a_usage_error_naming_the_flag(string workers)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var exit = await OttKitCommandLine.InvokeAsync(
+            ["mongo", "backup", "--uri", "mongodb://127.0.0.1:1/?replicaSet=rs0", "--bucket", "acme-backups", "--region", "ap-south-1", "--compression-workers", workers],
+            output,
+            error,
+            Token);
+
+        Assert.Equal(ExitCodes.UsageError, exit);
+        Assert.Contains($"--compression-workers {workers} is out of range: use 1 to 64", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Verify_corrupted_backup_exits_one_with_the_corrupted_code()
     {
         await using var source = BackupFixture.StartSet();
