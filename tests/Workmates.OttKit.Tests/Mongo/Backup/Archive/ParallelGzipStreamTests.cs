@@ -157,21 +157,15 @@ public sealed class ParallelGzipStreamTests
             await gzip.WriteAsync(data, Ct);
         }
 
+        // Every block may already be written when the stream is abandoned, and .NET's GZipStream returns the data of a
+        // member without a trailer silently; what a reader that checks the member (Go's gzip behind mongorestore,
+        // gzip -t, Python) relies on is the trailer: CRC-32 and ISIZE of the data. An abandoned stream never has it.
         var stored = output.ToArray();
-        var inflated = new MemoryStream();
-        var threw = false;
-        try
-        {
-            using var gunzip = new GZipStream(new MemoryStream(stored), CompressionMode.Decompress);
-            gunzip.CopyTo(inflated);
-        }
-        catch (InvalidDataException)
-        {
-            threw = true;
-        }
+        var trailer = new byte[8];
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer, Crc32.HashToUInt32(data));
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer.AsSpan(4), (uint)data.Length);
 
-        Assert.True(threw || inflated.Length < data.Length, "an abandoned stream must not read as complete");
-        Assert.NotEqual(Crc32.HashToUInt32(data), stored.Length >= 8 ? BinaryPrimitives.ReadUInt32LittleEndian(stored.AsSpan(stored.Length - 8)) : 0u);
+        Assert.False(stored.AsSpan().EndsWith(trailer), "an abandoned stream must not end with the complete member's trailer");
     }
 
     [Fact]
