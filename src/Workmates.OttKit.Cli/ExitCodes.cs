@@ -30,6 +30,12 @@ internal static class ExitCodes
     /// <summary><c>deploy service</c> / <c>rollback service</c>: no verdict before <c>--timeout</c> (with <c>--rollback-on-timeout</c> the deployment was stopped with rollback).</summary>
     public const int DeploymentTimedOut = 4;
 
+    /// <summary><c>image scan-gate</c>: findings at or above the gate's severity, or ECR could not scan the image.</summary>
+    public const int ScanGateFailed = 1;
+
+    /// <summary><c>image scan-gate</c>: the scan did not complete within <c>security.imageScanGate.timeoutMinutes</c>.</summary>
+    public const int ScanGateTimedOut = 4;
+
     /// <summary>The command line itself could not be parsed, or an argument is invalid (such as a malformed <c>mongo health --uri</c>).</summary>
     public const int UsageError = 64;
 

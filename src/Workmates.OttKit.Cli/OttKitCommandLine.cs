@@ -64,6 +64,7 @@ internal static class OttKitCommandLine
             DeployCommand.Create(DeployStacksCommand.Create(environment), DeployServiceCommand.Create(environment)),
             RollbackCommand.Create(environment),
             StatusCommand.Create(environment),
+            ImageScanGateCommand.Create(environment),
             MongoBackupCommand.AddTo(MongoHealthCommand.CreateMongoCommand(), environment),
         };
         return root;

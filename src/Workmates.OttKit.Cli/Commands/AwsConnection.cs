@@ -5,6 +5,7 @@ using Amazon.S3;
 using Workmates.OttKit.Aws;
 using Workmates.OttKit.Aws.CloudFormation;
 using Workmates.OttKit.Aws.CloudWatch;
+using Workmates.OttKit.Aws.Ecr;
 using Workmates.OttKit.Aws.Ecs;
 using Workmates.OttKit.Aws.ElasticLoadBalancingV2;
 
@@ -97,6 +98,8 @@ internal sealed class AwsConnection : IDisposable
     }
 
     public IEcsApi Ecs(string? region = null) => Track(Factory("ECS", region).CreateEcs());
+
+    public IEcrApi Ecr(string? region = null) => Track(Factory("ECR", region).CreateEcr());
 
     public IElasticLoadBalancingV2Api LoadBalancing() => Track(Factory("ELASTIC_LOAD_BALANCING_V2").CreateElasticLoadBalancingV2());
 

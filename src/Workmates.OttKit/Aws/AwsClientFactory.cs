@@ -4,6 +4,7 @@ using Amazon.Runtime.CredentialManagement;
 using Amazon.S3;
 using Workmates.OttKit.Aws.CloudFormation;
 using Workmates.OttKit.Aws.CloudWatch;
+using Workmates.OttKit.Aws.Ecr;
 using Workmates.OttKit.Aws.Ecs;
 using Workmates.OttKit.Aws.ElasticLoadBalancingV2;
 using Workmates.OttKit.Aws.Runtime;
@@ -44,6 +45,10 @@ public sealed class AwsClientFactory(AwsOptions? options = null, Action<ClientCo
     public ICloudWatchApi CreateCloudWatch() => Create(
         AwsServiceDescriptor.CloudWatch,
         (c, cfg) => c is null ? new CloudWatchClient(cfg) : new CloudWatchClient(c, cfg));
+
+    /// <summary>Creates an Amazon ECR client (image scan findings; awsJson 1.1).</summary>
+    /// <returns>The client; dispose it through <see cref="IDisposable"/> when done.</returns>
+    public IEcrApi CreateEcr() => Create(AwsServiceDescriptor.Ecr, (c, cfg) => c is null ? new EcrClient(cfg) : new EcrClient(c, cfg));
 
     /// <summary>
     /// Creates an Amazon S3 client from the official AWSSDK.S3 package with the same region, credentials and
@@ -86,6 +91,7 @@ public sealed class AwsClientFactory(AwsOptions? options = null, Action<ClientCo
             "ECS" => new EcsClientConfig(),
             "CloudFormation" => new CloudFormationClientConfig(),
             "CloudWatch" => new CloudWatchClientConfig(),
+            "ECR" => new EcrClientConfig(),
             "Elastic Load Balancing v2" => new ElasticLoadBalancingV2ClientConfig(),
             _ => throw new ArgumentOutOfRangeException(nameof(service), service.ServiceId, "No client configuration for this service."),
         };

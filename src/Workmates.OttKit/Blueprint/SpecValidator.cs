@@ -689,6 +689,42 @@ internal static partial class SpecValidator
         {
             add("security.autoRemediateS3PublicAccess", "automatic remediation runs from an AWS Config rule, but security.config is false.", "Turn security.config back on, or set security.autoRemediateS3PublicAccess to false as well.");
         }
+
+        var gate = security.ImageScanGate;
+        if (gate.FailOn == FindingSeverity.Undefined)
+        {
+            add("security.imageScanGate.failOn", "UNDEFINED findings carry no rating, so the gate would fail on every finding it cannot rate.", "Use INFORMATIONAL, LOW, MEDIUM, HIGH or CRITICAL.");
+        }
+
+        if (gate.TimeoutMinutes is < 1 or > 120)
+        {
+            add("security.imageScanGate.timeoutMinutes", $"{gate.TimeoutMinutes} is outside 1–120 minutes.", "ECR basic scans finish in minutes; use 20 (the default) unless scans are known to take longer.");
+        }
+
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < gate.Allow.Count; i++)
+        {
+            var allowance = gate.Allow[i];
+            var path = $"security.imageScanGate.allow[{i}]";
+            if (string.IsNullOrWhiteSpace(allowance.Id) || allowance.Id.Any(char.IsWhiteSpace))
+            {
+                add($"{path}.id", $"'{allowance.Id}' is not a finding id.", "Use the finding's id as the scan reports it, for example CVE-2024-3094.");
+            }
+            else if (!seen.Add(allowance.Id))
+            {
+                add($"{path}.id", $"'{allowance.Id}' is allowed twice.", "Keep one entry per finding id.");
+            }
+
+            if (allowance.Until == default)
+            {
+                add($"{path}.until", "the allowance has no end date.", "Set until to the last day the finding is accepted (YYYY-MM-DD); allowances always expire.");
+            }
+
+            if (string.IsNullOrWhiteSpace(allowance.Reason))
+            {
+                add($"{path}.reason", "the allowance does not say why the finding is accepted.", "Write the reason (no fix released yet, code path unreachable…) so that a reviewer can judge it.");
+            }
+        }
     }
 
     private static long Ceiling(long value, long divisor) => (value + divisor - 1) / divisor;

@@ -154,9 +154,10 @@ internal static class CiRoleBuilder
         return t;
     }
 
-    /// <summary>What the deploy jobs run: <c>ottkit deploy stacks</c>, <c>ottkit deploy service</c> and <c>ottkit rollback</c>.</summary>
+    /// <summary>What the deploy jobs run: <c>ottkit deploy stacks</c>, <c>ottkit image scan-gate</c>, <c>ottkit deploy service</c> and <c>ottkit rollback</c>.</summary>
     public static ImmutableArray<RequiredAction> DeployPermissions { get; } = RequiredAction.Union(
         StackDeployer.RequiredPermissions.Deploy,
+        ImageScanGate.RequiredPermissions.Check,
         ServiceDeployer.RequiredPermissions.Deploy,
         ServiceDeployer.RequiredPermissions.Rollback,
         ServiceDeployer.RequiredPermissions.Status);
@@ -199,6 +200,7 @@ internal static class CiRoleBuilder
                 var (errors, latency) = ServiceBuilder.AlarmNames(ctx, s.Name);
                 return new[] { PlatformContext.Arn("cloudwatch", $"alarm:{errors}"), PlatformContext.Arn("cloudwatch", $"alarm:{latency}") };
             }).Select(a => (Value<string>)a)]),
+            PermissionScope.EcrRepository => new([.. services.Select(s => (Value<string>)ctx.Import(PlatformContext.RepositoriesPart, $"{PlatformContext.Pascal(s.Name)}RepositoryArn"))]),
             PermissionScope.NoResource => new(["*"]),
             _ => throw new InvalidOperationException($"The CI roles cannot grant permissions on {scope}: no operation they run should need it."),
         };

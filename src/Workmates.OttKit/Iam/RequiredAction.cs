@@ -57,6 +57,9 @@ public enum PermissionScope
     /// <summary>Metrics in OttKit's own CloudWatch namespaces (<c>cloudwatch:namespace</c> condition).</summary>
     OwnMetricNamespace,
 
+    /// <summary>The ECR repositories of the environment's services.</summary>
+    EcrRepository,
+
     /// <summary>Actions AWS authorizes on no resource at all (documented as <c>*</c> only).</summary>
     NoResource,
 }

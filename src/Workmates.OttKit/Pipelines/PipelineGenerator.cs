@@ -130,23 +130,32 @@ public static class PipelineGenerator
             ("REPOSITORY", imageRepository),
             ("PLATFORMS", string.Join(',', p.ImagePlatforms))));
 
+        // The scan gate (both deploy modes) reads its severity and allowances from the environment spec at run time,
+        // so an allowance added or expired in the environment repository applies to the next deploy without
+        // regenerating this workflow.
+        var sameRepository = string.Equals(repository, p.EnvironmentRepository, StringComparison.OrdinalIgnoreCase);
+        var specPath = sameRepository ? p.SpecPath : $"{EnvironmentCheckoutPath}/{p.SpecPath}";
+        if (!sameRepository)
+        {
+            steps.Add(Uses(p, "Check out the environment spec", PinnedActions.Checkout, new WorkflowMap
+            {
+                ["repository"] = p.EnvironmentRepository,
+                ["ref"] = p.DefaultBranch,
+                ["path"] = EnvironmentCheckoutPath,
+                ["token"] = $"${{{{ secrets.{p.EnvironmentRepositoryTokenSecret} }}}}",
+                ["persist-credentials"] = false,
+            }));
+        }
+
+        steps.AddRange(InstallOttKit(p));
+        steps.Add(WithEnv(
+            Run(
+                "Scan gate (waits for the image's ECR scan; fails on findings at or above the spec's severity)",
+                $"ottkit image scan-gate --spec {specPath} --service {service.Name} --image \"$IMAGE\"\n"),
+            ("IMAGE", "${{ steps.image.outputs.uri }}")));
+
         if (p.DeployMode == ServiceDeployMode.OttKit)
         {
-            var sameRepository = string.Equals(repository, p.EnvironmentRepository, StringComparison.OrdinalIgnoreCase);
-            var specPath = sameRepository ? p.SpecPath : $"{EnvironmentCheckoutPath}/{p.SpecPath}";
-            if (!sameRepository)
-            {
-                steps.Add(Uses(p, "Check out the environment spec", PinnedActions.Checkout, new WorkflowMap
-                {
-                    ["repository"] = p.EnvironmentRepository,
-                    ["ref"] = p.DefaultBranch,
-                    ["path"] = EnvironmentCheckoutPath,
-                    ["token"] = $"${{{{ secrets.{p.EnvironmentRepositoryTokenSecret} }}}}",
-                    ["persist-credentials"] = false,
-                }));
-            }
-
-            steps.AddRange(InstallOttKit(p));
             steps.Add(WithEnv(
                 Run("Deploy (fails when ECS rolls back)", $"ottkit deploy service --spec {specPath} --service {service.Name} --image \"$IMAGE\"\n"),
                 ("IMAGE", "${{ steps.image.outputs.uri }}")));

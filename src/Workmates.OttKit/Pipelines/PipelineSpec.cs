@@ -21,7 +21,7 @@ public enum ServiceDeployMode
     /// <summary><c>ottkit deploy service</c>, installed as a pinned dotnet tool: watches the rollout and fails when ECS rolls back. The default.</summary>
     OttKit,
 
-    /// <summary>Only official AWS actions: amazon-ecs-render-task-definition and amazon-ecs-deploy-task-definition with <c>wait-for-service-stability</c>.</summary>
+    /// <summary>Official AWS actions for the rollout: amazon-ecs-render-task-definition and amazon-ecs-deploy-task-definition with <c>wait-for-service-stability</c> (the scan gate before it is still <c>ottkit image scan-gate</c>).</summary>
     OfficialActions,
 }
 
@@ -97,7 +97,7 @@ public sealed partial record PipelineSpec
 
     /// <summary>
     /// Secret, in each application repository, holding a read-only token for the environment repository: service
-    /// workflows in <see cref="ServiceDeployMode.OttKit"/> mode check the spec out with it. Not an AWS credential.
+    /// workflows check the spec out with it (the scan gate reads it in every mode; the deploy too in <see cref="ServiceDeployMode.OttKit"/> mode). Not an AWS credential.
     /// </summary>
     /// <value>Default: <c>OTTKIT_ENVIRONMENT_READ_TOKEN</c>.</value>
     public string EnvironmentRepositoryTokenSecret { get; init; } = "OTTKIT_ENVIRONMENT_READ_TOKEN";

@@ -199,7 +199,9 @@ public sealed partial class PipelineGeneratorTests
 
         Assert.Contains("dotnet tool install --global Workmates.OttKit.Cli --version 2.4.1", runs);
         Assert.Contains("ottkit deploy service --spec ottkit-environment/owl270.yaml --service progress --image \"$IMAGE\"", runs);
-        Assert.Contains("deploy service", runs.SkipWhile(r => !r.StartsWith("dotnet tool install", StringComparison.Ordinal)).First(r => r.StartsWith("ottkit", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Equal(
+            ["image scan-gate", "deploy service"],
+            runs.SkipWhile(r => !r.StartsWith("dotnet tool install", StringComparison.Ordinal)).Where(r => r.StartsWith("ottkit", StringComparison.Ordinal)).Select(r => string.Join(' ', r.Split(' ')[1..3])));
     }
 
     [Fact]
@@ -227,8 +229,10 @@ public sealed partial class PipelineGeneratorTests
         Assert.Equal("lessons", deploy["with"]!["service"]!.GetValue<string>());
         Assert.True(deploy["with"]!["wait-for-service-stability"]!.GetValue<bool>());
         Assert.Contains(steps, s => s["env"]?["FAMILY"]?.GetValue<string>() == "owl270-lessons");
-        Assert.DoesNotContain(steps, s => s["run"]?.GetValue<string>().Contains("ottkit ", StringComparison.Ordinal) == true);
-        Assert.DoesNotContain(steps, s => s["uses"]?.GetValue<string>().StartsWith("actions/setup-dotnet@", StringComparison.Ordinal) == true);
+        // ottkit runs only the scan gate here; the rollout is the official actions'.
+        var ottkit = Assert.Single(steps, s => s["run"]?.GetValue<string>().StartsWith("ottkit ", StringComparison.Ordinal) == true);
+        Assert.StartsWith("ottkit image scan-gate --spec ottkit-environment/owl270.yaml --service lessons", ottkit["run"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(steps.IndexOf(ottkit) < steps.IndexOf(render));
     }
 
     [Fact]

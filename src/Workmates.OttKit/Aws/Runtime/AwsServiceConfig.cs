@@ -81,3 +81,6 @@ internal sealed class ElasticLoadBalancingV2ClientConfig() : AwsServiceConfig(Aw
 
 /// <summary>The configuration of the CloudWatch client (what <c>AmazonCloudWatchConfig</c> sets).</summary>
 internal sealed class CloudWatchClientConfig() : AwsServiceConfig(AwsServiceDescriptor.CloudWatch);
+
+/// <summary>The configuration of the ECR client (what <c>AmazonECRConfig</c> sets).</summary>
+internal sealed class EcrClientConfig() : AwsServiceConfig(AwsServiceDescriptor.Ecr);

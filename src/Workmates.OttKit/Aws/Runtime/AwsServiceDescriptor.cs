@@ -37,6 +37,9 @@ internal sealed record AwsServiceDescriptor(
     public static readonly AwsServiceDescriptor CloudWatch =
         new("CloudWatch", "monitoring", "monitoring", "2010-08-01", GovCloudFipsHost.PlainPartitionSuffix);
 
+    /// <summary>Amazon ECR's API (<c>api.ecr.&lt;region&gt;</c>; the FIPS host is <c>ecr-fips</c> under the same prefix).</summary>
+    public static readonly AwsServiceDescriptor Ecr = new("ECR", "ecr", "api.ecr", "2015-09-21", GovCloudFipsHost.Generic);
+
     /// <summary>The suffix of the service-specific endpoint variable, e.g. <c>ELASTIC_LOAD_BALANCING_V2</c>.</summary>
     public string EnvironmentSuffix => ServiceId.ToUpperInvariant().Replace(' ', '_');
 }

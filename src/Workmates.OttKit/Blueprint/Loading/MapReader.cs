@@ -134,6 +134,23 @@ internal sealed class MapReader(SpecBinder binder, SpecMapping mapping, string p
         return value;
     }
 
+    public DateOnly? Date(string key)
+    {
+        var text = String(key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", SpecBinder.Invariant, DateTimeStyles.None, out var value))
+        {
+            return value;
+        }
+
+        binder.Problem(PathOf(key), Get(key)!, $"'{text}' is not a date; write it like 2027-01-31 (year-month-day)");
+        return null;
+    }
+
     public T? Object<T>(string key, Func<MapReader, T> read)
         where T : class
     {

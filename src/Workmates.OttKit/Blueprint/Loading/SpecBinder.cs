@@ -113,15 +113,27 @@ internal sealed partial class SpecBinder
         ["single"] = NatGatewayMode.Shared,
     };
 
-    private static SecuritySpec ReadSecurity(MapReader r)
+    private SecuritySpec ReadSecurity(MapReader r)
     {
         var d = new SecuritySpec();
+        var gate = new ImageScanGateSpec();
         return new SecuritySpec
         {
             CloudTrail = r.Bool("cloudTrail") ?? d.CloudTrail,
             Config = r.Bool("config") ?? d.Config,
             AutoRemediateS3PublicAccess = r.Bool("autoRemediateS3PublicAccess") ?? d.AutoRemediateS3PublicAccess,
             LogRetentionDays = r.Int("logRetentionDays") ?? d.LogRetentionDays,
+            ImageScanGate = r.Object("imageScanGate", g => new ImageScanGateSpec
+            {
+                FailOn = g.Enum("failOn", ImageScanGateSpec.SeverityNames) ?? gate.FailOn,
+                Allow = g.List("allow", (n, p) => Map(n, p, a => new ScanFindingAllowance
+                {
+                    Id = a.RequiredString("id"),
+                    Until = a.Date("until") ?? default,
+                    Reason = a.String("reason") ?? string.Empty,
+                })) ?? gate.Allow,
+                TimeoutMinutes = g.Int("timeoutMinutes") ?? gate.TimeoutMinutes,
+            }) ?? d.ImageScanGate,
         };
     }
 
