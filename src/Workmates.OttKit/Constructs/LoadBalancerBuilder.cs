@@ -198,6 +198,24 @@ internal static class LoadBalancerBuilder
             AddWebAcl(t, ctx, alb);
         }
 
+        if (lb is { Domain: { } domain, HostedZoneId: { } zone })
+        {
+            // The domain the certificate is issued for points at the load balancer (an alias: no TTL, no charge,
+            // follows the ALB's addresses). The ALB is IPv4-only, so A only.
+            t.AddResource("DomainAliasRecord", "AWS::Route53::RecordSet", new CfnObject
+            {
+                ["HostedZoneId"] = zone,
+                ["Name"] = domain,
+                ["Type"] = "A",
+                ["AliasTarget"] = new CfnObject
+                {
+                    ["DNSName"] = alb.GetAtt("DNSName"),
+                    ["HostedZoneId"] = alb.GetAtt("CanonicalHostedZoneID"),
+                    ["EvaluateTargetHealth"] = true,
+                },
+            });
+        }
+
         ctx.Export(t, Part, "LoadBalancerArn", alb.Ref(), "ALB ARN");
         ctx.Export(t, Part, "LoadBalancerFullName", alb.GetAtt("LoadBalancerFullName"), "ALB full name (app/name/id), for CloudWatch dimensions and scaling labels");
         ctx.Export(t, Part, "LoadBalancerDnsName", alb.GetAtt("DNSName"), "ALB DNS name");

@@ -376,6 +376,30 @@ internal static class MediaDeliveryBuilder
             }.ToNode(),
         });
 
+        if (media.HostedZoneId is { } zone)
+        {
+            // Each alias points at the distribution, IPv4 and IPv6 (the distribution has IPv6 on). Z2FDTNDATAQYW2 is
+            // the hosted zone AWS documents for every CloudFront alias target.
+            for (var i = 0; i < media.Aliases.Count; i++)
+            {
+                foreach (var type in new[] { "A", "AAAA" })
+                {
+                    t.AddResource($"MediaAlias{i + 1}{(type == "A" ? "Ipv4" : "Ipv6")}Record", "AWS::Route53::RecordSet", new CfnObject
+                    {
+                        ["HostedZoneId"] = zone,
+                        ["Name"] = media.Aliases[i],
+                        ["Type"] = type,
+                        ["AliasTarget"] = new CfnObject
+                        {
+                            ["DNSName"] = distribution.GetAtt("DomainName"),
+                            ["HostedZoneId"] = "Z2FDTNDATAQYW2",
+                            ["EvaluateTargetHealth"] = false,
+                        },
+                    });
+                }
+            }
+        }
+
         ctx.Export(t, Part, "MediaBucketName", bucket.Ref(), "Media bucket (upload here; viewers read through CloudFront only)");
         ctx.Export(t, Part, "MediaBucketArn", bucket.GetAtt("Arn"), "Media bucket ARN");
         ctx.Export(t, Part, "DistributionId", distribution.Ref(), "CloudFront distribution id (for invalidations)");
