@@ -502,10 +502,15 @@ public sealed class S3IamProxy : IAsyncDisposable
     private async Task<int> ForwardAsync(HttpContext context, string method, string rawTarget, byte[] body)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(_options.Upstream, rawTarget.TrimStart('/')));
-        var content = new ByteArrayContent(body);
+        // S3 decodes an aws-chunked body (streaming SigV4, trailing checksums); s3rver would store it as it came.
+        var chunked = context.Request.Headers["x-amz-content-sha256"].ToString().StartsWith("STREAMING-", StringComparison.Ordinal)
+            || context.Request.Headers.ContentEncoding.ToString().Contains("aws-chunked", StringComparison.Ordinal);
+        var content = new ByteArrayContent(chunked ? DecodeAwsChunked(body) : body);
         foreach (var (name, values) in context.Request.Headers)
         {
-            if (HopByHop.Contains(name))
+            if (HopByHop.Contains(name) || (chunked && (name.Equals("Content-Encoding", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) || name.StartsWith("x-amz-decoded-", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("x-amz-content-sha256", StringComparison.OrdinalIgnoreCase) || name.Equals("x-amz-trailer", StringComparison.OrdinalIgnoreCase))))
             {
                 continue;
             }
@@ -541,6 +546,34 @@ public sealed class S3IamProxy : IAsyncDisposable
         }
 
         return (int)response.StatusCode;
+    }
+
+    // aws-chunked: "<hex size>[;chunk-signature=…]\r\n<bytes>\r\n" repeated, ended by a zero-size chunk (then trailers).
+    private static byte[] DecodeAwsChunked(byte[] body)
+    {
+        using var decoded = new MemoryStream(body.Length);
+        var position = 0;
+        while (position < body.Length)
+        {
+            var lineEnd = body.AsSpan(position).IndexOf("\r\n"u8);
+            if (lineEnd < 0)
+            {
+                break;
+            }
+
+            var header = System.Text.Encoding.ASCII.GetString(body, position, lineEnd);
+            var size = Convert.ToInt32(header.Split(';')[0].Trim(), 16);
+            position += lineEnd + 2;
+            if (size == 0)
+            {
+                break;
+            }
+
+            decoded.Write(body, position, size);
+            position += size + 2;
+        }
+
+        return decoded.ToArray();
     }
 
     // A presigned request's X-Amz-* signature parameters name a key s3rver does not know: they are dropped (as the Authorization header is).
