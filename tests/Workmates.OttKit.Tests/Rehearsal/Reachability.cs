@@ -102,8 +102,8 @@ internal sealed class Reachability
                             Many(stack, properties["SubnetId"]!)));
                         break;
                     case "AWS::AutoScaling::AutoScalingGroup":
-                        var launch = properties["LaunchTemplate"]?["LaunchTemplateId"] is { } reference ? Single(stack, reference).Split('/')[1] : null;
-                        var data = launch is null ? null : resources[launch]["Properties"]?["LaunchTemplateData"];
+                        var reference = At(properties, "MixedInstancesPolicy", "LaunchTemplate", "LaunchTemplateSpecification")?["LaunchTemplateId"] ?? At(properties, "LaunchTemplate")?["LaunchTemplateId"];
+                        var data = reference is null ? null : At(resources[Single(stack, reference).Split('/')[1]], "Properties", "LaunchTemplateData");
                         endpoints.Add(new($"{stack}/{id}", "ecs-host", data?["SecurityGroupIds"] is { } groups ? Many(stack, groups) : [], Many(stack, properties["VPCZoneIdentifier"]!)));
                         break;
                     case "AWS::ECS::Service" when At(properties, "NetworkConfiguration", "AwsvpcConfiguration") is { } vpc:
@@ -115,8 +115,8 @@ internal sealed class Reachability
                     case "AWS::ElasticLoadBalancingV2::LoadBalancer":
                         endpoints.Add(new($"{stack}/{id}", "load-balancer", Many(stack, properties["SecurityGroups"]!), Many(stack, properties["Subnets"]!)));
                         break;
-                    case "AWS::EC2::VPCEndpoint" when properties["SecurityGroupIds"] is { } groups:
-                        endpoints.Add(new($"{stack}/{id}", "vpc-endpoint", Many(stack, groups), Many(stack, properties["SubnetIds"]!)));
+                    case "AWS::EC2::VPCEndpoint" when properties["SecurityGroupIds"] is { } endpointGroups:
+                        endpoints.Add(new($"{stack}/{id}", "vpc-endpoint", Many(stack, endpointGroups), Many(stack, properties["SubnetIds"]!)));
                         break;
                 }
             }
@@ -231,8 +231,8 @@ internal sealed class Reachability
     private GroupRule Rule(string stack, string group, bool ingress, JsonObject rule)
     {
         var protocol = rule["IpProtocol"]!.ToString();
-        var from = rule["FromPort"]?.GetValue<int>() ?? 0;
-        var to = rule["ToPort"]?.GetValue<int>() ?? 65535;
+        var from = rule["FromPort"] is { } f ? int.Parse(f.ToString(), System.Globalization.CultureInfo.InvariantCulture) : 0;
+        var to = rule["ToPort"] is { } t ? int.Parse(t.ToString(), System.Globalization.CultureInfo.InvariantCulture) : 65535;
         var cidr = rule["CidrIp"] is { } c ? Scalar(stack, c) : null;
         var peer = rule[ingress ? "SourceSecurityGroupId" : "DestinationSecurityGroupId"] is { } p ? Single(stack, p) : null;
         return new GroupRule(group, ingress, protocol, protocol == "-1" ? 0 : from, protocol == "-1" ? 65535 : to, cidr, peer, rule["Description"]?.GetValue<string>() ?? string.Empty);
