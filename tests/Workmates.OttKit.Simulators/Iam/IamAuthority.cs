@@ -61,6 +61,86 @@ public sealed class IamAuthority
         return call;
     }
 
+    /// <summary>
+    /// Authorizes one request on a resource that has a resource policy (an S3 bucket policy, a KMS key policy), as IAM
+    /// does within one account: an explicit deny in either policy wins; a resource-policy statement naming the caller
+    /// (its session, its role or <c>*</c>) allows on its own; one naming the account (<c>:root</c> or the account id)
+    /// delegates to the identity policies. A KMS key policy must allow (<paramref name="resourcePolicyRequired"/>):
+    /// the identity policies alone never do.
+    /// </summary>
+    /// <param name="accessKeyId">The caller's access key id.</param>
+    /// <param name="request">The request.</param>
+    /// <param name="resourcePolicy">The resource's policy (resolved JSON); null when it has none.</param>
+    /// <param name="resourcePolicyRequired">True for KMS keys.</param>
+    /// <returns>The call as recorded.</returns>
+    public IamCall Authorize(string? accessKeyId, IamRequest request, JsonNode? resourcePolicy, bool resourcePolicyRequired)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        IamDecision decision;
+        string principalArn;
+        if (accessKeyId is null || !_principals.TryGetValue(accessKeyId, out var principal))
+        {
+            principalArn = accessKeyId ?? "anonymous";
+            var anonymous = resourcePolicy is null ? [] : PolicyEvaluator.Statements(resourcePolicy).Where(s => NamesEveryone(s["Principal"])).ToList();
+            decision = PolicyEvaluator.Evaluate(request, [], anonymous);
+        }
+        else
+        {
+            principalArn = principal.Arn;
+            decision = Decide(principal, request, resourcePolicy, resourcePolicyRequired);
+        }
+
+        var call = new IamCall(principalArn, request.Action, request.Resource, decision);
+        _calls.Enqueue(call);
+        return call;
+    }
+
+    private static IamDecision Decide(IamPrincipal principal, IamRequest request, JsonNode? resourcePolicy, bool resourcePolicyRequired)
+    {
+        var statements = resourcePolicy is null ? [] : PolicyEvaluator.Statements(resourcePolicy).ToList();
+        var direct = statements.Where(s => NamesEveryone(s["Principal"]) || Names(s["Principal"], principal.Arn)).ToList();
+        var account = AccountOf(principal.Arn);
+        var delegated = statements.Where(s => !direct.Contains(s) && NamesAccount(s["Principal"], account)).ToList();
+        if (PolicyEvaluator.Evaluate(request, principal.Policies, direct.Concat(delegated)) == IamDecision.ExplicitDeny)
+        {
+            return IamDecision.ExplicitDeny;
+        }
+
+        var byIdentity = PolicyEvaluator.Evaluate(request, principal.Policies) == IamDecision.Allowed;
+        var byResource = PolicyEvaluator.Evaluate(request, [], direct) == IamDecision.Allowed;
+        var byAccount = PolicyEvaluator.Evaluate(request, [], delegated) == IamDecision.Allowed;
+        var allowed = resourcePolicyRequired ? byResource || (byAccount && byIdentity) : byResource || byIdentity;
+        return allowed ? IamDecision.Allowed : IamDecision.ImplicitDeny;
+    }
+
+    private static IEnumerable<string> PrincipalValues(JsonNode? principal, string kind) => principal switch
+    {
+        JsonObject map when map[kind] is JsonArray list => list.Select(v => v!.ToString()),
+        JsonObject map when map[kind] is { } one => [one.ToString()],
+        _ => [],
+    };
+
+    private static bool NamesEveryone(JsonNode? principal) =>
+        principal is JsonValue v && v.ToString() == "*" || PrincipalValues(principal, "AWS").Contains("*", StringComparer.Ordinal);
+
+    // The caller by its session ARN or by its role's ARN (arn:aws:iam::<account>:role[/path]/<name>).
+    private static bool Names(JsonNode? principal, string sessionArn)
+    {
+        var parts = sessionArn.Split(':', 6);
+        var role = parts.Length == 6 && parts[5].StartsWith("assumed-role/", StringComparison.Ordinal) ? parts[5].Split('/')[1] : null;
+        return PrincipalValues(principal, "AWS").Any(p => p == sessionArn
+            || (role is not null && p.StartsWith($"arn:{parts[1]}:iam::{parts[4]}:role/", StringComparison.Ordinal) && p.EndsWith("/" + role, StringComparison.Ordinal)));
+    }
+
+    private static bool NamesAccount(JsonNode? principal, string account) =>
+        PrincipalValues(principal, "AWS").Any(p => p == account || p.EndsWith($":iam::{account}:root", StringComparison.Ordinal));
+
+    private static string AccountOf(string arn)
+    {
+        var parts = arn.Split(':');
+        return parts.Length > 4 ? parts[4] : string.Empty;
+    }
+
     /// <summary>AWS's message for a denied call.</summary>
     /// <param name="call">The denied call.</param>
     /// <returns>The message, naming the principal, the action and the resource.</returns>

@@ -20,6 +20,13 @@ internal sealed partial class SynthesizedPolicies(StackSet set, string accountId
         return [.. ((CfnList)properties["Policies"]).Cast<CfnObject>().Select(p => Resolve(template, JsonNode.Parse(p["PolicyDocument"].ToString()!)!))];
     }
 
+    /// <summary>Any property of a stack's template (a key policy, a task definition), resolved the same way.</summary>
+    public JsonNode Resolve(string stack, CfnNode node)
+    {
+        var template = set[stack].Template;
+        return Resolve(template, JsonNode.Parse(node.ToString()!)!);
+    }
+
     private JsonNode Resolve(Template template, JsonNode node)
     {
         switch (node)
