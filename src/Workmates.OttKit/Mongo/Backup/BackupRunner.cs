@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Workmates.OttKit.Mongo.Backup.Archive;
 using Workmates.OttKit.Mongo.Bson;
 using Workmates.OttKit.Mongo.Client;
-using Workmates.OttKit.Mongo.Wire;
 
 namespace Workmates.OttKit.Mongo.Backup;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Workmates.OttKit.Mongo.Bson;
 using Workmates.OttKit.Mongo.Client;
-using Workmates.OttKit.Mongo.Wire;
 
 namespace Workmates.OttKit.Mongo.Backup;
 

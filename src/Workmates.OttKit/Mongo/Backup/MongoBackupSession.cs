@@ -1,6 +1,5 @@
 using Workmates.OttKit.Mongo.Bson;
 using Workmates.OttKit.Mongo.Client;
-using Workmates.OttKit.Mongo.Wire;
 
 namespace Workmates.OttKit.Mongo.Backup;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Workmates.OttKit.Mongo.Bson;
 using Workmates.OttKit.Mongo.Client;
-using Workmates.OttKit.Mongo.Wire;
 
 namespace Workmates.OttKit.Mongo.Backup;
 

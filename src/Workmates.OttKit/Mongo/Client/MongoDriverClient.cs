@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Workmates.OttKit.Mongo.Bson;
-using Workmates.OttKit.Mongo.Wire;
+using Workmates.OttKit.Mongo.Client;
 using Driver = MongoDB.Driver;
 
 namespace Workmates.OttKit.Mongo.Client;
@@ -37,6 +37,14 @@ internal sealed class MongoDriverClient : IAsyncDisposable
         _client = new Driver.MongoClient(MongoDriverSettings.From(connectionString));
     }
 
+    /// <summary>Parses <paramref name="connectionString"/> and creates a client for it.</summary>
+    /// <param name="connectionString">A <c>mongodb://</c> connection string.</param>
+    /// <param name="logger">Where to log.</param>
+    /// <returns>The client.</returns>
+    /// <exception cref="MongoConfigurationException">The connection string is invalid; the message never contains the password.</exception>
+    public static MongoDriverClient Create(string connectionString, ILogger? logger = null) =>
+        new(MongoConnectionString.Parse(connectionString), logger);
+
     /// <summary>The connection string (use <see cref="MongoConnectionString.Redacted"/> to show it).</summary>
     public MongoConnectionString ConnectionString { get; }
 
@@ -54,6 +62,13 @@ internal sealed class MongoDriverClient : IAsyncDisposable
         var reply = await RunRawAsync(database, command, readPreference, null, cancellationToken).ConfigureAwait(false);
         return reply.ToBsonDocument();
     }
+
+    /// <summary>Runs <c>ping</c> on a member chosen by <paramref name="readPreference"/> (primaryPreferred when null).</summary>
+    /// <param name="readPreference">Where to ping.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>A task that completes when the member answered.</returns>
+    public Task PingAsync(MongoReadPreference? readPreference = null, CancellationToken cancellationToken = default) =>
+        RunCommandAsync("admin", new BsonDocument("ping", 1), readPreference ?? new MongoReadPreference(ReadPreferenceMode.PrimaryPreferred), cancellationToken);
 
     /// <summary><c>replSetGetStatus</c> (needs clusterMonitor), from the primary when there is one, else any member.</summary>
     /// <param name="cancellationToken">Cancellation.</param>
@@ -166,7 +181,7 @@ internal sealed class MongoDriverClient : IAsyncDisposable
         if (outcome.WriteErrors.Count > 0)
         {
             var first = outcome.WriteErrors[0];
-            throw new MongoCommandException("insert", first.Code, null, first.Message, []);
+            throw new MongoCommandException("insert", first.Code, first.Code == 11000 ? "DuplicateKey" : null, first.Message, []);
         }
 
         return new MongoInsertResult(outcome.InsertedCount, outcome.CommandCount);

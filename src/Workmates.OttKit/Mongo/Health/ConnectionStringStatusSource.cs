@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Workmates.OttKit.Mongo.Bson;
 using Workmates.OttKit.Mongo.Client;
-using Workmates.OttKit.Mongo.Wire;
 
 namespace Workmates.OttKit.Mongo.Health;
 
