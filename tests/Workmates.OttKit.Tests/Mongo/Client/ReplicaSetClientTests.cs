@@ -113,6 +113,33 @@ public sealed class ReplicaSetClientTests
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
+    public async Task Failover_WriteRefusedByASteppedDownPrimary_IsRetriedByTheDriverOnTheNewPrimary()
+    {
+        await using var simulator = StartWithUser();
+        await using var client = Client(simulator);
+        await client.PingAsync(MongoReadPreference.Primary, Token);
+        var inserts = 0;
+        simulator.CommandReceived = (member, command) =>
+        {
+            if (command.Name == "insert" && Interlocked.Increment(ref inserts) == 1)
+            {
+                // The primary steps down between the driver's selection and the write: NotWritablePrimary + RetryableWriteError.
+                simulator.ElectPrimary(1);
+            }
+        };
+        var documents = Enumerable.Range(0, 5).Select(i => RawBsonDocument.Create(new BsonDocument("_id", i).ToBson())).ToList();
+
+        var result = await client.InsertAsync("ott", "users", documents, cancellationToken: Token);
+
+        Assert.Equal(5, result.InsertedCount);
+        var sent = simulator.ReceivedCommands.Where(c => c.Name == "insert").ToList();
+        Assert.Equal([simulator.Members[0].Name, simulator.Members[1].Name], sent.Select(c => c.Member));
+        Assert.All(sent, c => Assert.True(c.Body.Contains("txnNumber")));
+        Assert.Equal(sent[0].Body["txnNumber"], sent[1].Body["txnNumber"]);
+        Assert.Equal(5, simulator.Data.Find("ott", "users")!.Documents.Count);
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Discovery_UnreachableMember_IsUnknownWhileOthersServe()
     {
         await using var simulator = StartWithUser();
