@@ -4,7 +4,7 @@ using Workmates.OttKit.Aws.CloudWatch;
 using Workmates.OttKit.Aws.CloudWatch.Model;
 using Workmates.OttKit.Mongo.Backup;
 using Workmates.OttKit.Mongo.Backup.Storage;
-using Workmates.OttKit.Mongo.Wire;
+using Workmates.OttKit.Mongo.Client;
 
 // The blueprint's scheduled backup task (an ECS task on a schedule). Everything comes from the environment:
 //   OTTKIT_MONGO_CONNECTION_STRING  mongodb:// URI of the set without credentials (the database stack's output), and

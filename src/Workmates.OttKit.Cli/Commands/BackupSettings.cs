@@ -5,7 +5,7 @@ using Amazon.Runtime.CredentialManagement;
 using Workmates.OttKit.Aws;
 using Workmates.OttKit.Mongo.Backup;
 using Workmates.OttKit.Mongo.Backup.Storage;
-using Workmates.OttKit.Mongo.Wire;
+using Workmates.OttKit.Mongo.Client;
 
 namespace Workmates.OttKit.Cli.Commands;
 

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Workmates.OttKit.Aws;
 using Workmates.OttKit.Aws.CloudWatch;
 using Workmates.OttKit.Mongo.Health;
-using Workmates.OttKit.Mongo.Wire;
+using Workmates.OttKit.Mongo.Client;
 
 namespace Workmates.OttKit.Cli.Commands;
 

@@ -94,7 +94,7 @@ internal static class MongoRestoreCommand
 
         // A dry run never connects; it still needs a syntactically valid placeholder for the options record.
         var uri = arguments.DryRun && string.IsNullOrWhiteSpace(settings.Uri)
-            ? Workmates.OttKit.Mongo.Wire.MongoConnectionString.Parse("mongodb://localhost")
+            ? Workmates.OttKit.Mongo.Client.MongoConnectionString.Parse("mongodb://localhost")
             : settings.ParseUri(context, out var exitCode);
         if (uri is null)
         {

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Workmates.OttKit.Mongo.Health;
-using Workmates.OttKit.Mongo.Wire;
+using Workmates.OttKit.Mongo.Client;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -50,7 +50,7 @@ public static partial class OttKitHealthChecksBuilderExtensions
             (services, _) => new ConnectionStringStatusSource(
                 parsed,
                 services.GetService<TimeProvider>() ?? TimeProvider.System,
-                services.GetService<ILoggerFactory>()?.CreateLogger<MongoReplicaSetClient>()));
+                services.GetService<ILoggerFactory>()?.CreateLogger<MongoDriverClient>()));
         return builder.AddMongoReplicaSet(name, configure, failureStatus, tags);
     }
 }

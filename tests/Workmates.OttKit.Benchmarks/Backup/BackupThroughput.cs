@@ -26,12 +26,12 @@ namespace Workmates.OttKit.Benchmarks.Backup;
 /// <see cref="GZipStream"/> alone and by <see cref="MongoArchiveVerifier"/> (gunzip, framing and CRC-64 checks).</item>
 /// </list>
 /// Usage: <c>dotnet tests/Workmates.OttKit.Benchmarks/bin/Release/net10.0/Workmates.OttKit.Benchmarks.dll
-/// backup-throughput --size-mib 256 [--mode all|gzip|parallel|pigz|pipeline|sweep|inflate] [--level fastest|optimal]
+/// backup-throughput --size-mib 256 [--mode all|gzip|parallel|pigz|pipeline|sweep|inflate|driver] [--level fastest|optimal]
 /// [--workers N] [--pigz-threads N] [--rounds N]</c>; with several rounds every mode runs once per round and the
 /// summary keeps each mode's best round (the least disturbed on a shared machine); <c>all</c> is gzip, parallel, pigz and pipeline. The socket side (cursor reads)
 /// and the network upload are not part of it.
 /// </summary>
-internal static class BackupThroughput
+internal static partial class BackupThroughput
 {
     private const int Collections = 4;
     private const int BatchDocuments = 1000;
@@ -90,7 +90,7 @@ internal static class BackupThroughput
         for (var round = 1; round <= rounds; round++)
         {
             var measured = new List<(string Name, Result? Result)>();
-            if (all || mode is "gzip" or "sweep")
+            if (all || mode is "gzip" or "sweep" or "driver")
             {
                 measured.Add((CeilingName, GzipOnly(pool, total, level)));
             }
@@ -121,6 +121,11 @@ internal static class BackupThroughput
                 {
                     measured.Add(("pipeline, 1 compression worker (GZipStream)", PipelineAsync(pool, total, level, 1, new PartSink(8 * 1024 * 1024)).GetAwaiter().GetResult()));
                 }
+            }
+
+            if (mode == "driver")
+            {
+                measured.Add(($"backup through MongoDB.Driver (simulator, {workers} compression workers)", DriverBackupAsync(pool, total, level, workers).GetAwaiter().GetResult()));
             }
 
             Print($"round {round} (load average {LoadAverage()}):");

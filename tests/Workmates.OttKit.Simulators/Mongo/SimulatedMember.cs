@@ -167,7 +167,7 @@ public sealed partial class SimulatedMember : IAsyncDisposable
                     return;
                 }
 
-                var reply = Handle(session, request);
+                var reply = WithErrorLabels(request.Body, Handle(session, request));
                 if (ResponseDelay > TimeSpan.Zero)
                 {
                     await Task.Delay(ResponseDelay, cancellationToken);
@@ -208,6 +208,34 @@ public sealed partial class SimulatedMember : IAsyncDisposable
         public ScramServerConversation? Conversation { get; set; }
 
         public bool Compression { get; set; }
+    }
+
+    // The codes mongod 8 treats as retryable for writes (the Retryable Writes spec's list).
+    private static readonly HashSet<int> s_retryableCodes = [6, 7, 89, 91, 134, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436];
+
+    /// <summary>
+    /// As mongod 8 does: a failed retryable write (the command carries <c>txnNumber</c>) with a retryable code gets
+    /// <c>errorLabels: ["RetryableWriteError"]</c>; the same failure inside a transaction (<c>autocommit: false</c>) gets
+    /// <c>TransientTransactionError</c> instead. Drivers retry on the label, not on the code.
+    /// </summary>
+    private static BsonDocument WithErrorLabels(BsonDocument command, BsonDocument reply)
+    {
+        if (!reply.TryGetValue("ok", out var ok) || ok.Type != BsonType.Double || ok.AsDouble != 0.0
+            || !reply.TryGetValue("code", out var code) || code.Type != BsonType.Int32 || !s_retryableCodes.Contains(code.AsInt32))
+        {
+            return reply;
+        }
+
+        if (command.TryGetValue("autocommit", out var autocommit) && autocommit.Type == BsonType.Boolean && !autocommit.AsBoolean)
+        {
+            reply.Add("errorLabels", new BsonArray { "TransientTransactionError" });
+        }
+        else if (command.Contains("txnNumber"))
+        {
+            reply.Add("errorLabels", new BsonArray { "RetryableWriteError" });
+        }
+
+        return reply;
     }
 
     private static BsonDocument Error(int code, string codeName, string message) =>

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Workmates.OttKit.Aws.Runtime;
 using Workmates.OttKit.Blueprint;
-using Workmates.OttKit.Mongo.Wire;
+using Workmates.OttKit.Mongo.Client;
 
 namespace Workmates.OttKit.Tests.Fuzz;
 
@@ -32,42 +32,6 @@ public sealed class FuzzFindingRegressionTests
         var problem = Assert.Single(error.Problems);
         Assert.Contains("lone surrogate", problem.Message, StringComparison.Ordinal);
         Assert.Equal(1, problem.Line);
-    }
-
-    private static byte[] Compressed(int uncompressedSize, byte compressor, byte[] payload)
-    {
-        var message = new byte[25 + payload.Length];
-        BinaryPrimitives.WriteInt32LittleEndian(message, message.Length);
-        BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(12), 2012);
-        BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(16), 2013);
-        BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(20), uncompressedSize);
-        message[24] = compressor;
-        payload.CopyTo(message.AsSpan(25));
-        return message;
-    }
-
-    [Theory]
-    [InlineData(0x78, 33_554_497)]
-    [InlineData(0x00, 16_777_215)]
-    [InlineData(0x02, 40_000_000)]
-    public void Decompress_DeclaredSizeThePayloadCannotHold_IsRefusedBeforeAllocatingIt(byte compressor, int declared)
-    {
-        // A 36-byte OP_COMPRESSED allocated its declared 6 to 33 MB before the compressor id or payload was checked.
-        var message = Compressed(declared, compressor, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
-        var before = GC.GetAllocatedBytesForCurrentThread();
-
-        Assert.Throws<InvalidDataException>(() => MessageReader.Decompress(message, OpMsgCodec.DefaultMaxMessageSize));
-
-        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1024 * 1024);
-    }
-
-    [Fact]
-    public void Decompress_DamagedZlibPayload_IsInvalidDataNotZLibException()
-    {
-        var message = Convert.FromHexString("480000000700000000000000DC070000DD0700005000000002783F22000000060606");
-        BinaryPrimitives.WriteInt32LittleEndian(message, message.Length);
-
-        Assert.Throws<InvalidDataException>(() => MessageReader.Decompress(message, OpMsgCodec.DefaultMaxMessageSize));
     }
 
     [Theory]

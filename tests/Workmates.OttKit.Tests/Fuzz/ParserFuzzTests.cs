@@ -8,7 +8,7 @@ using Workmates.OttKit.Aws.Runtime;
 using Workmates.OttKit.Blueprint;
 using Workmates.OttKit.Mongo.Backup.Archive;
 using Workmates.OttKit.Mongo.Bson;
-using Workmates.OttKit.Mongo.Wire;
+using Workmates.OttKit.Mongo.Client;
 using Workmates.OttKit.Tests.Blueprint;
 using Workmates.OttKit.Tests.Infrastructure;
 
@@ -175,113 +175,6 @@ public sealed class ParserFuzzTests
         }
 
         return count;
-    }
-
-    private static byte[] OpMsg(BsonDocument body, (string Identifier, BsonDocument[] Documents)? sequence = null)
-    {
-        var content = new List<byte>();
-        content.AddRange(BitConverter.GetBytes(0)); // flagBits
-        content.Add(0);
-        content.AddRange(body.ToBson());
-        if (sequence is { } s)
-        {
-            var payload = Encoding.UTF8.GetBytes(s.Identifier).Append((byte)0).Concat(s.Documents.SelectMany(d => d.ToBson())).ToArray();
-            content.Add(1);
-            content.AddRange(BitConverter.GetBytes(4 + payload.Length));
-            content.AddRange(payload);
-        }
-
-        return Frame(2013, [.. content]);
-    }
-
-    private static byte[] Frame(int opCode, byte[] content)
-    {
-        var message = new byte[16 + content.Length];
-        BinaryPrimitives.WriteInt32LittleEndian(message, message.Length);
-        BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(4), 7);
-        BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(12), opCode);
-        content.CopyTo(message.AsSpan(16));
-        return message;
-    }
-
-    private static byte[] Compressed(byte[] opMsg, byte compressor)
-    {
-        var inner = opMsg.AsSpan(16).ToArray();
-        byte[] payload;
-        if (compressor == 0)
-        {
-            payload = inner;
-        }
-        else
-        {
-            using var buffer = new MemoryStream();
-            using (var zlib = new ZLibStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
-            {
-                zlib.Write(inner);
-            }
-
-            payload = buffer.ToArray();
-        }
-
-        var content = new byte[9 + payload.Length];
-        BinaryPrimitives.WriteInt32LittleEndian(content, 2013);
-        BinaryPrimitives.WriteInt32LittleEndian(content.AsSpan(4), inner.Length);
-        content[8] = compressor;
-        payload.CopyTo(content.AsSpan(9));
-        return Frame(2012, content);
-    }
-
-    [Fact(Timeout = TestTimeouts.Default)]
-    public async Task WireMessages_MutatedOpMsgAndOpCompressed_AreDecodedOrRefusedWithinTheirReceivedSize()
-    {
-        Conformance.Require("mongodb/bson-corpus");
-        var bodies = CorpusCases("valid").Select(c => Text(c, "canonical_bson")).OfType<string>().Take(40)
-            .Select(hex => BsonDocument.FromBson(Convert.FromHexString(hex))).ToList();
-        var seeds = new List<byte[]>();
-        foreach (var body in bodies)
-        {
-            var message = OpMsg(body, ("documents", [body, body]));
-            seeds.Add(OpMsg(body));
-            seeds.Add(message);
-            seeds.Add(Compressed(message, 0));
-            seeds.Add(Compressed(message, 2));
-        }
-
-        var report = await MutationFuzzer.RunAsync("Wire messages (OpMsgCodec.ReadHeader/Decode, OP_COMPRESSED)", seeds, input =>
-        {
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            var verdict = DecodeWireMessage(input);
-
-            // What was received, times deflate's expansion for OP_COMPRESSED, plus bounded slack.
-            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            return allocated > (input.Length * 1100L) + (256 * 1024)
-                ? throw new WrongResultException($"{allocated} bytes allocated for a {input.Length}-byte message")
-                : Task.FromResult(verdict);
-        }, iterations: 100_000, TimeSpan.FromSeconds(6), maxLength: 8192);
-
-        AssertClean(report);
-    }
-
-    private static FuzzVerdict DecodeWireMessage(byte[] input)
-    {
-        try
-        {
-            if (input.Length < 16)
-            {
-                return FuzzVerdict.Rejected;
-            }
-
-            var header = OpMsgCodec.ReadHeader(input, OpMsgCodec.DefaultMaxMessageSize);
-            var message = header.OpCode == OpCode.Compressed ? MessageReader.Decompress(input, OpMsgCodec.DefaultMaxMessageSize) : input;
-            var decoded = OpMsgCodec.Decode(message);
-            _ = decoded.Body.Count;
-            _ = decoded.Sequences.Sum(s => s.Documents.Count);
-            return FuzzVerdict.Accepted;
-        }
-        catch (InvalidDataException)
-        {
-            return FuzzVerdict.Rejected;
-        }
     }
 
     [Fact(Timeout = TestTimeouts.Default)]

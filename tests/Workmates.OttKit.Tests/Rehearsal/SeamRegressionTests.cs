@@ -5,7 +5,7 @@ using Workmates.OttKit.Constructs;
 using Workmates.OttKit.Deployment;
 using Workmates.OttKit.Json;
 using Workmates.OttKit.Mongo.Backup;
-using Workmates.OttKit.Mongo.Wire;
+using Workmates.OttKit.Mongo.Client;
 using Workmates.OttKit.Pipelines;
 using Workmates.OttKit.Tests.Blueprint;
 

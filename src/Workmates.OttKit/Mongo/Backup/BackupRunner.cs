@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Workmates.OttKit.Mongo.Backup.Archive;
 using Workmates.OttKit.Mongo.Bson;
-using Workmates.OttKit.Mongo.Wire;
+using Workmates.OttKit.Mongo.Client;
 
 namespace Workmates.OttKit.Mongo.Backup;
 
@@ -56,7 +56,7 @@ public sealed partial class BackupRunner
         progress.Report(BackupStage.Preparing, "choosing the source member", null);
         try
         {
-            var set = new MongoReplicaSetClient(options.ConnectionString, _logger);
+            var set = new MongoDriverClient(options.ConnectionString, _logger);
             await using var setScope = set.ConfigureAwait(false);
             var choice = await BackupSourceSelector.ChooseAsync(set, options.AllowPrimary, options.MaxLag, cancellationToken).ConfigureAwait(false);
             var session = new MongoBackupSession(options.ConnectionString, choice.Member.Host);

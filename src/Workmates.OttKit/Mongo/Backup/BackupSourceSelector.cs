@@ -1,6 +1,6 @@
 using System.Globalization;
 using Workmates.OttKit.Mongo.Bson;
-using Workmates.OttKit.Mongo.Wire;
+using Workmates.OttKit.Mongo.Client;
 
 namespace Workmates.OttKit.Mongo.Backup;
 
@@ -23,7 +23,7 @@ internal sealed record BackupSourceChoice(BackupCandidate Member, IReadOnlyList<
 /// </summary>
 internal static class BackupSourceSelector
 {
-    public static async Task<BackupSourceChoice> ChooseAsync(MongoReplicaSetClient client, bool allowPrimary, TimeSpan maxLag, CancellationToken cancellationToken)
+    public static async Task<BackupSourceChoice> ChooseAsync(MongoDriverClient client, bool allowPrimary, TimeSpan maxLag, CancellationToken cancellationToken)
     {
         var status = await client.GetReplicaSetStatusAsync(cancellationToken).ConfigureAwait(false);
         var config = await client.GetReplicaSetConfigAsync(cancellationToken).ConfigureAwait(false);

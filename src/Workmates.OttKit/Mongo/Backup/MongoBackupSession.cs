@@ -1,5 +1,5 @@
 using Workmates.OttKit.Mongo.Bson;
-using Workmates.OttKit.Mongo.Wire;
+using Workmates.OttKit.Mongo.Client;
 
 namespace Workmates.OttKit.Mongo.Backup;
 
@@ -38,17 +38,17 @@ internal sealed record OplogExtent(BsonTimestamp First, BsonTimestamp Last, Date
 internal sealed class MongoBackupSession : IAsyncDisposable
 {
     private static readonly MongoReadPreference s_anyMember = new(ReadPreferenceMode.SecondaryPreferred);
-    private readonly MongoReplicaSetClient _client;
+    private readonly MongoDriverClient _client;
 
     public MongoBackupSession(MongoConnectionString setConnectionString, string host)
     {
         Host = host;
-        _client = new MongoReplicaSetClient(setConnectionString.ForDirectConnection(MongoServerAddress.Parse(host)));
+        _client = new MongoDriverClient(setConnectionString.ForDirectConnection(MongoServerAddress.Parse(host)));
     }
 
     public string Host { get; }
 
-    public MongoReplicaSetClient Client => _client;
+    public MongoDriverClient Client => _client;
 
     public async Task<string> ServerVersionAsync(CancellationToken cancellationToken)
     {

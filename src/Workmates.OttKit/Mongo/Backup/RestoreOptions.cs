@@ -1,4 +1,4 @@
-using Workmates.OttKit.Mongo.Wire;
+using Workmates.OttKit.Mongo.Client;
 
 namespace Workmates.OttKit.Mongo.Backup;
 

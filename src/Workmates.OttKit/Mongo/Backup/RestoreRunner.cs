@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Workmates.OttKit.Mongo.Backup.Archive;
 using Workmates.OttKit.Mongo.Bson;
-using Workmates.OttKit.Mongo.Wire;
+using Workmates.OttKit.Mongo.Client;
 
 namespace Workmates.OttKit.Mongo.Backup;
 
@@ -72,7 +72,7 @@ public sealed partial class RestoreRunner
         }
 
         var writes = new RestoreWrites();
-        var client = new MongoReplicaSetClient(options.ConnectionString, _logger);
+        var client = new MongoDriverClient(options.ConnectionString, _logger);
         await using var clientScope = client.ConfigureAwait(false);
         try
         {
@@ -96,7 +96,7 @@ public sealed partial class RestoreRunner
         }
     }
 
-    private async Task<RestoreResult> ReadAsync(BackupManifest manifest, RestorePlan plan, MongoReplicaSetClient? target, RestoreWrites writes, RestoreOptions options, CancellationToken cancellationToken)
+    private async Task<RestoreResult> ReadAsync(BackupManifest manifest, RestorePlan plan, MongoDriverClient? target, RestoreWrites writes, RestoreOptions options, CancellationToken cancellationToken)
     {
         var progress = new RestoreProgress(options.Progress);
         var expected = manifest.Namespaces.ToDictionary(n => ArchiveNamespaceOf(n), n => n);
@@ -252,7 +252,7 @@ public sealed partial class RestoreRunner
     }
 
     /// <summary>The mutable state of one restore.</summary>
-    private sealed class RestoreState(RestorePlan plan, MongoReplicaSetClient? target, RestoreOptions options, RestoreProgress progress, RestoreWrites writes)
+    private sealed class RestoreState(RestorePlan plan, MongoDriverClient? target, RestoreOptions options, RestoreProgress progress, RestoreWrites writes)
     {
         private readonly Dictionary<(string Database, string Collection), SelectedNamespace> _byTarget = [];
         private readonly Dictionary<MongoArchiveNamespace, SelectedNamespace> _byDataNamespace = [];

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Workmates.OttKit.Mongo.Bson;
-using Workmates.OttKit.Mongo.Wire;
+using Workmates.OttKit.Mongo.Client;
 
 namespace Workmates.OttKit.Mongo.Backup;
 
@@ -160,7 +160,7 @@ internal sealed class RestoreWrites
     public void OplogApplied(long entries) => Interlocked.Add(ref _oplog, entries);
 
     /// <summary>Drops every staging collection not yet renamed; those that cannot be dropped are reported.</summary>
-    public async Task RemoveStagingAsync(MongoReplicaSetClient client, ILogger logger)
+    public async Task RemoveStagingAsync(MongoDriverClient client, ILogger logger)
     {
         List<KeyValuePair<string, (string Database, string Collection)>> pending;
         lock (_lock)

@@ -1,6 +1,6 @@
 using Workmates.OttKit.Mongo.Backup;
 using Workmates.OttKit.Mongo.Bson;
-using Workmates.OttKit.Mongo.Wire;
+using Workmates.OttKit.Mongo.Client;
 using Workmates.OttKit.Simulators.Mongo;
 
 namespace Workmates.OttKit.Tests.Mongo.Backup;

@@ -4,6 +4,7 @@ using System.Text;
 using Workmates.OttKit.Mongo.Backup;
 using Workmates.OttKit.Mongo.Backup.Archive;
 using Workmates.OttKit.Mongo.Bson;
+using Workmates.OttKit.Mongo.Client;
 using Workmates.OttKit.Simulators.Mongo;
 using Workmates.OttKit.Simulators.Storage;
 using Workmates.OttKit.Tests.Infrastructure;
@@ -208,8 +209,9 @@ public sealed class RestoreAtomicityTests
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
-    public async Task Restore_PrimaryLostMidRestoreWithDrop_LeavesTheTargetUnchangedOrSaysWhatChanged()
+    public async Task Restore_PrimaryLostMidRestoreWithDropAndNoRetries_LeavesTheTargetUnchangedOrSaysWhatChanged()
     {
+        // With retryable writes off, the lost insert is not retried: the restore must fail all-or-nothing.
         await using var source = StartSet();
         await using var target = StartSet();
         SeedSource(source);
@@ -228,7 +230,7 @@ public sealed class RestoreAtomicityTests
         };
 
         var error = await Assert.ThrowsAsync<MongoBackupException>(() =>
-            new RestoreRunner(store).RunAsync(RestoreOptions(target) with { Drop = true }, Token));
+            new RestoreRunner(store).RunAsync(RestoreOptions(target) with { Drop = true, ConnectionString = MongoConnectionString.Parse(Uri(target) + "&retryWrites=false") }, Token));
 
         Assert.Equal(MongoBackupFailureReason.TargetFailed, error.Reason);
         var report = error.RestoreReport;
@@ -246,6 +248,38 @@ public sealed class RestoreAtomicityTests
         var leftOver = target.Data.Collections.Where(c => c.Name.StartsWith(RestoreRunner.StagingPrefix, StringComparison.Ordinal)).Select(c => $"{c.Database}.{c.Name}").Order(StringComparer.Ordinal);
         Assert.Equal(leftOver, report.StagingLeft.Order(StringComparer.Ordinal));
         Assert.Equal(report.StagingLeft.Count == 0, report.TargetUnchanged);
+    }
+
+[Fact(Timeout = TestTimeouts.Default)]
+    public async Task Restore_PrimaryLostMidRestoreWithDrop_IsRetriedOnTheNewPrimaryByTheDriverAndCompletes()
+    {
+        await using var source = StartSet();
+        await using var target = StartSet();
+        SeedSource(source);
+        SeedTarget(target);
+        var (store, _) = await BackUpAsync(source);
+        var inserts = 0;
+        var lost = string.Empty;
+        target.CommandReceived = (member, command) =>
+        {
+            if (command.Name == "insert" && Interlocked.Increment(ref inserts) == 10)
+            {
+                // The primary goes away before answering; the driver retries the write once on the new primary.
+                lost = member.Name;
+                member.Kill();
+                target.ElectPrimary(1);
+            }
+        };
+
+        var result = await new RestoreRunner(store).RunAsync(RestoreOptions(target) with { Drop = true }, Token);
+
+        Assert.Contains(target.ReceivedCommands, c => c.Name == "insert" && c.Member == lost);
+        Assert.Contains(target.ReceivedCommands, c => c.Name == "insert" && c.Member == target.Members[1].Name);
+        Assert.Equal(300, target.Data.Find("ott", "videos")!.Documents.Count);
+        Assert.Equal(40, target.Data.Find("billing", "invoices")!.Documents.Count);
+        Assert.DoesNotContain(target.Data.Find("ott", "videos")!.Documents, d => d["_id"].Type == BsonType.String);
+        AssertNoStagingCollections(target);
+        Assert.NotNull(result);
     }
 
     [Fact(Timeout = TestTimeouts.Default)]

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Workmates.OttKit.Mongo.Health;
-using Workmates.OttKit.Mongo.Wire;
+using Workmates.OttKit.Mongo.Client;
 using Workmates.OttKit.Simulators.Mongo;
 
 namespace Workmates.OttKit.Tests.Mongo.Health.EndToEnd;
