@@ -73,7 +73,19 @@ internal sealed record BackupSettings(string Bucket, string Prefix, string? KmsK
         }
 
         // In the scheduled task: the connection string plus the user and password ECS injects from the secret.
-        var uri = parse.GetValue(options.Uri) ?? BackupTaskEnvironment.ConnectionUri(environment);
+        // With TLS the CA certificate arrives as a PEM in OTTKIT_MONGO_TLS_CA and becomes a tlsCAFile on the task's tmpfs.
+        string? uri;
+        try
+        {
+            uri = parse.GetValue(options.Uri) ?? BackupTaskEnvironment.ConnectionUri(environment, Path.GetTempPath());
+        }
+        catch (FormatException e)
+        {
+            _ = context.UserError(e.Message, "bad-tls-ca");
+            exitCode = ExitCodes.UsageError;
+            return null;
+        }
+
         if (needsUri && string.IsNullOrWhiteSpace(uri))
         {
             var hint = string.IsNullOrWhiteSpace(environment(SecretArnVariable))

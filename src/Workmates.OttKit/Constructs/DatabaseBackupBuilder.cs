@@ -34,6 +34,7 @@ internal static class DatabaseBackupBuilder
         var dataKey = ctx.Import(PlatformContext.SecurityPart, "DataKeyArn");
         var bucketArn = ctx.Import(PlatformContext.BackupsPart, "BackupBucketArn");
         var secret = ctx.Import(PlatformContext.DatabasePart, "BackupSecretArn");
+        var tlsCa = DatabaseBuilder.TlsEnabled(ctx) ? ctx.Import(PlatformContext.DatabasePart, "TlsCaSecretArn") : null;
         var databaseGroup = ctx.Import(PlatformContext.DatabasePart, "SecurityGroupId");
         var prefix = backups.Prefix;
 
@@ -77,7 +78,7 @@ internal static class DatabaseBackupBuilder
         };
 
         // ECS injects the backup user's name and password (the task's "Secrets") with the execution role.
-        foreach (var statement in HostParts.ReadSecrets(dataKey, secret))
+        foreach (var statement in HostParts.ReadSecrets(dataKey, tlsCa is null ? [secret] : [secret, tlsCa]))
         {
             executionPolicy.Add(statement);
         }
@@ -157,11 +158,7 @@ internal static class DatabaseBackupBuilder
                         Variable(BackupTaskEnvironment.EnvironmentVariable, ctx.Env),
                     },
                     // The secret holds {"username","password"}: ECS injects each key, the task composes the URI.
-                    ["Secrets"] = new CfnList
-                    {
-                        SecretKey(BackupTaskEnvironment.UsernameVariable, secret, "username"),
-                        SecretKey(BackupTaskEnvironment.PasswordVariable, secret, "password"),
-                    },
+                    ["Secrets"] = BackupSecrets(secret, tlsCa),
                     ["ReadonlyRootFilesystem"] = true,
                     ["Privileged"] = false,
                     ["User"] = SpecDefaults.ContainerUser,
@@ -273,6 +270,23 @@ internal static class DatabaseBackupBuilder
     public const string BackupMetricsNamespace = "OttKit/Backup";
 
     private static CfnObject Variable(string name, CfnNode value) => new() { ["Name"] = name, ["Value"] = value };
+
+    // The backup user's name and password and, with TLS, the CA certificate (the whole secret: a PEM) that
+    // BackupTaskEnvironment writes to a file for tlsCAFile.
+    private static CfnList BackupSecrets(Intrinsic secret, Intrinsic? tlsCa)
+    {
+        var list = new CfnList
+        {
+            SecretKey(BackupTaskEnvironment.UsernameVariable, secret, "username"),
+            SecretKey(BackupTaskEnvironment.PasswordVariable, secret, "password"),
+        };
+        if (tlsCa is not null)
+        {
+            list.Add(new CfnObject { ["Name"] = BackupTaskEnvironment.TlsCaVariable, ["ValueFrom"] = tlsCa });
+        }
+
+        return list;
+    }
 
     // ECS reads one JSON key of a Secrets Manager secret with "<arn>:<json-key>::" (no version stage or id: the current one).
     private static CfnObject SecretKey(string name, Intrinsic secretArn, string jsonKey) =>
