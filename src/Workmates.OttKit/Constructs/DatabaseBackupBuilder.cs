@@ -34,7 +34,7 @@ internal static class DatabaseBackupBuilder
         var dataKey = ctx.Import(PlatformContext.SecurityPart, "DataKeyArn");
         var bucketArn = ctx.Import(PlatformContext.BackupsPart, "BackupBucketArn");
         var secret = ctx.Import(PlatformContext.DatabasePart, "BackupSecretArn");
-        var tlsCa = DatabaseBuilder.TlsEnabled(ctx) ? ctx.Import(PlatformContext.DatabasePart, "TlsCaSecretArn") : null;
+        var tls = DatabaseBuilder.TlsEnabled(ctx);
         var databaseGroup = ctx.Import(PlatformContext.DatabasePart, "SecurityGroupId");
         var prefix = backups.Prefix;
 
@@ -78,7 +78,7 @@ internal static class DatabaseBackupBuilder
         };
 
         // ECS injects the backup user's name and password (the task's "Secrets") with the execution role.
-        foreach (var statement in HostParts.ReadSecrets(dataKey, tlsCa is null ? [secret] : [secret, tlsCa]))
+        foreach (var statement in HostParts.ReadSecrets(dataKey, secret))
         {
             executionPolicy.Add(statement);
         }
@@ -158,7 +158,7 @@ internal static class DatabaseBackupBuilder
                         Variable(BackupTaskEnvironment.EnvironmentVariable, ctx.Env),
                     },
                     // The secret holds {"username","password"}: ECS injects each key, the task composes the URI.
-                    ["Secrets"] = BackupSecrets(secret, tlsCa),
+                    ["Secrets"] = BackupSecrets(secret, tls),
                     ["ReadonlyRootFilesystem"] = true,
                     ["Privileged"] = false,
                     ["User"] = SpecDefaults.ContainerUser,
@@ -271,18 +271,18 @@ internal static class DatabaseBackupBuilder
 
     private static CfnObject Variable(string name, CfnNode value) => new() { ["Name"] = name, ["Value"] = value };
 
-    // The backup user's name and password and, with TLS, the CA certificate (the whole secret: a PEM) that
-    // BackupTaskEnvironment writes to a file for tlsCAFile.
-    private static CfnList BackupSecrets(Intrinsic secret, Intrinsic? tlsCa)
+    // The backup user's name and password and, with TLS, the CA certificate (the secret's "ca" key, a PEM member 1
+    // adds when it issues the certificates) that BackupTaskEnvironment writes to a file for tlsCAFile.
+    private static CfnList BackupSecrets(Intrinsic secret, bool tls)
     {
         var list = new CfnList
         {
             SecretKey(BackupTaskEnvironment.UsernameVariable, secret, "username"),
             SecretKey(BackupTaskEnvironment.PasswordVariable, secret, "password"),
         };
-        if (tlsCa is not null)
+        if (tls)
         {
-            list.Add(new CfnObject { ["Name"] = BackupTaskEnvironment.TlsCaVariable, ["ValueFrom"] = tlsCa });
+            list.Add(SecretKey(BackupTaskEnvironment.TlsCaVariable, secret, DatabaseBuilder.CaSecretKey));
         }
 
         return list;

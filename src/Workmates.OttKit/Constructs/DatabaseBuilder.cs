@@ -34,6 +34,9 @@ internal static class DatabaseBuilder
         return $"mongodb://{hosts}/{DatabaseName(ctx)}?replicaSet={database.ReplicaSetName}&authSource=admin{tls}";
     }
 
+    /// <summary>The JSON key of the user secrets (<c>{username,password,ca}</c>) that carries the CA certificate PEM.</summary>
+    public const string CaSecretKey = "ca";
+
     /// <summary>Whether the members require TLS (the secure default; <c>weakenings.disableDatabaseTls</c> turns it off).</summary>
     public static bool TlsEnabled(PlatformContext ctx) => !ctx.Spec.Weakenings.DisableDatabaseTls;
 
@@ -145,6 +148,11 @@ internal static class DatabaseBuilder
                 {
                     issue.Resources.Add(member.Ref());
                 }
+
+                // ...and adds the CA certificate to the user secrets, so every client gets it with its credentials.
+                issue.Resources.Add(admin.Ref());
+                issue.Resources.Add(app.Ref());
+                issue.Resources.Add(backup.Ref());
 
                 policy.Add(issue);
                 var encrypt = HostParts.DecryptVia(dataKey, "secretsmanager", "kms:GenerateDataKey");

@@ -167,6 +167,10 @@ internal static class MongoUserData
             }
 
             s.AppendLine("  putsecret '${TlsCaSecret}' ca.crt");
+            s.AppendLine("  # Clients get the CA with their credentials: the user secrets become {username,password,ca}");
+            s.AppendLine("  for USER_SECRET in '${AdminSecret}' '${AppSecret}' '${BackupSecret}'; do");
+            s.AppendLine(CultureInfo.InvariantCulture, $"    getsecret \"$USER_SECRET\" | jq --rawfile ca ca.crt '.{DatabaseBuilder.CaSecretKey} = $ca' > user.json && putsecret \"$USER_SECRET\" user.json");
+            s.AppendLine("  done");
             s.AppendLine("  cat ca.key ca.crt > ca.pem && putsecret '${TlsCaKeySecret}' ca.pem");
             s.AppendLine("  cd / && rm -rf \"$ISSUE\"");
             s.AppendLine("fi");

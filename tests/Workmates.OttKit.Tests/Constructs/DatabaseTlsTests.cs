@@ -92,7 +92,7 @@ public sealed class DatabaseTlsTests
         Assert.Equal(["AdminSecret", "AppSecret", "BackupSecret", "KeyFileSecret", "Member1TlsSecret", "TlsCaKeySecret", "TlsCaSecret"], Refs(read1));
         var issue = Statements(database, "Member1Role").Single(s => s.GetProperty("Sid").GetString() == "IssueTlsCertificates");
         Assert.Equal(["secretsmanager:PutSecretValue"], Actions(issue));
-        Assert.Equal(["Member1TlsSecret", "Member2TlsSecret", "Member3TlsSecret", "TlsCaKeySecret", "TlsCaSecret"], Refs(issue));
+        Assert.Equal(["AdminSecret", "AppSecret", "BackupSecret", "Member1TlsSecret", "Member2TlsSecret", "Member3TlsSecret", "TlsCaKeySecret", "TlsCaSecret"], Refs(issue));
         var encrypt = Statements(database, "Member1Role").Single(s => s.GetProperty("Sid").GetString() == "EncryptThroughSecretsmanager");
         Assert.Equal(["kms:GenerateDataKey"], Actions(encrypt));
         Assert.True(encrypt.GetProperty("Condition").GetProperty("StringEquals").TryGetProperty("kms:ViaService", out _));
@@ -108,16 +108,25 @@ public sealed class DatabaseTlsTests
     }
 
     [Fact]
-    public void BackupTask_GetsTheCaAsASecret_AndItsExecutionRoleMayReadExactlyThat()
+    public void BackupTask_GetsTheCaFromTheBackupUsersSecret_WithoutAnyFurtherGrant()
     {
         var backup = Template(Secure, "database-backup");
         var container = Resource(backup, "BackupTaskDefinition").GetProperty("Properties").GetProperty("ContainerDefinitions")[0];
 
         var ca = container.GetProperty("Secrets").EnumerateArray().Single(s => s.GetProperty("Name").GetString() == BackupTaskEnvironment.TlsCaVariable);
-        Assert.Equal("owl270:database:TlsCaSecretArn", ca.GetProperty("ValueFrom").GetProperty("Fn::ImportValue").GetString());
+        Assert.Equal("${Secret}:ca::", ca.GetProperty("ValueFrom").GetProperty("Fn::Sub")[0].GetString());
+        Assert.Contains("owl270:database:BackupSecretArn", ca.GetProperty("ValueFrom").ToString(), StringComparison.Ordinal);
         var read = Statements(backup, "BackupExecutionRole").Single(s => s.GetProperty("Sid").GetString() == "ReadOwnSecrets");
-        Assert.Equal(2, read.GetProperty("Resource").GetArrayLength());
-        Assert.Contains(read.GetProperty("Resource").EnumerateArray(), r => r.ToString().Contains("TlsCaSecretArn", StringComparison.Ordinal));
+        Assert.Equal("owl270:database:BackupSecretArn", read.GetProperty("Resource").GetProperty("Fn::ImportValue").GetString());
+    }
+
+    [Fact]
+    public void MemberOne_AddsTheCaToEveryUserSecret()
+    {
+        var script = UserData(Template(Secure, "database"), 1);
+
+        Assert.Contains("for USER_SECRET in '${AdminSecret}' '${AppSecret}' '${BackupSecret}'; do", script, StringComparison.Ordinal);
+        Assert.Contains("jq --rawfile ca ca.crt '.ca = $ca'", script, StringComparison.Ordinal);
     }
 
     [Fact]
