@@ -27,7 +27,18 @@ Console.CancelKeyPress += (_, e) =>
 
 string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
 
-var uri = BackupTaskEnvironment.ConnectionUri(Env);
+string? uri;
+try
+{
+    // With TLS the CA certificate (OTTKIT_MONGO_TLS_CA, a PEM) becomes a tlsCAFile on the task's tmpfs.
+    uri = BackupTaskEnvironment.ConnectionUri(Env, Path.GetTempPath());
+}
+catch (FormatException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 64;
+}
+
 var bucket = Env("OTTKIT_BACKUP_BUCKET");
 if (uri is null || bucket is null)
 {

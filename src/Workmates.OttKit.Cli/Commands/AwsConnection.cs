@@ -1,4 +1,5 @@
 using Amazon;
+using Amazon.Extensions.NETCore.Setup;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 using Amazon.S3;
@@ -124,14 +125,26 @@ internal sealed class AwsConnection : IDisposable
 
     private string? ProfilesLocation => Environment.Variable("AWS_SHARED_CREDENTIALS_FILE");
 
-    private AwsClientFactory Factory(string serviceEnvironmentName, string? region = null) => new(new AwsOptions
+    /// <summary>The SDK's <see cref="AWSOptions"/> of one command (what <c>GetAWSOptions</c> would bind from a section).</summary>
+    internal static AWSOptions Options(string? region, AWSCredentials? credentials, string? profile, string? profilesLocation, string? serviceUrl)
     {
-        Region = region ?? Region,
-        Profile = Credentials() is null ? Profile : null,
-        ProfilesLocation = ProfilesLocation,
-        Credentials = Credentials(),
-        ServiceURL = Environment.Variable($"AWS_ENDPOINT_URL_{serviceEnvironmentName}") ?? Environment.Variable("AWS_ENDPOINT_URL"),
-    });
+        var options = new AWSOptions
+        {
+            Region = string.IsNullOrEmpty(region) ? null : RegionEndpoint.GetBySystemName(region),
+            Credentials = credentials,
+            Profile = profile,
+            ProfilesLocation = profilesLocation,
+        };
+        options.DefaultClientConfig.ServiceURL = serviceUrl;
+        return options.SignForConfiguredRegion();
+    }
+
+    private AwsClientFactory Factory(string serviceEnvironmentName, string? region = null) => new(Options(
+        region ?? Region,
+        Credentials(),
+        Credentials() is null ? Profile : null,
+        ProfilesLocation,
+        Environment.Variable($"AWS_ENDPOINT_URL_{serviceEnvironmentName}") ?? Environment.Variable("AWS_ENDPOINT_URL")));
 
     // Static keys from the variables win over a profile, as in the SDK's own chain; null leaves the choice to the SDK.
     private AWSCredentials? Credentials()

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Amazon.Extensions.NETCore.Setup;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 using Workmates.OttKit.Aws;
@@ -20,7 +21,7 @@ internal sealed record BackupSettings(string Bucket, string Prefix, string? KmsK
     public string? Region { get; init; }
 
     /// <summary>How to reach S3: credentials, profile and endpoint, from the command's environment.</summary>
-    public AwsOptions Aws { get; init; } = new();
+    public AWSOptions Aws { get; init; } = new();
 
     public const string BucketVariable = "OTTKIT_BACKUP_BUCKET";
     public const string PrefixVariable = "OTTKIT_BACKUP_PREFIX";
@@ -72,7 +73,19 @@ internal sealed record BackupSettings(string Bucket, string Prefix, string? KmsK
         }
 
         // In the scheduled task: the connection string plus the user and password ECS injects from the secret.
-        var uri = parse.GetValue(options.Uri) ?? BackupTaskEnvironment.ConnectionUri(environment);
+        // With TLS the CA certificate arrives as a PEM in OTTKIT_MONGO_TLS_CA and becomes a tlsCAFile on the task's tmpfs.
+        string? uri;
+        try
+        {
+            uri = parse.GetValue(options.Uri) ?? BackupTaskEnvironment.ConnectionUri(environment, Path.GetTempPath());
+        }
+        catch (FormatException e)
+        {
+            _ = context.UserError(e.Message, "bad-tls-ca");
+            exitCode = ExitCodes.UsageError;
+            return null;
+        }
+
         if (needsUri && string.IsNullOrWhiteSpace(uri))
         {
             var hint = string.IsNullOrWhiteSpace(environment(SecretArnVariable))
@@ -126,14 +139,8 @@ internal sealed record BackupSettings(string Bucket, string Prefix, string? KmsK
         return new BackupSettings(bucket, string.IsNullOrWhiteSpace(prefix) ? "mongo" : prefix.Trim('/'), parse.GetValue(options.KmsKeyId) ?? environment(KmsKeyVariable), uri, retention)
         {
             Region = region,
-            Aws = new AwsOptions
-            {
-                Region = region,
-                Credentials = credentials,
-                Profile = credentials is null ? profile : null,
-                ProfilesLocation = profilesLocation,
-                ServiceURL = environment("AWS_ENDPOINT_URL_S3") ?? environment("AWS_ENDPOINT_URL"),
-            },
+            Aws = AwsConnection.Options(
+                region, credentials, credentials is null ? profile : null, profilesLocation, environment("AWS_ENDPOINT_URL_S3") ?? environment("AWS_ENDPOINT_URL")),
         };
     }
 

@@ -1,4 +1,4 @@
-using Amazon;
+using Amazon.Extensions.NETCore.Setup;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 using Amazon.S3;
@@ -7,121 +7,99 @@ using Workmates.OttKit.Aws.CloudWatch;
 using Workmates.OttKit.Aws.Ecr;
 using Workmates.OttKit.Aws.Ecs;
 using Workmates.OttKit.Aws.ElasticLoadBalancingV2;
-using Workmates.OttKit.Aws.Runtime;
 
 namespace Workmates.OttKit.Aws;
 
 /// <summary>
-/// Builds the service clients from <see cref="AwsOptions"/>, the way <c>AWSOptions.CreateServiceClient</c> does:
-/// explicit credentials, else the named profile, else the SDK's default chain (environment, shared files, web
-/// identity, SSO, container, instance metadata). Endpoint priority: <see cref="AwsOptions.ServiceURL"/>, then
-/// <c>AWS_ENDPOINT_URL_&lt;SERVICE&gt;</c>, then <c>AWS_ENDPOINT_URL</c> (both read by AWSSDK.Core itself from the
-/// service id), then the endpoint derived from the region and partition.
+/// Builds service clients outside a DI container (the CLI, the backup task, tests) from the SDK's own
+/// <see cref="AWSOptions"/> (<c>configuration.GetAWSOptions()</c> binds the <c>AWS</c> section), through the same
+/// <see cref="IAmazonService"/> factory members <c>AddAWSService&lt;T&gt;()</c> calls, and applying the options the
+/// way <c>AWSSDK.Extensions.NETCore.Setup</c> does (<c>ServiceURL</c>, else the region). Two differences, both on
+/// purpose: the clients sign for the configured region even when an endpoint is set (see
+/// <see cref="AwsOptionsExtensions.SignForConfiguredRegion"/>), and <paramref name="configure"/> adjusts each
+/// configuration before the client is built (HTTP client factory, retries, timeouts), which Setup has no hook for.
+/// Credentials: explicit, else the named profile (a missing profile is an error naming it), else the SDK's default
+/// chain, resolved at request time.
 /// </summary>
 /// <param name="options">The AWS options; <see langword="null"/> means "all defaults".</param>
 /// <param name="configure">Adjusts each SDK client configuration (retry mode, timeouts, HTTP client factory…).</param>
-public sealed class AwsClientFactory(AwsOptions? options = null, Action<ClientConfig>? configure = null)
+public sealed class AwsClientFactory(AWSOptions? options = null, Action<ClientConfig>? configure = null)
 {
-    private readonly AwsOptions _options = options ?? new AwsOptions();
+    private readonly AWSOptions _options = options ?? new AWSOptions();
 
     /// <summary>Creates an Amazon ECS client.</summary>
     /// <returns>The client; dispose it through <see cref="IDisposable"/> when done.</returns>
-    public IEcsApi CreateEcs() => Create(AwsServiceDescriptor.Ecs, (c, cfg) => c is null ? new EcsClient(cfg) : new EcsClient(c, cfg));
+    public IEcsApi CreateEcs() => Create<IEcsApi>();
 
     /// <summary>Creates an AWS CloudFormation client.</summary>
     /// <returns>The client; dispose it through <see cref="IDisposable"/> when done.</returns>
-    public ICloudFormationApi CreateCloudFormation() => Create(
-        AwsServiceDescriptor.CloudFormation,
-        (c, cfg) => c is null ? new CloudFormationClient(cfg) : new CloudFormationClient(c, cfg));
+    public ICloudFormationApi CreateCloudFormation() => Create<ICloudFormationApi>();
 
     /// <summary>Creates an Elastic Load Balancing v2 client.</summary>
     /// <returns>The client; dispose it through <see cref="IDisposable"/> when done.</returns>
-    public IElasticLoadBalancingV2Api CreateElasticLoadBalancingV2() => Create(
-        AwsServiceDescriptor.ElasticLoadBalancingV2,
-        (c, cfg) => c is null ? new ElasticLoadBalancingV2Client(cfg) : new ElasticLoadBalancingV2Client(c, cfg));
+    public IElasticLoadBalancingV2Api CreateElasticLoadBalancingV2() => Create<IElasticLoadBalancingV2Api>();
 
     /// <summary>Creates an Amazon CloudWatch client (AWS query protocol; see docs/aws.md).</summary>
     /// <returns>The client; dispose it through <see cref="IDisposable"/> when done.</returns>
-    public ICloudWatchApi CreateCloudWatch() => Create(
-        AwsServiceDescriptor.CloudWatch,
-        (c, cfg) => c is null ? new CloudWatchClient(cfg) : new CloudWatchClient(c, cfg));
+    public ICloudWatchApi CreateCloudWatch() => Create<ICloudWatchApi>();
 
     /// <summary>Creates an Amazon ECR client (image scan findings; awsJson 1.1).</summary>
     /// <returns>The client; dispose it through <see cref="IDisposable"/> when done.</returns>
-    public IEcrApi CreateEcr() => Create(AwsServiceDescriptor.Ecr, (c, cfg) => c is null ? new EcrClient(cfg) : new EcrClient(c, cfg));
+    public IEcrApi CreateEcr() => Create<IEcrApi>();
 
     /// <summary>
     /// Creates an Amazon S3 client from the official AWSSDK.S3 package with the same region, credentials and
-    /// <see cref="AwsOptions.ServiceURL"/> (path-style addressing when an endpoint is given, as S3-compatible test
-    /// servers need). <c>AWS_ENDPOINT_URL_S3</c> and <c>AWS_ENDPOINT_URL</c> are honoured by the SDK itself.
+    /// <c>ServiceURL</c> (path-style addressing when an endpoint is given, as S3-compatible test servers need).
+    /// <c>AWS_ENDPOINT_URL_S3</c> and <c>AWS_ENDPOINT_URL</c> are honoured by the SDK itself.
     /// </summary>
     /// <returns>The client; dispose it when done.</returns>
     public IAmazonS3 CreateS3()
     {
-        var config = new AmazonS3Config();
-        var region = _options.Region ?? ProfileRegion();
-        if (!string.IsNullOrEmpty(region))
+        var config = CreateConfig<IAmazonS3>();
+        if (!string.IsNullOrEmpty(config.ServiceURL) && config is AmazonS3Config s3)
         {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+            s3.ForcePathStyle = true;
         }
-
-        if (!string.IsNullOrEmpty(_options.ServiceURL))
-        {
-            config.ServiceURL = _options.ServiceURL;
-            config.ForcePathStyle = true;
-        }
-
-        SignFor(config, region);
 
         configure?.Invoke(config);
         var credentials = ResolveCredentials();
-        return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
+        return credentials is null ? new AmazonS3Client((AmazonS3Config)config) : new AmazonS3Client(credentials, (AmazonS3Config)config);
     }
 
-    internal TClient Create<TClient>(AwsServiceDescriptor service, Func<AWSCredentials?, AwsServiceConfig, TClient> factory)
+    /// <summary>Creates any client whose interface is an <see cref="IAmazonService"/> (as <c>AddAWSService</c> would).</summary>
+    internal T Create<T>()
+        where T : IAmazonService
     {
-        var config = CreateConfig(service);
-        return factory(ResolveCredentials(), config);
-    }
-
-    internal AwsServiceConfig CreateConfig(AwsServiceDescriptor service)
-    {
-        AwsServiceConfig config = service.ServiceId switch
-        {
-            "ECS" => new EcsClientConfig(),
-            "CloudFormation" => new CloudFormationClientConfig(),
-            "CloudWatch" => new CloudWatchClientConfig(),
-            "ECR" => new EcrClientConfig(),
-            "Elastic Load Balancing v2" => new ElasticLoadBalancingV2ClientConfig(),
-            _ => throw new ArgumentOutOfRangeException(nameof(service), service.ServiceId, "No client configuration for this service."),
-        };
-        var region = _options.Region ?? ProfileRegion();
-        if (!string.IsNullOrEmpty(region))
-        {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
-        }
-
-        if (!string.IsNullOrEmpty(_options.ServiceURL))
-        {
-            config.ServiceURL = _options.ServiceURL;
-        }
-
-        SignFor(config, region);
+        var config = CreateConfig<T>();
         configure?.Invoke(config);
-        return config;
+        return (T)T.CreateDefaultServiceClient(ResolveCredentials()!, config);
     }
 
-    /// <summary>
-    /// Signs for the configured region whatever the endpoint. A <c>ServiceURL</c> (from the options or from
-    /// <c>AWS_ENDPOINT_URL[_&lt;SERVICE&gt;]</c>) clears the region inside the SDK, which then falls back to a
-    /// process-wide cached region (the first <c>AWS_REGION</c> it ever saw) to sign: wrong for any other region.
-    /// </summary>
-    private static void SignFor(Amazon.Runtime.ClientConfig config, string? region)
+    /// <summary>The configuration of <typeparamref name="T"/> with the options applied (before <c>configure</c>).</summary>
+    internal ClientConfig CreateConfig<T>()
+        where T : IAmazonService
     {
-        if (!string.IsNullOrEmpty(region))
+        var config = T.CreateDefaultClientConfig();
+        var defaults = _options.DefaultClientConfig;
+        var region = _options.Region ?? ProfileRegion();
+
+        // As Setup does: ServiceURL, else the region (setting both would lose the ServiceURL inside the SDK).
+        if (!string.IsNullOrEmpty(defaults.ServiceURL))
         {
-            config.AuthenticationRegion = region;
+            config.ServiceURL = defaults.ServiceURL;
         }
+        else if (region is not null)
+        {
+            config.RegionEndpoint = region;
+        }
+
+        if (_options.DefaultConfigurationMode is { } mode)
+        {
+            config.DefaultConfigurationMode = mode;
+        }
+
+        config.AuthenticationRegion = defaults.AuthenticationRegion ?? region?.SystemName;
+        return config;
     }
 
     internal AWSCredentials? ResolveCredentials()
@@ -147,7 +125,7 @@ public sealed class AwsClientFactory(AwsOptions? options = null, Action<ClientCo
         return AWSCredentialsFactory.GetAWSCredentials(profile, chain);
     }
 
-    private string? ProfileRegion()
+    private Amazon.RegionEndpoint? ProfileRegion()
     {
         if (string.IsNullOrEmpty(_options.Profile))
         {
@@ -155,6 +133,6 @@ public sealed class AwsClientFactory(AwsOptions? options = null, Action<ClientCo
         }
 
         var chain = new CredentialProfileStoreChain(_options.ProfilesLocation);
-        return chain.TryGetProfile(_options.Profile, out var profile) ? profile.Region?.SystemName : null;
+        return chain.TryGetProfile(_options.Profile, out var profile) ? profile.Region : null;
     }
 }

@@ -211,6 +211,11 @@ public sealed record EnvironmentSpec
             lines.Add("weakenings.allowSecretLikeEnvironmentVariables: plain environment variables may hold secrets");
         }
 
+        if (Weakenings.DisableDatabaseTls && Database is not null)
+        {
+            lines.Add("weakenings.disableDatabaseTls: the MongoDB replica set speaks plaintext (no encryption in transit between members or to clients)");
+        }
+
         if (Media is { Aliases.Count: 0 })
         {
             lines.Add("media.aliases: none (the distribution uses the *.cloudfront.net certificate, which allows TLS below 1.2)");

@@ -270,6 +270,7 @@ public static class SpecScaffold
         #   disableLoadBalancerDeletionProtection: false
         #   disableWebApplicationFirewall: false
         #   allowSecretLikeEnvironmentVariables: false
+        #   disableDatabaseTls: false
 
         """;
 

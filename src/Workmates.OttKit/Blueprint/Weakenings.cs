@@ -17,6 +17,13 @@ public sealed record Weakenings
     /// <summary>Accepts plain environment variables whose names look like secrets (PASSWORD, TOKEN, SECRET, API_KEY…).</summary>
     /// <value>Default: <see langword="false"/> (such names are a validation error: use <see cref="ServiceSpec.Secrets"/>).</value>
     public bool AllowSecretLikeEnvironmentVariables { get; init; }
+
+    /// <summary>
+    /// Lets the MongoDB replica set speak plaintext: no private CA, no member certificates, no <c>requireTLS</c>, and
+    /// connection strings without <c>tls=true</c> (see docs/mongo-tls.md).
+    /// </summary>
+    /// <value>Default: <see langword="false"/> (members require TLS, clients verify the environment's own CA).</value>
+    public bool DisableDatabaseTls { get; init; }
 }
 
 /// <summary>Per-service weakenings of the container's secure defaults; all off by default.</summary>

@@ -34,6 +34,7 @@ internal static class DatabaseBackupBuilder
         var dataKey = ctx.Import(PlatformContext.SecurityPart, "DataKeyArn");
         var bucketArn = ctx.Import(PlatformContext.BackupsPart, "BackupBucketArn");
         var secret = ctx.Import(PlatformContext.DatabasePart, "BackupSecretArn");
+        var tls = DatabaseBuilder.TlsEnabled(ctx);
         var databaseGroup = ctx.Import(PlatformContext.DatabasePart, "SecurityGroupId");
         var prefix = backups.Prefix;
 
@@ -157,11 +158,7 @@ internal static class DatabaseBackupBuilder
                         Variable(BackupTaskEnvironment.EnvironmentVariable, ctx.Env),
                     },
                     // The secret holds {"username","password"}: ECS injects each key, the task composes the URI.
-                    ["Secrets"] = new CfnList
-                    {
-                        SecretKey(BackupTaskEnvironment.UsernameVariable, secret, "username"),
-                        SecretKey(BackupTaskEnvironment.PasswordVariable, secret, "password"),
-                    },
+                    ["Secrets"] = BackupSecrets(secret, tls),
                     ["ReadonlyRootFilesystem"] = true,
                     ["Privileged"] = false,
                     ["User"] = SpecDefaults.ContainerUser,
@@ -273,6 +270,23 @@ internal static class DatabaseBackupBuilder
     public const string BackupMetricsNamespace = "OttKit/Backup";
 
     private static CfnObject Variable(string name, CfnNode value) => new() { ["Name"] = name, ["Value"] = value };
+
+    // The backup user's name and password and, with TLS, the CA certificate (the secret's "ca" key, a PEM member 1
+    // adds when it issues the certificates) that BackupTaskEnvironment writes to a file for tlsCAFile.
+    private static CfnList BackupSecrets(Intrinsic secret, bool tls)
+    {
+        var list = new CfnList
+        {
+            SecretKey(BackupTaskEnvironment.UsernameVariable, secret, "username"),
+            SecretKey(BackupTaskEnvironment.PasswordVariable, secret, "password"),
+        };
+        if (tls)
+        {
+            list.Add(SecretKey(BackupTaskEnvironment.TlsCaVariable, secret, DatabaseBuilder.CaSecretKey));
+        }
+
+        return list;
+    }
 
     // ECS reads one JSON key of a Secrets Manager secret with "<arn>:<json-key>::" (no version stage or id: the current one).
     private static CfnObject SecretKey(string name, Intrinsic secretArn, string jsonKey) =>

@@ -22,13 +22,23 @@ internal static class DatabaseBuilder
     /// <summary>The stable DNS name of member <paramref name="n"/> (1-based).</summary>
     public static string MemberName(PlatformContext ctx, int n) => $"mongo-{n.ToString(CultureInfo.InvariantCulture)}.{ZoneName(ctx)}";
 
-    /// <summary>The connection string without credentials: every member, the replica set and the admin auth source.</summary>
+    /// <summary>
+    /// The connection string without credentials: every member, the replica set, the admin auth source and, unless
+    /// <c>weakenings.disableDatabaseTls</c>, <c>tls=true</c> (the CA comes separately: the <c>TlsCaSecretArn</c> output).
+    /// </summary>
     public static string ConnectionString(PlatformContext ctx)
     {
         var database = ctx.Spec.Database!;
         var hosts = string.Join(',', Enumerable.Range(1, database.Members).Select(n => $"{MemberName(ctx, n)}:{SpecDefaults.MongoPort.ToString(CultureInfo.InvariantCulture)}"));
-        return $"mongodb://{hosts}/{DatabaseName(ctx)}?replicaSet={database.ReplicaSetName}&authSource=admin";
+        var tls = TlsEnabled(ctx) ? "&tls=true" : string.Empty;
+        return $"mongodb://{hosts}/{DatabaseName(ctx)}?replicaSet={database.ReplicaSetName}&authSource=admin{tls}";
     }
+
+    /// <summary>The JSON key of the user secrets (<c>{username,password,ca}</c>) that carries the CA certificate PEM.</summary>
+    public const string CaSecretKey = "ca";
+
+    /// <summary>Whether the members require TLS (the secure default; <c>weakenings.disableDatabaseTls</c> turns it off).</summary>
+    public static bool TlsEnabled(PlatformContext ctx) => !ctx.Spec.Weakenings.DisableDatabaseTls;
 
     public static string DatabaseName(PlatformContext ctx) => ctx.Spec.Database?.DatabaseName ?? ctx.Env;
 
@@ -102,17 +112,52 @@ internal static class DatabaseBuilder
         var app = UserSecret(t, ctx, "AppSecret", "app", $"the application user (readWrite on {DatabaseName(ctx)})", dataKey);
         var backup = UserSecret(t, ctx, "BackupSecret", "backup", "the backup user (backup role)", dataKey);
 
+        var tls = TlsEnabled(ctx) ? TlsSecrets.Create(t, ctx, database.Members, dataKey) : null;
+
         var launchTemplate = HostParts.LaunchTemplate(t, ctx, "MongoLaunchTemplate", "mongodb", dataKey, 20);
         var subnets = Fn.Split(",", ctx.Import(PlatformContext.NetworkPart, "IsolatedSubnetIds"));
         for (var i = 0; i < database.Members; i++)
         {
             var n = i + 1;
             var id = $"Member{n.ToString(CultureInfo.InvariantCulture)}";
-            var secrets = n == 1 ? new[] { keyFile.Ref(), admin.Ref(), app.Ref(), backup.Ref() } : new[] { keyFile.Ref() };
+            var secrets = n == 1 ? new List<Intrinsic> { keyFile.Ref(), admin.Ref(), app.Ref(), backup.Ref() } : [keyFile.Ref()];
+            if (tls is not null)
+            {
+                // Every member reads the CA certificate and its own key and certificate; member 1 also the CA key.
+                secrets.Add(tls.CaCertificate.Ref());
+                secrets.Add(tls.Members[i].Ref());
+                if (n == 1)
+                {
+                    secrets.Add(tls.CaKey.Ref());
+                }
+            }
+
             var policy = new PolicyDocument();
-            foreach (var statement in HostParts.ReadSecrets(dataKey, secrets))
+            foreach (var statement in HostParts.ReadSecrets(dataKey, [.. secrets]))
             {
                 policy.Add(statement);
+            }
+
+            if (tls is not null && n == 1)
+            {
+                // Member 1 issues the CA and every member's certificate once, at bootstrap (see docs/mongo-tls.md).
+                var issue = new PolicyStatement { Sid = "IssueTlsCertificates", Actions = { "secretsmanager:PutSecretValue" } };
+                issue.Resources.Add(tls.CaKey.Ref());
+                issue.Resources.Add(tls.CaCertificate.Ref());
+                foreach (var member in tls.Members)
+                {
+                    issue.Resources.Add(member.Ref());
+                }
+
+                // ...and adds the CA certificate to the user secrets, so every client gets it with its credentials.
+                issue.Resources.Add(admin.Ref());
+                issue.Resources.Add(app.Ref());
+                issue.Resources.Add(backup.Ref());
+
+                policy.Add(issue);
+                var encrypt = HostParts.DecryptVia(dataKey, "secretsmanager", "kms:GenerateDataKey");
+                encrypt.Sid = "EncryptThroughSecretsmanager";
+                policy.Add(encrypt);
             }
 
             var role = HostParts.InstanceRole(t, ctx, $"{id}Role", $"mongo-{n}", $"{ctx.Env} mongo-{n}: SSM core and reads of its own secrets", policy);
@@ -143,7 +188,7 @@ internal static class DatabaseBuilder
                 ["SubnetId"] = Fn.Select(i, subnets),
                 ["SecurityGroupIds"] = new CfnList { group.GetAtt("GroupId") },
                 ["IamInstanceProfile"] = profile.Ref(),
-                ["UserData"] = Fn.Base64(MongoUserData.Script(ctx, n, type, volume, keyFile, admin, app, backup)),
+                ["UserData"] = Fn.Base64(MongoUserData.Script(ctx, n, type, volume, keyFile, admin, app, backup, tls)),
                 ["Tags"] = tags,
             });
 
@@ -173,6 +218,11 @@ internal static class DatabaseBuilder
         ctx.Export(t, Part, "AppSecretArn", app.Ref(), "Secret of the application user (JSON: username, password)");
         ctx.Export(t, Part, "BackupSecretArn", backup.Ref(), "Secret of the backup user (JSON: username, password)");
         ctx.Export(t, Part, "HostedZoneId", zone.Ref(), "Private hosted zone of the internal names");
+        if (tls is not null)
+        {
+            ctx.Export(t, Part, "TlsCaSecretArn", tls.CaCertificate.Ref(), "Secret holding the PEM certificate of the replica set's private CA (clients verify the members with it)");
+        }
+
         return t;
     }
 
@@ -193,7 +243,7 @@ internal static class DatabaseBuilder
             ["ExcludePunctuation"] = true,
         }, dataKey);
 
-    private static Resource Secret(Template t, PlatformContext ctx, string id, string name, string purpose, CfnObject generate, Intrinsic dataKey)
+    internal static Resource Secret(Template t, PlatformContext ctx, string id, string name, string purpose, CfnObject generate, Intrinsic dataKey)
     {
         var secret = t.AddResource(id, "AWS::SecretsManager::Secret", new CfnObject
         {
@@ -208,5 +258,47 @@ internal static class DatabaseBuilder
         secret.DeletionPolicy = DeletionPolicy.Retain;
         secret.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
         return secret;
+    }
+
+    /// <summary>
+    /// The TLS secrets of the replica set, all under the data key: the private CA's key (member 1 only), the CA
+    /// certificate (members and clients) and one key-and-certificate PEM per member. They are created holding the
+    /// placeholder <c>pending</c>; member 1 issues the real values at bootstrap with openssl.
+    /// </summary>
+    internal sealed record TlsSecrets(Resource CaKey, Resource CaCertificate, IReadOnlyList<Resource> Members)
+    {
+        /// <summary>The value a TLS secret holds until member 1 has issued the certificates.</summary>
+        public const string Pending = "pending";
+
+        public static TlsSecrets Create(Template t, PlatformContext ctx, int members, Intrinsic dataKey)
+        {
+            var caKey = Placeholder(t, ctx, "TlsCaKeySecret", "tls-ca-key", "TLS: the private key of the replica set's own CA (member 1 only)", dataKey);
+            var ca = Placeholder(t, ctx, "TlsCaSecret", "tls-ca", "TLS: the PEM certificate of the replica set's own CA (members and clients)", dataKey);
+            var list = new List<Resource>();
+            for (var n = 1; n <= members; n++)
+            {
+                var number = n.ToString(CultureInfo.InvariantCulture);
+                list.Add(Placeholder(t, ctx, $"Member{number}TlsSecret", $"tls-mongo-{number}", $"TLS: the key and certificate of mongo-{number}", dataKey));
+            }
+
+            return new TlsSecrets(caKey, ca, list);
+        }
+
+        private static Resource Placeholder(Template t, PlatformContext ctx, string id, string name, string purpose, Intrinsic dataKey)
+        {
+            var secret = t.AddResource(id, "AWS::SecretsManager::Secret", new CfnObject
+            {
+                ["Name"] = $"{ctx.Env}/mongodb/{name}",
+                ["Description"] = $"{ctx.Env}: MongoDB {purpose}",
+                ["KmsKeyId"] = dataKey,
+                ["SecretString"] = Pending,
+                ["Tags"] = ctx.Tags($"mongodb-{name}"),
+            });
+
+            // The certificates outlive a stack replacement with the members' data; never regenerate them by accident.
+            secret.DeletionPolicy = DeletionPolicy.Retain;
+            secret.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
+            return secret;
+        }
     }
 }

@@ -10,15 +10,27 @@ namespace Workmates.OttKit.Constructs;
 /// and name) rejoins as itself: install MongoDB from the official repository, mount the data volume (formatting it
 /// as XFS only when it is blank), fetch the key file from Secrets Manager, write <c>mongod.conf</c>, start mongod;
 /// member 1 then initiates the replica set with every member's DNS name and creates the admin, application and
-/// backup users from their secrets, each step skipped when already done. Bash variables are written <c>$NAME</c>
-/// (never with braces) because <c>Fn::Sub</c> owns <c>${…}</c>.
+/// backup users from their secrets, each step skipped when already done. With TLS (the default) member 1 first
+/// issues the environment's private CA and every member's certificate with openssl (once: the CA key secret holding a
+/// PEM marks it done), every member waits for its own certificate, and mongod runs with <c>net.tls.mode:
+/// requireTLS</c>; members authenticate to each other with the key file over that TLS channel. Bash variables are
+/// written <c>$NAME</c> (never with braces) because <c>Fn::Sub</c> owns <c>${…}</c>.
 /// </summary>
 internal static class MongoUserData
 {
     /// <summary>The device name the data volume is attached as; Nitro instances expose it as an NVMe device found by volume id.</summary>
     public const string DataDevice = "/dev/sdf";
 
-    public static Intrinsic Script(PlatformContext ctx, int n, InstanceTypeInfo type, Resource volume, Resource keyFile, Resource admin, Resource app, Resource backup)
+    /// <summary>Where a member keeps the CA certificate and its own key and certificate.</summary>
+    public const string TlsDirectory = "/etc/mongod-tls";
+
+    /// <summary>Validity of the CA (10 years) and of member certificates (825 days, the longest most TLS clients accept).</summary>
+    public const int CaValidityDays = 3650;
+
+    /// <summary>Validity of a member certificate, in days.</summary>
+    public const int MemberValidityDays = 825;
+
+    public static Intrinsic Script(PlatformContext ctx, int n, InstanceTypeInfo type, Resource volume, Resource keyFile, Resource admin, Resource app, Resource backup, DatabaseBuilder.TlsSecrets? tls = null)
     {
         var database = ctx.Spec.Database!;
         var arch = type.Architecture == CpuArchitecture.Arm64 ? "aarch64" : "x86_64";
@@ -57,6 +69,11 @@ internal static class MongoUserData
         s.AppendLine("aws secretsmanager get-secret-value --region \"$REGION\" --secret-id '${KeyFileSecret}' --query SecretString --output text > /etc/mongod.key");
         s.AppendLine("chown mongod:mongod /etc/mongod.key && chmod 400 /etc/mongod.key");
         s.AppendLine("umask 022");
+        if (tls is not null)
+        {
+            AppendTls(s, ctx, n, tls);
+        }
+
         s.AppendLine("TOKEN=$(curl -sS -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')");
         s.AppendLine("ADDRESS=$(curl -sS -H \"X-aws-ec2-metadata-token: $TOKEN\" http://169.254.169.254/latest/meta-data/local-ipv4)");
         s.AppendLine("cat > /etc/mongod.conf <<EOF");
@@ -73,6 +90,16 @@ internal static class MongoUserData
         s.AppendLine("net:");
         s.AppendLine(CultureInfo.InvariantCulture, $"  port: {SpecDefaults.MongoPort.ToString(CultureInfo.InvariantCulture)}");
         s.AppendLine("  bindIp: localhost,$ADDRESS");
+        if (tls is not null)
+        {
+            s.AppendLine("  tls:");
+            s.AppendLine("    mode: requireTLS");
+            s.AppendLine(CultureInfo.InvariantCulture, $"    certificateKeyFile: {TlsDirectory}/member.pem");
+            s.AppendLine(CultureInfo.InvariantCulture, $"    CAFile: {TlsDirectory}/ca.pem");
+            s.AppendLine("    allowConnectionsWithoutCertificates: true");
+            s.AppendLine("    disabledProtocols: TLS1_0,TLS1_1");
+        }
+
         s.AppendLine("replication:");
         s.AppendLine(CultureInfo.InvariantCulture, $"  replSetName: {database.ReplicaSetName}");
         s.AppendLine("security:");
@@ -85,10 +112,24 @@ internal static class MongoUserData
         s.AppendLine("systemctl restart mongod");
         if (n == 1)
         {
-            AppendInitiation(s, ctx);
+            AppendInitiation(s, ctx, tls is not null);
         }
 
         var variables = new CfnObject { ["VolumeId"] = volume.Ref(), ["KeyFileSecret"] = keyFile.Ref() };
+        if (tls is not null)
+        {
+            variables["TlsCaSecret"] = tls.CaCertificate.Ref();
+            variables["TlsMemberSecret"] = tls.Members[n - 1].Ref();
+            if (n == 1)
+            {
+                variables["TlsCaKeySecret"] = tls.CaKey.Ref();
+                for (var i = 1; i <= tls.Members.Count; i++)
+                {
+                    variables[$"TlsMember{i.ToString(CultureInfo.InvariantCulture)}Secret"] = tls.Members[i - 1].Ref();
+                }
+            }
+        }
+
         if (n == 1)
         {
             variables["AdminSecret"] = admin.Ref();
@@ -99,8 +140,55 @@ internal static class MongoUserData
         return Fn.Sub(s.ToString().ReplaceLineEndings("\n"), variables);
     }
 
-    private static void AppendInitiation(StringBuilder s, PlatformContext ctx)
+    /// <summary>The mongosh command line of the bootstrap: over TLS with the CA when the members require it.</summary>
+    public static string Shell(bool tls) => tls ? $"mongosh --quiet --tls --tlsCAFile {TlsDirectory}/ca.pem" : "mongosh --quiet";
+
+    private static void AppendTls(StringBuilder s, PlatformContext ctx, int n, DatabaseBuilder.TlsSecrets tls)
     {
+        s.AppendLine();
+        s.AppendLine("# TLS: the environment's private CA and the member certificates, kept in Secrets Manager under the data key");
+        s.AppendLine("getsecret() { aws secretsmanager get-secret-value --region \"$REGION\" --secret-id \"$1\" --query SecretString --output text; }");
+        s.AppendLine("putsecret() { aws secretsmanager put-secret-value --region \"$REGION\" --secret-id \"$1\" --secret-string \"file://$2\" > /dev/null; }");
+        if (n == 1)
+        {
+            // Issued once: the CA key secret is written last, so a PEM there means every certificate was stored.
+            var org = $"/O=OttKit/OU={ctx.Env}";
+            s.AppendLine("if ! getsecret '${TlsCaKeySecret}' | grep -q 'BEGIN'; then");
+            s.AppendLine("  ISSUE=$(mktemp -d) && chmod 700 \"$ISSUE\" && cd \"$ISSUE\"");
+            s.AppendLine(CultureInfo.InvariantCulture, $"  openssl req -x509 -newkey rsa:4096 -nodes -days {CaValidityDays} -subj '{org}/CN={ctx.Env} MongoDB CA' -keyout ca.key -out ca.crt -addext 'basicConstraints=critical,CA:TRUE' -addext 'keyUsage=critical,keyCertSign,cRLSign'");
+            for (var i = 1; i <= tls.Members.Count; i++)
+            {
+                var number = i.ToString(CultureInfo.InvariantCulture);
+                var host = DatabaseBuilder.MemberName(ctx, i);
+                s.AppendLine(CultureInfo.InvariantCulture, $"  printf 'subjectAltName=DNS:{host},DNS:localhost,IP:127.0.0.1\\nextendedKeyUsage=serverAuth,clientAuth\\nkeyUsage=critical,digitalSignature,keyEncipherment\\n' > member{number}.ext");
+                s.AppendLine(CultureInfo.InvariantCulture, $"  openssl req -newkey rsa:2048 -nodes -subj '{org}/CN={host}' -keyout member{number}.key -out member{number}.csr");
+                s.AppendLine(CultureInfo.InvariantCulture, $"  openssl x509 -req -in member{number}.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days {MemberValidityDays} -sha256 -extfile member{number}.ext -out member{number}.crt");
+                s.AppendLine(CultureInfo.InvariantCulture, $"  cat member{number}.key member{number}.crt > member{number}.pem && putsecret '${{TlsMember{number}Secret}}' member{number}.pem");
+            }
+
+            s.AppendLine("  putsecret '${TlsCaSecret}' ca.crt");
+            s.AppendLine("  # Clients get the CA with their credentials: the user secrets become {username,password,ca}");
+            s.AppendLine("  for USER_SECRET in '${AdminSecret}' '${AppSecret}' '${BackupSecret}'; do");
+            s.AppendLine(CultureInfo.InvariantCulture, $"    getsecret \"$USER_SECRET\" | jq --rawfile ca ca.crt '.{DatabaseBuilder.CaSecretKey} = $ca' > user.json && putsecret \"$USER_SECRET\" user.json");
+            s.AppendLine("  done");
+            s.AppendLine("  cat ca.key ca.crt > ca.pem && putsecret '${TlsCaKeySecret}' ca.pem");
+            s.AppendLine("  cd / && rm -rf \"$ISSUE\"");
+            s.AppendLine("fi");
+        }
+
+        s.AppendLine("# Wait for member 1 to issue the certificates (the CA certificate is stored after every member's)");
+        s.AppendLine("for attempt in $(seq 1 180); do getsecret '${TlsCaSecret}' | grep -q 'BEGIN' && break; sleep 10; done");
+        s.AppendLine(CultureInfo.InvariantCulture, $"mkdir -p {TlsDirectory} && chmod 700 {TlsDirectory}");
+        s.AppendLine("umask 077");
+        s.AppendLine(CultureInfo.InvariantCulture, $"getsecret '${{TlsCaSecret}}' > {TlsDirectory}/ca.pem");
+        s.AppendLine(CultureInfo.InvariantCulture, $"getsecret '${{TlsMemberSecret}}' > {TlsDirectory}/member.pem");
+        s.AppendLine(CultureInfo.InvariantCulture, $"chown -R mongod:mongod {TlsDirectory} && chmod 400 {TlsDirectory}/member.pem && chmod 444 {TlsDirectory}/ca.pem");
+        s.AppendLine("umask 022");
+    }
+
+    private static void AppendInitiation(StringBuilder s, PlatformContext ctx, bool tls)
+    {
+        var shell = Shell(tls);
         var database = ctx.Spec.Database!;
         var voting = database.VotingMembers ?? database.Members;
         var port = SpecDefaults.MongoPort.ToString(CultureInfo.InvariantCulture);
@@ -118,7 +206,7 @@ internal static class MongoUserData
         s.AppendLine("# Member 1: initiate the replica set once every member answers, then create the users (each step once)");
         for (var i = 1; i <= database.Members; i++)
         {
-            s.AppendLine(CultureInfo.InvariantCulture, $"until mongosh --quiet --host {DatabaseBuilder.MemberName(ctx, i)} --port {port} --eval 'db.adminCommand({{ ping: 1 }}).ok' | grep -q 1; do sleep 10; done");
+            s.AppendLine(CultureInfo.InvariantCulture, $"until {shell} --host {DatabaseBuilder.MemberName(ctx, i)} --port {port} --eval 'db.adminCommand({{ ping: 1 }}).ok' | grep -q 1; do sleep 10; done");
         }
 
         s.AppendLine("cat > /root/ottkit-initiate.js <<'EOF'");
@@ -126,8 +214,8 @@ internal static class MongoUserData
         s.AppendLine("try { initiated = rs.status().ok === 1; } catch (e) { initiated = e.codeName === 'Unauthorized'; }");
         s.AppendLine(CultureInfo.InvariantCulture, $"if (!initiated) {{ rs.initiate({{ _id: '{database.ReplicaSetName}', members: [{members}] }}); }}");
         s.AppendLine("EOF");
-        s.AppendLine("mongosh --quiet --file /root/ottkit-initiate.js");
-        s.AppendLine("until mongosh --quiet --eval 'db.hello().isWritablePrimary' | grep -q true; do sleep 5; done");
+        s.AppendLine(CultureInfo.InvariantCulture, $"{shell} --file /root/ottkit-initiate.js");
+        s.AppendLine(CultureInfo.InvariantCulture, $"until {shell} --eval 'db.hello().isWritablePrimary' | grep -q true; do sleep 5; done");
         s.AppendLine("secret() { aws secretsmanager get-secret-value --region \"$REGION\" --secret-id \"$1\" --query SecretString --output text | jq -r \".$2\"; }");
         s.AppendLine("export ADMIN_USER=$(secret '${AdminSecret}' username) ADMIN_PASSWORD=$(secret '${AdminSecret}' password)");
         s.AppendLine("export APP_USER=$(secret '${AppSecret}' username) APP_PASSWORD=$(secret '${AppSecret}' password)");
@@ -145,7 +233,7 @@ internal static class MongoUserData
         s.AppendLine("  adminDb.createUser({ user: env.BACKUP_USER, pwd: env.BACKUP_PASSWORD, roles: [{ role: 'backup', db: 'admin' }, { role: 'clusterMonitor', db: 'admin' }] });");
         s.AppendLine("}");
         s.AppendLine("EOF");
-        s.AppendLine("mongosh --quiet --file /root/ottkit-users.js");
+        s.AppendLine(CultureInfo.InvariantCulture, $"{shell} --file /root/ottkit-users.js");
         s.AppendLine("unset ADMIN_PASSWORD APP_PASSWORD BACKUP_PASSWORD");
     }
 }

@@ -2,7 +2,11 @@ using Amazon.Runtime;
 using Amazon.Runtime.Endpoints;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Primitives;
+using Amazon.Extensions.NETCore.Setup;
 using Workmates.OttKit.Aws;
+using Workmates.OttKit.Aws.CloudFormation;
+using Workmates.OttKit.Aws.Ecs;
+using Workmates.OttKit.Aws.ElasticLoadBalancingV2;
 using Workmates.OttKit.Aws.Ecs.Model;
 using Workmates.OttKit.Aws.Runtime;
 
@@ -15,35 +19,39 @@ public sealed class AwsEnvironmentVariables;
 public sealed class AwsClientFactoryTests
 {
     [Fact]
-    public void FromConfiguration_ReadsTheAwsSectionLikeTheSdkSetupPackage()
+    public void GetAwsOptions_ReadsTheAwsSection()
     {
         var configuration = new DictionaryConfiguration(new Dictionary<string, string?>
         {
             ["AWS:Profile"] = "deploy", ["AWS:Region"] = "eu-central-1", ["AWS:ServiceURL"] = "http://localhost:4566",
         });
 
-        var options = AwsOptions.FromConfiguration(configuration);
+        var options = configuration.GetAWSOptions();
 
         Assert.Equal("deploy", options.Profile);
-        Assert.Equal("eu-central-1", options.Region);
-        Assert.Equal("http://localhost:4566", options.ServiceURL);
+        Assert.Equal("eu-central-1", options.Region.SystemName);
+        Assert.StartsWith("http://localhost:4566", options.DefaultClientConfig.ServiceURL, StringComparison.Ordinal);
         Assert.Null(options.ProfilesLocation);
     }
 
     [Fact]
-    public void FromConfiguration_WithoutTheSection_LeavesEverythingToTheSdkDefaults()
+    public void CreateConfig_WithAServiceUrlFromTheAwsSection_SignsForTheConfiguredRegion()
     {
-        var options = AwsOptions.FromConfiguration(new DictionaryConfiguration([]));
+        var configuration = new DictionaryConfiguration(new Dictionary<string, string?>
+        {
+            ["AWS:Region"] = "eu-central-1", ["AWS:ServiceURL"] = "http://localhost:4566",
+        });
 
-        Assert.Null(options.Profile);
-        Assert.Null(options.Region);
-        Assert.Null(options.ServiceURL);
+        var config = new AwsClientFactory(configuration.GetAWSOptions()).CreateConfig<IEcsApi>();
+
+        Assert.StartsWith("http://localhost:4566", config.ServiceURL, StringComparison.Ordinal);
+        Assert.Equal("eu-central-1", config.AuthenticationRegion);
     }
 
     [Fact]
     public void CreateConfig_WithARegion_ResolvesTheRegionalEndpointThroughTheSdkConfig()
     {
-        var config = new AwsClientFactory(new AwsOptions { Region = "cn-north-1" }).CreateConfig(AwsServiceDescriptor.CloudFormation);
+        var config = new AwsClientFactory(new TestAwsOptions { Region = "cn-north-1" }).CreateConfig<ICloudFormationApi>();
 
         var endpoint = config.DetermineServiceOperationEndpoint(new ServiceOperationEndpointParameters(new DescribeServicesRequest()));
 
@@ -62,10 +70,10 @@ public sealed class AwsClientFactoryTests
         {
             Environment.SetEnvironmentVariable(variable, "http://elb.local:9001");
 
-            var fromVariable = new AwsClientFactory(new AwsOptions { Region = "eu-west-1" }).CreateConfig(AwsServiceDescriptor.ElasticLoadBalancingV2);
-            var explicitUrl = new AwsClientFactory(new AwsOptions { Region = "eu-west-1", ServiceURL = "http://explicit:1" })
-                .CreateConfig(AwsServiceDescriptor.ElasticLoadBalancingV2);
-            var otherService = new AwsClientFactory(new AwsOptions { Region = "eu-west-1" }).CreateConfig(AwsServiceDescriptor.Ecs);
+            var fromVariable = new AwsClientFactory(new TestAwsOptions { Region = "eu-west-1" }).CreateConfig<IElasticLoadBalancingV2Api>();
+            var explicitUrl = new AwsClientFactory(new TestAwsOptions { Region = "eu-west-1", ServiceURL = "http://explicit:1" })
+                .CreateConfig<IElasticLoadBalancingV2Api>();
+            var otherService = new AwsClientFactory(new TestAwsOptions { Region = "eu-west-1" }).CreateConfig<IEcsApi>();
 
             Assert.StartsWith("http://elb.local:9001", fromVariable.ServiceURL, StringComparison.Ordinal);
             Assert.StartsWith("http://explicit:1", explicitUrl.ServiceURL, StringComparison.Ordinal);
@@ -85,7 +93,7 @@ public sealed class AwsClientFactoryTests
         File.WriteAllText(file, "[ottkit-test]\naws_access_key_id = AKIAOTTKITTEST\naws_secret_access_key = secret\n");
         try
         {
-            var factory = new AwsClientFactory(new AwsOptions { Profile = "ottkit-test", ProfilesLocation = file, Region = "eu-west-1" });
+            var factory = new AwsClientFactory(new TestAwsOptions { Profile = "ottkit-test", ProfilesLocation = file, Region = "eu-west-1" });
 
             var credentials = factory.ResolveCredentials();
 
@@ -100,7 +108,7 @@ public sealed class AwsClientFactoryTests
     [Fact]
     public void Profile_ThatDoesNotExist_FailsNamingTheProfileAndTheFix()
     {
-        var factory = new AwsClientFactory(new AwsOptions { Profile = "nope-" + Guid.NewGuid().ToString("N"), ProfilesLocation = Path.GetTempFileName() });
+        var factory = new AwsClientFactory(new TestAwsOptions { Profile = "nope-" + Guid.NewGuid().ToString("N"), ProfilesLocation = Path.GetTempFileName() });
 
         var error = Assert.Throws<AmazonClientException>(() => factory.CreateEcs());
 
@@ -148,7 +156,7 @@ public sealed class AwsClientFactoryS3Tests
     public void CreateS3_WithAServiceUrl_UsesPathStyleAndSignsForTheConfiguredRegion()
     {
         using var s3 = (Amazon.S3.AmazonS3Client)new AwsClientFactory(
-            new AwsOptions { Region = "eu-west-1", ServiceURL = "http://127.0.0.1:4569", Credentials = new Amazon.Runtime.BasicAWSCredentials("a", "b") }).CreateS3();
+            new TestAwsOptions { Region = "eu-west-1", ServiceURL = "http://127.0.0.1:4569", Credentials = new Amazon.Runtime.BasicAWSCredentials("a", "b") }).CreateS3();
 
         var config = (Amazon.S3.AmazonS3Config)s3.Config;
         Assert.True(config.ForcePathStyle);
@@ -166,7 +174,7 @@ public sealed class AwsClientFactoryS3Tests
             Environment.SetEnvironmentVariable(variable, "http://s3.local:9000");
 
             using var s3 = (Amazon.S3.AmazonS3Client)new AwsClientFactory(
-                new AwsOptions { Region = "eu-west-1", Credentials = new Amazon.Runtime.BasicAWSCredentials("a", "b") }).CreateS3();
+                new TestAwsOptions { Region = "eu-west-1", Credentials = new Amazon.Runtime.BasicAWSCredentials("a", "b") }).CreateS3();
 
             Assert.StartsWith("http://s3.local:9000", s3.Config.ServiceURL, StringComparison.Ordinal);
         }

@@ -154,6 +154,8 @@ public sealed class AwsWaiterBehaviourTests
     {
         public int Calls { get; private set; }
 
+        public Amazon.Runtime.IClientConfig Config => throw new NotSupportedException("a scripted fake has no SDK configuration");
+
         public string ChangeSetStatus { get; set; } = "CREATE_COMPLETE";
 
         public Task<DescribeStacksResponse> DescribeStacksAsync(DescribeStacksRequest request, CancellationToken cancellationToken = default)

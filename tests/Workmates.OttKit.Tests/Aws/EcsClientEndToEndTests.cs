@@ -10,7 +10,7 @@ namespace Workmates.OttKit.Tests.Aws;
 public sealed class EcsClientEndToEndTests
 {
     private static AwsClientFactory Factory(LoopbackAwsServer server) => new(
-        new AwsOptions { Region = "eu-west-1", ServiceURL = server.Url, Credentials = new BasicAWSCredentials("AKIDEXAMPLE", "secret") },
+        new TestAwsOptions { Region = "eu-west-1", ServiceURL = server.Url, Credentials = new BasicAWSCredentials("AKIDEXAMPLE", "secret") },
         config => config.MaxErrorRetry = 1);
 
     [Fact(Timeout = TestTimeouts.External)]

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Tests.Aws;
 public sealed class QueryClientsEndToEndTests
 {
     private static AwsClientFactory Factory(LoopbackAwsServer server) => new(
-        new AwsOptions { Region = "us-gov-west-1", ServiceURL = server.Url, Credentials = new BasicAWSCredentials("AKIDEXAMPLE", "secret") },
+        new TestAwsOptions { Region = "us-gov-west-1", ServiceURL = server.Url, Credentials = new BasicAWSCredentials("AKIDEXAMPLE", "secret") },
         config => config.MaxErrorRetry = 0);
 
     [Fact(Timeout = TestTimeouts.External)]

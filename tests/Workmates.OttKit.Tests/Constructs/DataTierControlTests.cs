@@ -177,10 +177,13 @@ public sealed class DataTierControlTests
     public void SecretsManager_secrets_are_generated_encrypted_with_the_data_key_and_tagged()
     {
         var secrets = Both("AWS::SecretsManager::Secret").ToArray();
-        Assert.Equal(4 + 1 + 4, secrets.Length);
+        // Per sample: key file + 3 users (database), the ops secret, and with TLS the CA key, the CA and one per member (3).
+        Assert.Equal(4 + 1 + 4 + (2 * (2 + 3)), secrets.Length);
         Assert.All(secrets, s => Assert.Contains("DataKeyArn", s.Resource.Properties["KmsKeyId"].ToString(), StringComparison.Ordinal));
         Assert.All(secrets, s => Assert.True(s.Resource.Properties.ContainsKey("Tags")));
-        Assert.All(secrets.Where(s => s.Stack.EndsWith("-database", StringComparison.Ordinal)), s => Assert.True(s.Resource.Properties.ContainsKey("GenerateSecretString")));
+        Assert.All(secrets.Where(s => s.Stack.EndsWith("-database", StringComparison.Ordinal) && !s.Resource.LogicalId.Contains("Tls", StringComparison.Ordinal)), s => Assert.True(s.Resource.Properties.ContainsKey("GenerateSecretString")));
+        // The TLS secrets start as a placeholder: member 1 issues the certificates at bootstrap (docs/mongo-tls.md).
+        Assert.All(secrets.Where(s => s.Resource.LogicalId.Contains("Tls", StringComparison.Ordinal)), s => Assert.Equal("pending", Text(s.Resource.Properties["SecretString"])));
     }
 
     [Fact]
@@ -269,7 +272,7 @@ public sealed class DataTierControlTests
             ["mongo-1.blacksheep.internal", "mongo-2.blacksheep.internal", "mongo-3.blacksheep.internal"],
             stack.Template.Resources.Values.Where(r => r.Type == "AWS::Route53::RecordSet").Select(r => Text(r.Properties["Name"])));
         Assert.Equal(
-            "mongodb://mongo-1.blacksheep.internal:27017,mongo-2.blacksheep.internal:27017,mongo-3.blacksheep.internal:27017/blacksheep?replicaSet=rs0&authSource=admin",
+            "mongodb://mongo-1.blacksheep.internal:27017,mongo-2.blacksheep.internal:27017,mongo-3.blacksheep.internal:27017/blacksheep?replicaSet=rs0&authSource=admin&tls=true",
             Text(stack.Template.Outputs["ConnectionString"].Value));
     }
 

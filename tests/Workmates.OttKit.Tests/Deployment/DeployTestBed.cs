@@ -1,3 +1,4 @@
+using Workmates.OttKit.Tests.Aws;
 using Amazon.Runtime;
 using Workmates.OttKit.Aws;
 using Workmates.OttKit.Aws.Ecs;
@@ -38,7 +39,7 @@ internal sealed class DeployTestBed : IAsyncDisposable
 
     public Workmates.OttKit.Aws.CloudWatch.ICloudWatchApi CloudWatchClient { get; }
 
-    public static AwsOptions Options(AwsSimulator simulator, SimulatorCredentials? credentials = null) => new()
+    public static TestAwsOptions Options(AwsSimulator simulator, SimulatorCredentials? credentials = null) => new()
     {
         Region = simulator.Region,
         ServiceURL = simulator.BaseUrl.ToString(),

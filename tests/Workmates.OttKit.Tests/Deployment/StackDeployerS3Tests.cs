@@ -1,3 +1,4 @@
+using Workmates.OttKit.Tests.Aws;
 using System.Text;
 using Amazon.Runtime;
 using Amazon.S3.Model;
@@ -18,7 +19,7 @@ public sealed class StackDeployerS3Tests
     {
         using var s3rver = await S3rverProcess.StartAsync("artifacts");
         await using var bed = await StartAsync();
-        using var s3 = new AwsClientFactory(new AwsOptions
+        using var s3 = new AwsClientFactory(new TestAwsOptions
         {
             Region = Home,
             ServiceURL = s3rver.Endpoint.ToString(),

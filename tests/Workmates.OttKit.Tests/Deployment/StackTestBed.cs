@@ -1,3 +1,4 @@
+using Workmates.OttKit.Tests.Aws;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json.Nodes;
@@ -140,7 +141,7 @@ internal sealed class StackTestBed : IAsyncDisposable
     }
 
     private static AwsClientFactory Factory(AwsSimulator simulator, VirtualClock clock) => new(
-        new AwsOptions
+        new TestAwsOptions
         {
             Region = simulator.Region,
             ServiceURL = simulator.BaseUrl.ToString(),

@@ -1,3 +1,4 @@
+using Workmates.OttKit.Tests.Aws;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Amazon.Runtime;
@@ -108,7 +109,7 @@ public sealed partial class S3rverFixture : IAsyncLifetime
     public IAmazonS3 CreateClient(S3FaultInjector? faults = null)
     {
         var endpoint = Require();
-        var options = new AwsOptions
+        var options = new TestAwsOptions
         {
             ServiceURL = endpoint.ToString(),
             Region = "us-east-1",

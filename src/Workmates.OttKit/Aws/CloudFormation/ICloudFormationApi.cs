@@ -1,3 +1,5 @@
+using Amazon.Runtime;
+using Workmates.OttKit.Aws.Runtime;
 using Workmates.OttKit.Aws.CloudFormation.Model;
 
 namespace Workmates.OttKit.Aws.CloudFormation;
@@ -6,8 +8,21 @@ namespace Workmates.OttKit.Aws.CloudFormation;
 /// The AWS CloudFormation operations the library uses, named as in the official <c>IAmazonCloudFormation</c> so that an adapter
 /// over the official package can replace the built-in client. Errors are <see cref="CloudFormationException"/> (or a subclass).
 /// </summary>
-public interface ICloudFormationApi
+public interface ICloudFormationApi : IAmazonService
 {
+    /// <summary>The client configuration <c>AddAWSService&lt;ICloudFormationApi&gt;()</c> fills from <c>AWSOptions</c>.</summary>
+    /// <returns>A configuration with the service's id, signing name, endpoint rules and SDK defaults.</returns>
+    static ClientConfig IAmazonService.CreateDefaultClientConfig() => new CloudFormationClientConfig();
+
+    /// <summary>The client <c>AddAWSService&lt;ICloudFormationApi&gt;()</c> registers: the built-in one over AWSSDK.Core's pipeline.</summary>
+    /// <param name="awsCredentials">The credentials; <see langword="null"/> leaves them to the SDK's default chain.</param>
+    /// <param name="clientConfig">A configuration from <see cref="IAmazonService.CreateDefaultClientConfig"/>.</param>
+    /// <returns>The client; dispose it through <see cref="IDisposable"/> when done.</returns>
+    static IAmazonService IAmazonService.CreateDefaultServiceClient(AWSCredentials awsCredentials, ClientConfig clientConfig) =>
+        awsCredentials is null
+            ? new CloudFormationClient(AwsServiceConfig.Of<CloudFormationClientConfig>(clientConfig))
+            : new CloudFormationClient(awsCredentials, AwsServiceConfig.Of<CloudFormationClientConfig>(clientConfig));
+
     /// <summary>Creates a change set (CREATE, UPDATE or IMPORT) for a stack.</summary>
     /// <param name="request">The input of CreateChangeSet.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -1,4 +1,6 @@
+using Amazon.Runtime;
 using Workmates.OttKit.Aws.Ecr.Model;
+using Workmates.OttKit.Aws.Runtime;
 
 namespace Workmates.OttKit.Aws.Ecr;
 
@@ -6,8 +8,21 @@ namespace Workmates.OttKit.Aws.Ecr;
 /// The Amazon ECR operations the library uses, named as in the official <c>IAmazonECR</c> so that an adapter over
 /// <c>AWSSDK.ECR</c> (not served here) can replace the built-in client. Errors are <see cref="EcrException"/> (or a subclass).
 /// </summary>
-public interface IEcrApi
+public interface IEcrApi : IAmazonService
 {
+    /// <summary>The client configuration <c>AddAWSService&lt;IEcrApi&gt;()</c> fills from <c>AWSOptions</c>.</summary>
+    /// <returns>A configuration with the service's id, signing name, endpoint rules and SDK defaults.</returns>
+    static ClientConfig IAmazonService.CreateDefaultClientConfig() => new EcrClientConfig();
+
+    /// <summary>The client <c>AddAWSService&lt;IEcrApi&gt;()</c> registers: the built-in one over AWSSDK.Core's pipeline.</summary>
+    /// <param name="awsCredentials">The credentials; <see langword="null"/> leaves them to the SDK's default chain.</param>
+    /// <param name="clientConfig">A configuration from <see cref="IAmazonService.CreateDefaultClientConfig"/>.</param>
+    /// <returns>The client; dispose it through <see cref="IDisposable"/> when done.</returns>
+    static IAmazonService IAmazonService.CreateDefaultServiceClient(AWSCredentials awsCredentials, ClientConfig clientConfig) =>
+        awsCredentials is null
+            ? new EcrClient(AwsServiceConfig.Of<EcrClientConfig>(clientConfig))
+            : new EcrClient(awsCredentials, AwsServiceConfig.Of<EcrClientConfig>(clientConfig));
+
     /// <summary>Describes the scan status and findings of one image (one page of findings).</summary>
     /// <param name="request">Repository, image and page token.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -1,3 +1,5 @@
+using Amazon.Runtime;
+using Workmates.OttKit.Aws.Runtime;
 using Workmates.OttKit.Aws.Ecs.Model;
 
 namespace Workmates.OttKit.Aws.Ecs;
@@ -6,8 +8,21 @@ namespace Workmates.OttKit.Aws.Ecs;
 /// The Amazon ECS operations the library uses, named as in the official <c>IAmazonECS</c> so that an adapter over
 /// <c>AWSSDK.ECS</c> can replace the built-in client. Errors are <see cref="EcsException"/> (or a subclass).
 /// </summary>
-public interface IEcsApi
+public interface IEcsApi : IAmazonService
 {
+    /// <summary>The client configuration <c>AddAWSService&lt;IEcsApi&gt;()</c> fills from <c>AWSOptions</c>.</summary>
+    /// <returns>A configuration with the service's id, signing name, endpoint rules and SDK defaults.</returns>
+    static ClientConfig IAmazonService.CreateDefaultClientConfig() => new EcsClientConfig();
+
+    /// <summary>The client <c>AddAWSService&lt;IEcsApi&gt;()</c> registers: the built-in one over AWSSDK.Core's pipeline.</summary>
+    /// <param name="awsCredentials">The credentials; <see langword="null"/> leaves them to the SDK's default chain.</param>
+    /// <param name="clientConfig">A configuration from <see cref="IAmazonService.CreateDefaultClientConfig"/>.</param>
+    /// <returns>The client; dispose it through <see cref="IDisposable"/> when done.</returns>
+    static IAmazonService IAmazonService.CreateDefaultServiceClient(AWSCredentials awsCredentials, ClientConfig clientConfig) =>
+        awsCredentials is null
+            ? new EcsClient(AwsServiceConfig.Of<EcsClientConfig>(clientConfig))
+            : new EcsClient(awsCredentials, AwsServiceConfig.Of<EcsClientConfig>(clientConfig));
+
     /// <summary>Registers a new revision of a task definition family.</summary>
     /// <param name="request">The task definition to register.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

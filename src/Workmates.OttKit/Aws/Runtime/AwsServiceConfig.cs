@@ -40,6 +40,12 @@ internal abstract class AwsServiceConfig : ClientConfig
 
     public AwsServiceDescriptor Service { get; }
 
+    /// <summary>The configuration handed to <c>IAmazonService.CreateDefaultServiceClient</c>, checked to be this service's.</summary>
+    public static TConfig Of<TConfig>(ClientConfig config)
+        where TConfig : AwsServiceConfig =>
+        config as TConfig ?? throw new ArgumentException(
+            $"Expected a {typeof(TConfig).Name} (from CreateDefaultClientConfig), got {config?.GetType().Name ?? "null"}.", nameof(config));
+
     public sealed override string RegionEndpointServiceName => Service.EndpointPrefix;
 
     public sealed override string ServiceVersion => Service.ApiVersion;

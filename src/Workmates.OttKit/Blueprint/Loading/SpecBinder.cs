@@ -72,6 +72,7 @@ internal sealed partial class SpecBinder
                 DisableLoadBalancerDeletionProtection = w.Bool("disableLoadBalancerDeletionProtection") ?? d.DisableLoadBalancerDeletionProtection,
                 DisableWebApplicationFirewall = w.Bool("disableWebApplicationFirewall") ?? d.DisableWebApplicationFirewall,
                 AllowSecretLikeEnvironmentVariables = w.Bool("allowSecretLikeEnvironmentVariables") ?? d.AllowSecretLikeEnvironmentVariables,
+                DisableDatabaseTls = w.Bool("disableDatabaseTls") ?? d.DisableDatabaseTls,
             }) ?? d,
         };
         r.Finish();

@@ -1,3 +1,4 @@
+using Amazon.Extensions.NETCore.Setup;
 using Microsoft.Extensions.Configuration;
 using Workmates.OttKit.Aws;
 using Workmates.OttKit.Aws.CloudFormation.Model;
@@ -20,7 +21,7 @@ public sealed class EndpointOverrideEndToEndTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static AwsOptions WithoutServiceUrl(AwsSimulator simulator) => new() { Region = simulator.Region, Credentials = SimulatorClients.Credentials() };
+    private static TestAwsOptions WithoutServiceUrl(AwsSimulator simulator) => new() { Region = simulator.Region, Credentials = SimulatorClients.Credentials() };
 
     [Fact(Timeout = TestTimeouts.External)]
     public async Task ServiceUrl_SendsTheCallToTheSimulator()
@@ -101,7 +102,7 @@ public sealed class EndpointOverrideEndToEndTests
                 ["AWS:ServiceURL"] = cfn.BaseUrl.ToString(),
             }).Build();
 
-            var response = await new AwsClientFactory(AwsOptions.FromConfiguration(configuration)).CreateCloudFormation()
+            var response = await new AwsClientFactory(configuration.GetAWSOptions()).CreateCloudFormation()
                 .ValidateTemplateAsync(new ValidateTemplateRequest { TemplateBody = CfnTestBed.BaseTemplate }, Ct);
 
             Assert.Equal("OTT media stack", response.Description);

@@ -16,7 +16,7 @@ internal static class SimulatorClients
         return new BasicAWSCredentials(c.AccessKeyId, c.SecretAccessKey);
     }
 
-    public static AwsOptions Options(AwsSimulator simulator, SimulatorCredentials? credentials = null) => new()
+    public static TestAwsOptions Options(AwsSimulator simulator, SimulatorCredentials? credentials = null) => new()
     {
         Region = simulator.Region,
         ServiceURL = simulator.BaseUrl.ToString(),

@@ -9,6 +9,8 @@ internal sealed class RecordingCloudWatch(Exception? failWith = null) : ICloudWa
 {
     public ConcurrentQueue<PutMetricDataRequest> Requests { get; } = new();
 
+    public Amazon.Runtime.IClientConfig Config => throw new NotSupportedException("a recording fake has no SDK configuration");
+
     public Task<DescribeAlarmsResponse> DescribeAlarmsAsync(DescribeAlarmsRequest request, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("the metrics publisher never describes alarms");
 
