@@ -6,6 +6,7 @@ using Amazon.S3.Model;
 using Workmates.OttKit.Aws;
 using Workmates.OttKit.Simulators.Aws;
 using Workmates.OttKit.Simulators.Iam;
+using Workmates.OttKit.Tests.Aws;
 
 namespace Workmates.OttKit.Tests.Simulators;
 
@@ -214,7 +215,7 @@ public sealed class S3IamProxyTests
             return new Bed(s3rver, iam, proxy);
         }
 
-        public IAmazonS3 Client(SimulatorCredentials credentials) => new AwsClientFactory(new AwsOptions
+        public IAmazonS3 Client(SimulatorCredentials credentials) => new AwsClientFactory(new TestAwsOptions
         {
             Region = Region,
             ServiceURL = Proxy.Endpoint.ToString(),
