@@ -97,8 +97,8 @@ public sealed partial class InfrastructureRehearsalTests
         var declared = StackDeployer.RequiredPermissions.Deploy.Select(p => p.Action).ToHashSet(StringComparer.Ordinal);
         var plannedDeclared = StackDeployer.RequiredPermissions.Plan.Select(p => p.Action).ToHashSet(StringComparer.Ordinal);
         var unused = declared.Except(actions).Order(StringComparer.Ordinal).ToList();
-        var summary = $"{spec.Name}: infrastructure workflow, {steps} steps read, {commands.Count} ottkit commands run "
-            + $"({string.Join("; ", commands)}), {calls.Count} AWS calls authorized ({actions.Count} distinct actions), "
+        var summary = $"{spec.Name}: infrastructure workflow, {steps} steps read, {commands.Count} ottkit commands run ("
+            + string.Join(", ", commands.Select(c => c.Split(' ')[0])) + $"), {calls.Count} AWS calls authorized ({actions.Count} distinct actions), "
             + $"{bed.Iam.Denied.Count} denied; stacks {bed.StackCount()} CREATE_COMPLETE of {output.StackSet.Stacks.Count}; "
             + $"declared but not called: {string.Join(", ", unused)}";
         TestContext.Current.TestOutputHelper?.WriteLine(summary);
