@@ -58,6 +58,8 @@ results="$root/artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"
 export OTTKIT_TOOLS_DIR="$root/tests/tools/node_modules"
+# The rehearsal tests (issue 13) write one summary line per environment and path here; printed after the run.
+export OTTKIT_REHEARSAL_SUMMARY_DIR="$results/rehearsal"
 
 status=0
 # Hang watchdog: every awaiting test has its own xunit timeout (60 s / 180 s, see docs/testing.md); a test host that
@@ -144,6 +146,13 @@ check_sample_matches_cli() {
 check_sample_matches_cli
 grep -q '^failed' "$extra" && status=1
 log "workflow lint and sample check: $(grep -c '^passed' "$extra") passed, $(grep -c '^failed' "$extra") failed"
+
+# One line per rehearsed environment and path: steps, AWS calls, denied calls, findings.
+if [ -d "$OTTKIT_REHEARSAL_SUMMARY_DIR" ]; then
+  for summary in "$OTTKIT_REHEARSAL_SUMMARY_DIR"/*.txt; do
+    [ -e "$summary" ] && echo "rehearsal $(cat "$summary")"
+  done
+fi
 
 # Count from the TRX files themselves, not from console text.
 python3 - "$results" <<'PY'

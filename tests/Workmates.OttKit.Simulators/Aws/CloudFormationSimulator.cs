@@ -160,7 +160,7 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
         }
 
         // Template bodies behind TemplateURL are fetched before taking the state lock (plain GET, as from s3rver).
-        var fetched = form.TryGetValue("TemplateURL", out var url) && !form.ContainsKey("TemplateBody") ? await FetchTemplateAsync(url).ConfigureAwait(false) : null;
+        var fetched = form.TryGetValue("TemplateURL", out var url) && !form.ContainsKey("TemplateBody") ? await FetchTemplateAsync(url, request).ConfigureAwait(false) : null;
         XElement? result;
         lock (_state)
         {
@@ -1198,7 +1198,9 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
         throw CfnTemplate.Validation("Either Template URL or Template Body must be specified.");
     }
 
-    private async Task<string> FetchTemplateAsync(string url)
+    // With IAM enforced, CloudFormation reads the template with the caller's credentials (a GET signed for S3 with the
+    // caller's key, so an S3 IAM front authorizes s3:GetObject and kms:Decrypt as the caller); otherwise a plain GET.
+    private async Task<string> FetchTemplateAsync(string url, HttpRequest caller)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
@@ -1207,7 +1209,13 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
 
         try
         {
-            using var response = await _templates.GetAsync(uri).ConfigureAwait(false);
+            using var get = new HttpRequestMessage(HttpMethod.Get, uri);
+            if (Options.Iam is not null && CallerCredentials(caller) is { } credentials)
+            {
+                SigV4.Sign(get, [], credentials, Region, "s3", Clock.GetUtcNow());
+            }
+
+            using var response = await _templates.SendAsync(get).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 throw CfnTemplate.Validation($"S3 error: Access Denied or not found ({(int)response.StatusCode}) for {url}");
@@ -1219,6 +1227,19 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
         {
             throw CfnTemplate.Validation($"Unable to fetch template from URL {url}: {e.Message}");
         }
+    }
+
+    private SimulatorCredentials? CallerCredentials(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        var marker = authorization.IndexOf("Credential=", StringComparison.Ordinal);
+        if (marker < 0)
+        {
+            return null;
+        }
+
+        var key = authorization[(marker + "Credential=".Length)..].Split('/')[0];
+        return Options.Credentials.FirstOrDefault(c => c.AccessKeyId == key);
     }
 
     private static Dictionary<string, string> ResolveParameters(CfnTemplate template, Dictionary<string, string> form, CfnStack? stack)

@@ -46,10 +46,11 @@ public sealed class DeployServiceRehearsalTests
         var calls = bed.Iam.Calls;
         var actions = calls.Select(c => c.Action).ToHashSet(StringComparer.Ordinal);
         var declared = RequiredActionNames(ServiceDeployer.RequiredPermissions.Deploy, ServiceDeployer.RequiredPermissions.Rollback);
-        TestContext.Current.TestOutputHelper?.WriteLine(
-            $"rehearsal {sample}: {spec.Services.Count} service deploys + 1 rollback, {calls.Count} AWS calls authorized "
-            + $"({actions.Count} distinct actions), {bed.Iam.Denied.Count} denied; declared but not called here: "
-            + string.Join(", ", declared.Except(actions).Order(StringComparer.Ordinal)));
+        var summary = $"{sample}: deploy service path, {spec.Services.Count + 1} commands ({spec.Services.Count} service deploys + 1 rollback), "
+            + $"{calls.Count} AWS calls authorized ({actions.Count} distinct actions), {bed.Iam.Denied.Count} denied; declared but not called here: "
+            + string.Join(", ", declared.Except(actions).Order(StringComparer.Ordinal));
+        TestContext.Current.TestOutputHelper?.WriteLine("rehearsal " + summary);
+        RehearsalSummary.Write($"deploy-service-{sample}", summary);
         Assert.Empty(bed.Iam.Denied);
         Assert.Subset(declared, actions);
         Assert.Contains("ecs:TagResource", actions);

@@ -10,8 +10,20 @@ namespace Workmates.OttKit.Tests.Rehearsal;
 /// resolved in one account and region (pseudo parameters, <c>Fn::Sub</c>, <c>Fn::GetAtt …Arn</c> of roles by their
 /// names, imports from the stack set's exports where the rehearsal knows them, a recognisable placeholder otherwise).
 /// </summary>
-internal sealed partial class SynthesizedPolicies(StackSet set, string accountId, IReadOnlyDictionary<string, string>? imports = null)
+internal sealed partial class SynthesizedPolicies(StackSet set, string accountId, IReadOnlyDictionary<string, string>? imports = null, IReadOnlyDictionary<string, string>? attributes = null)
 {
+    /// <summary>A policy document a resource holds (a bucket policy's <c>PolicyDocument</c>, a key's <c>KeyPolicy</c>), resolved.</summary>
+    public JsonNode Document(string stack, string resource, string property)
+    {
+        var template = set[stack].Template;
+        return Resolve(template, JsonNode.Parse(template.Resources[resource].Properties[property].ToString()!)!);
+    }
+
+    /// <summary>The logical id of the role named <paramref name="roleName"/> in a stack.</summary>
+    public string RoleNamed(string stack, string roleName) =>
+        set[stack].Template.Resources.Single(r => r.Value.Type == "AWS::IAM::Role"
+            && r.Value.Properties.TryGetValue("RoleName", out var name) && name is CfnScalar { Text: { } text } && text == roleName).Key;
+
     /// <summary>The role's inline policies, resolved.</summary>
     public IReadOnlyList<JsonNode> Of(string stack, string role)
     {
@@ -81,11 +93,16 @@ internal sealed partial class SynthesizedPolicies(StackSet set, string accountId
         "AWS::Region" => set.Region,
         "AWS::AccountId" => accountId,
         "AWS::URLSuffix" => "amazonaws.com",
-        _ => $"rehearsal-{name}",
+        _ => attributes?.GetValueOrDefault(name) ?? $"rehearsal-{name}",
     };
 
     private string Attribute(Template template, string resource, string attribute)
     {
+        if (attributes?.GetValueOrDefault($"{resource}.{attribute}") is { } known)
+        {
+            return known;
+        }
+
         if (attribute == "Arn" && template.Resources.TryGetValue(resource, out var r) && r.Type == "AWS::IAM::Role"
             && r.Properties.TryGetValue("RoleName", out var roleName) && roleName is CfnScalar { Text: { } literal })
         {
