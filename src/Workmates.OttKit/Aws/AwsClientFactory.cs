@@ -83,10 +83,15 @@ public sealed class AwsClientFactory(AWSOptions? options = null, Action<ClientCo
         var defaults = _options.DefaultClientConfig;
         var region = _options.Region ?? ProfileRegion();
 
+        // A fresh configuration has resolved AWS_ENDPOINT_URL[_<SERVICE>] into ServiceURL; that value is kept only until
+        // the next setter (measured with AWSSDK.S3 4.1.0.1: setting ForcePathStyle dropped it and the backup task called
+        // s3.<region>.amazonaws.com), so it is made explicit here.
+        var endpoint = string.IsNullOrEmpty(defaults.ServiceURL) ? config.ServiceURL : defaults.ServiceURL;
+
         // As Setup does: ServiceURL, else the region (setting both would lose the ServiceURL inside the SDK).
-        if (!string.IsNullOrEmpty(defaults.ServiceURL))
+        if (!string.IsNullOrEmpty(endpoint))
         {
-            config.ServiceURL = defaults.ServiceURL;
+            config.ServiceURL = endpoint;
         }
         else if (region is not null)
         {
@@ -98,7 +103,12 @@ public sealed class AwsClientFactory(AWSOptions? options = null, Action<ClientCo
             config.DefaultConfigurationMode = mode;
         }
 
-        config.AuthenticationRegion = defaults.AuthenticationRegion ?? region?.SystemName;
+        // Only ever set, never cleared (assigning null resets the endpoint inside the SDK).
+        if ((defaults.AuthenticationRegion ?? region?.SystemName) is { } signingRegion)
+        {
+            config.AuthenticationRegion = signingRegion;
+        }
+
         return config;
     }
 

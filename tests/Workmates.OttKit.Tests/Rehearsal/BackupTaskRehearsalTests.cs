@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using Amazon.S3.Model;
@@ -110,6 +111,8 @@ public sealed class BackupTaskRehearsalTests(S3rverFixture s3rver) : IClassFixtu
     {
         private readonly HttpClient _http = new();
 
+        private X509Certificate2? _memberCertificate;
+
         private BackupBed(EnvironmentSpec spec, IamAuthority iam, SecretsManagerSimulator secrets, EcsSimulator ecs, CloudWatchSimulator cloudWatch, ReplicaSetSimulator mongo)
         {
             Spec = spec;
@@ -172,6 +175,12 @@ public sealed class BackupTaskRehearsalTests(S3rverFixture s3rver) : IClassFixtu
             var mongo = ReplicaSetSimulator.Start(database.Members, database.ReplicaSetName);
             var bed = new BackupBed(spec, iam, secrets, ecs, cloudWatch, mongo);
 
+            // The members require TLS with certificates from the environment's own CA (docs/mongo-tls.md): the first
+            // member's bootstrap issues them and adds the CA as the `ca` key of the user secrets.
+            using var authority = TestCertificateAuthority.Create($"{spec.Name} MongoDB CA");
+            bed._memberCertificate = authority.IssueServerCertificate("localhost", "127.0.0.1");
+            mongo.TlsCertificate = bed._memberCertificate;
+
             // The database stack's secret, as CloudFormation generates it, under the data key of the security stack.
             var imports = new Dictionary<string, string>(StringComparer.Ordinal)
             {
@@ -185,10 +194,12 @@ public sealed class BackupTaskRehearsalTests(S3rverFixture s3rver) : IClassFixtu
             var secretProperties = new SynthesizedPolicies(set, Account, imports)
                 .Resolve(databaseStack, set[databaseStack].Template.Resources["BackupSecret"].Properties);
             var generate = secretProperties["GenerateSecretString"]!;
+            var generated = JsonNode.Parse(SecretsManagerSimulator.Generated(
+                    generate["SecretStringTemplate"]!.GetValue<string>(), generate["GenerateStringKey"]!.GetValue<string>(), generate["PasswordLength"]!.GetValue<int>(), spec.Name))!.AsObject();
+            generated["ca"] = authority.CertificatePem;
             bed.BackupSecret = secrets.CreateSecret(
                 secretProperties["Name"]!.GetValue<string>(),
-                SecretsManagerSimulator.Generated(
-                    generate["SecretStringTemplate"]!.GetValue<string>(), generate["GenerateStringKey"]!.GetValue<string>(), generate["PasswordLength"]!.GetValue<int>(), spec.Name),
+                generated.ToJsonString(),
                 secretProperties["KmsKeyId"]!.GetValue<string>());
             var securityStack = $"{spec.Name}-{PlatformContext.SecurityPart}";
             secrets.AddKey(bed.DataKeyArn, new SynthesizedPolicies(set, Account, imports).Resolve(securityStack, set[securityStack].Template.Resources["DataKey"].Properties["KeyPolicy"]));
@@ -332,6 +343,7 @@ public sealed class BackupTaskRehearsalTests(S3rverFixture s3rver) : IClassFixtu
         {
             _http.Dispose();
             await Mongo.DisposeAsync();
+            _memberCertificate?.Dispose();
             await CloudWatch.DisposeAsync();
             await Ecs.DisposeAsync();
             await SecretsManager.DisposeAsync();

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Workmates.OttKit.Aws.CloudWatch;
 using Workmates.OttKit.Blueprint;
 using Workmates.OttKit.CloudFormation;
@@ -109,14 +110,15 @@ public sealed class IamCatalogueTests
     public void Every_declared_operation_permission_and_service_role_action_exists_in_the_iam_catalogue()
     {
         var catalogue = IamCatalogue.Require();
-        IEnumerable<RequiredAction>[] declared =
-        [
-            StackDeployer.RequiredPermissions.Plan, StackDeployer.RequiredPermissions.Deploy,
-            ServiceDeployer.RequiredPermissions.Deploy, ServiceDeployer.RequiredPermissions.Rollback,
-            ServiceDeployer.RequiredPermissions.Watch, ServiceDeployer.RequiredPermissions.Status,
-            BackupRunner.RequiredPermissions.Backup, BackupRunner.RequiredPermissions.Prune,
-            RestoreRunner.RequiredPermissions.Restore, CloudWatchHealthMetricsPublisher.RequiredPermissions.Publish,
-        ];
+        // Every operation's declaration, found by reflection so that a new operation cannot be left out of the check.
+        var declared = typeof(StackDeployer).Assembly.GetTypes()
+            .Where(t => t.IsNested && t.Name == "RequiredPermissions" && t.IsAbstract && t.IsSealed)
+            .SelectMany(t => t.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
+            .Where(p => p.PropertyType == typeof(ImmutableArray<RequiredAction>))
+            .Select(p => (IEnumerable<RequiredAction>)(ImmutableArray<RequiredAction>)p.GetValue(null)!)
+            .ToList();
+        Assert.Contains(ImageScanGate.RequiredPermissions.Check, declared);
+        Assert.True(declared.Count >= 11, $"only {declared.Count} declared operations found");
         var actions = declared.SelectMany(d => d.Select(p => p.Action))
             .Concat(CloudFormationServiceRole.ActionsByResourceType.Values.SelectMany(a => a))
             .Distinct(StringComparer.Ordinal)

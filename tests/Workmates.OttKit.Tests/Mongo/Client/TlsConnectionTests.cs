@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Workmates.OttKit.Mongo.Bson;
 using Workmates.OttKit.Mongo.Client;
@@ -17,24 +16,10 @@ public sealed class TlsConnectionTests : IDisposable
     /// <summary>A throw-away CA and a server certificate for "localhost" only (so 127.0.0.1 is a name mismatch).</summary>
     private (X509Certificate2 Server, string CaFile) IssueCertificates()
     {
-        using var caKey = RSA.Create(2048);
-        var caRequest = new CertificateRequest("CN=OttKit Test CA", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-
-        var serverKey = RSA.Create(2048);
-        var serverRequest = new CertificateRequest("CN=localhost", serverKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName("localhost");
-        serverRequest.CertificateExtensions.Add(names.Build());
-        serverRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        using var issued = serverRequest.Create(ca, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(12), [1, 2, 3, 4]);
-        var server = X509CertificateLoader.LoadPkcs12(issued.CopyWithPrivateKey(serverKey).Export(X509ContentType.Pkcs12), null);
-
+        using var ca = TestCertificateAuthority.Create();
         var caFile = Path.Combine(_directory, $"ca-{Guid.NewGuid():N}.pem");
-        File.WriteAllText(caFile, ca.ExportCertificatePem());
-        return (server, caFile);
+        File.WriteAllText(caFile, ca.CertificatePem);
+        return (ca.IssueServerCertificate("localhost"), caFile);
     }
 
     /// <summary>A direct connection to the first member through the official driver, then a ping.</summary>
