@@ -60,6 +60,21 @@ public sealed class TlsConnectionTests : IDisposable
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
+    public async Task Tls_APlaintextClient_IsRefusedByAMemberThatRequiresTls()
+    {
+        // net.tls.mode: requireTLS (docs/mongo-tls.md): a client that does not speak TLS never gets a reply; the same
+        // member answers the same client once it connects with tls=true and the CA.
+        var (server, caFile) = IssueCertificates();
+        using var certificate = server;
+        await using var simulator = ReplicaSetSimulator.Start();
+        simulator.TlsCertificate = certificate;
+
+        _ = await Assert.ThrowsAsync<MongoServerSelectionException>(() => PingAsync(simulator, "tls=false"));
+        var reply = await PingAsync(simulator, $"tls=true&tlsCAFile={Uri.EscapeDataString(caFile)}&tlsAllowInvalidHostnames=true", expectRefusal: false);
+        Assert.Equal(1.0, reply["ok"].AsDouble);
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Tls_UnknownAuthority_IsRefused()
     {
         var (server, _) = IssueCertificates();
