@@ -26,14 +26,14 @@ public sealed record SimulatedScan(TimeSpan StartsAfter, TimeSpan RunsFor, strin
 /// and the findings paged by <c>maxResults</c>/<c>nextToken</c>; <c>RepositoryNotFoundException</c> and
 /// <c>ImageNotFoundException</c> for what was never pushed.
 /// </summary>
-public sealed class EcrSimulator : AwsSimulator
+public sealed class EcrSimulator : AwsJsonSimulator
 {
     private const string TargetPrefix = "AmazonEC2ContainerRegistry_V20150921.";
     private readonly Lock _state = new();
     private readonly Dictionary<string, Dictionary<string, (DateTimeOffset PushedAt, SimulatedScan Scan)>> _repositories = new(StringComparer.Ordinal);
 
     private EcrSimulator(AwsSimulatorOptions options)
-        : base(options, "ecr")
+        : base(options, "ecr", TargetPrefix)
     {
     }
 
@@ -78,46 +78,14 @@ public sealed class EcrSimulator : AwsSimulator
         yield return new($"ecr:{operation}", $"arn:aws:ecr:{Region}:{account}:repository/{repository}");
     }
 
-    private protected override string? ReadOperation(HttpRequest request, byte[] body)
+    private protected override Task<SimulatorResponse> DispatchAsync(string operation, HttpRequest request, JsonObject input)
     {
-        var target = request.Headers["X-Amz-Target"].ToString();
-        return target.StartsWith(TargetPrefix, StringComparison.Ordinal) ? target[TargetPrefix.Length..] : null;
-    }
-
-    private protected override (string Code, int Status) SignatureError(SignatureFailureKind kind) => kind switch
-    {
-        SignatureFailureKind.Missing => ("MissingAuthenticationTokenException", 400),
-        SignatureFailureKind.UnknownAccessKey => ("UnrecognizedClientException", 400),
-        SignatureFailureKind.Incomplete => ("IncompleteSignatureException", 400),
-        _ => ("InvalidSignatureException", 400),
-    };
-
-    private protected override SimulatorResponse Error(string code, string message, int statusCode, bool senderFault)
-    {
-        var body = new JsonObject { ["__type"] = code, ["message"] = message };
-        return new SimulatorResponse(statusCode, "application/x-amz-json-1.1", body.ToJsonString(), code,
-            new Dictionary<string, string> { ["x-amzn-RequestId"] = NewRequestId() });
-    }
-
-    private protected override Task<SimulatorResponse> DispatchAsync(string operation, HttpRequest request, byte[] body)
-    {
-        JsonObject input;
-        try
-        {
-            input = body.Length == 0 ? [] : JsonNode.Parse(body) as JsonObject ?? throw new JsonException("not an object");
-        }
-        catch (JsonException)
-        {
-            throw new AwsSimulatorException("SerializationException", "Start of structure or map found where not expected.");
-        }
-
         var output = operation switch
         {
             "DescribeImageScanFindings" => DescribeImageScanFindings(input),
             _ => throw new AwsSimulatorException("UnknownOperationException", $"Operation {operation} is not supported by this simulator."),
         };
-        return Task.FromResult(new SimulatorResponse(200, "application/x-amz-json-1.1", output.ToJsonString(),
-            Headers: new Dictionary<string, string> { ["x-amzn-RequestId"] = NewRequestId() }));
+        return Task.FromResult(Ok(output));
     }
 
     private JsonObject DescribeImageScanFindings(JsonObject input)

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Simulators.Aws;
 /// definitions, services and a rolling-deployment state machine (circuit breaker, alarms, rollback, Service Deployments
 /// API) computed on a virtual clock. Test infrastructure: faithful to the model and documented behaviour, not ECS itself.
 /// </summary>
-public sealed partial class EcsSimulator : AwsSimulator
+public sealed partial class EcsSimulator : AwsJsonSimulator
 {
     private const string TargetPrefix = "AmazonEC2ContainerServiceV20141113.";
     private readonly Lock _state = new();
@@ -24,7 +24,7 @@ public sealed partial class EcsSimulator : AwsSimulator
     private long _sequence;
 
     private EcsSimulator(AwsSimulatorOptions options, EcsScenario scenario)
-        : base(options, "ecs")
+        : base(options, "ecs", TargetPrefix)
     {
         Scenario = scenario;
         _lastTick = Clock.GetUtcNow();
@@ -278,39 +278,8 @@ public sealed partial class EcsSimulator : AwsSimulator
 
     private protected override string InternalErrorCode => "ServerException";
 
-    private protected override string? ReadOperation(HttpRequest request, byte[] body)
+    private protected override Task<SimulatorResponse> DispatchAsync(string operation, HttpRequest request, JsonObject input)
     {
-        var target = request.Headers["X-Amz-Target"].ToString();
-        return target.StartsWith(TargetPrefix, StringComparison.Ordinal) ? target[TargetPrefix.Length..] : null;
-    }
-
-    private protected override (string Code, int Status) SignatureError(SignatureFailureKind kind) => kind switch
-    {
-        SignatureFailureKind.Missing => ("MissingAuthenticationTokenException", 400),
-        SignatureFailureKind.UnknownAccessKey => ("UnrecognizedClientException", 400),
-        SignatureFailureKind.Incomplete => ("IncompleteSignatureException", 400),
-        _ => ("InvalidSignatureException", 400),
-    };
-
-    private protected override SimulatorResponse Error(string code, string message, int statusCode, bool senderFault)
-    {
-        var body = new JsonObject { ["__type"] = code, ["message"] = message };
-        return new SimulatorResponse(statusCode, "application/x-amz-json-1.1", body.ToJsonString(), code,
-            new Dictionary<string, string> { ["x-amzn-RequestId"] = NewRequestId() });
-    }
-
-    private protected override Task<SimulatorResponse> DispatchAsync(string operation, HttpRequest request, byte[] body)
-    {
-        JsonObject input;
-        try
-        {
-            input = body.Length == 0 ? [] : JsonNode.Parse(body) as JsonObject ?? throw new JsonException("not an object");
-        }
-        catch (JsonException)
-        {
-            throw new AwsSimulatorException("SerializationException", "Start of structure or map found where not expected.");
-        }
-
         JsonObject output;
         lock (_state)
         {
@@ -333,8 +302,7 @@ public sealed partial class EcsSimulator : AwsSimulator
             };
         }
 
-        return Task.FromResult(new SimulatorResponse(200, "application/x-amz-json-1.1", output.ToJsonString(),
-            Headers: new Dictionary<string, string> { ["x-amzn-RequestId"] = NewRequestId() }));
+        return Task.FromResult(Ok(output));
     }
 
     // ---- operations -------------------------------------------------------------------------------------------

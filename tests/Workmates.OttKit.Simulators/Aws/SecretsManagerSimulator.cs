@@ -26,14 +26,14 @@ public sealed record SimulatedSecret(string Name, string Arn, string SecretStrin
 /// <c>kms:EncryptionContext:SecretARN</c>. Secrets Manager answers a refused decryption with
 /// <c>AccessDeniedException</c> "Access to KMS is not allowed". Test infrastructure, not Secrets Manager.
 /// </summary>
-public sealed class SecretsManagerSimulator : AwsSimulator
+public sealed class SecretsManagerSimulator : AwsJsonSimulator
 {
     private const string TargetPrefix = "secretsmanager.";
     private readonly ConcurrentDictionary<string, SimulatedSecret> _secrets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JsonNode> _keyPolicies = new(StringComparer.Ordinal);
 
     private SecretsManagerSimulator(AwsSimulatorOptions options)
-        : base(options, "secretsmanager")
+        : base(options, "secretsmanager", TargetPrefix)
     {
     }
 
@@ -98,44 +98,15 @@ public sealed class SecretsManagerSimulator : AwsSimulator
         return [new($"secretsmanager:{operation}", resource)];
     }
 
-    private protected override string? ReadOperation(HttpRequest request, byte[] body)
+    private protected override Task<SimulatorResponse> DispatchAsync(string operation, HttpRequest request, JsonObject input)
     {
-        var target = request.Headers["X-Amz-Target"].ToString();
-        return target.StartsWith(TargetPrefix, StringComparison.Ordinal) ? target[TargetPrefix.Length..] : null;
-    }
-
-    private protected override (string Code, int Status) SignatureError(SignatureFailureKind kind) => kind switch
-    {
-        SignatureFailureKind.Missing => ("MissingAuthenticationTokenException", 400),
-        SignatureFailureKind.UnknownAccessKey => ("UnrecognizedClientException", 400),
-        SignatureFailureKind.Incomplete => ("IncompleteSignatureException", 400),
-        _ => ("InvalidSignatureException", 400),
-    };
-
-    private protected override SimulatorResponse Error(string code, string message, int statusCode, bool senderFault) =>
-        new(statusCode, "application/x-amz-json-1.1", new JsonObject { ["__type"] = code, ["message"] = message }.ToJsonString(), code,
-            new Dictionary<string, string> { ["x-amzn-RequestId"] = NewRequestId() });
-
-    private protected override Task<SimulatorResponse> DispatchAsync(string operation, HttpRequest request, byte[] body)
-    {
-        JsonObject input;
-        try
-        {
-            input = body.Length == 0 ? [] : JsonNode.Parse(body) as JsonObject ?? throw new System.Text.Json.JsonException("not an object");
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            throw new AwsSimulatorException("SerializationException", "Start of structure or map found where not expected.");
-        }
-
         var output = operation switch
         {
             "GetSecretValue" => GetSecretValue(input, request),
             "DescribeSecret" => DescribeSecret(input),
             _ => throw new AwsSimulatorException("UnknownOperationException", string.Empty),
         };
-        return Task.FromResult(new SimulatorResponse(200, "application/x-amz-json-1.1", output.ToJsonString(),
-            Headers: new Dictionary<string, string> { ["x-amzn-RequestId"] = NewRequestId() }));
+        return Task.FromResult(Ok(output));
     }
 
     private JsonObject GetSecretValue(JsonObject input, HttpRequest request)

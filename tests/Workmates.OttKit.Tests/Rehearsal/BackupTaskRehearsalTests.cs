@@ -80,6 +80,9 @@ public sealed class BackupTaskRehearsalTests(S3rverFixture s3rver) : IClassFixtu
         Assert.Contains(listed.S3Objects ?? [], o => o.Key.EndsWith("manifest.json", StringComparison.Ordinal));
         Assert.True(bed.Mongo.RequiresAuthentication);
         Assert.All(s3.Requests, r => Assert.Null(r.ErrorCode));
+        RehearsalSummary.Write($"backup-task-{sample}",
+            $"{sample}: scheduled backup task run from its task definition, exit {run.ExitCode}, {calls.Count} AWS calls authorized "
+            + $"({byExecution.Count + byTask.Count} distinct actions by the execution and task roles), {bed.Iam.Denied.Count} denied; {listed.KeyCount} objects written");
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"rehearsal {sample} backup task: exit {run.ExitCode}; {calls.Count} AWS calls authorized "
             + $"(execution role: {string.Join(", ", byExecution.Order(StringComparer.Ordinal))}; task role: {string.Join(", ", byTask.Order(StringComparer.Ordinal))}), "

@@ -72,6 +72,9 @@ public sealed class ReachabilityTests
             + $"tcp/{SpecDefaults.MongoPort} on the members from: {string.Join(", ", reaching)}");
         Assert.Equal(declared, reaching);
         Assert.Equal(reaching, partly);
+        RehearsalSummary.Write($"reachability-{sample}",
+            $"{sample}: reachability, {endpoints.Count} endpoints, {network.Rules.Count} group rules, {network.NetworkAclCount} network ACLs; "
+            + $"tcp/{SpecDefaults.MongoPort} reached from exactly the {declared.Count} declared clients and members, 0 findings");
         Assert.Contains(reaching, n => n.StartsWith($"{spec.Name}-{PlatformContext.DatabaseBackupPart}/", StringComparison.Ordinal));
         // No address range is admitted to the port: only group references (a CIDR would admit whatever lands in it).
         var mongoGroups = members.SelectMany(m => m.Groups).ToHashSet(StringComparer.Ordinal);
