@@ -39,7 +39,7 @@ public sealed class BackupTaskRehearsalTests(S3rverFixture s3rver) : IClassFixtu
     private static readonly SimulatorCredentials ReaderKey = new("AKIAREHEARSALREADER1", "rehearsal/reader/EXAMPLEKEY");
 
     [Theory(Timeout = TestTimeouts.External)]
-    [MemberData(nameof(SampleSpecs.Names), MemberType = typeof(SampleSpecs))]
+    [MemberData(nameof(SampleSpecs.Rehearsed), MemberType = typeof(SampleSpecs))]
     public async Task The_scheduled_backup_runs_as_its_task_definition_describes_it_with_no_denied_call(string sample)
     {
         var spec = SampleSpecs.ByName(sample);

@@ -27,11 +27,11 @@ public sealed class DeployServiceRehearsalTests
     private static readonly SimulatorCredentials PlanKey = new("AKIAREHEARSALPLAN001", "rehearsal/plan/role/session/EXAMPLEKEY00");
 
     [Theory(Timeout = TestTimeouts.Default)]
-    [MemberData(nameof(SampleSpecs.Names), MemberType = typeof(SampleSpecs))]
+    [MemberData(nameof(SampleSpecs.Rehearsed), MemberType = typeof(SampleSpecs))]
     public async Task Deploy_and_rollback_of_every_service_under_the_synthesized_deploy_role_make_no_denied_call(string sample)
     {
         var spec = SampleSpecs.ByName(sample);
-        await using var bed = await Bed.StartAsync(spec);
+        await using var bed = await Bed.StartAsync(spec, sample);
 
         foreach (var service in spec.Services)
         {
@@ -64,7 +64,7 @@ public sealed class DeployServiceRehearsalTests
     public async Task The_plan_role_may_not_deploy_and_is_denied_as_AWS_denies_it()
     {
         var spec = SampleSpecs.Owl270();
-        await using var bed = await Bed.StartAsync(spec);
+        await using var bed = await Bed.StartAsync(spec, "owl270");
 
         var run = await bed.RunAsync(PlanKey, "deploy", "service", "--spec", bed.SpecPath, "--service", "web", "--image", "2");
 
@@ -105,9 +105,12 @@ public sealed class DeployServiceRehearsalTests
 
         public CloudWatchSimulator CloudWatch { get; }
 
-        public string SpecPath => Path.Combine(RepositoryPaths.Root, "samples", Spec.Name == "owl270" ? "Owl270" : "Blacksheep", $"{Spec.Name}.yaml");
+        /// <summary>The spec as the workflow's checkout holds it (a temporary copy, deleted with the bed).</summary>
+        public string SpecPath { get; private set; } = string.Empty;
 
-        public static async Task<Bed> StartAsync(EnvironmentSpec spec)
+        private string? _directory;
+
+        public static async Task<Bed> StartAsync(EnvironmentSpec spec, string sample)
         {
             var ct = TestContext.Current.CancellationToken;
             var set = spec.Synthesize();
@@ -159,7 +162,10 @@ public sealed class DeployServiceRehearsalTests
 
             var elb = await ElbV2Simulator.StartAsync(ecs, cancellationToken: ct);
             var cloudWatch = await CloudWatchSimulator.StartAsync(ecs, cancellationToken: ct);
-            return new Bed(spec, iam, ecs, elb, cloudWatch);
+            var directory = Directory.CreateTempSubdirectory("ottkit-rehearsal-").FullName;
+            var specPath = Path.Combine(directory, $"{spec.Name}.yaml");
+            await File.WriteAllTextAsync(specPath, SampleSpecs.Yaml(sample), ct);
+            return new Bed(spec, iam, ecs, elb, cloudWatch) { SpecPath = specPath, _directory = directory };
         }
 
         public async Task<(int ExitCode, string Output, string Error)> RunAsync(SimulatorCredentials credentials, params string[] args)
@@ -183,6 +189,11 @@ public sealed class DeployServiceRehearsalTests
 
         public async ValueTask DisposeAsync()
         {
+            if (_directory is not null)
+            {
+                Directory.Delete(_directory, recursive: true);
+            }
+
             await CloudWatch.DisposeAsync();
             await Elb.DisposeAsync();
             await Ecs.DisposeAsync();

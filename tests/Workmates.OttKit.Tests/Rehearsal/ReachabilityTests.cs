@@ -13,7 +13,7 @@ namespace Workmates.OttKit.Tests.Rehearsal;
 public sealed class ReachabilityTests
 {
     [Theory]
-    [MemberData(nameof(SampleSpecs.Names), MemberType = typeof(SampleSpecs))]
+    [MemberData(nameof(SampleSpecs.Rehearsed), MemberType = typeof(SampleSpecs))]
     public void The_VPN_host_reaches_every_ECS_host_and_MongoDB_member_on_the_admin_SSH_port(string sample)
     {
         var spec = SampleSpecs.ByName(sample);
@@ -46,7 +46,7 @@ public sealed class ReachabilityTests
     }
 
     [Theory]
-    [MemberData(nameof(SampleSpecs.Names), MemberType = typeof(SampleSpecs))]
+    [MemberData(nameof(SampleSpecs.Rehearsed), MemberType = typeof(SampleSpecs))]
     public void MongoDB_is_reachable_from_nothing_but_its_declared_clients(string sample)
     {
         var spec = SampleSpecs.ByName(sample);
