@@ -22,6 +22,24 @@ public sealed class TlsConnectionTests : IDisposable
         return (ca.IssueServerCertificate("localhost"), caFile);
     }
 
+    /// <summary>One member that requires TLS with a certificate for "localhost" from a fresh CA (its file in <c>CaFile</c>).</summary>
+    private TlsMember StartTlsMember()
+    {
+        var (server, caFile) = IssueCertificates();
+        var simulator = ReplicaSetSimulator.Start();
+        simulator.TlsCertificate = server;
+        return new TlsMember(simulator, server, caFile);
+    }
+
+    private sealed record TlsMember(ReplicaSetSimulator Simulator, X509Certificate2 Certificate, string CaFile) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Simulator.DisposeAsync();
+            Certificate.Dispose();
+        }
+    }
+
     /// <summary>A direct connection to the first member through the official driver, then a ping.</summary>
     /// <remarks>A refusal surfaces as a server selection timeout (the driver's monitor cannot complete a handshake);
     /// the timeout is short for refusals and generous for the connection that must succeed on a loaded machine.</remarks>
@@ -36,12 +54,9 @@ public sealed class TlsConnectionTests : IDisposable
     [Fact(Timeout = TestTimeouts.Default)]
     public async Task Tls_CaFileAndAllowInvalidHostnames_ConnectsAndRunsPing()
     {
-        var (server, caFile) = IssueCertificates();
-        using var certificate = server;
-        await using var simulator = ReplicaSetSimulator.Start();
-        simulator.TlsCertificate = certificate;
+        await using var member = StartTlsMember();
 
-        var reply = await PingAsync(simulator, $"tls=true&tlsCAFile={Uri.EscapeDataString(caFile)}&tlsAllowInvalidHostnames=true", expectRefusal: false);
+        var reply = await PingAsync(member.Simulator, $"tls=true&tlsCAFile={Uri.EscapeDataString(member.CaFile)}&tlsAllowInvalidHostnames=true", expectRefusal: false);
 
         Assert.Equal(1.0, reply["ok"].AsDouble);
     }
@@ -49,12 +64,9 @@ public sealed class TlsConnectionTests : IDisposable
     [Fact(Timeout = TestTimeouts.Default)]
     public async Task Tls_HostnameMismatchWithoutAllowance_IsRefused()
     {
-        var (server, caFile) = IssueCertificates();
-        using var certificate = server;
-        await using var simulator = ReplicaSetSimulator.Start();
-        simulator.TlsCertificate = certificate;
+        await using var member = StartTlsMember();
 
-        var error = await Assert.ThrowsAsync<MongoServerSelectionException>(() => PingAsync(simulator, $"tls=true&tlsCAFile={Uri.EscapeDataString(caFile)}"));
+        var error = await Assert.ThrowsAsync<MongoServerSelectionException>(() => PingAsync(member.Simulator, $"tls=true&tlsCAFile={Uri.EscapeDataString(member.CaFile)}"));
 
         Assert.Contains("Authentication", error.Message, StringComparison.OrdinalIgnoreCase);
     }
@@ -64,38 +76,29 @@ public sealed class TlsConnectionTests : IDisposable
     {
         // net.tls.mode: requireTLS (docs/mongo-tls.md): a client that does not speak TLS never gets a reply; the same
         // member answers the same client once it connects with tls=true and the CA.
-        var (server, caFile) = IssueCertificates();
-        using var certificate = server;
-        await using var simulator = ReplicaSetSimulator.Start();
-        simulator.TlsCertificate = certificate;
+        await using var member = StartTlsMember();
 
-        _ = await Assert.ThrowsAsync<MongoServerSelectionException>(() => PingAsync(simulator, "tls=false"));
-        var reply = await PingAsync(simulator, $"tls=true&tlsCAFile={Uri.EscapeDataString(caFile)}&tlsAllowInvalidHostnames=true", expectRefusal: false);
+        _ = await Assert.ThrowsAsync<MongoServerSelectionException>(() => PingAsync(member.Simulator, "tls=false"));
+        var reply = await PingAsync(member.Simulator, $"tls=true&tlsCAFile={Uri.EscapeDataString(member.CaFile)}&tlsAllowInvalidHostnames=true", expectRefusal: false);
         Assert.Equal(1.0, reply["ok"].AsDouble);
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
     public async Task Tls_UnknownAuthority_IsRefused()
     {
-        var (server, _) = IssueCertificates();
-        using var certificate = server;
-        await using var simulator = ReplicaSetSimulator.Start();
-        simulator.TlsCertificate = certificate;
+        await using var member = StartTlsMember();
 
-        _ = await Assert.ThrowsAsync<MongoServerSelectionException>(() => PingAsync(simulator, "tls=true&tlsAllowInvalidHostnames=true"));
+        _ = await Assert.ThrowsAsync<MongoServerSelectionException>(() => PingAsync(member.Simulator, "tls=true&tlsAllowInvalidHostnames=true"));
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
     public async Task Tls_CaFileOfAnotherAuthority_IsRefused()
     {
-        var (server, _) = IssueCertificates();
+        await using var member = StartTlsMember();
         var (other, otherCaFile) = IssueCertificates();
-        using var certificate = server;
         using var unused = other;
-        await using var simulator = ReplicaSetSimulator.Start();
-        simulator.TlsCertificate = certificate;
 
-        _ = await Assert.ThrowsAsync<MongoServerSelectionException>(() => PingAsync(simulator, $"tls=true&tlsCAFile={Uri.EscapeDataString(otherCaFile)}&tlsAllowInvalidHostnames=true"));
+        _ = await Assert.ThrowsAsync<MongoServerSelectionException>(() => PingAsync(member.Simulator, $"tls=true&tlsCAFile={Uri.EscapeDataString(otherCaFile)}&tlsAllowInvalidHostnames=true"));
     }
 
     [Fact]
