@@ -115,7 +115,8 @@ public sealed partial class RestoreRunner
         await using (hashing.ConfigureAwait(false))
         {
             var reader = new MongoArchiveReader(hashing, new MongoArchiveReaderOptions { Compression = MongoArchiveCompression.Gzip });
-            var state = new RestoreState(plan, target, options, progress, writes);
+            using var state = new RestoreState(plan, target, options, progress, writes);
+            state.Bind(cancellationToken);
             try
             {
                 await using (reader.ConfigureAwait(false))
@@ -252,8 +253,14 @@ public sealed partial class RestoreRunner
     }
 
     /// <summary>The mutable state of one restore.</summary>
-    private sealed class RestoreState(RestorePlan plan, MongoDriverClient? target, RestoreOptions options, RestoreProgress progress, RestoreWrites writes)
+    private sealed class RestoreState(RestorePlan plan, MongoDriverClient? target, RestoreOptions options, RestoreProgress progress, RestoreWrites writes) : IDisposable
     {
+        // A write that reached the server is applied there even when the client stops waiting for its answer; if the
+        // staging collections were removed before that, the write would create one again. So a cancelled restore
+        // stops issuing writes at once but lets those already sent answer (for at most InFlightGrace) before cleanup.
+        private static readonly TimeSpan InFlightGrace = TimeSpan.FromSeconds(30);
+        private readonly CancellationTokenSource _writes = new();
+        private CancellationTokenRegistration _cancellation;
         private readonly Dictionary<(string Database, string Collection), SelectedNamespace> _byTarget = [];
         private readonly Dictionary<MongoArchiveNamespace, SelectedNamespace> _byDataNamespace = [];
         private readonly List<Task> _inFlight = [];
@@ -261,6 +268,25 @@ public sealed partial class RestoreRunner
         private int _oplogBatchBytes;
 
         public List<SelectedNamespace> Selected { get; } = [];
+
+        /// <summary>Ties the writes to the caller's cancellation: once it is cancelled, writes in flight get
+        /// <see cref="InFlightGrace"/> to answer, and no new write starts.</summary>
+        public void Bind(CancellationToken cancellationToken) =>
+            _cancellation = cancellationToken.Register(static s => ((CancellationTokenSource)s!).CancelAfter(InFlightGrace), _writes);
+
+        public void Dispose()
+        {
+            _cancellation.Dispose();
+            _writes.Dispose();
+        }
+
+        /// <summary>The token for a write to the target: refuses to start one after cancellation, and lets one that
+        /// started finish (see <see cref="InFlightGrace"/>).</summary>
+        private CancellationToken WriteToken(CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return _writes.Token;
+        }
 
         public HashSet<MongoArchiveNamespace> Seen { get; } = [];
 
@@ -541,7 +567,7 @@ public sealed partial class RestoreRunner
 
         private async Task InsertAsync(SelectedNamespace selected, List<RawBsonDocument> batch, int bytes, CancellationToken cancellationToken)
         {
-            var result = await target!.InsertUnorderedAsync(selected.Database, selected.WriteCollection, batch, cancellationToken).ConfigureAwait(false);
+            var result = await target!.InsertUnorderedAsync(selected.Database, selected.WriteCollection, batch, WriteToken(cancellationToken)).ConfigureAwait(false);
             if (selected.Mode == RestoreWriteMode.InPlace)
             {
                 writes.InsertedInPlace(selected.Target, result.InsertedCount);
@@ -625,7 +651,7 @@ public sealed partial class RestoreRunner
             {
                 try
                 {
-                    await target.RunCommandAsync("admin", new BsonDocument("applyOps", new BsonArray(_oplogBatch.Select(e => (BsonValue)e))), null, cancellationToken).ConfigureAwait(false);
+                    await target.RunCommandAsync("admin", new BsonDocument("applyOps", new BsonArray(_oplogBatch.Select(e => (BsonValue)e))), null, WriteToken(cancellationToken)).ConfigureAwait(false);
                     writes.OplogApplied(_oplogBatch.Count);
                 }
                 catch (MongoCommandException e) when (_oplogBatch.Count == 1 && _oplogBatch[0]["op"].AsString == "c" && e.Code is 48 or 26)
