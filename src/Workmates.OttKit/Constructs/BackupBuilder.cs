@@ -40,8 +40,10 @@ internal static class BackupBuilder
             ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
             ["LifecycleConfiguration"] = Lifecycle("expire-access-logs", AccessLogRetentionDays),
             ["Tags"] = ctx.Tags("backup-access-logs"),
+            ["NotificationConfiguration"] = BucketParts.EventBridgeNotifications(),
         });
         Keep(logs);
+        GuardSuppressions.Suppress(logs, GuardSuppressions.BucketKmsEncryption, GuardSuppressions.BucketLogging, GuardSuppressions.BucketObjectLock);
 
         var backup = Bucket(t, ctx, "BackupBucket", "backups", backupKey, logs, backups.ObjectLock, BackupLifecycle("backups"));
         var artifacts = Bucket(t, ctx, "ArtifactsBucket", "artifacts", backupKey, logs, objectLock: false, Lifecycle("expire-artifacts", backups.RetentionDays));
@@ -151,6 +153,7 @@ internal static class BackupBuilder
             ["LifecycleConfiguration"] = lifecycle,
             ["LoggingConfiguration"] = new CfnObject { ["DestinationBucketName"] = logs.Ref(), ["LogFilePrefix"] = $"{name}/" },
             ["Tags"] = ctx.Tags(name),
+            ["NotificationConfiguration"] = BucketParts.EventBridgeNotifications(),
         };
         if (objectLock)
         {
@@ -240,16 +243,5 @@ internal static class BackupBuilder
         },
     };
 
-    private static PolicyDocument TlsOnly(string bucketId) =>
-    [
-        new PolicyStatement
-        {
-            Sid = "DenyInsecureTransport",
-            Effect = PolicyEffect.Deny,
-            Principal = PolicyPrincipal.Anyone,
-            Actions = { "s3:*" },
-            Resources = { Fn.GetAtt(bucketId, "Arn"), Fn.Sub($"${{{bucketId}.Arn}}/*") },
-            Conditions = new CfnObject { ["Bool"] = new CfnObject { ["aws:SecureTransport"] = "false" } },
-        },
-    ];
+    private static PolicyDocument TlsOnly(string bucketId) => [BucketParts.DenyInsecureTransport(bucketId)];
 }

@@ -44,6 +44,8 @@ internal static class ClusterBuilder
             ["ClusterSettings"] = new CfnList { new CfnObject { ["Name"] = "containerInsights", ["Value"] = "enhanced" } },
             ["Tags"] = ctx.Tags("cluster"),
         });
+        // Control Tower's rule predates "enhanced" (Container Insights with per-container metrics) and accepts only "enabled".
+        GuardSuppressions.Suppress(ecs, GuardSuppressions.ContainerInsights);
 
         var hosts = t.AddResource("HostSecurityGroup", "AWS::EC2::SecurityGroup", new CfnObject
         {
@@ -129,6 +131,8 @@ internal static class ClusterBuilder
             ["MaxSize"] = cluster.MaxHosts.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["DesiredCapacity"] = cluster.DesiredHosts.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["VPCZoneIdentifier"] = Fn.Split(",", ctx.Import(PlatformContext.NetworkPart, "PrivateSubnetIds")),
+            // The zones of those subnets, named too (Control Tower CT.AUTOSCALING.PR.1), chosen as the network stack chose them.
+            ["AvailabilityZones"] = new CfnList([.. Enumerable.Range(0, ctx.Spec.Network.AvailabilityZones).Select(static i => (CfnNode)Fn.Select(i, Fn.GetAZs()))]),
             ["MixedInstancesPolicy"] = new CfnObject
             {
                 ["LaunchTemplate"] = new CfnObject

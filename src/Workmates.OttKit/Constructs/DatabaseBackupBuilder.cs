@@ -148,6 +148,7 @@ internal static class DatabaseBackupBuilder
                     ["Name"] = "backup",
                     ["Image"] = Fn.Sub("${Uri}:${ImageTag}", new CfnObject { ["Uri"] = ctx.Import(PlatformContext.RepositoriesPart, "OttkitBackupRepositoryUri") }),
                     ["Essential"] = true,
+                    ["Memory"] = 1024,
                     ["Environment"] = new CfnList
                     {
                         Variable("OTTKIT_BACKUP_BUCKET", ctx.Import(PlatformContext.BackupsPart, "BackupBucketName")),

@@ -51,6 +51,22 @@ internal static class HostParts
         ["Version"] = launchTemplate.GetAtt("LatestVersionNumber"),
     };
 
+    /// <summary>
+    /// An instance's network: its primary interface in <paramref name="subnet"/> with <paramref name="group"/> and no
+    /// auto-assigned public address (Control Tower CT.EC2.PR.8; a public address, if any, is an Elastic IP).
+    /// </summary>
+    public static CfnList PrivateInterface(CfnNode subnet, CfnNode group) =>
+    [
+        new CfnObject
+        {
+            ["DeviceIndex"] = "0",
+            ["SubnetId"] = subnet,
+            ["GroupSet"] = new CfnList { group },
+            ["AssociatePublicIpAddress"] = false,
+            ["DeleteOnTermination"] = true,
+        },
+    ];
+
     /// <summary>An EC2 role with only the SSM core managed policy (Session Manager, Run Command, Patch Manager) plus <paramref name="statements"/>.</summary>
     public static Resource InstanceRole(Template t, PlatformContext ctx, string id, string name, string description, PolicyDocument? statements)
     {

@@ -37,8 +37,11 @@ internal static class LoadBalancerBuilder
         var lb = spec.LoadBalancer;
         var t = new Template { Description = $"OttKit {ctx.Env}: Application Load Balancer, TLS, WAF and access logs" };
 
+        var serverLogs = BucketParts.ServerAccessLogBucket(t, ctx, "ServerAccessLogBucket", "alb-access-log-access-logs", 365, "AccessLogBucket");
         var bucket = t.AddResource("AccessLogBucket", "AWS::S3::Bucket", new CfnObject
         {
+            ["LoggingConfiguration"] = BucketParts.LogTo(serverLogs, "alb-logs/"),
+            ["NotificationConfiguration"] = BucketParts.EventBridgeNotifications(),
             // ALB access logs support SSE-S3 only (not SSE-KMS).
             ["BucketEncryption"] = new CfnObject
             {
@@ -78,20 +81,13 @@ internal static class LoadBalancerBuilder
         var writer = LogDeliveryAccounts.TryGetValue(spec.Region, out var elbAccount)
             ? PolicyPrincipal.Aws(Fn.Sub($"arn:${{AWS::Partition}}:iam::{elbAccount}:root"))
             : PolicyPrincipal.Service("logdelivery.elasticloadbalancing.amazonaws.com");
+        GuardSuppressions.Suppress(bucket, GuardSuppressions.BucketKmsEncryption);
         var policy = t.AddResource("AccessLogBucketPolicy", "AWS::S3::BucketPolicy", new CfnObject
         {
             ["Bucket"] = bucket.Ref(),
             ["PolicyDocument"] = new PolicyDocument
             {
-                new PolicyStatement
-                {
-                    Sid = "DenyInsecureTransport",
-                    Effect = PolicyEffect.Deny,
-                    Principal = PolicyPrincipal.Anyone,
-                    Actions = { "s3:*" },
-                    Resources = { bucket.GetAtt("Arn"), Fn.Sub("${AccessLogBucket.Arn}/*") },
-                    Conditions = new CfnObject { ["Bool"] = new CfnObject { ["aws:SecureTransport"] = "false" } },
-                },
+                BucketParts.DenyInsecureTransport("AccessLogBucket"),
                 new PolicyStatement
                 {
                     Sid = "LoadBalancerWritesAccessLogs",

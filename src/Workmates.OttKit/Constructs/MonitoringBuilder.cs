@@ -30,6 +30,9 @@ internal static class MonitoringBuilder
     /// <summary>Export with member <paramref name="member"/>'s data volume id (1-based): <c>MemberNDataVolumeId</c>.</summary>
     public static string MemberVolumeExport(int member) => $"Member{member.ToString(CultureInfo.InvariantCulture)}DataVolumeId";
 
+    /// <summary>Name of the SNS topic every alarm notifies, <c>&lt;env&gt;-alarms</c>.</summary>
+    public static string AlarmTopicName(PlatformContext ctx) => $"{ctx.Env}-alarms";
+
     private const double MiB = 1024 * 1024;
 
     /// <param name="ctx">The environment.</param>
@@ -43,7 +46,7 @@ internal static class MonitoringBuilder
 
         var topic = t.AddResource("AlarmTopic", "AWS::SNS::Topic", new CfnObject
         {
-            ["TopicName"] = $"{ctx.Env}-alarms",
+            ["TopicName"] = AlarmTopicName(ctx),
             ["DisplayName"] = $"{ctx.Env} alarms",
             ["KmsMasterKeyId"] = ctx.Import(PlatformContext.SecurityPart, "DataKeyArn"),
             ["Tags"] = ctx.Tags("alarms"),

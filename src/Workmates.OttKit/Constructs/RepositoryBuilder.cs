@@ -31,6 +31,7 @@ internal static class RepositoryBuilder
                     Actions = { "kms:*" },
                     Resources = { "*" },
                 },
+                KeyParts.DenyGrantsExceptForAwsResources(),
             }.ToNode(),
             ["Tags"] = ctx.Tags("images-key"),
         });

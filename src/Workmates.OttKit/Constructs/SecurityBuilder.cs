@@ -100,6 +100,7 @@ internal static class SecurityBuilder
                 Actions = { "kms:*" },
                 Resources = { "*" },
             },
+            KeyParts.DenyGrantsExceptForAwsResources(),
         };
         foreach (var statement in uses)
         {
@@ -238,8 +239,11 @@ internal static class SecurityBuilder
 
     private static Resource AddAuditBucket(Template t, PlatformContext ctx, Resource logsKey)
     {
+        var accessLogs = BucketParts.ServerAccessLogBucket(t, ctx, "AuditAccessLogBucket", "audit-access-logs", ctx.Spec.Security.LogRetentionDays, "AuditBucket");
         var bucket = t.AddResource("AuditBucket", "AWS::S3::Bucket", new CfnObject
         {
+            ["LoggingConfiguration"] = BucketParts.LogTo(accessLogs, "audit/"),
+            ["NotificationConfiguration"] = BucketParts.EventBridgeNotifications(),
             ["BucketEncryption"] = new CfnObject
             {
                 ["ServerSideEncryptionConfiguration"] = new CfnList
@@ -287,15 +291,7 @@ internal static class SecurityBuilder
         var trailArn = PlatformContext.Arn("cloudtrail", $"trail/{TrailName(ctx)}");
         var document = new PolicyDocument
         {
-            new PolicyStatement
-            {
-                Sid = "DenyInsecureTransport",
-                Effect = PolicyEffect.Deny,
-                Principal = PolicyPrincipal.Anyone,
-                Actions = { "s3:*" },
-                Resources = { bucket.GetAtt("Arn"), Fn.Sub("${AuditBucket.Arn}/*") },
-                Conditions = new CfnObject { ["Bool"] = new CfnObject { ["aws:SecureTransport"] = "false" } },
-            },
+            BucketParts.DenyInsecureTransport("AuditBucket"),
         };
         if (security.CloudTrail)
         {

@@ -12,6 +12,22 @@ namespace Workmates.OttKit.Constructs;
 /// </summary>
 internal static class ServiceBuilder
 {
+    /// <summary>
+    /// A rollback alarm also tells the environment's alarm topic (Control Tower CT.CLOUDWATCH.PR.1), named rather
+    /// than imported: the monitoring stack reads the service stacks' exports, so it deploys after them.
+    /// </summary>
+    private static void Notify(PlatformContext ctx, Resource alarm)
+    {
+        if (ctx.Spec.Monitoring is null)
+        {
+            return;
+        }
+
+        var topic = Fn.Sub($"arn:${{AWS::Partition}}:sns:${{AWS::Region}}:${{AWS::AccountId}}:{MonitoringBuilder.AlarmTopicName(ctx)}");
+        alarm.Properties["AlarmActions"] = new CfnList { topic };
+        alarm.Properties["OKActions"] = new CfnList { topic };
+    }
+
     /// <summary>The deployment alarms of a service (ECS rolls back on them; the deployer reads their state).</summary>
     public static (string ServerErrors, string Latency) AlarmNames(PlatformContext ctx, string service) =>
         ($"{ctx.Env}-{service}-5xx", $"{ctx.Env}-{service}-latency");
@@ -138,6 +154,8 @@ internal static class ServiceBuilder
             ["Name"] = service.Name,
             ["Image"] = Fn.Sub("${Uri}:${ImageTag}", new CfnObject { ["Uri"] = ctx.Import(PlatformContext.RepositoriesPart, $"{id}RepositoryUri") }),
             ["Essential"] = true,
+            // A hard memory limit for the only container: the task's memory (Control Tower CT.ECS.PR.7).
+            ["Memory"] = service.Memory,
             ["PortMappings"] = new CfnList { new CfnObject { ["ContainerPort"] = service.ContainerPort, ["Protocol"] = "tcp", ["AppProtocol"] = "http", ["Name"] = "http" } },
             ["HealthCheck"] = new CfnObject
             {
@@ -251,7 +269,7 @@ internal static class ServiceBuilder
             new CfnObject { ["Name"] = "LoadBalancer", ["Value"] = loadBalancerName },
             new CfnObject { ["Name"] = "TargetGroup", ["Value"] = targets.GetAtt("TargetGroupFullName") },
         };
-        t.AddResource("ServerErrorsAlarm", "AWS::CloudWatch::Alarm", new CfnObject
+        var serverErrors = t.AddResource("ServerErrorsAlarm", "AWS::CloudWatch::Alarm", new CfnObject
         {
             ["AlarmName"] = errorsAlarm,
             ["AlarmDescription"] = $"{service.Name} answers 5xx: rolls back a deployment in progress",
@@ -266,7 +284,8 @@ internal static class ServiceBuilder
             ["ComparisonOperator"] = "GreaterThanThreshold",
             ["TreatMissingData"] = "notBreaching",
         });
-        t.AddResource("LatencyAlarm", "AWS::CloudWatch::Alarm", new CfnObject
+        Notify(ctx, serverErrors);
+        var latency = t.AddResource("LatencyAlarm", "AWS::CloudWatch::Alarm", new CfnObject
         {
             ["AlarmName"] = latencyAlarm,
             ["AlarmDescription"] = $"{service.Name} p95 response time above 2 s: rolls back a deployment in progress",
@@ -281,6 +300,7 @@ internal static class ServiceBuilder
             ["ComparisonOperator"] = "GreaterThanThreshold",
             ["TreatMissingData"] = "notBreaching",
         });
+        Notify(ctx, latency);
 
         var ecsService = t.AddResource("Service", "AWS::ECS::Service", new CfnObject
         {

@@ -147,10 +147,17 @@ public sealed class DataTierControlTests
     [Fact]
     public void EC2_9_only_the_vpn_host_has_a_public_address()
     {
-        Assert.All(Both("AWS::EC2::Instance"), i => Assert.False(i.Resource.Properties.ContainsKey("NetworkInterfaces")));
+        // One primary interface that never gets an auto-assigned public address (Control Tower CT.EC2.PR.8).
+        Assert.All(Both("AWS::EC2::Instance"), i =>
+        {
+            Assert.False(i.Resource.Properties.ContainsKey("SubnetId"));
+            var nic = Assert.IsType<CfnObject>(Assert.Single(Assert.IsType<CfnList>(i.Resource.Properties["NetworkInterfaces"])));
+            Assert.Equal(CfnScalar.Of(false), nic["AssociatePublicIpAddress"]);
+            Assert.Equal(CfnScalar.Of("0"), nic["DeviceIndex"]);
+        });
         Assert.Equal(["VpnAddressAssociation"], Both("AWS::EC2::EIPAssociation").Select(a => a.Resource.LogicalId));
         Assert.All(Both("AWS::EC2::Instance").Where(i => i.Stack.EndsWith("-database", StringComparison.Ordinal)),
-            i => Assert.Contains("IsolatedSubnetIds", i.Resource.Properties["SubnetId"].ToString(), StringComparison.Ordinal));
+            i => Assert.Contains("IsolatedSubnetIds", i.Resource.Properties["NetworkInterfaces"].ToString(), StringComparison.Ordinal));
     }
 
     [Fact]

@@ -136,15 +136,33 @@ public sealed class SecurityBaselineTests
     [Fact]
     public void S3_5_audit_bucket_denies_requests_without_tls()
     {
-        var deny = Statement(Of("AWS::S3::BucketPolicy").Single(), "PolicyDocument", "DenyInsecureTransport");
-        Assert.Equal("Deny", Text(deny["Effect"]));
-        Assert.Equal("false", Text(Get(deny, "Condition", "Bool", "aws:SecureTransport")));
+        // The audit bucket and its server-access-log bucket.
+        Assert.Equal(["AuditAccessLogBucketPolicy", "AuditBucketPolicy"], Of("AWS::S3::BucketPolicy").Select(p => p.LogicalId).Order(StringComparer.Ordinal));
+        Assert.All(Of("AWS::S3::BucketPolicy"), policy =>
+        {
+            var deny = Statement(policy, "PolicyDocument", "DenyInsecureTransport");
+            Assert.Equal("Deny", Text(deny["Effect"]));
+            Assert.Equal("false", Text(Get(deny, "Condition", "Bool", "aws:SecureTransport")));
+        });
+    }
+
+    [Fact]
+    public void CloudTrail_7_S3_9_audit_bucket_logs_access_to_its_own_log_bucket_that_only_s3_logging_writes()
+    {
+        Assert.Contains("AuditAccessLogBucket", Get(AuditBucket.Properties, "LoggingConfiguration", "DestinationBucketName")!.ToString(), StringComparison.Ordinal);
+        var logs = Security.Template.Resources["AuditAccessLogBucket"];
+        var sse = Assert.IsType<CfnObject>(((CfnList)Get(logs.Properties, "BucketEncryption", "ServerSideEncryptionConfiguration")!)[0]);
+        Assert.Equal("AES256", Text(Get(sse, "ServerSideEncryptionByDefault", "SSEAlgorithm")));   // the only encryption S3 log delivery supports
+        Assert.Contains("s3_bucket_default_encryption_kms_check", logs.Metadata!.ToString(), StringComparison.Ordinal);
+        var write = Statement(Security.Template.Resources["AuditAccessLogBucketPolicy"], "PolicyDocument", "S3ServerAccessLogsFromTheseBuckets");
+        Assert.Contains("logging.s3.amazonaws.com", write["Principal"]!.ToString(), StringComparison.Ordinal);
+        Assert.Contains("AuditBucket", Get(write, "Condition", "ArnLike", "aws:SourceArn")!.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public void CloudTrail_bucket_policy_lets_only_this_trail_write()
     {
-        var policy = Of("AWS::S3::BucketPolicy").Single();
+        var policy = Security.Template.Resources["AuditBucketPolicy"];
         var write = Statement(policy, "PolicyDocument", "CloudTrailWritesLogs");
         Assert.Equal("s3:PutObject", Text(write["Action"]));
         Assert.Contains("trail/blacksheep-trail", Get(write, "Condition", "StringEquals", "aws:SourceArn")!.ToString(), StringComparison.Ordinal);

@@ -98,8 +98,8 @@ internal sealed class Reachability
                         endpoints.Add(new(
                             $"{stack}/{id}",
                             stack.EndsWith("-admin-access", StringComparison.Ordinal) ? "vpn" : stack.EndsWith("-database", StringComparison.Ordinal) ? "mongodb-member" : "instance",
-                            Many(stack, properties["SecurityGroupIds"]!),
-                            Many(stack, properties["SubnetId"]!)));
+                            Many(stack, (properties["NetworkInterfaces"]?[0] ?? properties)[properties.ContainsKey("NetworkInterfaces") ? "GroupSet" : "SecurityGroupIds"]!),
+                            Many(stack, (properties["NetworkInterfaces"]?[0] ?? properties)["SubnetId"]!)));
                         break;
                     case "AWS::AutoScaling::AutoScalingGroup":
                         var reference = At(properties, "MixedInstancesPolicy", "LaunchTemplate", "LaunchTemplateSpecification")?["LaunchTemplateId"] ?? At(properties, "LaunchTemplate")?["LaunchTemplateId"];

@@ -6,9 +6,12 @@ namespace Workmates.OttKit.Tests.Rehearsal;
 /// </summary>
 internal static class RehearsalSummary
 {
-    public static void Write(string name, string line)
+    public static void Write(string name, string line) => WriteTo("OTTKIT_REHEARSAL_SUMMARY_DIR", name, line);
+
+    /// <summary>The same for another summary test.sh prints: the folder named by <paramref name="directoryVariable"/>.</summary>
+    public static void WriteTo(string directoryVariable, string name, string line)
     {
-        var directory = Environment.GetEnvironmentVariable("OTTKIT_REHEARSAL_SUMMARY_DIR");
+        var directory = Environment.GetEnvironmentVariable(directoryVariable);
         if (string.IsNullOrWhiteSpace(directory))
         {
             return;
