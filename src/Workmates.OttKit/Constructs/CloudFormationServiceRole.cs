@@ -239,7 +239,17 @@ internal static class CloudFormationServiceRole
             "logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:DescribeLogGroups", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy",
             "logs:AssociateKmsKey", "logs:DisassociateKmsKey", "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource",
         ],
-        ["AWS::Route53::HostedZone"] = ["route53:GetHostedZone", "route53:ListHostedZones"],
+        // The database stack creates a private hosted zone (Name, HostedZoneConfig.Comment, VPCs, HostedZoneTags): the
+        // registry handler's create calls CreateHostedZone with the first VPC (ec2:DescribeVpcs), tags it and waits for
+        // the change (GetChange); read lists its tags; update changes the comment; delete lists query-logging configs
+        // and deletes the zone. Not granted: the query-logging, extra-VPC and hosted-zone-features calls (properties the
+        // blueprint does not set).
+        ["AWS::Route53::HostedZone"] =
+        [
+            "route53:CreateHostedZone", "route53:GetHostedZone", "route53:ListHostedZones", "route53:GetChange", "route53:ChangeTagsForResource",
+            "route53:ListTagsForResource", "route53:UpdateHostedZoneComment", "route53:ListQueryLoggingConfigs", "route53:DeleteHostedZone",
+            "ec2:DescribeVpcs",
+        ],
         ["AWS::Route53::RecordSet"] = ["route53:ChangeResourceRecordSets", "route53:GetChange", "route53:ListResourceRecordSets", "route53:GetHostedZone"],
         ["AWS::S3::Bucket"] =
         [

@@ -62,6 +62,8 @@ internal sealed class CfnChangeSet
 
     public string? OnStackFailure { get; init; }
 
+    public string? RoleArn { get; init; }
+
     public required List<CfnChange> Changes { get; init; }
 
     public required string FinalStatus { get; init; }
@@ -140,6 +142,8 @@ internal sealed class CfnStack
     public string? ChangeSetId { get; set; }
 
     public string? PolicyBody { get; set; }
+
+    public string? RoleArn { get; set; }
 
     public Dictionary<string, CfnResource> Resources { get; } = new(StringComparer.Ordinal);
 

@@ -26,6 +26,7 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
     private readonly Random _ids = new(20100515);
     private readonly HttpClient _templates = new() { Timeout = TimeSpan.FromSeconds(10) };
     private EcsSimulator? _ecs;
+    private CfnHandlerPermissions? _handlerPermissions;
 
     private CloudFormationSimulator(AwsSimulatorOptions options, CloudFormationScenario scenario)
         : base(options, "cloudformation") => Scenario = scenario;
@@ -51,6 +52,28 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
         lock (_state)
         {
             _ecs = ecs;
+        }
+    }
+
+    /// <summary>
+    /// With IAM enforced (<see cref="AwsSimulatorOptions.Iam"/>): a stack operation that has a service role (the
+    /// <c>RoleARN</c> of its change set, CreateStack or UpdateStack, kept on the stack afterwards) provisions each
+    /// resource AS that role, as CloudFormation does. Each action <paramref name="permissions"/> gives for the resource's
+    /// type and handler (create for a new resource, update for a modified one or an update rollback, delete for a
+    /// rollback or cleanup) is authorized against the role's policies (the <see cref="Iam.IamPrincipal"/> whose ARN is
+    /// a session of that role): IAM role and instance-profile actions on the resource's own ARN, <c>iam:PassRole</c> on
+    /// each role ARN the resource's properties name, every other action on <c>*</c>. The first denied action fails the
+    /// resource with the handler's message (<c>Resource handler returned message: "User: … is not authorized to perform:
+    /// … on resource: …"</c>) and the stack rolls back as for any resource failure. A role no principal holds is refused
+    /// at CreateChangeSet/CreateStack/UpdateStack ("Role … is invalid or cannot be assumed").
+    /// </summary>
+    /// <param name="permissions">The handler permissions per resource type.</param>
+    public void ExecuteAsServiceRole(CfnHandlerPermissions permissions)
+    {
+        ArgumentNullException.ThrowIfNull(permissions);
+        lock (_state)
+        {
+            _handlerPermissions = permissions;
         }
     }
 
@@ -125,7 +148,16 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
         var stack = name is null ? "*"
             : name.StartsWith("arn:", StringComparison.Ordinal) ? name
             : Arn("cloudformation", $"stack/{name}/00000000-0000-0000-0000-000000000000");
-        return [new($"cloudformation:{operation}", operation is "DescribeStackDriftDetectionStatus" or "ValidateTemplate" ? "*" : stack)];
+        var requests = new List<Iam.IamRequest> { new($"cloudformation:{operation}", operation is "DescribeStackDriftDetectionStatus" or "ValidateTemplate" ? "*" : stack) };
+        // Passing a service role: the caller needs iam:PassRole on it, for CloudFormation (ExecuteChangeSet passes none:
+        // the role was passed when the change set was created).
+        if (operation is "CreateChangeSet" or "CreateStack" or "UpdateStack" or "DeleteStack" or "ContinueUpdateRollback" or "RollbackStack"
+            && Form(body).GetValueOrDefault("RoleARN") is { Length: > 0 } role)
+        {
+            requests.Add(new("iam:PassRole", role, new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["iam:PassedToService"] = "cloudformation.amazonaws.com" }));
+        }
+
+        return requests;
     }
 
     private protected override void ReleaseResources() => _templates.Dispose();
@@ -245,6 +277,7 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
             throw CfnTemplate.Validation($"ChangeSetType {type} is not supported by the simulator.");
         }
 
+        var role = ServiceRole(form, stack);
         var template = TemplateFrom(form, fetched, stack);
         var parameters = ResolveParameters(template, form, stack);
         var capabilities = Members(form, "Capabilities");
@@ -280,6 +313,7 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
             Tags = Tags(form),
             Description = form.GetValueOrDefault("Description"),
             OnStackFailure = form.GetValueOrDefault("OnStackFailure"),
+            RoleArn = role,
             Changes = changes,
             FinalStatus = unchanged ? "FAILED" : "CREATE_COMPLETE",
             FinalReason = unchanged ? "The submitted information didn't contain changes. Submit different information to create a change set." : null,
@@ -352,6 +386,7 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
             DisableRollback = disableRollback,
         };
         stack.ChangeSetId = changeSet.Id;
+        stack.RoleArn = changeSet.RoleArn;
         stack.Capabilities = changeSet.Capabilities;
         stack.Tags = changeSet.Tags;
         stack.DisableRollback = disableRollback;
@@ -682,6 +717,7 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
         };
         stack.Capabilities = changeSet.Capabilities;
         stack.Tags = changeSet.Tags;
+        stack.RoleArn = changeSet.RoleArn;
         Start(stack, operation, CreateFlow(stack, operation, changeSet));
         return Result("CreateStack", E("StackId", stack.Id));
     }
@@ -694,6 +730,7 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
             throw CfnTemplate.Validation($"Stack:{stack.Id} is in {stack.Status} state and can not be updated.");
         }
 
+        var role = ServiceRole(form, stack);
         var template = TemplateFrom(form, fetched, stack);
         var parameters = ResolveParameters(template, form, stack);
         CheckCapabilities(template, Members(form, "Capabilities"));
@@ -713,6 +750,7 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
             Plan = changes,
             DisableRollback = bool.TryParse(form.GetValueOrDefault("DisableRollback"), out var d) && d,
         };
+        stack.RoleArn = role;
         Start(stack, operation, UpdateFlow(stack, operation, null));
         return Result("UpdateStack", E("StackId", stack.Id));
     }
@@ -757,7 +795,7 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
             AddResourceEvent(stack, resource, "CREATE_IN_PROGRESS", "Resource creation Initiated", null);
             yield return Duration(resource.Type);
             operation.InFlight = null;
-            if (Failure(stack, id, CfnResourceOperation.Create) is { } reason)
+            if ((RoleDenial(stack, resource, properties, CfnResourceOperation.Create) ?? Failure(stack, id, CfnResourceOperation.Create)) is { } reason)
             {
                 AddResourceEvent(stack, resource, "CREATE_FAILED", reason, null);
                 operation.Failed = id;
@@ -795,7 +833,7 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
         {
             AddResourceEvent(stack, resource, "DELETE_IN_PROGRESS", null, null);
             yield return Duration(resource.Type);
-            if (Failure(stack, resource.LogicalId, CfnResourceOperation.Delete) is { } reason)
+            if ((RoleDenial(stack, resource, resource.Properties, CfnResourceOperation.Delete) ?? Failure(stack, resource.LogicalId, CfnResourceOperation.Delete)) is { } reason)
             {
                 AddResourceEvent(stack, resource, "DELETE_FAILED", reason, null);
                 failed.Add(resource.LogicalId);
@@ -840,7 +878,7 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
                 yield return Duration(resource.Type);
                 operation.InFlight = null;
                 operation.Journal.Add((id, "Added", null, null, resource.Type));
-                if ((denied ?? Failure(stack, id, CfnResourceOperation.Create)) is { } createFailure)
+                if ((denied ?? RoleDenial(stack, resource, properties, CfnResourceOperation.Create) ?? Failure(stack, id, CfnResourceOperation.Create)) is { } createFailure)
                 {
                     AddResourceEvent(stack, resource, "CREATE_FAILED", createFailure, null);
                     operation.Failed = id;
@@ -887,8 +925,8 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
             }
 
             yield return Duration(resource.Type);
-            string? ecsFailure = null;
-            if (_ecs is not null && resource.Type == "AWS::ECS::Service" && replace is false)
+            string? ecsFailure = RoleDenial(stack, resource, properties, replace ? CfnResourceOperation.Create : CfnResourceOperation.Update);
+            if (ecsFailure is null && _ecs is not null && resource.Type == "AWS::ECS::Service" && replace is false)
             {
                 // CloudFormation waits for the ECS deployment it started to stabilise, for up to three hours.
                 var before = resource.Properties;
@@ -961,7 +999,7 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
 
             AddResourceEvent(stack, resource, "DELETE_IN_PROGRESS", null, null);
             yield return Duration(resource.Type);
-            if (Failure(stack, resource.LogicalId, CfnResourceOperation.Delete) is { } reason)
+            if ((RoleDenial(stack, resource, resource.Properties, CfnResourceOperation.Delete) ?? Failure(stack, resource.LogicalId, CfnResourceOperation.Delete)) is { } reason)
             {
                 AddResourceEvent(stack, resource, "DELETE_FAILED", reason, null);
             }
@@ -1015,7 +1053,7 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
 
             AddResourceEvent(stack, resource, "UPDATE_IN_PROGRESS", null, oldProperties);
             yield return Duration(resource.Type);
-            if (Failure(stack, id, CfnResourceOperation.UpdateRollback) is { } reason)
+            if ((RoleDenial(stack, resource, oldProperties, CfnResourceOperation.UpdateRollback) ?? Failure(stack, id, CfnResourceOperation.UpdateRollback)) is { } reason)
             {
                 AddResourceEvent(stack, resource, "UPDATE_FAILED", reason, null);
                 yield return Scenario.StepDelay;
@@ -1086,7 +1124,7 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
 
             AddResourceEvent(stack, resource, "DELETE_IN_PROGRESS", null, null);
             yield return Duration(resource.Type);
-            if (Failure(stack, resource.LogicalId, CfnResourceOperation.Delete) is { } reason)
+            if ((RoleDenial(stack, resource, resource.Properties, CfnResourceOperation.Delete) ?? Failure(stack, resource.LogicalId, CfnResourceOperation.Delete)) is { } reason)
             {
                 AddResourceEvent(stack, resource, "DELETE_FAILED", reason, null);
                 failed.Add(resource.LogicalId);
@@ -1139,6 +1177,80 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
             changeSet.ExecutionOverride = status;
         }
     }
+
+    // The service role a request names (or the stack's), refused when IAM is enforced, execution as the role is on and
+    // no principal holds a session of it (CloudFormation could not assume it).
+    private string? ServiceRole(Dictionary<string, string> form, CfnStack? stack)
+    {
+        var role = form.GetValueOrDefault("RoleARN") is { Length: > 0 } given ? given : stack?.RoleArn;
+        if (role is not null && _handlerPermissions is not null && Options.Iam is { } iam && iam.FindRoleSession(role) is null)
+        {
+            throw CfnTemplate.Validation($"Role {role} is invalid or cannot be assumed");
+        }
+
+        return role;
+    }
+
+    // A resource handler's calls made as the stack's service role: the first action the role may not call fails the
+    // resource with CloudFormation's message. Fidelity: IAM role and instance-profile actions are authorized on the
+    // resource's own ARN, iam:PassRole on each role ARN its properties name (or '*' when they name none), and every
+    // other action on '*' (the service role grants them on '*', so a derived ARN would not change a decision).
+    private string? RoleDenial(CfnStack stack, CfnResource resource, string? propertiesJson, CfnResourceOperation handler)
+    {
+        if (_handlerPermissions is null || Options.Iam is not { } iam || stack.RoleArn is null || iam.FindRoleSession(stack.RoleArn) is not { } session)
+        {
+            return null;
+        }
+
+        var properties = propertiesJson is null ? null : JsonNode.Parse(propertiesJson) as JsonObject;
+        foreach (var action in _handlerPermissions.For(resource.Type, handler).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            foreach (var arn in HandlerResources(resource, properties, action))
+            {
+                var call = iam.Authorize(session.AccessKeyId, new Iam.IamRequest(action, arn));
+                if (call.Decision != Iam.IamDecision.Allowed)
+                {
+                    var service = action.Split(':')[0];
+                    return $"Resource handler returned message: \"{Iam.IamAuthority.DeniedMessage(call)} (Service: {char.ToUpperInvariant(service[0])}{service[1..]}, Status Code: 403, Request ID: {NewGuid()})\" (RequestToken: {NewGuid()}, HandlerErrorCode: AccessDenied)";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private List<string> HandlerResources(CfnResource resource, JsonObject? properties, string action)
+    {
+        var path = properties?["Path"] is JsonValue p ? p.ToString() : "/";
+        if (action.Equals("iam:PassRole", StringComparison.OrdinalIgnoreCase))
+        {
+            var roles = RoleArns(properties).Distinct(StringComparer.Ordinal).ToList();
+            return roles.Count > 0 ? roles : ["*"];
+        }
+
+        if (action.StartsWith("iam:", StringComparison.OrdinalIgnoreCase) && resource.PhysicalId is { } name)
+        {
+            if (resource.Type == "AWS::IAM::Role" && !action.Contains("InstanceProfile", StringComparison.OrdinalIgnoreCase))
+            {
+                return [$"arn:aws:iam::{Options.AccountId}:role{path}{name}"];
+            }
+
+            if (resource.Type == "AWS::IAM::InstanceProfile")
+            {
+                return [$"arn:aws:iam::{Options.AccountId}:instance-profile{path}{name}"];
+            }
+        }
+
+        return ["*"];
+    }
+
+    private static IEnumerable<string> RoleArns(JsonNode? node) => node switch
+    {
+        JsonObject o => o.SelectMany(p => RoleArns(p.Value)),
+        JsonArray a => a.SelectMany(RoleArns),
+        JsonValue v when v.ToString() is var text && text.StartsWith("arn:", StringComparison.Ordinal) && text.Contains(":role/", StringComparison.Ordinal) && text.Split(':')[2] == "iam" => [text],
+        _ => [],
+    };
 
     private string? Failure(CfnStack stack, string logicalId, CfnResourceOperation operation) =>
         _failures.FirstOrDefault(f => f.LogicalResourceId == logicalId && f.Operation == operation && (f.StackName is null || f.StackName == stack.Name))?.Reason;

@@ -34,6 +34,25 @@ public sealed class IamAuthority
         _principals[principal.AccessKeyId] = principal;
     }
 
+    /// <summary>
+    /// The principal that is a session of <paramref name="roleArn"/> (<c>arn:aws:sts::&lt;account&gt;:assumed-role/&lt;name&gt;/…</c>),
+    /// as a service that assumes the role (CloudFormation with its service role) acts; null when none is known.
+    /// </summary>
+    /// <param name="roleArn">The role's ARN (any path).</param>
+    /// <returns>The principal, or null.</returns>
+    public IamPrincipal? FindRoleSession(string roleArn)
+    {
+        ArgumentNullException.ThrowIfNull(roleArn);
+        var parts = roleArn.Split(':', 6);
+        if (parts.Length != 6 || parts[2] != "iam" || !parts[5].StartsWith("role/", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var prefix = $"arn:{parts[1]}:sts::{parts[4]}:assumed-role/{parts[5].Split('/')[^1]}/";
+        return _principals.Values.Where(p => p.Arn.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(p => p.AccessKeyId, StringComparer.Ordinal).FirstOrDefault();
+    }
+
     /// <summary>Every authorization so far, in order.</summary>
     public IReadOnlyList<IamCall> Calls => [.. _calls];
 

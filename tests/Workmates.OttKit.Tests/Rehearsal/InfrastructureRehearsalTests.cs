@@ -27,6 +27,9 @@ public sealed partial class InfrastructureRehearsalTests
     private const string AccountVariable = "${{ vars.AWS_ACCOUNT_ID }}";
 
     private static readonly SimulatorCredentials DeployKey = new("AKIAREHEARSALDEPLOY1", "rehearsal/deploy/role/session/EXAMPLEKEY");
+    // The service role's session never signs a request (CloudFormation acts as it): a key id only names the principal.
+    private const string ServiceRoleSession = "ASIAREHEARSALCFNROLE";
+
     private static readonly SimulatorCredentials PlanKey = new("AKIAREHEARSALPLAN001", "rehearsal/plan/role/session/EXAMPLEKEY00");
 
     [Theory(Timeout = TestTimeouts.External)]
@@ -92,7 +95,8 @@ public sealed partial class InfrastructureRehearsalTests
             byJob[job] = bed.Iam.Calls.Skip(before).Select(c => c.Action).ToHashSet(StringComparer.Ordinal);
         }
 
-        var calls = bed.Iam.Calls;
+        // The CI roles' calls (the service role's handler calls are counted by ServiceRoleSummary).
+        var calls = bed.Iam.Calls.Where(c => !bed.IsServiceRole(c)).ToList();
         var actions = calls.Select(c => c.Action).ToHashSet(StringComparer.Ordinal);
         var declared = StackDeployer.RequiredPermissions.Deploy.Select(p => p.Action).ToHashSet(StringComparer.Ordinal);
         var plannedDeclared = StackDeployer.RequiredPermissions.Plan.Select(p => p.Action).ToHashSet(StringComparer.Ordinal);
@@ -103,6 +107,9 @@ public sealed partial class InfrastructureRehearsalTests
             + $"declared but not called: {string.Join(", ", unused)}";
         TestContext.Current.TestOutputHelper?.WriteLine(summary);
         RehearsalSummary.Write($"infrastructure-{spec.Name}", summary);
+        var asRole = bed.ServiceRoleSummary();
+        TestContext.Current.TestOutputHelper?.WriteLine(asRole);
+        RehearsalSummary.Write($"infrastructure-{spec.Name}-service-role", asRole);
 
         Assert.Empty(bed.Iam.Denied);
         Assert.Subset(declared, actions);
@@ -211,12 +218,17 @@ public sealed partial class InfrastructureRehearsalTests
             iam.Add(new IamPrincipal(DeployKey.AccessKeyId, $"arn:aws:sts::{Account}:assumed-role/{env}-ci-deploy/ottkit-{env}-stacks", policies.Of(ci, policies.RoleNamed(ci, $"{env}-ci-deploy"))));
             iam.Add(new IamPrincipal(PlanKey.AccessKeyId, $"arn:aws:sts::{Account}:assumed-role/{env}-ci-plan/ottkit-{env}-plan", policies.Of(ci, policies.RoleNamed(ci, $"{env}-ci-plan"))));
 
+            // Change sets execute AS the CloudFormation service role (its policy from the ci stack): see ExecuteAsServiceRole.
+            iam.Add(new IamPrincipal(ServiceRoleSession, $"arn:aws:sts::{Account}:assumed-role/{env}-cloudformation/AWSCloudFormation", policies.Of(ci, policies.RoleNamed(ci, $"{env}-cloudformation"))));
+            var handlerPermissions = CfnHandlerPermissions.From(Conformance.Require("cloudformation-schemas/resources"), Workmates.OttKit.Constructs.CloudFormationServiceRole.ActionsByResourceType);
+
             var clock = new VirtualClock();
             var cfn = new List<CloudFormationSimulator>();
             foreach (var region in set.Stacks.Select(s => s.Region).Prepend(spec.Region).Distinct(StringComparer.Ordinal))
             {
                 cfn.Add(await CloudFormationSimulator.StartAsync(
                     new AwsSimulatorOptions { Clock = clock, Region = region, AccountId = Account, Credentials = [DeployKey, PlanKey], Iam = iam }, cancellationToken: ct));
+                cfn[^1].ExecuteAsServiceRole(handlerPermissions);
             }
 
             var router = await AwsRegionRouter.StartAsync(cfn, ct);
@@ -247,6 +259,21 @@ public sealed partial class InfrastructureRehearsalTests
             roleArn.EndsWith($":role/{Spec.Name}-ci-deploy", StringComparison.Ordinal) ? DeployKey
             : roleArn.EndsWith($":role/{Spec.Name}-ci-plan", StringComparison.Ordinal) ? PlanKey
             : throw new InvalidOperationException($"the workflow assumes a role the rehearsal does not know: {roleArn}");
+
+        public bool IsServiceRole(IamCall call) => call.Principal.Contains($":assumed-role/{Spec.Name}-cloudformation/", StringComparison.Ordinal);
+
+        /// <summary>What the stacks' resources called as the service role, and where the handler permissions came from.</summary>
+        public string ServiceRoleSummary()
+        {
+            var asRole = Iam.Calls.Where(IsServiceRole).ToList();
+            var permissions = CfnHandlerPermissions.From(Conformance.Require("cloudformation-schemas/resources"), Workmates.OttKit.Constructs.CloudFormationServiceRole.ActionsByResourceType);
+            var types = Spec.Synthesize().Stacks.SelectMany(s => s.Template.Resources.Values.Select(r => r.Type)).Distinct(StringComparer.Ordinal).ToList();
+            return $"{Spec.Name}: change sets executed as {Spec.Name}-cloudformation, {asRole.Count} handler calls authorized as the service role "
+                + $"({asRole.Select(c => c.Action).Distinct(StringComparer.Ordinal).Count()} distinct actions), {asRole.Count(c => c.Decision != IamDecision.Allowed)} denied; "
+                + $"{types.Count} resource types, handler permissions from: "
+                + string.Join(", ", types.GroupBy(permissions.SourceOf).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}"))
+                + (types.Any(t => permissions.SourceOf(t) == "none") ? $" (none: {string.Join(", ", types.Where(t => permissions.SourceOf(t) == "none"))})" : string.Empty);
+        }
 
         public int StackCount() => CloudFormation.Sum(c => Spec.Synthesize().Stacks.Count(s => s.Region == c.Region && c.StackStatus(s.Name) == "CREATE_COMPLETE"));
 

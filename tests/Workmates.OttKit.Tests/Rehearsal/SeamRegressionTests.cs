@@ -105,6 +105,34 @@ public sealed class SeamRegressionTests
         }
     }
 
+    // Found by executing change sets as the service role (issue 13): the role could read the database stack's private
+    // hosted zone but not create, tag or delete it, so the database stack could never be created on AWS. The actions
+    // are those of the AWS::Route53::HostedZone registry schema's handlers (create: CreateHostedZone, GetChange,
+    // ChangeTagsForResource, GetHostedZone, ec2:DescribeVpcs; read: ListTagsForResource; update: UpdateHostedZoneComment;
+    // delete: DeleteHostedZone, ListQueryLoggingConfigs) for the properties the blueprint sets.
+    [Fact]
+    public void Seam9_the_cloudformation_service_role_may_create_tag_update_and_delete_the_private_hosted_zone()
+    {
+        string[] handlers =
+        [
+            "route53:CreateHostedZone", "route53:GetChange", "route53:ChangeTagsForResource", "route53:GetHostedZone", "ec2:DescribeVpcs",
+            "route53:ListTagsForResource", "route53:UpdateHostedZoneComment", "route53:DeleteHostedZone", "route53:ListQueryLoggingConfigs",
+        ];
+        foreach (var set in Both)
+        {
+            Assert.Contains(set.Stacks, s => s.Template.Resources.Values.Any(r => r.Type == "AWS::Route53::HostedZone"));
+            var policies = new SynthesizedPolicies(set, "246813579024");
+            var ci = $"{set.Environment}-ci";
+            var role = policies.Of(ci, policies.RoleNamed(ci, $"{set.Environment}-cloudformation"));
+            foreach (var action in handlers)
+            {
+                var decision = Workmates.OttKit.Simulators.Iam.PolicyEvaluator.Evaluate(
+                    new Workmates.OttKit.Simulators.Iam.IamRequest(action, $"arn:aws:route53:::hostedzone/Z0REHEARSAL{set.Environment.ToUpperInvariant()}"), role);
+                Assert.True(decision == Workmates.OttKit.Simulators.Iam.IamDecision.Allowed, $"{set.Environment}-cloudformation: {action} is {decision}");
+            }
+        }
+    }
+
     [Fact]
     public void Seam4_backup_task_gets_the_backup_users_credentials_in_the_form_the_tool_reads()
     {

@@ -27,10 +27,10 @@ internal sealed class CfnTestBed : IAsyncDisposable
         }
         """;
 
-    private CfnTestBed(CloudFormationSimulator simulator)
+    private CfnTestBed(CloudFormationSimulator simulator, SimulatorCredentials? credentials = null)
     {
         Simulator = simulator;
-        Client = new SignedAwsClient(simulator);
+        Client = new SignedAwsClient(simulator, credentials);
     }
 
     public static XNamespace Ns => SignedAwsClient.CfnNs;
@@ -39,8 +39,8 @@ internal sealed class CfnTestBed : IAsyncDisposable
 
     public SignedAwsClient Client { get; }
 
-    public static async Task<CfnTestBed> StartAsync(CloudFormationScenario? scenario = null, AwsSimulatorOptions? options = null) =>
-        new(await CloudFormationSimulator.StartAsync(options, scenario, TestContext.Current.CancellationToken));
+    public static async Task<CfnTestBed> StartAsync(CloudFormationScenario? scenario = null, AwsSimulatorOptions? options = null, SimulatorCredentials? credentials = null) =>
+        new(await CloudFormationSimulator.StartAsync(options, scenario, TestContext.Current.CancellationToken), credentials);
 
     public static string With(string template, string from, string to)
     {
