@@ -13,7 +13,7 @@ public sealed class DatabaseHealthAlarmsTests
     private static Template Monitoring(EnvironmentSpec spec) => spec.Synthesize()[$"{spec.Name}-{PlatformContext.MonitoringPart}"].Template;
 
     private static Dictionary<string, string> Dimensions(Resource alarm) =>
-        ((CfnList)alarm.Properties["Dimensions"]).Cast<CfnObject>().ToDictionary(d => ((CfnScalar)d["Name"]).Text!, d => ((CfnScalar)d["Value"]).Text!, StringComparer.Ordinal);
+        ((CfnList)alarm.Properties["Dimensions"]).Cast<CfnObject>().ToDictionary(d => ((CfnScalar)d["Name"]).Text!, d => d["Value"] is CfnScalar scalar ? scalar.Text! : d["Value"].ToString()!, StringComparer.Ordinal);
 
     private static string Text(Resource alarm, string key) => ((CfnScalar)alarm.Properties[key]).Text!;
 
@@ -72,4 +72,35 @@ public sealed class DatabaseHealthAlarmsTests
         Assert.All(alarms, a => Assert.Equal(topic, ((CfnList)a.Properties["AlarmActions"]).Single().ToString()));
         Assert.All(alarms, a => Assert.Equal(topic, ((CfnList)a.Properties["OKActions"]).Single().ToString()));
     }
+
+    [Fact]
+    public void The_data_volume_space_alarm_watches_what_the_members_CloudWatch_agent_is_configured_to_publish()
+    {
+        var spec = SampleSpecs.Owl270();
+        var set = spec.Synthesize();
+        var alarm = set[$"{spec.Name}-monitoring"].Template.Resources["MongoMember1DataVolumeSpaceAlarm"];
+        var database = set[$"{spec.Name}-database"].Template;
+        var userData = string.Join("\n", Strings(System.Text.Json.Nodes.JsonNode.Parse(database.Resources["Member1"].Properties["UserData"].ToString())!));
+        var role = string.Join("\n", Strings(System.Text.Json.Nodes.JsonNode.Parse(database.Resources["Member1Role"].Properties["Policies"].ToString())!));
+
+        Assert.Equal(MongoUserData.HostMetricsNamespace, Text(alarm, "Namespace"));
+        Assert.Equal(MongoUserData.DiskUsedPercentMetric, Text(alarm, "MetricName"));
+        Assert.Equal(MongoUserData.DiskDimensions, Dimensions(alarm).Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(MongoUserData.DataPath, Dimensions(alarm)["path"]);
+        Assert.Equal(MongoUserData.DataFileSystem, Dimensions(alarm)["fstype"]);
+        Assert.Contains($"\"namespace\": \"{MongoUserData.HostMetricsNamespace}\"", userData, StringComparison.Ordinal);
+        Assert.Contains($"\"resources\": [\"{MongoUserData.DataPath}\"], \"drop_device\": true", userData, StringComparison.Ordinal);
+        Assert.Contains("$DOLLAR{aws:InstanceId}", userData, StringComparison.Ordinal);
+        Assert.Contains($"mkfs.{MongoUserData.DataFileSystem}", userData, StringComparison.Ordinal);
+        Assert.Contains(MongoUserData.HostMetricsNamespace, role, StringComparison.Ordinal);
+        Assert.Contains("logs:PutLogEvents", role, StringComparison.Ordinal);
+        Assert.IsType<Intrinsic>(database.Resources["MongoLogGroup"].Properties["KmsKeyId"]);
+    }
+
+    private static IEnumerable<string> Strings(System.Text.Json.Nodes.JsonNode node) => node switch
+    {
+        System.Text.Json.Nodes.JsonObject o => o.SelectMany(p => p.Value is null ? Enumerable.Empty<string>() : Strings(p.Value)),
+        System.Text.Json.Nodes.JsonArray a => a.SelectMany(v => v is null ? Enumerable.Empty<string>() : Strings(v)),
+        _ => node.GetValueKind() == System.Text.Json.JsonValueKind.String ? [node.GetValue<string>()] : [],
+    };
 }
