@@ -1,23 +1,38 @@
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Workmates.OttKit.Aws;
 using Workmates.OttKit.Aws.CloudWatch;
 using Workmates.OttKit.Aws.CloudWatch.Model;
 using Workmates.OttKit.Mongo.Backup;
 using Workmates.OttKit.Mongo.Backup.Storage;
 using Workmates.OttKit.Mongo.Client;
+using Workmates.OttKit.Mongo.Health;
 
-// The blueprint's scheduled backup task (an ECS task on a schedule). Everything comes from the environment:
+// The blueprint's scheduled database tasks (ECS tasks on a schedule), one image with two modes named by the first
+// argument: "backup" (the default) and "health". Everything comes from the environment, and each mode reads only the
+// variables BackupTaskEnvironment.Settings(mode) declares (the blueprint generates the task definitions from it):
 //   OTTKIT_MONGO_CONNECTION_STRING  mongodb:// URI of the set without credentials (the database stack's output), and
 //   OTTKIT_MONGO_USERNAME / OTTKIT_MONGO_PASSWORD  the backup user, injected by ECS from the {username,password}
 //                                 secret (the task definition's "secrets", valueFrom "<secret ARN>:username::")
+//   OTTKIT_MONGO_TLS_CA           with TLS, the replica set's CA certificate (the secret's "ca" key)
 //   OTTKIT_MONGO_URI              or a complete mongodb:// URI instead of the three above
+//   OTTKIT_ENVIRONMENT            the Environment dimension of the metrics (default "default")
+// backup:
 //   OTTKIT_BACKUP_BUCKET          the backup bucket
 //   OTTKIT_BACKUP_PREFIX          key prefix (default "mongo")
 //   OTTKIT_BACKUP_KMS_KEY_ID      KMS key for SSE-KMS (default: the bucket's default encryption)
 //   OTTKIT_BACKUP_RETENTION_DAYS  retention (default 15)
 //   OTTKIT_BACKUP_MIN_KEEP        complete backups always kept (default 3)
-//   OTTKIT_ENVIRONMENT            the Environment dimension of the metric (default "default")
-// Exit codes: 0 backed up and pruned; 1 the backup failed; 2 the prune or the metric failed; 64 bad configuration.
+//   Exit codes: 0 backed up and pruned; 1 the backup failed; 2 the prune or the metric failed; 64 bad configuration.
+// health (what `ottkit mongo health --publish-metrics` does, once):
+//   OTTKIT_HEALTH_TIMEOUT_SECONDS the check's timeout (default 10)
+//   Exit codes: 0 checked and published, whatever the verdict (the alarms judge it); 2 the metrics were not published;
+//   3 the set could not be evaluated (nothing published: the "no primary" alarm treats missing data as breaching);
+//   64 bad configuration.
+
 using var cancellation = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -25,13 +40,20 @@ Console.CancelKeyPress += (_, e) =>
     cancellation.Cancel();
 };
 
-string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
+var mode = args.Length == 0 ? BackupTaskEnvironment.BackupMode : args[0];
+if (args.Length > 1 || mode is not (BackupTaskEnvironment.BackupMode or BackupTaskEnvironment.HealthMode))
+{
+    Console.Error.WriteLine($"error: expected one argument, '{BackupTaskEnvironment.BackupMode}' (the default) or '{BackupTaskEnvironment.HealthMode}'.");
+    return 64;
+}
+
+var env = BackupTaskEnvironment.Reader(mode, Environment.GetEnvironmentVariable);
 
 string? uri;
 try
 {
     // With TLS the CA certificate (OTTKIT_MONGO_TLS_CA, a PEM) becomes a tlsCAFile on the task's tmpfs.
-    uri = BackupTaskEnvironment.ConnectionUri(Env, Path.GetTempPath());
+    uri = BackupTaskEnvironment.ConnectionUri(env, Path.GetTempPath());
 }
 catch (FormatException e)
 {
@@ -39,15 +61,20 @@ catch (FormatException e)
     return 64;
 }
 
-var bucket = Env("OTTKIT_BACKUP_BUCKET");
+if (mode == BackupTaskEnvironment.HealthMode)
+{
+    return await HealthTask.RunAsync(uri, env, cancellation.Token);
+}
+
+var bucket = env(BackupTaskEnvironment.BucketVariable);
 if (uri is null || bucket is null)
 {
     Console.Error.WriteLine("error: set OTTKIT_BACKUP_BUCKET and either OTTKIT_MONGO_URI or OTTKIT_MONGO_CONNECTION_STRING with OTTKIT_MONGO_USERNAME and OTTKIT_MONGO_PASSWORD.");
     return 64;
 }
 
-if (!int.TryParse(Env("OTTKIT_BACKUP_RETENTION_DAYS") ?? "15", NumberStyles.None, CultureInfo.InvariantCulture, out var retentionDays) || retentionDays < 1
-    || !int.TryParse(Env("OTTKIT_BACKUP_MIN_KEEP") ?? "3", NumberStyles.None, CultureInfo.InvariantCulture, out var minimumKept) || minimumKept < 1)
+if (!int.TryParse(env(BackupTaskEnvironment.RetentionDaysVariable) ?? "15", NumberStyles.None, CultureInfo.InvariantCulture, out var retentionDays) || retentionDays < 1
+    || !int.TryParse(env(BackupTaskEnvironment.MinimumKeptVariable) ?? "3", NumberStyles.None, CultureInfo.InvariantCulture, out var minimumKept) || minimumKept < 1)
 {
     Console.Error.WriteLine("error: OTTKIT_BACKUP_RETENTION_DAYS and OTTKIT_BACKUP_MIN_KEEP must be whole numbers of at least 1.");
     return 64;
@@ -64,11 +91,11 @@ catch (MongoConfigurationException e)
     return 64;
 }
 
-var prefix = Env("OTTKIT_BACKUP_PREFIX") ?? "mongo";
-var environment = Env("OTTKIT_ENVIRONMENT") ?? "default";
+var prefix = env(BackupTaskEnvironment.PrefixVariable) ?? "mongo";
+var environment = env(BackupTaskEnvironment.EnvironmentVariable) ?? "default";
 var factory = new AwsClientFactory();
 using var s3 = factory.CreateS3();
-var store = new S3BackupObjectStore(s3, bucket, new S3BackupObjectStoreOptions { KmsKeyId = Env("OTTKIT_BACKUP_KMS_KEY_ID") });
+var store = new S3BackupObjectStore(s3, bucket, new S3BackupObjectStoreOptions { KmsKeyId = env(BackupTaskEnvironment.KmsKeyIdVariable) });
 var exitCode = 0;
 
 try
@@ -78,7 +105,7 @@ try
         {
             ConnectionString = connectionString,
             Prefix = prefix,
-            KmsKeyId = Env("OTTKIT_BACKUP_KMS_KEY_ID"),
+            KmsKeyId = env(BackupTaskEnvironment.KmsKeyIdVariable),
             Progress = new Progress<BackupProgress>(p => Console.WriteLine($"[{p.Stage}] {p.Message}")),
         },
         cancellation.Token);
@@ -118,16 +145,16 @@ try
     await cloudWatch.PutMetricDataAsync(
         new PutMetricDataRequest
         {
-            Namespace = "OttKit/Backup",
+            Namespace = BackupMetricNames.Namespace,
             MetricData =
             [
                 new MetricDatum
                 {
-                    MetricName = "LastSuccessfulBackupAgeSeconds",
+                    MetricName = BackupMetricNames.LastSuccessfulBackupAgeSeconds,
                     Value = age,
                     Unit = "Seconds",
                     Timestamp = DateTime.UtcNow,
-                    Dimensions = [new Dimension { Name = "Environment", Value = environment }],
+                    Dimensions = [new Dimension { Name = BackupMetricNames.EnvironmentDimension, Value = environment }],
                 },
             ],
         },
@@ -141,3 +168,94 @@ catch (Exception e) when (e is CloudWatchException or BackupStorageException or 
 }
 
 return exitCode;
+
+/// <summary>The health mode: one replica-set check through the library's health check, its metrics published to CloudWatch.</summary>
+internal static class HealthTask
+{
+    private const string CheckName = "mongo";
+
+    public static async Task<int> RunAsync(string? uri, Func<string, string?> env, CancellationToken cancellationToken)
+    {
+        var environment = env(BackupTaskEnvironment.EnvironmentVariable) ?? "default";
+        if (uri is null)
+        {
+            Console.Error.WriteLine("error: set OTTKIT_MONGO_URI, or OTTKIT_MONGO_CONNECTION_STRING with OTTKIT_MONGO_USERNAME and OTTKIT_MONGO_PASSWORD.");
+            return 64;
+        }
+
+        if (!double.TryParse(env(BackupTaskEnvironment.HealthTimeoutVariable) ?? "10", NumberStyles.Float, CultureInfo.InvariantCulture, out var timeout) || !(timeout > 0))
+        {
+            Console.Error.WriteLine($"error: {BackupTaskEnvironment.HealthTimeoutVariable} must be a positive number of seconds, such as 10.");
+            return 64;
+        }
+
+        var factory = new AwsClientFactory();
+        var cloudWatch = factory.CreateCloudWatch();
+        using var disposeCloudWatch = cloudWatch as IDisposable;
+        var publisher = new RecordingPublisher(new CloudWatchHealthMetricsPublisher(cloudWatch));
+        var services = new ServiceCollection();
+        _ = services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        _ = services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        _ = services.AddSingleton<IHealthMetricsPublisher>(publisher);
+        try
+        {
+            _ = services.AddHealthChecks().AddMongoReplicaSet(CheckName, uri, options =>
+            {
+                options.Timeout = TimeSpan.FromSeconds(timeout);
+                options.EnvironmentName = environment;
+            });
+        }
+        catch (MongoConfigurationException e)
+        {
+            Console.Error.WriteLine($"error: the MongoDB connection string is not usable: {e.Message}");
+            return 64;
+        }
+
+        HealthReportEntry entry;
+        var provider = services.BuildServiceProvider();
+        await using (provider)
+        {
+            var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(cancellationToken);
+            entry = report.Entries[CheckName];
+        }
+
+        var evaluated = entry.Data.TryGetValue("evaluated", out var flag) && flag is true;
+        Console.WriteLine($"health {(evaluated ? entry.Status.ToString() : "CouldNotEvaluate")}: {entry.Description}");
+        if (!evaluated)
+        {
+            Console.Error.WriteLine($"error: the replica set could not be evaluated ({entry.Data.GetValueOrDefault("reason")}); nothing published.");
+            return 3;
+        }
+
+        if (publisher.Failure is { } failure)
+        {
+            Console.Error.WriteLine($"error: the health metrics were not published: {failure.Message}");
+            return 2;
+        }
+
+        Console.WriteLine($"metrics {ReplicaSetHealthMetricNames.Namespace}: {publisher.Published} data points (Environment={environment})");
+        return 0;
+    }
+
+    /// <summary>Remembers what happened to the publication: the health check only logs a publishing failure.</summary>
+    private sealed class RecordingPublisher(IHealthMetricsPublisher inner) : IHealthMetricsPublisher
+    {
+        public int Published { get; private set; }
+
+        public Exception? Failure { get; private set; }
+
+        public async Task PublishAsync(string metricNamespace, IReadOnlyList<HealthMetricDatum> data, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await inner.PublishAsync(metricNamespace, data, cancellationToken);
+                Published += data.Count;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Failure = ex;
+                throw;
+            }
+        }
+    }
+}

@@ -4,6 +4,7 @@ using Workmates.OttKit.Aws.CloudWatch;
 using Workmates.OttKit.CloudFormation;
 using Workmates.OttKit.Iam;
 using Workmates.OttKit.Mongo.Backup;
+using Workmates.OttKit.Mongo.Health;
 
 namespace Workmates.OttKit.Constructs;
 
@@ -13,6 +14,10 @@ namespace Workmates.OttKit.Constructs;
 /// The task role is granted from what the backup, the prune and the metric call (write, list and prune below
 /// <c>backups.prefix</c>, the backup-age metric); the execution role reads the backup user's secret, which ECS injects
 /// as <c>OTTKIT_MONGO_USERNAME</c> / <c>OTTKIT_MONGO_PASSWORD</c>; its own security group is admitted to MongoDB by an ingress rule this stack adds to the database's group.
+/// The same image runs the replica-set health check every minute in its <c>health</c> mode (a second task definition
+/// and schedule sharing the execution role, security group and log group), publishing the <c>OttKit/MongoDB</c> metrics
+/// the monitoring stack alarms on; its task role may publish in that namespace only. Each container's environment and
+/// secrets are generated from the settings its mode declares (<see cref="BackupTaskEnvironment.Settings(string)"/>).
 /// </summary>
 internal static class DatabaseBackupBuilder
 {
@@ -23,7 +28,7 @@ internal static class DatabaseBackupBuilder
     public static Template Build(PlatformContext ctx)
     {
         var backups = ctx.Spec.Backups;
-        var t = new Template { Description = $"OttKit {ctx.Env}: scheduled MongoDB backup task (EventBridge Scheduler → ECS RunTask)" };
+        var t = new Template { Description = $"OttKit {ctx.Env}: scheduled MongoDB backup and health-check tasks (EventBridge Scheduler → ECS RunTask)" };
         var tag = t.Add(new Parameter("ImageTag", "String")
         {
             Description = "Tag of the ottkit-backup image in the environment's repository",
@@ -100,92 +105,206 @@ internal static class DatabaseBackupBuilder
 
         // Granted from what the task runs: the backup, the prune and the backup-age metric.
         var objects = Fn.Sub($"${{Bucket}}/{prefix}*", new CfnObject { ["Bucket"] = bucketArn });
-        var taskPolicy = new PolicyDocument();
-        var taskPermissions = RequiredAction.Union(
-            BackupRunner.RequiredPermissions.Backup,
-            BackupRunner.RequiredPermissions.Prune,
-            CloudWatchHealthMetricsPublisher.RequiredPermissions.Publish);
-        foreach (var statement in PermissionGrants.Statements(taskPermissions, scope => scope switch
+        var taskRole = TaskRole(
+            t,
+            ctx,
+            "BackupTaskRole",
+            $"{ctx.Env}: the backup writes below {prefix} and reads the backup user's secret, nothing else",
+            "mongodb-backup",
+            RequiredAction.Union(
+                BackupRunner.RequiredPermissions.Backup,
+                BackupRunner.RequiredPermissions.Prune,
+                CloudWatchHealthMetricsPublisher.RequiredPermissions.Publish),
+            scope => scope switch
+            {
+                PermissionScope.BackupObjects => new ScopeGrant([objects]),
+                PermissionScope.BackupBucket => new ScopeGrant(
+                    [bucketArn],
+                    new CfnObject { ["StringLike"] = new CfnObject { ["s3:prefix"] = new CfnList { $"{prefix}*" } } }),
+                PermissionScope.BucketKeyThroughS3 => new ScopeGrant(
+                    [backupKey],
+                    new CfnObject { ["StringEquals"] = new CfnObject { ["kms:ViaService"] = Fn.Sub("s3.${AWS::Region}.amazonaws.com") } }),
+                PermissionScope.OwnMetricNamespace => OwnNamespace(BackupMetricsNamespace),
+                _ => throw new InvalidOperationException($"The backup task cannot be granted permissions on {scope}."),
+            });
+
+        var values = new TaskValues(ctx, secret, tls, backupKey);
+        var shared = new ScheduledTaskParts(ctx, executionRole, group, logs);
+        var task = ScheduledTask(t, shared, "BackupTaskDefinition", Family(ctx), "backup", BackupTaskEnvironment.BackupMode, taskRole, values, "512", "1024");
+        var schedulerRole = SchedulerRole(t, shared, "BackupSchedulerRole", "run-backup-task", "backup", Family(ctx), taskRole, "mongodb-backup-scheduler");
+        var schedule = t.AddResource("BackupSchedule", "AWS::Scheduler::Schedule", new CfnObject
         {
-            PermissionScope.BackupObjects => new ScopeGrant([objects]),
-            PermissionScope.BackupBucket => new ScopeGrant(
-                [bucketArn],
-                new CfnObject { ["StringLike"] = new CfnObject { ["s3:prefix"] = new CfnList { $"{prefix}*" } } }),
-            PermissionScope.BucketKeyThroughS3 => new ScopeGrant(
-                [backupKey],
-                new CfnObject { ["StringEquals"] = new CfnObject { ["kms:ViaService"] = Fn.Sub("s3.${AWS::Region}.amazonaws.com") } }),
-            PermissionScope.OwnMetricNamespace => new ScopeGrant(
-                ["*"],
-                new CfnObject { ["StringEquals"] = new CfnObject { ["cloudwatch:namespace"] = BackupMetricsNamespace } }),
-            _ => throw new InvalidOperationException($"The backup task cannot be granted permissions on {scope}."),
-        }))
+            ["Name"] = $"{ctx.Env}-mongodb-backup",
+            ["Description"] = $"{ctx.Env}: daily MongoDB backup at {backups.ScheduleUtc} UTC, kept {backups.RetentionDays.ToString(CultureInfo.InvariantCulture)} days",
+            ["ScheduleExpression"] = BackupBuilder.DailyCron(backups),
+            ["ScheduleExpressionTimezone"] = "UTC",
+            ["FlexibleTimeWindow"] = new CfnObject { ["Mode"] = "OFF" },
+            ["State"] = "ENABLED",
+            ["Target"] = ScheduleTarget(shared, task, schedulerRole, maximumRetries: 2, maximumEventAgeSeconds: 3600),
+        });
+
+        // The replica-set health check, every minute, from the same image in its "health" mode: it publishes the
+        // OttKit/MongoDB metrics the monitoring stack's alarms watch. Its role may publish in that namespace only.
+        var healthRole = TaskRole(
+            t,
+            ctx,
+            "HealthTaskRole",
+            $"{ctx.Env}: the replica-set health check publishes its metrics, nothing else",
+            "mongodb-health",
+            CloudWatchHealthMetricsPublisher.RequiredPermissions.Publish,
+            scope => scope switch
+            {
+                PermissionScope.OwnMetricNamespace => OwnNamespace(ReplicaSetHealthMetricNames.Namespace),
+                _ => throw new InvalidOperationException($"The health task cannot be granted permissions on {scope}."),
+            });
+        var healthTask = ScheduledTask(t, shared, "HealthTaskDefinition", HealthFamily(ctx), "health", BackupTaskEnvironment.HealthMode, healthRole, values, "256", "512");
+        var healthSchedulerRole = SchedulerRole(t, shared, "HealthSchedulerRole", "run-health-task", "health check", HealthFamily(ctx), healthRole, "mongodb-health-scheduler");
+        var healthSchedule = t.AddResource("HealthSchedule", "AWS::Scheduler::Schedule", new CfnObject
         {
-            taskPolicy.Add(statement);
+            ["Name"] = $"{ctx.Env}-mongodb-health",
+            ["Description"] = $"{ctx.Env}: MongoDB replica-set health check every minute (metrics for the alarms)",
+            ["ScheduleExpression"] = HealthScheduleExpression,
+            ["FlexibleTimeWindow"] = new CfnObject { ["Mode"] = "OFF" },
+            ["State"] = "ENABLED",
+            // A late check is worth nothing: the next minute's run replaces it.
+            ["Target"] = ScheduleTarget(shared, healthTask, healthSchedulerRole, maximumRetries: 0, maximumEventAgeSeconds: 60),
+        });
+
+        ctx.Export(t, Part, "TaskSecurityGroupId", group.GetAtt("GroupId"), "Security group of the backup task");
+        ctx.Export(t, Part, "TaskDefinitionArn", task.Ref(), "Task definition of the MongoDB backup");
+        ctx.Export(t, Part, "TaskFamily", Family(ctx), "Task definition family of the MongoDB backup (for task-failure alarms)");
+        ctx.Export(t, Part, "LogGroupName", logs.Ref(), "Log group of the MongoDB backup task");
+        ctx.Export(t, Part, "ScheduleName", schedule.Ref(), "EventBridge Scheduler schedule of the MongoDB backup");
+        ctx.Export(t, Part, "HealthTaskFamily", HealthFamily(ctx), "Task definition family of the MongoDB health check");
+        ctx.Export(t, Part, "HealthScheduleName", healthSchedule.Ref(), "EventBridge Scheduler schedule of the MongoDB health check");
+        return t;
+    }
+
+    /// <summary>Family of the scheduled replica-set health check, <c>&lt;env&gt;-mongodb-health</c>.</summary>
+    public static string HealthFamily(PlatformContext ctx) => $"{ctx.Env}-mongodb-health";
+
+    /// <summary>How often the health check runs: every minute, the resolution of the alarms that watch it.</summary>
+    public const string HealthScheduleExpression = "rate(1 minute)";
+
+    /// <summary>The period of the health check's schedule, in seconds.</summary>
+    public const int HealthPeriodSeconds = 60;
+
+    /// <summary>What the task definitions of this stack share: the execution role (pulls the image, reads the user's secret, writes the logs), the security group and the log group.</summary>
+    private sealed record ScheduledTaskParts(PlatformContext Ctx, Resource ExecutionRole, Resource Group, Resource Logs);
+
+    /// <summary>The values the blueprint provides for <see cref="BackupTaskValue"/>; null for a value this environment has none of (the CA without TLS).</summary>
+    private sealed class TaskValues(PlatformContext ctx, Intrinsic secret, bool tls, Intrinsic backupKey)
+    {
+        public CfnNode? Of(BackupTaskValue value) => value switch
+        {
+            BackupTaskValue.ConnectionString => ctx.Import(PlatformContext.DatabasePart, "ConnectionString"),
+            BackupTaskValue.EnvironmentName => ctx.Env,
+            BackupTaskValue.BucketName => ctx.Import(PlatformContext.BackupsPart, "BackupBucketName"),
+            BackupTaskValue.BackupKeyArn => backupKey,
+            BackupTaskValue.Prefix => ctx.Spec.Backups.Prefix,
+            BackupTaskValue.RetentionDays => ctx.Spec.Backups.RetentionDays.ToString(CultureInfo.InvariantCulture),
+            // The secret holds {"username","password"} and, with TLS, the CA the first member adds as "ca" (a PEM that
+            // BackupTaskEnvironment writes to a file for tlsCAFile): ECS injects each key, the task composes the URI.
+            BackupTaskValue.Username => SecretKey(secret, "username"),
+            BackupTaskValue.Password => SecretKey(secret, "password"),
+            BackupTaskValue.TlsCa => tls ? SecretKey(secret, DatabaseBuilder.CaSecretKey) : null,
+            _ => throw new InvalidOperationException($"The blueprint provides no value for {value}."),
+        };
+    }
+
+    private static ScopeGrant OwnNamespace(string metricNamespace) => new(
+        ["*"],
+        new CfnObject { ["StringEquals"] = new CfnObject { ["cloudwatch:namespace"] = metricNamespace } });
+
+    private static Resource TaskRole(Template t, PlatformContext ctx, string id, string description, string policyName, IEnumerable<RequiredAction> permissions, Func<PermissionScope, ScopeGrant> resolve)
+    {
+        var policy = new PolicyDocument();
+        foreach (var statement in PermissionGrants.Statements([.. permissions], resolve))
+        {
+            policy.Add(statement);
         }
 
-        var taskRole = t.AddResource("BackupTaskRole", "AWS::IAM::Role", new CfnObject
+        return t.AddResource(id, "AWS::IAM::Role", new CfnObject
         {
-            ["Description"] = $"{ctx.Env}: the backup writes below {prefix} and reads the backup user's secret, nothing else",
+            ["Description"] = description,
             ["AssumeRolePolicyDocument"] = TaskAssumeRole(),
-            ["Policies"] = new CfnList { new CfnObject { ["PolicyName"] = "mongodb-backup", ["PolicyDocument"] = taskPolicy.ToNode() } },
-            ["Tags"] = ctx.Tags("mongodb-backup"),
+            ["Policies"] = new CfnList { new CfnObject { ["PolicyName"] = policyName, ["PolicyDocument"] = policy.ToNode() } },
+            ["Tags"] = ctx.Tags(policyName),
         });
+    }
 
-        var task = t.AddResource("BackupTaskDefinition", "AWS::ECS::TaskDefinition", new CfnObject
+    // One container of the ottkit-backup image in the given mode, its Environment and Secrets generated from the
+    // settings that mode declares (BackupTaskEnvironment.Settings); the backup mode is the image's default and names no command.
+    private static Resource ScheduledTask(Template t, ScheduledTaskParts parts, string id, string family, string container, string mode, Resource taskRole, TaskValues values, string cpu, string memory)
+    {
+        var ctx = parts.Ctx;
+        var environment = new CfnList();
+        var secrets = new CfnList();
+        foreach (var setting in BackupTaskEnvironment.Settings(mode))
         {
-            ["Family"] = Family(ctx),
+            if (setting.Value is not { } kind || values.Of(kind) is not { } value)
+            {
+                continue;
+            }
+
+            (setting.IsSecret ? secrets : environment).Add(new CfnObject { ["Name"] = setting.Variable, [setting.IsSecret ? "ValueFrom" : "Value"] = value });
+        }
+
+        var definition = new CfnObject
+        {
+            ["Name"] = container,
+            ["Image"] = Fn.Sub("${Uri}:${ImageTag}", new CfnObject { ["Uri"] = ctx.Import(PlatformContext.RepositoriesPart, "OttkitBackupRepositoryUri") }),
+            ["Essential"] = true,
+            ["Memory"] = int.Parse(memory, System.Globalization.CultureInfo.InvariantCulture),
+        };
+        if (mode != BackupTaskEnvironment.BackupMode)
+        {
+            definition["Command"] = new CfnList { mode };
+        }
+
+        definition["Environment"] = environment;
+        definition["Secrets"] = secrets;
+        definition["ReadonlyRootFilesystem"] = true;
+        definition["Privileged"] = false;
+        definition["User"] = SpecDefaults.ContainerUser;
+        definition["LinuxParameters"] = new CfnObject
+        {
+            ["InitProcessEnabled"] = true,
+            ["Tmpfs"] = new CfnList { new CfnObject { ["ContainerPath"] = "/tmp", ["Size"] = 64, ["MountOptions"] = new CfnList { "rw", "noexec", "nosuid" } } },
+        };
+        definition["LogConfiguration"] = new CfnObject
+        {
+            ["LogDriver"] = "awslogs",
+            ["Options"] = new CfnObject
+            {
+                ["awslogs-group"] = parts.Logs.Ref(),
+                ["awslogs-region"] = Pseudo.Region,
+                ["awslogs-stream-prefix"] = container,
+            },
+        };
+
+        return t.AddResource(id, "AWS::ECS::TaskDefinition", new CfnObject
+        {
+            ["Family"] = family,
             ["NetworkMode"] = "awsvpc",
             ["RequiresCompatibilities"] = new CfnList { "EC2" },
-            ["Cpu"] = "512",
-            ["Memory"] = "1024",
-            ["ExecutionRoleArn"] = executionRole.GetAtt("Arn"),
+            ["Cpu"] = cpu,
+            ["Memory"] = memory,
+            ["ExecutionRoleArn"] = parts.ExecutionRole.GetAtt("Arn"),
             ["TaskRoleArn"] = taskRole.GetAtt("Arn"),
             ["RuntimePlatform"] = ClusterBuilder.RuntimePlatform(ctx),
-            ["ContainerDefinitions"] = new CfnList
-            {
-                new CfnObject
-                {
-                    ["Name"] = "backup",
-                    ["Image"] = Fn.Sub("${Uri}:${ImageTag}", new CfnObject { ["Uri"] = ctx.Import(PlatformContext.RepositoriesPart, "OttkitBackupRepositoryUri") }),
-                    ["Essential"] = true,
-                    ["Memory"] = 1024,
-                    ["Environment"] = new CfnList
-                    {
-                        Variable("OTTKIT_BACKUP_BUCKET", ctx.Import(PlatformContext.BackupsPart, "BackupBucketName")),
-                        Variable("OTTKIT_BACKUP_KMS_KEY_ID", backupKey),
-                        Variable("OTTKIT_BACKUP_PREFIX", prefix),
-                        Variable("OTTKIT_BACKUP_RETENTION_DAYS", backups.RetentionDays.ToString(CultureInfo.InvariantCulture)),
-                        Variable(BackupTaskEnvironment.ConnectionStringVariable, ctx.Import(PlatformContext.DatabasePart, "ConnectionString")),
-                        Variable(BackupTaskEnvironment.EnvironmentVariable, ctx.Env),
-                    },
-                    // The secret holds {"username","password"}: ECS injects each key, the task composes the URI.
-                    ["Secrets"] = BackupSecrets(secret, tls),
-                    ["ReadonlyRootFilesystem"] = true,
-                    ["Privileged"] = false,
-                    ["User"] = SpecDefaults.ContainerUser,
-                    ["LinuxParameters"] = new CfnObject
-                    {
-                        ["InitProcessEnabled"] = true,
-                        ["Tmpfs"] = new CfnList { new CfnObject { ["ContainerPath"] = "/tmp", ["Size"] = 64, ["MountOptions"] = new CfnList { "rw", "noexec", "nosuid" } } },
-                    },
-                    ["LogConfiguration"] = new CfnObject
-                    {
-                        ["LogDriver"] = "awslogs",
-                        ["Options"] = new CfnObject
-                        {
-                            ["awslogs-group"] = logs.Ref(),
-                            ["awslogs-region"] = Pseudo.Region,
-                            ["awslogs-stream-prefix"] = "backup",
-                        },
-                    },
-                },
-            },
-            ["Tags"] = ctx.Tags("mongodb-backup"),
+            ["ContainerDefinitions"] = new CfnList { definition },
+            ["Tags"] = ctx.Tags(family[(ctx.Env.Length + 1)..]),
         });
+    }
 
-        var schedulerRole = t.AddResource("BackupSchedulerRole", "AWS::IAM::Role", new CfnObject
+    // EventBridge Scheduler may start exactly this task family on the environment's cluster and pass its two roles.
+    private static Resource SchedulerRole(Template t, ScheduledTaskParts parts, string id, string policyName, string what, string family, Resource taskRole, string tag)
+    {
+        var ctx = parts.Ctx;
+        return t.AddResource(id, "AWS::IAM::Role", new CfnObject
         {
-            ["Description"] = $"{ctx.Env}: EventBridge Scheduler starts the backup task",
+            ["Description"] = $"{ctx.Env}: EventBridge Scheduler starts the {what} task",
             ["AssumeRolePolicyDocument"] = new PolicyDocument
             {
                 new PolicyStatement
@@ -199,99 +318,69 @@ internal static class DatabaseBackupBuilder
             {
                 new CfnObject
                 {
-                    ["PolicyName"] = "run-backup-task",
+                    ["PolicyName"] = policyName,
                     ["PolicyDocument"] = new PolicyDocument
                     {
                         new PolicyStatement
                         {
-                            Sid = "RunTheBackupTaskOnTheCluster",
+                            Sid = what == "backup" ? "RunTheBackupTaskOnTheCluster" : "RunTheHealthTaskOnTheCluster",
                             Actions = { "ecs:RunTask" },
-                            Resources = { PlatformContext.Arn("ecs", $"task-definition/{Family(ctx)}:*") },
+                            Resources = { PlatformContext.Arn("ecs", $"task-definition/{family}:*") },
                             Conditions = new CfnObject { ["ArnEquals"] = new CfnObject { ["ecs:cluster"] = ctx.Import(PlatformContext.ClusterPart, "ClusterArn") } },
                         },
                         new PolicyStatement { Sid = "TagTheTask", Actions = { "ecs:TagResource" }, Resources = { PlatformContext.Arn("ecs", "task/*") } },
                         new PolicyStatement
                         {
-                            Sid = "PassOnlyTheBackupRoles",
+                            Sid = what == "backup" ? "PassOnlyTheBackupRoles" : "PassOnlyTheHealthRoles",
                             Actions = { "iam:PassRole" },
-                            Resources = { executionRole.GetAtt("Arn"), taskRole.GetAtt("Arn") },
+                            Resources = { parts.ExecutionRole.GetAtt("Arn"), taskRole.GetAtt("Arn") },
                             Conditions = new CfnObject { ["StringEquals"] = new CfnObject { ["iam:PassedToService"] = "ecs-tasks.amazonaws.com" } },
                         },
                     }.ToNode(),
                 },
             },
-            ["Tags"] = ctx.Tags("mongodb-backup-scheduler"),
+            ["Tags"] = ctx.Tags(tag),
         });
+    }
 
-        var schedule = t.AddResource("BackupSchedule", "AWS::Scheduler::Schedule", new CfnObject
+    // Runs one task on the cluster's capacity provider, in the private subnets, with the stack's security group.
+    private static CfnObject ScheduleTarget(ScheduledTaskParts parts, Resource task, Resource schedulerRole, int maximumRetries, int maximumEventAgeSeconds)
+    {
+        var ctx = parts.Ctx;
+        return new CfnObject
         {
-            ["Name"] = $"{ctx.Env}-mongodb-backup",
-            ["Description"] = $"{ctx.Env}: daily MongoDB backup at {backups.ScheduleUtc} UTC, kept {backups.RetentionDays.ToString(CultureInfo.InvariantCulture)} days",
-            ["ScheduleExpression"] = BackupBuilder.DailyCron(backups),
-            ["ScheduleExpressionTimezone"] = "UTC",
-            ["FlexibleTimeWindow"] = new CfnObject { ["Mode"] = "OFF" },
-            ["State"] = "ENABLED",
-            ["Target"] = new CfnObject
+            ["Arn"] = ctx.Import(PlatformContext.ClusterPart, "ClusterArn"),
+            ["RoleArn"] = schedulerRole.GetAtt("Arn"),
+            ["RetryPolicy"] = new CfnObject { ["MaximumRetryAttempts"] = maximumRetries, ["MaximumEventAgeInSeconds"] = maximumEventAgeSeconds },
+            ["EcsParameters"] = new CfnObject
             {
-                ["Arn"] = ctx.Import(PlatformContext.ClusterPart, "ClusterArn"),
-                ["RoleArn"] = schedulerRole.GetAtt("Arn"),
-                ["RetryPolicy"] = new CfnObject { ["MaximumRetryAttempts"] = 2, ["MaximumEventAgeInSeconds"] = 3600 },
-                ["EcsParameters"] = new CfnObject
+                ["TaskDefinitionArn"] = task.Ref(),
+                ["TaskCount"] = 1,
+                ["CapacityProviderStrategy"] = new CfnList
                 {
-                    ["TaskDefinitionArn"] = task.Ref(),
-                    ["TaskCount"] = 1,
-                    ["CapacityProviderStrategy"] = new CfnList
-                    {
-                        new CfnObject { ["CapacityProvider"] = ctx.Import(PlatformContext.ClusterPart, "CapacityProviderName"), ["Weight"] = 1, ["Base"] = 0 },
-                    },
-                    ["NetworkConfiguration"] = new CfnObject
-                    {
-                        ["AwsvpcConfiguration"] = new CfnObject
-                        {
-                            ["Subnets"] = Fn.Split(",", ctx.Import(PlatformContext.NetworkPart, "PrivateSubnetIds")),
-                            ["SecurityGroups"] = new CfnList { group.GetAtt("GroupId") },
-                            ["AssignPublicIp"] = "DISABLED",
-                        },
-                    },
-                    ["EnableECSManagedTags"] = true,
-                    ["PropagateTags"] = "TASK_DEFINITION",
+                    new CfnObject { ["CapacityProvider"] = ctx.Import(PlatformContext.ClusterPart, "CapacityProviderName"), ["Weight"] = 1, ["Base"] = 0 },
                 },
+                ["NetworkConfiguration"] = new CfnObject
+                {
+                    ["AwsvpcConfiguration"] = new CfnObject
+                    {
+                        ["Subnets"] = Fn.Split(",", ctx.Import(PlatformContext.NetworkPart, "PrivateSubnetIds")),
+                        ["SecurityGroups"] = new CfnList { parts.Group.GetAtt("GroupId") },
+                        ["AssignPublicIp"] = "DISABLED",
+                    },
+                },
+                ["EnableECSManagedTags"] = true,
+                ["PropagateTags"] = "TASK_DEFINITION",
             },
-        });
-
-        ctx.Export(t, Part, "TaskSecurityGroupId", group.GetAtt("GroupId"), "Security group of the backup task");
-        ctx.Export(t, Part, "TaskDefinitionArn", task.Ref(), "Task definition of the MongoDB backup");
-        ctx.Export(t, Part, "TaskFamily", Family(ctx), "Task definition family of the MongoDB backup (for task-failure alarms)");
-        ctx.Export(t, Part, "LogGroupName", logs.Ref(), "Log group of the MongoDB backup task");
-        ctx.Export(t, Part, "ScheduleName", schedule.Ref(), "EventBridge Scheduler schedule of the MongoDB backup");
-        return t;
+        };
     }
 
     /// <summary>The CloudWatch namespace of the backup-age metric the task publishes.</summary>
-    public const string BackupMetricsNamespace = "OttKit/Backup";
-
-    private static CfnObject Variable(string name, CfnNode value) => new() { ["Name"] = name, ["Value"] = value };
-
-    // The backup user's name and password and, with TLS, the CA certificate (the secret's "ca" key, a PEM member 1
-    // adds when it issues the certificates) that BackupTaskEnvironment writes to a file for tlsCAFile.
-    private static CfnList BackupSecrets(Intrinsic secret, bool tls)
-    {
-        var list = new CfnList
-        {
-            SecretKey(BackupTaskEnvironment.UsernameVariable, secret, "username"),
-            SecretKey(BackupTaskEnvironment.PasswordVariable, secret, "password"),
-        };
-        if (tls)
-        {
-            list.Add(SecretKey(BackupTaskEnvironment.TlsCaVariable, secret, DatabaseBuilder.CaSecretKey));
-        }
-
-        return list;
-    }
+    public const string BackupMetricsNamespace = BackupMetricNames.Namespace;
 
     // ECS reads one JSON key of a Secrets Manager secret with "<arn>:<json-key>::" (no version stage or id: the current one).
-    private static CfnObject SecretKey(string name, Intrinsic secretArn, string jsonKey) =>
-        new() { ["Name"] = name, ["ValueFrom"] = Fn.Sub($"${{Secret}}:{jsonKey}::", new CfnObject { ["Secret"] = secretArn }) };
+    private static Intrinsic SecretKey(Intrinsic secretArn, string jsonKey) =>
+        Fn.Sub($"${{Secret}}:{jsonKey}::", new CfnObject { ["Secret"] = secretArn });
 
     private static CfnObject TaskAssumeRole() => new PolicyDocument
     {

@@ -114,6 +114,17 @@ internal static class DatabaseBuilder
 
         var tls = TlsEnabled(ctx) ? TlsSecrets.Create(t, ctx, database.Members, dataKey) : null;
 
+        // The members' CloudWatch agents ship mongod's and the bootstrap's logs here, encrypted with the logs key.
+        var logGroup = t.AddResource("MongoLogGroup", "AWS::Logs::LogGroup", new CfnObject
+        {
+            ["LogGroupName"] = $"/ottkit/{ctx.Env}/mongodb",
+            ["RetentionInDays"] = SpecDefaults.LogRetentionDays,
+            ["KmsKeyId"] = ctx.Import(PlatformContext.SecurityPart, "LogsKeyArn"),
+            ["Tags"] = ctx.Tags("mongodb"),
+        });
+        logGroup.DeletionPolicy = DeletionPolicy.Retain;
+        logGroup.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
+
         var launchTemplate = HostParts.LaunchTemplate(t, ctx, "MongoLaunchTemplate", "mongodb", dataKey, 20);
         var subnets = Fn.Split(",", ctx.Import(PlatformContext.NetworkPart, "IsolatedSubnetIds"));
         for (var i = 0; i < database.Members; i++)
@@ -160,7 +171,22 @@ internal static class DatabaseBuilder
                 policy.Add(encrypt);
             }
 
-            var role = HostParts.InstanceRole(t, ctx, $"{id}Role", $"mongo-{n}", $"{ctx.Env} mongo-{n}: SSM core and reads of its own secrets", policy);
+            // The CloudWatch agent (CloudWatchAgentServerPolicy, narrowed): its own log group's streams, its own metric namespace.
+            policy.Add(new PolicyStatement
+            {
+                Sid = "AgentShipsLogsToOwnGroup",
+                Actions = { "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams" },
+                Resources = { logGroup.GetAtt("Arn") },
+            });
+            policy.Add(new PolicyStatement
+            {
+                Sid = "AgentPublishesHostMetrics",
+                Actions = { "cloudwatch:PutMetricData" },
+                Resources = { "*" },
+                Conditions = new CfnObject { ["StringEquals"] = new CfnObject { ["cloudwatch:namespace"] = MongoUserData.HostMetricsNamespace } },
+            });
+
+            var role = HostParts.InstanceRole(t, ctx, $"{id}Role", $"mongo-{n}", $"{ctx.Env} mongo-{n}: SSM core, reads of its own secrets, its CloudWatch agent", policy);
             var profile = t.AddResource($"{id}InstanceProfile", "AWS::IAM::InstanceProfile", new CfnObject { ["Roles"] = new CfnList { role.Ref() } });
 
             var volume = t.AddResource($"{id}DataVolume", "AWS::EC2::Volume", new CfnObject
@@ -188,7 +214,7 @@ internal static class DatabaseBuilder
                 ["NetworkInterfaces"] = HostParts.PrivateInterface(Fn.Select(i, subnets), group.GetAtt("GroupId")),
                 ["Monitoring"] = true,
                 ["IamInstanceProfile"] = profile.Ref(),
-                ["UserData"] = Fn.Base64(MongoUserData.Script(ctx, n, type, volume, keyFile, admin, app, backup, tls)),
+                ["UserData"] = Fn.Base64(MongoUserData.Script(ctx, n, type, volume, keyFile, admin, app, backup, logGroup, tls)),
                 ["Tags"] = tags,
             });
 

@@ -14,10 +14,26 @@ namespace Workmates.OttKit.Constructs;
 /// issues the environment's private CA and every member's certificate with openssl (once: the CA key secret holding a
 /// PEM marks it done), every member waits for its own certificate, and mongod runs with <c>net.tls.mode:
 /// requireTLS</c>; members authenticate to each other with the key file over that TLS channel. Bash variables are
-/// written <c>$NAME</c> (never with braces) because <c>Fn::Sub</c> owns <c>${…}</c>.
+/// written <c>$NAME</c> (never with braces) because <c>Fn::Sub</c> owns <c>${…}</c>. The CloudWatch agent ships mongod's
+/// and the bootstrap's logs to the database stack's KMS-encrypted log group and publishes the data volume's used percent.
 /// </summary>
 internal static class MongoUserData
 {
+    /// <summary>Where the data volume is mounted (mongod's <c>dbPath</c>).</summary>
+    public const string DataPath = "/var/lib/mongo";
+
+    /// <summary>The data volume's file system (formatted by the script).</summary>
+    public const string DataFileSystem = "xfs";
+
+    /// <summary>The namespace the CloudWatch agent on the members publishes host metrics to (the instance role may publish there only).</summary>
+    public const string HostMetricsNamespace = "OttKit/MongoDBHost";
+
+    /// <summary>The agent's metric for the used share of a file system, in percent.</summary>
+    public const string DiskUsedPercentMetric = "disk_used_percent";
+
+    /// <summary>The dimensions the agent gives <see cref="DiskUsedPercentMetric"/> (the device is dropped, so a replaced NVMe name changes nothing).</summary>
+    public static readonly string[] DiskDimensions = ["InstanceId", "fstype", "path"];
+
     /// <summary>The device name the data volume is attached as; Nitro instances expose it as an NVMe device found by volume id.</summary>
     public const string DataDevice = "/dev/sdf";
 
@@ -30,7 +46,7 @@ internal static class MongoUserData
     /// <summary>Validity of a member certificate, in days.</summary>
     public const int MemberValidityDays = 825;
 
-    public static Intrinsic Script(PlatformContext ctx, int n, InstanceTypeInfo type, Resource volume, Resource keyFile, Resource admin, Resource app, Resource backup, DatabaseBuilder.TlsSecrets? tls = null)
+    public static Intrinsic Script(PlatformContext ctx, int n, InstanceTypeInfo type, Resource volume, Resource keyFile, Resource admin, Resource app, Resource backup, Resource logGroup, DatabaseBuilder.TlsSecrets? tls = null)
     {
         var database = ctx.Spec.Database!;
         var arch = type.Architecture == CpuArchitecture.Arm64 ? "aarch64" : "x86_64";
@@ -52,7 +68,7 @@ internal static class MongoUserData
         s.AppendLine("enabled=1");
         s.AppendLine(CultureInfo.InvariantCulture, $"gpgkey=https://pgp.mongodb.com/server-{database.Version}.asc");
         s.AppendLine("EOF");
-        s.AppendLine("dnf install -y mongodb-mongosh-shared-openssl3 mongodb-org xfsprogs jq");
+        s.AppendLine("dnf install -y mongodb-mongosh-shared-openssl3 mongodb-org xfsprogs jq amazon-cloudwatch-agent");
         s.AppendLine();
         s.AppendLine("# The data volume: XFS, formatted only when blank, so a replacement instance keeps the data");
         s.AppendLine("VOLUME='${VolumeId}'");
@@ -110,12 +126,13 @@ internal static class MongoUserData
         s.AppendLine("EOF");
         s.AppendLine("systemctl enable mongod");
         s.AppendLine("systemctl restart mongod");
+        AppendCloudWatchAgent(s);
         if (n == 1)
         {
             AppendInitiation(s, ctx, tls is not null);
         }
 
-        var variables = new CfnObject { ["VolumeId"] = volume.Ref(), ["KeyFileSecret"] = keyFile.Ref() };
+        var variables = new CfnObject { ["VolumeId"] = volume.Ref(), ["KeyFileSecret"] = keyFile.Ref(), ["LogGroup"] = logGroup.Ref() };
         if (tls is not null)
         {
             variables["TlsCaSecret"] = tls.CaCertificate.Ref();
@@ -235,5 +252,32 @@ internal static class MongoUserData
         s.AppendLine("EOF");
         s.AppendLine(CultureInfo.InvariantCulture, $"{shell} --file /root/ottkit-users.js");
         s.AppendLine("unset ADMIN_PASSWORD APP_PASSWORD BACKUP_PASSWORD");
+    }
+
+    // The CloudWatch agent: mongod's log, the bootstrap log and cloud-init's output to the environment's KMS-encrypted
+    // log group (one stream per instance and file), and the data volume's used percent with the instance id. The
+    // agent's own "${aws:InstanceId}" placeholder is written as $DOLLAR{…} because Fn::Sub owns ${…}.
+    private static void AppendCloudWatchAgent(StringBuilder s)
+    {
+        s.AppendLine();
+        s.AppendLine("# CloudWatch agent: logs to the environment's log group, the data volume's used percent");
+        s.AppendLine("DOLLAR='$'");
+        s.AppendLine("mkdir -p /opt/aws/amazon-cloudwatch-agent/etc");
+        s.AppendLine("cat > /opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json <<EOF");
+        s.AppendLine("{");
+        s.AppendLine("  \"agent\": { \"metrics_collection_interval\": 60, \"omit_hostname\": true },");
+        s.AppendLine("  \"metrics\": {");
+        s.AppendLine(CultureInfo.InvariantCulture, $"    \"namespace\": \"{HostMetricsNamespace}\",");
+        s.AppendLine("    \"append_dimensions\": { \"InstanceId\": \"$DOLLAR{aws:InstanceId}\" },");
+        s.AppendLine(CultureInfo.InvariantCulture, $"    \"metrics_collected\": {{ \"disk\": {{ \"measurement\": [\"used_percent\"], \"resources\": [\"{DataPath}\"], \"drop_device\": true }} }}");
+        s.AppendLine("  },");
+        s.AppendLine("  \"logs\": { \"logs_collected\": { \"files\": { \"collect_list\": [");
+        s.AppendLine("    { \"file_path\": \"/var/log/mongodb/mongod.log\", \"log_group_name\": \"${LogGroup}\", \"log_stream_name\": \"{instance_id}/mongod\" },");
+        s.AppendLine("    { \"file_path\": \"/var/log/ottkit-mongodb-init.log\", \"log_group_name\": \"${LogGroup}\", \"log_stream_name\": \"{instance_id}/init\" },");
+        s.AppendLine("    { \"file_path\": \"/var/log/cloud-init-output.log\", \"log_group_name\": \"${LogGroup}\", \"log_stream_name\": \"{instance_id}/cloud-init\" }");
+        s.AppendLine("  ] } } }");
+        s.AppendLine("}");
+        s.AppendLine("EOF");
+        s.AppendLine("/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json");
     }
 }

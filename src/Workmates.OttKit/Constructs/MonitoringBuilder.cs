@@ -9,7 +9,8 @@ namespace Workmates.OttKit.Constructs;
 /// The monitoring stack: an SNS topic encrypted with the data key (whose policy lets CloudWatch and EventBridge use
 /// it) with the spec's e-mail subscriptions; alarms that all notify the topic (load balancer 5xx rate; per service
 /// target 5xx, p95 response time, unhealthy targets and running tasks below desired; cluster reservation; MongoDB
-/// member status checks and data-volume throughput; audit delivery); EventBridge rules for a failed backup task and a
+/// member status checks, data-volume throughput and free space (the members' CloudWatch agent); the replica set's health metrics — no primary, replication lag,
+/// oplog headroom, members down — and the backup age, declared in <see cref="DatabaseHealthAlarms"/>; audit delivery); EventBridge rules for a failed backup task and a
 /// failed AWS Config delivery; and one dashboard for a person watching a live event, big numbers first.
 /// MongoDB members are found by the database stack's exports (<see cref="MemberInstanceExport"/>,
 /// <see cref="MemberVolumeExport"/>), so this stack follows whatever the database stack publishes.
@@ -34,6 +35,9 @@ internal static class MonitoringBuilder
     public static string AlarmTopicName(PlatformContext ctx) => $"{ctx.Env}-alarms";
 
     private const double MiB = 1024 * 1024;
+
+    /// <summary>Used share of a member's data volume above which its space alarm fires: 20 % left is a few days of growth to act in.</summary>
+    public const int DataVolumeUsedPercent = 80;
 
     /// <param name="ctx">The environment.</param>
     /// <param name="published">Export names of the stacks synthesized so far.</param>
@@ -213,6 +217,21 @@ internal static class MonitoringBuilder
                     2,
                     1,
                     "GreaterThanOrEqualToThreshold");
+
+                // Published by the member's CloudWatch agent (MongoUserData): the data volume's mount, device dropped.
+                alarms.Metric(
+                    $"MongoMember{n}DataVolumeSpaceAlarm",
+                    $"mongo-{n}-data-volume-space",
+                    $"MongoDB member {n}'s data volume is more than {DataVolumeUsedPercent} % full for 15 minutes (grow the volume before mongod stops writing)",
+                    MongoUserData.HostMetricsNamespace,
+                    MongoUserData.DiskUsedPercentMetric,
+                    Dims(("InstanceId", instance), ("fstype", MongoUserData.DataFileSystem), ("path", MongoUserData.DataPath)),
+                    "Maximum",
+                    300,
+                    3,
+                    3,
+                    DataVolumeUsedPercent,
+                    "GreaterThanThreshold");
             }
 
             if (volume is not null)
@@ -239,6 +258,25 @@ internal static class MonitoringBuilder
         var hasDatabase = members.Count > 0;
         if (hasDatabase)
         {
+            // The replica set's health (published every minute by the database-backup stack's health task) and the backup age.
+            foreach (var alarm in DatabaseHealthAlarms.For(ctx.Env))
+            {
+                alarms.Metric(
+                    alarm.Id,
+                    alarm.Name,
+                    alarm.Description,
+                    alarm.Namespace,
+                    alarm.Metric,
+                    Dims([.. alarm.Dimensions.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => (d.Key, (CfnNode)d.Value))]),
+                    alarm.Statistic,
+                    alarm.Period,
+                    alarm.Evaluations,
+                    alarm.ToAlarm,
+                    alarm.Threshold,
+                    alarm.Comparison,
+                    alarm.TreatMissingData);
+            }
+
             // A backup task that stops with a non-zero exit code; the topic gets the ECS event itself.
             t.AddResource("BackupFailedRule", "AWS::Events::Rule", new CfnObject
             {

@@ -72,8 +72,7 @@ public sealed class MonitoringBuilderTests
     public void Blacksheep_backup_failure_rule_watches_the_family_the_database_backup_stack_registers()
     {
         var set = SampleSpecs.Blacksheep().Synthesize();
-        var family = ((CfnScalar)set["blacksheep-database-backup"].Template.Resources.Values
-            .Single(r => r.Type == "AWS::ECS::TaskDefinition").Properties["Family"]).Text;
+        var family = ((CfnScalar)set["blacksheep-database-backup"].Template.Resources["BackupTaskDefinition"].Properties["Family"]).Text;
         var pattern = set["blacksheep-monitoring"].Template.Resources["BackupFailedRule"].Properties["EventPattern"].ToString();
 
         Assert.Contains($"task-definition/{family}:", pattern, StringComparison.Ordinal);

@@ -277,8 +277,8 @@ public sealed partial class SecurityControlTests
     public void CloudWatch_Logs_log_groups_are_kms_encrypted_and_kept_a_year()
     {
         var groups = All("AWS::Logs::LogGroup").ToArray();
-        // Trail, VPC flow logs, ALB WAF, edge WAF (us-east-1), the MongoDB backup task and one per service.
-        Assert.Equal(5 + Platform.Stacks.Count(s => s.Name.Contains("-service-", StringComparison.Ordinal)), groups.Length);
+        // Trail, VPC flow logs, ALB WAF, edge WAF (us-east-1), the MongoDB backup and health tasks, the MongoDB members' agents and one per service.
+        Assert.Equal(6 + Platform.Stacks.Count(s => s.Name.Contains("-service-", StringComparison.Ordinal)), groups.Length);
         Assert.All(groups, g => Assert.IsType<Intrinsic>(g.Resource.Properties["KmsKeyId"]));
         Assert.All(groups, g => Assert.True(((CfnScalar)g.Resource.Properties["RetentionInDays"]).IntegerValue >= 365));
     }

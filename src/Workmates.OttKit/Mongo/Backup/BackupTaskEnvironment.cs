@@ -9,8 +9,94 @@ namespace Workmates.OttKit.Mongo.Backup;
 /// <see cref="TlsCaVariable"/>; <see cref="ConnectionUri(Func{string, string?}, string)"/> writes it to a file and adds
 /// <c>tlsCAFile</c> to the URI.
 /// </summary>
+/// <remarks>
+/// The image runs one of two modes, named by its first argument: <see cref="BackupMode"/> (the default) or
+/// <see cref="HealthMode"/>. Each mode's settings are declared here (<see cref="Settings(string)"/>), by the code that
+/// reads them, and the blueprint generates each task definition's <c>Environment</c> and <c>secrets</c> from that
+/// declaration; <see cref="Reader(string, Func{string, string?})"/> refuses to read a setting its mode did not declare.
+/// </remarks>
 public static class BackupTaskEnvironment
 {
+    /// <summary>The mode that backs up, prunes and publishes the backup age (also what runs without an argument).</summary>
+    public const string BackupMode = "backup";
+
+    /// <summary>The mode that checks the replica set once and publishes its health metrics (<c>ottkit mongo health --publish-metrics</c>).</summary>
+    public const string HealthMode = "health";
+
+    /// <summary>The backup bucket's name.</summary>
+    public const string BucketVariable = "OTTKIT_BACKUP_BUCKET";
+
+    /// <summary>The KMS key for SSE-KMS (default: the bucket's default encryption).</summary>
+    public const string KmsKeyIdVariable = "OTTKIT_BACKUP_KMS_KEY_ID";
+
+    /// <summary>The key prefix of the backups (default <c>mongo</c>).</summary>
+    public const string PrefixVariable = "OTTKIT_BACKUP_PREFIX";
+
+    /// <summary>Days a complete backup is kept (default 15).</summary>
+    public const string RetentionDaysVariable = "OTTKIT_BACKUP_RETENTION_DAYS";
+
+    /// <summary>Complete backups always kept, whatever their age (default 3).</summary>
+    public const string MinimumKeptVariable = "OTTKIT_BACKUP_MIN_KEEP";
+
+    /// <summary>The health check's timeout in seconds (default 10).</summary>
+    public const string HealthTimeoutVariable = "OTTKIT_HEALTH_TIMEOUT_SECONDS";
+
+    /// <summary>The settings of <see cref="BackupMode"/>, in the order the task definition lists them.</summary>
+    public static IReadOnlyList<BackupTaskSetting> BackupSettings { get; } =
+    [
+        new(BucketVariable, BackupTaskValue.BucketName),
+        new(KmsKeyIdVariable, BackupTaskValue.BackupKeyArn),
+        new(PrefixVariable, BackupTaskValue.Prefix),
+        new(RetentionDaysVariable, BackupTaskValue.RetentionDays),
+        new(ConnectionStringVariable, BackupTaskValue.ConnectionString),
+        new(EnvironmentVariable, BackupTaskValue.EnvironmentName),
+        new(UsernameVariable, BackupTaskValue.Username),
+        new(PasswordVariable, BackupTaskValue.Password),
+        new(TlsCaVariable, BackupTaskValue.TlsCa),
+        new(UriVariable, null),
+        new(MinimumKeptVariable, null),
+    ];
+
+    /// <summary>The settings of <see cref="HealthMode"/>, in the order the task definition lists them.</summary>
+    public static IReadOnlyList<BackupTaskSetting> HealthSettings { get; } =
+    [
+        new(ConnectionStringVariable, BackupTaskValue.ConnectionString),
+        new(EnvironmentVariable, BackupTaskValue.EnvironmentName),
+        new(UsernameVariable, BackupTaskValue.Username),
+        new(PasswordVariable, BackupTaskValue.Password),
+        new(TlsCaVariable, BackupTaskValue.TlsCa),
+        new(UriVariable, null),
+        new(HealthTimeoutVariable, null),
+    ];
+
+    /// <summary>The settings <paramref name="mode"/> reads.</summary>
+    /// <param name="mode"><see cref="BackupMode"/> or <see cref="HealthMode"/>.</param>
+    /// <returns>The declaration.</returns>
+    /// <exception cref="ArgumentException">The mode is neither.</exception>
+    public static IReadOnlyList<BackupTaskSetting> Settings(string mode) => mode switch
+    {
+        BackupMode => BackupSettings,
+        HealthMode => HealthSettings,
+        _ => throw new ArgumentException($"unknown mode '{mode}': use '{BackupMode}' (the default) or '{HealthMode}'.", nameof(mode)),
+    };
+
+    /// <summary>
+    /// Reads the variables <paramref name="mode"/> declares through <paramref name="environment"/>; reading any other
+    /// variable throws, so a setting cannot be read without being declared (and so provided by the blueprint).
+    /// </summary>
+    /// <param name="mode"><see cref="BackupMode"/> or <see cref="HealthMode"/>.</param>
+    /// <param name="environment">Reads a variable.</param>
+    /// <returns>A reader of the declared variables; empty counts as unset.</returns>
+    /// <exception cref="ArgumentException">The mode is unknown.</exception>
+    public static Func<string, string?> Reader(string mode, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var declared = Settings(mode).Select(s => s.Variable).ToHashSet(StringComparer.Ordinal);
+        return name => declared.Contains(name)
+            ? environment(name) is { Length: > 0 } value ? value : null
+            : throw new InvalidOperationException($"the {mode} mode reads {name} but does not declare it in BackupTaskEnvironment.Settings(\"{mode}\"); declare it so the blueprint provides it.");
+    }
+
     /// <summary>A complete <c>mongodb://</c> URI, credentials included.</summary>
     public const string UriVariable = "OTTKIT_MONGO_URI";
 
@@ -93,4 +179,44 @@ public static class BackupTaskEnvironment
         var separator = uri.Contains('?', StringComparison.Ordinal) ? "&" : uri.IndexOf('/', hosts) >= 0 ? "?" : "/?";
         return $"{uri}{separator}tlsCAFile={Uri.EscapeDataString(path)}";
     }
+}
+
+/// <summary>What the blueprint puts into a setting of the backup image.</summary>
+public enum BackupTaskValue
+{
+    /// <summary>The database stack's connection string, without credentials.</summary>
+    ConnectionString,
+
+    /// <summary>The backup user's name, injected by ECS from the user secret's <c>username</c> key.</summary>
+    Username,
+
+    /// <summary>The backup user's password, injected by ECS from the user secret's <c>password</c> key.</summary>
+    Password,
+
+    /// <summary>With TLS, the replica set's CA certificate, injected by ECS from the user secret's <c>ca</c> key (absent without TLS).</summary>
+    TlsCa,
+
+    /// <summary>The environment's name (the <c>Environment</c> dimension of every metric the image publishes).</summary>
+    EnvironmentName,
+
+    /// <summary>The backup bucket's name.</summary>
+    BucketName,
+
+    /// <summary>The backup KMS key's ARN.</summary>
+    BackupKeyArn,
+
+    /// <summary>The spec's <c>backups.prefix</c>.</summary>
+    Prefix,
+
+    /// <summary>The spec's <c>backups.retentionDays</c>.</summary>
+    RetentionDays,
+}
+
+/// <summary>One environment variable a mode of the backup image reads.</summary>
+/// <param name="Variable">The variable's name.</param>
+/// <param name="Value">What the blueprint provides; <see langword="null"/> for an override an operator may set, which the blueprint leaves unset.</param>
+public sealed record BackupTaskSetting(string Variable, BackupTaskValue? Value)
+{
+    /// <summary>Whether ECS injects the value from the user secret (the task definition's <c>secrets</c>) rather than <c>Environment</c>.</summary>
+    public bool IsSecret => Value is BackupTaskValue.Username or BackupTaskValue.Password or BackupTaskValue.TlsCa;
 }
