@@ -65,6 +65,11 @@ public static class Blueprint
             monitoring = (ctx.StackName(PlatformContext.MonitoringPart), MonitoringBuilder.Build(ctx, published));
         }
 
+        foreach (var stack in stacks.Append(monitoring).OfType<StackDraft>())
+        {
+            ctx.PlaceRolesUnderEnvironmentPath(stack.Template);
+        }
+
         if (spec.Ci is not null)
         {
             // After every other stack: its roles touch exactly those stacks, and its CloudFormation service role may

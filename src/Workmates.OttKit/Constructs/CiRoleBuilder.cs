@@ -89,7 +89,7 @@ internal static class CiRoleBuilder
                 new CfnObject
                 {
                     ["PolicyName"] = "create-the-stacks-resources",
-                    ["PolicyDocument"] = CloudFormationServiceRole.Policy(ctx, resourceTypes, allStacks.Select(s => s.Name)).ToNode(),
+                    ["PolicyDocument"] = CloudFormationServiceRole.Policy(ctx, resourceTypes).ToNode(),
                 },
             },
             ["Tags"] = ctx.Tags("cloudformation"),

@@ -320,10 +320,9 @@ internal static class CloudFormationServiceRole
     /// <summary>The service role's permission policy for the resource types of the stack set.</summary>
     /// <param name="ctx">The environment.</param>
     /// <param name="resourceTypes">Every resource type the stack set contains.</param>
-    /// <param name="stackNames">Every stack name of the set (roles without a name are called <c>&lt;stack&gt;-&lt;logical id&gt;-…</c>).</param>
     /// <returns>The policy.</returns>
     /// <exception cref="InvalidOperationException">A resource type has no entry in <see cref="ActionsByResourceType"/>.</exception>
-    public static PolicyDocument Policy(PlatformContext ctx, IEnumerable<string> resourceTypes, IEnumerable<string> stackNames)
+    public static PolicyDocument Policy(PlatformContext ctx, IEnumerable<string> resourceTypes)
     {
         var actions = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var type in resourceTypes)
@@ -349,13 +348,11 @@ internal static class CloudFormationServiceRole
             Fn.Sub($"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/{CiRoleBuilder.DeployRoleName(ctx)}"),
             Fn.Sub($"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/{CiRoleBuilder.PlanRoleName(ctx)}"),
             Fn.Sub($"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/{RoleName(ctx)}"),
-            Fn.Sub($"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role{ctx.TaskRolePath}*"),
+            // Every other role (the task roles under /ottkit/<env>/tasks/ included) and instance profile the stacks
+            // create lives under the environment's path (PlatformContext.RolePath): exactly this environment's.
+            Fn.Sub($"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role{ctx.RolePath}*"),
         };
-        roles.AddRange(stackNames.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
-            .Select(name => (Value<string>)Fn.Sub($"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/{name}-*")));
-        var profiles = stackNames.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
-            .Select(name => (Value<string>)Fn.Sub($"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:instance-profile/{name}-*"))
-            .ToList();
+        var profiles = new List<Value<string>> { Fn.Sub($"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:instance-profile{ctx.RolePath}*") };
 
         var policy = new PolicyDocument();
         var general = new PolicyStatement { Sid = "ManageTheStacksResources", Resources = { "*" } };

@@ -51,6 +51,31 @@ internal sealed class PlatformContext(EnvironmentSpec spec)
     /// <summary>IAM path of the services' task and execution roles: the CI role may pass exactly these.</summary>
     public string TaskRolePath => $"/ottkit/{Env}/tasks/";
 
+    /// <summary>IAM path of every other role and instance profile the stacks create without a name: the CloudFormation
+    /// service role manages exactly <c>role/ottkit/&lt;env&gt;/*</c>, which no other environment's role can match (an
+    /// environment name holds no '/'), where <c>role/&lt;stack&gt;-*</c> also matched an environment named
+    /// <c>&lt;env&gt;-prod</c>.</summary>
+    public string RolePath => $"/ottkit/{Env}/";
+
+    /// <summary>Gives every unnamed role and instance profile of <paramref name="template"/> that has no path of its
+    /// own the environment's <see cref="RolePath"/>.</summary>
+    public void PlaceRolesUnderEnvironmentPath(Template template)
+    {
+        foreach (var resource in template.Resources.Values)
+        {
+            var named = resource.Type switch
+            {
+                "AWS::IAM::Role" => resource.Properties.ContainsKey("RoleName"),
+                "AWS::IAM::InstanceProfile" => resource.Properties.ContainsKey("InstanceProfileName"),
+                _ => true,
+            };
+            if (!named && !resource.Properties.ContainsKey("Path"))
+            {
+                resource.Properties["Path"] = RolePath;
+            }
+        }
+    }
+
     public static string ServicePart(string service) => $"service-{service}";
 
     public string ExportName(string part, string name) => $"{Env}:{part}:{name}";

@@ -133,6 +133,46 @@ public sealed class SeamRegressionTests
         }
     }
 
+    // Least privilege (issue 13's done-means): the service role managed roles and instance profiles by
+    // `role/<stack>-*`, which also matched the roles of an environment named `<stack>-…` (`blacksheep-prod-…` for the
+    // stack `blacksheep-prod`… of `blacksheep`). Every unnamed role and profile now lives under `/ottkit/<env>/`, and
+    // the role may manage exactly those.
+    [Fact]
+    public void LeastPrivilege_the_service_role_manages_this_environments_roles_and_no_neighbours()
+    {
+        foreach (var set in Both)
+        {
+            var env = set.Environment;
+            foreach (var resource in set.Stacks.SelectMany(s => s.Template.Resources.Values))
+            {
+                if ((resource.Type == "AWS::IAM::Role" && !resource.Properties.ContainsKey("RoleName"))
+                    || (resource.Type == "AWS::IAM::InstanceProfile" && !resource.Properties.ContainsKey("InstanceProfileName")))
+                {
+                    Assert.StartsWith($"/ottkit/{env}/", Text(resource.Properties["Path"]), StringComparison.Ordinal);
+                }
+            }
+
+            var policies = new SynthesizedPolicies(set, "246813579024");
+            var ci = $"{env}-ci";
+            var role = policies.Of(ci, policies.RoleNamed(ci, $"{env}-cloudformation"));
+            (string Action, string Arn, bool Allowed)[] cases =
+            [
+                ("iam:CreateRole", $"arn:aws:iam::246813579024:role/ottkit/{env}/{env}-cluster-InstanceRole-ABC123", true),
+                ("iam:CreateRole", $"arn:aws:iam::246813579024:role/ottkit/{env}/tasks/{env}-service-api-TaskRole-ABC123", true),
+                ("iam:CreateInstanceProfile", $"arn:aws:iam::246813579024:instance-profile/ottkit/{env}/{env}-cluster-InstanceProfile-ABC123", true),
+                ("iam:CreateRole", $"arn:aws:iam::246813579024:role/ottkit/{env}-prod/{env}-prod-cluster-InstanceRole-ABC123", false),
+                ("iam:CreateRole", $"arn:aws:iam::246813579024:role/{env}-cluster-InstanceRole-ABC123", false),
+                ("iam:DeleteRole", $"arn:aws:iam::246813579024:role/{env}-prod-cluster-InstanceRole-ABC123", false),
+                ("iam:CreateInstanceProfile", $"arn:aws:iam::246813579024:instance-profile/{env}-prod-database-Member1InstanceProfile-ABC123", false),
+            ];
+            foreach (var (action, arn, allowed) in cases)
+            {
+                var decision = Workmates.OttKit.Simulators.Iam.PolicyEvaluator.Evaluate(new Workmates.OttKit.Simulators.Iam.IamRequest(action, arn), role);
+                Assert.True((decision == Workmates.OttKit.Simulators.Iam.IamDecision.Allowed) == allowed, $"{env}-cloudformation: {action} on {arn} is {decision}");
+            }
+        }
+    }
+
     [Fact]
     public void Seam4_backup_task_gets_the_backup_users_credentials_in_the_form_the_tool_reads()
     {
