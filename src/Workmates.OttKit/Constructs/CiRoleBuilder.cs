@@ -205,7 +205,8 @@ internal static class CiRoleBuilder
                 var (errors, latency) = ServiceBuilder.AlarmNames(ctx, s.Name);
                 return new[] { PlatformContext.Arn("cloudwatch", $"alarm:{errors}"), PlatformContext.Arn("cloudwatch", $"alarm:{latency}") };
             }).Select(a => (Value<string>)a)]),
-            PermissionScope.EcrRepository => new([.. EcrRepositoryArns(ctx)]),
+            // The scan gate runs in the service workflows only: their repositories, not the backup image's.
+            PermissionScope.EcrRepository => new([.. services.Select(s => (Value<string>)ctx.Import(PlatformContext.RepositoriesPart, $"{PlatformContext.Pascal(s.Name)}RepositoryArn"))]),
             PermissionScope.NoResource => new(["*"]),
             _ => throw new InvalidOperationException($"The CI roles cannot grant permissions on {scope}: no operation they run should need it."),
         };
