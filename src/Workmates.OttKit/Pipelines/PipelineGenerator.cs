@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Workmates.OttKit.Blueprint;
+using Workmates.OttKit.Constructs;
 using Workmates.OttKit.Iam;
 
 namespace Workmates.OttKit.Pipelines;
@@ -213,7 +214,7 @@ public static class PipelineGenerator
         // The infrastructure run defers a new service stack until its first image exists; this creates it (with the
         // image just pushed) on the service's first run and leaves it alone afterwards.
         steps.Add(FindArtifactsBucket(env));
-        steps.Add(CreateStackOnFirstRun(p, specPath, $"{env}-{ServicePart(service.Name)}", "\"$GITHUB_SHA\""));
+        steps.Add(CreateStackOnFirstRun(p, specPath, $"{env}-{PlatformContext.ServicePart(service.Name)}", "\"$GITHUB_SHA\""));
 
         if (p.DeployMode == ServiceDeployMode.OttKit)
         {
@@ -421,7 +422,7 @@ public static class PipelineGenerator
         var env = p.Environment.Name;
         var path = $".github/workflows/backup-image-{env}.yml";
         var repository = $"{env}/ottkit-backup";
-        var stack = $"{env}-database-backup";
+        var stack = $"{env}-{PlatformContext.DatabaseBackupPart}";
 
         var steps = new List<WorkflowMap>
         {
@@ -514,9 +515,6 @@ public static class PipelineGenerator
             "Create the stack on its first run (later runs leave it to the infrastructure workflow)",
             $"ottkit deploy stacks --spec {specPath} --strict --yes --create-only --stack {stack} --image-tag {stack}={tag}{roleArgument}\n");
     }
-
-    /// <summary>The stack part of a service (as the blueprint names its stack <c>&lt;env&gt;-service-&lt;name&gt;</c>).</summary>
-    private static string ServicePart(string service) => $"service-{service}";
 
     private static string[] Header(ResolvedPipeline p, string repository, string path) =>
     [
