@@ -102,7 +102,7 @@ internal static class DeployStacksCommand
                     context.Line($"  recovery: {recovery}");
                 }
 
-                if (!stack.IsSuccess && stack.Message is not null)
+                if ((!stack.IsSuccess || stack.Outcome == StackDeploymentOutcome.WaitsForImage) && stack.Message is not null)
                 {
                     context.Line($"  {stack.Message}");
                 }
@@ -146,6 +146,7 @@ internal static class DeployStacksCommand
         StackDeploymentOutcome.Blocked => "BLOCKED",
         StackDeploymentOutcome.Skipped => "skipped",
         StackDeploymentOutcome.TimedOut => "TIMED OUT",
+        StackDeploymentOutcome.WaitsForImage => "deferred (waits for its first image)",
         _ => outcome.ToString().ToLowerInvariant(),
     };
 

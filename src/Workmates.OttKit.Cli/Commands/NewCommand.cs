@@ -82,8 +82,10 @@ internal static class NewCommand
             ("README.md", SpecScaffold.Readme(name, region, infrastructure.Path, ServiceWorkflowsFolder)),
             (infrastructure.Path, infrastructure.Content),
         };
+        // The environment repository's workflows (infrastructure, backup image) sit at the root; each service's under
+        // the folder of its own repository.
         files.AddRange(workflows.Where(w => w.Kind != WorkflowKind.Infrastructure)
-            .Select(w => (Path.Combine(ServiceWorkflowsFolder, w.Repository, w.Path), w.Content)));
+            .Select(w => (w.Repository == infrastructure.Repository ? w.Path : Path.Combine(ServiceWorkflowsFolder, w.Repository, w.Path), w.Content)));
 
         var written = new List<string>();
         try

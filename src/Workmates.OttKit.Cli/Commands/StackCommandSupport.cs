@@ -45,6 +45,11 @@ internal sealed class StackCommandSupport
         Arity = ArgumentArity.ZeroOrMore,
     };
 
+    public Option<bool> CreateOnly { get; } = new("--create-only")
+    {
+        Description = "Create the selected stacks that do not exist yet and leave existing ones alone (the first run of an image workflow creates the stack the infrastructure run deferred).",
+    };
+
     /// <summary>The global <c>--region</c>: here the region of the artifacts bucket (each stack deploys to its own region from the spec).</summary>
     public static Option<string?> Region => OttKitCommandLine.RegionOption;
 
@@ -72,6 +77,7 @@ internal sealed class StackCommandSupport
 
         command.Add(ArtifactsBucket);
         command.Add(ImageTags);
+        command.Add(CreateOnly);
         command.Add(PollSeconds);
         command.Add(Strict);
     }
@@ -90,7 +96,7 @@ internal sealed class StackCommandSupport
         var stackSet = EnvironmentOutput.SynthesizeStacks(loaded, new EnvironmentOutputOptions { Strict = parse.GetValue(Strict) }, out var warnings);
         StrictOption.WriteWarnings(context, warnings);
 
-        var options = new StackDeployOptions { DetectDrift = parse.GetValue(DetectDrift) };
+        var options = new StackDeployOptions { DetectDrift = parse.GetValue(DetectDrift), CreateOnly = parse.GetValue(CreateOnly) };
         foreach (var name in parse.GetValue(Stacks) ?? [])
         {
             if (!stackSet.Stacks.Any(s => s.Name == name))

@@ -307,7 +307,14 @@ public static class SpecScaffold
         - `{{serviceWorkflows}}/` holds one deploy workflow per service, under the application repository it belongs to
           (`<owner>/<repository>/.github/workflows/deploy-<service>.yml`). Copy each into its repository: it builds the image,
           pushes it to ECR with the commit SHA as tag, and rolls the ECS service out, failing (and rolling back) when the
-          deployment fails.
+          deployment fails. On its first run it also creates the service's stack, which the infrastructure run leaves
+          waiting until the image exists.
+        - `.github/workflows/backup-image-{{name}}.yml` (with a database) builds the backup task's image for the cluster's
+          CPU architecture and creates the database-backup stack on its first run: dispatch it once after the first
+          infrastructure run.
+
+        Before the first deploy, replace every placeholder (`ottkit validate --strict` lists them: the all-zero
+        certificate ids, `example.com`, documentation account ids) with your own values.
 
         AWS access is through GitHub OIDC and IAM roles only; no access keys are stored anywhere. Regenerate the workflows
         with `ottkit synth` after changing the services.

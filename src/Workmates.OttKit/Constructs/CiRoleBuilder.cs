@@ -3,6 +3,7 @@ using Workmates.OttKit.Blueprint;
 using Workmates.OttKit.CloudFormation;
 using Workmates.OttKit.Deployment;
 using Workmates.OttKit.Iam;
+using Workmates.OttKit.Pipelines;
 
 namespace Workmates.OttKit.Constructs;
 
@@ -103,24 +104,28 @@ internal static class CiRoleBuilder
             deploy.Add(statement);
         }
 
-        // The workflow's own calls, outside ottkit: docker login and push, and the image-exists check before a build.
-        deploy.Add(new PolicyStatement
+        // The workflows' own calls, outside ottkit: docker login and push, and the image-exists check before a build
+        // (PipelineGenerator.ImagePushPermissions), on every image repository of the environment: the services' and
+        // the backup task's <env>/ottkit-backup, which the backup image workflow pushes.
+        var login = new PolicyStatement
         {
             // GetAuthorizationToken has no resource-level permissions: AWS requires "*".
             Sid = "RegistryLogin",
-            Actions = { "ecr:GetAuthorizationToken" },
             Resources = { "*" },
-        });
-        deploy.Add(new PolicyStatement
+        };
+        var push = new PolicyStatement { Sid = "PushOwnImages" };
+        foreach (var permission in PipelineGenerator.ImagePushPermissions)
         {
-            Sid = "PushOwnImages",
-            Actions =
-            {
-                "ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload",
-                "ecr:PutImage", "ecr:BatchGetImage", "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer",
-            },
-            Resources = [.. spec.Services.Select(s => (Value<string>)ctx.Import(PlatformContext.RepositoriesPart, $"{PlatformContext.Pascal(s.Name)}RepositoryArn"))],
-        });
+            (permission.Scope == PermissionScope.NoResource ? login : push).Actions.Add(permission.Action);
+        }
+
+        foreach (var arn in EcrRepositoryArns(ctx))
+        {
+            push.Resources.Add(arn);
+        }
+
+        deploy.Add(login);
+        deploy.Add(push);
 
         var plan = new PolicyDocument();
         foreach (var statement in PermissionGrants.Statements(PlanPermissions, Resolve))
@@ -200,10 +205,23 @@ internal static class CiRoleBuilder
                 var (errors, latency) = ServiceBuilder.AlarmNames(ctx, s.Name);
                 return new[] { PlatformContext.Arn("cloudwatch", $"alarm:{errors}"), PlatformContext.Arn("cloudwatch", $"alarm:{latency}") };
             }).Select(a => (Value<string>)a)]),
+            // The scan gate runs in the service workflows only: their repositories, not the backup image's.
             PermissionScope.EcrRepository => new([.. services.Select(s => (Value<string>)ctx.Import(PlatformContext.RepositoriesPart, $"{PlatformContext.Pascal(s.Name)}RepositoryArn"))]),
             PermissionScope.NoResource => new(["*"]),
             _ => throw new InvalidOperationException($"The CI roles cannot grant permissions on {scope}: no operation they run should need it."),
         };
+    }
+
+    /// <summary>The environment's image repositories: each service's and, with a database, the backup task's <c>&lt;env&gt;/ottkit-backup</c>.</summary>
+    private static IEnumerable<Value<string>> EcrRepositoryArns(PlatformContext ctx)
+    {
+        var ids = ctx.Spec.Services.Select(s => PlatformContext.Pascal(s.Name));
+        if (ctx.Spec.Database is not null)
+        {
+            ids = ids.Append("OttkitBackup");
+        }
+
+        return ids.Select(id => (Value<string>)ctx.Import(PlatformContext.RepositoriesPart, $"{id}RepositoryArn"));
     }
 
     private static CfnObject Trust(CfnNode provider, IReadOnlyList<string> subjects) => new PolicyDocument

@@ -40,6 +40,13 @@ public sealed class StackDeployOptions
     public IDictionary<string, string> InitialImageTags { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>
+    /// Create the selected stacks that do not exist yet and leave existing ones alone (their plan is NoChanges with a
+    /// reason). The first run of a service's or the backup image's workflow uses it (<c>--create-only</c>) to create the
+    /// stack the infrastructure run deferred until its image existed; later runs change nothing here.
+    /// </summary>
+    public bool CreateOnly { get; set; }
+
+    /// <summary>
     /// ARN of the CloudFormation service role (<c>&lt;env&gt;-cloudformation</c>, an output of the ci stack) passed with
     /// every change set, rollback recovery and delete, so the stacks' resources are created with its permissions rather
     /// than the caller's. The caller needs <c>iam:PassRole</c> on it (see <see cref="StackDeployer.RequiredPermissions.Deploy"/>).

@@ -161,7 +161,15 @@ public sealed partial class StackDeployer
     {
         var before = await Task.WhenAll(dependencies).ConfigureAwait(false);
         StackDeploymentResult result;
-        if (execute && before.FirstOrDefault(d => !d.IsSuccess) is { } failed)
+        if (before.FirstOrDefault(d => d.Outcome == StackDeploymentOutcome.WaitsForImage) is { } waiting)
+        {
+            // Its dependency is created by the first run of an image workflow; so is nothing here until then.
+            var reason = $"Not created yet: it depends on {waiting.StackName}, which waits for its first image; the next infrastructure run after {waiting.StackName} exists creates it.";
+            var plan = new StackPlan(stack.Name, stack.Region, StackPlanAction.Deferred, [], new Dictionary<string, string>(StringComparer.Ordinal), reason);
+            Report(options, new StackPlanned(_time.GetUtcNow(), stack.Name, plan));
+            result = new StackDeploymentResult(stack.Name, stack.Region, StackDeploymentOutcome.WaitsForImage, plan) { Message = reason };
+        }
+        else if (execute && before.FirstOrDefault(d => !d.IsSuccess) is { } failed)
         {
             result = new StackDeploymentResult(stack.Name, stack.Region, StackDeploymentOutcome.Skipped, null)
             {
@@ -326,6 +334,7 @@ public sealed partial class StackDeployer
         private readonly ICloudFormationApi _api = owner._cloudFormation(stack.Region);
         private readonly List<string> _recoveries = [];
         private Aws.CloudFormation.Model.Stack? _existing;
+        private bool _waitsForImage;
 
         private DateTimeOffset Now => owner._time.GetUtcNow();
 
@@ -335,6 +344,12 @@ public sealed partial class StackDeployer
             if (await PrepareAsync(cancellationToken).ConfigureAwait(false) is { } early)
             {
                 return early;
+            }
+
+            if (options.CreateOnly && _existing is not null)
+            {
+                return Planned(StackPlanAction.NoChanges, [], new Dictionary<string, string>(StringComparer.Ordinal),
+                    $"{stack.Name} exists: a create-only run leaves it alone (the infrastructure workflow updates it, service deploys change its image).", null, null);
             }
 
             var changeSetType = _existing is null ? "CREATE" : "UPDATE";
@@ -611,8 +626,12 @@ public sealed partial class StackDeployer
                     }
                     else
                     {
-                        return (parameters, shown, (StackPlanAction.Failed,
-                            $"Stack {stack.Name} is new and its parameter ImageTag has no value yet: give the first image tag with --image-tag {stack.Name}=<tag> (InitialImageTags). Later deploys keep the tag the service runs."));
+                        // Not a failure: the image does not exist yet, and the workflow that pushes it creates the stack.
+                        _waitsForImage = true;
+                        return (parameters, shown, (StackPlanAction.Deferred,
+                            $"Stack {stack.Name} is new and runs an image no workflow has pushed yet: it waits for the first run of the workflow that builds that image "
+                            + $"(.github/workflows/deploy-<service>.yml in the service's repository, or backup-image-<environment>.yml for the backup task), which creates it with "
+                            + $"ottkit deploy stacks --stack {stack.Name} --create-only --image-tag {stack.Name}=<tag>. Later deploys keep the tag the service runs."));
                     }
                 }
                 else if (p.ValueFrom is { } from)
@@ -783,6 +802,7 @@ public sealed partial class StackDeployer
             owner.Report(options, new StackPlanned(Now, stack.Name, plan));
             var outcome = action switch
             {
+                StackPlanAction.Deferred when _waitsForImage => StackDeploymentOutcome.WaitsForImage,
                 StackPlanAction.NoChanges => StackDeploymentOutcome.NoChanges,
                 StackPlanAction.Deferred when !execute => StackDeploymentOutcome.Planned,
                 _ => StackDeploymentOutcome.Failed,

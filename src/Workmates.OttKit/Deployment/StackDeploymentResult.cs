@@ -29,6 +29,13 @@ public enum StackDeploymentOutcome
 
     /// <summary>The stack operation did not reach a terminal state within <see cref="StackDeployOptions.StackTimeout"/>.</summary>
     TimedOut,
+
+    /// <summary>
+    /// Not created yet, and not a failure: a new stack that runs an image no workflow has pushed yet (an <c>ImageTag</c>
+    /// parameter without <see cref="StackDeployOptions.InitialImageTags"/>), or a stack that depends on one. The first run
+    /// of the workflow that builds the image creates it (<c>--create-only --image-tag</c>, see docs/pipelines.md).
+    /// </summary>
+    WaitsForImage,
 }
 
 /// <summary>The root cause of a failed stack operation: the first resource that failed, not the last line.</summary>
@@ -61,8 +68,8 @@ public sealed record StackDeploymentResult(string StackName, string Region, Stac
     /// <summary>Recovery actions performed before deploying (deleted failed new stack, continued rollback skipping …).</summary>
     public IReadOnlyList<string> Recoveries { get; init; } = [];
 
-    /// <summary>True for NoChanges, Planned, Created and Updated.</summary>
-    public bool IsSuccess => Outcome is StackDeploymentOutcome.NoChanges or StackDeploymentOutcome.Planned or StackDeploymentOutcome.Created or StackDeploymentOutcome.Updated;
+    /// <summary>True for NoChanges, Planned, Created, Updated and WaitsForImage.</summary>
+    public bool IsSuccess => Outcome is StackDeploymentOutcome.NoChanges or StackDeploymentOutcome.Planned or StackDeploymentOutcome.Created or StackDeploymentOutcome.Updated or StackDeploymentOutcome.WaitsForImage;
 }
 
 /// <summary>The result of deploying a stack set.</summary>

@@ -1,4 +1,7 @@
+using System.Collections.Immutable;
 using Workmates.OttKit.Blueprint;
+using Workmates.OttKit.Constructs;
+using Workmates.OttKit.Iam;
 
 namespace Workmates.OttKit.Pipelines;
 
@@ -10,6 +13,12 @@ public enum WorkflowKind
 
     /// <summary>Validates and plans pull requests, deploys the stacks on merge; lives in the environment repository.</summary>
     Infrastructure,
+
+    /// <summary>
+    /// Builds and pushes the <c>&lt;env&gt;/ottkit-backup</c> image (the library's backup task, for the cluster's CPU
+    /// architecture) and creates the database-backup stack on its first run; lives in the environment repository.
+    /// </summary>
+    BackupImage,
 }
 
 /// <summary>One generated GitHub Actions workflow file.</summary>
@@ -29,6 +38,30 @@ public static class PipelineGenerator
 {
     private const string EnvironmentCheckoutPath = "ottkit-environment";
 
+    /// <summary>The public source repository of Workmates.OttKit; the backup image is built from its tag <c>v&lt;version&gt;</c>.</summary>
+    internal const string SourceRepository = "workmates/ottkit";
+
+    /// <summary>Where the backup image workflow checks the pinned OttKit source out (the Docker build context).</summary>
+    private const string SourceCheckoutPath = "ottkit-source";
+
+    /// <summary>
+    /// What a workflow's own image steps call, outside <c>ottkit</c>: <c>docker login</c> through
+    /// <c>amazon-ecr-login</c>, the image-exists check, and <c>docker buildx build --push</c>. The CI deploy role is
+    /// granted these on the environment's image repositories: every service's and <c>&lt;env&gt;/ottkit-backup</c>.
+    /// </summary>
+    public static ImmutableArray<RequiredAction> ImagePushPermissions { get; } =
+    [
+        new("ecr:GetAuthorizationToken", PermissionScope.NoResource),
+        new("ecr:BatchCheckLayerAvailability", PermissionScope.EcrRepository),
+        new("ecr:InitiateLayerUpload", PermissionScope.EcrRepository),
+        new("ecr:UploadLayerPart", PermissionScope.EcrRepository),
+        new("ecr:CompleteLayerUpload", PermissionScope.EcrRepository),
+        new("ecr:PutImage", PermissionScope.EcrRepository),
+        new("ecr:BatchGetImage", PermissionScope.EcrRepository),
+        new("ecr:DescribeImages", PermissionScope.EcrRepository),
+        new("ecr:GetDownloadUrlForLayer", PermissionScope.EcrRepository),
+    ];
+
     /// <summary>Every workflow of the environment: the service workflows in spec order, then the infrastructure workflow.</summary>
     /// <param name="environment">A valid environment spec.</param>
     /// <param name="pipelines">Pipeline options; <see langword="null"/> for the defaults.</param>
@@ -37,7 +70,31 @@ public static class PipelineGenerator
     public static IReadOnlyList<WorkflowFile> Generate(EnvironmentSpec environment, PipelineSpec? pipelines = null)
     {
         var resolved = Prepare(environment, pipelines);
-        return [.. environment.Services.Select(s => Service(resolved, s)), Infrastructure(resolved)];
+        var workflows = new List<WorkflowFile>(environment.Services.Select(s => Service(resolved, s))) { Infrastructure(resolved) };
+        if (environment.Database is not null)
+        {
+            workflows.Add(BackupImage(resolved));
+        }
+
+        return workflows;
+    }
+
+    /// <summary>
+    /// The backup image workflow of the environment repository (<c>.github/workflows/backup-image-&lt;environment&gt;.yml</c>):
+    /// builds <c>&lt;env&gt;/ottkit-backup:&lt;OttKit version&gt;</c> from the pinned OttKit source for the cluster's
+    /// platform, pushes it, and creates the database-backup stack on its first run.
+    /// </summary>
+    /// <param name="environment">A valid environment spec with a database.</param>
+    /// <param name="pipelines">Pipeline options; <see langword="null"/> for the defaults.</param>
+    /// <returns>The workflow file.</returns>
+    /// <exception cref="OttKitValidationException">The spec or the options have problems.</exception>
+    /// <exception cref="InvalidOperationException">The environment has no database, so no backup task.</exception>
+    public static WorkflowFile BackupImageWorkflow(EnvironmentSpec environment, PipelineSpec? pipelines = null)
+    {
+        var resolved = Prepare(environment, pipelines);
+        return environment.Database is null
+            ? throw new InvalidOperationException($"Environment '{environment.Name}' has no database, so no backup task and no backup image.")
+            : BackupImage(resolved);
     }
 
     /// <summary>The deploy workflow of one service (<c>.github/workflows/deploy-&lt;service&gt;.yml</c>).</summary>
@@ -153,6 +210,11 @@ public static class PipelineGenerator
                 "Scan gate (waits for the image's ECR scan; fails on findings at or above the spec's severity)",
                 $"ottkit image scan-gate --spec {specPath} --service {service.Name} --image \"$IMAGE\"\n"),
             ("IMAGE", "${{ steps.image.outputs.uri }}")));
+
+        // The infrastructure run defers a new service stack until its first image exists; this creates it (with the
+        // image just pushed) on the service's first run and leaves it alone afterwards.
+        steps.Add(FindArtifactsBucket(env));
+        steps.Add(CreateStackOnFirstRun(p, specPath, $"{env}-{PlatformContext.ServicePart(service.Name)}", "\"$GITHUB_SHA\""));
 
         if (p.DeployMode == ServiceDeployMode.OttKit)
         {
@@ -353,6 +415,105 @@ public static class PipelineGenerator
 
         var header = Header(p, p.EnvironmentRepository, path);
         return new WorkflowFile(WorkflowKind.Infrastructure, p.EnvironmentRepository, path, WorkflowYamlWriter.Write(header, root), null);
+    }
+
+    private static WorkflowFile BackupImage(ResolvedPipeline p)
+    {
+        var env = p.Environment.Name;
+        var path = $".github/workflows/backup-image-{env}.yml";
+        var repository = $"{env}/ottkit-backup";
+        var stack = $"{env}-{PlatformContext.DatabaseBackupPart}";
+
+        var steps = new List<WorkflowMap>
+        {
+            Checkout(p),
+            // The build context is OttKit's own source at the tag of the version the workflows install, so the image
+            // runs the same library as the CLI (samples/BackupTask: dotnet BackupTask.dll as its entry point).
+            Uses(p, "Check out the OttKit source of the pinned version (the image's build context)", PinnedActions.Checkout, new WorkflowMap
+            {
+                ["repository"] = SourceRepository,
+                ["ref"] = $"v{p.OttKitVersion}",
+                ["path"] = SourceCheckoutPath,
+                ["persist-credentials"] = false,
+            }),
+            ConfigureCredentials(p, p.DeployRoleArn, $"ottkit-{env}-backup-image"),
+            WithId(Uses(p, "Log in to Amazon ECR", PinnedActions.AmazonEcrLogin, null), "ecr"),
+        };
+
+        var emulated = p.ImagePlatforms.Where(platform => platform != "linux/amd64").Select(platform => platform["linux/".Length..]).ToArray();
+        if (emulated.Length > 0)
+        {
+            steps.Add(Uses(p, "Set up QEMU (builds for the cluster's CPU architecture)", PinnedActions.SetupQemu, new WorkflowMap { ["platforms"] = string.Join(',', emulated) }));
+        }
+
+        steps.Add(Uses(p, "Set up Docker Buildx", PinnedActions.SetupBuildx, null));
+        steps.Add(WithEnv(
+            WithId(Run(
+                "Build and push the backup image (tagged with the OttKit version)",
+                $$"""
+                image="$REGISTRY/$REPOSITORY:$TAG"
+                # Tags are immutable: a re-run for the same OttKit version reuses the image it already pushed.
+                if aws ecr describe-images --repository-name "$REPOSITORY" --image-ids "imageTag=$TAG" > /dev/null 2>&1; then
+                  echo "$image is already in ECR; not rebuilding it."
+                else
+                  # The platforms of the cluster's hosts: an image for another CPU architecture would not start there.
+                  docker buildx build --platform "$PLATFORMS" --file {{SourceCheckoutPath}}/samples/BackupTask/Dockerfile --tag "$image" --push {{SourceCheckoutPath}}
+                fi
+                echo "uri=$image" >> "$GITHUB_OUTPUT"
+
+                """), "image"),
+            ("REGISTRY", "${{ steps.ecr.outputs.registry }}"),
+            ("REPOSITORY", repository),
+            ("TAG", p.OttKitVersion),
+            ("PLATFORMS", string.Join(',', p.ImagePlatforms))));
+        steps.AddRange(InstallOttKit(p));
+        steps.Add(FindArtifactsBucket(env));
+        steps.Add(CreateStackOnFirstRun(p, p.SpecPath, stack, p.OttKitVersion));
+
+        var job = new WorkflowMap
+        {
+            ["name"] = $"Build and push the backup image of {env}",
+            ["if"] = $"github.ref == 'refs/heads/{p.DefaultBranch}'",
+            ["runs-on"] = p.RunsOn,
+            ["timeout-minutes"] = 60,
+            ["environment"] = new WorkflowMap { ["name"] = p.GitHubEnvironment },
+            ["permissions"] = Permissions(pullRequestsWrite: false),
+            ["steps"] = Steps([.. steps]),
+        };
+
+        var root = new WorkflowMap
+        {
+            ["name"] = $"Backup image ({env})",
+            ["on"] = new WorkflowMap
+            {
+                // The workflow names the OttKit version: regenerating it for a new version is the change that rebuilds.
+                ["push"] = new WorkflowMap { ["branches"] = List(p.DefaultBranch), ["paths"] = List(path) },
+                ["workflow_dispatch"] = new WorkflowMap(),
+            },
+            ["permissions"] = new WorkflowMap { ["contents"] = "read" },
+            ["concurrency"] = new WorkflowMap
+            {
+                ["group"] = $"ottkit-backup-image-{env}",
+                ["cancel-in-progress"] = false,
+            },
+            ["jobs"] = new WorkflowMap { ["build-and-push"] = job },
+        };
+
+        var header = Header(p, p.EnvironmentRepository, path);
+        return new WorkflowFile(WorkflowKind.BackupImage, p.EnvironmentRepository, path, WorkflowYamlWriter.Write(header, root), null);
+    }
+
+    /// <summary>
+    /// <c>ottkit deploy stacks --create-only</c> for the one stack that runs the image just pushed: the infrastructure
+    /// run defers a new stack whose image does not exist yet, and this step creates it on the image workflow's first
+    /// run (a change set, executed as the CloudFormation service role); once it exists the step changes nothing.
+    /// </summary>
+    private static WorkflowMap CreateStackOnFirstRun(ResolvedPipeline p, string specPath, string stack, string tag)
+    {
+        var roleArgument = p.CloudFormationRoleArn is { } role ? $" --role-arn {role}" : string.Empty;
+        return Run(
+            "Create the stack on its first run (later runs leave it to the infrastructure workflow)",
+            $"ottkit deploy stacks --spec {specPath} --strict --yes --create-only --stack {stack} --image-tag {stack}={tag}{roleArgument}\n");
     }
 
     private static string[] Header(ResolvedPipeline p, string repository, string path) =>

@@ -59,6 +59,7 @@ public sealed class NewCommandTests : IDisposable
             .ToArray();
         Assert.Equal(
             [
+                ".github/workflows/backup-image-acme-tv.yml",
                 ".github/workflows/infrastructure-acme-tv.yml",
                 "README.md",
                 "acme-tv.yaml",

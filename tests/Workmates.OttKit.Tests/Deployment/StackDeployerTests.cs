@@ -239,16 +239,49 @@ public sealed class StackDeployerTests
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
-    public async Task DeployAsync_NewServiceStackWithoutAnInitialTag_FailsWithTheFix()
+    public async Task DeployAsync_NewServiceStackWithoutAnInitialTag_WaitsForItsImageAndSoDoItsDependents_WithoutFailing()
     {
         await using var bed = await StartAsync();
+        var set = SetOf(
+            StackOf("prod-web", StackTemplates.Web),
+            StackOf("prod-a", StackTemplates.Topic("a")),
+            StackOf("prod-d", StackTemplates.Topic("d"), dependsOn: ["prod-web"]));
 
-        var result = Assert.Single((await bed.DeployAsync(SetOf(StackOf("prod-web", StackTemplates.Web)))).Stacks);
+        var result = await bed.DeployAsync(set);
 
-        Assert.Equal(StackDeploymentOutcome.Failed, result.Outcome);
+        // The first infrastructure run: the image does not exist yet, so the stack (and what depends on it) waits for
+        // the first run of the workflow that pushes it; everything else is created and the run succeeds.
+        Assert.True(result.IsSuccess);
+        Assert.Equal([StackDeploymentOutcome.WaitsForImage, StackDeploymentOutcome.Created, StackDeploymentOutcome.WaitsForImage], result.Stacks.Select(s => s.Outcome));
         Assert.Equal(
-            "Stack prod-web is new and its parameter ImageTag has no value yet: give the first image tag with --image-tag prod-web=<tag> (InitialImageTags). Later deploys keep the tag the service runs.",
-            result.Message);
+            "Stack prod-web is new and runs an image no workflow has pushed yet: it waits for the first run of the workflow that builds that image "
+            + "(.github/workflows/deploy-<service>.yml in the service's repository, or backup-image-<environment>.yml for the backup task), which creates it with "
+            + "ottkit deploy stacks --stack prod-web --create-only --image-tag prod-web=<tag>. Later deploys keep the tag the service runs.",
+            result.Stacks[0].Message);
+        Assert.Equal(StackPlanAction.Deferred, result.Stacks[2].Plan!.Action);
+        Assert.Contains("depends on prod-web, which waits for its first image", result.Stacks[2].Message, StringComparison.Ordinal);
+        Assert.Null(bed.Cfn.StackStatus("prod-web"));
+        Assert.Null(bed.Cfn.StackStatus("prod-d"));
+        Assert.Equal("CREATE_COMPLETE", bed.Cfn.StackStatus("prod-a"));
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
+    public async Task DeployAsync_CreateOnly_CreatesANewStackWithItsFirstTagAndLeavesAnExistingOneAlone()
+    {
+        await using var bed = await StartAsync();
+        var set = SetOf(StackOf("prod-web", StackTemplates.Web));
+
+        var first = Assert.Single((await bed.DeployAsync(set, o => { o.CreateOnly = true; o.InitialImageTags["prod-web"] = "1"; })).Stacks);
+        Assert.Equal(StackDeploymentOutcome.Created, first.Outcome);
+        Assert.Equal("1", first.Plan!.Parameters["ImageTag"]);
+        bed.ClearLogs();
+
+        // The image workflow's next run: the stack exists, so nothing is planned or changed (not even its image).
+        var unrelated = StackTemplates.Web.Replace("\"Default\": \"info\"", "\"Default\": \"debug\"", StringComparison.Ordinal);
+        var again = Assert.Single((await bed.DeployAsync(SetOf(StackOf("prod-web", unrelated)), o => { o.CreateOnly = true; o.InitialImageTags["prod-web"] = "2"; })).Stacks);
+
+        Assert.Equal(StackDeploymentOutcome.NoChanges, again.Outcome);
+        Assert.Contains("a create-only run leaves it alone", again.Message, StringComparison.Ordinal);
         Assert.Equal(["DescribeStacks"], bed.Calls());
     }
 

@@ -16,11 +16,19 @@ public sealed partial class PipelineGeneratorTests
     private static IEnumerable<JsonObject> Steps(JsonObject workflow, string job) =>
         workflow["jobs"]![job]!["steps"]!.AsArray().Select(s => s!.AsObject());
 
+    /// <summary>The job of a workflow that assumes the deploy role.</summary>
+    private static string DeployJob(WorkflowFile file) => file.Kind switch
+    {
+        WorkflowKind.ServiceDeploy => "build-and-deploy",
+        WorkflowKind.BackupImage => "build-and-push",
+        _ => "deploy",
+    };
+
     private static IEnumerable<(string Label, WorkflowFile File)> ServiceFiles() =>
         PipelineVariants.Files().Where(f => f.File.Kind == WorkflowKind.ServiceDeploy);
 
     [Fact]
-    public void Generate_for_Owl270_writes_one_deploy_workflow_per_service_and_one_infrastructure_workflow()
+    public void Generate_for_Owl270_writes_one_deploy_workflow_per_service_one_infrastructure_workflow_and_the_backup_image_workflow()
     {
         var files = PipelineGenerator.Generate(SampleSpecs.Owl270());
 
@@ -32,6 +40,7 @@ public sealed partial class PipelineGeneratorTests
                 "owl270/quizzes:.github/workflows/deploy-quizzes.yml",
                 "owl270/progress:.github/workflows/deploy-progress.yml",
                 "owl270/owl270-platform:.github/workflows/infrastructure-owl270.yml",
+                "owl270/owl270-platform:.github/workflows/backup-image-owl270.yml",
             ],
             files.Select(f => $"{f.Repository}:{f.Path}"));
     }
@@ -44,7 +53,7 @@ public sealed partial class PipelineGeneratorTests
         {
             var workflow = Parse(file);
             Assert.Equal("""{"contents":"read"}""", workflow["permissions"]!.ToJsonString());
-            var job = file.Kind == WorkflowKind.ServiceDeploy ? "build-and-deploy" : "deploy";
+            var job = DeployJob(file);
             var permissions = workflow["jobs"]![job]!["permissions"]!.ToJsonString();
             if (permissions != """{"id-token":"write","contents":"read"}""")
             {
@@ -135,7 +144,7 @@ public sealed partial class PipelineGeneratorTests
     {
         foreach (var file in PipelineGenerator.Generate(SampleSpecs.Owl270()))
         {
-            var job = file.Kind == WorkflowKind.ServiceDeploy ? "build-and-deploy" : "deploy";
+            var job = DeployJob(file);
             Assert.Equal("owl270", Parse(file)["jobs"]![job]!["environment"]!["name"]!.GetValue<string>());
         }
 
@@ -200,7 +209,7 @@ public sealed partial class PipelineGeneratorTests
         Assert.Contains("dotnet tool install --global Workmates.OttKit.Cli --version 2.4.1", runs);
         Assert.Contains("ottkit deploy service --spec ottkit-environment/owl270.yaml --service progress --image \"$IMAGE\"", runs);
         Assert.Equal(
-            ["image scan-gate", "deploy service"],
+            ["image scan-gate", "deploy stacks", "deploy service"],
             runs.SkipWhile(r => !r.StartsWith("dotnet tool install", StringComparison.Ordinal)).Where(r => r.StartsWith("ottkit", StringComparison.Ordinal)).Select(r => string.Join(' ', r.Split(' ')[1..3])));
     }
 
@@ -229,10 +238,12 @@ public sealed partial class PipelineGeneratorTests
         Assert.Equal("lessons", deploy["with"]!["service"]!.GetValue<string>());
         Assert.True(deploy["with"]!["wait-for-service-stability"]!.GetValue<bool>());
         Assert.Contains(steps, s => s["env"]?["FAMILY"]?.GetValue<string>() == "owl270-lessons");
-        // ottkit runs only the scan gate here; the rollout is the official actions'.
-        var ottkit = Assert.Single(steps, s => s["run"]?.GetValue<string>().StartsWith("ottkit ", StringComparison.Ordinal) == true);
-        Assert.StartsWith("ottkit image scan-gate --spec ottkit-environment/owl270.yaml --service lessons", ottkit["run"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.True(steps.IndexOf(ottkit) < steps.IndexOf(render));
+        // ottkit runs the scan gate and, on the service's first run only, creates its stack; the rollout is the official actions'.
+        var ottkit = steps.Where(s => s["run"]?.GetValue<string>().StartsWith("ottkit ", StringComparison.Ordinal) == true).ToList();
+        Assert.Equal(2, ottkit.Count);
+        Assert.StartsWith("ottkit image scan-gate --spec ottkit-environment/owl270.yaml --service lessons", ottkit[0]["run"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.StartsWith("ottkit deploy stacks --spec ottkit-environment/owl270.yaml --strict --yes --create-only --stack owl270-service-lessons --image-tag owl270-service-lessons=\"$GITHUB_SHA\"", ottkit[1]["run"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(steps.IndexOf(ottkit[1]) < steps.IndexOf(render));
     }
 
     [Fact]

@@ -31,13 +31,14 @@ public sealed partial class ArchitectureRehearsalTests
         var ami = cluster.Parameters["EcsAmiId"].Default!;
 
         var definitions = set.Stacks.SelectMany(s => s.Template.Resources.Values.Where(r => r.Type == "AWS::ECS::TaskDefinition").Select(r => (s.Name, r.LogicalId, r.Properties))).ToList();
-        var platforms = PipelineGenerator.Generate(spec).Where(w => w.Kind == WorkflowKind.ServiceDeploy)
-            .Select(w => (w.Path, Build: ((JsonArray)YamlJson.Parse(w.Content)!["jobs"]!["build-and-deploy"]!["steps"]!).Single(s => s?["id"]?.GetValue<string>() == "image")!))
+        // The service workflows and the backup image workflow (the backup task's <env>/ottkit-backup image).
+        var platforms = PipelineGenerator.Generate(spec).Where(w => w.Kind is WorkflowKind.ServiceDeploy or WorkflowKind.BackupImage)
+            .Select(w => (w.Path, Build: ((JsonArray)YamlJson.Parse(w.Content)!["jobs"]![w.Kind == WorkflowKind.ServiceDeploy ? "build-and-deploy" : "build-and-push"]!["steps"]!).Single(s => s?["id"]?.GetValue<string>() == "image")!))
             .ToList();
 
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"architecture {sample}: hosts {string.Join(", ", hostTypes)} → {string.Join("+", architectures)}; {definitions.Count} task definitions; "
-            + $"{platforms.Count} service workflows build {string.Join(", ", platforms.Select(p => p.Build["env"]!["PLATFORMS"]!.GetValue<string>()).Distinct(StringComparer.Ordinal))}");
+            + $"{platforms.Count} image workflows build {string.Join(", ", platforms.Select(p => p.Build["env"]!["PLATFORMS"]!.GetValue<string>()).Distinct(StringComparer.Ordinal))}");
         // The validator keeps a cluster to one architecture (a mixed one would need multi-arch images and two AMIs).
         var architecture = Assert.Single(architectures);
         Assert.Equal(architecture == "ARM64", ami.Contains("/arm64/", StringComparison.Ordinal));
@@ -45,7 +46,7 @@ public sealed partial class ArchitectureRehearsalTests
         Assert.All(definitions, d => Assert.True(
             d.Properties.TryGetValue("RuntimePlatform", out var platform) && Text(((CfnObject)platform)["CpuArchitecture"]) == architecture,
             $"{d.Name}/{d.LogicalId} declares no {architecture} runtime platform"));
-        Assert.Equal(spec.Services.Count, platforms.Count);
+        Assert.Equal(spec.Services.Count + (spec.Database is null ? 0 : 1), platforms.Count);
         var expected = string.Join(',', architectures.Select(a => a == "ARM64" ? "linux/arm64" : "linux/amd64"));
         Assert.All(platforms, p => Assert.Equal(expected, p.Build["env"]!["PLATFORMS"]!.GetValue<string>()));
         Assert.All(platforms, p => Assert.Contains("docker buildx build --platform \"$PLATFORMS\"", p.Build["run"]!.GetValue<string>(), StringComparison.Ordinal));
