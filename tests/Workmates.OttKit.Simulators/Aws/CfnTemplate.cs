@@ -192,7 +192,13 @@ internal sealed partial class CfnTemplate
             .Where(n => n != id && resources.ContainsKey(n)).Distinct(StringComparer.Ordinal);
     }
 
+    /// <summary>The key under which the pseudo-parameter dictionary carries the value of an export.</summary>
+    /// <param name="exportName">The export's name.</param>
+    /// <returns>The key.</returns>
+    public static string ImportKey(string exportName) => "Fn::ImportValue:" + exportName;
+
     /// <summary>Resolves parameters and conditions, with <paramref name="resource"/> resolving Ref/GetAtt of resources (null leaves them as they are).</summary>
+
     public JsonNode? Resolve(JsonNode? node, IReadOnlyDictionary<string, string> parameters, Func<string, string?, string?>? resource, IReadOnlyDictionary<string, string> pseudo)
     {
         switch (node)
@@ -248,7 +254,8 @@ internal sealed partial class CfnTemplate
                         var region = pseudo.GetValueOrDefault("AWS::Region", "us-east-1");
                         return new JsonArray(JsonValue.Create(region + "a"), JsonValue.Create(region + "b"), JsonValue.Create(region + "c"));
                     case "Fn::ImportValue":
-                        return JsonValue.Create("imported:" + Resolve(argument, parameters, resource, pseudo));
+                        var importName = Resolve(argument, parameters, resource, pseudo)?.ToString();
+                        return JsonValue.Create(importName is not null && pseudo.TryGetValue(ImportKey(importName), out var imported) ? imported : "imported:" + importName);
                     case "Fn::FindInMap" when argument is JsonArray path && path.Count == 3:
                         var keys = path.Select(k => Resolve(k, parameters, resource, pseudo)?.ToString() ?? string.Empty).ToList();
                         return Root["Mappings"]?[keys[0]]?[keys[1]]?[keys[2]]?.DeepClone() ?? obj.DeepClone();

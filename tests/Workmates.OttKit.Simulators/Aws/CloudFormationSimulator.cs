@@ -1434,7 +1434,24 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
         }
     }
 
-    private Dictionary<string, string> Pseudo(CfnStack stack) => new(StringComparer.Ordinal)
+    private Dictionary<string, string> Pseudo(CfnStack stack)
+    {
+        var pseudo = BasePseudo(stack);
+        if (stack.Template?.Root.ToJsonString().Contains("Fn::ImportValue", StringComparison.Ordinal) == true
+            || stack.Operation?.NewTemplate.Root.ToJsonString().Contains("Fn::ImportValue", StringComparison.Ordinal) == true)
+        {
+            // Fn::ImportValue resolves to the value another stack of this region exports, as CloudFormation resolves it
+            // (CfnTemplate.Resolve reads "Fn::ImportValue:<name>"; an export that does not exist stays "imported:<name>").
+            foreach (var (name, value) in Exports())
+            {
+                pseudo[CfnTemplate.ImportKey(name)] = value;
+            }
+        }
+
+        return pseudo;
+    }
+
+    private Dictionary<string, string> BasePseudo(CfnStack stack) => new(StringComparer.Ordinal)
     {
         ["AWS::Region"] = Region,
         ["AWS::AccountId"] = Options.AccountId,
@@ -1443,6 +1460,32 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
         ["AWS::Partition"] = "aws",
         ["AWS::URLSuffix"] = "amazonaws.com",
     };
+
+    /// <summary>Every export of this region's live stacks (their outputs resolved without imports: one level).</summary>
+    private Dictionary<string, string> Exports()
+    {
+        var exports = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var stack in _stacks.Where(s => !s.IsDeleted && s.Template is not null))
+        {
+            var pseudo = BasePseudo(stack);
+            foreach (var (_, output) in stack.Template!.Outputs)
+            {
+                if (output["Export"]?["Name"] is not { } exportName
+                    || (output["Condition"] is JsonValue condition && !stack.Template.ConditionHolds(condition.ToString(), stack.Parameters)))
+                {
+                    continue;
+                }
+
+                if (stack.Template.Resolve(exportName, stack.Parameters, (n, a) => ResourceValue(stack, n, a), pseudo) is JsonValue name
+                    && stack.Template.Resolve(output["Value"], stack.Parameters, (n, a) => ResourceValue(stack, n, a), pseudo) is JsonValue value)
+                {
+                    exports[CfnTemplate.ScalarText(name)] = CfnTemplate.ScalarText(value);
+                }
+            }
+        }
+
+        return exports;
+    }
 
     private string? Resolved(CfnStack stack, CfnTemplate template, IReadOnlyDictionary<string, string> parameters, JsonNode? properties) =>
         properties is null ? null : template.Resolve(properties, parameters, (name, attribute) => ResourceValue(stack, name, attribute), Pseudo(stack))?.ToJsonString();

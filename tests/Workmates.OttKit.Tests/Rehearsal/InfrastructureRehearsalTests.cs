@@ -154,13 +154,11 @@ public sealed partial class InfrastructureRehearsalTests
         // infrastructure run (the next merge, or a workflow_dispatch) creates it, as its notice said.
         var dependents = output.StackSet.Stacks.Where(s => bed.StatusOf(s) != "CREATE_COMPLETE").Select(s => s.Name).ToList();
         Assert.Equal(waiting.Except(imageStacks).Order(StringComparer.Ordinal), dependents.Order(StringComparer.Ordinal));
-        // Rehearsal limit: the CloudFormation simulator leaves Fn::ImportValue unresolved in physical ids (a service
-        // created from a stack is named service/imported:<export>/<name>), so re-planning the existing service stacks
-        // would read the running image from an ARN the deploy role is rightly not allowed; the second run is therefore
-        // limited to the stacks that waited (in AWS the unrestricted run plans the others as unchanged).
+        // The whole deploy job again, as the workflow runs it: the stacks that exist are planned as unchanged (their
+        // running image read from their services), those that waited are created.
         if (dependents.Count > 0)
         {
-            await RunJobAsync("deploy", "deploy-again", [.. dependents]);
+            await RunJobAsync("deploy", "deploy-again");
         }
 
         // The CI roles' calls (the service role's handler calls are counted by ServiceRoleSummary).
