@@ -56,8 +56,13 @@ public sealed class ReplicaSetStatusSourceTests
         await using var simulator = ReplicaSetSimulator.Start();
         simulator.AddUser("monitor", "monitor-Pass1");
         simulator.Data.Insert("ott", "videos", new BsonDocument("_id", 1));
-        await using var source = new ConnectionStringStatusSource(MongoConnectionString.Parse(simulator.ConnectionString("monitor", "monitor-Pass1", Options)), TimeProvider.System, null);
+        var client = new MongoDriverClient(MongoConnectionString.Parse(simulator.ConnectionString("monitor", "monitor-Pass1", Options)));
+        await using var source = new ConnectionStringStatusSource(client, TimeProvider.System);
 
+        // Once the driver's monitoring knows the primary and a secondary (as it does after its first heartbeats), reads
+        // land where the read preferences say; before that primaryPreferred may pick a secondary, still within 2 per member.
+        await client.PingAsync(MongoReadPreference.Primary, Token);
+        await client.PingAsync(new MongoReadPreference(ReadPreferenceMode.Secondary), Token);
         var first = await CommandsDuring(simulator, () => source.ObserveAsync(Token));
         var repeated = await CommandsDuring(simulator, () => source.ObserveAsync(Token));
 
