@@ -12,5 +12,15 @@ if (args.Length > 0 && args[0] == "backup-throughput")
     return Workmates.OttKit.Benchmarks.Backup.BackupThroughput.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "health-round-trips")
+{
+    return Workmates.OttKit.Benchmarks.Mongo.Health.HealthRoundTrips.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "read-path")
+{
+    return Workmates.OttKit.Benchmarks.Mongo.Baseline.ReadPathThroughput.Run(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

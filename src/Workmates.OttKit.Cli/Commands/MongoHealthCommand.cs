@@ -73,8 +73,7 @@ internal static class MongoHealthCommand
         MongoConnectionString connectionString;
         try
         {
-            connectionString = MongoConnectionString.Parse(arguments.Uri);
-            connectionString.EnsureSeedListIsExplicit();
+            connectionString = MongoConnectionString.Parse(arguments.Uri); // mongodb+srv:// included: the driver resolves it
         }
         catch (MongoConfigurationException ex)
         {

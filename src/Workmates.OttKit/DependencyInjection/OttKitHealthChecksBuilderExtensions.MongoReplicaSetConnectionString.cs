@@ -22,7 +22,7 @@ public static partial class OttKitHealthChecksBuilderExtensions
     /// <returns>The <paramref name="builder"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/>, <paramref name="connectionString"/> or <paramref name="configure"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="name"/> is null or blank.</exception>
-    /// <exception cref="MongoConfigurationException">The connection string is invalid or needs DNS SRV resolution; the message never contains the password.</exception>
+    /// <exception cref="MongoConfigurationException">The connection string is invalid; the message never contains the password (<c>mongodb+srv://</c> is accepted and resolved by the driver).</exception>
     /// <example>
     /// <code>
     /// services.AddHealthChecks().AddMongoReplicaSet("mongo", configuration["Mongo:Uri"]!, options => options.EnvironmentName = "prod");
@@ -41,8 +41,8 @@ public static partial class OttKitHealthChecksBuilderExtensions
         ArgumentNullException.ThrowIfNull(connectionString);
         ArgumentNullException.ThrowIfNull(configure);
 
+        // mongodb+srv:// is accepted: the driver resolves the SRV and TXT records when the check first runs.
         var parsed = MongoConnectionString.Parse(connectionString);
-        parsed.EnsureSeedListIsExplicit();
 
         // Keyed by the check's name, so that several sets can be checked side by side; the container owns the client.
         _ = builder.Services.AddKeyedSingleton<IReplicaSetStatusSource>(

@@ -196,6 +196,13 @@ public sealed class ReplicaSetSimulator : IAsyncDisposable
         return id;
     }
 
+    internal long OpenTailableCursor(string ns, List<BsonDocument> remaining, SimulatedTail tail)
+    {
+        var id = Interlocked.Increment(ref _nextCursorId);
+        _cursors[id] = new SimulatedCursor(ns, remaining) { Tail = tail };
+        return id;
+    }
+
     internal SimulatedCursor? FindCursor(long id) => _cursors.GetValueOrDefault(id);
 
     internal bool CloseCursor(long id) => _cursors.TryRemove(id, out _);
@@ -217,4 +224,24 @@ internal sealed class SimulatedCursor(string ns, List<BsonDocument> remaining)
     public string Namespace { get; } = ns;
 
     public List<BsonDocument> Remaining { get; } = remaining;
+
+    /// <summary>For a tailable cursor: where it stands in its capped collection; null otherwise.</summary>
+    public SimulatedTail? Tail { get; init; }
+}
+
+/// <summary>
+/// A tailable cursor's position: the last document it scanned (by reference: capped collections only grow at the end
+/// and lose documents at the front), its filter, and whether getMore may wait (<c>awaitData</c>).
+/// </summary>
+internal sealed class SimulatedTail(string database, string collection, BsonDocument filter, bool awaitData)
+{
+    public string Database { get; } = database;
+
+    public string Collection { get; } = collection;
+
+    public BsonDocument Filter { get; } = filter;
+
+    public bool AwaitData { get; } = awaitData;
+
+    public BsonDocument? LastScanned { get; set; }
 }

@@ -70,6 +70,12 @@ public sealed partial class SimulatedMember
             "renameCollection" => RenameCollection(body),
             "applyOps" when State != SimulatedMemberState.Primary => NotPrimary(read: false),
             "applyOps" => ApplyOps(body),
+            "update" when State != SimulatedMemberState.Primary => NotPrimary(read: false),
+            "update" => Update(database, body, request),
+            "delete" when State != SimulatedMemberState.Primary => NotPrimary(read: false),
+            "delete" => Delete(database, body, request),
+            "commitTransaction" or "abortTransaction" when State != SimulatedMemberState.Primary => NotPrimary(read: false),
+            "commitTransaction" or "abortTransaction" => Ok(),
             _ => Error(59, "CommandNotFound", $"no such command: '{name}'"),
         };
     }
@@ -558,6 +564,16 @@ public sealed partial class SimulatedMember
         }
 
         var batchSize = (int)(Number(body, "batchSize") ?? _set.DefaultBatchSize);
+        if (Flag(body, "tailable"))
+        {
+            return TailableFind(database, name, filter, batchSize, Flag(body, "awaitData"));
+        }
+
+        if (Flag(body, "awaitData"))
+        {
+            return Error(9, "FailedToParse", "Cannot set 'awaitData' without also setting 'tailable'");
+        }
+
         return FirstBatch($"{database}.{name}", documents, batchSize, body.TryGetValue("singleBatch", out var sb) && sb.Type == BsonType.Boolean && sb.AsBoolean);
     }
 
@@ -576,6 +592,8 @@ public sealed partial class SimulatedMember
                 "$skip" => documents.Skip((int)BsonNumber(spec.Value)).ToList(),
                 "$collStats" when collection is null => [],
                 "$collStats" => [CollStats(collection)],
+                "$group" => Group(documents, spec.Value.AsDocument),
+                "$count" => CountStage(documents, spec.Value.AsString),
                 _ => documents,
             };
         }
@@ -632,6 +650,16 @@ public sealed partial class SimulatedMember
         }
 
         var batchSize = (int)(Number(body, "batchSize") ?? int.MaxValue);
+        if (cursor.Tail is not null)
+        {
+            return TailableGetMore(id, cursor, body, batchSize);
+        }
+
+        if (body.Contains("maxTimeMS"))
+        {
+            return Error(2, "BadValue", "cannot set maxTimeMS on getMore command for a non-awaitData cursor");
+        }
+
         lock (cursor)
         {
             var batch = cursor.Remaining.Take(batchSize).ToList();

@@ -213,20 +213,41 @@ public sealed partial class SimulatedMember : IAsyncDisposable
     // The codes mongod 8 treats as retryable for writes (the Retryable Writes spec's list).
     private static readonly HashSet<int> s_retryableCodes = [6, 7, 89, 91, 134, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436];
 
+    // Inside a transaction: WriteConflict, LockTimeout, NoSuchTransaction.
+    private static readonly HashSet<int> s_transientInTransactionCodes = [24, 112, 251];
+
     /// <summary>
     /// As mongod 8 does: a failed retryable write (the command carries <c>txnNumber</c>) with a retryable code gets
     /// <c>errorLabels: ["RetryableWriteError"]</c>; the same failure inside a transaction (<c>autocommit: false</c>) gets
     /// <c>TransientTransactionError</c> instead. Drivers retry on the label, not on the code.
     /// </summary>
+    /// <remarks>
+    /// In a transaction mongod also labels WriteConflict (112), LockTimeout (24) and NoSuchTransaction (251) as
+    /// <c>TransientTransactionError</c>; <c>commitTransaction</c> and <c>abortTransaction</c> are retryable writes
+    /// themselves, so their retryable failures get <c>RetryableWriteError</c> (Transactions spec), never the transient label.
+    /// </remarks>
     private static BsonDocument WithErrorLabels(BsonDocument command, BsonDocument reply)
     {
         if (!reply.TryGetValue("ok", out var ok) || ok.Type != BsonType.Double || ok.AsDouble != 0.0
-            || !reply.TryGetValue("code", out var code) || code.Type != BsonType.Int32 || !s_retryableCodes.Contains(code.AsInt32))
+            || !reply.TryGetValue("code", out var code) || code.Type != BsonType.Int32)
         {
             return reply;
         }
 
-        if (command.TryGetValue("autocommit", out var autocommit) && autocommit.Type == BsonType.Boolean && !autocommit.AsBoolean)
+        var inTransaction = command.TryGetValue("autocommit", out var autocommit) && autocommit.Type == BsonType.Boolean && !autocommit.AsBoolean;
+        var ending = command.Count > 0 && command.Elements[0].Name is "commitTransaction" or "abortTransaction";
+        if (inTransaction && !ending && s_transientInTransactionCodes.Contains(code.AsInt32))
+        {
+            reply.Add("errorLabels", new BsonArray { "TransientTransactionError" });
+            return reply;
+        }
+
+        if (!s_retryableCodes.Contains(code.AsInt32))
+        {
+            return reply;
+        }
+
+        if (inTransaction && !ending)
         {
             reply.Add("errorLabels", new BsonArray { "TransientTransactionError" });
         }

@@ -197,8 +197,10 @@ public sealed class MongoConnectionString
     }
 
     /// <summary>
-    /// Throws when the seed list still needs DNS: a <c>mongodb+srv</c> URI whose SRV records have not been resolved
-    /// (the commands that take a connection string list the members explicitly).
+    /// Throws when the seed list still needs DNS: a <c>mongodb+srv</c> URI whose SRV records have not been resolved.
+    /// Backup and restore call it: they open direct connections to the member they choose, and the options an SRV
+    /// name's TXT record adds (<c>authSource</c>, <c>replicaSet</c>) would not reach those connections. The health check
+    /// accepts <c>mongodb+srv://</c> (the driver resolves it).
     /// </summary>
     /// <exception cref="MongoConfigurationException">The URI uses <c>mongodb+srv://</c> and is unresolved.</exception>
     public void EnsureSeedListIsExplicit()
@@ -206,7 +208,7 @@ public sealed class MongoConnectionString
         if (IsSrv && !IsSeedListResolved)
         {
             throw new MongoConfigurationException("scheme",
-                "mongodb+srv:// needs an SRV/TXT DNS lookup, which this client does not do. List the members instead: " +
+                "mongodb+srv:// is accepted by the health check, but backup and restore connect directly to one member and need the members listed. List them instead: " +
                 "mongodb://host1:27017,host2:27017,host3:27017/?replicaSet=<name>&tls=true");
         }
     }
@@ -231,7 +233,9 @@ public sealed class MongoConnectionString
                 text.Append('@');
             }
 
-            text.AppendJoin(',', Hosts.Select(h => h.Kind == MongoHostKind.UnixSocket ? Uri.EscapeDataString(h.Host) : h.ToString()));
+            // An unresolved mongodb+srv name is written without a port (a port there is not a valid SRV URI).
+            var srvName = IsSrv && !IsSeedListResolved;
+            text.AppendJoin(',', Hosts.Select(h => h.Kind == MongoHostKind.UnixSocket ? Uri.EscapeDataString(h.Host) : srvName ? h.Host : h.ToString()));
             text.Append('/');
             if (Database is not null)
             {

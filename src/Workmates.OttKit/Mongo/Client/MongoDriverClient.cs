@@ -34,7 +34,14 @@ internal sealed class MongoDriverClient : IAsyncDisposable
             DriverLog.ConnectionStringWarning(_logger, warning);
         }
 
-        _client = new Driver.MongoClient(MongoDriverSettings.From(connectionString));
+        var settings = MongoDriverSettings.From(connectionString);
+        if (logger is not null)
+        {
+            // The driver's own diagnostics (topology discovery, server selection, connection pools) go to the caller's logger.
+            settings.LoggingSettings = new MongoDB.Driver.Core.Configuration.LoggingSettings(new DriverLoggerFactory(logger));
+        }
+
+        _client = new Driver.MongoClient(settings);
     }
 
     /// <summary>Parses <paramref name="connectionString"/> and creates a client for it.</summary>

@@ -2,7 +2,7 @@ namespace Workmates.OttKit.Mongo.Health;
 
 /// <summary>
 /// Reads the current state of a replica set (<c>replSetGetStatus</c>, <c>replSetGetConfig</c>, <c>serverStatus</c> and the
-/// oplog span). The OttKit wire client implements it; the health check resolves it from dependency injection, keyed by the
+/// oplog span). The connection-string registration implements it over the official driver; the health check resolves it from dependency injection, keyed by the
 /// health-check name first and unkeyed otherwise.
 /// </summary>
 /// <remarks>

@@ -37,4 +37,23 @@ public sealed class ClientLoggingTests
         Assert.Contains(logger.Messages, m => m.Contains("*****", StringComparison.Ordinal));
         Assert.DoesNotContain(logger.Messages, m => m.Contains(WrongPassword, StringComparison.Ordinal));
     }
+
+    [Fact(Timeout = TestTimeouts.Default)]
+    public async Task DriverDiagnostics_ServerSelectionAndDiscovery_GoToTheCallersLoggerWithoutCommandDocuments()
+    {
+        await using var simulator = ReplicaSetSimulator.Start();
+        simulator.AddUser("backup", "the-Real-Pass1");
+        var logger = new CapturingLogger();
+        await using (var client = MongoDriverClient.Create(simulator.ConnectionString("backup", "the-Real-Pass1", "heartbeatFrequencyMS=500&serverSelectionTimeoutMS=5000&connectTimeoutMS=2000"), logger))
+        {
+            await client.PingAsync(MongoReadPreference.Primary, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Contains(logger.Messages, m => m.Contains("Server selection succeeded", StringComparison.Ordinal));
+        Assert.Contains(logger.Messages, m => m.Contains("heartbeat", StringComparison.OrdinalIgnoreCase));
+
+        // Command events carry documents (customer data in backups and restores): not bridged.
+        Assert.DoesNotContain(logger.Messages, m => m.Contains("Command started", StringComparison.Ordinal) || m.Contains("Command succeeded", StringComparison.Ordinal));
+        Assert.DoesNotContain(logger.Messages, m => m.Contains("the-Real-Pass1", StringComparison.Ordinal));
+    }
 }

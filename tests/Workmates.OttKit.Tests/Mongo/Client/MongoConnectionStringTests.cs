@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Workmates.OttKit.Mongo.Client;
 
 namespace Workmates.OttKit.Tests.Mongo.Client;
@@ -66,6 +67,26 @@ public sealed class MongoConnectionStringTests
         Assert.True(parsed.Tls);
         var error = Assert.Throws<MongoConfigurationException>(parsed.EnsureSeedListIsExplicit);
         Assert.Contains("replicaSet=", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Srv_uri_is_accepted_by_the_health_registration_mapped_to_the_drivers_srv_scheme_and_redacted()
+    {
+        const string Uri = "mongodb+srv://monitor:Srv-Secret%3F1@cluster0.example.com/?authSource=admin&srvServiceName=mongo&srvMaxHosts=2&appName=health";
+        var parsed = MongoConnectionString.Parse(Uri);
+        var services = new ServiceCollection();
+
+        // Registration parses but does not resolve: no DNS query happens until the check first runs.
+        _ = services.AddHealthChecks().AddMongoReplicaSet("mongo", Uri, _ => { });
+        var settings = MongoDriverSettings.From(parsed);
+
+        Assert.Equal(MongoDB.Driver.Core.Configuration.ConnectionStringScheme.MongoDBPlusSrv, settings.Scheme);
+        Assert.Equal("cluster0.example.com", settings.Server.Host);
+        Assert.Equal(("mongo", 2), (settings.SrvServiceName, settings.SrvMaxHosts));
+        Assert.True(settings.UseTls); // +srv turns TLS on unless the URI says tls=false
+        Assert.Equal("mongodb+srv://monitor:*****@cluster0.example.com/?authSource=admin&srvServiceName=mongo&srvMaxHosts=2&appName=health", parsed.Redacted);
+        Assert.DoesNotContain("Srv-Secret", parsed.ToString(), StringComparison.Ordinal);
+        Assert.Contains(services, d => d.ServiceType == typeof(Workmates.OttKit.Mongo.Health.IReplicaSetStatusSource) && Equals(d.ServiceKey, "mongo"));
     }
 
     [Fact]

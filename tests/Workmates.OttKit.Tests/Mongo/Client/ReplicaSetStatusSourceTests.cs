@@ -51,20 +51,78 @@ public sealed class ReplicaSetStatusSourceTests
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
-    public async Task Observe_Repeated_CostsAtMostTwoRoundTripsPerMemberPerEvaluation()
+    public async Task Observe_FirstAndRepeated_CostAtMostTwoRoundTripsPerMember()
+    {
+        await using var simulator = ReplicaSetSimulator.Start();
+        simulator.AddUser("monitor", "monitor-Pass1");
+        simulator.Data.Insert("ott", "videos", new BsonDocument("_id", 1));
+        var client = new MongoDriverClient(MongoConnectionString.Parse(simulator.ConnectionString("monitor", "monitor-Pass1", Options)));
+        await using var source = new ConnectionStringStatusSource(client, TimeProvider.System);
+
+        // Once the driver's monitoring knows the primary and a secondary (as it does after its first heartbeats), reads
+        // land where the read preferences say; before that primaryPreferred may pick a secondary, still within 2 per member.
+        await client.PingAsync(MongoReadPreference.Primary, Token);
+        await client.PingAsync(new MongoReadPreference(ReadPreferenceMode.Secondary), Token);
+        var first = await CommandsDuring(simulator, () => source.ObserveAsync(Token));
+        var repeated = await CommandsDuring(simulator, () => source.ObserveAsync(Token));
+
+        // First: replSetGetStatus and the oldest oplog entry on the primary, the configuration once from a secondary.
+        Assert.Equal(["replSetGetStatus", "find"], first.Where(c => c.Member == simulator.Members[0].Name).Select(c => c.Name));
+        Assert.Equal(["replSetGetConfig"], first.Where(c => c.Member != simulator.Members[0].Name).Select(c => c.Name));
+        Assert.All(first.GroupBy(c => c.Member), member => Assert.True(member.Count() <= 2, $"{member.Count()} round trips to {member.Key}"));
+
+        // Repeated with the same configuration: two round trips on one member, none elsewhere.
+        Assert.Equal(["replSetGetStatus", "find"], repeated.Select(c => c.Name));
+        Assert.Equal([simulator.Members[0].Name], repeated.Select(c => c.Member).Distinct());
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
+    public async Task Observe_AfterAReconfiguration_ReadsTheNewConfigurationOnce()
     {
         await using var simulator = ReplicaSetSimulator.Start();
         simulator.AddUser("monitor", "monitor-Pass1");
         await using var source = new ConnectionStringStatusSource(MongoConnectionString.Parse(simulator.ConnectionString("monitor", "monitor-Pass1", Options)), TimeProvider.System, null);
         _ = await source.ObserveAsync(Token);
 
-        var before = simulator.ReceivedCommands.Count(c => !s_driverOwn.Contains(c.Name));
-        _ = await source.ObserveAsync(Token);
-        var during = simulator.ReceivedCommands.Where(c => !s_driverOwn.Contains(c.Name)).Skip(before).ToList();
+        simulator.ConfigVersion = 2;
+        simulator.Members[2].Tags["az"] = "eu-west-1c";
+        var changed = await CommandsDuring(simulator, () => source.ObserveAsync(Token));
+        var observation = await source.ObserveAsync(Token);
 
-        // replSetGetStatus, replSetGetConfig, serverStatus and the two oplog ends: five round trips, all on one member.
-        Assert.Equal(["replSetGetStatus", "replSetGetConfig", "serverStatus", "find", "find"], during.Select(c => c.Name));
-        Assert.Single(during.Select(c => c.Member).Distinct());
-        Assert.True(during.Count <= 2 * simulator.Members.Count, $"{during.Count} round trips for {simulator.Members.Count} members");
+        Assert.Single(changed, c => c.Name == "replSetGetConfig");
+        Assert.Equal(2, observation.Config!.Version);
+        Assert.Equal("eu-west-1c", observation.Config.Members[2].Tags["az"]);
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
+    public async Task Observe_ServerStatusAndNewestOplogEntry_ComeFromTheAnsweringMembersOwnStatusEntry()
+    {
+        await using var simulator = ReplicaSetSimulator.Start();
+        simulator.AddUser("monitor", "monitor-Pass1");
+        simulator.Members[0].StartedAt = DateTimeOffset.UtcNow - TimeSpan.FromHours(3);
+        simulator.Data.Insert("ott", "videos", new BsonDocument("_id", 1));
+        simulator.Data.Insert("ott", "videos", new BsonDocument("_id", 2));
+        await using var source = new ConnectionStringStatusSource(MongoConnectionString.Parse(simulator.ConnectionString("monitor", "monitor-Pass1", Options)), TimeProvider.System, null);
+
+        var observation = await source.ObserveAsync(Token);
+
+        var self = observation.Status.Members.Single(m => m.Self);
+        Assert.Equal(self.Name, observation.ServerStatus!.Host);
+        Assert.Equal(self.Name, observation.ServerStatus.Me);
+        Assert.Equal(self.Uptime, observation.ServerStatus.Uptime);
+        Assert.InRange(observation.ServerStatus.Uptime, TimeSpan.FromHours(3) - TimeSpan.FromMinutes(1), TimeSpan.FromHours(3) + TimeSpan.FromMinutes(1));
+        Assert.True(observation.ServerStatus.IsWritablePrimary);
+        Assert.Equal(simulator.Members[0].Name, observation.ServerStatus.Primary);
+        Assert.Equal("rs0", observation.ServerStatus.ReplicaSetName);
+        var oplog = simulator.Data.Find("local", "oplog.rs")!.Documents;
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(oplog[^1]["ts"].AsTimestamp.Seconds), observation.Oplog!.Last);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(oplog[0]["ts"].AsTimestamp.Seconds), observation.Oplog.First);
+    }
+
+    private static async Task<List<ReceivedCommand>> CommandsDuring(ReplicaSetSimulator simulator, Func<Task> action)
+    {
+        var before = simulator.ReceivedCommands.Count;
+        await action();
+        return [.. simulator.ReceivedCommands.Skip(before).Where(c => !s_driverOwn.Contains(c.Name))];
     }
 }
