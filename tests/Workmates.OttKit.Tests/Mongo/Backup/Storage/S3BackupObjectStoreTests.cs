@@ -289,6 +289,36 @@ public sealed class S3BackupObjectStoreTests(S3rverFixture s3rver) : IClassFixtu
         Assert.DoesNotContain(part.Keys, k => k == "x-amz-trailer");
     }
 
+    [Fact(Timeout = TestTimeouts.External)]
+    public async Task Over_https_parts_go_unsigned_and_unchunked_with_one_CRC32C_and_the_SDK_adds_no_checksum()
+    {
+        s3rver.Require();
+        var bucket = await s3rver.CreateBucketAsync(Ct);
+        var faults = new S3FaultInjector();
+        using var client = s3rver.CreateClient(faults, asHttps: true);
+
+        // The store's defaults, as in production (chunk encoding on, part checksums on, payload signing off).
+        var store = new S3BackupObjectStore(client, bucket);
+        var data = RandomBytes(6 * MiB, seed: 12);
+        BackupObjectUploadResult result;
+        await using (var upload = await store.StartUploadAsync("tls.gz", new BackupUploadOptions { EstimatedSizeBytes = data.Length }, Ct))
+        {
+            await upload.Content.WriteAsync(data, Ct);
+            result = await upload.CompleteAsync(Ct);
+        }
+
+        foreach (var (_, part) in faults.AmzHeaders.Where(h => h.Operation.StartsWith("UploadPart", StringComparison.Ordinal)))
+        {
+            Assert.Equal("UNSIGNED-PAYLOAD", part["x-amz-content-sha256"]);
+            Assert.Equal(["x-amz-checksum-crc32c"], part.Keys.Where(k => k.StartsWith("x-amz-checksum-", StringComparison.Ordinal)));
+            Assert.DoesNotContain(part.Keys, k => k is "x-amz-trailer" or "x-amz-decoded-content-length");
+        }
+
+        Assert.Equal(2, faults.AmzHeaders.Count(h => h.Operation.StartsWith("UploadPart", StringComparison.Ordinal)));
+        Assert.Equal(data, await store.GetObjectAsync("tls.gz", Ct));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(data)), result.Sha256);
+    }
+
     [Fact]
     public void Crc32C_is_the_Castagnoli_check_value_in_S3s_big_endian_base64()
     {
