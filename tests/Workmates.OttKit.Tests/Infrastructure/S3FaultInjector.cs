@@ -28,6 +28,9 @@ public sealed class S3FaultInjector
     /// <summary>Set as <c>AmazonS3Config.HttpClientFactory</c>.</summary>
     public HttpClientFactory ClientFactory { get; }
 
+    /// <summary>Whether https:// requests are sent on over plain HTTP (to s3rver, which has no TLS).</summary>
+    public bool DowngradeHttps { get; set; }
+
     /// <summary>Every request seen, as <c>METHOD operation</c> (for example <c>PUT UploadPart 3</c>), in order.</summary>
     public IReadOnlyList<string> Requests => [.. _requests];
 
@@ -178,6 +181,11 @@ public sealed class S3FaultInjector
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            if (injector.DowngradeHttps && request.RequestUri is { Scheme: "https" } secure)
+            {
+                request.RequestUri = new UriBuilder(secure) { Scheme = Uri.UriSchemeHttp, Port = secure.Port }.Uri;
+            }
+
             await injector.WaitAtGateAsync(request, cancellationToken);
             if (injector.Intercept(request) is { } response)
             {

@@ -105,10 +105,20 @@ public sealed partial class S3rverFixture : IAsyncLifetime
     /// <summary>
     /// An S3 client for s3rver: path-style, its fixed credentials, the SDK's own retries off (so the code under test
     /// owns retrying) and checksums only where required. <paramref name="faults"/> sits in front when given.
+    /// With <paramref name="asHttps"/> the client is given an https:// endpoint (so it behaves as towards S3 over TLS)
+    /// and <paramref name="faults"/>, which is then required, sends its requests to s3rver over plain HTTP; the SDK's
+    /// default checksum behaviour (<c>WHEN_SUPPORTED</c>) is kept so the test sees what the SDK adds by itself.
     /// </summary>
-    public IAmazonS3 CreateClient(S3FaultInjector? faults = null)
+    public IAmazonS3 CreateClient(S3FaultInjector? faults = null, bool asHttps = false)
     {
         var endpoint = Require();
+        if (asHttps)
+        {
+            ArgumentNullException.ThrowIfNull(faults);
+            faults.DowngradeHttps = true;
+            endpoint = new UriBuilder(endpoint) { Scheme = Uri.UriSchemeHttps, Port = endpoint.Port }.Uri;
+        }
+
         var options = new TestAwsOptions
         {
             ServiceURL = endpoint.ToString(),
@@ -118,8 +128,12 @@ public sealed partial class S3rverFixture : IAsyncLifetime
         return new AwsClientFactory(options, config =>
         {
             config.MaxErrorRetry = 0;
-            config.RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED;
-            config.ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED;
+            if (!asHttps)
+            {
+                config.RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED;
+                config.ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED;
+            }
+
             config.Timeout = TimeSpan.FromSeconds(60);
             if (faults is not null)
             {

@@ -164,6 +164,11 @@ public sealed partial class BackupRunner
             throw new MongoBackupException(MongoBackupFailureReason.InvalidOptions, $"CompressionWorkers must be between 1 and {ArchiveCompressionOptions.MaxWorkers} (got {options.CompressionWorkers}); the default is one per processor, at most 8.");
         }
 
+        if (!Enum.IsDefined(options.CompressionLevel))
+        {
+            throw new MongoBackupException(MongoBackupFailureReason.InvalidOptions, $"CompressionLevel {(int)options.CompressionLevel} is not a CompressionLevel; use Fastest (the default, zlib level 1), Optimal (6), SmallestSize (9) or NoCompression.");
+        }
+
         if (options.MaxLag < TimeSpan.Zero || options.ExpectedDuration < TimeSpan.Zero)
         {
             throw new MongoBackupException(MongoBackupFailureReason.InvalidOptions, "MaxLag and ExpectedDuration must not be negative.");

@@ -59,6 +59,18 @@ public sealed class BackupRoundTripTests
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
+    public async Task Backup_UndefinedCompressionLevel_IsRefusedNamingTheOptionAndTheLevelsToUse()
+    {
+        await using var source = StartSet();
+
+        var error = await Assert.ThrowsAsync<MongoBackupException>(() =>
+            new BackupRunner(new InMemoryBackupObjectStore()).RunAsync(BackupOptions(source) with { CompressionLevel = (System.IO.Compression.CompressionLevel)42 }, Token));
+
+        Assert.Equal(MongoBackupFailureReason.InvalidOptions, error.Reason);
+        Assert.Contains("CompressionLevel 42 is not a CompressionLevel; use Fastest", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Backup_ReadsFromASecondaryAndWritesTheManifestLast()
     {
         await using var source = StartSet();

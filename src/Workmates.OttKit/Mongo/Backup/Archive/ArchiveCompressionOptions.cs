@@ -82,22 +82,22 @@ public sealed record ArchiveCompressionOptions
         var problems = new List<string>();
         if (!Enum.IsDefined(Level))
         {
-            problems.Add($"Level: {(int)Level} is not a CompressionLevel.");
+            problems.Add($"Level: {(int)Level} is not a CompressionLevel; use Fastest (the default, zlib level 1), Optimal (6), SmallestSize (9) or NoCompression.");
         }
 
         if (Workers is < 1 or > MaxWorkers)
         {
-            problems.Add($"Workers: {Workers} is outside 1..{MaxWorkers}.");
+            problems.Add($"Workers: {Workers} is outside 1..{MaxWorkers}; set 1 for one gzip stream, or leave it unset for one per processor ({DefaultWorkers} here).");
         }
 
         if (BlockSizeBytes is < MinBlockSizeBytes or > MaxBlockSizeBytes)
         {
-            problems.Add($"BlockSizeBytes: {BlockSizeBytes} is outside {MinBlockSizeBytes}..{MaxBlockSizeBytes} (64 KiB to 64 MiB).");
+            problems.Add($"BlockSizeBytes: {BlockSizeBytes} is outside {MinBlockSizeBytes}..{MaxBlockSizeBytes} (64 KiB to 64 MiB); leave it unset for {DefaultBlockSizeBytes} (1 MiB).");
         }
 
         if (MaxQueuedBlocks is < 1)
         {
-            problems.Add($"MaxQueuedBlocks: {MaxQueuedBlocks} must be at least 1 (or null for as many as Workers).");
+            problems.Add($"MaxQueuedBlocks: {MaxQueuedBlocks} must be at least 1; leave it null for as many as Workers.");
         }
 
         if (problems.Count > 0)

@@ -1,5 +1,6 @@
 using System.Buffers;
-using System.Security.Cryptography;
+using System.Buffers.Binary;
+using System.IO.Hashing;
 
 namespace Workmates.OttKit.Mongo.Backup.Storage;
 
@@ -50,9 +51,13 @@ internal sealed class PartBuffer : IDisposable
         }
     }
 
-    public byte[] ComputeSha256()
+    /// <summary>
+    /// The part's CRC-32C (Castagnoli, as S3's <c>x-amz-checksum-crc32c</c>): base64 of the 4 bytes in big-endian
+    /// order. Hardware-accelerated (System.IO.Hashing), about a tenth of a SHA-256's cost.
+    /// </summary>
+    public string ComputeCrc32CBase64()
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var hash = new Crc32(Crc32ParameterSet.Crc32C);
         var remaining = Length;
         foreach (var chunk in _chunks)
         {
@@ -62,11 +67,13 @@ internal sealed class PartBuffer : IDisposable
             }
 
             var count = (int)Math.Min(ChunkSize, remaining);
-            hash.AppendData(chunk, 0, count);
+            hash.Append(chunk.AsSpan(0, count));
             remaining -= count;
         }
 
-        return hash.GetHashAndReset();
+        Span<byte> value = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(value, hash.GetCurrentHashAsUInt32());
+        return Convert.ToBase64String(value);
     }
 
     /// <summary>A seekable read-only view (the SDK rewinds it to sign and to retry); it does not own the buffer.</summary>

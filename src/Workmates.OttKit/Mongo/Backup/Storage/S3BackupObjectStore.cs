@@ -1,5 +1,6 @@
 using System.Net;
 using System.Runtime.CompilerServices;
+using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 
@@ -8,7 +9,8 @@ namespace Workmates.OttKit.Mongo.Backup.Storage;
 /// <summary>
 /// <see cref="IBackupObjectStore"/> on Amazon S3 (AWSSDK.S3): multipart uploads with parts sized from the estimate
 /// (see docs/mongo-backup.md), uploaded in parallel through a bounded set of pooled buffers, each part retried with
-/// exponential back-off and jitter on transient errors, SHA-256 per part (optional) and for the whole object, SSE-KMS,
+/// exponential back-off and jitter on transient errors, a CRC-32C per part (optional, checked by S3), one SHA-256 of
+/// the whole object (for the manifest), unsigned payloads over HTTPS (no SigV4 SHA-256 of the body), SSE-KMS,
 /// and an abort on any failure, cancellation or dispose without completion.
 /// </summary>
 public sealed class S3BackupObjectStore : IBackupObjectStore
@@ -16,6 +18,7 @@ public sealed class S3BackupObjectStore : IBackupObjectStore
     private readonly IAmazonS3 _s3;
     private readonly S3BackupObjectStoreOptions _options;
     private readonly TransientRetry _retry;
+    private readonly bool _unsignedPayload;
 
     /// <summary>Creates the store over one bucket.</summary>
     /// <param name="s3">The S3 client (for example from <c>AwsClientFactory.CreateS3</c>); the caller owns it.</param>
@@ -31,6 +34,7 @@ public sealed class S3BackupObjectStore : IBackupObjectStore
         _options = options ?? new S3BackupObjectStoreOptions();
         _options.Validate();
         _retry = new TransientRetry(_options.MaxAttempts, _options.RetryBaseDelay, _options.RetryMaxDelay, timeProvider ?? TimeProvider.System);
+        _unsignedPayload = SendsUnsignedPayload(s3.Config, _options);
     }
 
     /// <summary>The bucket backups are written to.</summary>
@@ -58,13 +62,18 @@ public sealed class S3BackupObjectStore : IBackupObjectStore
                     Key = key,
                     InputStream = body,
                     ContentType = contentType,
-                    UseChunkEncoding = _options.UseChunkEncoding,
+                    UseChunkEncoding = _options.UseChunkEncoding && !_unsignedPayload,
                     AutoCloseStream = false,
                 };
+                if (_unsignedPayload)
+                {
+                    request.DisablePayloadSigning = true;
+                }
+
                 if (_options.UsePartChecksums)
                 {
-                    request.ChecksumAlgorithm = ChecksumAlgorithm.SHA256;
-                    request.ChecksumSHA256 = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(bytes));
+                    request.ChecksumAlgorithm = ChecksumAlgorithm.CRC32C;
+                    request.ChecksumCRC32C = Crc32CBase64(bytes);
                 }
 
                 ApplyEncryption(request, _options.KmsKeyId);
@@ -180,7 +189,7 @@ public sealed class S3BackupObjectStore : IBackupObjectStore
         var request = new InitiateMultipartUploadRequest { BucketName = BucketName, Key = key, ContentType = options.ContentType };
         if (_options.UsePartChecksums)
         {
-            request.ChecksumAlgorithm = ChecksumAlgorithm.SHA256;
+            request.ChecksumAlgorithm = ChecksumAlgorithm.CRC32C;
         }
 
         var kmsKeyId = options.KmsKeyId ?? _options.KmsKeyId;
@@ -197,7 +206,29 @@ public sealed class S3BackupObjectStore : IBackupObjectStore
             null,
             null,
             cancellationToken).ConfigureAwait(false);
-        return new S3MultipartUpload(_s3, BucketName, key, response.UploadId, options, _options, _retry);
+        return new S3MultipartUpload(_s3, BucketName, key, response.UploadId, options, _options, _unsignedPayload, _retry);
+    }
+
+    /// <summary>
+    /// Whether bodies go out as <c>UNSIGNED-PAYLOAD</c>: only when <see cref="S3BackupObjectStoreOptions.SignPayload"/> is
+    /// off and the client talks HTTPS (SigV4 allows an unsigned payload only over TLS; over plain HTTP the SDK refuses it).
+    /// </summary>
+    internal static bool SendsUnsignedPayload(IClientConfig config, S3BackupObjectStoreOptions options)
+    {
+        if (options.SignPayload || config.UseHttp)
+        {
+            return false;
+        }
+
+        return string.IsNullOrEmpty(config.ServiceURL) || config.ServiceURL.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>CRC-32C of <paramref name="bytes"/> as S3 expects it: base64 of the big-endian 4 bytes.</summary>
+    internal static string Crc32CBase64(ReadOnlySpan<byte> bytes)
+    {
+        Span<byte> value = stackalloc byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(value, System.IO.Hashing.Crc32.HashToUInt32(System.IO.Hashing.Crc32ParameterSet.Crc32C, bytes));
+        return Convert.ToBase64String(value);
     }
 
     private static void ApplyEncryption(PutObjectRequest request, string? kmsKeyId)

@@ -11,12 +11,22 @@ public sealed record S3BackupObjectStoreOptions
     public bool UseChunkEncoding { get; init; } = true;
 
     /// <summary>
-    /// Whether every part (and small object) carries its SHA-256 (<c>ChecksumAlgorithm = SHA256</c>) so S3 rejects bytes
-    /// damaged in transit. Servers without checksum support (s3rver) need <see langword="false"/>. The whole-object
-    /// SHA-256 is computed either way.
+    /// Whether every part (and small object) carries its CRC-32C (<c>ChecksumAlgorithm = CRC32C</c>, computed once by
+    /// the store and handed to the SDK, which then computes no checksum of its own) so S3 rejects bytes damaged in
+    /// transit (<c>BadDigest</c>, retried). Servers without checksum support (s3rver) need <see langword="false"/>.
+    /// The whole-object SHA-256 recorded in the manifest is computed either way.
     /// </summary>
     /// <value>Default: <see langword="true"/>.</value>
     public bool UsePartChecksums { get; init; } = true;
+
+    /// <summary>
+    /// Whether part and object bodies are SigV4-signed (a SHA-256 of every byte sent, by the SDK). When off and the
+    /// client talks HTTPS, bodies go out as <c>UNSIGNED-PAYLOAD</c> without aws-chunked framing: TLS and the part's
+    /// CRC-32C protect the bytes, and the SDK's extra pass over every byte is saved. Over plain HTTP (test servers)
+    /// bodies are always signed, since SigV4 allows an unsigned payload only over TLS.
+    /// </summary>
+    /// <value>Default: <see langword="false"/>.</value>
+    public bool SignPayload { get; init; }
 
     /// <summary>
     /// KMS key for SSE-KMS on small objects (manifests), and on uploads whose <see cref="BackupUploadOptions.KmsKeyId"/>

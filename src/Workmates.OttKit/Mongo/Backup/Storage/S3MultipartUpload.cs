@@ -5,9 +5,9 @@ using Amazon.S3.Model;
 namespace Workmates.OttKit.Mongo.Backup.Storage;
 
 /// <summary>
-/// One multipart upload: bytes written to <see cref="Content"/> are hashed in order (whole-object SHA-256), cut into
-/// parts by the <see cref="PartSizePlan"/>, and each full part is uploaded in the background with retries while the
-/// writer fills the next buffer. At most MaxParallelParts + 1 buffers exist: one being filled, the rest uploading.
+/// One multipart upload: bytes written to <see cref="Content"/> are hashed in order (whole-object SHA-256, the one
+/// SHA-256 of the object), cut into parts by the <see cref="PartSizePlan"/>, and each full part is uploaded in the
+/// background with retries (carrying its CRC-32C, which S3 checks) while the writer fills the next buffer. At most MaxParallelParts + 1 buffers exist: one being filled, the rest uploading.
 /// Any failure, cancellation or a dispose without completion aborts the upload, so nothing is visible and no part is
 /// kept.
 /// </summary>
@@ -21,6 +21,7 @@ internal sealed class S3MultipartUpload : IBackupObjectUpload
     private readonly IAmazonS3 _s3;
     private readonly string _bucket;
     private readonly S3BackupObjectStoreOptions _options;
+    private readonly bool _unsignedPayload;
     private readonly TransientRetry _retry;
     private readonly PartBufferPool _pool;
     private readonly IncrementalHash _objectHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -43,6 +44,7 @@ internal sealed class S3MultipartUpload : IBackupObjectUpload
         string uploadId,
         BackupUploadOptions uploadOptions,
         S3BackupObjectStoreOptions options,
+        bool unsignedPayload,
         TransientRetry retry)
     {
         _s3 = s3;
@@ -50,6 +52,7 @@ internal sealed class S3MultipartUpload : IBackupObjectUpload
         Key = key;
         UploadId = uploadId;
         _options = options;
+        _unsignedPayload = unsignedPayload;
         _retry = retry;
         Plan = PartSizePlan.For(uploadOptions.EstimatedSizeBytes);
         _pool = new PartBufferPool(uploadOptions.MaxParallelParts + 1);
@@ -233,7 +236,8 @@ internal sealed class S3MultipartUpload : IBackupObjectUpload
         var token = _partsCancellation.Token;
         try
         {
-            var checksum = _options.UsePartChecksums ? Convert.ToBase64String(buffer.ComputeSha256()) : null;
+            // One CRC-32C per part, handed to the SDK: with a checksum header present it computes none of its own.
+            var checksum = _options.UsePartChecksums ? buffer.ComputeCrc32CBase64() : null;
             var response = await _retry.ExecuteAsync(
                 async ct =>
                 {
@@ -246,12 +250,17 @@ internal sealed class S3MultipartUpload : IBackupObjectUpload
                         PartNumber = partNumber,
                         PartSize = buffer.Length,
                         InputStream = body,
-                        UseChunkEncoding = _options.UseChunkEncoding,
+                        UseChunkEncoding = _options.UseChunkEncoding && !_unsignedPayload,
                     };
+                    if (_unsignedPayload)
+                    {
+                        request.DisablePayloadSigning = true;
+                    }
+
                     if (checksum is not null)
                     {
-                        request.ChecksumAlgorithm = ChecksumAlgorithm.SHA256;
-                        request.ChecksumSHA256 = checksum;
+                        request.ChecksumAlgorithm = ChecksumAlgorithm.CRC32C;
+                        request.ChecksumCRC32C = checksum;
                     }
 
                     return await _s3.UploadPartAsync(request, ct).ConfigureAwait(false);
@@ -264,7 +273,7 @@ internal sealed class S3MultipartUpload : IBackupObjectUpload
 
             lock (_gate)
             {
-                _uploadedParts.Add(new PartETag { PartNumber = partNumber, ETag = response.ETag, ChecksumSHA256 = checksum });
+                _uploadedParts.Add(new PartETag { PartNumber = partNumber, ETag = response.ETag, ChecksumCRC32C = checksum });
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)

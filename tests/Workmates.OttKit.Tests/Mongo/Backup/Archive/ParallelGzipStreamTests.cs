@@ -19,8 +19,18 @@ public sealed class ParallelGzipStreamTests
         // Any input length, block size, worker count, queue, write sizes, level and priming: the output is exactly
         // header + one raw deflate stream + trailer(CRC-32, length) of the input.
         var cases = from seed in Gen.Choose(0, int.MaxValue)
-                    from length in Gen.Choose(0, 700_000)
                     from blockSize in Gen.Choose(Block, 3 * Block)
+                    from lengthKind in Gen.Choose(0, 2)
+                    from anyLength in Gen.Choose(0, 700_000)
+                    from blocks in Gen.Choose(1, 4)
+                    from delta in Gen.Choose(-1, 1)
+                    from tiny in Gen.Choose(0, 1)
+                    let length = lengthKind switch
+                    {
+                        0 => anyLength,
+                        1 => (blocks * blockSize) + delta, // at a block multiple, one short or one over
+                        _ => tiny, // 0 or 1 byte
+                    }
                     from workers in Gen.Choose(2, 4)
                     from queued in Gen.Choose(1, 3)
                     from maxWrite in Gen.Choose(1, 200_000)
@@ -37,6 +47,54 @@ public sealed class ParallelGzipStreamTests
         });
 
         await Task.Run(() => Check.One(Config.QuickThrowOnFailure.WithMaxTest(60), property), Ct);
+    }
+
+    [Fact(Timeout = TestTimeouts.External)]
+    public async Task EdgeSizes_AreOneGzipMemberThatGnuGzipAndPigzTestAndDecompress()
+    {
+        // 0 and 1 byte, and every size at one, two and five block multiples minus one, exactly and plus one; primed
+        // and independent blocks; 2 and 3 workers. gzip -t and pigz -t check the member (deflate data, CRC-32, ISIZE,
+        // nothing after the trailer), and gzip -dc must give back the input.
+        var gzip = GzipTools.Require("gzip", "apt-get install gzip");
+        var pigz = GzipTools.Require("pigz", "apt-get install pigz; test.sh installs it");
+        int[] sizes = [0, 1, Block - 1, Block, Block + 1, (2 * Block) - 1, 2 * Block, (2 * Block) + 1, (5 * Block) - 1, 5 * Block, (5 * Block) + 1];
+        var failures = new List<string>();
+        var file = Path.Combine(Path.GetTempPath(), $"ottkit-edge-{Guid.NewGuid():N}.gz");
+        try
+        {
+            foreach (var size in sizes)
+            {
+                foreach (var (workers, prime) in new[] { (2, true), (3, false) })
+                {
+                    var data = MixedData(size, size);
+                    var options = new ArchiveCompressionOptions { Workers = workers, MaxQueuedBlocks = 1, BlockSizeBytes = Block, PrimeDictionary = prime };
+                    var gz = Compress(data, options, RandomWrites(size, 3 * Block));
+                    AssertOneMember(gz, data, options.ZlibLevel);
+                    await File.WriteAllBytesAsync(file, gz, Ct);
+                    var label = $"{size} bytes, {workers} workers, {(prime ? "primed" : "independent")}";
+                    foreach (var (tool, name) in new[] { (gzip, "gzip"), (pigz, "pigz") })
+                    {
+                        var (exitCode, _, error) = await GzipTools.RunAsync(tool, ["-t", file], Ct);
+                        if (exitCode != 0)
+                        {
+                            failures.Add($"{label}: {name} -t exited {exitCode}: {error}");
+                        }
+                    }
+
+                    var (code, inflated, gunzipError) = await GzipTools.RunAsync(gzip, ["-dc", file], Ct);
+                    if (code != 0 || !inflated.AsSpan().SequenceEqual(data))
+                    {
+                        failures.Add($"{label}: gzip -dc exited {code} with {inflated.Length} bytes: {gunzipError}");
+                    }
+                }
+            }
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
@@ -172,11 +230,13 @@ public sealed class ParallelGzipStreamTests
     public void Options_OutOfRange_AreAllReportedAtOnce()
     {
         var error = Assert.Throws<ArgumentException>(() =>
-            new ParallelGzipStream(Stream.Null, new ArchiveCompressionOptions { Workers = 0, BlockSizeBytes = 1000, MaxQueuedBlocks = 0 }));
+            new ParallelGzipStream(Stream.Null, new ArchiveCompressionOptions { Level = (CompressionLevel)42, Workers = 0, BlockSizeBytes = 1000, MaxQueuedBlocks = 0 }));
 
-        Assert.Contains("Workers: 0 is outside 1..64.", error.Message, StringComparison.Ordinal);
-        Assert.Contains("BlockSizeBytes: 1000 is outside", error.Message, StringComparison.Ordinal);
-        Assert.Contains("MaxQueuedBlocks: 0 must be at least 1", error.Message, StringComparison.Ordinal);
+        // Each names the member, the bad value and what to set instead.
+        Assert.Contains("Level: 42 is not a CompressionLevel; use Fastest", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Workers: 0 is outside 1..64; set 1 for one gzip stream, or leave it unset for one per processor", error.Message, StringComparison.Ordinal);
+        Assert.Contains("BlockSizeBytes: 1000 is outside 65536..67108864 (64 KiB to 64 MiB); leave it unset for 1048576 (1 MiB)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxQueuedBlocks: 0 must be at least 1; leave it null for as many as Workers", error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>Compressible text, random bytes and runs of one byte, in random order.</summary>

@@ -281,8 +281,71 @@ public sealed class S3BackupObjectStoreTests(S3rverFixture s3rver) : IClassFixtu
         var part = faults.AmzHeaders.Single(h => h.Operation == "UploadPart 1").Headers;
         Assert.Equal("aws:kms", create["x-amz-server-side-encryption"]);
         Assert.Equal("alias/backup", create["x-amz-server-side-encryption-aws-kms-key-id"]);
-        Assert.Equal("SHA256", create["x-amz-checksum-algorithm"]);
-        Assert.Equal(Convert.ToBase64String(SHA256.HashData(data.AsSpan(0, 5 * MiB))), part["x-amz-checksum-sha256"]);
+        Assert.Equal("CRC32C", create["x-amz-checksum-algorithm"]);
+        Assert.Equal(S3BackupObjectStore.Crc32CBase64(data.AsSpan(0, 5 * MiB)), part["x-amz-checksum-crc32c"]);
+
+        // One checksum per part, ours: the SDK adds no checksum of its own (no second algorithm, no trailer).
+        Assert.DoesNotContain(part.Keys, k => k.StartsWith("x-amz-checksum-", StringComparison.Ordinal) && k != "x-amz-checksum-crc32c");
+        Assert.DoesNotContain(part.Keys, k => k == "x-amz-trailer");
+    }
+
+    [Fact(Timeout = TestTimeouts.External)]
+    public async Task Over_https_parts_go_unsigned_and_unchunked_with_one_CRC32C_and_the_SDK_adds_no_checksum()
+    {
+        s3rver.Require();
+        var bucket = await s3rver.CreateBucketAsync(Ct);
+        var faults = new S3FaultInjector();
+        using var client = s3rver.CreateClient(faults, asHttps: true);
+
+        // The store's defaults, as in production (chunk encoding on, part checksums on, payload signing off).
+        var store = new S3BackupObjectStore(client, bucket);
+        var data = RandomBytes(6 * MiB, seed: 12);
+        BackupObjectUploadResult result;
+        await using (var upload = await store.StartUploadAsync("tls.gz", new BackupUploadOptions { EstimatedSizeBytes = data.Length }, Ct))
+        {
+            await upload.Content.WriteAsync(data, Ct);
+            result = await upload.CompleteAsync(Ct);
+        }
+
+        foreach (var (_, part) in faults.AmzHeaders.Where(h => h.Operation.StartsWith("UploadPart", StringComparison.Ordinal)))
+        {
+            Assert.Equal("UNSIGNED-PAYLOAD", part["x-amz-content-sha256"]);
+            Assert.Equal(["x-amz-checksum-crc32c"], part.Keys.Where(k => k.StartsWith("x-amz-checksum-", StringComparison.Ordinal)));
+            Assert.DoesNotContain(part.Keys, k => k is "x-amz-trailer" or "x-amz-decoded-content-length");
+        }
+
+        Assert.Equal(2, faults.AmzHeaders.Count(h => h.Operation.StartsWith("UploadPart", StringComparison.Ordinal)));
+        Assert.Equal(data, await store.GetObjectAsync("tls.gz", Ct));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(data)), result.Sha256);
+    }
+
+    [Fact]
+    public void Crc32C_is_the_Castagnoli_check_value_in_S3s_big_endian_base64()
+    {
+        // CRC-32C("123456789") = 0xE3069283 (the catalogue check value); S3 wants the 4 bytes big-endian, base64.
+        Assert.Equal(Convert.ToBase64String([0xE3, 0x06, 0x92, 0x83]), S3BackupObjectStore.Crc32CBase64("123456789"u8));
+        Assert.Equal("AAAAAA==", S3BackupObjectStore.Crc32CBase64([]));
+    }
+
+    [Theory]
+    [InlineData("https://s3.example.test", false, false, true)]
+    [InlineData("http://127.0.0.1:4568", false, false, false)]
+    [InlineData("https://s3.example.test", false, true, false)]
+    [InlineData("https://s3.example.test", true, false, false)]
+    [InlineData(null, false, false, true)]
+    public void Payloads_are_unsigned_only_over_https_unless_signing_is_asked_for(string? serviceUrl, bool useHttp, bool signPayload, bool expectUnsignedPayload)
+    {
+        var config = new Amazon.S3.AmazonS3Config { UseHttp = useHttp };
+        if (serviceUrl is null)
+        {
+            config.RegionEndpoint = Amazon.RegionEndpoint.APSouth1;
+        }
+        else
+        {
+            config.ServiceURL = serviceUrl;
+        }
+
+        Assert.Equal(expectUnsignedPayload, S3BackupObjectStore.SendsUnsignedPayload(config, new S3BackupObjectStoreOptions { SignPayload = signPayload }));
     }
 
     [Fact(Timeout = TestTimeouts.External)]
