@@ -37,6 +37,11 @@ public static class Blueprint
             stacks.Add((ctx.StackName(PlatformContext.DatabaseBackupPart), DatabaseBackupBuilder.Build(ctx)));
         }
 
+        if (spec.Access is not null)
+        {
+            stacks.Add((ctx.StackName(PlatformContext.AccessPart), PeopleAccessBuilder.Build(ctx)));
+        }
+
         if (spec.AdminAccess is not null)
         {
             stacks.Add((ctx.StackName(PlatformContext.AdminAccessPart), AdminAccessBuilder.Build(ctx)));

@@ -60,6 +60,10 @@ public sealed record EnvironmentSpec
     /// <value>Default: <see langword="null"/>.</value>
     public AdminAccessSpec? AdminAccess { get; init; }
 
+    /// <summary>People's roles (administrator, developer, read-only) and their Session Manager path; see <see cref="AccessSpec"/>.</summary>
+    /// <value>Default: none (no people's roles).</value>
+    public AccessSpec? Access { get; init; }
+
     /// <summary>SSM Patch Manager: baseline, weekly maintenance window and daily compliance scan.</summary>
     /// <value>Default: <see cref="PatchingSpec"/> defaults.</value>
     public PatchingSpec Patching { get; init; } = new();

@@ -237,6 +237,15 @@ public static class SpecScaffold
         #   sshPort: 2222
         #   clientCidr: 172.31.240.0/24
 
+        # People's roles {{name}}-administrator, {{name}}-developer and {{name}}-readonly, assumable only with MFA and
+        # scoped to this environment; they reach hosts through Session Manager (document {{name}}-SessionManagerRunShell,
+        # every session logged). List IAM user or role ARNs or trusted account ids. REPLACE the example principals.
+        # access:
+        #   administrators: [arn:aws:iam::{{exampleAccount}}:role/platform-admins]
+        #   developers: [arn:aws:iam::{{exampleAccount}}:role/developers]
+        #   readOnly: [arn:aws:iam::{{exampleAccount}}:role/auditors]
+        #   maxSessionHours: 4
+
         # GitHub Actions deploys through OIDC (no access keys): the roles {{name}}-ci-deploy and {{name}}-ci-plan
         # trust exactly these repositories, branches and GitHub environments.
         # ci:

@@ -24,6 +24,7 @@ internal static partial class SpecValidator
         ValidateCapacity(spec, smallest, Add);
         ValidateSecurity(spec.Security, Add);
         ValidateDataTier(spec, Add);
+        ValidateAccess(spec, Add);
         ValidateEdgeMonitoringAndCi(spec, Add);
         return problems;
     }

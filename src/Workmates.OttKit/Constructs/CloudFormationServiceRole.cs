@@ -269,6 +269,11 @@ internal static class CloudFormationServiceRole
         ],
         ["AWS::SNS::TopicPolicy"] = ["sns:SetTopicAttributes", "sns:GetTopicAttributes"],
         ["AWS::SSM::Association"] = ["ssm:CreateAssociation", "ssm:UpdateAssociation", "ssm:DeleteAssociation", "ssm:DescribeAssociation"],
+        ["AWS::SSM::Document"] =
+        [
+            "ssm:CreateDocument", "ssm:GetDocument", "ssm:DescribeDocument", "ssm:UpdateDocument", "ssm:UpdateDocumentDefaultVersion",
+            "ssm:DeleteDocument", "ssm:AddTagsToResource", "ssm:RemoveTagsFromResource", "ssm:ListTagsForResource",
+        ],
         ["AWS::SSM::MaintenanceWindow"] =
         [
             "ssm:CreateMaintenanceWindow", "ssm:UpdateMaintenanceWindow", "ssm:DeleteMaintenanceWindow", "ssm:GetMaintenanceWindow",

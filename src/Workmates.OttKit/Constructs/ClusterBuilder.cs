@@ -68,6 +68,17 @@ internal static class ClusterBuilder
             },
             ["Tags"] = ctx.Tags("host-role"),
         });
+        var sessionLogging = new PolicyDocument();
+        foreach (var statement in PeopleAccessBuilder.SessionLogging(ctx))
+        {
+            sessionLogging.Add(statement);
+        }
+
+        if (sessionLogging.Any())
+        {
+            role.Properties["Policies"] = new CfnList { new CfnObject { ["PolicyName"] = "session-logging", ["PolicyDocument"] = sessionLogging.ToNode() } };
+        }
+
         var profile = t.AddResource("InstanceProfile", "AWS::IAM::InstanceProfile", new CfnObject { ["Roles"] = new CfnList { role.Ref() } });
 
         // ECS_AWSVPC_BLOCK_IMDS keeps awsvpc tasks away from the host's credentials; hop limit 1 does the same for bridge mode.

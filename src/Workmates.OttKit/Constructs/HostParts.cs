@@ -77,6 +77,13 @@ internal static class HostParts
             ["ManagedPolicyArns"] = new CfnList { Fn.Sub("arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore") },
             ["Tags"] = ctx.Tags(name),
         };
+        // With people's access on, every host carries Session Manager sessions through the logged preferences document.
+        foreach (var statement in PeopleAccessBuilder.SessionLogging(ctx))
+        {
+            statements ??= new PolicyDocument();
+            statements.Add(statement);
+        }
+
         if (statements is not null)
         {
             properties["Policies"] = new CfnList { new CfnObject { ["PolicyName"] = name, ["PolicyDocument"] = statements.ToNode() } };

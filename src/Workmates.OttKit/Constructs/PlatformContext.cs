@@ -20,6 +20,7 @@ internal sealed class PlatformContext(EnvironmentSpec spec)
     public const string PatchingPart = "patching";
     public const string BackupsPart = "backups";
     public const string DatabaseBackupPart = "database-backup";
+    public const string AccessPart = "access";
 
     /// <summary>The tag key SSM Patch Manager reads to find an instance's patch group.</summary>
     public const string PatchGroupTag = "Patch Group";

@@ -5,7 +5,7 @@ namespace Workmates.OttKit.Tests.Rehearsal;
 /// <summary>
 /// The third rehearsed environment is what <c>ottkit new</c> writes with every commented-out section turned on
 /// (<see cref="SampleSpecs.Scaffold"/>): this proves the turning-on did turn each one on, so the rehearsal theories over
-/// <see cref="SampleSpecs.Rehearsed"/> exercise media, the VPN, CI, live events, scheduled scaling and service secrets.
+/// <see cref="SampleSpecs.Rehearsed"/> exercise media, the VPN, people's access, CI, live events, scheduled scaling and service secrets.
 /// </summary>
 public sealed class ScaffoldRehearsalTests
 {
@@ -17,6 +17,7 @@ public sealed class ScaffoldRehearsalTests
         Assert.Equal("acme-tv", spec.Name);
         Assert.NotNull(spec.Media);
         Assert.NotNull(spec.AdminAccess);
+        Assert.NotNull(spec.Access);
         Assert.NotNull(spec.Ci);
         Assert.NotNull(spec.Database);
         Assert.NotEmpty(spec.LiveEvents);

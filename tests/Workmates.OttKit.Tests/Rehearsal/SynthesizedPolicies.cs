@@ -7,7 +7,7 @@ namespace Workmates.OttKit.Tests.Rehearsal;
 
 /// <summary>
 /// The identity policies of a synthesized role as IAM would hold them after the deploy: the template's intrinsics
-/// resolved in one account and region (pseudo parameters, <c>Fn::Sub</c>, <c>Fn::GetAtt …Arn</c> of roles by their
+/// resolved in one account and region (pseudo parameters, <c>Fn::Sub</c>, <c>Fn::Join</c> of resolved strings, <c>Fn::GetAtt …Arn</c> of roles by their
 /// names, imports from the stack set's exports where the rehearsal knows them, a recognisable placeholder otherwise).
 /// </summary>
 internal sealed partial class SynthesizedPolicies(StackSet set, string accountId, IReadOnlyDictionary<string, string>? imports = null, IReadOnlyDictionary<string, string>? attributes = null)
@@ -45,6 +45,9 @@ internal sealed partial class SynthesizedPolicies(StackSet set, string accountId
         {
             case JsonObject { Count: 1 } obj when obj.First().Key is "Ref" or "Fn::Sub" or "Fn::GetAtt" or "Fn::ImportValue":
                 return JsonValue.Create(Intrinsic(template, obj.First().Key, obj.First().Value!))!;
+            case JsonObject { Count: 1 } obj when obj.First().Key == "Fn::Join" && obj.First().Value is JsonArray { Count: 2 } join
+                && Resolve(template, join[1]!) is JsonArray parts && parts.All(p => p is JsonValue):
+                return JsonValue.Create(string.Join(join[0]!.GetValue<string>(), parts.Select(p => p!.GetValue<string>())))!;
             case JsonObject obj:
                 var copy = new JsonObject();
                 foreach (var (key, value) in obj)

@@ -62,6 +62,7 @@ internal sealed partial class SpecBinder
             Security = r.Object("security", ReadSecurity) ?? new SecuritySpec(),
             Database = r.Object("database", ReadDatabase),
             AdminAccess = r.Object("adminAccess", ReadAdminAccess),
+            Access = r.Object("access", ReadAccess),
             Patching = r.Object("patching", ReadPatching) ?? new PatchingSpec(),
             Backups = r.Object("backups", ReadBackups) ?? new BackupsSpec(),
             Media = r.Object("media", ReadMedia),
@@ -268,6 +269,19 @@ internal sealed partial class SpecBinder
             SshPort = r.Int("sshPort") ?? d.SshPort,
             ClientCidr = r.String("clientCidr") ?? d.ClientCidr,
             InstanceType = r.String("instanceType") ?? d.InstanceType,
+        };
+    }
+
+    private static AccessSpec ReadAccess(MapReader r)
+    {
+        var d = new AccessSpec();
+        return new AccessSpec
+        {
+            Administrators = r.StringList("administrators") ?? d.Administrators,
+            Developers = r.StringList("developers") ?? d.Developers,
+            ReadOnly = r.StringList("readOnly") ?? d.ReadOnly,
+            IdentityCenter = r.Bool("identityCenter") ?? d.IdentityCenter,
+            MaxSessionHours = r.Int("maxSessionHours") ?? d.MaxSessionHours,
         };
     }
 

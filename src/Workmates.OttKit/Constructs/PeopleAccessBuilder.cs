@@ -1,0 +1,425 @@
+using System.Globalization;
+using Workmates.OttKit.Blueprint;
+using Workmates.OttKit.CloudFormation;
+
+namespace Workmates.OttKit.Constructs;
+
+/// <summary>
+/// The people's access stack: roles for administrators, developers and read-only auditors, assumable only by the
+/// spec's principals with MFA (or by the roles IAM Identity Center provisions for the permission sets of the same
+/// names), scoped to this environment's resources, with explicit denies that keep even administrators from switching
+/// the audit trail off; and the Session Manager preferences document (sessions KMS-encrypted with the data key, logged
+/// to a KMS-encrypted log group and the audit bucket) that the roles must use to reach the environment's hosts.
+/// </summary>
+internal static class PeopleAccessBuilder
+{
+    private const string Part = PlatformContext.AccessPart;
+
+    /// <summary>The people's roles, in the order the template lists them.</summary>
+    internal static readonly IReadOnlyList<string> People = ["administrator", "developer", "readonly"];
+
+    /// <summary>How old the MFA sign-in behind an assumed role may be: one working day.</summary>
+    internal const int MfaMaxAgeSeconds = 12 * 3600;
+
+    /// <summary>IAM path of the people's roles.</summary>
+    internal static string PeoplePath(PlatformContext ctx) => $"{ctx.RolePath}people/";
+
+    /// <summary>Name of a person's role (<c>&lt;env&gt;-administrator</c>, …); also the Identity Center permission set's name.</summary>
+    internal static string RoleName(PlatformContext ctx, string person) => $"{ctx.Env}-{person}";
+
+    /// <summary>The Session Manager preferences document people must name in <c>aws ssm start-session</c>.</summary>
+    internal static string SessionDocumentName(PlatformContext ctx) => $"{ctx.Env}-SessionManagerRunShell";
+
+    /// <summary>Log group of the Session Manager transcripts.</summary>
+    internal static string SessionLogGroupName(PlatformContext ctx) => $"/ottkit/{ctx.Env}/sessions";
+
+    /// <summary>Key prefix of the session transcripts in the audit bucket.</summary>
+    internal const string SessionKeyPrefix = "session-manager/";
+
+    private static bool HasAuditBucket(PlatformContext ctx) => ctx.Spec.Security.CloudTrail || ctx.Spec.Security.Config;
+
+    public static Template Build(PlatformContext ctx)
+    {
+        var access = ctx.Spec.Access ?? throw new InvalidOperationException("The spec has no access section.");
+        var t = new Template { Description = $"OttKit {ctx.Env}: people's roles (administrator, developer, read-only; MFA) and the Session Manager path" };
+        var logsKey = ctx.Import(PlatformContext.SecurityPart, "LogsKeyArn");
+        var dataKey = ctx.Import(PlatformContext.SecurityPart, "DataKeyArn");
+
+        var sessions = t.AddResource("SessionLogGroup", "AWS::Logs::LogGroup", new CfnObject
+        {
+            ["LogGroupName"] = SessionLogGroupName(ctx),
+            ["RetentionInDays"] = ctx.Spec.Security.LogRetentionDays,
+            ["KmsKeyId"] = logsKey,
+            ["Tags"] = ctx.Tags("sessions")
+        });
+        sessions.DeletionPolicy = DeletionPolicy.Retain;
+        sessions.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
+
+        var inputs = new CfnObject
+        {
+            ["s3BucketName"] = HasAuditBucket(ctx) ? ctx.Import(PlatformContext.SecurityPart, "AuditBucketName") : string.Empty,
+            ["s3KeyPrefix"] = HasAuditBucket(ctx) ? SessionKeyPrefix : string.Empty,
+            ["s3EncryptionEnabled"] = HasAuditBucket(ctx),
+            ["cloudWatchLogGroupName"] = SessionLogGroupName(ctx),
+            ["cloudWatchEncryptionEnabled"] = true,
+            ["cloudWatchStreamingEnabled"] = true,
+            ["kmsKeyId"] = dataKey,
+            ["runAsEnabled"] = false,
+            ["runAsDefaultUser"] = string.Empty,
+            ["idleSessionTimeout"] = "20",
+            ["maxSessionDuration"] = "60",
+            ["shellProfile"] = new CfnObject { ["linux"] = "cd ~ && exec bash -l", ["windows"] = string.Empty },
+        };
+        t.AddResource("SessionPreferences", "AWS::SSM::Document", new CfnObject
+        {
+            ["Name"] = SessionDocumentName(ctx),
+            ["DocumentType"] = "Session",
+            ["DocumentFormat"] = "JSON",
+            ["UpdateMethod"] = "NewVersion",
+            ["Content"] = new CfnObject
+            {
+                ["schemaVersion"] = "1.0",
+                ["description"] = $"{ctx.Env}: Session Manager preferences (KMS-encrypted sessions, transcripts in CloudWatch Logs and the audit bucket)",
+                ["sessionType"] = "Standard_Stream",
+                ["inputs"] = inputs,
+            },
+            ["Tags"] = ctx.Tags("session-preferences")
+        }).DependOn(sessions);
+
+        var policies = new Dictionary<string, PolicyDocument>(StringComparer.Ordinal)
+        {
+            ["administrator"] = AdministratorPolicy(ctx, dataKey),
+            ["developer"] = DeveloperPolicy(ctx, dataKey),
+            ["readonly"] = ReadOnlyPolicy(ctx),
+        };
+        foreach (var person in People)
+        {
+            var principals = person switch
+            {
+                "administrator" => access.Administrators,
+                "developer" => access.Developers,
+                _ => access.ReadOnly,
+            };
+            var id = PlatformContext.Pascal(person == "readonly" ? "read-only" : person) + "Role";
+            var properties = new CfnObject
+            {
+                ["RoleName"] = RoleName(ctx, person),
+                ["Path"] = PeoplePath(ctx),
+                ["Description"] = $"{ctx.Env}: {person} (people's access; MFA required)",
+                ["AssumeRolePolicyDocument"] = Trust(ctx, person, principals, access.IdentityCenter).ToNode(),
+                ["MaxSessionDuration"] = person == "administrator" ? 3600 : access.MaxSessionHours * 3600,
+                ["Policies"] = new CfnList { new CfnObject { ["PolicyName"] = person, ["PolicyDocument"] = policies[person].ToNode() } },
+                ["Tags"] = ctx.Tags(person)
+            };
+            if (person == "readonly")
+            {
+                // Auditors see the whole account's configuration (that is what an audit checks) but no data: neither
+                // managed policy reads objects, secret values, table items or log events.
+                properties["ManagedPolicyArns"] = new CfnList
+                {
+                    Fn.Sub("arn:${AWS::Partition}:iam::aws:policy/job-function/ViewOnlyAccess"),
+                    Fn.Sub("arn:${AWS::Partition}:iam::aws:policy/SecurityAudit"),
+                };
+            }
+
+            var role = t.AddResource(id, "AWS::IAM::Role", properties);
+            ctx.Export(t, Part, id + "Arn", role.GetAtt("Arn"), $"ARN of {RoleName(ctx, person)}");
+        }
+
+        ctx.Export(t, Part, "SessionDocumentName", SessionDocumentName(ctx), "Session Manager document people name in aws ssm start-session");
+        ctx.Export(t, Part, "SessionLogGroupName", SessionLogGroupName(ctx), "Log group of the Session Manager transcripts");
+        return t;
+    }
+
+    private static PolicyDocument Trust(PlatformContext ctx, string person, IReadOnlyList<string> principals, bool identityCenter)
+    {
+        var trust = new PolicyDocument();
+        if (principals.Count > 0)
+        {
+            trust.Add(new PolicyStatement
+            {
+                Sid = "PeopleWithRecentMfa",
+                Principal = PolicyPrincipal.Aws([.. principals.Select(Principal)]),
+                Actions = { "sts:AssumeRole" },
+                Conditions = new CfnObject
+                {
+                    ["Bool"] = new CfnObject { ["aws:MultiFactorAuthPresent"] = "true" },
+                    ["NumericLessThan"] = new CfnObject { ["aws:MultiFactorAuthAge"] = MfaMaxAgeSeconds.ToString(CultureInfo.InvariantCulture) },
+                },
+            });
+        }
+
+        if (identityCenter)
+        {
+            // Identity Center signs people in (with its own MFA) and hands them a role named after the permission set
+            // in this account; that role may assume this one, nothing else of the account may.
+            trust.Add(new PolicyStatement
+            {
+                Sid = "IdentityCenterPermissionSet",
+                Principal = PolicyPrincipal.Aws(Fn.Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")),
+                Actions = { "sts:AssumeRole" },
+                Conditions = new CfnObject
+                {
+                    ["ArnLike"] = new CfnObject
+                    {
+                        ["aws:PrincipalArn"] = Fn.Sub($"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_{RoleName(ctx, person)}_*"),
+                    },
+                },
+            });
+        }
+
+        return trust;
+    }
+
+    private static Value<string> Principal(string principal) =>
+        principal.Length == 12 && principal.All(char.IsAsciiDigit) ? Fn.Sub($"arn:${{AWS::Partition}}:iam::{principal}:root") : principal;
+
+    private static Intrinsic Arn(string service, string resource) => PlatformContext.Arn(service, resource);
+
+    private static Intrinsic AccountArn(string service, string resource) =>
+        Fn.Sub($"arn:${{AWS::Partition}}:{service}::${{AWS::AccountId}}:{resource}");
+
+    private static CfnObject EnvironmentTag(string key, PlatformContext ctx) =>
+        new() { ["StringEquals"] = new CfnObject { [key] = ctx.Env } };
+
+    /// <summary>What every person may read: the environment's services, logs, metrics, alarms, images and hosts.</summary>
+    private static IEnumerable<PolicyStatement> Observe(PlatformContext ctx)
+    {
+        yield return new PolicyStatement
+        {
+            // List and describe calls that IAM authorizes on "*" only.
+            Sid = "ListAndDescribe",
+            Actions =
+            {
+                "ecs:ListClusters", "ecs:ListServices", "ecs:ListTasks", "ecs:ListContainerInstances", "ecs:ListTaskDefinitions",
+                "ecs:DescribeTaskDefinition", "logs:DescribeLogGroups", "logs:GetQueryResults", "logs:StopQuery",
+                "cloudwatch:GetMetricData", "cloudwatch:ListMetrics", "cloudwatch:DescribeAlarms", "cloudwatch:GetDashboard",
+                "cloudwatch:ListDashboards", "ec2:DescribeInstances", "elasticloadbalancing:DescribeLoadBalancers",
+                "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth",
+                "ecr:DescribeRepositories", "ssm:DescribeInstanceInformation", "ssm:DescribeSessions", "ssm:GetConnectionStatus",
+                "cloudformation:ListStacks",
+            },
+            Resources = { "*" },
+        };
+        yield return new PolicyStatement
+        {
+            Sid = "DescribeOwnCluster",
+            Actions = { "ecs:DescribeClusters", "ecs:DescribeServices", "ecs:DescribeTasks", "ecs:DescribeContainerInstances" },
+            Resources = { Arn("ecs", $"cluster/{ctx.Env}"), Arn("ecs", $"service/{ctx.Env}/*"), Arn("ecs", $"task/{ctx.Env}/*"), Arn("ecs", $"container-instance/{ctx.Env}/*") },
+        };
+        yield return new PolicyStatement
+        {
+            Sid = "ReadOwnLogs",
+            Actions = { "logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents", "logs:StartQuery" },
+            Resources = { Arn("logs", $"log-group:/ottkit/{ctx.Env}/*") },
+        };
+        yield return new PolicyStatement
+        {
+            Sid = "ReadOwnImages",
+            Actions = { "ecr:DescribeImages", "ecr:ListImages", "ecr:DescribeImageScanFindings" },
+            Resources = { Arn("ecr", "repository/*") },
+            Conditions = EnvironmentTag("aws:ResourceTag/ottkit:environment", ctx),
+        };
+        yield return new PolicyStatement
+        {
+            Sid = "DescribeOwnStacks",
+            Actions = { "cloudformation:DescribeStacks", "cloudformation:DescribeStackEvents", "cloudformation:DescribeStackResources", "cloudformation:GetTemplate" },
+            Resources = { Arn("cloudformation", $"stack/{ctx.Env}-*/*") },
+        };
+    }
+
+    /// <summary>Session Manager onto this environment's hosts only, and only through its logged preferences document.</summary>
+    private static IEnumerable<PolicyStatement> Sessions(PlatformContext ctx, Intrinsic dataKey)
+    {
+        yield return new PolicyStatement
+        {
+            Sid = "StartSessionsOnOwnHosts",
+            Actions = { "ssm:StartSession" },
+            Resources = { Arn("ec2", "instance/*") },
+            Conditions = EnvironmentTag("ssm:resourceTag/ottkit:environment", ctx),
+        };
+        yield return new PolicyStatement
+        {
+            Sid = "StartSessionsThroughLoggedDocument",
+            Actions = { "ssm:StartSession" },
+            Resources = { Arn("ssm", $"document/{SessionDocumentName(ctx)}") },
+            Conditions = new CfnObject { ["Bool"] = new CfnObject { ["ssm:SessionDocumentAccessCheck"] = "true" } },
+        };
+        yield return new PolicyStatement
+        {
+            Sid = "EndOwnSessions",
+            Actions = { "ssm:TerminateSession", "ssm:ResumeSession" },
+            Resources = { Fn.Sub("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:session/${!aws:userid}-*") },
+        };
+        yield return new PolicyStatement
+        {
+            // The client generates the session's data key; the host decrypts it.
+            Sid = "EncryptOwnSessions",
+            Actions = { "kms:GenerateDataKey" },
+            Resources = { dataKey },
+        };
+    }
+
+    private static PolicyDocument DeveloperPolicy(PlatformContext ctx, Intrinsic dataKey)
+    {
+        var policy = new PolicyDocument();
+        foreach (var statement in Observe(ctx).Concat(Sessions(ctx, dataKey)))
+        {
+            policy.Add(statement);
+        }
+
+        policy.Add(new PolicyStatement
+        {
+            Sid = "OperateOwnServices",
+            Actions = { "ecs:UpdateService", "ecs:StopTask" },
+            Resources = { Arn("ecs", $"service/{ctx.Env}/*"), Arn("ecs", $"task/{ctx.Env}/*") },
+        });
+        policy.Add(new PolicyStatement
+        {
+            // Stack-generated bucket names begin with the stack's name, which begins with the environment's.
+            Sid = "ReadOwnBuckets",
+            Actions = { "s3:ListBucket", "s3:GetObject" },
+            Resources = { Fn.Sub($"arn:${{AWS::Partition}}:s3:::{ctx.Env}-*") },
+            Conditions = new CfnObject { ["StringEquals"] = new CfnObject { ["aws:ResourceAccount"] = Fn.Ref("AWS::AccountId") } },
+        });
+        policy.Add(HostParts.DecryptVia(dataKey, "s3", "kms:Decrypt"));
+        return policy;
+    }
+
+    private static PolicyDocument AdministratorPolicy(PlatformContext ctx, Intrinsic dataKey)
+    {
+        var policy = DeveloperPolicy(ctx, dataKey);
+        policy.Add(new PolicyStatement
+        {
+            Sid = "AdministerOwnServices",
+            Actions = { "ecs:UpdateCluster", "ecs:UpdateContainerInstancesState", "ecs:RunTask", "ecs:StartTask" },
+            Resources = { Arn("ecs", $"cluster/{ctx.Env}"), Arn("ecs", $"container-instance/{ctx.Env}/*"), Arn("ecs", "task-definition/*") },
+        });
+        policy.Add(new PolicyStatement
+        {
+            Sid = "AdministerOwnHosts",
+            Actions = { "ec2:RebootInstances", "ec2:StopInstances", "ec2:StartInstances", "ssm:SendCommand", "autoscaling:SetDesiredCapacity", "autoscaling:UpdateAutoScalingGroup" },
+            Resources = { Arn("ec2", "instance/*"), Arn("autoscaling", "autoScalingGroup:*:autoScalingGroupName/*") },
+            Conditions = EnvironmentTag("aws:ResourceTag/ottkit:environment", ctx),
+        });
+        policy.Add(new PolicyStatement
+        {
+            Sid = "RunPatchAndShellDocuments",
+            Actions = { "ssm:SendCommand" },
+            Resources = { Fn.Sub("arn:${AWS::Partition}:ssm:${AWS::Region}::document/AWS-RunPatchBaseline"), Fn.Sub("arn:${AWS::Partition}:ssm:${AWS::Region}::document/AWS-RunShellScript") },
+        });
+        policy.Add(new PolicyStatement
+        {
+            Sid = "FollowCommands",
+            Actions = { "ssm:GetCommandInvocation", "ssm:ListCommandInvocations", "ssm:ListCommands" },
+            Resources = { "*" },
+        });
+        policy.Add(new PolicyStatement
+        {
+            Sid = "ReadOwnSecrets",
+            Actions = { "secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue" },
+            Resources = { Arn("secretsmanager", $"secret:{ctx.Env}/*") },
+        });
+        policy.Add(HostParts.DecryptVia(dataKey, "secretsmanager", "kms:Decrypt"));
+        policy.Add(new PolicyStatement
+        {
+            Sid = "WriteOwnBuckets",
+            Actions = { "s3:PutObject", "s3:DeleteObject" },
+            Resources = { Fn.Sub($"arn:${{AWS::Partition}}:s3:::{ctx.Env}-*/*") },
+            Conditions = new CfnObject { ["StringEquals"] = new CfnObject { ["aws:ResourceAccount"] = Fn.Ref("AWS::AccountId") } },
+        });
+        policy.Add(new PolicyStatement
+        {
+            Sid = "ReadAudit",
+            Actions = { "cloudtrail:LookupEvents", "config:DescribeComplianceByConfigRule", "config:GetComplianceDetailsByConfigRule" },
+            Resources = { "*" },
+        });
+
+        // Explicit denies win over any allow, including one a later policy adds: the audit trail stays on.
+        policy.Add(new PolicyStatement
+        {
+            Sid = "DenyDisablingTheAuditTrail",
+            Effect = PolicyEffect.Deny,
+            Actions =
+            {
+                "cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors",
+                "config:StopConfigurationRecorder", "config:DeleteConfigurationRecorder", "config:DeleteDeliveryChannel",
+                "config:PutConfigurationRecorder", "config:DeleteConfigRule",
+            },
+            Resources = { "*" },
+        });
+        policy.Add(new PolicyStatement
+        {
+            Sid = "DenyDestroyingKeysAndLogs",
+            Effect = PolicyEffect.Deny,
+            Actions = { "kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy", "logs:DeleteLogGroup", "logs:DeleteLogStream", "logs:DisassociateKmsKey", "logs:PutRetentionPolicy" },
+            Resources = { "*" },
+        });
+        if (HasAuditBucket(ctx))
+        {
+            var bucket = Fn.Join(string.Empty, Fn.Sub("arn:${AWS::Partition}:s3:::"), ctx.Import(PlatformContext.SecurityPart, "AuditBucketName"));
+            var objects = Fn.Join(string.Empty, Fn.Sub("arn:${AWS::Partition}:s3:::"), ctx.Import(PlatformContext.SecurityPart, "AuditBucketName"), "/*");
+            policy.Add(new PolicyStatement
+            {
+                Sid = "DenyTamperingWithTheAuditBucket",
+                Effect = PolicyEffect.Deny,
+                Actions = { "s3:DeleteBucket", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutLifecycleConfiguration", "s3:PutBucketVersioning", "s3:PutEncryptionConfiguration", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObject" },
+                Resources = { bucket, objects },
+            });
+        }
+
+        return policy;
+    }
+
+    private static PolicyDocument ReadOnlyPolicy(PlatformContext ctx)
+    {
+        var policy = new PolicyDocument();
+        foreach (var statement in Observe(ctx))
+        {
+            policy.Add(statement);
+        }
+
+        return policy;
+    }
+
+    /// <summary>
+    /// What a host's role needs to carry Session Manager sessions through the environment's preferences document:
+    /// decrypting the session's data key, writing the transcript to the log group and (when present) the audit bucket.
+    /// </summary>
+    internal static IEnumerable<PolicyStatement> SessionLogging(PlatformContext ctx)
+    {
+        if (ctx.Spec.Access is null)
+        {
+            yield break;
+        }
+
+        var dataKey = ctx.Import(PlatformContext.SecurityPart, "DataKeyArn");
+        yield return new PolicyStatement { Sid = "DecryptSessions", Actions = { "kms:Decrypt" }, Resources = { dataKey } };
+        yield return new PolicyStatement { Sid = "FindSessionLogGroup", Actions = { "logs:DescribeLogGroups" }, Resources = { "*" } };
+        yield return new PolicyStatement
+        {
+            Sid = "WriteSessionTranscripts",
+            Actions = { "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams" },
+            Resources = { Arn("logs", $"log-group:{SessionLogGroupName(ctx)}:*") },
+        };
+        if (HasAuditBucket(ctx))
+        {
+            var bucket = ctx.Import(PlatformContext.SecurityPart, "AuditBucketName");
+            yield return new PolicyStatement
+            {
+                Sid = "WriteSessionTranscriptsToAuditBucket",
+                Actions = { "s3:PutObject" },
+                Resources = { Fn.Join(string.Empty, Fn.Sub("arn:${AWS::Partition}:s3:::"), bucket, "/" + SessionKeyPrefix + "*") },
+            };
+            yield return new PolicyStatement
+            {
+                Sid = "CheckAuditBucketEncryption",
+                Actions = { "s3:GetEncryptionConfiguration" },
+                Resources = { Fn.Join(string.Empty, Fn.Sub("arn:${AWS::Partition}:s3:::"), bucket) },
+            };
+            var sid = HostParts.DecryptVia(ctx.Import(PlatformContext.SecurityPart, "LogsKeyArn"), "s3", "kms:GenerateDataKey");
+            sid.Sid = "EncryptSessionTranscriptsThroughS3";
+            yield return sid;
+        }
+    }
+}
