@@ -467,17 +467,14 @@ public sealed partial class PatchRunner
 
     private void Report(PatchOptions options, PatchEvent e)
     {
-        if (_logger.IsEnabled(LogLevel.Information))
-        {
-            Log.Progress(_logger, e.ToString());
-        }
+        Log.Progress(_logger, e);
         options.Progress?.Report(e);
     }
 
     private static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "{Event}")]
-        public static partial void Progress(ILogger logger, string @event);
+        public static partial void Progress(ILogger logger, PatchEvent @event);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Observing the replica set while waiting for {Member} failed: {Message}")]
         public static partial void ObservationFailed(ILogger logger, string member, string message);
