@@ -65,6 +65,7 @@ internal static class OttKitCommandLine
             RollbackCommand.Create(environment),
             StatusCommand.Create(environment),
             ImageScanGateCommand.Create(environment),
+            PatchCommand.Create(environment),
             MongoBackupCommand.AddTo(MongoHealthCommand.CreateMongoCommand(), environment),
         };
         return root;

@@ -110,6 +110,8 @@ internal sealed class AwsConnection : IDisposable
 
     public IAmazonS3 S3(string? region = null) => Track(Factory("S3", region).CreateS3());
 
+    public Amazon.SimpleSystemsManagement.IAmazonSimpleSystemsManagement Ssm() => Track(Factory("SSM").CreateSimpleSystemsManagement());
+
     public void Dispose()
     {
         lock (_gate)

@@ -47,6 +47,11 @@ public sealed class AwsClientFactory(AWSOptions? options = null, Action<ClientCo
     /// <returns>The client; dispose it through <see cref="IDisposable"/> when done.</returns>
     public IEcrApi CreateEcr() => Create<IEcrApi>();
 
+    /// <summary>Creates an AWS Systems Manager client from the official AWSSDK.SimpleSystemsManagement package (<c>ottkit patch</c>).</summary>
+    /// <returns>The client; dispose it when done.</returns>
+    public Amazon.SimpleSystemsManagement.IAmazonSimpleSystemsManagement CreateSimpleSystemsManagement() =>
+        Create<Amazon.SimpleSystemsManagement.IAmazonSimpleSystemsManagement>();
+
     /// <summary>
     /// Creates an Amazon S3 client from the official AWSSDK.S3 package with the same region, credentials and
     /// <c>ServiceURL</c> (path-style addressing when an endpoint is given, as S3-compatible test servers need).

@@ -55,6 +55,7 @@ public static class OttKitAwsServiceCollectionExtensions
         services.AddAWSService<ICloudWatchApi>();
         services.AddAWSService<IEcrApi>();
         services.AddAWSService<IAmazonS3>();
+        services.AddAWSService<Amazon.SimpleSystemsManagement.IAmazonSimpleSystemsManagement>();
         return services;
     }
 }

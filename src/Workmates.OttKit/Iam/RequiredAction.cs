@@ -62,6 +62,12 @@ public enum PermissionScope
 
     /// <summary>Actions AWS authorizes on no resource at all (documented as <c>*</c> only).</summary>
     NoResource,
+
+    /// <summary>The AWS-owned <c>AWS-RunPatchBaseline</c> SSM document (<c>arn:aws:ssm:&lt;region&gt;::document/AWS-RunPatchBaseline</c>).</summary>
+    PatchBaselineDocument,
+
+    /// <summary>The environment's EC2 instances in its patch groups (<c>ssm:resourceTag/Patch Group</c> condition).</summary>
+    PatchGroupInstances,
 }
 
 /// <summary>One IAM action an operation calls, and what it calls it on.</summary>

@@ -48,6 +48,7 @@ public sealed partial class SimulatedMember
             "saslContinue" => SaslContinue(session, body),
             "replSetGetStatus" => ReplSetGetStatus(),
             "replSetGetConfig" => ReplSetGetConfig(),
+            "replSetStepDown" => ReplSetStepDown(body),
             "serverStatus" => ServerStatus(),
             "listDatabases" => ListDatabases(),
             "listCollections" => ListCollections(database, body),
@@ -78,6 +79,47 @@ public sealed partial class SimulatedMember
             "commitTransaction" or "abortTransaction" => Ok(),
             _ => Error(59, "CommandNotFound", $"no such command: '{name}'"),
         };
+    }
+
+    /// <summary>
+    /// <c>replSetStepDown</c> as mongod 8 answers it: only on the primary (10107 NotWritablePrimary otherwise);
+    /// <c>stepDownSecs</c> (required) at least <c>secondaryCatchUpPeriodSecs</c> (default 10); without <c>force</c>, an
+    /// electable secondary (reachable, votes, priority &gt; 0) within <c>secondaryCatchUpPeriodSecs</c> of the primary must
+    /// exist (262 ExceededTimeLimit otherwise). The most caught-up electable secondary is then elected in a new term.
+    /// </summary>
+    private BsonDocument ReplSetStepDown(BsonDocument body)
+    {
+        if (State != SimulatedMemberState.Primary)
+        {
+            return Error(10107, "NotWritablePrimary", "not primary so can't step down");
+        }
+
+        var stepDown = body.Elements[0].Value;
+        if (!stepDown.IsNumeric)
+        {
+            return Error(14, "TypeMismatch", "stepDownSecs must be a number");
+        }
+
+        var stepDownSecs = stepDown.ToDouble();
+        var catchUp = body.TryGetValue("secondaryCatchUpPeriodSecs", out var c) && c.IsNumeric ? c.ToDouble() : 10;
+        var force = body.TryGetValue("force", out var f) && f.Type == BsonType.Boolean && f.AsBoolean;
+        if (stepDownSecs < catchUp)
+        {
+            return Error(2, "BadValue", "stepdown period must be longer than secondaryCatchUpPeriodSecs");
+        }
+
+        var electable = _set.Members
+            .Where(m => m != this && m.State == SimulatedMemberState.Secondary && m.IsReachable && m.Votes > 0 && m.Priority > 0 && !m.Hidden)
+            .OrderBy(m => m.Lag)
+            .ThenByDescending(m => m.Priority)
+            .FirstOrDefault();
+        if (electable is null || (!force && electable.Lag.TotalSeconds > catchUp))
+        {
+            return Error(262, "ExceededTimeLimit", "No electable secondaries caught up as of " + DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture) + ". Please use the replSetStepDown command with the argument {force: true} to force node to step down.");
+        }
+
+        _set.ElectPrimary(electable.Index);
+        return Ok();
     }
 
     private bool CanRead(bool secondaryAllowed) =>
