@@ -8,9 +8,10 @@ internal static partial class SpecValidator
 {
     private static readonly int[] LogRetentionValues = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
-    public static IReadOnlyList<ValidationProblem> Validate(EnvironmentSpec spec)
+    public static IReadOnlyList<ValidationProblem> Validate(EnvironmentSpec spec, ValidationContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        context ??= ValidationContext.Timeless;
         var problems = new List<ValidationProblem>();
         void Add(string path, string message, string fix) => problems.Add(new ValidationProblem(path, message, fix));
 
@@ -19,7 +20,7 @@ internal static partial class SpecValidator
         var smallest = ValidateCluster(spec.Cluster, Add);
         ValidateLoadBalancer(spec, Add);
         ValidateServices(spec, smallest, Add);
-        ValidateLiveEvents(spec, Add);
+        ValidateLiveEvents(spec, context, Add);
         ValidateSchedules(spec, Add);
         ValidateCapacity(spec, smallest, Add);
         ValidateSecurity(spec.Security, Add);
@@ -498,7 +499,7 @@ internal static partial class SpecValidator
         }
     }
 
-    private static void ValidateLiveEvents(EnvironmentSpec spec, Action<string, string, string> add)
+    private static void ValidateLiveEvents(EnvironmentSpec spec, ValidationContext context, Action<string, string, string> add)
     {
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var e = 0; e < spec.LiveEvents.Count; e++)
@@ -519,6 +520,11 @@ internal static partial class SpecValidator
             if (ev.EndUtc <= ev.StartUtc)
             {
                 add($"{at}.endUtc", "the event ends before it starts.", "Set endUtc after startUtc.");
+            }
+            else if (context.Now is { } now && ev.EndUtc <= now)
+            {
+                // Auto Scaling refuses a scheduled action whose start time has passed, and the event is over anyway.
+                add($"{at}.endUtc", $"'{ev.Name}' ended at {ev.EndUtc.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}, before now ({now.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}).", "Move the event to its next date (startUtc and endUtc in the future), or remove it from liveEvents.");
             }
 
             if (ev.PreWarmMinutes is < 0 or > 1440)
@@ -648,33 +654,51 @@ internal static partial class SpecValidator
             return;
         }
 
-        var cpuCapacity = (long)spec.Cluster.MaxHosts * smallest.CpuUnits;
-        var memoryCapacity = (long)spec.Cluster.MaxHosts * smallest.SchedulableMemoryMiB;
+        var cluster = spec.Cluster;
+        var cpuCapacity = (long)cluster.MaxHosts * smallest.CpuUnits;
+        var memoryCapacity = (long)cluster.MaxHosts * smallest.SchedulableMemoryMiB;
+        var perHost = smallest.AwsvpcTasks(cluster.EniTrunking);
+        var taskCapacity = (long)cluster.MaxHosts * perHost;
         var scenarios = new List<(string Name, IReadOnlyList<LiveEventServiceSpec> Raised)> { ("normal operation", []) };
         scenarios.AddRange(spec.LiveEvents.Select(e => ($"live event '{e.Name}'", e.Services)));
         scenarios.AddRange(spec.ScheduledScaling.Select(s => ($"schedule '{s.Name}'", s.Services)));
-        // One problem for the most demanding scenario: raising maxHosts to cover it covers the others.
-        (string Name, long Cpu, long Memory, long Hosts)? worst = null;
+        // One problem per resource for the most demanding scenario: raising maxHosts to cover it covers the others.
+        (string Name, CapacityDemand Demand)? worst = null, worstEni = null;
         foreach (var (name, raised) in scenarios)
         {
-            long cpu = 0, memory = 0;
-            foreach (var s in spec.Services)
+            var demand = ClusterCapacity.Demand(smallest, cluster.EniTrunking, ClusterCapacity.Tasks(spec, raised, floor: false));
+            var hosts = Math.Max(demand.HostsByCpu, demand.HostsByMemory);
+            if ((demand.Cpu > cpuCapacity || demand.MemoryMiB > memoryCapacity) && (worst is null || hosts > Math.Max(worst.Value.Demand.HostsByCpu, worst.Value.Demand.HostsByMemory)))
             {
-                var max = raised.FirstOrDefault(r => string.Equals(r.Service, s.Name, StringComparison.Ordinal))?.MaxTasks ?? s.Scaling.MaxTasks;
-                cpu += (long)Math.Max(0, max) * Math.Max(0, s.Cpu);
-                memory += (long)Math.Max(0, max) * Math.Max(0, s.Memory);
+                worst = (name, demand);
             }
 
-            var hosts = Math.Max(Ceiling(cpu, smallest.CpuUnits), Ceiling(memory, smallest.SchedulableMemoryMiB));
-            if ((cpu > cpuCapacity || memory > memoryCapacity) && (worst is null || hosts > worst.Value.Hosts))
+            if (demand.Tasks > taskCapacity && (worstEni is null || demand.Tasks > worstEni.Value.Demand.Tasks))
             {
-                worst = (name, cpu, memory, hosts);
+                worstEni = (name, demand);
             }
         }
 
         if (worst is { } w)
         {
-            add("cluster.maxHosts", $"{spec.Cluster.MaxHosts} × {smallest.Name} cannot hold every service at its maximum during {w.Name} ({w.Cpu} CPU units and {w.Memory} MiB needed; {cpuCapacity} and {memoryCapacity} available).", $"Raise cluster.maxHosts to at least {w.Hosts}, choose larger instance types, or lower the maxTasks.");
+            add("cluster.maxHosts", $"{cluster.MaxHosts} × {smallest.Name} cannot hold every service at its maximum during {w.Name} ({w.Demand.Cpu} CPU units and {w.Demand.MemoryMiB} MiB needed; {cpuCapacity} and {memoryCapacity} available).", $"Raise cluster.maxHosts to at least {Math.Max(w.Demand.HostsByCpu, w.Demand.HostsByMemory)}, choose larger instance types, or lower the maxTasks.");
+        }
+
+        if (worstEni is { } e)
+        {
+            var why = cluster.EniTrunking && smallest.TrunkedTaskLimit is { } trunked
+                ? $"{trunked} per host with ENI trunking"
+                : $"{perHost} per host: {smallest.MaxNetworkInterfaces} network interfaces minus the primary, as every task uses awsvpc";
+            var trunking = cluster.EniTrunking || smallest.TrunkedTaskLimit is not { } limit
+                ? string.Empty
+                : $", or turn on ENI trunking ({limit} tasks per {smallest.Name}: run 'aws ecs put-account-setting-default --name awsvpcTrunking --value enabled' in the account and region, then set cluster.eniTrunking: true)";
+            var hosts = e.Demand.HostsByEni == long.MaxValue ? "a type with more network interfaces" : $"at least {e.Demand.HostsByEni}";
+            add("cluster.maxHosts", $"{cluster.MaxHosts} × {smallest.Name} place at most {taskCapacity} tasks ({why}), but {e.Name} runs up to {e.Demand.Tasks}.", $"Raise cluster.maxHosts to {hosts}, choose a larger instance type{trunking}.");
+        }
+
+        if (cluster.EniTrunking && smallest.TrunkedTaskLimit is null)
+        {
+            add("cluster.eniTrunking", $"{smallest.Name} does not support ENI trunking, so the account setting adds no task capacity on it.", "Use trunk-capable types (Nitro m5/m6i/m7i/c5/c6i/r5/r6i and Graviton m6g/m7g/c7g…, large and up; not t3/t4g), or set cluster.eniTrunking: false.");
         }
     }
 
