@@ -662,43 +662,38 @@ internal static partial class SpecValidator
         var scenarios = new List<(string Name, IReadOnlyList<LiveEventServiceSpec> Raised)> { ("normal operation", []) };
         scenarios.AddRange(spec.LiveEvents.Select(e => ($"live event '{e.Name}'", e.Services)));
         scenarios.AddRange(spec.ScheduledScaling.Select(s => ($"schedule '{s.Name}'", s.Services)));
-        // One problem per resource for the most demanding scenario: raising maxHosts to cover it covers the others.
-        (string Name, CapacityDemand Demand)? worst = null, worstEni = null;
+        // One problem for the most demanding scenario: raising maxHosts to cover it covers the others. Every task uses
+        // awsvpc, so besides CPU and memory each one takes a network interface (or a trunk branch with ENI trunking).
+        (string Name, IReadOnlyList<LiveEventServiceSpec> Raised, CapacityDemand Demand)? worst = null;
         foreach (var (name, raised) in scenarios)
         {
             var demand = ClusterCapacity.Demand(smallest, cluster.EniTrunking, ClusterCapacity.Tasks(spec, raised, floor: false));
-            var hosts = Math.Max(demand.HostsByCpu, demand.HostsByMemory);
-            if ((demand.Cpu > cpuCapacity || demand.MemoryMiB > memoryCapacity) && (worst is null || hosts > Math.Max(worst.Value.Demand.HostsByCpu, worst.Value.Demand.HostsByMemory)))
+            if (demand.Hosts > cluster.MaxHosts && (worst is null || demand.Hosts > worst.Value.Demand.Hosts))
             {
-                worst = (name, demand);
-            }
-
-            if (demand.Tasks > taskCapacity && (worstEni is null || demand.Tasks > worstEni.Value.Demand.Tasks))
-            {
-                worstEni = (name, demand);
+                worst = (name, raised, demand);
             }
         }
 
         if (worst is { } w)
         {
-            add("cluster.maxHosts", $"{cluster.MaxHosts} × {smallest.Name} cannot hold every service at its maximum during {w.Name} ({w.Demand.Cpu} CPU units and {w.Demand.MemoryMiB} MiB needed; {cpuCapacity} and {memoryCapacity} available).", $"Raise cluster.maxHosts to at least {Math.Max(w.Demand.HostsByCpu, w.Demand.HostsByMemory)}, choose larger instance types, or lower the maxTasks.");
-        }
+            var eniBound = w.Demand.HostsByEni > Math.Max(w.Demand.HostsByCpu, w.Demand.HostsByMemory);
+            var perHostWhy = cluster.EniTrunking && smallest.TrunkedTaskLimit is not null
+                ? $"{perHost} per host with ENI trunking"
+                : $"{perHost} per host: {smallest.MaxNetworkInterfaces} network interfaces minus the primary, one per awsvpc task";
+            var hosts = w.Demand.Hosts == long.MaxValue ? "a type with more network interfaces" : $"at least {w.Demand.Hosts}";
+            var trunking = string.Empty;
+            if (eniBound && !cluster.EniTrunking && smallest.TrunkedTaskLimit is { } trunked)
+            {
+                var withTrunking = ClusterCapacity.Demand(smallest, eniTrunking: true, ClusterCapacity.Tasks(spec, w.Raised, floor: false));
+                trunking = $", or turn on ENI trunking ({trunked} tasks per {smallest.Name}, then {withTrunking.Hosts} hosts suffice): run 'aws ecs put-account-setting-default --name awsvpcTrunking --value enabled' in the account and region, then set cluster.eniTrunking: true";
+            }
 
-        if (worstEni is { } e)
-        {
-            var why = cluster.EniTrunking && smallest.TrunkedTaskLimit is { } trunked
-                ? $"{trunked} per host with ENI trunking"
-                : $"{perHost} per host: {smallest.MaxNetworkInterfaces} network interfaces minus the primary, as every task uses awsvpc";
-            var trunking = cluster.EniTrunking || smallest.TrunkedTaskLimit is not { } limit
-                ? string.Empty
-                : $", or turn on ENI trunking ({limit} tasks per {smallest.Name}: run 'aws ecs put-account-setting-default --name awsvpcTrunking --value enabled' in the account and region, then set cluster.eniTrunking: true)";
-            var hosts = e.Demand.HostsByEni == long.MaxValue ? "a type with more network interfaces" : $"at least {e.Demand.HostsByEni}";
-            add("cluster.maxHosts", $"{cluster.MaxHosts} × {smallest.Name} place at most {taskCapacity} tasks ({why}), but {e.Name} runs up to {e.Demand.Tasks}.", $"Raise cluster.maxHosts to {hosts}, choose a larger instance type{trunking}.");
+            add("cluster.maxHosts", $"{cluster.MaxHosts} × {smallest.Name} cannot hold every service at its maximum during {w.Name} ({w.Demand.Cpu} CPU units, {w.Demand.MemoryMiB} MiB and {w.Demand.Tasks} tasks needed; {cpuCapacity}, {memoryCapacity} and {taskCapacity} available, {perHostWhy}).", $"Raise cluster.maxHosts to {hosts}, choose larger instance types, or lower the maxTasks{trunking}.");
         }
 
         if (cluster.EniTrunking && smallest.TrunkedTaskLimit is null)
         {
-            add("cluster.eniTrunking", $"{smallest.Name} does not support ENI trunking, so the account setting adds no task capacity on it.", "Use trunk-capable types (Nitro m5/m6i/m7i/c5/c6i/r5/r6i and Graviton m6g/m7g/c7g…, large and up; not t3/t4g), or set cluster.eniTrunking: false.");
+            add("cluster.eniTrunking", $"{smallest.Name} does not support ENI trunking, so the account setting adds no task capacity on it.", "Use trunk-capable types (m5/m6i/m7i/c5/c6i/r5/r6i, Graviton m6g/m7g/c7g…, large and up; not t3/t4g), or set cluster.eniTrunking: false.");
         }
     }
 
