@@ -101,7 +101,7 @@ public sealed class SpecLoaderTests
         var ex = Assert.Throws<SpecLoadException>(() => EnvironmentSpec.Parse(text, "demo.yaml"));
         var problem = Assert.Single(ex.Problems);
         Assert.Equal("services[1].scaling.maxTask", problem.Path);
-        Assert.Equal(23, problem.Line);
+        Assert.Equal(24, problem.Line);
         Assert.Equal(46, problem.Column);
         Assert.Contains("did you mean 'maxTasks'?", problem.Message, StringComparison.Ordinal);
         Assert.Contains("demo.yaml(23,46)", ex.Message, StringComparison.Ordinal);
