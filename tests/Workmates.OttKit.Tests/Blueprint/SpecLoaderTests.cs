@@ -104,7 +104,7 @@ public sealed class SpecLoaderTests
         Assert.Equal(24, problem.Line);
         Assert.Equal(46, problem.Column);
         Assert.Contains("did you mean 'maxTasks'?", problem.Message, StringComparison.Ordinal);
-        Assert.Contains("demo.yaml(23,46)", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("demo.yaml(24,46)", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
