@@ -37,13 +37,17 @@ internal static class SynthCommand
         {
             var context = OttKitCommandLine.ContextOf(parse);
             return SpecCommands.RefuseRegion(context, parse, "synth")
-                ?? await RunAsync(context, parse.GetRequiredValue(spec), parse.GetRequiredValue(output), parse.GetValue(strict), ct).ConfigureAwait(false);
+                ?? await RunAsync(context, parse.GetRequiredValue(spec), parse.GetRequiredValue(output), parse.GetValue(strict), TimeProvider.System.GetUtcNow(), ct).ConfigureAwait(false);
         });
         return command;
     }
 
     /// <summary>Synthesizes the spec at <paramref name="specPath"/> into <paramref name="outDirectory"/>.</summary>
-    public static async Task<int> RunAsync(CliContext context, string specPath, string outDirectory, bool strict, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(CliContext context, string specPath, string outDirectory, bool strict, CancellationToken cancellationToken) =>
+        RunAsync(context, specPath, outDirectory, strict, null, cancellationToken);
+
+    /// <summary>Synthesizes the spec at <paramref name="specPath"/> into <paramref name="outDirectory"/>; <paramref name="now"/> refuses live events already over.</summary>
+    public static async Task<int> RunAsync(CliContext context, string specPath, string outDirectory, bool strict, DateTimeOffset? now, CancellationToken cancellationToken)
     {
         var loaded = OttKitCommandLine.LoadSpec(context, specPath, out var exitCode);
         if (loaded is null)
@@ -53,7 +57,7 @@ internal static class SynthCommand
 
         // Failures (invalid spec, schema violations, an unwritable folder) reach the command line's edge, which
         // classifies and reports them; nothing has been written then.
-        var environment = EnvironmentOutput.Synthesize(loaded, new EnvironmentOutputOptions { Strict = strict });
+        var environment = EnvironmentOutput.Synthesize(loaded, new EnvironmentOutputOptions { Strict = strict, Now = now });
         var result = await environment.WriteToAsync(outDirectory, cancellationToken).ConfigureAwait(false);
         var stackSet = environment.StackSet;
         StrictOption.WriteWarnings(context, environment.Warnings);

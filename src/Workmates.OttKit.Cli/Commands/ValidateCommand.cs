@@ -29,13 +29,13 @@ internal static class ValidateCommand
         command.SetAction((parse, _) =>
         {
             var context = OttKitCommandLine.ContextOf(parse);
-            return Task.FromResult(SpecCommands.RefuseRegion(context, parse, "validate") ?? Run(context, parse.GetRequiredValue(spec), parse.GetValue(strict)));
+            return Task.FromResult(SpecCommands.RefuseRegion(context, parse, "validate") ?? Run(context, parse.GetRequiredValue(spec), parse.GetValue(strict), TimeProvider.System.GetUtcNow()));
         });
         return command;
     }
 
-    /// <summary>Validates the spec at <paramref name="path"/>; exit 0 when valid, 1 otherwise.</summary>
-    public static int Run(CliContext context, string path, bool strict = false)
+    /// <summary>Validates the spec at <paramref name="path"/> (live events over before <paramref name="now"/> are refused); exit 0 when valid, 1 otherwise.</summary>
+    public static int Run(CliContext context, string path, bool strict = false, DateTimeOffset? now = null)
     {
         var loaded = OttKitCommandLine.LoadSpec(context, path, out var exitCode);
         if (loaded is null)
@@ -47,7 +47,7 @@ internal static class ValidateCommand
         IReadOnlyList<ValidationProblem> warnings;
         try
         {
-            warnings = EnvironmentOutput.Synthesize(loaded, new EnvironmentOutputOptions { Strict = strict }).Warnings;
+            warnings = EnvironmentOutput.Synthesize(loaded, new EnvironmentOutputOptions { Strict = strict, Now = now }).Warnings;
             problems = [];
         }
         catch (OttKitValidationException ex)

@@ -6,7 +6,7 @@ namespace Workmates.OttKit.Blueprint;
 /// <summary>
 /// Everything a customer's platform is, described once: the source of every template, workflow and diagram.
 /// Immutable; build one with <see cref="Create(string, string)"/> or load one with <see cref="Load(string)"/>,
-/// then call <see cref="Validate"/> (synthesis refuses an invalid spec).
+/// then call <see cref="Validate()"/> (synthesis refuses an invalid spec).
 /// </summary>
 public sealed record EnvironmentSpec
 {
@@ -96,7 +96,7 @@ public sealed record EnvironmentSpec
     /// <summary>
     /// Loads a spec from a YAML (<c>.yaml</c>/<c>.yml</c>) or JSON (<c>.json</c>) file with camelCase keys.
     /// Unknown keys and values of the wrong type are errors; every error names the file, line and column.
-    /// The result is not validated yet: call <see cref="Validate"/>.
+    /// The result is not validated yet: call <see cref="Validate()"/>.
     /// </summary>
     /// <param name="path">Path of the spec file.</param>
     /// <returns>The spec described by the file.</returns>
@@ -139,7 +139,15 @@ public sealed record EnvironmentSpec
     /// <returns>Problems, each with its path (<c>services[2].scaling.maxTasks</c>), what is wrong and how to fix it.</returns>
     public IReadOnlyList<ValidationProblem> Validate() => SpecValidator.Validate(this);
 
-    /// <summary>Throws when <see cref="Validate"/> finds any problem.</summary>
+    /// <summary>
+    /// Checks every rule, with the rules that depend on when they run (a live event already over is refused) checked
+    /// against <see cref="ValidationContext.Now"/>. Synthesis never reads a clock; the CLI passes the current time here.
+    /// </summary>
+    /// <param name="context">The time to check against.</param>
+    /// <returns>Problems, each with its path, what is wrong and how to fix it.</returns>
+    public IReadOnlyList<ValidationProblem> Validate(ValidationContext context) => SpecValidator.Validate(this, context);
+
+    /// <summary>Throws when <see cref="Validate()"/> finds any problem.</summary>
     /// <exception cref="OttKitValidationException">Carries every problem.</exception>
     public void EnsureValid()
     {

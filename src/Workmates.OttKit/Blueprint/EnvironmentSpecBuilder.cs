@@ -181,7 +181,7 @@ public sealed class EnvironmentSpecBuilder
         return this;
     }
 
-    /// <summary>Returns the immutable spec (not validated: call <see cref="EnvironmentSpec.Validate"/>).</summary>
+    /// <summary>Returns the immutable spec (not validated: call <see cref="EnvironmentSpec.Validate()"/>).</summary>
     /// <returns>The spec.</returns>
     public EnvironmentSpec Build() => _spec with
     {

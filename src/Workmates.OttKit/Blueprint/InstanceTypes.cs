@@ -25,6 +25,24 @@ public sealed record InstanceTypeInfo(string Name, int VCpus, int MemoryMiB, Cpu
     /// (a conservative estimate of what the agent registers).
     /// </summary>
     public int SchedulableMemoryMiB => MemoryMiB - (MemoryMiB / 10);
+
+    /// <summary>
+    /// Network interfaces the type can attach (EC2 User Guide, "Maximum IP addresses per network interface"); the
+    /// primary one belongs to the host, so without ENI trunking the host runs this many minus one awsvpc tasks.
+    /// </summary>
+    public int MaxNetworkInterfaces { get; init; }
+
+    /// <summary>
+    /// awsvpc tasks per host with the ECS account setting <c>awsvpcTrunking</c> on (ECS Developer Guide, "ENI trunking
+    /// supported instance types"); <see langword="null"/> when the type does not support trunking (burstable types).
+    /// </summary>
+    public int? TrunkedTaskLimit { get; init; }
+
+    /// <summary>awsvpc tasks one host can place: its task ENIs, or the trunked limit when trunking is on and supported.</summary>
+    /// <param name="eniTrunking">Whether the account setting <c>awsvpcTrunking</c> is on.</param>
+    /// <returns>Tasks per host (at least 0).</returns>
+    public int AwsvpcTasks(bool eniTrunking) =>
+        eniTrunking && TrunkedTaskLimit is { } trunked ? trunked : Math.Max(0, MaxNetworkInterfaces - 1);
 }
 
 /// <summary>The instance types the blueprint knows the size of (common general-purpose, compute and memory types).</summary>
@@ -60,17 +78,20 @@ public static class InstanceTypes
             ("c6g", 2, CpuArchitecture.Arm64), ("c7g", 2, CpuArchitecture.Arm64), ("c8g", 2, CpuArchitecture.Arm64),
             ("r6g", 8, CpuArchitecture.Arm64), ("r7g", 8, CpuArchitecture.Arm64),
         ];
-        (string Size, int VCpus)[] sizes = [("large", 2), ("xlarge", 4), ("2xlarge", 8), ("4xlarge", 16)];
+        // Every family above has the same network shape per size. ENIs: EC2 User Guide, "Maximum IP addresses per network
+        // interface" (large 3, xlarge 4, 2xlarge 4, 4xlarge 8). Trunked task limits: ECS Developer Guide, "ENI trunking
+        // supported instance types" (large 10, xlarge 20, 2xlarge 40, 4xlarge 60; c5.large's 10 is the guide's own example).
+        (string Size, int VCpus, int Enis, int Trunked)[] sizes = [("large", 2, 3, 10), ("xlarge", 4, 4, 20), ("2xlarge", 8, 4, 40), ("4xlarge", 16, 8, 60)];
         foreach (var (family, perVCpu, arch) in families)
         {
-            foreach (var (size, vcpus) in sizes)
+            foreach (var (size, vcpus, enis, trunked) in sizes)
             {
                 var name = $"{family}.{size}";
-                table[name] = new InstanceTypeInfo(name, vcpus, vcpus * perVCpu * 1024, arch);
+                table[name] = new InstanceTypeInfo(name, vcpus, vcpus * perVCpu * 1024, arch) { MaxNetworkInterfaces = enis, TrunkedTaskLimit = trunked };
             }
         }
 
-        // Burstable types: 2 vCPUs each, memory does not follow a ratio.
+        // Burstable types: 2 vCPUs each, memory does not follow a ratio; 3 ENIs each (EC2 User Guide); ECS does not trunk them.
         (string Name, int GiB, CpuArchitecture Arch)[] burstable =
         [
             ("t3.medium", 4, CpuArchitecture.X64), ("t3.large", 8, CpuArchitecture.X64), ("t3a.medium", 4, CpuArchitecture.X64),
@@ -78,7 +99,7 @@ public static class InstanceTypes
         ];
         foreach (var (name, gib, arch) in burstable)
         {
-            table[name] = new InstanceTypeInfo(name, 2, gib * 1024, arch);
+            table[name] = new InstanceTypeInfo(name, 2, gib * 1024, arch) { MaxNetworkInterfaces = 3 };
         }
 
         return table;

@@ -60,6 +60,14 @@ public sealed record ClusterSpec
     /// <summary>Size of the encrypted gp3 root volume in GiB (at least the AMI's 30 GiB).</summary>
     /// <value>Default: 30.</value>
     public int RootVolumeGiB { get; init; } = SpecDefaults.RootVolumeGiB;
+
+    /// <summary>
+    /// States that the ECS account setting <c>awsvpcTrunking</c> is on in the environment's account and region
+    /// (<c>aws ecs put-account-setting-default --name awsvpcTrunking --value enabled</c>; CloudFormation has no resource
+    /// for it). Capacity checks then count the trunked task limit per host instead of the host's ENIs minus one.
+    /// </summary>
+    /// <value>Default: <see langword="false"/>.</value>
+    public bool EniTrunking { get; init; }
 }
 
 /// <summary>The public Application Load Balancer and its TLS certificate.</summary>

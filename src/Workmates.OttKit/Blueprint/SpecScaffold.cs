@@ -254,7 +254,9 @@ public static class SpecScaffold
         #   branches: [main]
         #   environments: [{{name}}]
 
-        # Live events raise the service floors ahead of a known peak and restore them afterwards (times in UTC).
+        # Live events raise the service floors (and the host floor with them) ahead of a known peak and restore them
+        # afterwards (times in UTC). Every task takes one network interface: the default 10 m6i.large hosts place 20
+        # tasks, so a higher ceiling needs more hosts or ENI trunking (cluster.eniTrunking, see docs/blueprint.md).
         # liveEvents:
         #   - name: launch
         #     startUtc: 2030-01-15T12:00:00Z
@@ -262,8 +264,8 @@ public static class SpecScaffold
         #     preWarmMinutes: 60
         #     restoreAfterMinutes: 15
         #     services:
-        #       - { service: web, minTasks: 6, maxTasks: 30 }
-        #       - { service: api, minTasks: 6, maxTasks: 30 }
+        #       - { service: web, minTasks: 6, maxTasks: 10 }
+        #       - { service: api, minTasks: 6, maxTasks: 10 }
 
         # Recurring peaks (school hours, evening prime time), evaluated in the given time zone.
         # scheduledScaling:
@@ -272,7 +274,7 @@ public static class SpecScaffold
         #     endCron: cron(0 23 ? * * *)
         #     timeZone: Asia/Kolkata
         #     services:
-        #       - { service: web, minTasks: 4, maxTasks: 20 }
+        #       - { service: web, minTasks: 4, maxTasks: 10 }
 
         # Explicit departures from the secure defaults. Each one shows in 'ottkit validate' and in the plan.
         # weakenings:

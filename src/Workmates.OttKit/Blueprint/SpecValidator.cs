@@ -8,9 +8,10 @@ internal static partial class SpecValidator
 {
     private static readonly int[] LogRetentionValues = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
-    public static IReadOnlyList<ValidationProblem> Validate(EnvironmentSpec spec)
+    public static IReadOnlyList<ValidationProblem> Validate(EnvironmentSpec spec, ValidationContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        context ??= ValidationContext.Timeless;
         var problems = new List<ValidationProblem>();
         void Add(string path, string message, string fix) => problems.Add(new ValidationProblem(path, message, fix));
 
@@ -19,7 +20,7 @@ internal static partial class SpecValidator
         var smallest = ValidateCluster(spec.Cluster, Add);
         ValidateLoadBalancer(spec, Add);
         ValidateServices(spec, smallest, Add);
-        ValidateLiveEvents(spec, Add);
+        ValidateLiveEvents(spec, context, Add);
         ValidateSchedules(spec, Add);
         ValidateCapacity(spec, smallest, Add);
         ValidateSecurity(spec.Security, Add);
@@ -499,7 +500,7 @@ internal static partial class SpecValidator
         }
     }
 
-    private static void ValidateLiveEvents(EnvironmentSpec spec, Action<string, string, string> add)
+    private static void ValidateLiveEvents(EnvironmentSpec spec, ValidationContext context, Action<string, string, string> add)
     {
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var e = 0; e < spec.LiveEvents.Count; e++)
@@ -520,6 +521,11 @@ internal static partial class SpecValidator
             if (ev.EndUtc <= ev.StartUtc)
             {
                 add($"{at}.endUtc", "the event ends before it starts.", "Set endUtc after startUtc.");
+            }
+            else if (context.Now is { } now && ev.EndUtc <= now)
+            {
+                // Auto Scaling refuses a scheduled action whose start time has passed, and the event is over anyway.
+                add($"{at}.endUtc", $"'{ev.Name}' ended at {ev.EndUtc.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}, before now ({now.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}).", "Move the event to its next date (startUtc and endUtc in the future), or remove it from liveEvents.");
             }
 
             if (ev.PreWarmMinutes is < 0 or > 1440)
@@ -649,33 +655,46 @@ internal static partial class SpecValidator
             return;
         }
 
-        var cpuCapacity = (long)spec.Cluster.MaxHosts * smallest.CpuUnits;
-        var memoryCapacity = (long)spec.Cluster.MaxHosts * smallest.SchedulableMemoryMiB;
+        var cluster = spec.Cluster;
+        var cpuCapacity = (long)cluster.MaxHosts * smallest.CpuUnits;
+        var memoryCapacity = (long)cluster.MaxHosts * smallest.SchedulableMemoryMiB;
+        var perHost = smallest.AwsvpcTasks(cluster.EniTrunking);
+        var taskCapacity = (long)cluster.MaxHosts * perHost;
         var scenarios = new List<(string Name, IReadOnlyList<LiveEventServiceSpec> Raised)> { ("normal operation", []) };
         scenarios.AddRange(spec.LiveEvents.Select(e => ($"live event '{e.Name}'", e.Services)));
         scenarios.AddRange(spec.ScheduledScaling.Select(s => ($"schedule '{s.Name}'", s.Services)));
-        // One problem for the most demanding scenario: raising maxHosts to cover it covers the others.
-        (string Name, long Cpu, long Memory, long Hosts)? worst = null;
+        // One problem for the most demanding scenario: raising maxHosts to cover it covers the others. Every task uses
+        // awsvpc, so besides CPU and memory each one takes a network interface (or a trunk branch with ENI trunking).
+        (string Name, IReadOnlyList<LiveEventServiceSpec> Raised, CapacityDemand Demand)? worst = null;
         foreach (var (name, raised) in scenarios)
         {
-            long cpu = 0, memory = 0;
-            foreach (var s in spec.Services)
+            var demand = ClusterCapacity.Demand(smallest, cluster.EniTrunking, ClusterCapacity.Tasks(spec, raised, floor: false));
+            if (demand.Hosts > cluster.MaxHosts && (worst is null || demand.Hosts > worst.Value.Demand.Hosts))
             {
-                var max = raised.FirstOrDefault(r => string.Equals(r.Service, s.Name, StringComparison.Ordinal))?.MaxTasks ?? s.Scaling.MaxTasks;
-                cpu += (long)Math.Max(0, max) * Math.Max(0, s.Cpu);
-                memory += (long)Math.Max(0, max) * Math.Max(0, s.Memory);
-            }
-
-            var hosts = Math.Max(Ceiling(cpu, smallest.CpuUnits), Ceiling(memory, smallest.SchedulableMemoryMiB));
-            if ((cpu > cpuCapacity || memory > memoryCapacity) && (worst is null || hosts > worst.Value.Hosts))
-            {
-                worst = (name, cpu, memory, hosts);
+                worst = (name, raised, demand);
             }
         }
 
         if (worst is { } w)
         {
-            add("cluster.maxHosts", $"{spec.Cluster.MaxHosts} × {smallest.Name} cannot hold every service at its maximum during {w.Name} ({w.Cpu} CPU units and {w.Memory} MiB needed; {cpuCapacity} and {memoryCapacity} available).", $"Raise cluster.maxHosts to at least {w.Hosts}, choose larger instance types, or lower the maxTasks.");
+            var eniBound = w.Demand.HostsByEni > Math.Max(w.Demand.HostsByCpu, w.Demand.HostsByMemory);
+            var perHostWhy = cluster.EniTrunking && smallest.TrunkedTaskLimit is not null
+                ? $"{perHost} per host with ENI trunking"
+                : $"{perHost} per host: {smallest.MaxNetworkInterfaces} network interfaces minus the primary, one per awsvpc task";
+            var hosts = w.Demand.Hosts == long.MaxValue ? "a type with more network interfaces" : $"at least {w.Demand.Hosts}";
+            var trunking = string.Empty;
+            if (eniBound && !cluster.EniTrunking && smallest.TrunkedTaskLimit is { } trunked)
+            {
+                var withTrunking = ClusterCapacity.Demand(smallest, eniTrunking: true, ClusterCapacity.Tasks(spec, w.Raised, floor: false));
+                trunking = $", or turn on ENI trunking ({trunked} tasks per {smallest.Name}, then {withTrunking.Hosts} hosts suffice): run 'aws ecs put-account-setting-default --name awsvpcTrunking --value enabled' in the account and region, then set cluster.eniTrunking: true";
+            }
+
+            add("cluster.maxHosts", $"{cluster.MaxHosts} × {smallest.Name} cannot hold every service at its maximum during {w.Name} ({w.Demand.Cpu} CPU units, {w.Demand.MemoryMiB} MiB and {w.Demand.Tasks} tasks needed; {cpuCapacity}, {memoryCapacity} and {taskCapacity} available, {perHostWhy}).", $"Raise cluster.maxHosts to {hosts}, choose larger instance types, or lower the maxTasks{trunking}.");
+        }
+
+        if (cluster.EniTrunking && smallest.TrunkedTaskLimit is null)
+        {
+            add("cluster.eniTrunking", $"{smallest.Name} does not support ENI trunking, so the account setting adds no task capacity on it.", "Use trunk-capable types (m5/m6i/m7i/c5/c6i/r5/r6i, Graviton m6g/m7g/c7g…, large and up; not t3/t4g), or set cluster.eniTrunking: false.");
         }
     }
 

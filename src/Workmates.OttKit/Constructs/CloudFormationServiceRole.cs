@@ -38,6 +38,11 @@ internal static class CloudFormationServiceRole
             "autoscaling:DisableMetricsCollection", "autoscaling:SetInstanceProtection", "autoscaling:TerminateInstanceInAutoScalingGroup",
             "ec2:DescribeLaunchTemplateVersions", "ec2:RunInstances", "ec2:CreateTags", "ec2:DescribeSubnets", "ec2:DescribeInstances",
         ],
+        // The live events' host floors (the registry handlers: put on create and update, delete, describe to read).
+        ["AWS::AutoScaling::ScheduledAction"] =
+        [
+            "autoscaling:PutScheduledUpdateGroupAction", "autoscaling:DeleteScheduledAction", "autoscaling:DescribeScheduledActions",
+        ],
         ["AWS::Backup::BackupPlan"] = ["backup:CreateBackupPlan", "backup:UpdateBackupPlan", "backup:DeleteBackupPlan", "backup:GetBackupPlan", "backup:TagResource", "backup:UntagResource", "backup:ListTags"],
         ["AWS::Backup::BackupSelection"] = ["backup:CreateBackupSelection", "backup:DeleteBackupSelection", "backup:GetBackupSelection"],
         ["AWS::Backup::BackupVault"] =

@@ -166,6 +166,8 @@ internal static class ClusterBuilder
             ["Tags"] = new CfnList([.. ctx.AutoScalingTags("host"), new CfnObject { ["Key"] = PlatformContext.PatchGroupTag, ["Value"] = ctx.EcsPatchGroup, ["PropagateAtLaunch"] = true }]),
         });
 
+        HostFloorBuilder.Add(t, ctx, group);
+
         var provider = t.AddResource("CapacityProvider", "AWS::ECS::CapacityProvider", new CfnObject
         {
             ["AutoScalingGroupProvider"] = new CfnObject

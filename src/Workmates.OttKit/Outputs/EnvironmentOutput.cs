@@ -26,6 +26,10 @@ public sealed record EnvironmentOutputOptions
     /// <summary>Pipeline options for the generated workflows.</summary>
     /// <value>Default: <see langword="null"/> (the defaults of <see cref="PipelineGenerator"/>).</value>
     public PipelineSpec? Pipelines { get; init; }
+
+    /// <summary>The current time, for the rules that depend on it (a live event already over is refused); synthesis itself never reads a clock.</summary>
+    /// <value>Default: <see langword="null"/> (those rules are skipped; the CLI passes <see cref="TimeProvider.System"/>'s time).</value>
+    public DateTimeOffset? Now { get; init; }
 }
 
 /// <summary>One file of an environment's output folder.</summary>
@@ -116,7 +120,7 @@ public sealed class EnvironmentOutput
     {
         ArgumentNullException.ThrowIfNull(spec);
         options ??= new EnvironmentOutputOptions();
-        var problems = new List<ValidationProblem>(spec.Validate());
+        var problems = new List<ValidationProblem>(spec.Validate(new ValidationContext { Now = options.Now }));
         var placeholders = SpecPlaceholders.Find(spec);
         if (options.Strict)
         {

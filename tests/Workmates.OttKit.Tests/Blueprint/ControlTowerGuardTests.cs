@@ -34,7 +34,7 @@ public sealed partial class ControlTowerGuardTests
     private static readonly Dictionary<string, HashSet<string>> OpenGaps = new(StringComparer.Ordinal)
     {
         ["blacksheep"] = [.. SharedOpenGaps, "ec2_instance_nitro_encryption_in_transit_check"],
-        ["owl270"] = [.. SharedOpenGaps],
+        ["owl270"] = [.. SharedOpenGaps, "ec2_instance_nitro_encryption_in_transit_check"],
         ["scaffold"] = [.. SharedOpenGaps, "ec2_instance_nitro_encryption_in_transit_check"],
     };
 

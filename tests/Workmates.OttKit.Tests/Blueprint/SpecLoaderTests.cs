@@ -17,6 +17,7 @@ public sealed class SpecLoaderTests
         cluster:
           instanceTypes: [m7g.large, c7g.large]
           maxHosts: 16
+          eniTrunking: true
         loadBalancer:
           certificateArn: arn:aws:acm:ap-south-1:012345678901:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b
         services:
@@ -55,6 +56,7 @@ public sealed class SpecLoaderTests
         Assert.Equal("media", spec.Tags["team"]);
         Assert.Equal(NatGatewayMode.Shared, spec.Network.NatGateways);
         Assert.Equal(["m7g.large", "c7g.large"], spec.Cluster.InstanceTypes);
+        Assert.True(spec.Cluster.EniTrunking);
         Assert.Equal(30, spec.Services[1].Scaling.MaxTasks);
         Assert.Equal("ssm:/demo/db-url", spec.Services[1].Secrets["DB_URL"]);
         Assert.Equal(TestSpecs.At(2020, 11, 2, 4), spec.LiveEvents[0].StartUtc);
@@ -99,10 +101,10 @@ public sealed class SpecLoaderTests
         var ex = Assert.Throws<SpecLoadException>(() => EnvironmentSpec.Parse(text, "demo.yaml"));
         var problem = Assert.Single(ex.Problems);
         Assert.Equal("services[1].scaling.maxTask", problem.Path);
-        Assert.Equal(23, problem.Line);
+        Assert.Equal(24, problem.Line);
         Assert.Equal(46, problem.Column);
         Assert.Contains("did you mean 'maxTasks'?", problem.Message, StringComparison.Ordinal);
-        Assert.Contains("demo.yaml(23,46)", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("demo.yaml(24,46)", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

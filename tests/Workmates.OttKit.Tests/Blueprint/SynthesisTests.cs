@@ -121,7 +121,7 @@ public sealed class SynthesisTests
         var template = SampleSpecs.Blacksheep().Synthesize()["blacksheep-service-live-chat"].Template;
         var actions = (CfnList)template.Resources["ScalableTarget"].Properties["ScheduledActions"];
         var schedules = actions.Cast<CfnObject>().Select(a => (((CfnScalar)a["ScheduledActionName"]).StringValue, ((CfnScalar)a["Schedule"]).StringValue, ((CfnScalar)a["Timezone"]).StringValue)).ToArray();
-        Assert.Equal([("marathon-prewarm", "at(2020-11-02T02:30:00)", "UTC"), ("marathon-restore", "at(2020-11-06T18:30:00)", "UTC")], schedules);
+        Assert.Equal([("marathon-prewarm", "at(2027-11-02T02:30:00)", "UTC"), ("marathon-restore", "at(2027-11-06T18:30:00)", "UTC")], schedules);
     }
 
     [Fact]

@@ -6,9 +6,13 @@ internal static class TestSpecs
 {
     public const string Certificate = "arn:aws:acm:ap-south-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b";
 
-    /// <summary>A small valid spec: two services, one live event; each test breaks one thing.</summary>
+    /// <summary>
+    /// A small valid spec: two services, one live event (its 30 tasks fit 10 m6i.large hosts with ENI trunking,
+    /// 20 without); each test breaks one thing.
+    /// </summary>
     public static EnvironmentSpec Valid() => EnvironmentSpec.Create("demo", "ap-south-1")
         .WithCertificate(Certificate)
+        .WithCluster(c => c with { EniTrunking = true })
         .AddService("web", s => s with { Routing = new RoutingSpec { PathPatterns = ["/*"], Priority = 1000 } })
         .AddService("api")
         .AddLiveEvent("launch", At(2020, 11, 2, 4), At(2020, 11, 2, 8), e => e with

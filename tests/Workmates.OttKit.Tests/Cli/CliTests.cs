@@ -27,6 +27,20 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
+    public async Task Validate_live_event_already_over_is_refused_with_its_path_and_fix()
+    {
+        // The CLI passes the system clock; November 2020 is before any time this test runs.
+        var spec = await WriteSpecAsync(File.ReadAllText(BlacksheepSpec).Replace("2027-11-0", "2020-11-0", StringComparison.Ordinal));
+
+        var run = await RunAsync("validate", "--spec", spec);
+
+        Assert.Equal(ExitCodes.Failure, run.ExitCode);
+        Assert.Contains("  liveEvents[0].endUtc: 'marathon' ended at 2020-11-06T18:00:00Z, before now", run.Error, StringComparison.Ordinal);
+        Assert.Contains("    fix: Move the event to its next date", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Validate_missing_file_prints_one_message_with_the_fix()
     {
         var run = await RunAsync("validate", "--spec", "missing.yaml");

@@ -102,8 +102,9 @@ public sealed class DataTierControlTests
             "blacksheep-database", "blacksheep-database-backup", "blacksheep-service-api", "blacksheep-service-auth",
             "blacksheep-service-catalog", "blacksheep-service-live-chat", "blacksheep-service-payments",
         ], sources);
-        // Owl270 lists no clientServices: all five services, the backup task and the members' own rule.
-        Assert.Equal(5 + 1 + 1, All(Owl270, "AWS::EC2::SecurityGroupIngress").Count());
+        // Owl270 lists no clientServices: all five services, the backup task and the members' own rule; its VPN host adds
+        // the SSH rules to the ECS hosts and the members.
+        Assert.Equal(5 + 1 + 1 + 2, All(Owl270, "AWS::EC2::SecurityGroupIngress").Count());
     }
 
     [Fact]
@@ -155,7 +156,7 @@ public sealed class DataTierControlTests
             Assert.Equal(CfnScalar.Of(false), nic["AssociatePublicIpAddress"]);
             Assert.Equal(CfnScalar.Of("0"), nic["DeviceIndex"]);
         });
-        Assert.Equal(["VpnAddressAssociation"], Both("AWS::EC2::EIPAssociation").Select(a => a.Resource.LogicalId));
+        Assert.Equal(["VpnAddressAssociation", "VpnAddressAssociation"], Both("AWS::EC2::EIPAssociation").Select(a => a.Resource.LogicalId));
         Assert.All(Both("AWS::EC2::Instance").Where(i => i.Stack.EndsWith("-database", StringComparison.Ordinal)),
             i => Assert.Contains("IsolatedSubnetIds", i.Resource.Properties["NetworkInterfaces"].ToString(), StringComparison.Ordinal));
     }
@@ -164,7 +165,7 @@ public sealed class DataTierControlTests
     public void SSM_1_every_instance_profile_role_has_the_ssm_core_policy_and_nothing_else_managed()
     {
         var roles = Both("AWS::IAM::Role").Where(r => r.Resource.Properties["AssumeRolePolicyDocument"].ToString().Contains("ec2.amazonaws.com", StringComparison.Ordinal)).ToArray();
-        Assert.Equal(1 + 3 + 1 + 1 + 3, roles.Length); // two clusters, six members, the VPN host
+        Assert.Equal(1 + 3 + 1 + 1 + 3 + 1, roles.Length); // two clusters, six members, the two VPN hosts
         Assert.All(roles, r => Assert.Contains("AmazonSSMManagedInstanceCore", r.Resource.Properties["ManagedPolicyArns"].ToString(), StringComparison.Ordinal));
         Assert.All(roles.Where(r => r.Resource.LogicalId != "InstanceRole"), r => Assert.Single((CfnList)r.Resource.Properties["ManagedPolicyArns"]));
     }
@@ -184,8 +185,9 @@ public sealed class DataTierControlTests
     public void SecretsManager_secrets_are_generated_encrypted_with_the_data_key_and_tagged()
     {
         var secrets = Both("AWS::SecretsManager::Secret").ToArray();
-        // Per sample: key file + 3 users (database), the ops secret, and with TLS the CA key, the CA and one per member (3).
-        Assert.Equal(4 + 1 + 4 + (2 * (2 + 3)), secrets.Length);
+        // Per sample: key file + 3 users (database), the ops secret, and with TLS the CA key, the CA and one per member (3);
+        // each sample's VPN host has its PKI secret (Blacksheep's counted in the 1 + 4 before).
+        Assert.Equal(4 + 1 + 4 + (2 * (2 + 3)) + 1, secrets.Length);
         Assert.All(secrets, s => Assert.Contains("DataKeyArn", s.Resource.Properties["KmsKeyId"].ToString(), StringComparison.Ordinal));
         Assert.All(secrets, s => Assert.True(s.Resource.Properties.ContainsKey("Tags")));
         Assert.All(secrets.Where(s => s.Stack.EndsWith("-database", StringComparison.Ordinal) && !s.Resource.LogicalId.Contains("Tls", StringComparison.Ordinal)), s => Assert.True(s.Resource.Properties.ContainsKey("GenerateSecretString")));

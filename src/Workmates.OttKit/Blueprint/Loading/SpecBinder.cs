@@ -150,6 +150,7 @@ internal sealed partial class SpecBinder
             MaxHosts = r.Int("maxHosts") ?? d.MaxHosts,
             TargetCapacityPercent = r.Int("targetCapacityPercent") ?? d.TargetCapacityPercent,
             RootVolumeGiB = r.Int("rootVolumeGiB") ?? d.RootVolumeGiB,
+            EniTrunking = r.Bool("eniTrunking") ?? d.EniTrunking,
         };
     }
 
