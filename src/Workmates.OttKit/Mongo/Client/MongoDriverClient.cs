@@ -366,6 +366,13 @@ internal sealed class MongoDriverClient : IAsyncDisposable
         {
             throw new MongoCommandException(commandName, 0, null, e.Message, [.. e.ErrorLabels]);
         }
+        catch (Driver.MongoConnectionPoolPausedException e)
+        {
+            // The driver pauses a member's pool when it marks the member unknown (it stepped down or went away): the
+            // same situation as a broken connection, and reported as one.
+            DriverLog.ConnectionFailed(_logger, string.Empty, e.Message);
+            throw new MongoConnectionException(string.Empty, e.Message, e);
+        }
         catch (TimeoutException e)
         {
             DriverLog.SelectionFailed(_logger, commandName, e.Message);

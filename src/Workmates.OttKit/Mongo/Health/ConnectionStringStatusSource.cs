@@ -27,6 +27,7 @@ namespace Workmates.OttKit.Mongo.Health;
 /// </remarks>
 internal sealed class ConnectionStringStatusSource : IReplicaSetStatusSource, IAsyncDisposable, IDisposable
 {
+    private static readonly MongoReadPreference s_primary = new(ReadPreferenceMode.Primary);
     private static readonly MongoReadPreference s_primaryPreferred = new(ReadPreferenceMode.PrimaryPreferred);
     private static readonly MongoReadPreference s_secondaryPreferred = new(ReadPreferenceMode.SecondaryPreferred);
     private readonly MongoDriverClient _client;
@@ -51,6 +52,14 @@ internal sealed class ConnectionStringStatusSource : IReplicaSetStatusSource, IA
         try
         {
             status = await _client.GetReplicaSetStatusAsync(cancellationToken).ConfigureAwait(false);
+            if (NamesAnotherPrimary(status))
+            {
+                // primaryPreferred picks a secondary while the driver has not discovered the primary yet (a new
+                // process's first evaluation, which is every run of the scheduled health task): the set has a primary,
+                // so its own view is the one to report. One more round trip, on another member.
+                status = await _client.RunCommandAsync("admin", new BsonDocument("replSetGetStatus", 1), s_primary, cancellationToken).ConfigureAwait(false);
+            }
+
             config = await ConfigMatchingAsync(status, cancellationToken).ConfigureAwait(false);
         }
         catch (MongoCommandException e) when (e.IsUnauthorized)
@@ -84,6 +93,14 @@ internal sealed class ConnectionStringStatusSource : IReplicaSetStatusSource, IA
 
     // A container disposed synchronously still closes the sockets; disposal of the driver client does not block on the network.
     public void Dispose() => _client.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    // The answering member is not the primary, and the status names a healthy one.
+    private static bool NamesAnotherPrimary(BsonDocument status) =>
+        SelfEntry(status) is { } self
+        && !(self.TryGetValue("state", out var state) && state.IsNumeric && state.ToInt64() == 1)
+        && status.TryGetValue("members", out var members) && members.Type == BsonType.Array
+        && members.AsArray.Where(m => m.Type == BsonType.Document).Select(m => m.AsDocument)
+            .Any(m => m.TryGetValue("state", out var s) && s.IsNumeric && s.ToInt64() == 1 && m.TryGetValue("health", out var h) && h.IsNumeric && h.ToDouble() == 1);
 
     private static BsonDocument? SelfEntry(BsonDocument status) =>
         status.TryGetValue("members", out var members) && members.Type == BsonType.Array
