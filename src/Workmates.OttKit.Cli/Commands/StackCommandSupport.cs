@@ -36,7 +36,7 @@ internal sealed class StackCommandSupport
 
     public Option<string?> ArtifactsBucket { get; } = new("--artifacts-bucket")
     {
-        Description = "The S3 bucket that keeps every deployed template (<env>/<stack>/<utc-timestamp>-<sha256>.yaml). Default: $OTTKIT_ARTIFACTS_BUCKET.",
+        Description = "The S3 bucket that keeps every deployed template (<env>/<stack>/<utc-timestamp>-<sha256>.yaml). Default: $OTTKIT_ARTIFACTS_BUCKET, else the <env>-bootstrap stack's output ArtifactsBucketName.",
     };
 
     public Option<string[]> ImageTags { get; } = new("--image-tag")
@@ -131,14 +131,11 @@ internal sealed class StackCommandSupport
         }
 
         options.PollInterval = TimeSpan.FromSeconds(seconds);
-        var bucket = parse.GetValue(ArtifactsBucket) ?? _environment.Variables.GetValueOrDefault("OTTKIT_ARTIFACTS_BUCKET");
-        if (string.IsNullOrWhiteSpace(bucket))
-        {
-            exitCode = context.UserError(
-                "no artifacts bucket: pass --artifacts-bucket <bucket> (or set OTTKIT_ARTIFACTS_BUCKET). Every template is stored there before CloudFormation reads it (templates above 51,200 bytes can only be read from S3).",
-                "no-artifacts-bucket");
-            return null;
-        }
+        // An explicit bucket wins; an empty value (an unset GitHub variable) is no value. Otherwise the bucket is the
+        // bootstrap stack's output, looked up when the first template is stored.
+        var bucket = parse.GetValue(ArtifactsBucket) is { } named && !string.IsNullOrWhiteSpace(named)
+            ? named
+            : _environment.Variables.GetValueOrDefault("OTTKIT_ARTIFACTS_BUCKET") is { } variable && !string.IsNullOrWhiteSpace(variable) ? variable : null;
 
         var aws = new AwsConnection(_environment, parse.GetValue(Region) ?? stackSet.Region, parse.GetValue(Profile));
         if (aws.Check(stackSet.Region) is { } failure)
@@ -153,7 +150,9 @@ internal sealed class StackCommandSupport
         var deployer = new StackDeployer(
             region => cfn.GetOrAdd(region, aws.CloudFormation),
             region => ecs.GetOrAdd(region, r => aws.Ecs(r)),
-            new S3TemplateArtifactStore(aws.S3(), bucket),
+            bucket is null
+                ? new S3TemplateArtifactStore(aws.S3(), ct => StackDeployer.FindArtifactsBucketAsync(cfn.GetOrAdd(stackSet.Region, aws.CloudFormation), stackSet, ct))
+                : new S3TemplateArtifactStore(aws.S3(), bucket),
             _environment.Time);
         exitCode = ExitCodes.Success;
         return new Prepared(stackSet, deployer, options, aws.Dispose);

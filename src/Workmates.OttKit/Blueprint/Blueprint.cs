@@ -5,7 +5,7 @@ namespace Workmates.OttKit.Blueprint;
 
 /// <summary>
 /// Turns an <see cref="EnvironmentSpec"/> into the platform's CloudFormation: a <see cref="StackSet"/> split by
-/// lifecycle (security, network, cluster, repositories, load balancer, one stack per service, then the optional media,
+/// lifecycle (bootstrap, security, network, cluster, repositories, load balancer, one stack per service, then the optional media,
 /// edge WAF (us-east-1), CI and monitoring stacks). Pure: no clock, network or
 /// randomness, so the same spec gives the same bytes, and logical IDs derive from names, never from positions.
 /// </summary>
@@ -23,6 +23,8 @@ public static class Blueprint
         var ctx = new PlatformContext(spec);
         var stacks = new List<StackDraft>
         {
+            // First: it imports nothing and holds the artifacts bucket every other deploy stores its template in.
+            (ctx.StackName(PlatformContext.BootstrapPart), BootstrapBuilder.Build(ctx)),
             (ctx.StackName(PlatformContext.SecurityPart), SecurityBuilder.Build(ctx)),
             (ctx.StackName(PlatformContext.NetworkPart), NetworkBuilder.Build(ctx)),
             (ctx.StackName(PlatformContext.ClusterPart), ClusterBuilder.Build(ctx)),

@@ -72,6 +72,12 @@ public sealed class StackOrderException : Exception
 /// </summary>
 public sealed class StackSet
 {
+    /// <summary>
+    /// The stack that holds the artifacts bucket, <c>&lt;environment&gt;-bootstrap</c>: an administrator deploys it
+    /// first, and while the bucket does not exist it is created from a TemplateBody.
+    /// </summary>
+    public string BootstrapStackName => $"{Environment}-bootstrap";
+
     /// <summary>Orders the stacks by their dependencies.</summary>
     /// <param name="environment">Environment name.</param>
     /// <param name="region">Home region.</param>

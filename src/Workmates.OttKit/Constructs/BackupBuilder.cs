@@ -5,8 +5,8 @@ using Workmates.OttKit.CloudFormation;
 namespace Workmates.OttKit.Constructs;
 
 /// <summary>
-/// The backups stack, early in the order (it needs only the security stack's backup key): the backup bucket, the
-/// artifacts bucket where the stack deployer keeps every deployed template version, an access-log bucket for both,
+/// The backups stack, early in the order (it needs only the security stack's backup key): the backup bucket, its
+/// access-log bucket (the artifacts bucket lives in the bootstrap stack, see <see cref="BootstrapBuilder"/>),
 /// and AWS Backup (vault with the backup key, daily plan, selection of every EBS volume tagged
 /// <c>ottkit:backup=&lt;env&gt;-daily</c>, i.e. the MongoDB data volumes). Everything keeps <c>backups.retentionDays</c>;
 /// in the backup bucket that retention is applied by prune, never by an expiration rule (see <see cref="BackupLifecycle"/>).
@@ -28,25 +28,24 @@ internal static class BackupBuilder
     public static Template Build(PlatformContext ctx)
     {
         var backups = ctx.Spec.Backups;
-        var t = new Template { Description = $"OttKit {ctx.Env}: backups (backup and artifacts buckets, AWS Backup plan for the data volumes)" };
+        var t = new Template { Description = $"OttKit {ctx.Env}: backups (backup bucket, AWS Backup plan for the data volumes)" };
         var backupKey = ctx.Import(PlatformContext.SecurityPart, "BackupKeyArn");
 
         var logs = t.AddResource("BackupAccessLogBucket", "AWS::S3::Bucket", new CfnObject
         {
             // Server access logs can only be delivered to SSE-S3 buckets.
-            ["BucketEncryption"] = Encryption(null),
-            ["PublicAccessBlockConfiguration"] = PublicAccessBlock(),
-            ["OwnershipControls"] = OwnerEnforced(),
+            ["BucketEncryption"] = BucketParts.Encryption(null),
+            ["PublicAccessBlockConfiguration"] = BucketParts.PublicAccessBlock(),
+            ["OwnershipControls"] = BucketParts.OwnerEnforced(),
             ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
-            ["LifecycleConfiguration"] = Lifecycle("expire-access-logs", AccessLogRetentionDays),
+            ["LifecycleConfiguration"] = BucketParts.ExpiringLifecycle("expire-access-logs", AccessLogRetentionDays),
             ["Tags"] = ctx.Tags("backup-access-logs"),
             ["NotificationConfiguration"] = BucketParts.EventBridgeNotifications(),
         });
-        Keep(logs);
+        BucketParts.Keep(logs);
         GuardSuppressions.Suppress(logs, GuardSuppressions.BucketKmsEncryption, GuardSuppressions.BucketLogging, GuardSuppressions.BucketObjectLock);
 
-        var backup = Bucket(t, ctx, "BackupBucket", "backups", backupKey, logs, backups.ObjectLock, BackupLifecycle("backups"));
-        var artifacts = Bucket(t, ctx, "ArtifactsBucket", "artifacts", backupKey, logs, objectLock: false, Lifecycle("expire-artifacts", backups.RetentionDays));
+        var backup = BucketParts.KmsBucket(t, ctx, "BackupBucket", "backups", backupKey, logs, BackupLifecycle("backups"), backups.ObjectLock ? backups.RetentionDays : null);
 
         var logPolicy = TlsOnly("BackupAccessLogBucket");
         logPolicy.Add(new PolicyStatement
@@ -58,12 +57,11 @@ internal static class BackupBuilder
             Conditions = new CfnObject
             {
                 ["StringEquals"] = new CfnObject { ["aws:SourceAccount"] = Pseudo.AccountId },
-                ["ArnLike"] = new CfnObject { ["aws:SourceArn"] = new CfnList { backup.GetAtt("Arn"), artifacts.GetAtt("Arn") } },
+                ["ArnLike"] = new CfnObject { ["aws:SourceArn"] = new CfnList { backup.GetAtt("Arn") } },
             },
         });
         t.AddResource("BackupAccessLogBucketPolicy", "AWS::S3::BucketPolicy", new CfnObject { ["Bucket"] = logs.Ref(), ["PolicyDocument"] = logPolicy.ToNode() });
         t.AddResource("BackupBucketPolicy", "AWS::S3::BucketPolicy", new CfnObject { ["Bucket"] = backup.Ref(), ["PolicyDocument"] = TlsOnly("BackupBucket").ToNode() });
-        t.AddResource("ArtifactsBucketPolicy", "AWS::S3::BucketPolicy", new CfnObject { ["Bucket"] = artifacts.Ref(), ["PolicyDocument"] = TlsOnly("ArtifactsBucket").ToNode() });
 
         var vaultProperties = new CfnObject
         {
@@ -78,7 +76,7 @@ internal static class BackupBuilder
         }
 
         var vault = t.AddResource("BackupVault", "AWS::Backup::BackupVault", vaultProperties);
-        Keep(vault);
+        BucketParts.Keep(vault);
         var plan = t.AddResource("BackupPlan", "AWS::Backup::BackupPlan", new CfnObject
         {
             ["BackupPlan"] = new CfnObject
@@ -133,72 +131,11 @@ internal static class BackupBuilder
 
         ctx.Export(t, Part, "BackupBucketName", backup.Ref(), "Bucket of the MongoDB backups");
         ctx.Export(t, Part, "BackupBucketArn", backup.GetAtt("Arn"), "ARN of the backup bucket");
-        ctx.Export(t, Part, "ArtifactsBucketName", artifacts.Ref(), "Bucket where the stack deployer keeps every deployed template version");
-        ctx.Export(t, Part, "ArtifactsBucketArn", artifacts.GetAtt("Arn"), "ARN of the artifacts bucket");
-        ctx.Export(t, Part, "AccessLogBucketName", logs.Ref(), "Bucket of the server access logs of the backup and artifacts buckets");
+        ctx.Export(t, Part, "AccessLogBucketName", logs.Ref(), "Bucket of the server access logs of the backup bucket");
         ctx.Export(t, Part, "BackupVaultName", vault.Ref(), "AWS Backup vault of the volume snapshots");
         ctx.Export(t, Part, "BackupPlanId", plan.Ref(), "AWS Backup plan of the daily volume snapshots");
         return t;
     }
-
-    private static Resource Bucket(Template t, PlatformContext ctx, string id, string name, Intrinsic key, Resource logs, bool objectLock, CfnObject lifecycle)
-    {
-        var retention = ctx.Spec.Backups.RetentionDays;
-        var properties = new CfnObject
-        {
-            ["BucketEncryption"] = Encryption(key),
-            ["PublicAccessBlockConfiguration"] = PublicAccessBlock(),
-            ["OwnershipControls"] = OwnerEnforced(),
-            ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
-            ["LifecycleConfiguration"] = lifecycle,
-            ["LoggingConfiguration"] = new CfnObject { ["DestinationBucketName"] = logs.Ref(), ["LogFilePrefix"] = $"{name}/" },
-            ["Tags"] = ctx.Tags(name),
-            ["NotificationConfiguration"] = BucketParts.EventBridgeNotifications(),
-        };
-        if (objectLock)
-        {
-            properties["ObjectLockEnabled"] = true;
-            properties["ObjectLockConfiguration"] = new CfnObject
-            {
-                ["ObjectLockEnabled"] = "Enabled",
-                ["Rule"] = new CfnObject { ["DefaultRetention"] = new CfnObject { ["Mode"] = "COMPLIANCE", ["Days"] = retention } },
-            };
-        }
-
-        var bucket = t.AddResource(id, "AWS::S3::Bucket", properties);
-        Keep(bucket);
-        return bucket;
-    }
-
-    private static void Keep(Resource resource)
-    {
-        resource.DeletionPolicy = DeletionPolicy.Retain;
-        resource.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
-    }
-
-    private static CfnObject Encryption(Intrinsic? key) => new()
-    {
-        ["ServerSideEncryptionConfiguration"] = new CfnList
-        {
-            key is null
-                ? new CfnObject { ["ServerSideEncryptionByDefault"] = new CfnObject { ["SSEAlgorithm"] = "AES256" } }
-                : new CfnObject
-                {
-                    ["ServerSideEncryptionByDefault"] = new CfnObject { ["SSEAlgorithm"] = "aws:kms", ["KMSMasterKeyID"] = key },
-                    ["BucketKeyEnabled"] = true,
-                },
-        },
-    };
-
-    private static CfnObject PublicAccessBlock() => new()
-    {
-        ["BlockPublicAcls"] = true,
-        ["BlockPublicPolicy"] = true,
-        ["IgnorePublicAcls"] = true,
-        ["RestrictPublicBuckets"] = true,
-    };
-
-    private static CfnObject OwnerEnforced() => new() { ["Rules"] = new CfnList { new CfnObject { ["ObjectOwnership"] = "BucketOwnerEnforced" } } };
 
     /// <summary>
     /// Days a backup object deleted by <c>ottkit mongo backups prune</c> stays recoverable as a noncurrent version
@@ -223,21 +160,6 @@ internal static class BackupBuilder
                 ["Status"] = "Enabled",
                 ["NoncurrentVersionExpiration"] = new CfnObject { ["NoncurrentDays"] = DeletedBackupRecoveryDays },
                 ["ExpiredObjectDeleteMarker"] = true,
-                ["AbortIncompleteMultipartUpload"] = new CfnObject { ["DaysAfterInitiation"] = 1 },
-            },
-        },
-    };
-
-    private static CfnObject Lifecycle(string id, int days) => new()
-    {
-        ["Rules"] = new CfnList
-        {
-            new CfnObject
-            {
-                ["Id"] = id,
-                ["Status"] = "Enabled",
-                ["ExpirationInDays"] = days,
-                ["NoncurrentVersionExpiration"] = new CfnObject { ["NoncurrentDays"] = 1 },
                 ["AbortIncompleteMultipartUpload"] = new CfnObject { ["DaysAfterInitiation"] = 1 },
             },
         },

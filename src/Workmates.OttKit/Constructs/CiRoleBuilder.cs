@@ -184,8 +184,10 @@ internal static class CiRoleBuilder
             PermissionScope.Stacks => new([.. stacks.Select(s => (Value<string>)Fn.Sub($"arn:${{AWS::Partition}}:cloudformation:{s.Region}:${{AWS::AccountId}}:stack/{s.Name}/*"))]),
             PermissionScope.ArtifactObjects => new([ArtifactsBucket(ctx, ci, objects: true)]),
             PermissionScope.ArtifactsBucket => new([ArtifactsBucket(ctx, ci, objects: false)]),
+            // The bootstrap stack's own key: the ci stack imports from nothing else, so an administrator deploys the
+            // two first (docs/pipelines.md, Bootstrap).
             PermissionScope.BucketKeyThroughS3 => new(
-                [ctx.Import(PlatformContext.SecurityPart, "BackupKeyArn")],
+                [ctx.Import(PlatformContext.BootstrapPart, "ArtifactsKeyArn")],
                 new CfnObject { ["StringEquals"] = new CfnObject { ["kms:ViaService"] = Fn.Sub("s3.${AWS::Region}.amazonaws.com") } }),
             PermissionScope.CloudFormationServiceRole => new(
                 [serviceRole.GetAtt("Arn")],
@@ -206,7 +208,7 @@ internal static class CiRoleBuilder
                 return new[] { PlatformContext.Arn("cloudwatch", $"alarm:{errors}"), PlatformContext.Arn("cloudwatch", $"alarm:{latency}") };
             }).Select(a => (Value<string>)a)]),
             // The scan gate runs in the service workflows only: their repositories, not the backup image's.
-            PermissionScope.EcrRepository => new([.. services.Select(s => (Value<string>)ctx.Import(PlatformContext.RepositoriesPart, $"{PlatformContext.Pascal(s.Name)}RepositoryArn"))]),
+            PermissionScope.EcrRepository => new([.. services.Select(s => RepositoryArn(RepositoryBuilder.RepositoryName(ctx, s)))]),
             PermissionScope.NoResource => new(["*"]),
             _ => throw new InvalidOperationException($"The CI roles cannot grant permissions on {scope}: no operation they run should need it."),
         };
@@ -215,14 +217,20 @@ internal static class CiRoleBuilder
     /// <summary>The environment's image repositories: each service's and, with a database, the backup task's <c>&lt;env&gt;/ottkit-backup</c>.</summary>
     private static IEnumerable<Value<string>> EcrRepositoryArns(PlatformContext ctx)
     {
-        var ids = ctx.Spec.Services.Select(s => PlatformContext.Pascal(s.Name));
+        var names = ctx.Spec.Services.Select(s => RepositoryBuilder.RepositoryName(ctx, s));
         if (ctx.Spec.Database is not null)
         {
-            ids = ids.Append("OttkitBackup");
+            names = names.Append(RepositoryBuilder.BackupRepositoryName(ctx));
         }
 
-        return ids.Select(id => (Value<string>)ctx.Import(PlatformContext.RepositoriesPart, $"{id}RepositoryArn"));
+        return names.Select(RepositoryArn);
     }
+
+    /// <summary>
+    /// A repository's ARN from its name (the repositories stack names each one): computed, not imported, so the ci
+    /// stack depends on the bootstrap stack alone and an administrator can deploy it before any other stack.
+    /// </summary>
+    private static Value<string> RepositoryArn(string name) => PlatformContext.Arn("ecr", $"repository/{name}");
 
     private static CfnObject Trust(CfnNode provider, IReadOnlyList<string> subjects) => new PolicyDocument
     {
@@ -248,8 +256,8 @@ internal static class CiRoleBuilder
             return Fn.Sub($"arn:${{AWS::Partition}}:s3:::{bucket}{(objects ? "/*" : string.Empty)}");
         }
 
-        // The backups stack's own bucket, exactly (a name pattern would also match another environment's).
-        var arn = ctx.Import(PlatformContext.BackupsPart, "ArtifactsBucketArn");
+        // The bootstrap stack's own bucket, exactly (a name pattern would also match another environment's).
+        var arn = ctx.Import(PlatformContext.BootstrapPart, "ArtifactsBucketArn");
         return objects ? Fn.Sub("${Bucket}/*", new CfnObject { ["Bucket"] = arn }) : arn;
     }
 }

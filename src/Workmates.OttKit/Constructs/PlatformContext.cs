@@ -40,6 +40,9 @@ internal sealed class PlatformContext(EnvironmentSpec spec)
     public const string MonitoringPart = "monitoring";
     public const string CiPart = "ci";
 
+    /// <summary>The stack an administrator deploys first: the artifacts bucket and its key (see <see cref="BootstrapBuilder"/>).</summary>
+    public const string BootstrapPart = "bootstrap";
+
     /// <summary>CloudFront reads WAF web ACLs and certificates only from us-east-1.</summary>
     public const string EdgeRegion = "us-east-1";
 

@@ -14,6 +14,12 @@ internal static class RepositoryBuilder
     public const string LifecyclePolicy =
         """{"rules":[{"rulePriority":1,"description":"Expire untagged images after 7 days","selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":7},"action":{"type":"expire"}},{"rulePriority":2,"description":"Keep the 50 most recent images","selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":50},"action":{"type":"expire"}}]}""";
 
+    /// <summary>The image repository of a service: its <c>imageRepository</c>, else <c>&lt;env&gt;/&lt;service&gt;</c>.</summary>
+    public static string RepositoryName(PlatformContext ctx, Blueprint.ServiceSpec service) => service.ImageRepository ?? $"{ctx.Env}/{service.Name}";
+
+    /// <summary>The backup task's image repository.</summary>
+    public static string BackupRepositoryName(PlatformContext ctx) => $"{ctx.Env}/ottkit-backup";
+
     public static Template Build(PlatformContext ctx)
     {
         var t = new Template { Description = $"OttKit {ctx.Env}: ECR repositories of the services" };
@@ -37,11 +43,11 @@ internal static class RepositoryBuilder
         });
         key.DeletionPolicy = DeletionPolicy.Retain;
         key.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
-        var images = ctx.Spec.Services.Select(s => (Id: PlatformContext.Pascal(s.Name), Name: s.ImageRepository ?? $"{ctx.Env}/{s.Name}", Tag: s.Name, Mutable: s.Weakenings.MutableImageTags, What: s.Name)).ToList();
+        var images = ctx.Spec.Services.Select(s => (Id: PlatformContext.Pascal(s.Name), Name: RepositoryName(ctx, s), Tag: s.Name, Mutable: s.Weakenings.MutableImageTags, What: s.Name)).ToList();
         if (ctx.Spec.Database is not null)
         {
             // The library's MongoDB backup image, run by the database-backup stack's scheduled task.
-            images.Add(("OttkitBackup", $"{ctx.Env}/ottkit-backup", "ottkit-backup", false, "the MongoDB backup task"));
+            images.Add(("OttkitBackup", BackupRepositoryName(ctx), "ottkit-backup", false, "the MongoDB backup task"));
         }
 
         foreach (var image in images)

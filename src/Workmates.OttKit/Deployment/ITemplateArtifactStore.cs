@@ -13,4 +13,13 @@ public interface ITemplateArtifactStore
     /// <param name="cancellationToken">Cancels the upload.</param>
     /// <returns>The URL to pass as TemplateURL.</returns>
     Task<Uri> UploadAsync(string key, string body, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Whether the store can keep templates now. A store that finds its bucket through the bootstrap stack answers
+    /// <see langword="false"/> until that stack exists; the deployer then creates the bootstrap stack itself from a
+    /// TemplateBody (it holds the bucket) and refuses every other stack with the fix.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the look-up.</param>
+    /// <returns><see langword="true"/> when <see cref="UploadAsync"/> can store a template.</returns>
+    ValueTask<bool> IsAvailableAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(true);
 }

@@ -13,7 +13,8 @@ namespace Workmates.OttKit.Deployment;
 public sealed class S3TemplateArtifactStore : ITemplateArtifactStore
 {
     private readonly IAmazonS3 _s3;
-    private readonly string _bucket;
+    private readonly Func<CancellationToken, Task<string?>>? _findBucket;
+    private string? _bucket;
 
     /// <summary>Creates the store.</summary>
     /// <param name="s3">The S3 client (see <c>AwsClientFactory.CreateS3</c>).</param>
@@ -26,14 +27,44 @@ public sealed class S3TemplateArtifactStore : ITemplateArtifactStore
         _bucket = bucket;
     }
 
+    /// <summary>
+    /// Creates a store that finds its bucket when first needed (and asks again until it exists): the bootstrap stack's
+    /// output, see <see cref="StackDeployer.FindArtifactsBucketAsync"/>.
+    /// </summary>
+    /// <param name="s3">The S3 client.</param>
+    /// <param name="findBucket">Finds the bucket's name; <see langword="null"/> while it does not exist.</param>
+    public S3TemplateArtifactStore(IAmazonS3 s3, Func<CancellationToken, Task<string?>> findBucket)
+    {
+        ArgumentNullException.ThrowIfNull(s3);
+        ArgumentNullException.ThrowIfNull(findBucket);
+        _s3 = s3;
+        _findBucket = findBucket;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> IsAvailableAsync(CancellationToken cancellationToken = default)
+    {
+        if (_bucket is null && _findBucket is not null)
+        {
+            _bucket = await _findBucket(cancellationToken).ConfigureAwait(false);
+        }
+
+        return _bucket is not null;
+    }
+
     /// <inheritdoc/>
     public async Task<Uri> UploadAsync(string key, string body, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
         ArgumentNullException.ThrowIfNull(body);
+        if (!await IsAvailableAsync(cancellationToken).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException("The artifacts bucket does not exist yet: deploy the bootstrap stack first (docs/pipelines.md, Bootstrap).");
+        }
+
         var request = new PutObjectRequest
         {
-            BucketName = _bucket,
+            BucketName = _bucket!,
             Key = key,
             ContentBody = body,
             ContentType = "application/x-yaml",

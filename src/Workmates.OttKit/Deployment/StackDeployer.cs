@@ -91,6 +91,32 @@ public sealed partial class StackDeployer
         return RunAsync(stackSet, options, options.Execute, cancellationToken);
     }
 
+    /// <summary>The bootstrap stack's output that names the artifacts bucket.</summary>
+    public const string ArtifactsBucketOutput = "ArtifactsBucketName";
+
+    /// <summary>
+    /// Finds the environment's artifacts bucket: the output <see cref="ArtifactsBucketOutput"/> of the bootstrap stack
+    /// (<see cref="StackSet.BootstrapStackName"/>, in the set's home region). Calls <c>cloudformation:DescribeStacks</c>.
+    /// </summary>
+    /// <param name="cloudFormation">The CloudFormation client of the set's home region.</param>
+    /// <param name="stackSet">The environment's stacks.</param>
+    /// <param name="cancellationToken">Cancels the look-up.</param>
+    /// <returns>The bucket's name, or <see langword="null"/> while the bootstrap stack does not exist or has no such output yet.</returns>
+    public static async Task<string?> FindArtifactsBucketAsync(ICloudFormationApi cloudFormation, StackSet stackSet, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(cloudFormation);
+        ArgumentNullException.ThrowIfNull(stackSet);
+        try
+        {
+            var described = await cloudFormation.DescribeStacksAsync(new DescribeStacksRequest { StackName = stackSet.BootstrapStackName }, cancellationToken).ConfigureAwait(false);
+            return described.Stacks?.FirstOrDefault()?.Outputs?.FirstOrDefault(o => o.OutputKey == ArtifactsBucketOutput)?.OutputValue is { Length: > 0 } bucket ? bucket : null;
+        }
+        catch (CloudFormationException e) when (IsMissingStack(e))
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// Streams the events of one stack operation (those carrying <paramref name="clientRequestToken"/>) in
     /// chronological order until the stack reaches a terminal state.
@@ -136,9 +162,11 @@ public sealed partial class StackDeployer
         var tasks = new Dictionary<string, Task<StackDeploymentResult>>(StringComparer.Ordinal);
         foreach (var stack in selected)
         {
-            // DependsOn (imports) and ValueFrom sources both deploy first.
+            // DependsOn (imports) and ValueFrom sources both deploy first; so does the bootstrap stack, whose bucket
+            // keeps every other template.
             var dependencies = stack.DependsOn
                 .Concat(stack.Parameters.Where(p => p.ValueFrom is not null).Select(p => p.ValueFrom!.StackName))
+                .Concat(stack.Name == stackSet.BootstrapStackName ? [] : [stackSet.BootstrapStackName])
                 .Where(selectedNames.Contains)
                 .Distinct(StringComparer.Ordinal)
                 .Select(d => tasks[d])
@@ -361,8 +389,26 @@ public sealed partial class StackDeployer
             }
 
             var body = stack.Template.ToYaml();
-            var url = await owner._artifacts.UploadAsync(ArtifactKey(body), body, cancellationToken).ConfigureAwait(false);
-            owner.Report(options, new TemplateUploaded(Now, stack.Name, url, Encoding.UTF8.GetByteCount(body)));
+            Uri? url = null;
+            string? inlineBody = null;
+            if (await owner._artifacts.IsAvailableAsync(cancellationToken).ConfigureAwait(false))
+            {
+                url = await owner._artifacts.UploadAsync(ArtifactKey(body), body, cancellationToken).ConfigureAwait(false);
+                owner.Report(options, new TemplateUploaded(Now, stack.Name, url, Encoding.UTF8.GetByteCount(body)));
+            }
+            else if (_existing is null && stack.Name == stackSet.BootstrapStackName && Encoding.UTF8.GetByteCount(body) <= TemplateBodyLimit)
+            {
+                // The bootstrap stack creates the artifacts bucket, so its first template cannot be kept there: it goes
+                // as a TemplateBody (it is small), and every later version through the bucket.
+                inlineBody = body;
+            }
+            else
+            {
+                return Planned(StackPlanAction.Failed, [], shown,
+                    $"No artifacts bucket to keep the template of {stack.Name} in: the {stackSet.BootstrapStackName} stack, which holds it, does not exist yet. "
+                    + $"An administrator bootstraps the environment once: ottkit deploy stacks --spec <spec> --yes --stack {stackSet.BootstrapStackName} --stack {stackSet.Environment}-ci "
+                    + "(docs/pipelines.md, Bootstrap); or name a bucket with --artifacts-bucket.", drift, null);
+            }
 
             var changeSetName = NewToken("cs", Now);
             try
@@ -373,7 +419,8 @@ public sealed partial class StackDeployer
                         StackName = stack.Name,
                         ChangeSetName = changeSetName,
                         ChangeSetType = changeSetType,
-                        TemplateURL = url.ToString(),
+                        TemplateURL = url?.ToString(),
+                        TemplateBody = inlineBody,
                         Parameters = parameters,
                         Capabilities = [.. Capabilities],
                         Description = $"ottkit deploy of {stackSet.Environment}",

@@ -213,7 +213,6 @@ public static class PipelineGenerator
 
         // The infrastructure run defers a new service stack until its first image exists; this creates it (with the
         // image just pushed) on the service's first run and leaves it alone afterwards.
-        steps.Add(FindArtifactsBucket(env));
         steps.Add(CreateStackOnFirstRun(p, specPath, $"{env}-{PlatformContext.ServicePart(service.Name)}", "\"$GITHUB_SHA\""));
 
         if (p.DeployMode == ServiceDeployMode.OttKit)
@@ -308,9 +307,8 @@ public static class PipelineGenerator
         planSteps.AddRange(InstallOttKit(p));
         planSteps.Add(validate);
         planSteps.Add(ConfigureCredentials(p, p.PlanRoleArn, $"ottkit-{env}-plan"));
-        planSteps.Add(FindArtifactsBucket(env));
         planSteps.Add(WithId(
-            Run(
+            ArtifactsBucketOverride(Run(
                 "Plan (change sets, nothing executed)",
                 $$"""
                 # ottkit plan exits 0 for no changes, 2 for changes to review, anything else for an error;
@@ -325,7 +323,7 @@ public static class PipelineGenerator
                   exit "$code"
                 fi
 
-                """),
+                """)),
             "plan"));
         if (p.CommentPlanOnPullRequest)
         {
@@ -379,10 +377,9 @@ public static class PipelineGenerator
         deploySteps.AddRange(InstallOttKit(p));
         deploySteps.Add(validate);
         deploySteps.Add(ConfigureCredentials(p, p.DeployRoleArn, $"ottkit-{env}-stacks"));
-        deploySteps.Add(FindArtifactsBucket(env));
         // Change sets run through the ci stack's CloudFormation service role: the deploy role itself creates nothing.
         var roleArgument = p.CloudFormationRoleArn is { } role ? $" --role-arn {role}" : string.Empty;
-        deploySteps.Add(Run("Deploy the stacks", $"ottkit deploy stacks --spec {p.SpecPath} --strict --yes{roleArgument}\n"));
+        deploySteps.Add(ArtifactsBucketOverride(Run("Deploy the stacks", $"ottkit deploy stacks --spec {p.SpecPath} --strict --yes{roleArgument}\n")));
 
         var deploy = new WorkflowMap
         {
@@ -467,7 +464,6 @@ public static class PipelineGenerator
             ("TAG", p.OttKitVersion),
             ("PLATFORMS", string.Join(',', p.ImagePlatforms))));
         steps.AddRange(InstallOttKit(p));
-        steps.Add(FindArtifactsBucket(env));
         steps.Add(CreateStackOnFirstRun(p, p.SpecPath, stack, p.OttKitVersion));
 
         var job = new WorkflowMap
@@ -511,9 +507,9 @@ public static class PipelineGenerator
     private static WorkflowMap CreateStackOnFirstRun(ResolvedPipeline p, string specPath, string stack, string tag)
     {
         var roleArgument = p.CloudFormationRoleArn is { } role ? $" --role-arn {role}" : string.Empty;
-        return Run(
+        return ArtifactsBucketOverride(Run(
             "Create the stack on its first run (later runs leave it to the infrastructure workflow)",
-            $"ottkit deploy stacks --spec {specPath} --strict --yes --create-only --stack {stack} --image-tag {stack}={tag}{roleArgument}\n");
+            $"ottkit deploy stacks --spec {specPath} --strict --yes --create-only --stack {stack} --image-tag {stack}={tag}{roleArgument}\n"));
     }
 
     private static string[] Header(ResolvedPipeline p, string repository, string path) =>
@@ -567,26 +563,14 @@ public static class PipelineGenerator
     }
 
     /// <summary>
-    /// <c>ottkit plan</c> and <c>deploy stacks</c> keep every template in the environment's artifacts bucket, an output
-    /// of the <c>&lt;env&gt;-backups</c> stack with a generated name. A new environment has no such stack yet: its
-    /// first deploy names a bootstrap bucket through the repository variable <c>OTTKIT_ARTIFACTS_BUCKET</c>.
+    /// <c>ottkit plan</c> and <c>deploy stacks</c> keep every template in the environment's artifacts bucket, which the
+    /// administrator's bootstrap creates in the <c>&lt;env&gt;-bootstrap</c> stack: the CLI reads its name from that
+    /// stack's output <c>ArtifactsBucketName</c> itself, so no repository variable is needed. The variable
+    /// <c>OTTKIT_ARTIFACTS_BUCKET</c> stays an override (an unset variable is empty, which the CLI ignores).
     /// </summary>
-    private static WorkflowMap FindArtifactsBucket(string env)
+    private static WorkflowMap ArtifactsBucketOverride(WorkflowMap step)
     {
-        var step = Run(
-            "Find the artifacts bucket",
-            $$"""
-            # Every deployed template is kept in the environment's artifacts bucket (output ArtifactsBucketName of
-            # the {{env}}-backups stack). Before that stack exists, set the repository variable OTTKIT_ARTIFACTS_BUCKET.
-            bucket="${OTTKIT_ARTIFACTS_BUCKET:-}"
-            if [ -z "$bucket" ]; then
-              bucket="$(aws cloudformation describe-stacks --stack-name {{env}}-backups \
-                --query "Stacks[0].Outputs[?OutputKey=='ArtifactsBucketName'].OutputValue" --output text)"
-            fi
-            echo "OTTKIT_ARTIFACTS_BUCKET=$bucket" >> "$GITHUB_ENV"
-
-            """);
-        step.Add("env", new WorkflowMap { ["OTTKIT_ARTIFACTS_BUCKET"] = "${{ vars.OTTKIT_ARTIFACTS_BUCKET }}" });
+        step["env"] = new WorkflowMap { ["OTTKIT_ARTIFACTS_BUCKET"] = "${{ vars.OTTKIT_ARTIFACTS_BUCKET }}" };
         return step;
     }
 

@@ -77,6 +77,12 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
         }
     }
 
+    /// <summary>
+    /// Called when a stack creates an <c>AWS::S3::Bucket</c> (stack name, logical id, bucket name, resolved properties),
+    /// under the simulator's lock: a rehearsal creates the bucket in its S3 server, as CloudFormation creates it in S3.
+    /// </summary>
+    public Action<string, string, string, JsonObject?>? BucketCreated { get; set; }
+
     /// <summary>Makes a resource fail an operation (until <see cref="ClearFailures"/>).</summary>
     public void FailResource(CfnResourceFailure failure)
     {
@@ -1534,7 +1540,7 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
         var hex = NewHex(17);
         return resource.Type switch
         {
-            "AWS::S3::Bucket" => Named("BucketName") ?? generated.ToLowerInvariant(),
+            "AWS::S3::Bucket" => CreatedBucket(stack, resource, Named("BucketName") ?? generated.ToLowerInvariant(), properties),
             "AWS::EC2::VPC" => $"vpc-{hex}",
             "AWS::EC2::Subnet" => $"subnet-{hex}",
             "AWS::EC2::SecurityGroup" => $"sg-{hex}",
@@ -1560,6 +1566,12 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
             "AWS::CloudFront::Distribution" => "E" + NewAlnum(13).ToUpperInvariant(),
             _ => generated,
         };
+    }
+
+    private string CreatedBucket(CfnStack stack, CfnResource resource, string name, JsonObject? properties)
+    {
+        BucketCreated?.Invoke(stack.Name, resource.LogicalId, name, properties);
+        return name;
     }
 
     private string? EcsPhysicalId(CfnResource resource, JsonObject? properties, string generated)

@@ -85,7 +85,7 @@ public sealed class S3IamProxy : IAsyncDisposable
     };
 
     private readonly S3IamProxyOptions _options;
-    private readonly Dictionary<string, S3BucketAccess> _buckets;
+    private readonly ConcurrentDictionary<string, S3BucketAccess> _buckets;
     private readonly HttpClient _upstream;
     private readonly ConcurrentQueue<S3ProxyRequest> _requests = new();
     private WebApplication? _app;
@@ -93,7 +93,7 @@ public sealed class S3IamProxy : IAsyncDisposable
     private S3IamProxy(S3IamProxyOptions options)
     {
         _options = options;
-        _buckets = options.Buckets.ToDictionary(b => b.Name, StringComparer.Ordinal);
+        _buckets = new ConcurrentDictionary<string, S3BucketAccess>(options.Buckets.Select(b => KeyValuePair.Create(b.Name, b)), StringComparer.Ordinal);
         _upstream = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None, UseCookies = false })
         {
             Timeout = TimeSpan.FromSeconds(120),
@@ -102,6 +102,14 @@ public sealed class S3IamProxy : IAsyncDisposable
 
     /// <summary>The front's endpoint (<c>http://127.0.0.1:port/</c>): give it to S3 clients as their service URL (path-style).</summary>
     public Uri Endpoint { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>Puts a bucket's policies in front of it (a bucket created after the front started, by a stack).</summary>
+    /// <param name="access">The bucket, its policy and its key.</param>
+    public void AddBucket(S3BucketAccess access)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        _buckets[access.Name] = access;
+    }
 
     /// <summary>Every request answered, in order.</summary>
     public IReadOnlyList<S3ProxyRequest> Requests => [.. _requests];

@@ -46,7 +46,7 @@ public sealed class SynthesisTests
         var names = SampleSpecs.Blacksheep().Synthesize().Stacks.Select(s => s.Name).Order(StringComparer.Ordinal);
         Assert.Equal(
         [
-            "blacksheep-admin-access", "blacksheep-backups", "blacksheep-ci", "blacksheep-cluster", "blacksheep-database", "blacksheep-database-backup",
+            "blacksheep-admin-access", "blacksheep-backups", "blacksheep-bootstrap", "blacksheep-ci", "blacksheep-cluster", "blacksheep-database", "blacksheep-database-backup",
             "blacksheep-edge-waf", "blacksheep-load-balancer", "blacksheep-media", "blacksheep-monitoring", "blacksheep-network", "blacksheep-patching",
             "blacksheep-repositories", "blacksheep-security", "blacksheep-service-api", "blacksheep-service-auth", "blacksheep-service-catalog",
             "blacksheep-service-live-chat",
@@ -64,10 +64,11 @@ public sealed class SynthesisTests
             Assert.All(stack.DependsOn, d => Assert.True(position[d] < position[stack.Name], $"{d} must deploy before {stack.Name}"));
         }
 
-        Assert.Equal(["blacksheep-security", "blacksheep-repositories", "blacksheep-patching", "blacksheep-edge-waf"], set.Waves[0].Select(s => s.Name));
-        Assert.Equal(["blacksheep-network", "blacksheep-backups", "blacksheep-media"], set.Waves[1].Select(s => s.Name));
-        // The CI roles write templates to the backups stack's artifacts bucket, named exactly by its export.
-        Assert.Equal(["blacksheep-backups", "blacksheep-repositories", "blacksheep-security"], set["blacksheep-ci"].DependsOn);
+        Assert.Equal(["blacksheep-bootstrap", "blacksheep-security", "blacksheep-repositories", "blacksheep-patching", "blacksheep-edge-waf"], set.Waves[0].Select(s => s.Name));
+        Assert.Equal(["blacksheep-network", "blacksheep-backups", "blacksheep-media", "blacksheep-ci"], set.Waves[1].Select(s => s.Name));
+        // The CI roles write templates to the bootstrap stack's artifacts bucket, named exactly by its export, and
+        // import nothing else: an administrator deploys the bootstrap and ci stacks before anything else.
+        Assert.Equal(["blacksheep-bootstrap"], set["blacksheep-ci"].DependsOn);
         Assert.Equal(["blacksheep-cluster", "blacksheep-database", "blacksheep-load-balancer", "blacksheep-network", "blacksheep-repositories", "blacksheep-security"], set["blacksheep-service-api"].DependsOn);
         Assert.DoesNotContain("blacksheep-database", set["blacksheep-service-web"].DependsOn);
         Assert.Equal(["blacksheep-backups", "blacksheep-cluster", "blacksheep-database", "blacksheep-network", "blacksheep-repositories", "blacksheep-security"], set["blacksheep-database-backup"].DependsOn);

@@ -138,24 +138,37 @@ public sealed class StackCommandsTests : IAsyncLifetime
 
         Assert.Equal(ExitCodes.Failure, run.ExitCode);
         Assert.Equal(
-            "error: environment 'blacksheep' has no stack 'blacksheep-nope'. Its stacks: blacksheep-security, blacksheep-repositories, blacksheep-patching, "
-            + "blacksheep-edge-waf, blacksheep-network, blacksheep-backups, blacksheep-media, blacksheep-cluster, blacksheep-load-balancer, "
-            + "blacksheep-database, blacksheep-ci, blacksheep-database-backup, blacksheep-admin-access, blacksheep-service-web, blacksheep-service-api, blacksheep-service-auth, "
+            "error: environment 'blacksheep' has no stack 'blacksheep-nope'. Its stacks: blacksheep-bootstrap, blacksheep-security, blacksheep-repositories, blacksheep-patching, "
+            + "blacksheep-edge-waf, blacksheep-network, blacksheep-backups, blacksheep-media, blacksheep-ci, blacksheep-cluster, blacksheep-load-balancer, "
+            + "blacksheep-database, blacksheep-database-backup, blacksheep-admin-access, blacksheep-service-web, blacksheep-service-api, blacksheep-service-auth, "
             + "blacksheep-service-catalog, blacksheep-service-live-chat, blacksheep-service-payments, blacksheep-monitoring." + Environment.NewLine,
             run.Error);
         Assert.Empty(Cfn.Requests.Entries);
     }
 
     [Fact(Timeout = TestTimeouts.External)]
-    public async Task Plan_WithoutArtifactsBucket_IsAUserMistakeWithTheFix()
+    public async Task Plan_WithoutArtifactsBucket_BeforeTheBootstrap_FailsWithTheBootstrapCommand()
     {
-        var run = await RunAsync("plan", "--spec", Spec);
+        var run = await RunAsync("plan", "--spec", Spec, "--stack", Network, "--poll-interval", "1");
 
         Assert.Equal(ExitCodes.Failure, run.ExitCode);
-        Assert.Equal(
-            "error: no artifacts bucket: pass --artifacts-bucket <bucket> (or set OTTKIT_ARTIFACTS_BUCKET). Every template is stored there before CloudFormation reads it "
-            + "(templates above 51,200 bytes can only be read from S3)." + Environment.NewLine,
-            run.Error);
+        Assert.Contains(
+            "No artifacts bucket to keep the template of blacksheep-network in: the blacksheep-bootstrap stack, which holds it, does not exist yet. "
+            + "An administrator bootstraps the environment once: ottkit deploy stacks --spec <spec> --yes --stack blacksheep-bootstrap --stack blacksheep-ci",
+            run.Output,
+            StringComparison.Ordinal);
+        Assert.Null(Cfn.StackStatus(Network));
+    }
+
+    [Fact(Timeout = TestTimeouts.External)]
+    public async Task Deploy_TheBootstrapStack_WithoutArtifactsBucket_CreatesItFromATemplateBody()
+    {
+        var run = await RunAsync("deploy", "stacks", "--spec", Spec, "--stack", "blacksheep-bootstrap", "--poll-interval", "1", "--yes");
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.Output + run.Error);
+        Assert.Equal("CREATE_COMPLETE", Cfn.StackStatus("blacksheep-bootstrap"));
+        // Nothing to upload to: the one change set came from a TemplateBody (s3rver here has only the bucket "artifacts").
+        Assert.Single(Cfn.Requests.For("CreateChangeSet"));
     }
 
     [Fact(Timeout = TestTimeouts.External)]

@@ -96,7 +96,7 @@ public sealed class CiRoleBuilderTests
         var services = statements.Single(s => Actions(s).Contains("ecs:UpdateService"));
         Assert.Equal(2, ((CfnList)services["Resource"]).Count);
         var push = statements.Single(s => Actions(s).Contains("ecr:PutImage"));
-        Assert.Contains("demo:repositories:WebRepositoryArn", push["Resource"].ToString(), StringComparison.Ordinal);
+        Assert.Contains(":repository/demo/web", push["Resource"].ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

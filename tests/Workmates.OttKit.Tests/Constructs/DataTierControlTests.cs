@@ -211,9 +211,10 @@ public sealed class DataTierControlTests
     [Fact]
     public void S3_backup_and_artifacts_buckets_are_kms_encrypted_versioned_private_logged_and_keep_the_retention()
     {
-        var backups = Blacksheep["blacksheep-backups"].Template.Resources;
-        foreach (var id in new[] { "BackupBucket", "ArtifactsBucket" })
+        // The artifacts bucket lives in the bootstrap stack, built by the same secure-bucket parts.
+        foreach (var (stack, id) in new[] { ("blacksheep-backups", "BackupBucket"), ("blacksheep-bootstrap", "ArtifactsBucket") })
         {
+            var backups = Blacksheep[stack].Template.Resources;
             var bucket = backups[id].Properties;
             Assert.Equal("aws:kms", Text(Get(((CfnList)Get(bucket, "BucketEncryption", "ServerSideEncryptionConfiguration")!)[0], "ServerSideEncryptionByDefault", "SSEAlgorithm")));
             Assert.Equal("Enabled", Text(Get(bucket, "VersioningConfiguration", "Status")));

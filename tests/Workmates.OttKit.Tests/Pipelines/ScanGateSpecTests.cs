@@ -99,7 +99,7 @@ public sealed class ScanGateSpecTests
 
         var scan = statements.Single(s => s["Action"].ToString()!.Contains("ecr:DescribeImageScanFindings", StringComparison.Ordinal));
 
-        Assert.Contains("demo:repositories:WebRepositoryArn", scan["Resource"].ToString(), StringComparison.Ordinal);
+        Assert.Contains(":repository/demo/web", scan["Resource"].ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("\"*\"", scan["Resource"].ToString(), StringComparison.Ordinal);
     }
 }

@@ -70,7 +70,7 @@ public sealed class FirstRunSeamRegressionTests
         Assert.Equal(
             PipelineGenerator.ImagePushPermissions.Where(p => p.Scope == PermissionScope.EcrRepository).Select(p => p.Action).Order(StringComparer.Ordinal),
             List(push["Action"]).Order(StringComparer.Ordinal));
-        Assert.Contains(List(push["Resource"]), r => r.Contains($"{spec.Name}:repositories:OttkitBackupRepositoryArn", StringComparison.Ordinal));
+        Assert.Contains(List(push["Resource"]), r => r.Contains($":repository/{spec.Name}/ottkit-backup", StringComparison.Ordinal));
         Assert.Equal(spec.Services.Count + 1, List(push["Resource"]).Length);
     }
 
@@ -103,5 +103,61 @@ public sealed class FirstRunSeamRegressionTests
         Assert.Equal(imageStacks.Order(StringComparer.Ordinal), creators.Order(StringComparer.Ordinal));
         // The infrastructure workflow needs no hand-supplied image tag: it defers those stacks instead.
         Assert.DoesNotContain("--image-tag", workflows.Single(w => w.Kind == WorkflowKind.Infrastructure).Content, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Seam: the artifacts bucket lived in the backups stack that the first infrastructure run itself creates, so that
+    /// run found it only through a repository variable. Now the bootstrap stack (deployed first, by an administrator,
+    /// with the ci stack) holds it; the ci stack imports from the bootstrap stack alone; the roles' artifact scopes
+    /// name the bootstrap stack's bucket and key; no workflow reads the bucket from the backups stack.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(SampleSpecs.Rehearsed), MemberType = typeof(SampleSpecs))]
+    public void The_artifacts_bucket_exists_before_the_first_workflow_run_in_the_stacks_the_administrator_bootstraps(string sample)
+    {
+        var spec = SampleSpecs.ByName(sample);
+        var set = spec.Synthesize();
+        var env = spec.Name;
+
+        // The bootstrap stack: first, importing nothing, small enough for a TemplateBody, holding the bucket and its key.
+        var bootstrap = set[set.BootstrapStackName];
+        Assert.Equal($"{env}-bootstrap", bootstrap.Name);
+        Assert.Same(bootstrap, set.Stacks[0]);
+        Assert.Empty(bootstrap.Imports);
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(bootstrap.Template.ToYaml()) <= StackDeployer.TemplateBodyLimit);
+        Assert.Equal("AWS::S3::Bucket", bootstrap.Template.Resources["ArtifactsBucket"].Type);
+        Assert.Equal("AWS::KMS::Key", bootstrap.Template.Resources["ArtifactsKey"].Type);
+        Assert.Contains(StackDeployer.ArtifactsBucketOutput, bootstrap.Template.Outputs.Keys);
+        Assert.DoesNotContain("ArtifactsBucket", set[$"{env}-backups"].Template.Resources.Keys);
+
+        // The ci stack depends on the bootstrap stack alone: the administrator deploys the two, nothing else first.
+        var ci = set[$"{env}-ci"];
+        Assert.Equal([bootstrap.Name], ci.DependsOn);
+
+        // The roles' artifact grants name the bootstrap stack's bucket and key.
+        foreach (var role in new[] { "DeployRole", "PlanRole" })
+        {
+            var statements = Statements(ci.Template.Resources[role]);
+            var put = Assert.Single(statements, st => List(st["Action"]).Contains("s3:PutObject") && List(st["Resource"]).Any(r => r.Contains("Artifacts", StringComparison.Ordinal)));
+            Assert.Contains($"{env}:bootstrap:ArtifactsBucketArn", put["Resource"].ToString(), StringComparison.Ordinal);
+            var key = Assert.Single(statements, st => List(st["Action"]).Contains("kms:GenerateDataKey"));
+            Assert.Contains($"{env}:bootstrap:ArtifactsKeyArn", key["Resource"].ToString(), StringComparison.Ordinal);
+        }
+
+        // No workflow reads the bucket from a stack the first run creates, nor needs a repository variable for it: the
+        // CLI reads the bootstrap stack's output; the variable is an override only.
+        foreach (var file in PipelineGenerator.Generate(spec))
+        {
+            Assert.DoesNotContain($"{env}-backups", file.Content, StringComparison.Ordinal);
+            foreach (var step in Parse(file)["jobs"]!.AsObject().SelectMany(j => j.Value!["steps"]!.AsArray().Select(st => st!.AsObject())))
+            {
+                var run = step["run"]?.GetValue<string>() ?? string.Empty;
+                if (run.Contains("ottkit plan", StringComparison.Ordinal) || run.Contains("ottkit deploy stacks", StringComparison.Ordinal))
+                {
+                    Assert.DoesNotContain("--artifacts-bucket", run, StringComparison.Ordinal);
+                    Assert.Equal("${{ vars.OTTKIT_ARTIFACTS_BUCKET }}", step["env"]?["OTTKIT_ARTIFACTS_BUCKET"]?.GetValue<string>());
+                }
+            }
+        }
     }
 }

@@ -33,6 +33,9 @@ public sealed partial class InfrastructureRehearsalTests
 
     private static readonly SimulatorCredentials PlanKey = new("AKIAREHEARSALPLAN001", "rehearsal/plan/role/session/EXAMPLEKEY00");
 
+    // The administrator who bootstraps the environment once (docs/pipelines.md, Bootstrap): every action allowed.
+    private static readonly SimulatorCredentials AdminKey = new("AKIAREHEARSALADMIN01", "rehearsal/admin/user/EXAMPLEKEY0000000000");
+
     [Theory(Timeout = TestTimeouts.External)]
     [MemberData(nameof(SampleSpecs.Rehearsed), MemberType = typeof(SampleSpecs))]
     public async Task The_infrastructure_workflow_plans_and_deploys_every_stack_under_its_roles_with_no_denied_call(string sample)
@@ -47,6 +50,21 @@ public sealed partial class InfrastructureRehearsalTests
         var spec = EnvironmentSpec.Load(specPath);
         await using var bed = await Bed.StartAsync(spec);
         var output = EnvironmentOutput.Synthesize(spec);
+
+        // The bootstrap, exactly as docs/pipelines.md documents it: an administrator deploys the bootstrap stack (the
+        // artifacts bucket, created from a TemplateBody because no bucket exists yet) and the ci stack (the roles; its
+        // template goes to the new bucket). No bucket is named and none exists before.
+        Assert.Null(bed.ArtifactsBucket);
+        var bootstrapStacks = new[] { $"{spec.Name}-bootstrap", $"{spec.Name}-ci" };
+        var bootstrap = await bed.RunAsync(AdminKey, ["deploy", "stacks", "--spec", specPath, "--strict", "--yes", .. bootstrapStacks.SelectMany(s => new[] { "--stack", s })]);
+        Assert.True(bootstrap.ExitCode == ExitCodes.Success, $"bootstrap exited {bootstrap.ExitCode}\n{Tail(bootstrap.Output)}\n{bootstrap.Error}\ndenied:\n{string.Join("\n", bed.Iam.Denied)}");
+        Assert.All(bootstrapStacks, s => Assert.Equal("CREATE_COMPLETE", bed.StatusOf(output.StackSet[s])));
+        Assert.NotNull(bed.ArtifactsBucket);
+        // The ci stack's template is the first one kept in the bucket the bootstrap stack created.
+        Assert.Contains(bed.S3.Requests, r => r.Method == "PUT" && r.Path.StartsWith($"/{bed.ArtifactsBucket}/{spec.Name}/{spec.Name}-ci/", StringComparison.Ordinal) && r.StatusCode == 200);
+        var bootstrapCalls = bed.Iam.Calls.Count;
+        // From here on the workflows act alone, as the roles the ci stack created.
+        bed.RegisterCiRoles();
         var workflow = YamlJson.Parse(output.Workflows.Single(w => w.Path == $".github/workflows/infrastructure-{spec.Name}.yml").Content)!.AsObject();
 
         var imageStacks = output.StackSet.Stacks.Where(s => s.Parameters.Any(p => p.Name == StackDeployer.ImageTagParameter)).Select(s => s.Name).ToList();
@@ -83,7 +101,7 @@ public sealed partial class InfrastructureRehearsalTests
                         args = [.. args, .. onlyStacks.SelectMany(s => new[] { "--stack", s })];
                     }
 
-                    var run = await bed.RunAsync(signer, args);
+                    var run = await bed.RunAsync(signer, args, StepVariables(step));
                     commands.Add(string.Join(' ', command));
                     // The plan step accepts 0 (no changes) and 2 (changes to review), as its script does.
                     var accepted = args[0] == "plan" ? run.ExitCode is ExitCodes.Success or ExitCodes.Changes : run.ExitCode == ExitCodes.Success;
@@ -140,7 +158,7 @@ public sealed partial class InfrastructureRehearsalTests
                     }
 
                     Assert.Contains("--create-only", args);
-                    var run = await bed.RunAsync(signer, args);
+                    var run = await bed.RunAsync(signer, args, StepVariables(step));
                     firstRuns++;
                     Assert.True(run.ExitCode == ExitCodes.Success, $"{file.Path}: ottkit {string.Join(' ', args)} exited {run.ExitCode}\n{Tail(run.Output)}\n{run.Error}\ndenied:\n{string.Join("\n", bed.Iam.Denied)}");
                 }
@@ -154,22 +172,23 @@ public sealed partial class InfrastructureRehearsalTests
         // infrastructure run (the next merge, or a workflow_dispatch) creates it, as its notice said.
         var dependents = output.StackSet.Stacks.Where(s => bed.StatusOf(s) != "CREATE_COMPLETE").Select(s => s.Name).ToList();
         Assert.Equal(waiting.Except(imageStacks).Order(StringComparer.Ordinal), dependents.Order(StringComparer.Ordinal));
-        // Rehearsal limit: the CloudFormation simulator does not create the stacks' ECS clusters and services in the ECS
-        // simulator, so re-planning the existing service stacks (which reads each one's running image from ECS) would
-        // find no cluster; the second run is therefore limited to the stacks that waited (in AWS the unrestricted run
-        // plans the others as unchanged).
+        // The deploy job again for the stacks that waited. Rehearsal limit: re-planning the existing service stacks reads
+        // the image each service runs from ECS, and the stacks' services are not in the ECS simulator (without
+        // AttachEcs: ClusterNotFoundException; with it, the SDK adapter cannot read the simulator's DescribeServices
+        // answer), so the second run is limited to the stacks that waited; in AWS the whole run plans the others as
+        // unchanged.
         if (dependents.Count > 0)
         {
             await RunJobAsync("deploy", "deploy-again", [.. dependents]);
         }
 
-        // The CI roles' calls (the service role's handler calls are counted by ServiceRoleSummary).
-        var calls = bed.Iam.Calls.Where(c => !bed.IsServiceRole(c)).ToList();
+        // The CI roles' calls (the service role's handler calls are counted by ServiceRoleSummary; the bootstrap's by the administrator apart).
+        var calls = bed.Iam.Calls.Skip(bootstrapCalls).Where(c => !bed.IsServiceRole(c)).ToList();
         var actions = calls.Select(c => c.Action).ToHashSet(StringComparer.Ordinal);
         var declared = StackDeployer.RequiredPermissions.Deploy.Select(p => p.Action).ToHashSet(StringComparer.Ordinal);
         var plannedDeclared = StackDeployer.RequiredPermissions.Plan.Select(p => p.Action).ToHashSet(StringComparer.Ordinal);
         var unused = declared.Except(actions).Order(StringComparer.Ordinal).ToList();
-        var summary = $"{spec.Name}: infrastructure workflow, then {firstRuns} image workflows' first runs{(dependents.Count > 0 ? $", then the infrastructure deploy job again ({string.Join(", ", dependents)} waited for them)" : string.Empty)}; {steps} steps read, {commands.Count + firstRuns} ottkit commands run ("
+        var summary = $"{spec.Name}: bootstrap by an administrator ({string.Join(", ", bootstrapStacks)}: {bootstrapCalls} calls, bucket created by the bootstrap stack, no OTTKIT_ARTIFACTS_BUCKET), then infrastructure workflow, then {firstRuns} image workflows' first runs{(dependents.Count > 0 ? $", then the infrastructure deploy job again ({string.Join(", ", dependents)} waited for them)" : string.Empty)}; {steps} steps read, {commands.Count + firstRuns} ottkit commands run ("
             + string.Join(", ", commands.Select(c => c.Split(' ')[0])) + $", {firstRuns} × deploy stacks --create-only), {calls.Count} AWS calls authorized ({actions.Count} distinct actions), "
             + $"{bed.Iam.Denied.Count} denied; stacks {bed.StackCount()} CREATE_COMPLETE of {output.StackSet.Stacks.Count}; "
             + $"declared but not called: {string.Join(", ", unused)}";
@@ -191,6 +210,27 @@ public sealed partial class InfrastructureRehearsalTests
         // Only the deploy job may execute: a plan never does.
         Assert.DoesNotContain("cloudformation:ExecuteChangeSet", byJob["plan"]);
     }
+
+    /// <summary>
+    /// The step's <c>env</c> as GitHub evaluates it for a new repository: no repository variables are set, so a
+    /// <c>${{ vars.NAME }}</c> is empty.
+    /// </summary>
+    private static Dictionary<string, string> StepVariables(JsonObject step)
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in step["env"]?.AsObject() ?? [])
+        {
+            if (value?.GetValue<string>() is { } text && VariableExpression().IsMatch(text))
+            {
+                variables[name] = VariableExpression().Replace(text, string.Empty);
+            }
+        }
+
+        return variables;
+    }
+
+    [GeneratedRegex(@"\$\{\{\s*vars\.[A-Za-z0-9_]+\s*\}\}")]
+    private static partial Regex VariableExpression();
 
     private static string Tail(string text) => string.Join('\n', text.Split('\n').Where(l => !l.StartsWith("  +", StringComparison.Ordinal)));
 
@@ -230,10 +270,12 @@ public sealed partial class InfrastructureRehearsalTests
     {
         private readonly S3rverProcess _s3rver;
         private readonly string _summary = Path.GetTempFileName();
+        private readonly StackSet _set;
 
-        private Bed(EnvironmentSpec spec, IamAuthority iam, VirtualClock clock, IReadOnlyList<CloudFormationSimulator> cfn, AwsRegionRouter router, EcsSimulator ecs, S3rverProcess s3rver, S3IamProxy s3, SynthesizedPolicies policies, string bucket)
+        private Bed(EnvironmentSpec spec, StackSet set, IamAuthority iam, VirtualClock clock, IReadOnlyList<CloudFormationSimulator> cfn, AwsRegionRouter router, EcsSimulator ecs, S3rverProcess s3rver, S3IamProxy s3)
         {
             Spec = spec;
+            _set = set;
             Iam = iam;
             Clock = clock;
             CloudFormation = cfn;
@@ -241,8 +283,6 @@ public sealed partial class InfrastructureRehearsalTests
             Ecs = ecs;
             _s3rver = s3rver;
             S3 = s3;
-            Policies = policies;
-            Bucket = bucket;
         }
 
         public EnvironmentSpec Spec { get; }
@@ -259,68 +299,98 @@ public sealed partial class InfrastructureRehearsalTests
 
         public S3IamProxy S3 { get; }
 
-        public SynthesizedPolicies Policies { get; }
+        /// <summary>The artifacts bucket, once the bootstrap stack has created it (null before).</summary>
+        public string? ArtifactsBucket { get; private set; }
 
-        public string Bucket { get; }
+        /// <summary>Its KMS key (the bootstrap stack's), once created.</summary>
+        public string? ArtifactsKeyArn { get; private set; }
 
         public static async Task<Bed> StartAsync(EnvironmentSpec spec)
         {
             var ct = TestContext.Current.CancellationToken;
             var set = spec.Synthesize();
-            var env = spec.Name;
-            // The artifacts bucket as the OTTKIT_ARTIFACTS_BUCKET repository variable names it before the backups stack exists.
-            var bucket = $"{env}-artifacts-rehearsal";
-            var keyArn = $"arn:aws:kms:{spec.Region}:{Account}:key/00000000-0000-4000-8000-00000000b4c0";
-            var known = new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                [$"{env}:security:BackupKeyArn"] = keyArn,
-                [$"{env}:backups:ArtifactsBucketArn"] = $"arn:aws:s3:::{bucket}",
-                [$"{env}:backups:ArtifactsBucketName"] = bucket,
-                ["ArtifactsBucket.Arn"] = $"arn:aws:s3:::{bucket}",
-                ["ArtifactsBucket"] = bucket,
-                ["BackupKey.Arn"] = keyArn,
-            };
-            var policies = new SynthesizedPolicies(set, Account, known, known);
             var iam = new IamAuthority();
-            var ci = $"{env}-ci";
-            iam.Add(new IamPrincipal(DeployKey.AccessKeyId, $"arn:aws:sts::{Account}:assumed-role/{env}-ci-deploy/ottkit-{env}-stacks", policies.Of(ci, policies.RoleNamed(ci, $"{env}-ci-deploy"))));
-            iam.Add(new IamPrincipal(PlanKey.AccessKeyId, $"arn:aws:sts::{Account}:assumed-role/{env}-ci-plan/ottkit-{env}-plan", policies.Of(ci, policies.RoleNamed(ci, $"{env}-ci-plan"))));
-
-            // Change sets execute AS the CloudFormation service role (its policy from the ci stack): see ExecuteAsServiceRole.
-            iam.Add(new IamPrincipal(ServiceRoleSession, $"arn:aws:sts::{Account}:assumed-role/{env}-cloudformation/AWSCloudFormation", policies.Of(ci, policies.RoleNamed(ci, $"{env}-cloudformation"))));
-            var handlerPermissions = CfnHandlerPermissions.From(Conformance.Require("cloudformation-schemas/resources"), Workmates.OttKit.Constructs.CloudFormationServiceRole.ActionsByResourceType);
+            iam.Add(new IamPrincipal(AdminKey.AccessKeyId, $"arn:aws:iam::{Account}:user/rehearsal-administrator",
+                [JsonNode.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}""")!]));
 
             var clock = new VirtualClock();
             var cfn = new List<CloudFormationSimulator>();
+            var handlerPermissions = CfnHandlerPermissions.From(Conformance.Require("cloudformation-schemas/resources"), Workmates.OttKit.Constructs.CloudFormationServiceRole.ActionsByResourceType);
             foreach (var region in set.Stacks.Select(s => s.Region).Prepend(spec.Region).Distinct(StringComparer.Ordinal))
             {
                 cfn.Add(await CloudFormationSimulator.StartAsync(
-                    new AwsSimulatorOptions { Clock = clock, Region = region, AccountId = Account, Credentials = [DeployKey, PlanKey], Iam = iam }, cancellationToken: ct));
+                    new AwsSimulatorOptions { Clock = clock, Region = region, AccountId = Account, Credentials = [DeployKey, PlanKey, AdminKey], Iam = iam }, cancellationToken: ct));
                 cfn[^1].ExecuteAsServiceRole(handlerPermissions);
             }
 
             var router = await AwsRegionRouter.StartAsync(cfn, ct);
-            var ecs = await EcsSimulator.StartAsync(new AwsSimulatorOptions { Clock = clock, Region = spec.Region, AccountId = Account, Credentials = [DeployKey, PlanKey], Iam = iam }, cancellationToken: ct);
-            var s3rver = await S3rverProcess.StartAsync(bucket);
-            var s3 = await S3IamProxy.StartAsync(new S3IamProxyOptions
+            var ecs = await EcsSimulator.StartAsync(new AwsSimulatorOptions { Clock = clock, Region = spec.Region, AccountId = Account, Credentials = [DeployKey, PlanKey, AdminKey], Iam = iam }, cancellationToken: ct);
+            // No bucket exists before the bootstrap: the stacks create them, in S3 as CloudFormation does.
+            var s3rver = await S3rverProcess.StartAsync(null);
+            var s3 = await S3IamProxy.StartAsync(new S3IamProxyOptions { Upstream = s3rver.Endpoint, Iam = iam, Region = spec.Region, AccountId = Account, Clock = clock }, ct);
+            var bed = new Bed(spec, set, iam, clock, cfn, router, ecs, s3rver, s3);
+            foreach (var simulator in cfn)
             {
-                Upstream = s3rver.Endpoint,
-                Iam = iam,
-                Region = spec.Region,
-                AccountId = Account,
-                Clock = clock,
-                Buckets =
-                [
-                    new S3BucketAccess(bucket)
-                    {
-                        Policy = policies.Document($"{env}-backups", "ArtifactsBucketPolicy", "PolicyDocument"),
-                        KmsKeyArn = keyArn,
-                        KeyPolicy = policies.Document($"{env}-security", "BackupKey", "KeyPolicy"),
-                        BucketKeyEnabled = true,
-                    },
-                ],
-            }, ct);
-            return new Bed(spec, iam, clock, cfn, router, ecs, s3rver, s3, policies, bucket);
+                simulator.BucketCreated = bed.OnBucketCreated;
+            }
+
+            return bed;
+        }
+
+        /// <summary>
+        /// The bootstrap stack created the artifacts bucket: it exists in s3rver from now on, behind the S3 IAM front with
+        /// the synthesized bucket policy and SSE-KMS with the bootstrap stack's key and that key's policy. (The other
+        /// buckets of the set are not used by these workflows.)
+        /// </summary>
+        private void OnBucketCreated(string stack, string logicalId, string name, JsonObject? properties)
+        {
+            if (stack != _set.BootstrapStackName || logicalId != "ArtifactsBucket")
+            {
+                return;
+            }
+
+            _s3rver.CreateBucket(name);
+
+            var keyArn = properties?["BucketEncryption"]?["ServerSideEncryptionConfiguration"]?[0]?["ServerSideEncryptionByDefault"]?["KMSMasterKeyID"]?.GetValue<string>()
+                ?? throw new InvalidOperationException("the artifacts bucket names no KMS key");
+            ArtifactsBucket = name;
+            ArtifactsKeyArn = keyArn;
+            var policies = Policies();
+            S3.AddBucket(new S3BucketAccess(name)
+            {
+                Policy = policies.Document(_set.BootstrapStackName, "ArtifactsBucketPolicy", "PolicyDocument"),
+                KmsKeyArn = keyArn,
+                KeyPolicy = policies.Document(_set.BootstrapStackName, "ArtifactsKey", "KeyPolicy"),
+                BucketKeyEnabled = true,
+            });
+        }
+
+        /// <summary>The synthesized policies, resolved with the bootstrap stack's bucket and key as created.</summary>
+        private SynthesizedPolicies Policies()
+        {
+            var env = Spec.Name;
+            var known = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["ArtifactsBucket.Arn"] = $"arn:aws:s3:::{ArtifactsBucket}",
+                ["ArtifactsBucket"] = ArtifactsBucket!,
+                ["ArtifactsKey.Arn"] = ArtifactsKeyArn!,
+                [$"{env}:bootstrap:ArtifactsBucketArn"] = $"arn:aws:s3:::{ArtifactsBucket}",
+                [$"{env}:bootstrap:ArtifactsBucketName"] = ArtifactsBucket!,
+                [$"{env}:bootstrap:ArtifactsKeyArn"] = ArtifactsKeyArn!,
+            };
+            return new SynthesizedPolicies(_set, Account, known, known);
+        }
+
+        /// <summary>The roles the administrator's ci stack created, as principals: the plan and deploy roles, the CloudFormation service role.</summary>
+        public void RegisterCiRoles()
+        {
+            var env = Spec.Name;
+            var policies = Policies();
+            var ci = $"{env}-ci";
+            Iam.Add(new IamPrincipal(DeployKey.AccessKeyId, $"arn:aws:sts::{Account}:assumed-role/{env}-ci-deploy/ottkit-{env}-stacks", policies.Of(ci, policies.RoleNamed(ci, $"{env}-ci-deploy"))));
+            Iam.Add(new IamPrincipal(PlanKey.AccessKeyId, $"arn:aws:sts::{Account}:assumed-role/{env}-ci-plan/ottkit-{env}-plan", policies.Of(ci, policies.RoleNamed(ci, $"{env}-ci-plan"))));
+            // Change sets execute AS the CloudFormation service role (its policy from the ci stack): see ExecuteAsServiceRole.
+            Iam.Add(new IamPrincipal(ServiceRoleSession, $"arn:aws:sts::{Account}:assumed-role/{env}-cloudformation/AWSCloudFormation", policies.Of(ci, policies.RoleNamed(ci, $"{env}-cloudformation"))));
         }
 
         public SimulatorCredentials SignerFor(string roleArn) =>
@@ -347,7 +417,7 @@ public sealed partial class InfrastructureRehearsalTests
 
         public int StackCount() => CloudFormation.Sum(c => Spec.Synthesize().Stacks.Count(s => s.Region == c.Region && c.StackStatus(s.Name) == "CREATE_COMPLETE"));
 
-        public async Task<(int ExitCode, string Output, string Error)> RunAsync(SimulatorCredentials? credentials, string[] args)
+        public async Task<(int ExitCode, string Output, string Error)> RunAsync(SimulatorCredentials? credentials, string[] args, IReadOnlyDictionary<string, string>? stepVariables = null)
         {
             var variables = new Dictionary<string, string>(StringComparer.Ordinal)
             {
@@ -355,10 +425,14 @@ public sealed partial class InfrastructureRehearsalTests
                 ["AWS_ENDPOINT_URL_CLOUDFORMATION"] = Router.Endpoint.ToString(),
                 ["AWS_ENDPOINT_URL_ECS"] = Ecs.BaseUrl.ToString(),
                 ["AWS_ENDPOINT_URL_S3"] = S3.Endpoint.ToString(),
-                ["OTTKIT_ARTIFACTS_BUCKET"] = Bucket,
                 ["GITHUB_STEP_SUMMARY"] = _summary,
                 ["CI"] = "true",
             };
+            foreach (var (name, value) in stepVariables ?? new Dictionary<string, string>())
+            {
+                variables[name] = value;
+            }
+
             if (credentials is not null)
             {
                 variables["AWS_ACCESS_KEY_ID"] = credentials.AccessKeyId;

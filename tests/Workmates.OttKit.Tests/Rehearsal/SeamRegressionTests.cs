@@ -61,17 +61,17 @@ public sealed class SeamRegressionTests
     {
         foreach (var set in Both)
         {
-            // The artifacts bucket's default encryption is the backup key.
-            var bucket = set[$"{set.Environment}-backups"].Template.Resources["ArtifactsBucket"].Properties.ToString();
-            Assert.Contains($"{set.Environment}:security:BackupKeyArn", bucket, StringComparison.Ordinal);
+            // The artifacts bucket's default encryption is the bootstrap stack's own artifacts key.
+            var bucket = set[$"{set.Environment}-bootstrap"].Template.Resources["ArtifactsBucket"].Properties.ToString();
+            Assert.Contains("\"ArtifactsKey\"", bucket, StringComparison.Ordinal);
             foreach (var role in new[] { "PlanRole", "DeployRole" })
             {
                 var statements = Statements(Role(set, role));
                 var put = statements.Single(s => List(s["Action"]).Contains("s3:PutObject"));
-                Assert.Contains($"{set.Environment}:backups:ArtifactsBucketArn", put["Resource"].ToString(), StringComparison.Ordinal);
+                Assert.Contains($"{set.Environment}:bootstrap:ArtifactsBucketArn", put["Resource"].ToString(), StringComparison.Ordinal);
                 var kms = statements.Single(s => List(s["Action"]).Contains("kms:GenerateDataKey"));
                 Assert.Contains("kms:Decrypt", List(kms["Action"]));
-                Assert.Contains($"{set.Environment}:security:BackupKeyArn", kms["Resource"].ToString(), StringComparison.Ordinal);
+                Assert.Contains($"{set.Environment}:bootstrap:ArtifactsKeyArn", kms["Resource"].ToString(), StringComparison.Ordinal);
                 Assert.Contains("s3.${AWS::Region}.amazonaws.com", kms["Condition"].ToString(), StringComparison.Ordinal);
             }
         }

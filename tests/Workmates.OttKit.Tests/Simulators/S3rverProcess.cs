@@ -22,7 +22,7 @@ internal sealed partial class S3rverProcess : IDisposable
 
     public Uri Endpoint { get; }
 
-    public static async Task<S3rverProcess> StartAsync(string bucket)
+    public static async Task<S3rverProcess> StartAsync(string? bucket)
     {
         var script = Path.Combine(RepositoryPaths.NodeTools, "s3rver", "bin", "s3rver.js");
         if (!File.Exists(script))
@@ -43,7 +43,7 @@ internal sealed partial class S3rverProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { script, "-d", directory, "-a", "127.0.0.1", "-p", "0", "--configure-bucket", bucket })
+        foreach (var argument in bucket is null ? new[] { script, "-d", directory, "-a", "127.0.0.1", "-p", "0" } : [script, "-d", directory, "-a", "127.0.0.1", "-p", "0", "--configure-bucket", bucket])
         {
             start.ArgumentList.Add(argument);
         }
@@ -60,6 +60,14 @@ internal sealed partial class S3rverProcess : IDisposable
 
         process.Kill(entireProcessTree: true);
         throw new InvalidOperationException("s3rver did not report its port: " + await process.StandardError.ReadToEndAsync());
+    }
+
+    /// <summary>Creates a bucket (CreateBucket, unsigned: s3rver checks no signature), synchronously: CloudFormation simulator callbacks run under its lock.</summary>
+    public void CreateBucket(string name)
+    {
+        using var client = new HttpClient();
+        using var response = client.Send(new HttpRequestMessage(HttpMethod.Put, new Uri(Endpoint, name)));
+        response.EnsureSuccessStatusCode();
     }
 
     public void Dispose()

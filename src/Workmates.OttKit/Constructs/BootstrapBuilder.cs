@@ -1,0 +1,40 @@
+using Workmates.OttKit.CloudFormation;
+
+namespace Workmates.OttKit.Constructs;
+
+/// <summary>
+/// The bootstrap stack, <c>&lt;env&gt;-bootstrap</c>: the artifacts bucket where <c>ottkit plan</c> and
+/// <c>ottkit deploy stacks</c> keep every template they deploy, its own KMS key, and the bucket's access-log bucket.
+/// It imports nothing, so an administrator deploys it first (with the ci stack, whose roles import only its exports);
+/// being the bucket's own stack, it is created from a TemplateBody (see <c>StackDeployer</c>), and the CLI finds the
+/// bucket afterwards through its output <c>ArtifactsBucketName</c> (docs/pipelines.md, <i>Bootstrap</i>).
+/// </summary>
+internal static class BootstrapBuilder
+{
+    private const string Part = PlatformContext.BootstrapPart;
+
+    /// <summary>The output the CLI reads the artifacts bucket's name from.</summary>
+    public const string ArtifactsBucketOutput = "ArtifactsBucketName";
+
+    /// <summary>Days the artifacts bucket's server access logs are kept (a year, like every other log).</summary>
+    private const int AccessLogRetentionDays = 365;
+
+    public static Template Build(PlatformContext ctx)
+    {
+        var t = new Template { Description = $"OttKit {ctx.Env}: bootstrap (artifacts bucket of every deployed template, its KMS key); deployed first, by an administrator" };
+        var key = SecurityBuilder.AddKey(t, ctx, "Artifacts", "artifacts", "encrypts the deployed templates in the artifacts bucket", []);
+        var logs = BucketParts.ServerAccessLogBucket(t, ctx, "ArtifactsAccessLogBucket", "artifacts-access-logs", AccessLogRetentionDays, "ArtifactsBucket");
+        var artifacts = BucketParts.KmsBucket(t, ctx, "ArtifactsBucket", "artifacts", key.GetAtt("Arn"), logs, BucketParts.ExpiringLifecycle("expire-artifacts", ctx.Spec.Backups.RetentionDays));
+        t.AddResource("ArtifactsBucketPolicy", "AWS::S3::BucketPolicy", new CfnObject
+        {
+            ["Bucket"] = artifacts.Ref(),
+            ["PolicyDocument"] = new PolicyDocument { BucketParts.DenyInsecureTransport("ArtifactsBucket") }.ToNode(),
+        });
+
+        ctx.Export(t, Part, ArtifactsBucketOutput, artifacts.Ref(), "Bucket where the stack deployer keeps every deployed template version");
+        ctx.Export(t, Part, "ArtifactsBucketArn", artifacts.GetAtt("Arn"), "ARN of the artifacts bucket");
+        ctx.Export(t, Part, "ArtifactsKeyArn", key.GetAtt("Arn"), "KMS key of the artifacts bucket (used through S3 only)");
+        ctx.Export(t, Part, "ArtifactsAccessLogBucketName", logs.Ref(), "Bucket of the artifacts bucket's server access logs");
+        return t;
+    }
+}
