@@ -188,15 +188,15 @@ public sealed partial class InfrastructureRehearsalTests
         var declared = StackDeployer.RequiredPermissions.Deploy.Select(p => p.Action).ToHashSet(StringComparer.Ordinal);
         var plannedDeclared = StackDeployer.RequiredPermissions.Plan.Select(p => p.Action).ToHashSet(StringComparer.Ordinal);
         var unused = declared.Except(actions).Order(StringComparer.Ordinal).ToList();
-        var summary = $"{spec.Name}: bootstrap by an administrator ({string.Join(", ", bootstrapStacks)}: {bootstrapCalls} calls, bucket created by the bootstrap stack, no OTTKIT_ARTIFACTS_BUCKET), then infrastructure workflow, then {firstRuns} image workflows' first runs{(dependents.Count > 0 ? $", then the infrastructure deploy job again ({string.Join(", ", dependents)} waited for them)" : string.Empty)}; {steps} steps read, {commands.Count + firstRuns} ottkit commands run ("
+        var summary = $"{sample}: bootstrap by an administrator ({string.Join(", ", bootstrapStacks)}: {bootstrapCalls} calls, bucket created by the bootstrap stack, no OTTKIT_ARTIFACTS_BUCKET), then infrastructure workflow, then {firstRuns} image workflows' first runs{(dependents.Count > 0 ? $", then the infrastructure deploy job again ({string.Join(", ", dependents)} waited for them)" : string.Empty)}; {steps} steps read, {commands.Count + firstRuns} ottkit commands run ("
             + string.Join(", ", commands.Select(c => c.Split(' ')[0])) + $", {firstRuns} × deploy stacks --create-only), {calls.Count} AWS calls authorized ({actions.Count} distinct actions), "
             + $"{bed.Iam.Denied.Count} denied; stacks {bed.StackCount()} CREATE_COMPLETE of {output.StackSet.Stacks.Count}; "
             + $"declared but not called: {string.Join(", ", unused)}";
         TestContext.Current.TestOutputHelper?.WriteLine(summary);
-        RehearsalSummary.Write($"infrastructure-{spec.Name}", summary);
-        var asRole = bed.ServiceRoleSummary();
+        RehearsalSummary.Write($"infrastructure-{sample}", summary);
+        var asRole = $"{sample}: {bed.ServiceRoleSummary()}";
         TestContext.Current.TestOutputHelper?.WriteLine(asRole);
-        RehearsalSummary.Write($"infrastructure-{spec.Name}-service-role", asRole);
+        RehearsalSummary.Write($"infrastructure-{sample}-service-role", asRole);
 
         Assert.Empty(bed.Iam.Denied);
         Assert.Subset(declared, actions);
@@ -406,7 +406,7 @@ public sealed partial class InfrastructureRehearsalTests
             var asRole = Iam.Calls.Where(IsServiceRole).ToList();
             var permissions = CfnHandlerPermissions.From(Conformance.Require("cloudformation-schemas/resources"), Workmates.OttKit.Constructs.CloudFormationServiceRole.ActionsByResourceType);
             var types = Spec.Synthesize().Stacks.SelectMany(s => s.Template.Resources.Values.Select(r => r.Type)).Distinct(StringComparer.Ordinal).ToList();
-            return $"{Spec.Name}: change sets executed as {Spec.Name}-cloudformation, {asRole.Count} handler calls authorized as the service role "
+            return $"change sets executed as {Spec.Name}-cloudformation, {asRole.Count} handler calls authorized as the service role "
                 + $"({asRole.Select(c => c.Action).Distinct(StringComparer.Ordinal).Count()} distinct actions), {asRole.Count(c => c.Decision != IamDecision.Allowed)} denied; "
                 + $"{types.Count} resource types, handler permissions from: "
                 + string.Join(", ", types.GroupBy(permissions.SourceOf).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}"))
