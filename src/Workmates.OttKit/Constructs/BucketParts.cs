@@ -31,36 +31,11 @@ internal static class BucketParts
     {
         var bucket = t.AddResource(id, "AWS::S3::Bucket", new CfnObject
         {
-            ["BucketEncryption"] = new CfnObject
-            {
-                ["ServerSideEncryptionConfiguration"] = new CfnList
-                {
-                    new CfnObject { ["ServerSideEncryptionByDefault"] = new CfnObject { ["SSEAlgorithm"] = "AES256" } },
-                },
-            },
-            ["PublicAccessBlockConfiguration"] = new CfnObject
-            {
-                ["BlockPublicAcls"] = true,
-                ["BlockPublicPolicy"] = true,
-                ["IgnorePublicAcls"] = true,
-                ["RestrictPublicBuckets"] = true,
-            },
-            ["OwnershipControls"] = new CfnObject { ["Rules"] = new CfnList { new CfnObject { ["ObjectOwnership"] = "BucketOwnerEnforced" } } },
+            ["BucketEncryption"] = Encryption(null),
+            ["PublicAccessBlockConfiguration"] = PublicAccessBlock(),
+            ["OwnershipControls"] = OwnerEnforced(),
             ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
-            ["LifecycleConfiguration"] = new CfnObject
-            {
-                ["Rules"] = new CfnList
-                {
-                    new CfnObject
-                    {
-                        ["Id"] = "expire-access-logs",
-                        ["Status"] = "Enabled",
-                        ["ExpirationInDays"] = retentionDays,
-                        ["NoncurrentVersionExpiration"] = new CfnObject { ["NoncurrentDays"] = 30 },
-                        ["AbortIncompleteMultipartUpload"] = new CfnObject { ["DaysAfterInitiation"] = 7 },
-                    },
-                },
-            },
+            ["LifecycleConfiguration"] = LogLifecycle("expire-access-logs", retentionDays),
             ["NotificationConfiguration"] = EventBridgeNotifications(),
             ["Tags"] = ctx.Tags(tag),
         });
@@ -182,6 +157,22 @@ internal static class BucketParts
                 ["ExpirationInDays"] = days,
                 ["NoncurrentVersionExpiration"] = new CfnObject { ["NoncurrentDays"] = 1 },
                 ["AbortIncompleteMultipartUpload"] = new CfnObject { ["DaysAfterInitiation"] = 1 },
+            },
+        },
+    };
+
+    /// <summary>Log objects expire after <paramref name="days"/>; noncurrent versions after 30 days, abandoned uploads after 7.</summary>
+    public static CfnObject LogLifecycle(string id, int days) => new()
+    {
+        ["Rules"] = new CfnList
+        {
+            new CfnObject
+            {
+                ["Id"] = id,
+                ["Status"] = "Enabled",
+                ["ExpirationInDays"] = days,
+                ["NoncurrentVersionExpiration"] = new CfnObject { ["NoncurrentDays"] = 30 },
+                ["AbortIncompleteMultipartUpload"] = new CfnObject { ["DaysAfterInitiation"] = 7 },
             },
         },
     };

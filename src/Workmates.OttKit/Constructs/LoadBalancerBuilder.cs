@@ -43,36 +43,11 @@ internal static class LoadBalancerBuilder
             ["LoggingConfiguration"] = BucketParts.LogTo(serverLogs, "alb-logs/"),
             ["NotificationConfiguration"] = BucketParts.EventBridgeNotifications(),
             // ALB access logs support SSE-S3 only (not SSE-KMS).
-            ["BucketEncryption"] = new CfnObject
-            {
-                ["ServerSideEncryptionConfiguration"] = new CfnList
-                {
-                    new CfnObject { ["ServerSideEncryptionByDefault"] = new CfnObject { ["SSEAlgorithm"] = "AES256" } },
-                },
-            },
-            ["PublicAccessBlockConfiguration"] = new CfnObject
-            {
-                ["BlockPublicAcls"] = true,
-                ["BlockPublicPolicy"] = true,
-                ["IgnorePublicAcls"] = true,
-                ["RestrictPublicBuckets"] = true,
-            },
-            ["OwnershipControls"] = new CfnObject { ["Rules"] = new CfnList { new CfnObject { ["ObjectOwnership"] = "BucketOwnerEnforced" } } },
+            ["BucketEncryption"] = BucketParts.Encryption(null),
+            ["PublicAccessBlockConfiguration"] = BucketParts.PublicAccessBlock(),
+            ["OwnershipControls"] = BucketParts.OwnerEnforced(),
             ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
-            ["LifecycleConfiguration"] = new CfnObject
-            {
-                ["Rules"] = new CfnList
-                {
-                    new CfnObject
-                    {
-                        ["Id"] = "expire-access-logs",
-                        ["Status"] = "Enabled",
-                        ["ExpirationInDays"] = 365,
-                        ["NoncurrentVersionExpiration"] = new CfnObject { ["NoncurrentDays"] = 30 },
-                        ["AbortIncompleteMultipartUpload"] = new CfnObject { ["DaysAfterInitiation"] = 7 },
-                    },
-                },
-            },
+            ["LifecycleConfiguration"] = BucketParts.LogLifecycle("expire-access-logs", 365),
             ["Tags"] = ctx.Tags("alb-logs"),
         });
         bucket.DeletionPolicy = DeletionPolicy.Retain;

@@ -255,29 +255,10 @@ internal static class SecurityBuilder
                     },
                 },
             },
-            ["PublicAccessBlockConfiguration"] = new CfnObject
-            {
-                ["BlockPublicAcls"] = true,
-                ["BlockPublicPolicy"] = true,
-                ["IgnorePublicAcls"] = true,
-                ["RestrictPublicBuckets"] = true,
-            },
-            ["OwnershipControls"] = new CfnObject { ["Rules"] = new CfnList { new CfnObject { ["ObjectOwnership"] = "BucketOwnerEnforced" } } },
+            ["PublicAccessBlockConfiguration"] = BucketParts.PublicAccessBlock(),
+            ["OwnershipControls"] = BucketParts.OwnerEnforced(),
             ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
-            ["LifecycleConfiguration"] = new CfnObject
-            {
-                ["Rules"] = new CfnList
-                {
-                    new CfnObject
-                    {
-                        ["Id"] = "expire-audit-logs",
-                        ["Status"] = "Enabled",
-                        ["ExpirationInDays"] = ctx.Spec.Security.LogRetentionDays,
-                        ["NoncurrentVersionExpiration"] = new CfnObject { ["NoncurrentDays"] = 30 },
-                        ["AbortIncompleteMultipartUpload"] = new CfnObject { ["DaysAfterInitiation"] = 7 },
-                    },
-                },
-            },
+            ["LifecycleConfiguration"] = BucketParts.LogLifecycle("expire-audit-logs", ctx.Spec.Security.LogRetentionDays),
             ["Tags"] = ctx.Tags("audit"),
         });
         bucket.DeletionPolicy = DeletionPolicy.Retain;
