@@ -159,15 +159,7 @@ public static class PipelineGenerator
             WithId(Uses(p, "Log in to Amazon ECR", PinnedActions.AmazonEcrLogin, null), "ecr"),
         };
 
-        // The image is built for the CPU architecture of the cluster's hosts (Graviton: arm64), on the x86_64 runner
-        // through QEMU; a cluster that mixed architectures would get one multi-arch image.
-        var emulated = p.ImagePlatforms.Where(platform => platform != "linux/amd64").Select(platform => platform["linux/".Length..]).ToArray();
-        if (emulated.Length > 0)
-        {
-            steps.Add(Uses(p, "Set up QEMU (builds for the cluster's CPU architecture)", PinnedActions.SetupQemu, new WorkflowMap { ["platforms"] = string.Join(',', emulated) }));
-        }
-
-        steps.Add(Uses(p, "Set up Docker Buildx", PinnedActions.SetupBuildx, null));
+        AddImageBuilder(steps, p);
         steps.Add(WithEnv(
             WithId(Run(
                 "Build and push the image (tagged with the commit SHA)",
@@ -437,13 +429,7 @@ public static class PipelineGenerator
             WithId(Uses(p, "Log in to Amazon ECR", PinnedActions.AmazonEcrLogin, null), "ecr"),
         };
 
-        var emulated = p.ImagePlatforms.Where(platform => platform != "linux/amd64").Select(platform => platform["linux/".Length..]).ToArray();
-        if (emulated.Length > 0)
-        {
-            steps.Add(Uses(p, "Set up QEMU (builds for the cluster's CPU architecture)", PinnedActions.SetupQemu, new WorkflowMap { ["platforms"] = string.Join(',', emulated) }));
-        }
-
-        steps.Add(Uses(p, "Set up Docker Buildx", PinnedActions.SetupBuildx, null));
+        AddImageBuilder(steps, p);
         steps.Add(WithEnv(
             WithId(Run(
                 "Build and push the backup image (tagged with the OttKit version)",
@@ -595,6 +581,19 @@ public static class PipelineGenerator
         }
 
         return result;
+    }
+
+    // The image is built for the CPU architecture of the cluster's hosts (Graviton: arm64), on the x86_64 runner
+    // through QEMU; a cluster that mixed architectures would get one multi-arch image.
+    private static void AddImageBuilder(List<WorkflowMap> steps, ResolvedPipeline p)
+    {
+        var emulated = p.ImagePlatforms.Where(platform => platform != "linux/amd64").Select(platform => platform["linux/".Length..]).ToArray();
+        if (emulated.Length > 0)
+        {
+            steps.Add(Uses(p, "Set up QEMU (builds for the cluster's CPU architecture)", PinnedActions.SetupQemu, new WorkflowMap { ["platforms"] = string.Join(',', emulated) }));
+        }
+
+        steps.Add(Uses(p, "Set up Docker Buildx", PinnedActions.SetupBuildx, null));
     }
 
     private static WorkflowMap WithEnv(WorkflowMap step, params (string Name, string Value)[] variables)
