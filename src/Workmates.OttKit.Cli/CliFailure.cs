@@ -60,10 +60,9 @@ internal static class FailureClassifier
         ArgumentNullException.ThrowIfNull(error);
         switch (error)
         {
-            case SpecLoadException e:
-                return new(FailureKind.UserMistake, "spec-load", e.Message);
             case OttKitValidationException e:
-                return new(FailureKind.UserMistake, "spec-invalid", e.Message);
+                // Every input mistake (a spec that cannot be read or is invalid, options out of range) is this one family.
+                return new(FailureKind.UserMistake, e is SpecLoadException ? "spec-load" : "spec-invalid", e.Message);
             case OutputWriteException e:
                 return new(FailureKind.Environment, "output-not-writable",
                     $"cannot write into '{e.Directory}': {e.InnerException?.Message ?? e.Message} Choose a folder you can write to with --out (not a file, not on a read-only file system), or fix its permissions.");
@@ -75,6 +74,16 @@ internal static class FailureClassifier
                     $"a synthesized template breaks a CloudFormation rule, so nothing was written or sent to AWS. This is a defect in ottkit's blueprint: please report it with your spec. {e.Message}");
             case MongoBackupException e:
                 return new(FailureKind.Environment, e.Code, e.Message);
+            case SchemaCatalogException e:
+                return new(FailureKind.Environment, "schema-catalog", e.Message);
+            case OttKitTemplateException e:
+                return new(FailureKind.Bug, "template", $"a synthesized template could not be built or ordered (a defect in ottkit's blueprint; please report it with your spec): {e.Message}");
+            case OttKitMongoException e:
+                return new(FailureKind.Environment, "mongo", e.Message);
+            case OttKitDeploymentException e:
+                return new(FailureKind.UserMistake, "operation-refused", e.Message);
+            case OttKitAwsException e:
+                return new(FailureKind.AwsRefusal, "aws-wait-failed", e.Message);
             case AmazonServiceException e when IsCredentialProblem(e.ErrorCode):
                 return new(FailureKind.UserMistake, "credentials", $"AWS rejected the credentials ({e.ErrorCode}: {e.Message}). {CredentialsFix}");
             case AmazonServiceException { ErrorCode: "AccessDeniedException" or "AccessDenied" or "UnauthorizedOperation" or "AuthorizationError" } e:

@@ -209,9 +209,9 @@ internal static class OttKitCommandLine
         {
             return EnvironmentSpec.Load(path);
         }
-        catch (SpecLoadException ex)
+        catch (OttKitValidationException ex)
         {
-            exitCode = context.UserError(ex.Message, "spec-load");
+            exitCode = context.UserError(ex.Message, ex is SpecLoadException ? "spec-load" : "spec-invalid");
             return null;
         }
     }

@@ -16,7 +16,7 @@ public enum AwsWaiterFailureReason
 }
 
 /// <summary>A waiter (waiters-2.json semantics) ended in failure; carries the waiter, the reason and the attempts.</summary>
-public sealed class AwsWaiterException : Exception
+public sealed class AwsWaiterException : OttKitAwsException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="waiterName">The model's waiter name, e.g. <c>StackUpdateComplete</c>.</param>

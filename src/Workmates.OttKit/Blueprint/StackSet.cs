@@ -43,7 +43,7 @@ public sealed record Stack(
     IReadOnlyList<string> DependsOn);
 
 /// <summary>The stacks could not be ordered: a dependency cycle or an import nobody exports.</summary>
-public sealed class StackOrderException : Exception
+public sealed class StackOrderException : OttKitTemplateException
 {
     /// <summary>Creates the exception.</summary>
     public StackOrderException()

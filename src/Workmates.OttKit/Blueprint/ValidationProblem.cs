@@ -11,8 +11,12 @@ public sealed record ValidationProblem(string Path, string Message, string Fix)
     public override string ToString() => $"{Path}: {Message} Fix: {Fix}";
 }
 
-/// <summary>A spec failed validation; <see cref="Problems"/> lists every problem, not just the first.</summary>
-public sealed class OttKitValidationException : Exception
+/// <summary>
+/// A user mistake: a spec that failed validation or could not be read (<see cref="SpecLoadException"/>), or options
+/// out of range. <see cref="Problems"/> lists every problem, not just the first, each with its path and fix. This is
+/// the one type to catch for "the input is wrong"; the CLI prints its message without a stack trace.
+/// </summary>
+public class OttKitValidationException : OttKitException
 {
     /// <summary>Creates the exception from the problems found.</summary>
     /// <param name="problems">Every problem (at least one).</param>
@@ -45,14 +49,40 @@ public sealed class OttKitValidationException : Exception
         Problems = [];
     }
 
+    /// <summary>Creates the exception with its own message and the problems behind it (for the derived families).</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="problems">Every problem (at least one).</param>
+    protected OttKitValidationException(string message, IReadOnlyList<ValidationProblem> problems)
+        : base(message)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        Problems = problems;
+    }
+
     /// <summary>Every problem found, in spec order.</summary>
     public IReadOnlyList<ValidationProblem> Problems { get; }
 
-    private static string Format(IReadOnlyList<ValidationProblem> problems)
+    /// <summary>The exception for options that break their rules: the message names <paramref name="subject"/>, each option path and its fix.</summary>
+    /// <param name="subject">What was validated, such as <c>ServiceDeployOptions</c>.</param>
+    /// <param name="problems">Every problem (at least one).</param>
+    /// <returns>The exception to throw.</returns>
+    internal static OttKitValidationException ForOptions(string subject, IReadOnlyList<ValidationProblem> problems) =>
+        new(Format(problems, $"The {subject} are invalid"), problems);
+
+    private static string Format(IReadOnlyList<ValidationProblem> problems, string subject = "The environment spec has")
     {
         ArgumentNullException.ThrowIfNull(problems);
         var lines = new System.Text.StringBuilder();
-        lines.Append("The environment spec has ").Append(problems.Count).Append(problems.Count == 1 ? " problem:" : " problems:");
+        lines.Append(subject);
+        if (subject.EndsWith(" has", StringComparison.Ordinal))
+        {
+            lines.Append(' ').Append(problems.Count).Append(problems.Count == 1 ? " problem:" : " problems:");
+        }
+        else
+        {
+            lines.Append(':');
+        }
+
         foreach (var p in problems)
         {
             lines.Append('\n').Append("  - ").Append(p.Path).Append(": ").Append(p.Message)
@@ -70,14 +100,18 @@ public sealed class OttKitValidationException : Exception
 /// <param name="Message">What is wrong.</param>
 public sealed record SpecLoadProblem(string Path, int Line, int Column, string Message);
 
-/// <summary>A spec file could not be read: malformed text, unknown keys (typos) or values of the wrong type.</summary>
-public sealed class SpecLoadException : Exception
+/// <summary>
+/// A spec file could not be read: malformed text, unknown keys (typos) or values of the wrong type. It is an
+/// <see cref="OttKitValidationException"/>, so one <c>catch</c> sees every spec mistake, read or validated; its base
+/// <see cref="OttKitValidationException.Problems"/> carries the same problems with their positions.
+/// </summary>
+public sealed class SpecLoadException : OttKitValidationException
 {
     /// <summary>Creates the exception for <paramref name="file"/> with every problem found.</summary>
     /// <param name="file">The spec file.</param>
     /// <param name="problems">The problems (at least one).</param>
     public SpecLoadException(string file, IReadOnlyList<SpecLoadProblem> problems)
-        : base(Format(file, problems))
+        : base(Format(file, problems), AsValidationProblems(file, problems))
     {
         File = file;
         Problems = problems;
@@ -111,8 +145,17 @@ public sealed class SpecLoadException : Exception
     /// <summary>The spec file.</summary>
     public string File { get; }
 
-    /// <summary>Every problem found, in file order.</summary>
-    public IReadOnlyList<SpecLoadProblem> Problems { get; }
+    /// <summary>Every problem found, in file order, with its line and column.</summary>
+    public new IReadOnlyList<SpecLoadProblem> Problems { get; }
+
+    private static ValidationProblem[] AsValidationProblems(string file, IReadOnlyList<SpecLoadProblem> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        return [.. problems.Select(p => new ValidationProblem(
+            p.Path.Length > 0 ? p.Path : "(file)",
+            p.Line > 0 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{file}({p.Line},{p.Column}): {p.Message}") : $"{file}: {p.Message}",
+            p.Line > 0 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"edit line {p.Line}, column {p.Column} of {file} as the message says.") : $"correct {file} as the message says."))];
+    }
 
     private static string Format(string file, IReadOnlyList<SpecLoadProblem> problems)
     {

@@ -1,7 +1,7 @@
 namespace Workmates.OttKit.CloudFormation;
 
 /// <summary>Thrown when a logical ID is added twice to the same template section.</summary>
-public sealed class DuplicateLogicalIdException : ArgumentException
+public sealed class DuplicateLogicalIdException : OttKitTemplateException
 {
     /// <summary>Creates the exception.</summary>
     public DuplicateLogicalIdException()

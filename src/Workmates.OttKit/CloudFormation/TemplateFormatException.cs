@@ -1,7 +1,7 @@
 namespace Workmates.OttKit.CloudFormation;
 
 /// <summary>Thrown when template text cannot be read: malformed JSON/YAML, or a section of the wrong shape.</summary>
-public sealed class TemplateFormatException : FormatException
+public sealed class TemplateFormatException : OttKitTemplateException
 {
     /// <summary>Creates the exception.</summary>
     public TemplateFormatException()

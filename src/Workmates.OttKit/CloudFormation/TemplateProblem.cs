@@ -56,7 +56,7 @@ public sealed class TemplateCheckResult
 }
 
 /// <summary>Thrown when a template has structural errors; carries every problem, not just the first.</summary>
-public sealed class TemplateValidationException : Exception
+public sealed class TemplateValidationException : OttKitTemplateException
 {
     /// <summary>Creates the exception.</summary>
     public TemplateValidationException()

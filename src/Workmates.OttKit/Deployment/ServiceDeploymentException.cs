@@ -17,7 +17,7 @@ public enum ServiceDeploymentErrorKind
 }
 
 /// <summary>A service deploy, watch or rollback could not proceed; carries the service and the reason.</summary>
-public sealed class ServiceDeploymentException : Exception
+public sealed class ServiceDeploymentException : OttKitDeploymentException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="kind">The failure family.</param>

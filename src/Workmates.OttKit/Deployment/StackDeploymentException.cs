@@ -8,7 +8,7 @@ public enum StackDeploymentErrorKind
 }
 
 /// <summary>A stack deploy could not start: the request names something that does not exist.</summary>
-public sealed class StackDeploymentException : Exception
+public sealed class StackDeploymentException : OttKitDeploymentException
 {
     /// <summary>Creates the exception.</summary>
     public StackDeploymentException()

@@ -208,7 +208,7 @@ public sealed class EnvironmentOutput
 
             return new OutputWriteResult(root, [.. Files.Select(f => Path.Combine(root, f.Path.Replace('/', Path.DirectorySeparatorChar)))], removed);
         }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException && error is not OutputWriteException)
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             throw new OutputWriteException(root, error.Message, error);
         }
@@ -282,7 +282,7 @@ public sealed class EnvironmentOutput
 }
 
 /// <summary>An output folder cannot be created or written: a file where the folder should be, read-only, no permission, disk full.</summary>
-public sealed class OutputWriteException : IOException
+public sealed class OutputWriteException : OttKitTemplateException
 {
     /// <summary>Creates the exception for <paramref name="directory"/>.</summary>
     /// <param name="directory">The output folder.</param>

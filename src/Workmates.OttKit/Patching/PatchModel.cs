@@ -61,7 +61,7 @@ public sealed record InstancePatchOutcome(string InstanceId, string Role, string
 public sealed record PatchResult(PatchOperation Operation, bool Succeeded, string Verdict, ImmutableArray<InstancePatchOutcome> Instances, string? ReplicaSetState);
 
 /// <summary>Thrown when a patch run cannot start (no instance to patch, a member without a managed instance…); nothing was patched.</summary>
-public sealed class PatchException : Exception
+public sealed class PatchException : OttKitDeploymentException
 {
     /// <summary>Creates the exception.</summary>
     public PatchException()

@@ -27,7 +27,7 @@ internal sealed record SpecMapping(IReadOnlyList<SpecMapEntry> Entries, int Line
 }
 
 /// <summary>A syntax error found while reading the text, with its position.</summary>
-internal sealed class SpecSyntaxException(string message, int line, int column) : Exception(message)
+internal sealed class SpecSyntaxException(string message, int line, int column) : OttKitException(message)
 {
     public int Line { get; } = line;
 

@@ -1,7 +1,7 @@
 namespace Workmates.OttKit.CloudFormation.Schema;
 
 /// <summary>The resource schema directory cannot be used (missing, or not a directory of registry schemas).</summary>
-public sealed class SchemaCatalogException : Exception
+public sealed class SchemaCatalogException : OttKitTemplateException
 {
     /// <summary>Creates the exception for a directory.</summary>
     /// <param name="directory">The directory the catalog was pointed at.</param>

@@ -1,7 +1,7 @@
 namespace Workmates.OttKit.CloudFormation.Schema;
 
 /// <summary>A template breaks the resource schemas; <see cref="Violations"/> lists every problem with its path.</summary>
-public sealed class TemplateSchemaException : Exception
+public sealed class TemplateSchemaException : OttKitTemplateException
 {
     /// <summary>Creates the exception from the violations found.</summary>
     /// <param name="violations">Every violation, each with its path and fix.</param>

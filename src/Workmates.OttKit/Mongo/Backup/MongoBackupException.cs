@@ -36,7 +36,7 @@ public enum MongoBackupFailureReason
 /// listed as complete. <see cref="Reason"/> says which family of failure; <see cref="Namespace"/> names the
 /// namespace involved when there is one.
 /// </summary>
-public sealed class MongoBackupException : Exception
+public sealed class MongoBackupException : OttKitMongoException
 {
     /// <summary>Creates the exception with <see cref="MongoBackupFailureReason.SourceFailed"/>.</summary>
     public MongoBackupException()

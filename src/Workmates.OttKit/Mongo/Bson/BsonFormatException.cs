@@ -4,7 +4,7 @@ namespace Workmates.OttKit.Mongo.Bson;
 /// BSON bytes (or Extended JSON text) that are not well formed: a length past the end, a missing terminator, an unknown
 /// type, invalid UTF-8, nesting deeper than the limit, or an Extended JSON wrapper of the wrong shape.
 /// </summary>
-public sealed class BsonFormatException : FormatException
+public sealed class BsonFormatException : OttKitMongoException
 {
     /// <summary>Creates the exception with a message and no offset.</summary>
     public BsonFormatException()

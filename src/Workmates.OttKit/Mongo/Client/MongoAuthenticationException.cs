@@ -1,7 +1,7 @@
 namespace Workmates.OttKit.Mongo.Client;
 
 /// <summary>Authentication with a MongoDB server failed or could not be attempted. Never carries a password.</summary>
-public sealed class MongoAuthenticationException : Exception
+public sealed class MongoAuthenticationException : OttKitMongoException
 {
     /// <summary>Creates the exception.</summary>
     public MongoAuthenticationException()

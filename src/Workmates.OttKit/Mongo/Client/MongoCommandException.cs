@@ -4,7 +4,7 @@ namespace Workmates.OttKit.Mongo.Client;
 /// The server answered a command with an error (<c>ok: 0</c>, a write error or a write-concern error). Carries the
 /// server's code, code name and error labels; the message is the server's <c>errmsg</c>.
 /// </summary>
-public sealed class MongoCommandException : Exception
+public sealed class MongoCommandException : OttKitMongoException
 {
     /// <summary>Creates the exception.</summary>
     public MongoCommandException()

@@ -4,7 +4,7 @@ namespace Workmates.OttKit.Mongo.Client;
 /// A MongoDB connection string or client setting is invalid. The message names the option and the fix; it never
 /// contains a password.
 /// </summary>
-public sealed class MongoConfigurationException : Exception
+public sealed class MongoConfigurationException : OttKitMongoException
 {
     /// <summary>Creates the exception.</summary>
     public MongoConfigurationException()

@@ -5,7 +5,7 @@ namespace Workmates.OttKit.Mongo.Client;
 /// (inner <see cref="TimeoutException"/>) or a malformed message. The connection is broken and never reused.
 /// Caller cancellation is reported as <see cref="OperationCanceledException"/>, not as this exception.
 /// </summary>
-public sealed class MongoConnectionException : Exception
+public sealed class MongoConnectionException : OttKitMongoException
 {
     /// <summary>Creates the exception.</summary>
     public MongoConnectionException()

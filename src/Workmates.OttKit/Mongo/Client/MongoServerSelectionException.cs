@@ -4,7 +4,7 @@ namespace Workmates.OttKit.Mongo.Client;
 /// No server can be selected for an operation, or the read preference cannot be honoured (for example an invalid
 /// <c>maxStalenessSeconds</c>, or a server speaking an unsupported wire version).
 /// </summary>
-public sealed class MongoServerSelectionException : Exception
+public sealed class MongoServerSelectionException : OttKitMongoException
 {
     /// <summary>Creates the exception.</summary>
     public MongoServerSelectionException()

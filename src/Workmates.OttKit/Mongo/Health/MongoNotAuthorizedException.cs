@@ -4,7 +4,7 @@ namespace Workmates.OttKit.Mongo.Health;
 /// The server refused a monitoring command because the user lacks a privilege (MongoDB error 13, <c>Unauthorized</c>).
 /// The health check turns it into a result that names the role to grant instead of failing with a stack trace.
 /// </summary>
-public sealed class MongoNotAuthorizedException : Exception
+public sealed class MongoNotAuthorizedException : OttKitMongoException
 {
     /// <summary>The built-in role that grants every command the health check runs.</summary>
     public const string RequiredRole = "clusterMonitor";

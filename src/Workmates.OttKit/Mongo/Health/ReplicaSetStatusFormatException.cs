@@ -1,7 +1,7 @@
 namespace Workmates.OttKit.Mongo.Health;
 
 /// <summary>A status document (JSON or Extended JSON) lacks a required field or holds a value of the wrong shape.</summary>
-public sealed class ReplicaSetStatusFormatException : FormatException
+public sealed class ReplicaSetStatusFormatException : OttKitMongoException
 {
     /// <summary>Initializes a new instance of the <see cref="ReplicaSetStatusFormatException"/> class.</summary>
     public ReplicaSetStatusFormatException()

@@ -262,7 +262,7 @@ internal static class ReplicaSetStatusJson
                     break;
             }
         }
-        catch (FormatException exception) when (exception is not ReplicaSetStatusFormatException)
+        catch (FormatException exception)
         {
             throw new ReplicaSetStatusFormatException(path, "expected an ISO-8601 date", exception);
         }

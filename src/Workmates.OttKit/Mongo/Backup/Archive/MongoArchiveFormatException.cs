@@ -5,7 +5,7 @@ namespace Workmates.OttKit.Mongo.Backup.Archive;
 /// length, a namespace reopened after its end, or a CRC-64 that does not match the documents. Carries the namespace (when
 /// one was being read) and the byte offset in the uncompressed archive.
 /// </summary>
-public sealed class MongoArchiveFormatException : FormatException
+public sealed class MongoArchiveFormatException : OttKitMongoException
 {
     /// <summary>Creates the exception with a generic message.</summary>
     public MongoArchiveFormatException()

@@ -4,7 +4,7 @@ namespace Workmates.OttKit.Mongo.Backup.Storage;
 /// A stored backup object does not hash to the SHA-256 its manifest records: the object is corrupt or is not the one
 /// the manifest describes. It must not be restored.
 /// </summary>
-public sealed class BackupChecksumMismatchException : Exception
+public sealed class BackupChecksumMismatchException : OttKitMongoException
 {
     /// <summary>Creates the exception.</summary>
     public BackupChecksumMismatchException()

@@ -1,7 +1,7 @@
 namespace Workmates.OttKit.Mongo.Backup.Storage;
 
 /// <summary>A stored manifest cannot be read: not JSON, a field missing or invalid, or a newer format version.</summary>
-public sealed class BackupManifestException : Exception
+public sealed class BackupManifestException : OttKitMongoException
 {
     /// <summary>Creates the exception.</summary>
     public BackupManifestException()

@@ -5,7 +5,7 @@ namespace Workmates.OttKit.Mongo.Backup.Storage;
 /// transient error outlived every retry. A multipart upload that raised it has been aborted.
 /// Caller cancellation is reported as <see cref="OperationCanceledException"/>, not as this exception.
 /// </summary>
-public sealed class BackupStorageException : Exception
+public sealed class BackupStorageException : OttKitMongoException
 {
     /// <summary>Creates the exception.</summary>
     public BackupStorageException()
