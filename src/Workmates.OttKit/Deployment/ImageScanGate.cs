@@ -278,7 +278,7 @@ public sealed partial class ImageScanGate
     private static FindingSeverity Severity(string? name) =>
         name is not null && ImageScanGateSpec.SeverityNames.TryGetValue(name, out var s) ? s : FindingSeverity.Undefined;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "ECR could not scan {Image}: {Status} ({Description})")]
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "ECR could not scan {Image}: {Status} ({Description})")]
     private static partial void LogScanFailed(ILogger logger, string image, string status, string? description);
 }
 

@@ -219,6 +219,6 @@ public sealed partial class ServiceDeployer
         Alarms = state.Observed.Alarms,
     };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Service {Service}: fail-fast stop refused by ECS ({Code}); the deployment already ended or is rolling back")]
+    [LoggerMessage(EventId = 2105, Level = LogLevel.Information, Message = "Service {Service}: fail-fast stop refused by ECS ({Code}); the deployment already ended or is rolling back")]
     private static partial void LogFailFastRefused(ILogger logger, string service, string? code);
 }

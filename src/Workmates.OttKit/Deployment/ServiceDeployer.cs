@@ -450,15 +450,15 @@ public sealed partial class ServiceDeployer
     private static DateTimeOffset? ToOffset(DateTime? value) =>
         value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, v.Kind == DateTimeKind.Unspecified ? DateTimeKind.Utc : v.Kind).ToUniversalTime()) : null;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Deployment event {Event}")]
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Deployment event {Event}")]
     private static partial void LogEvent(ILogger logger, DeploymentEvent @event);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Service {Service}: waiting for in-flight deployment {Deployment}")]
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Service {Service}: waiting for in-flight deployment {Deployment}")]
     private static partial void LogWaiting(ILogger logger, string service, string? deployment);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Service {Service}: deployment {Deployment} timed out; stopping it with rollback")]
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "Service {Service}: deployment {Deployment} timed out; stopping it with rollback")]
     private static partial void LogStoppingAfterTimeout(ILogger logger, string service, string deployment);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Service {Service}: {Outcome}, running {Running} ({Reason})")]
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Information, Message = "Service {Service}: {Outcome}, running {Running} ({Reason})")]
     private static partial void LogVerdict(ILogger logger, string service, ServiceDeploymentOutcome outcome, string? running, string? reason);
 }

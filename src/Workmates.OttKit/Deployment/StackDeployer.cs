@@ -328,10 +328,10 @@ public sealed partial class StackDeployer
             .Select(e => new StackFailureCause(e.LogicalId, e.ResourceType, e.Status, e.Reason, e.At))
             .FirstOrDefault();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stack event {Event}")]
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Stack event {Event}")]
     private static partial void LogEvent(ILogger logger, StackDeploymentEvent @event);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stack {Stack} ({Region}): {Outcome}, status {Status} ({Message})")]
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Stack {Stack} ({Region}): {Outcome}, status {Status} ({Message})")]
     private static partial void LogVerdict(ILogger logger, string stack, string region, StackDeploymentOutcome outcome, string? status, string? message);
 
     /// <summary>One operation being watched.</summary>

@@ -473,10 +473,10 @@ public sealed partial class PatchRunner
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Information, Message = "{Event}")]
+        [LoggerMessage(EventId = 2301, Level = LogLevel.Information, Message = "{Event}")]
         public static partial void Progress(ILogger logger, PatchEvent @event);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Observing the replica set while waiting for {Member} failed: {Message}")]
+        [LoggerMessage(EventId = 2302, Level = LogLevel.Warning, Message = "Observing the replica set while waiting for {Member} failed: {Message}")]
         public static partial void ObservationFailed(ILogger logger, string member, string message);
     }
 }
