@@ -96,11 +96,13 @@ var environment = env(BackupTaskEnvironment.EnvironmentVariable) ?? "default";
 var factory = new AwsClientFactory();
 using var s3 = factory.CreateS3();
 var store = new S3BackupObjectStore(s3, bucket, new S3BackupObjectStoreOptions { KmsKeyId = env(BackupTaskEnvironment.KmsKeyIdVariable) });
+// The one clock of the task (the system clock at this edge): backup ids, retention and the published age.
+var clock = TimeProvider.System;
 var exitCode = 0;
 
 try
 {
-    var result = await new BackupRunner(store).RunAsync(
+    var result = await new BackupRunner(store, clock).RunAsync(
         new BackupOptions
         {
             ConnectionString = connectionString,
@@ -120,7 +122,7 @@ catch (MongoBackupException e)
 var catalog = new BackupCatalog(store, prefix);
 try
 {
-    var report = await catalog.PruneAsync(TimeSpan.FromDays(retentionDays), minimumKept, DateTimeOffset.UtcNow, dryRun: false, cancellation.Token);
+    var report = await catalog.PruneAsync(TimeSpan.FromDays(retentionDays), minimumKept, clock.GetUtcNow(), dryRun: false, cancellation.Token);
     foreach (var decision in report.Decisions)
     {
         Console.WriteLine($"prune: {decision.Action} {decision.BackupId}: {decision.Reason}{(decision.Error is { } error ? " — " + error : string.Empty)}");
@@ -139,7 +141,7 @@ try
 {
     var listing = await catalog.ListAsync(cancellation.Token);
     // No complete backup at all reads as a billion seconds (CloudWatch refuses values above about 1e108).
-    var age = listing.Latest is { } latest ? (DateTimeOffset.UtcNow - latest.Manifest.CompletedAt).TotalSeconds : 1e9;
+    var age = listing.Latest is { } latest ? (clock.GetUtcNow() - latest.Manifest.CompletedAt).TotalSeconds : 1e9;
     var cloudWatch = factory.CreateCloudWatch();
     using var disposeCloudWatch = cloudWatch as IDisposable;
     await cloudWatch.PutMetricDataAsync(
@@ -153,7 +155,7 @@ try
                     MetricName = BackupMetricNames.LastSuccessfulBackupAgeSeconds,
                     Value = age,
                     Unit = "Seconds",
-                    Timestamp = DateTime.UtcNow,
+                    Timestamp = clock.GetUtcNow().UtcDateTime,
                     Dimensions = [new Dimension { Name = BackupMetricNames.EnvironmentDimension, Value = environment }],
                 },
             ],

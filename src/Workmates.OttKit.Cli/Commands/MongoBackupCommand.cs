@@ -66,7 +66,7 @@ internal static class MongoBackupCommand
             }
 
             var arguments = new MongoBackupArguments(parse.GetValue(allowPrimary), parse.GetValue(maxLag), parse.GetValue(expected), parse.GetValue(parallel), parse.GetValue(include) ?? [], parse.GetValue(exclude) ?? [], parse.GetValue(compressionWorkers));
-            return RunAsync(context, resolved, arguments, BackupSettings.CreateS3Store, TimeProvider.System, cancellationToken);
+            return RunAsync(context, resolved, arguments, BackupSettings.CreateS3Store, environment.Time, cancellationToken);
         });
         return command;
     }

@@ -32,7 +32,7 @@ internal static class MongoBackupsCommand
         {
             var context = OttKitCommandLine.ContextOf(parse);
             var resolved = BackupSettings.Resolve(context, parse, settings, needsUri: false, environment.Variable, out var exitCode);
-            return resolved is null ? Task.FromResult(exitCode) : ListAsync(context, resolved, BackupSettings.CreateS3Store, TimeProvider.System, cancellationToken);
+            return resolved is null ? Task.FromResult(exitCode) : ListAsync(context, resolved, BackupSettings.CreateS3Store, environment.Time, cancellationToken);
         });
         return command;
     }
@@ -112,7 +112,7 @@ internal static class MongoBackupsCommand
             }
 
             var days = parse.GetValue(retention) ?? resolved.RetentionDays;
-            return PruneAsync(context, resolved, days, parse.GetValue(minimum), parse.GetValue(dryRun), BackupSettings.CreateS3Store, TimeProvider.System, cancellationToken);
+            return PruneAsync(context, resolved, days, parse.GetValue(minimum), parse.GetValue(dryRun), BackupSettings.CreateS3Store, environment.Time, cancellationToken);
         });
         return command;
     }

@@ -93,7 +93,7 @@ internal sealed class StackCommandSupport
 
         // The same checks as synth (spec, placeholders with --strict, CloudFormation rules, registry schemas) before
         // anything reaches AWS; a failure goes to the command line's edge, which reports it.
-        var stackSet = EnvironmentOutput.SynthesizeStacks(loaded, new EnvironmentOutputOptions { Strict = parse.GetValue(Strict), Now = TimeProvider.System.GetUtcNow() }, out var warnings);
+        var stackSet = EnvironmentOutput.SynthesizeStacks(loaded, new EnvironmentOutputOptions { Strict = parse.GetValue(Strict), Now = _environment.Time.GetUtcNow() }, out var warnings);
         StrictOption.WriteWarnings(context, warnings);
 
         var options = new StackDeployOptions { DetectDrift = parse.GetValue(DetectDrift), CreateOnly = parse.GetValue(CreateOnly) };

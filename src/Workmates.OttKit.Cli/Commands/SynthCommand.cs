@@ -11,7 +11,7 @@ namespace Workmates.OttKit.Cli.Commands;
 internal static class SynthCommand
 {
     /// <summary>Creates the command.</summary>
-    public static Command Create()
+    public static Command Create(CliEnvironment environment)
     {
         var spec = SpecOption.Create();
         var strict = StrictOption.Create();
@@ -37,7 +37,7 @@ internal static class SynthCommand
         {
             var context = OttKitCommandLine.ContextOf(parse);
             return SpecCommands.RefuseRegion(context, parse, "synth")
-                ?? await RunAsync(context, parse.GetRequiredValue(spec), parse.GetRequiredValue(output), parse.GetValue(strict), TimeProvider.System.GetUtcNow(), ct).ConfigureAwait(false);
+                ?? await RunAsync(context, parse.GetRequiredValue(spec), parse.GetRequiredValue(output), parse.GetValue(strict), environment.Time.GetUtcNow(), ct).ConfigureAwait(false);
         });
         return command;
     }

@@ -13,7 +13,7 @@ namespace Workmates.OttKit.Cli.Commands;
 internal static class ValidateCommand
 {
     /// <summary>Creates the command.</summary>
-    public static Command Create()
+    public static Command Create(CliEnvironment environment)
     {
         var spec = SpecOption.Create();
         var strict = StrictOption.Create();
@@ -29,7 +29,7 @@ internal static class ValidateCommand
         command.SetAction((parse, _) =>
         {
             var context = OttKitCommandLine.ContextOf(parse);
-            return Task.FromResult(SpecCommands.RefuseRegion(context, parse, "validate") ?? Run(context, parse.GetRequiredValue(spec), parse.GetValue(strict), TimeProvider.System.GetUtcNow()));
+            return Task.FromResult(SpecCommands.RefuseRegion(context, parse, "validate") ?? Run(context, parse.GetRequiredValue(spec), parse.GetValue(strict), environment.Time.GetUtcNow()));
         });
         return command;
     }

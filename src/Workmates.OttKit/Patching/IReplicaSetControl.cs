@@ -35,8 +35,9 @@ public sealed class MongoReplicaSetControl : IReplicaSetControl, IAsyncDisposabl
     public MongoReplicaSetControl(MongoConnectionString connectionString, TimeProvider? timeProvider = null, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(connectionString);
-        _client = new MongoDriverClient(connectionString, logger);
-        _status = new ConnectionStringStatusSource(_client, timeProvider ?? TimeProvider.System);
+        var time = timeProvider ?? TimeProvider.System;
+        _client = new MongoDriverClient(connectionString, logger, time);
+        _status = new ConnectionStringStatusSource(_client, time);
     }
 
     /// <inheritdoc/>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using Workmates.OttKit.Blueprint;
 
 namespace Workmates.OttKit.Tests.Blueprint;
@@ -78,7 +79,7 @@ public sealed class LiveEventCapacityTests
     {
         var spec = TestSpecs.Valid();   // its event is in 2020
         Assert.Empty(spec.Validate());
-        Assert.Single(spec.Validate(ValidationContext.At(new FixedTime(December2026))), p => p.Path == "liveEvents[0].endUtc");
+        Assert.Single(spec.Validate(ValidationContext.At(new FakeTimeProvider(December2026))), p => p.Path == "liveEvents[0].endUtc");
     }
 
     [Fact]
@@ -122,9 +123,4 @@ public sealed class LiveEventCapacityTests
 
     private static JsonObject ClusterResources(EnvironmentSpec spec) =>
         spec.Synthesize()[$"{spec.Name}-cluster"].Template.ToJsonNode()["Resources"]!.AsObject();
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }

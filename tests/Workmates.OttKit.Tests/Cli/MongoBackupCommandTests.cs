@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using Workmates.OttKit.Cli;
 using Workmates.OttKit.Cli.Commands;
 using Workmates.OttKit.Mongo.Backup;
@@ -130,19 +131,16 @@ public sealed class MongoBackupCommandTests
         await using var source = BackupFixture.StartSet();
         BackupFixture.Seed(source);
         var store = new InMemoryBackupObjectStore();
-        await new BackupRunner(store).RunAsync(BackupFixture.BackupOptions(source), Token);
+        var clock = new FakeTimeProvider();
+        await new BackupRunner(store, clock).RunAsync(BackupFixture.BackupOptions(source), Token);
+        clock.Advance(TimeSpan.FromDays(30));
         var prune = Json();
 
-        var exit = await MongoBackupsCommand.PruneAsync(prune.Context, Settings(null), 1, 1, true, _ => store, new FutureTime(TimeSpan.FromDays(30)), Token);
+        var exit = await MongoBackupsCommand.PruneAsync(prune.Context, Settings(null), 1, 1, true, _ => store, clock, Token);
 
         Assert.Equal(ExitCodes.Success, exit);
         var decision = JsonNode.Parse(prune.Output.ToString())!["decisions"]!.AsArray().Single()!;
         Assert.Equal("keep", decision["action"]!.GetValue<string>());
         Assert.Single(store.Keys, k => k.EndsWith(".manifest.json", StringComparison.Ordinal));
-    }
-
-    private sealed class FutureTime(TimeSpan ahead) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => DateTimeOffset.UtcNow + ahead;
     }
 }

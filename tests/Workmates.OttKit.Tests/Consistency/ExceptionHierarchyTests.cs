@@ -1,7 +1,10 @@
-using System.Reflection;
 using Amazon.Runtime;
+using Workmates.OttKit.Aws;
 using Workmates.OttKit.Blueprint;
 using Workmates.OttKit.Cli;
+using Workmates.OttKit.Deployment;
+using Workmates.OttKit.Mongo.Client;
+using Workmates.OttKit.Patching;
 using Workmates.OttKit.Tests.Blueprint;
 
 namespace Workmates.OttKit.Tests.Consistency;
@@ -83,10 +86,10 @@ public sealed class ExceptionHierarchyTests
     {
         Exception[] failures =
         [
-            new Deployment.StackDeploymentException(Deployment.StackDeploymentErrorKind.UnknownStack, "x", "no stack x; use one of a, b."),
-            new Patching.PatchException("nothing to patch"),
-            new Mongo.Client.MongoConfigurationException("bad uri"),
-            new Aws.AwsWaiterException("waiter failed"),
+            new StackDeploymentException(StackDeploymentErrorKind.UnknownStack, "x", "no stack x; use one of a, b."),
+            new PatchException("nothing to patch"),
+            new MongoConfigurationException("bad uri"),
+            new AwsWaiterException("waiter failed"),
         ];
 
         Assert.All(failures, e => Assert.NotEqual(FailureKind.Bug, FailureClassifier.Classify(e).Kind));

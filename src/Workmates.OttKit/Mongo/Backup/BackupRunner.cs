@@ -56,10 +56,10 @@ public sealed partial class BackupRunner
         progress.Report(BackupStage.Preparing, "choosing the source member", null);
         try
         {
-            var set = new MongoDriverClient(options.ConnectionString, _logger);
+            var set = new MongoDriverClient(options.ConnectionString, _logger, _time);
             await using var setScope = set.ConfigureAwait(false);
             var choice = await BackupSourceSelector.ChooseAsync(set, options.AllowPrimary, options.MaxLag, cancellationToken).ConfigureAwait(false);
-            var session = new MongoBackupSession(options.ConnectionString, choice.Member.Host);
+            var session = new MongoBackupSession(options.ConnectionString, choice.Member.Host, _time);
             await using var sessionScope = session.ConfigureAwait(false);
             progress.Report(BackupStage.Preparing, $"reading from {choice.Member.Host}" + (choice.Member.State == 1 ? " (primary)" : choice.Member.Hidden ? " (hidden secondary)" : " (secondary)"), null);
             var serverVersion = await session.ServerVersionAsync(cancellationToken).ConfigureAwait(false);

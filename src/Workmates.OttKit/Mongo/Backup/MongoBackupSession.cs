@@ -40,10 +40,10 @@ internal sealed class MongoBackupSession : IAsyncDisposable
     private static readonly MongoReadPreference s_anyMember = new(ReadPreferenceMode.SecondaryPreferred);
     private readonly MongoDriverClient _client;
 
-    public MongoBackupSession(MongoConnectionString setConnectionString, string host)
+    public MongoBackupSession(MongoConnectionString setConnectionString, string host, TimeProvider timeProvider)
     {
         Host = host;
-        _client = new MongoDriverClient(setConnectionString.ForDirectConnection(MongoServerAddress.Parse(host)));
+        _client = new MongoDriverClient(setConnectionString.ForDirectConnection(MongoServerAddress.Parse(host)), timeProvider: timeProvider);
     }
 
     public string Host { get; }

@@ -32,14 +32,25 @@ public sealed partial class RestoreRunner
     private const int MaxNamespaceBytes = 255;
     private readonly IBackupObjectStore _store;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
 
-    /// <summary>Creates the runner.</summary>
+    /// <summary>Creates the runner on the system clock.</summary>
     /// <param name="store">Where the backups are.</param>
     /// <param name="logger">Where to log.</param>
     public RestoreRunner(IBackupObjectStore store, ILogger? logger = null)
+        : this(store, null, logger)
+    {
+    }
+
+    /// <summary>Creates the runner.</summary>
+    /// <param name="store">Where the backups are.</param>
+    /// <param name="time">The clock of the restore's deadlines (the grace writes in flight get after cancellation); the system clock when <see langword="null"/>.</param>
+    /// <param name="logger">Where to log.</param>
+    public RestoreRunner(IBackupObjectStore store, TimeProvider? time, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
+        _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
     }
 
@@ -72,7 +83,7 @@ public sealed partial class RestoreRunner
         }
 
         var writes = new RestoreWrites();
-        var client = new MongoDriverClient(options.ConnectionString, _logger);
+        var client = new MongoDriverClient(options.ConnectionString, _logger, _time);
         await using var clientScope = client.ConfigureAwait(false);
         try
         {
@@ -115,7 +126,7 @@ public sealed partial class RestoreRunner
         await using (hashing.ConfigureAwait(false))
         {
             var reader = new MongoArchiveReader(hashing, new MongoArchiveReaderOptions { Compression = MongoArchiveCompression.Gzip });
-            using var state = new RestoreState(plan, target, options, progress, writes);
+            using var state = new RestoreState(plan, target, options, progress, writes, _time);
             state.Bind(cancellationToken);
             try
             {
@@ -253,13 +264,13 @@ public sealed partial class RestoreRunner
     }
 
     /// <summary>The mutable state of one restore.</summary>
-    private sealed class RestoreState(RestorePlan plan, MongoDriverClient? target, RestoreOptions options, RestoreProgress progress, RestoreWrites writes) : IDisposable
+    private sealed class RestoreState(RestorePlan plan, MongoDriverClient? target, RestoreOptions options, RestoreProgress progress, RestoreWrites writes, TimeProvider time) : IDisposable
     {
         // A write that reached the server is applied there even when the client stops waiting for its answer; if the
         // staging collections were removed before that, the write would create one again. So a cancelled restore
         // stops issuing writes at once but lets those already sent answer (for at most InFlightGrace) before cleanup.
         private static readonly TimeSpan InFlightGrace = TimeSpan.FromSeconds(30);
-        private readonly CancellationTokenSource _writes = new();
+        private readonly CancellationTokenSource _writes = new(Timeout.InfiniteTimeSpan, time);
         private CancellationTokenRegistration _cancellation;
         private readonly Dictionary<(string Database, string Collection), SelectedNamespace> _byTarget = [];
         private readonly Dictionary<MongoArchiveNamespace, SelectedNamespace> _byDataNamespace = [];

@@ -17,16 +17,19 @@ namespace Workmates.OttKit.Mongo.Client;
 /// </summary>
 internal sealed class MongoDriverClient : IAsyncDisposable
 {
+    private readonly TimeProvider _time;
     private readonly Driver.MongoClient _client;
     private readonly ILogger _logger;
 
     /// <summary>Creates the client (the driver connects lazily and monitors every member in the background).</summary>
     /// <param name="connectionString">The parsed connection string.</param>
     /// <param name="logger">Where to log; the connection string is logged redacted.</param>
-    public MongoDriverClient(MongoConnectionString connectionString, ILogger? logger = null)
+    /// <param name="timeProvider">The clock of OttKit's own deadlines (the best-effort <c>killCursors</c>); the system clock when null.</param>
+    public MongoDriverClient(MongoConnectionString connectionString, ILogger? logger = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(connectionString);
         ConnectionString = connectionString;
+        _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         DriverLog.Starting(_logger, connectionString.Redacted);
         foreach (var warning in connectionString.Warnings)
@@ -389,7 +392,7 @@ internal sealed class MongoDriverClient : IAsyncDisposable
     private async Task KillCursorAsync(string database, string collection, long cursorId, MongoReadPreference readPreference, Driver.IClientSessionHandle session)
     {
         // Best effort with its own short deadline: the caller may already have cancelled.
-        using var timeout = new CancellationTokenSource(ConnectionString.ConnectTimeout);
+        using var timeout = new CancellationTokenSource(ConnectionString.ConnectTimeout, _time);
         try
         {
             var command = new BsonDocument { { "killCursors", collection }, { "cursors", new BsonArray { cursorId } } };

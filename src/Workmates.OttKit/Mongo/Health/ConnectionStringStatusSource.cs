@@ -35,7 +35,7 @@ internal sealed class ConnectionStringStatusSource : IReplicaSetStatusSource, IA
     private volatile BsonDocument? _config;
 
     public ConnectionStringStatusSource(MongoConnectionString connectionString, TimeProvider timeProvider, ILogger? logger)
-        : this(new MongoDriverClient(connectionString, logger), timeProvider)
+        : this(new MongoDriverClient(connectionString, logger, timeProvider), timeProvider)
     {
     }
 
