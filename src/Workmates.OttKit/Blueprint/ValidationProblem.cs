@@ -62,27 +62,18 @@ public class OttKitValidationException : OttKitException
     /// <summary>Every problem found, in spec order.</summary>
     public IReadOnlyList<ValidationProblem> Problems { get; }
 
-    /// <summary>The exception for options that break their rules: the message names <paramref name="subject"/>, each option path and its fix.</summary>
+    /// <summary>The exception for options that break their rules: one line per problem, <c>Type.Member what; fix</c>.</summary>
     /// <param name="subject">What was validated, such as <c>ServiceDeployOptions</c>.</param>
     /// <param name="problems">Every problem (at least one).</param>
     /// <returns>The exception to throw.</returns>
     internal static OttKitValidationException ForOptions(string subject, IReadOnlyList<ValidationProblem> problems) =>
-        new(Format(problems, $"The {subject} are invalid"), problems);
+        new($"The {subject} are invalid:" + string.Concat(problems.Select(p => "\n- " + OptionsRules.Describe(p))), problems);
 
-    private static string Format(IReadOnlyList<ValidationProblem> problems, string subject = "The environment spec has")
+    private static string Format(IReadOnlyList<ValidationProblem> problems)
     {
         ArgumentNullException.ThrowIfNull(problems);
         var lines = new System.Text.StringBuilder();
-        lines.Append(subject);
-        if (subject.EndsWith(" has", StringComparison.Ordinal))
-        {
-            lines.Append(' ').Append(problems.Count).Append(problems.Count == 1 ? " problem:" : " problems:");
-        }
-        else
-        {
-            lines.Append(':');
-        }
-
+        lines.Append("The environment spec has ").Append(problems.Count).Append(problems.Count == 1 ? " problem:" : " problems:");
         foreach (var p in problems)
         {
             lines.Append('\n').Append("  - ").Append(p.Path).Append(": ").Append(p.Message)

@@ -1,6 +1,5 @@
-using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using System.Text;
+using Workmates.OttKit.Blueprint;
 
 namespace Workmates.OttKit.Deployment;
 
@@ -89,72 +88,71 @@ public sealed class ServiceDeployOptions
     public IProgress<DeploymentEvent>? Progress { get; set; }
 
     /// <summary>Checks every member and throws one exception that lists every bad one.</summary>
-    /// <exception cref="ValidationException">One or more members are out of range.</exception>
-    public void Validate()
+    /// <exception cref="OttKitValidationException">One or more members are out of range; the message names each option and its fix.</exception>
+    public void Validate() => Rules.Instance.ThrowIfInvalid(this);
+
+    /// <summary>The rules of <see cref="ServiceDeployOptions"/> (see <see cref="OptionsRules{TOptions}"/>).</summary>
+    internal sealed class Rules : OptionsRules<ServiceDeployOptions>
     {
-        var errors = new List<string>();
-        if (Timeout < TimeSpan.FromSeconds(1) || Timeout > ServiceDeployDefaults.MaxTimeout)
-        {
-            errors.Add(Invariant($"Timeout: {Timeout} is out of range; use a value from 00:00:01 to 1.00:00:00."));
-        }
+        public static readonly Rules Instance = new();
 
-        if (InitialPollInterval < ServiceDeployDefaults.MinPollInterval)
+        protected override void Check(ServiceDeployOptions options, OptionsProblems problems)
         {
-            errors.Add(Invariant($"InitialPollInterval: {InitialPollInterval} is too short; use at least 00:00:01."));
-        }
-
-        if (MaxPollInterval < InitialPollInterval)
-        {
-            errors.Add(Invariant($"MaxPollInterval: {MaxPollInterval} is shorter than InitialPollInterval ({InitialPollInterval}); raise it."));
-        }
-
-        if (!double.IsFinite(PollBackoffFactor) || PollBackoffFactor < 1 || PollBackoffFactor > 10)
-        {
-            errors.Add(Invariant($"PollBackoffFactor: {PollBackoffFactor} is out of range; use a value from 1 to 10."));
-        }
-
-        if (HealthCheckInterval < ServiceDeployDefaults.MinPollInterval)
-        {
-            errors.Add(Invariant($"HealthCheckInterval: {HealthCheckInterval} is too short; use at least 00:00:01."));
-        }
-
-        if (FailFastUnhealthyChecks is < 1 or > 20)
-        {
-            errors.Add(Invariant($"FailFastUnhealthyChecks: {FailFastUnhealthyChecks} is out of range; use a value from 1 to 20."));
-        }
-
-        if (!Enum.IsDefined(WhenDeploymentInProgress))
-        {
-            errors.Add(Invariant($"WhenDeploymentInProgress: {WhenDeploymentInProgress} is not a policy; use Refuse or Wait."));
-        }
-
-        if (ContainerName is { Length: 0 })
-        {
-            errors.Add("ContainerName: is empty; leave it null to pick the task definition's container.");
-        }
-
-        foreach (var (name, value) in new[] { ("Cpu", Cpu), ("Memory", Memory) })
-        {
-            if (value is not null && !int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            if (options.Timeout < TimeSpan.FromSeconds(1) || options.Timeout > ServiceDeployDefaults.MaxTimeout)
             {
-                errors.Add($"{name}: '{value}' is not a whole number; use ECS units such as \"512\".");
-            }
-        }
-
-        foreach (var key in Environment.Keys.Concat(Secrets.Keys).Where(string.IsNullOrWhiteSpace))
-        {
-            errors.Add($"Environment/Secrets: the name '{key}' is blank; every variable needs a name.");
-        }
-
-        if (errors.Count > 0)
-        {
-            var message = new StringBuilder("The ServiceDeployOptions are invalid:");
-            foreach (var error in errors)
-            {
-                message.AppendLine().Append("- ").Append(error);
+                problems.Add(nameof(Timeout), Invariant($"is {options.Timeout}, out of range"), "use a value from 00:00:01 to 1.00:00:00.");
             }
 
-            throw new ValidationException(message.ToString());
+            if (options.InitialPollInterval < ServiceDeployDefaults.MinPollInterval)
+            {
+                problems.Add(nameof(InitialPollInterval), Invariant($"is {options.InitialPollInterval}, too short"), "use at least 00:00:01.");
+            }
+
+            if (options.MaxPollInterval < options.InitialPollInterval)
+            {
+                problems.Add(nameof(MaxPollInterval), Invariant($"({options.MaxPollInterval}) is shorter than InitialPollInterval ({options.InitialPollInterval})"), "raise MaxPollInterval or lower InitialPollInterval.");
+            }
+
+            if (!double.IsFinite(options.PollBackoffFactor) || options.PollBackoffFactor < 1 || options.PollBackoffFactor > 10)
+            {
+                problems.Add(nameof(PollBackoffFactor), Invariant($"is {options.PollBackoffFactor}, out of range"), "use a value from 1 to 10.");
+            }
+
+            if (options.HealthCheckInterval < ServiceDeployDefaults.MinPollInterval)
+            {
+                problems.Add(nameof(HealthCheckInterval), Invariant($"is {options.HealthCheckInterval}, too short"), "use at least 00:00:01.");
+            }
+
+            if (options.FailFastUnhealthyChecks is < 1 or > 20)
+            {
+                problems.Add(nameof(FailFastUnhealthyChecks), Invariant($"is {options.FailFastUnhealthyChecks}, out of range"), "use a value from 1 to 20.");
+            }
+
+            if (!Enum.IsDefined(options.WhenDeploymentInProgress))
+            {
+                problems.Add(nameof(WhenDeploymentInProgress), Invariant($"is {options.WhenDeploymentInProgress}, not a policy"), "use Refuse or Wait.");
+            }
+
+            if (options.ContainerName is { Length: 0 })
+            {
+                problems.Add(nameof(ContainerName), "is empty", "leave it null to pick the task definition's container.");
+            }
+
+            foreach (var (name, value) in new[] { (nameof(Cpu), options.Cpu), (nameof(Memory), options.Memory) })
+            {
+                if (value is not null && !int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+                {
+                    problems.Add(name, $"is '{value}', not a whole number", "use ECS units such as \"512\".");
+                }
+            }
+
+            foreach (var (name, keys) in new[] { (nameof(Environment), options.Environment.Keys), (nameof(Secrets), options.Secrets.Keys) })
+            {
+                foreach (var key in keys.Where(string.IsNullOrWhiteSpace))
+                {
+                    problems.Add(name, $"has the blank name '{key}'", "give every variable a name.");
+                }
+            }
         }
     }
 

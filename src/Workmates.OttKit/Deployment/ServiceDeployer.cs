@@ -72,7 +72,7 @@ public sealed partial class ServiceDeployer
     /// <param name="options">Options; defaults when null.</param>
     /// <param name="cancellationToken">Stops the watch (the deployment itself goes on in ECS).</param>
     /// <returns>The verdict.</returns>
-    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The options are invalid.</exception>
+    /// <exception cref="Blueprint.OttKitValidationException">The options are invalid; the message names each option and its fix.</exception>
     /// <exception cref="ServiceDeploymentException">The service is missing, the container is missing, or a deployment is in progress and the policy refuses.</exception>
     public Task<ServiceDeploymentResult> DeployImageAsync(
         string cluster, string service, string image, ServiceDeployOptions? options = null, CancellationToken cancellationToken = default)

@@ -1,3 +1,5 @@
+using Workmates.OttKit.Blueprint;
+
 namespace Workmates.OttKit.Deployment;
 
 /// <summary>How <see cref="StackDeployer"/> plans and deploys a stack set. Every default is the safe choice.</summary>
@@ -58,28 +60,30 @@ public sealed class StackDeployOptions
     public IProgress<StackDeploymentEvent>? Progress { get; set; }
 
     /// <summary>Checks every member; throws one exception that lists every problem.</summary>
-    /// <exception cref="ArgumentException">An option is out of range.</exception>
-    public void Validate()
+    /// <exception cref="OttKitValidationException">An option is out of range; the message names each option and its fix.</exception>
+    public void Validate() => Rules.Instance.ThrowIfInvalid(this);
+
+    /// <summary>The rules of <see cref="StackDeployOptions"/> (see <see cref="OptionsRules{TOptions}"/>).</summary>
+    internal sealed class Rules : OptionsRules<StackDeployOptions>
     {
-        var problems = new List<string>();
-        if (MaxParallelStacks is < 1 or > 16)
-        {
-            problems.Add($"MaxParallelStacks is {MaxParallelStacks}: use 1 to 16.");
-        }
+        public static readonly Rules Instance = new();
 
-        if (PollInterval < TimeSpan.FromSeconds(1))
+        protected override void Check(StackDeployOptions options, OptionsProblems problems)
         {
-            problems.Add($"PollInterval is {PollInterval}: use at least 1 second.");
-        }
+            if (options.MaxParallelStacks is < 1 or > 16)
+            {
+                problems.Add(nameof(MaxParallelStacks), $"is {options.MaxParallelStacks}", "use 1 to 16.");
+            }
 
-        if (StackTimeout < PollInterval)
-        {
-            problems.Add($"StackTimeout is {StackTimeout}: use at least PollInterval ({PollInterval}).");
-        }
+            if (options.PollInterval < TimeSpan.FromSeconds(1))
+            {
+                problems.Add(nameof(PollInterval), $"is {options.PollInterval}", "use at least 1 second.");
+            }
 
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException("Invalid StackDeployOptions: " + string.Join(" ", problems));
+            if (options.StackTimeout < options.PollInterval)
+            {
+                problems.Add(nameof(StackTimeout), $"is {options.StackTimeout}", $"use at least PollInterval ({options.PollInterval}).");
+            }
         }
     }
 }

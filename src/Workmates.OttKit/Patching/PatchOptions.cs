@@ -1,3 +1,4 @@
+using Workmates.OttKit.Blueprint;
 using Workmates.OttKit.Mongo.Health;
 
 namespace Workmates.OttKit.Patching;
@@ -45,28 +46,43 @@ public sealed class PatchOptions
     /// <summary>The MongoDB members' patch group.</summary>
     public string DatabasePatchGroup => $"{Environment}-mongodb";
 
-    /// <summary>Checks the options.</summary>
-    /// <exception cref="ArgumentException">A value is out of range; the message names it.</exception>
-    public void Validate()
+    /// <summary>Checks the options and lists every problem.</summary>
+    /// <exception cref="OttKitValidationException">A value is out of range; the message names each option and its fix.</exception>
+    public void Validate() => Rules.Instance.ThrowIfInvalid(this);
+
+    /// <summary>The rules of <see cref="PatchOptions"/> (see <see cref="OptionsRules{TOptions}"/>).</summary>
+    internal sealed class Rules : OptionsRules<PatchOptions>
     {
-        if (string.IsNullOrWhiteSpace(Environment))
-        {
-            throw new ArgumentException("Environment: give the environment's name (the spec's 'name').", nameof(Environment));
-        }
+        public static readonly Rules Instance = new();
 
-        if (HostBatchPercent is < 1 or > 100)
+        protected override void Check(PatchOptions options, OptionsProblems problems)
         {
-            throw new ArgumentException($"HostBatchPercent: {HostBatchPercent} is not in 1..100.", nameof(HostBatchPercent));
-        }
+            if (string.IsNullOrWhiteSpace(options.Environment))
+            {
+                problems.Add(nameof(Environment), "is empty", "give the environment's name (the spec's 'name').");
+            }
 
-        if (PollInterval <= TimeSpan.Zero || CommandTimeout <= TimeSpan.Zero || MemberRecoveryTimeout <= TimeSpan.Zero || ReplicationLagThreshold <= TimeSpan.Zero)
-        {
-            throw new ArgumentException("PollInterval, CommandTimeout, MemberRecoveryTimeout and ReplicationLagThreshold must be positive.");
-        }
+            if (options.HostBatchPercent is < 1 or > 100)
+            {
+                problems.Add(nameof(HostBatchPercent), $"is {options.HostBatchPercent}, not in 1..100", "use a percentage from 1 to 100.");
+            }
 
-        if (!Enum.IsDefined(Target))
-        {
-            throw new ArgumentException($"Target: {Target} is not hosts, database or all.", nameof(Target));
+            foreach (var (name, value) in new[]
+            {
+                (nameof(PollInterval), options.PollInterval), (nameof(CommandTimeout), options.CommandTimeout),
+                (nameof(MemberRecoveryTimeout), options.MemberRecoveryTimeout), (nameof(ReplicationLagThreshold), options.ReplicationLagThreshold),
+            })
+            {
+                if (value <= TimeSpan.Zero)
+                {
+                    problems.Add(name, $"is {value}", "set it to a positive duration.");
+                }
+            }
+
+            if (!Enum.IsDefined(options.Target))
+            {
+                problems.Add(nameof(Target), $"is {options.Target}", "use hosts, database or all.");
+            }
         }
     }
 }

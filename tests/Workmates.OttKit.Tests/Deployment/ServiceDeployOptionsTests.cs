@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using Workmates.OttKit.Blueprint;
 using Workmates.OttKit.Deployment;
 
 namespace Workmates.OttKit.Tests.Deployment;
@@ -39,23 +39,24 @@ public sealed class ServiceDeployOptionsTests
         };
         options.Environment[" "] = "x";
 
-        var error = Assert.Throws<ValidationException>(options.Validate);
+        var error = Assert.Throws<OttKitValidationException>(options.Validate);
 
         Assert.Equal(
             """
             The ServiceDeployOptions are invalid:
-            - Timeout: 00:00:00 is out of range; use a value from 00:00:01 to 1.00:00:00.
-            - InitialPollInterval: 00:00:00.0100000 is too short; use at least 00:00:01.
-            - MaxPollInterval: 00:00:00.0050000 is shorter than InitialPollInterval (00:00:00.0100000); raise it.
-            - PollBackoffFactor: 0.5 is out of range; use a value from 1 to 10.
-            - HealthCheckInterval: 00:00:00 is too short; use at least 00:00:01.
-            - FailFastUnhealthyChecks: 0 is out of range; use a value from 1 to 20.
-            - WhenDeploymentInProgress: 7 is not a policy; use Refuse or Wait.
-            - ContainerName: is empty; leave it null to pick the task definition's container.
-            - Cpu: 'half' is not a whole number; use ECS units such as "512".
-            - Environment/Secrets: the name ' ' is blank; every variable needs a name.
+            - ServiceDeployOptions.Timeout is 00:00:00, out of range; use a value from 00:00:01 to 1.00:00:00.
+            - ServiceDeployOptions.InitialPollInterval is 00:00:00.0100000, too short; use at least 00:00:01.
+            - ServiceDeployOptions.MaxPollInterval (00:00:00.0050000) is shorter than InitialPollInterval (00:00:00.0100000); raise MaxPollInterval or lower InitialPollInterval.
+            - ServiceDeployOptions.PollBackoffFactor is 0.5, out of range; use a value from 1 to 10.
+            - ServiceDeployOptions.HealthCheckInterval is 00:00:00, too short; use at least 00:00:01.
+            - ServiceDeployOptions.FailFastUnhealthyChecks is 0, out of range; use a value from 1 to 20.
+            - ServiceDeployOptions.WhenDeploymentInProgress is 7, not a policy; use Refuse or Wait.
+            - ServiceDeployOptions.ContainerName is empty; leave it null to pick the task definition's container.
+            - ServiceDeployOptions.Cpu is 'half', not a whole number; use ECS units such as "512".
+            - ServiceDeployOptions.Environment has the blank name ' '; give every variable a name.
             """.ReplaceLineEndings("\n"),
             error.Message.ReplaceLineEndings("\n"));
+        Assert.Equal(10, error.Problems.Count);
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
@@ -63,7 +64,7 @@ public sealed class ServiceDeployOptionsTests
     {
         await using var bed = await DeployTestBed.StartAsync();
 
-        await Assert.ThrowsAsync<ValidationException>(() => bed.NewDeployer().DeployImageAsync(
+        await Assert.ThrowsAsync<OttKitValidationException>(() => bed.NewDeployer().DeployImageAsync(
             "prod", "web", "registry.example/web:2", new ServiceDeployOptions { Timeout = TimeSpan.Zero }, TestContext.Current.CancellationToken));
 
         Assert.Empty(bed.Simulator.Requests.Entries);

@@ -20,16 +20,24 @@ public sealed record MongoArchiveWriterOptions
     /// <value>Default: 8.</value>
     public int MaxQueuedSegments { get; init; } = 8;
 
-    internal void Validate()
-    {
-        if (SegmentSizeBytes < 64)
-        {
-            throw new ArgumentOutOfRangeException(nameof(SegmentSizeBytes), SegmentSizeBytes, "SegmentSizeBytes must be at least 64.");
-        }
+    internal void Validate() => Rules.Instance.ThrowIfInvalid(this);
 
-        if (MaxQueuedSegments < 1)
+    /// <summary>The rules of <see cref="MongoArchiveWriterOptions"/> (see <see cref="OptionsRules{TOptions}"/>).</summary>
+    internal sealed class Rules : OptionsRules<MongoArchiveWriterOptions>
+    {
+        public static readonly Rules Instance = new();
+
+        protected override void Check(MongoArchiveWriterOptions options, OptionsProblems problems)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxQueuedSegments), MaxQueuedSegments, "MaxQueuedSegments must be at least 1.");
+            if (options.SegmentSizeBytes < 64)
+            {
+                problems.Add(nameof(SegmentSizeBytes), $"is {options.SegmentSizeBytes}", "set it to at least 64 (the default is 1 MiB).");
+            }
+
+            if (options.MaxQueuedSegments < 1)
+            {
+                problems.Add(nameof(MaxQueuedSegments), $"is {options.MaxQueuedSegments}", "set it to at least 1 (the default is 8).");
+            }
         }
     }
 }

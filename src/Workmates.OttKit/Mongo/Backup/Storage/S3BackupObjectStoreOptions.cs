@@ -1,3 +1,5 @@
+using Workmates.OttKit.Blueprint;
+
 namespace Workmates.OttKit.Mongo.Backup.Storage;
 
 /// <summary>How <see cref="S3BackupObjectStore"/> talks to S3.</summary>
@@ -47,18 +49,31 @@ public sealed record S3BackupObjectStoreOptions
     /// <value>Default: 30 s.</value>
     public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Checks the options and names the one to fix.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public void Validate()
-    {
-        if (MaxAttempts < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxAttempts), MaxAttempts, "MaxAttempts must be at least 1.");
-        }
+    /// <summary>Checks the options and names each one to fix.</summary>
+    /// <exception cref="OttKitValidationException">An option is out of range; the message names it and the fix.</exception>
+    public void Validate() => Rules.Instance.ThrowIfInvalid(this);
 
-        if (RetryBaseDelay < TimeSpan.Zero || RetryMaxDelay < RetryBaseDelay)
+    /// <summary>The rules of <see cref="S3BackupObjectStoreOptions"/> (see <see cref="OptionsRules{TOptions}"/>).</summary>
+    internal sealed class Rules : OptionsRules<S3BackupObjectStoreOptions>
+    {
+        public static readonly Rules Instance = new();
+
+        protected override void Check(S3BackupObjectStoreOptions options, OptionsProblems problems)
         {
-            throw new ArgumentOutOfRangeException(nameof(RetryMaxDelay), RetryMaxDelay, "RetryBaseDelay must be >= 0 and RetryMaxDelay >= RetryBaseDelay.");
+            if (options.MaxAttempts < 1)
+            {
+                problems.Add(nameof(MaxAttempts), $"is {options.MaxAttempts}", "set it to at least 1.");
+            }
+
+            if (options.RetryBaseDelay < TimeSpan.Zero)
+            {
+                problems.Add(nameof(RetryBaseDelay), $"is {options.RetryBaseDelay}", "set it to zero or a positive duration.");
+            }
+
+            if (options.RetryMaxDelay < options.RetryBaseDelay)
+            {
+                problems.Add(nameof(RetryMaxDelay), $"({options.RetryMaxDelay}) is shorter than RetryBaseDelay ({options.RetryBaseDelay})", "raise RetryMaxDelay or lower RetryBaseDelay.");
+            }
         }
     }
 }

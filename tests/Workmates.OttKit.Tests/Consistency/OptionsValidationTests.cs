@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Options;
+using Workmates.OttKit.Blueprint;
+using Workmates.OttKit.Deployment;
+using Workmates.OttKit.Mongo.Backup.Archive;
+using Workmates.OttKit.Mongo.Backup.Storage;
+using Workmates.OttKit.Mongo.Health;
+using Workmates.OttKit.Patching;
+
+namespace Workmates.OttKit.Tests.Consistency;
+
+/// <summary>
+/// Every options type is validated one way (<see cref="OptionsRules{TOptions}"/>): every problem at once, each naming the
+/// option's path and the fix; directly as <see cref="OttKitValidationException"/>, through DI as <see cref="OptionsValidationException"/>.
+/// </summary>
+public sealed class OptionsValidationTests
+{
+    public static TheoryData<string, Action, string> InvalidOptions() => new()
+    {
+        { "ServiceDeployOptions.Timeout", () => new ServiceDeployOptions { Timeout = TimeSpan.Zero }.Validate(), "use a value from 00:00:01" },
+        { "StackDeployOptions.MaxParallelStacks", () => new StackDeployOptions { MaxParallelStacks = 0 }.Validate(), "use 1 to 16." },
+        { "PatchOptions.HostBatchPercent", () => new PatchOptions { Environment = "prod", HostBatchPercent = 0 }.Validate(), "use a percentage from 1 to 100." },
+        { "PatchOptions.Environment", () => new PatchOptions { Environment = " " }.Validate(), "the spec's 'name'" },
+        { "S3BackupObjectStoreOptions.MaxAttempts", () => new S3BackupObjectStoreOptions { MaxAttempts = 0 }.Validate(), "at least 1." },
+        { "MongoArchiveWriterOptions.SegmentSizeBytes", () => new MongoArchiveWriterOptions { SegmentSizeBytes = 1 }.Validate(), "at least 64" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidOptions))]
+    public void InvalidOptions_ThrowOttKitValidationException_NamingThePathAndTheFix(string path, Action validate, string fix)
+    {
+        var error = Assert.Throws<OttKitValidationException>(validate);
+
+        var problem = Assert.Single(error.Problems);
+        Assert.Equal(path, problem.Path);
+        Assert.Contains(fix, problem.Fix, StringComparison.Ordinal);
+        Assert.Contains($"\n- {path} ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SeveralBadOptions_AreAllReportedAtOnce()
+    {
+        var error = Assert.Throws<OttKitValidationException>(new PatchOptions { Environment = "", HostBatchPercent = 101, PollInterval = TimeSpan.Zero }.Validate);
+
+        Assert.Equal(["PatchOptions.Environment", "PatchOptions.HostBatchPercent", "PatchOptions.PollInterval"], error.Problems.Select(p => p.Path));
+    }
+
+    [Fact]
+    public void TheDefaults_AreValid()
+    {
+        new ServiceDeployOptions().Validate();
+        new StackDeployOptions().Validate();
+        new PatchOptions { Environment = "prod" }.Validate();
+        new S3BackupObjectStoreOptions().Validate();
+        new MongoArchiveWriterOptions().Validate();
+        Assert.True(new ReplicaSetHealthCheckOptionsValidator().Validate("mongo", new ReplicaSetHealthCheckOptions()).Succeeded);
+    }
+
+    [Fact]
+    public void TheDiValidator_AndTheDirectCheck_SayTheSame()
+    {
+        var options = new StackDeployOptions { PollInterval = TimeSpan.Zero };
+        var direct = Assert.Throws<OttKitValidationException>(options.Validate);
+
+        var throughDi = StackDeployOptions.Rules.Instance.Validate("deploy", options);
+
+        Assert.True(throughDi.Failed);
+        Assert.Equal(
+            direct.Problems.Select(p => OptionsRules.Describe(p).Replace("StackDeployOptions.", "StackDeployOptions[deploy].", StringComparison.Ordinal)),
+            throughDi.Failures!);
+    }
+
+    [Fact]
+    public void EveryOptionsRulesType_InTheLibrary_IsExercisedHere()
+    {
+        var rules = typeof(OttKitException).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && t.BaseType is { IsGenericType: true } b && b.GetGenericTypeDefinition() == typeof(OptionsRules<>))
+            .Select(t => t.BaseType!.GetGenericArguments()[0].Name)
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(
+            ["MongoArchiveWriterOptions", "PatchOptions", "ReplicaSetHealthCheckOptions", "S3BackupObjectStoreOptions", "ServiceDeployOptions", "StackDeployOptions"],
+            rules);
+    }
+}
