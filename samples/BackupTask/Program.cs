@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Workmates.OttKit.Aws;
 using Workmates.OttKit.Aws.CloudWatch;
-using Workmates.OttKit.Aws.CloudWatch.Model;
 using Workmates.OttKit.Mongo.Backup;
 using Workmates.OttKit.Mongo.Backup.Storage;
 using Workmates.OttKit.Mongo.Client;
@@ -144,22 +143,17 @@ try
     var age = listing.Latest is { } latest ? (clock.GetUtcNow() - latest.Manifest.CompletedAt).TotalSeconds : 1e9;
     var cloudWatch = factory.CreateCloudWatch();
     using var disposeCloudWatch = cloudWatch as IDisposable;
-    await cloudWatch.PutMetricDataAsync(
-        new PutMetricDataRequest
-        {
-            Namespace = BackupMetricNames.Namespace,
-            MetricData =
-            [
-                new MetricDatum
-                {
-                    MetricName = BackupMetricNames.LastSuccessfulBackupAgeSeconds,
-                    Value = age,
-                    Unit = "Seconds",
-                    Timestamp = clock.GetUtcNow().UtcDateTime,
-                    Dimensions = [new Dimension { Name = BackupMetricNames.EnvironmentDimension, Value = environment }],
-                },
-            ],
-        },
+    // The library's CloudWatch publisher (the one the health mode uses) sends any namespace's data points.
+    await new CloudWatchHealthMetricsPublisher(cloudWatch).PublishAsync(
+        BackupMetricNames.Namespace,
+        [
+            new HealthMetricDatum(
+                BackupMetricNames.LastSuccessfulBackupAgeSeconds,
+                age,
+                HealthMetricUnit.Seconds,
+                new Dictionary<string, string> { [BackupMetricNames.EnvironmentDimension] = environment },
+                clock.GetUtcNow()),
+        ],
         cancellation.Token);
     Console.WriteLine($"metric OttKit/Backup LastSuccessfulBackupAgeSeconds = {age:0} (Environment={environment})");
 }
@@ -221,11 +215,11 @@ internal static class HealthTask
             entry = report.Entries[CheckName];
         }
 
-        var evaluated = entry.Data.TryGetValue("evaluated", out var flag) && flag is true;
-        Console.WriteLine($"health {(evaluated ? entry.Status.ToString() : "CouldNotEvaluate")}: {entry.Description}");
-        if (!evaluated)
+        var verdict = entry.GetReplicaSetReport();
+        Console.WriteLine($"health {(verdict is null ? "CouldNotEvaluate" : verdict.Status.ToString())}: {entry.Description}");
+        if (verdict is null)
         {
-            Console.Error.WriteLine($"error: the replica set could not be evaluated ({entry.Data.GetValueOrDefault("reason")}); nothing published.");
+            Console.Error.WriteLine($"error: the replica set could not be evaluated ({entry.GetNotEvaluatedReason()}); nothing published.");
             return 3;
         }
 

@@ -115,19 +115,20 @@ internal static class MongoHealthCommand
         var provider = services.BuildServiceProvider();
         await using (provider.ConfigureAwait(false))
         {
-            var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(cancellationToken).ConfigureAwait(false);
-            entry = report.Entries[CheckName];
+            var health = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(cancellationToken).ConfigureAwait(false);
+            entry = health.Entries[CheckName];
         }
 
-        var evaluated = entry.Data.TryGetValue("evaluated", out var flag) && flag is true;
-        var exitCode = !evaluated ? ExitCodes.MongoHealthCouldNotEvaluate : entry.Status switch
+        // The check's typed verdict: every rule with its status and numbers, and the overall status.
+        var report = entry.GetReplicaSetReport();
+        var exitCode = report is null ? ExitCodes.MongoHealthCouldNotEvaluate : report.Status switch
         {
             HealthStatus.Healthy => ExitCodes.Success,
             HealthStatus.Degraded => ExitCodes.MongoHealthDegraded,
             _ => ExitCodes.MongoHealthUnhealthy,
         };
-        var rules = RulesOf(entry);
-        var statusText = evaluated ? entry.Status.ToString() : "CouldNotEvaluate";
+        IReadOnlyList<ReplicaSetRuleResult> rules = report?.Rules ?? [];
+        var statusText = report is null ? "CouldNotEvaluate" : report.Status.ToString();
 
         context.Result(new JsonObject
         {
@@ -135,16 +136,16 @@ internal static class MongoHealthCommand
             ["uri"] = connectionString.Redacted,
             ["status"] = statusText,
             ["exitCode"] = exitCode,
-            ["evaluated"] = evaluated,
-            ["set"] = entry.Data.TryGetValue("set", out var set) ? set.ToString() : null,
+            ["evaluated"] = report is not null,
+            ["set"] = report?.SetName,
             ["description"] = entry.Description,
-            ["reason"] = evaluated ? null : entry.Data.GetValueOrDefault("reason")?.ToString(),
+            ["reason"] = entry.GetNotEvaluatedReason(),
             ["rules"] = new JsonArray([.. rules.Select(rule => (JsonNode)new JsonObject
             {
-                ["rule"] = rule.Name,
-                ["status"] = rule.Status,
+                ["rule"] = rule.Rule,
+                ["status"] = rule.Status.ToString(),
                 ["message"] = rule.Message,
-                ["data"] = new JsonObject([.. rule.Numbers.Select(pair => KeyValuePair.Create(pair.Key, ToJson(pair.Value)))]),
+                ["data"] = new JsonObject([.. rule.Data.Select(pair => KeyValuePair.Create(pair.Key, ToJson(pair.Value)))]),
             })]),
             ["metrics"] = publisher is null ? null : new JsonObject
             {
@@ -157,10 +158,10 @@ internal static class MongoHealthCommand
         context.Line($"  {entry.Description}");
         foreach (var rule in rules)
         {
-            context.Line($"  {rule.Name,-15} {rule.Status,-9} {rule.Message}");
-            if (rule.Numbers.Count > 0)
+            context.Line($"  {rule.Rule,-15} {rule.Status,-9} {rule.Message}");
+            if (rule.Data.Count > 0)
             {
-                context.Line($"  {string.Empty,-15} {string.Empty,-9} {string.Join(", ", rule.Numbers.Select(pair => $"{pair.Key}={ToText(pair.Value)}"))}");
+                context.Line($"  {string.Empty,-15} {string.Empty,-9} {string.Join(", ", rule.Data.Select(pair => $"{pair.Key}={ToText(pair.Value)}"))}");
             }
         }
 
@@ -177,23 +178,6 @@ internal static class MongoHealthCommand
         }
 
         return exitCode;
-    }
-
-    private static List<RuleLine> RulesOf(HealthReportEntry entry)
-    {
-        var lines = new List<RuleLine>();
-        foreach (var key in entry.Data.Keys.Where(key => key.EndsWith(".status", StringComparison.Ordinal)))
-        {
-            var name = key[..^".status".Length];
-            var prefix = name + ".";
-            var numbers = entry.Data
-                .Where(pair => pair.Key.StartsWith(prefix, StringComparison.Ordinal) && pair.Key != key && pair.Key != prefix + "message")
-                .Select(pair => KeyValuePair.Create(pair.Key[prefix.Length..], pair.Value))
-                .ToList();
-            lines.Add(new RuleLine(name, entry.Data[key].ToString() ?? string.Empty, entry.Data.GetValueOrDefault(prefix + "message")?.ToString() ?? string.Empty, numbers));
-        }
-
-        return lines;
     }
 
     private static string ToText(object? value) => value switch
@@ -224,8 +208,6 @@ internal static class MongoHealthCommand
         TimeSpan span => JsonValue.Create(span.TotalSeconds),
         _ => JsonValue.Create(Convert.ToString(value, CultureInfo.InvariantCulture)),
     };
-
-    private sealed record RuleLine(string Name, string Status, string Message, IReadOnlyList<KeyValuePair<string, object>> Numbers);
 
     /// <summary>Remembers what happened to the publication: the health check only logs a publishing failure.</summary>
     private sealed class ReportingPublisher(IHealthMetricsPublisher inner) : IHealthMetricsPublisher

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Workmates.OttKit.Aws.CloudFormation;
-using Workmates.OttKit.Aws.CloudFormation.Model;
 using Workmates.OttKit.Deployment;
 
 namespace Workmates.OttKit.Cli.Commands;
@@ -186,14 +185,9 @@ internal static class StatusCommand
             string? reason = null;
             try
             {
-                var described = await cloudFormation.DescribeStacksAsync(new DescribeStacksRequest { StackName = stack.Name }, cancellationToken).ConfigureAwait(false);
-                var found = described.Stacks?.FirstOrDefault();
-                status = found?.StackStatus ?? "NOT_DEPLOYED";
-                reason = found?.StackStatusReason;
-            }
-            catch (StackNotFoundException)
-            {
-                status = "NOT_DEPLOYED";
+                var found = await StackDeployer.GetStackStateAsync(cloudFormation, stack.Name, cancellationToken).ConfigureAwait(false);
+                status = found?.Status ?? "NOT_DEPLOYED";
+                reason = found?.StatusReason;
             }
             catch (CloudFormationException error) when (stacks.Count > 1)
             {

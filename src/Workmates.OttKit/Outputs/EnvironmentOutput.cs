@@ -102,7 +102,8 @@ public sealed class EnvironmentOutput
     {
         options ??= new EnvironmentOutputOptions();
         var stackSet = SynthesizeStacks(spec, options, out var warnings);
-        var workflows = PipelineGenerator.Generate(spec, options.Pipelines);
+        // SynthesizeStacks validated the spec: the workflows read its ci section without validating it again.
+        var workflows = PipelineGenerator.GenerateValidated(spec, options.Pipelines);
         return new EnvironmentOutput(spec, stackSet, workflows, ArchitectureDiagram.Render(stackSet), warnings);
     }
 

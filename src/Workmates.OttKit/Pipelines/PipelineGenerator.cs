@@ -69,14 +69,9 @@ public static class PipelineGenerator
     /// <exception cref="OttKitValidationException">The spec or the options have problems; all are listed.</exception>
     public static IReadOnlyList<WorkflowFile> Generate(EnvironmentSpec environment, PipelineSpec? pipelines = null)
     {
-        var resolved = Prepare(environment, pipelines);
-        var workflows = new List<WorkflowFile>(environment.Services.Select(s => Service(resolved, s))) { Infrastructure(resolved) };
-        if (environment.Database is not null)
-        {
-            workflows.Add(BackupImage(resolved));
-        }
-
-        return workflows;
+        ArgumentNullException.ThrowIfNull(environment);
+        var problems = environment.Validate();
+        return problems.Count > 0 ? throw new OttKitValidationException(problems) : GenerateValidated(environment, pipelines);
     }
 
     /// <summary>
@@ -120,17 +115,35 @@ public static class PipelineGenerator
     public static WorkflowFile InfrastructureWorkflow(EnvironmentSpec environment, PipelineSpec? pipelines = null) =>
         Infrastructure(Prepare(environment, pipelines));
 
+    /// <summary>
+    /// <see cref="Generate"/> for a spec the caller has already validated (<see cref="Outputs.EnvironmentOutput"/>):
+    /// the spec is validated once, and only the pipeline options are checked here.
+    /// </summary>
+    internal static IReadOnlyList<WorkflowFile> GenerateValidated(EnvironmentSpec validated, PipelineSpec? pipelines)
+    {
+        var resolved = Resolve(validated, pipelines);
+        var workflows = new List<WorkflowFile>(validated.Services.Select(s => Service(resolved, s))) { Infrastructure(resolved) };
+        if (validated.Database is not null)
+        {
+            workflows.Add(BackupImage(resolved));
+        }
+
+        return workflows;
+    }
+
     private static ResolvedPipeline Prepare(EnvironmentSpec environment, PipelineSpec? pipelines)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        pipelines ??= new PipelineSpec();
-        var problems = environment.Validate().Concat(pipelines.Validate(environment)).ToList();
-        if (problems.Count > 0)
-        {
-            throw new OttKitValidationException(problems);
-        }
+        var problems = environment.Validate();
+        return problems.Count > 0 ? throw new OttKitValidationException(problems) : Resolve(environment, pipelines);
+    }
 
-        return pipelines.Resolve(environment);
+    /// <summary>Checks the options (not the spec: it is valid) and resolves their defaults from the spec and its <c>ci</c> section.</summary>
+    private static ResolvedPipeline Resolve(EnvironmentSpec validated, PipelineSpec? pipelines)
+    {
+        pipelines ??= new PipelineSpec();
+        var problems = pipelines.Validate(validated);
+        return problems.Count > 0 ? throw new OttKitValidationException(problems) : pipelines.Resolve(validated);
     }
 
     private static WorkflowFile Service(ResolvedPipeline p, ServiceSpec service)

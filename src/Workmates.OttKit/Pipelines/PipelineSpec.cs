@@ -26,25 +26,23 @@ public enum ServiceDeployMode
 }
 
 /// <summary>
-/// The GitHub side of an environment: repositories, branch, GitHub environment, roles and generation options for the
-/// workflows <see cref="PipelineGenerator"/> writes. Every value has a default derived from the
-/// <see cref="EnvironmentSpec"/>, so <c>new PipelineSpec()</c> works for a standard layout.
+/// Generation options for the workflows <see cref="PipelineGenerator"/> writes: repository layout, branch, GitHub
+/// environment, roles and tool versions. The CI identity itself is configured in one place, the spec's <c>ci</c>
+/// section (<see cref="CiSpec"/>): the GitHub owner is <c>ci.owner</c> (the owner the CI roles trust) and the
+/// <c>ottkit</c> tool comes from <c>ci.tool</c>. Every value has a default derived from the <see cref="EnvironmentSpec"/>,
+/// so <c>new PipelineSpec()</c> works for a standard layout.
 /// </summary>
 public sealed partial record PipelineSpec
 {
     /// <summary>Package id of the OttKit command-line tool (<c>dotnet tool install</c>); its command is <c>ottkit</c>.</summary>
     public const string CliPackageId = "Workmates.OttKit.Cli";
 
-    /// <summary>GitHub organization (or user) that owns the repositories.</summary>
-    /// <value>Default: the spec's <c>ci.owner</c> (the owner the CI roles trust), else the environment name.</value>
-    public string? GitHubOrganization { get; init; }
-
     /// <summary>The repository holding the spec (<c>owner/name</c>): it gets the infrastructure workflow.</summary>
-    /// <value>Default: <c>&lt;organization&gt;/&lt;environment&gt;-platform</c>.</value>
+    /// <value>Default: <c>&lt;owner&gt;/&lt;environment&gt;-platform</c>, the owner being the spec's <c>ci.owner</c> (else the environment name). With a <c>ci</c> section the owner must be <c>ci.owner</c>.</value>
     public string? EnvironmentRepository { get; init; }
 
     /// <summary>Application repository per service name (<c>owner/name</c>): each gets that service's deploy workflow.</summary>
-    /// <value>Default: <c>&lt;organization&gt;/&lt;service&gt;</c> for every service not listed.</value>
+    /// <value>Default: <c>&lt;owner&gt;/&lt;service&gt;</c> for every service not listed (owner as for <see cref="EnvironmentRepository"/>, which a listed repository must also have).</value>
     public IReadOnlyDictionary<string, string> ServiceRepositories { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
 
     /// <summary>Branch whose pushes deploy.</summary>
@@ -66,10 +64,6 @@ public sealed partial record PipelineSpec
     /// <summary>Whether the infrastructure workflow also posts the plan as a pull-request comment (adds <c>pull-requests: write</c> to the plan job only).</summary>
     /// <value>Default: <see langword="false"/> (the plan goes to the job summary only).</value>
     public bool CommentPlanOnPullRequest { get; init; }
-
-    /// <summary>Version of the <c>ottkit</c> dotnet tool the workflows install.</summary>
-    /// <value>Default: the spec's <c>ci.tool.version</c>, else the version of this library.</value>
-    public string? OttKitVersion { get; init; }
 
     /// <summary>IAM role the deploy jobs assume through GitHub OIDC.</summary>
     /// <value>Default: <c>arn:aws:iam::&lt;account&gt;:role/&lt;environment&gt;-ci-deploy</c>; without an account id in the spec the account comes from the GitHub variable <c>AWS_ACCOUNT_ID</c>.</value>
@@ -102,7 +96,13 @@ public sealed partial record PipelineSpec
     /// <value>Default: <c>OTTKIT_ENVIRONMENT_READ_TOKEN</c>.</value>
     public string EnvironmentRepositoryTokenSecret { get; init; } = "OTTKIT_ENVIRONMENT_READ_TOKEN";
 
-    /// <summary>Checks the options against the environment; every problem at once, paths under <c>pipelines.</c>.</summary>
+    /// <summary>
+    /// Checks the options against the environment, every problem at once. An option is reported by its name
+    /// (<c>PipelineSpec.&lt;Option&gt;</c>); an option that contradicts the spec's <c>ci</c> section is reported at the
+    /// spec path it contradicts (<c>ci.owner</c>). The spec itself is not validated again: that is
+    /// <see cref="EnvironmentSpec.Validate()"/>'s job, and the defaults taken from it (<c>ci.owner</c>,
+    /// <c>ci.tool</c>) are checked there, at their <c>ci.*</c> paths.
+    /// </summary>
     /// <param name="environment">The environment the workflows are for.</param>
     /// <returns>Problems, empty when the options are usable.</returns>
     public IReadOnlyList<ValidationProblem> Validate(EnvironmentSpec environment)
@@ -111,67 +111,62 @@ public sealed partial record PipelineSpec
         var problems = new List<ValidationProblem>();
         var r = Resolve(environment);
 
-        if (GitHubOrganization is not null && !OwnerName().IsMatch(GitHubOrganization))
+        if (EnvironmentRepository is not null)
         {
-            problems.Add(new("pipelines.gitHubOrganization", $"'{GitHubOrganization}' is not a GitHub organization name.", "Use letters, digits and single hyphens, up to 39 characters."));
+            CheckRepository(problems, environment, $"{nameof(PipelineSpec)}.{nameof(EnvironmentRepository)}", EnvironmentRepository);
         }
 
-        CheckRepository(problems, "pipelines.environmentRepository", r.EnvironmentRepository);
         foreach (var (service, repository) in ServiceRepositories.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
+            var path = $"{nameof(PipelineSpec)}.{nameof(ServiceRepositories)}.{service}";
             if (!environment.Services.Any(s => string.Equals(s.Name, service, StringComparison.Ordinal)))
             {
-                problems.Add(new($"pipelines.serviceRepositories.{service}", $"'{service}' is not a service of environment '{environment.Name}'.", $"Use one of: {string.Join(", ", environment.Services.Select(s => s.Name))}."));
+                problems.Add(new(path, $"'{service}' is not a service of environment '{environment.Name}'.", $"Use one of: {string.Join(", ", environment.Services.Select(s => s.Name))}."));
             }
 
-            CheckRepository(problems, $"pipelines.serviceRepositories.{service}", repository);
+            CheckRepository(problems, environment, path, repository);
         }
 
         if (!BranchName().IsMatch(DefaultBranch) || DefaultBranch.Contains("..", StringComparison.Ordinal) || DefaultBranch.EndsWith('/'))
         {
-            problems.Add(new("pipelines.defaultBranch", $"'{DefaultBranch}' is not a usable branch name.", "Use a plain branch name such as 'main'."));
+            problems.Add(new($"{nameof(PipelineSpec)}.{nameof(DefaultBranch)}", $"'{DefaultBranch}' is not a usable branch name.", "Use a plain branch name such as 'main'."));
         }
 
         if (!EnvironmentName().IsMatch(r.GitHubEnvironment))
         {
-            problems.Add(new("pipelines.gitHubEnvironment", $"'{r.GitHubEnvironment}' is not a usable GitHub environment name.", "Use letters, digits, '-', '_' and '.', up to 255 characters."));
+            problems.Add(new($"{nameof(PipelineSpec)}.{nameof(GitHubEnvironment)}", $"'{r.GitHubEnvironment}' is not a usable GitHub environment name.", "Use letters, digits, '-', '_' and '.', up to 255 characters."));
         }
 
-        if (!Version().IsMatch(r.OttKitVersion))
-        {
-            problems.Add(new("pipelines.ottKitVersion", $"'{r.OttKitVersion}' is not a NuGet version.", "Pin an exact version such as '1.2.0' (ranges and floating versions are not allowed)."));
-        }
-
-        CheckRole(problems, "pipelines.deployRoleArn", r.DeployRoleArn);
-        CheckRole(problems, "pipelines.planRoleArn", r.PlanRoleArn);
+        CheckRole(problems, $"{nameof(PipelineSpec)}.{nameof(DeployRoleArn)}", r.DeployRoleArn);
+        CheckRole(problems, $"{nameof(PipelineSpec)}.{nameof(PlanRoleArn)}", r.PlanRoleArn);
         if (string.Equals(r.DeployRoleArn, r.PlanRoleArn, StringComparison.Ordinal))
         {
-            problems.Add(new("pipelines.planRoleArn", "The plan role is the deploy role.", "Give pull-request plans their own read-only role, so untrusted branches cannot deploy."));
+            problems.Add(new($"{nameof(PipelineSpec)}.{nameof(PlanRoleArn)}", "The plan role is the deploy role.", "Give pull-request plans their own read-only role, so untrusted branches cannot deploy."));
         }
 
         if (!SafePath().IsMatch(r.SpecPath) || r.SpecPath.Split('/').Contains(".."))
         {
-            problems.Add(new("pipelines.specPath", $"'{r.SpecPath}' is not a relative path inside the repository.", "Use a relative path with letters, digits, '.', '_', '-' and '/', such as 'owl270.yaml'."));
+            problems.Add(new($"{nameof(PipelineSpec)}.{nameof(SpecPath)}", $"'{r.SpecPath}' is not a relative path inside the repository.", "Use a relative path with letters, digits, '.', '_', '-' and '/', such as 'owl270.yaml'."));
         }
 
         if (!ToolVersion().IsMatch(NodeVersion))
         {
-            problems.Add(new("pipelines.nodeVersion", $"'{NodeVersion}' is not a Node.js version.", "Use a version such as '22' or '22.11'."));
+            problems.Add(new($"{nameof(PipelineSpec)}.{nameof(NodeVersion)}", $"'{NodeVersion}' is not a Node.js version.", "Use a version such as '22' or '22.11'."));
         }
 
         if (!ToolVersion().IsMatch(DotnetVersion))
         {
-            problems.Add(new("pipelines.dotnetVersion", $"'{DotnetVersion}' is not a .NET SDK version.", "Use a version such as '10.0.x'."));
+            problems.Add(new($"{nameof(PipelineSpec)}.{nameof(DotnetVersion)}", $"'{DotnetVersion}' is not a .NET SDK version.", "Use a version such as '10.0.x'."));
         }
 
         if (!Label().IsMatch(RunsOn))
         {
-            problems.Add(new("pipelines.runsOn", $"'{RunsOn}' is not a runner label.", "Use a label such as 'ubuntu-24.04'."));
+            problems.Add(new($"{nameof(PipelineSpec)}.{nameof(RunsOn)}", $"'{RunsOn}' is not a runner label.", "Use a label such as 'ubuntu-24.04'."));
         }
 
         if (!SecretName().IsMatch(EnvironmentRepositoryTokenSecret) || EnvironmentRepositoryTokenSecret.StartsWith("GITHUB_", StringComparison.OrdinalIgnoreCase))
         {
-            problems.Add(new("pipelines.environmentRepositoryTokenSecret", $"'{EnvironmentRepositoryTokenSecret}' is not a usable secret name.", "Use letters, digits and '_', not starting with a digit or GITHUB_."));
+            problems.Add(new($"{nameof(PipelineSpec)}.{nameof(EnvironmentRepositoryTokenSecret)}", $"'{EnvironmentRepositoryTokenSecret}' is not a usable secret name.", "Use letters, digits and '_', not starting with a digit or GITHUB_."));
         }
 
         return problems;
@@ -180,8 +175,8 @@ public sealed partial record PipelineSpec
     /// <summary>Every option with its default filled in from the environment.</summary>
     internal ResolvedPipeline Resolve(EnvironmentSpec environment)
     {
-        // The CI roles trust repositories of ci.owner only: the workflows must live (and check out) there.
-        var organization = GitHubOrganization ?? environment.Ci?.Owner ?? environment.Name;
+        // The CI roles trust repositories of ci.owner only: the workflows live (and check out) there.
+        var organization = Owner(environment);
         var account = environment.AccountId ?? "${{ vars.AWS_ACCOUNT_ID }}";
         var services = environment.Services.ToImmutableSortedDictionary(
             s => s.Name,
@@ -196,7 +191,7 @@ public sealed partial record PipelineSpec
             ActionPinning,
             DeployMode,
             CommentPlanOnPullRequest,
-            OttKitVersion ?? environment.Ci?.Tool.Version ?? LibraryVersion,
+            environment.Ci?.Tool.Version ?? LibraryVersion,
             environment.Ci?.Tool.Feed,
             DeployRoleArn ?? $"arn:aws:iam::{account}:role/{environment.Name}-ci-deploy",
             PlanRoleArn ?? $"arn:aws:iam::{account}:role/{environment.Name}-ci-plan",
@@ -233,12 +228,23 @@ public sealed partial record PipelineSpec
         }
     }
 
-    private static void CheckRepository(List<ValidationProblem> problems, string path, string repository)
+    /// <summary>The GitHub owner of every generated workflow's repository: <c>ci.owner</c>, else the environment name.</summary>
+    private static string Owner(EnvironmentSpec environment) => environment.Ci?.Owner ?? environment.Name;
+
+    private static void CheckRepository(List<ValidationProblem> problems, EnvironmentSpec environment, string path, string repository)
     {
         var parts = repository.Split('/');
         if (parts.Length != 2 || !OwnerName().IsMatch(parts[0]) || !RepositoryName().IsMatch(parts[1]) || parts[1] is "." or "..")
         {
-            problems.Add(new(path, $"'{repository}' is not a GitHub repository.", "Write it as 'owner/name', for example 'owl270/web'."));
+            problems.Add(new(path, $"'{repository}' is not a GitHub repository.", $"Write it as 'owner/name', for example '{Owner(environment)}/web'."));
+        }
+        else if (environment.Ci is { } ci && !string.Equals(parts[0], ci.Owner, StringComparison.OrdinalIgnoreCase))
+        {
+            // The roles trust repo:<ci.owner>/<name> only: a workflow elsewhere could never assume them.
+            problems.Add(new(
+                "ci.owner",
+                $"{path} '{repository}' belongs to '{parts[0]}', but the CI roles trust repositories of '{ci.Owner}' only, so its workflows could not deploy.",
+                $"Move the repository to '{ci.Owner}' ('{ci.Owner}/{parts[1]}'), or set ci.owner to '{parts[0]}' if that is where all the environment's repositories live."));
         }
     }
 
@@ -261,9 +267,6 @@ public sealed partial record PipelineSpec
 
     [GeneratedRegex(@"^[A-Za-z0-9._-]{1,255}$", RegexOptions.CultureInvariant)]
     private static partial Regex EnvironmentName();
-
-    [GeneratedRegex(@"^[0-9]+\.[0-9]+\.[0-9]+(?:-[0-9A-Za-z.-]+)?$", RegexOptions.CultureInvariant)]
-    private static partial Regex Version();
 
     [GeneratedRegex(@"^arn:aws(?:-cn|-us-gov)?:iam::(?:[0-9]{12}|\$\{\{ vars\.[A-Za-z_][A-Za-z0-9_]* \}\}):role/[A-Za-z0-9+=,.@_/-]{1,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex RoleArn();

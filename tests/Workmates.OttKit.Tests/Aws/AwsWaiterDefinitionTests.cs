@@ -1,9 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using Workmates.OttKit.Aws.CloudFormation;
-using Workmates.OttKit.Aws.CloudWatch;
 using Workmates.OttKit.Aws.Ecs;
-using Workmates.OttKit.Aws.ElasticLoadBalancingV2;
 using Workmates.OttKit.Aws.Runtime;
 
 namespace Workmates.OttKit.Tests.Aws;
@@ -14,8 +12,6 @@ public sealed class AwsWaiterDefinitionTests
     [Theory]
     [InlineData("ecs", typeof(EcsWaiterDefinitions))]
     [InlineData("cloudformation", typeof(CloudFormationWaiterDefinitions))]
-    [InlineData("elbv2", typeof(ElasticLoadBalancingV2WaiterDefinitions))]
-    [InlineData("cloudwatch", typeof(CloudWatchWaiterDefinitions))]
     public void EveryWaiterDefinition_MatchesTheModelAcceptorByAcceptor(string service, Type definitions)
     {
         var model = AwsModel.Load(service);

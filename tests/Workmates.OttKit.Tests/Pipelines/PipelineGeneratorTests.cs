@@ -203,7 +203,8 @@ public sealed partial class PipelineGeneratorTests
     [Fact]
     public void OttKit_mode_installs_the_pinned_tool_and_deploys_the_service_with_the_new_image()
     {
-        var workflow = Parse(PipelineGenerator.ServiceWorkflow(SampleSpecs.Owl270(), "progress", new PipelineSpec { OttKitVersion = "2.4.1" }));
+        var spec = SampleSpecs.Owl270() with { Ci = SampleSpecs.Owl270().Ci! with { Tool = new CiToolSpec { Version = "2.4.1" } } };
+        var workflow = Parse(PipelineGenerator.ServiceWorkflow(spec, "progress"));
         var runs = Steps(workflow, "build-and-deploy").Where(s => s["run"] is not null).Select(s => s["run"]!.GetValue<string>()).ToList();
 
         Assert.Contains("dotnet tool install --global Workmates.OttKit.Cli --version 2.4.1", runs);
@@ -310,7 +311,8 @@ public sealed partial class PipelineGeneratorTests
         foreach (var (_, environment, options) in PipelineVariants.All())
         {
             var first = PipelineGenerator.Generate(environment, options);
-            var second = PipelineGenerator.Generate(EnvironmentSpec.Parse(File.ReadAllText(Path.Combine(SampleSpecs.RepositoryRoot, "samples", environment.Name == "owl270" ? "Owl270" : "Blacksheep", $"{environment.Name}.yaml")), $"{environment.Name}.yaml"), options with { });
+            var parsed = EnvironmentSpec.Parse(File.ReadAllText(Path.Combine(SampleSpecs.RepositoryRoot, "samples", environment.Name == "owl270" ? "Owl270" : "Blacksheep", $"{environment.Name}.yaml")), $"{environment.Name}.yaml");
+            var second = PipelineGenerator.Generate(parsed with { Ci = parsed.Ci! with { Tool = environment.Ci!.Tool } }, options with { });
             Assert.Equal(first.Select(f => f.Content), second.Select(f => f.Content));
         }
     }
@@ -346,7 +348,6 @@ public sealed partial class PipelineGeneratorTests
         {
             EnvironmentRepository = "not a repo",
             ServiceRepositories = new Dictionary<string, string> { ["nope"] = "owl270/nope" },
-            OttKitVersion = "1.*",
             PlanRoleArn = "arn:aws:iam::${{ vars.AWS_ACCOUNT_ID }}:role/owl270-ci-deploy",
             DefaultBranch = "feature..x",
         };
@@ -354,8 +355,54 @@ public sealed partial class PipelineGeneratorTests
         var ex = Assert.Throws<OttKitValidationException>(() => PipelineGenerator.Generate(SampleSpecs.Owl270(), options));
 
         Assert.Equal(
-            ["pipelines.environmentRepository", "pipelines.serviceRepositories.nope", "pipelines.defaultBranch", "pipelines.ottKitVersion", "pipelines.planRoleArn"],
+            ["PipelineSpec.EnvironmentRepository", "PipelineSpec.ServiceRepositories.nope", "PipelineSpec.DefaultBranch", "PipelineSpec.PlanRoleArn"],
             ex.Problems.Select(p => p.Path));
+    }
+
+    [Fact]
+    public void A_bad_ci_tool_version_is_reported_once_at_its_spec_path()
+    {
+        // The spec is validated once: the tool version the workflows install comes from ci.tool.version and is
+        // reported there, not a second time under an option path no spec has (it used to come back as pipelines.ottKitVersion).
+        var spec = SampleSpecs.Owl270() with { Ci = SampleSpecs.Owl270().Ci! with { Tool = new CiToolSpec { Version = "1.*" } } };
+
+        var ex = Assert.Throws<OttKitValidationException>(() => PipelineGenerator.Generate(spec));
+
+        Assert.Equal(["ci.tool.version"], ex.Problems.Select(p => p.Path));
+        Assert.Empty(new PipelineSpec().Validate(spec));
+    }
+
+    [Fact]
+    public void The_workflows_live_in_ci_owner_and_a_repository_of_another_owner_is_refused_at_ci_owner()
+    {
+        // Regression: a repository option naming another owner used to generate workflows the CI roles (which trust
+        // repo:<ci.owner>/<name> only) could never assume; ci.owner was lost on the way to the workflows.
+        var spec = SampleSpecs.Owl270() with { Ci = SampleSpecs.Owl270().Ci! with { Owner = "owl270-edu" } };
+
+        Assert.All(PipelineGenerator.Generate(spec), file => Assert.StartsWith("owl270-edu/", file.Repository, StringComparison.Ordinal));
+
+        var ex = Assert.Throws<OttKitValidationException>(() => PipelineGenerator.Generate(
+            spec,
+            new PipelineSpec
+            {
+                EnvironmentRepository = "owl270/owl270-platform",
+                ServiceRepositories = new Dictionary<string, string> { ["web"] = "owl270-edu/web", ["lessons"] = "elsewhere/lessons" },
+            }));
+
+        Assert.Equal(["ci.owner", "ci.owner"], ex.Problems.Select(p => p.Path));
+        Assert.Contains("PipelineSpec.EnvironmentRepository 'owl270/owl270-platform'", ex.Problems[0].Message, StringComparison.Ordinal);
+        Assert.Contains("PipelineSpec.ServiceRepositories.lessons 'elsewhere/lessons'", ex.Problems[1].Message, StringComparison.Ordinal);
+        Assert.Contains("'owl270-edu/lessons'", ex.Problems[1].Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Synthesizing_the_output_generates_the_workflows_the_generator_does()
+    {
+        var spec = SampleSpecs.Owl270();
+
+        var output = Workmates.OttKit.Outputs.EnvironmentOutput.Synthesize(spec, new Workmates.OttKit.Outputs.EnvironmentOutputOptions { ValidateSchemas = false });
+
+        Assert.Equal(PipelineGenerator.Generate(spec).Select(f => f.Content), output.Workflows.Select(f => f.Content));
     }
 
     [Fact]

@@ -20,7 +20,9 @@ internal static class PipelineVariants
                 }
             }
 
-            yield return ($"{name}/pr-comment", environment, new PipelineSpec { CommentPlanOnPullRequest = true, OttKitVersion = "1.2.3" });
+            // The tool version comes from the spec's ci section (ci.tool.version), the one place CI is configured.
+            var pinned = environment with { Ci = environment.Ci! with { Tool = new CiToolSpec { Version = "1.2.3" } } };
+            yield return ($"{name}/pr-comment", pinned, new PipelineSpec { CommentPlanOnPullRequest = true });
         }
     }
 

@@ -8,7 +8,7 @@ namespace Workmates.OttKit.Aws.CloudFormation;
 /// The CloudFormation paginators of <c>paginators-1.json</c> (<c>NextToken</c> in, <c>NextToken</c> out). The caller's
 /// request is not modified.
 /// </summary>
-public static class CloudFormationPaginators
+internal static class CloudFormationPaginators
 {
     /// <summary>Every stack of all pages (<c>DescribeStacks</c>, result key <c>Stacks</c>).</summary>
     /// <param name="api">The CloudFormation API.</param>

@@ -7,7 +7,7 @@ namespace Workmates.OttKit.Aws.CloudFormation;
 /// delay between calls from the injected <see cref="TimeProvider"/>, at most maxAttempts calls). A failure ends in
 /// <see cref="AwsWaiterException"/>.
 /// </summary>
-public static class CloudFormationWaiters
+internal static class CloudFormationWaiters
 {
     /// <summary>Polls DescribeStacks until DescribeStacks answers 200; retries while it answers ValidationError.</summary>
     /// <param name="api">The API.</param>

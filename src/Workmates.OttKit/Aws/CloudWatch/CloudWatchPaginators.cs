@@ -4,7 +4,7 @@ using Workmates.OttKit.Aws.Runtime;
 namespace Workmates.OttKit.Aws.CloudWatch;
 
 /// <summary>The CloudWatch paginator of <c>paginators-1.json</c> used by the library (<c>DescribeAlarms</c>).</summary>
-public static class CloudWatchPaginators
+internal static class CloudWatchPaginators
 {
     /// <summary>
     /// Every page of <c>DescribeAlarms</c> (result keys <c>MetricAlarms</c>, <c>CompositeAlarms</c> and

@@ -5,8 +5,10 @@ using Workmates.OttKit.Aws.CloudWatch.Model;
 namespace Workmates.OttKit.Aws.CloudWatch;
 
 /// <summary>
-/// The Amazon CloudWatch operations the library uses, named as in the official <c>IAmazonCloudWatch</c> so that an adapter
-/// over the official package can replace the built-in client. Errors are <see cref="CloudWatchException"/> (or a subclass).
+/// A connection to Amazon CloudWatch: get one from <see cref="AwsClientFactory"/> (or <c>AddOttKitAwsClients</c>) and hand it
+/// to the library's deployers, gates and publishers. Its operations, named as in the official <c>IAmazonCloudWatch</c>, and
+/// their request and response shapes are internal to the library: what a user reads are the deployers' own result
+/// types. Errors are <see cref="CloudWatchException"/> (or a subclass). Dispose it through <see cref="IDisposable"/> when done.
 /// </summary>
 public interface ICloudWatchApi : IAmazonService
 {
@@ -27,11 +29,11 @@ public interface ICloudWatchApi : IAmazonService
     /// <param name="request">The input of DescribeAlarms.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The result of DescribeAlarms.</returns>
-    Task<DescribeAlarmsResponse> DescribeAlarmsAsync(DescribeAlarmsRequest request, CancellationToken cancellationToken = default);
+    internal Task<DescribeAlarmsResponse> DescribeAlarmsAsync(DescribeAlarmsRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Publishes metric data points.</summary>
     /// <param name="request">The input of PutMetricData.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The result of PutMetricData.</returns>
-    Task<PutMetricDataResponse> PutMetricDataAsync(PutMetricDataRequest request, CancellationToken cancellationToken = default);
+    internal Task<PutMetricDataResponse> PutMetricDataAsync(PutMetricDataRequest request, CancellationToken cancellationToken = default);
 }

@@ -5,8 +5,10 @@ using Workmates.OttKit.Aws.Runtime;
 namespace Workmates.OttKit.Aws.Ecr;
 
 /// <summary>
-/// The Amazon ECR operations the library uses, named as in the official <c>IAmazonECR</c> so that an adapter over
-/// <c>AWSSDK.ECR</c> (not served here) can replace the built-in client. Errors are <see cref="EcrException"/> (or a subclass).
+/// A connection to Amazon ECR: get one from <see cref="AwsClientFactory"/> (or <c>AddOttKitAwsClients</c>) and hand it
+/// to the library's deployers, gates and publishers. Its operations, named as in the official <c>IAmazonECR</c>, and
+/// their request and response shapes are internal to the library: what a user reads are the deployers' own result
+/// types. Errors are <see cref="EcrException"/> (or a subclass). Dispose it through <see cref="IDisposable"/> when done.
 /// </summary>
 public interface IEcrApi : IAmazonService
 {
@@ -27,6 +29,6 @@ public interface IEcrApi : IAmazonService
     /// <param name="request">Repository, image and page token.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The scan status, severity counts and one page of findings.</returns>
-    Task<DescribeImageScanFindingsResponse> DescribeImageScanFindingsAsync(
+    internal Task<DescribeImageScanFindingsResponse> DescribeImageScanFindingsAsync(
         DescribeImageScanFindingsRequest request, CancellationToken cancellationToken = default);
 }

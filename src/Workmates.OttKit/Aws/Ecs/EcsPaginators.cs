@@ -7,7 +7,7 @@ namespace Workmates.OttKit.Aws.Ecs;
 /// The ECS paginators of <c>paginators-1.json</c>: copy <c>nextToken</c> from each response into the next request
 /// until it is missing or empty. The caller's request is not modified.
 /// </summary>
-public static class EcsPaginators
+internal static class EcsPaginators
 {
     /// <summary>Every task definition ARN (<c>ListTaskDefinitions</c>, result key <c>taskDefinitionArns</c>).</summary>
     /// <param name="api">The ECS API.</param>

@@ -7,7 +7,7 @@ namespace Workmates.OttKit.Aws.Ecs;
 /// delay between calls from the injected <see cref="TimeProvider"/>, at most maxAttempts calls). A failure ends in
 /// <see cref="AwsWaiterException"/>.
 /// </summary>
-public static class EcsWaiters
+internal static class EcsWaiters
 {
     /// <summary>Polls DescribeServices until every service has exactly one deployment and runningCount == desiredCount; fails on MISSING, DRAINING or INACTIVE. It does not look at rolloutState: check circuit-breaker failures separately.</summary>
     /// <param name="api">The API.</param>

@@ -5,8 +5,10 @@ using Workmates.OttKit.Aws.Ecs.Model;
 namespace Workmates.OttKit.Aws.Ecs;
 
 /// <summary>
-/// The Amazon ECS operations the library uses, named as in the official <c>IAmazonECS</c> so that an adapter over
-/// <c>AWSSDK.ECS</c> can replace the built-in client. Errors are <see cref="EcsException"/> (or a subclass).
+/// A connection to Amazon ECS: get one from <see cref="AwsClientFactory"/> (or <c>AddOttKitAwsClients</c>) and hand it
+/// to the library's deployers, gates and publishers. Its operations, named as in the official <c>IAmazonECS</c>, and
+/// their request and response shapes are internal to the library: what a user reads are the deployers' own result
+/// types. Errors are <see cref="EcsException"/> (or a subclass). Dispose it through <see cref="IDisposable"/> when done.
 /// </summary>
 public interface IEcsApi : IAmazonService
 {
@@ -27,80 +29,80 @@ public interface IEcsApi : IAmazonService
     /// <param name="request">The task definition to register.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The registered revision.</returns>
-    Task<RegisterTaskDefinitionResponse> RegisterTaskDefinitionAsync(
+    internal Task<RegisterTaskDefinitionResponse> RegisterTaskDefinitionAsync(
         RegisterTaskDefinitionRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Describes one task definition revision (family, family:revision or ARN).</summary>
     /// <param name="request">Which task definition.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The task definition and, when asked, its tags.</returns>
-    Task<DescribeTaskDefinitionResponse> DescribeTaskDefinitionAsync(
+    internal Task<DescribeTaskDefinitionResponse> DescribeTaskDefinitionAsync(
         DescribeTaskDefinitionRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Marks a task definition revision INACTIVE.</summary>
     /// <param name="request">Which revision.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The deregistered revision.</returns>
-    Task<DeregisterTaskDefinitionResponse> DeregisterTaskDefinitionAsync(
+    internal Task<DeregisterTaskDefinitionResponse> DeregisterTaskDefinitionAsync(
         DeregisterTaskDefinitionRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Lists task definition ARNs (one page; see <see cref="EcsPaginators"/>).</summary>
     /// <param name="request">Filters and the page token.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>One page of ARNs.</returns>
-    Task<ListTaskDefinitionsResponse> ListTaskDefinitionsAsync(
+    internal Task<ListTaskDefinitionsResponse> ListTaskDefinitionsAsync(
         ListTaskDefinitionsRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Updates a service (task definition, desired count, deployment configuration…).</summary>
     /// <param name="request">The changes.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The updated service.</returns>
-    Task<UpdateServiceResponse> UpdateServiceAsync(UpdateServiceRequest request, CancellationToken cancellationToken = default);
+    internal Task<UpdateServiceResponse> UpdateServiceAsync(UpdateServiceRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Describes up to 10 services.</summary>
     /// <param name="request">Cluster and services.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The services and failures (<c>MISSING</c>).</returns>
-    Task<DescribeServicesResponse> DescribeServicesAsync(
+    internal Task<DescribeServicesResponse> DescribeServicesAsync(
         DescribeServicesRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Lists the deployments of a service.</summary>
     /// <param name="request">Service, filters and page token.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>One page of deployment summaries.</returns>
-    Task<ListServiceDeploymentsResponse> ListServiceDeploymentsAsync(
+    internal Task<ListServiceDeploymentsResponse> ListServiceDeploymentsAsync(
         ListServiceDeploymentsRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Describes service deployments by ARN.</summary>
     /// <param name="request">The deployment ARNs.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The deployments and failures.</returns>
-    Task<DescribeServiceDeploymentsResponse> DescribeServiceDeploymentsAsync(
+    internal Task<DescribeServiceDeploymentsResponse> DescribeServiceDeploymentsAsync(
         DescribeServiceDeploymentsRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Stops (and optionally rolls back) an ongoing service deployment.</summary>
     /// <param name="request">The deployment and stop type.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The deployment ARN.</returns>
-    Task<StopServiceDeploymentResponse> StopServiceDeploymentAsync(
+    internal Task<StopServiceDeploymentResponse> StopServiceDeploymentAsync(
         StopServiceDeploymentRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Describes service revisions by ARN.</summary>
     /// <param name="request">The revision ARNs.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The revisions and failures.</returns>
-    Task<DescribeServiceRevisionsResponse> DescribeServiceRevisionsAsync(
+    internal Task<DescribeServiceRevisionsResponse> DescribeServiceRevisionsAsync(
         DescribeServiceRevisionsRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Lists task ARNs (one page; see <see cref="EcsPaginators"/>).</summary>
     /// <param name="request">Cluster, service, desired status and page token.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>One page of task ARNs.</returns>
-    Task<ListTasksResponse> ListTasksAsync(ListTasksRequest request, CancellationToken cancellationToken = default);
+    internal Task<ListTasksResponse> ListTasksAsync(ListTasksRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Describes up to 100 tasks.</summary>
     /// <param name="request">Cluster and task ARNs.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The tasks and failures.</returns>
-    Task<DescribeTasksResponse> DescribeTasksAsync(DescribeTasksRequest request, CancellationToken cancellationToken = default);
+    internal Task<DescribeTasksResponse> DescribeTasksAsync(DescribeTasksRequest request, CancellationToken cancellationToken = default);
 }

@@ -5,8 +5,10 @@ using Workmates.OttKit.Aws.ElasticLoadBalancingV2.Model;
 namespace Workmates.OttKit.Aws.ElasticLoadBalancingV2;
 
 /// <summary>
-/// The Elastic Load Balancing v2 operations the library uses, named as in the official <c>IAmazonElasticLoadBalancingV2</c> so that an adapter
-/// over the official package can replace the built-in client. Errors are <see cref="ElasticLoadBalancingV2Exception"/> (or a subclass).
+/// A connection to Elastic Load Balancing v2: get one from <see cref="AwsClientFactory"/> (or <c>AddOttKitAwsClients</c>) and hand it
+/// to the library's deployers, gates and publishers. Its operations, named as in the official <c>IAmazonElasticLoadBalancingV2</c>, and
+/// their request and response shapes are internal to the library: what a user reads are the deployers' own result
+/// types. Errors are <see cref="ElasticLoadBalancingV2Exception"/> (or a subclass). Dispose it through <see cref="IDisposable"/> when done.
 /// </summary>
 public interface IElasticLoadBalancingV2Api : IAmazonService
 {
@@ -27,11 +29,11 @@ public interface IElasticLoadBalancingV2Api : IAmazonService
     /// <param name="request">The input of DescribeTargetHealth.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The result of DescribeTargetHealth.</returns>
-    Task<DescribeTargetHealthResponse> DescribeTargetHealthAsync(DescribeTargetHealthRequest request, CancellationToken cancellationToken = default);
+    internal Task<DescribeTargetHealthResponse> DescribeTargetHealthAsync(DescribeTargetHealthRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Describes target groups (one page).</summary>
     /// <param name="request">The input of DescribeTargetGroups.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The result of DescribeTargetGroups.</returns>
-    Task<DescribeTargetGroupsResponse> DescribeTargetGroupsAsync(DescribeTargetGroupsRequest request, CancellationToken cancellationToken = default);
+    internal Task<DescribeTargetGroupsResponse> DescribeTargetGroupsAsync(DescribeTargetGroupsRequest request, CancellationToken cancellationToken = default);
 }

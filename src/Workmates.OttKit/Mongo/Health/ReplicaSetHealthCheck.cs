@@ -91,7 +91,7 @@ internal sealed class ReplicaSetHealthCheck : IHealthCheck
 
         await PublishAsync(report, cancellationToken).ConfigureAwait(false);
         var data = report.ToData();
-        data["evaluated"] = true;
+        data[ReplicaSetHealthData.EvaluatedKey] = true;
         return new HealthCheckResult(report.Status, report.Description, exception: null, data);
     }
 
@@ -129,5 +129,5 @@ internal sealed class ReplicaSetHealthCheck : IHealthCheck
             status,
             description,
             exception,
-            new Dictionary<string, object>(StringComparer.Ordinal) { ["evaluated"] = false, ["reason"] = reason });
+            new Dictionary<string, object>(StringComparer.Ordinal) { [ReplicaSetHealthData.EvaluatedKey] = false, [ReplicaSetHealthData.ReasonKey] = reason });
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates the public request/response/model classes of src/Workmates.OttKit/Aws/<Service>/Model/ from the
+"""Generates the internal request/response/model classes of src/Workmates.OttKit/Aws/<Service>/Model/ from the
 botocore service models in shared/conformance/aws-models (read in place, never copied).
 
 Only the shapes reachable from the operations the library calls are generated. Re-run after a model update:
@@ -126,7 +126,7 @@ def main(models_root, repo_root):
                      "// </auto-generated>", "#nullable enable", "using System.Text.Json;",
                      "using System.Text.Json.Serialization;", "using Amazon.Runtime;", "",
                      f"namespace {namespace};", "", "/// <summary>", f"/// {summary}", "/// </summary>"]
-            lines.append(f"public sealed partial class {cls}{base}")
+            lines.append(f"internal sealed partial class {cls}{base}")
             lines.append("{")
             required = set(shape.get("required", []))
             for member_name, member in shape.get("members", {}).items():

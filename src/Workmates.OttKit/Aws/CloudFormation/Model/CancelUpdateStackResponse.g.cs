@@ -12,6 +12,6 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The result of the CancelUpdateStack operation.
 /// </summary>
-public sealed partial class CancelUpdateStackResponse : AmazonWebServiceResponse
+internal sealed partial class CancelUpdateStackResponse : AmazonWebServiceResponse
 {
 }

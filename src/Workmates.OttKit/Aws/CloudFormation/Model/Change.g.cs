@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The Change structure describes the changes CloudFormation will perform if you execute the change set.
 /// </summary>
-public sealed partial class Change
+internal sealed partial class Change
 {
     /// <summary>
     /// The type of entity that CloudFormation changes. Values: Resource.

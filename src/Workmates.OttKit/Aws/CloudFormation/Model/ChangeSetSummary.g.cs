@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The ChangeSetSummary structure describes a change set, its status, and the stack with which it's associated.
 /// </summary>
-public sealed partial class ChangeSetSummary
+internal sealed partial class ChangeSetSummary
 {
     /// <summary>
     /// The ID of the stack with which the change set is associated.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The input of the ContinueUpdateRollback operation.
 /// </summary>
-public sealed partial class ContinueUpdateRollbackRequest : AmazonWebServiceRequest
+internal sealed partial class ContinueUpdateRollbackRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// The name or the unique ID of the stack that you want to continue rolling back. Required.

@@ -12,6 +12,6 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The result of the ContinueUpdateRollback operation.
 /// </summary>
-public sealed partial class ContinueUpdateRollbackResponse : AmazonWebServiceResponse
+internal sealed partial class ContinueUpdateRollbackResponse : AmazonWebServiceResponse
 {
 }

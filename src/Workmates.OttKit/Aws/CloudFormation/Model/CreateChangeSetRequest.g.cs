@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The input of the CreateChangeSet operation.
 /// </summary>
-public sealed partial class CreateChangeSetRequest : AmazonWebServiceRequest
+internal sealed partial class CreateChangeSetRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// The name or the unique ID of the stack for which you are creating a change set. Required.

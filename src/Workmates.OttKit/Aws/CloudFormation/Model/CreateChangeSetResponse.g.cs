@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The result of the CreateChangeSet operation.
 /// </summary>
-public sealed partial class CreateChangeSetResponse : AmazonWebServiceResponse
+internal sealed partial class CreateChangeSetResponse : AmazonWebServiceResponse
 {
     /// <summary>
     /// The Amazon Resource Name (ARN) of the change set.

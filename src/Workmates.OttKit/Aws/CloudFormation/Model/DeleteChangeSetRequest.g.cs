@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The input of the DeleteChangeSet operation.
 /// </summary>
-public sealed partial class DeleteChangeSetRequest : AmazonWebServiceRequest
+internal sealed partial class DeleteChangeSetRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// The name or Amazon Resource Name (ARN) of the change set that you want to delete. Required.

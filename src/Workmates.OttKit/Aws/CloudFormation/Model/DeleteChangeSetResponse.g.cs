@@ -12,6 +12,6 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The result of the DeleteChangeSet operation.
 /// </summary>
-public sealed partial class DeleteChangeSetResponse : AmazonWebServiceResponse
+internal sealed partial class DeleteChangeSetResponse : AmazonWebServiceResponse
 {
 }

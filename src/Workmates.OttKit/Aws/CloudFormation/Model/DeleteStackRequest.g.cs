@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The input of the DeleteStack operation.
 /// </summary>
-public sealed partial class DeleteStackRequest : AmazonWebServiceRequest
+internal sealed partial class DeleteStackRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// The name or the unique stack ID that's associated with the stack. Required.

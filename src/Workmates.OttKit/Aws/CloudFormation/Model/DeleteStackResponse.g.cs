@@ -12,6 +12,6 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The result of the DeleteStack operation.
 /// </summary>
-public sealed partial class DeleteStackResponse : AmazonWebServiceResponse
+internal sealed partial class DeleteStackResponse : AmazonWebServiceResponse
 {
 }

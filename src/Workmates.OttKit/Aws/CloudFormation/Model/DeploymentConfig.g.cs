@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The deployment configuration for a stack operation, including the deployment mode.
 /// </summary>
-public sealed partial class DeploymentConfig
+internal sealed partial class DeploymentConfig
 {
     /// <summary>
     /// Specifies the deployment mode for the stack operation. Values: STANDARD, EXPRESS.

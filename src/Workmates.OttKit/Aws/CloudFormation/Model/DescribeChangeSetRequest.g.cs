@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The input of the DescribeChangeSet operation.
 /// </summary>
-public sealed partial class DescribeChangeSetRequest : AmazonWebServiceRequest
+internal sealed partial class DescribeChangeSetRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// The name or Amazon Resource Name (ARN) of the change set that you want to describe. Required.

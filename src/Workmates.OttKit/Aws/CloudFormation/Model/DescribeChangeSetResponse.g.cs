@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The result of the DescribeChangeSet operation.
 /// </summary>
-public sealed partial class DescribeChangeSetResponse : AmazonWebServiceResponse
+internal sealed partial class DescribeChangeSetResponse : AmazonWebServiceResponse
 {
     /// <summary>
     /// The name of the change set.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The input of the DescribeStackDriftDetectionStatus operation.
 /// </summary>
-public sealed partial class DescribeStackDriftDetectionStatusRequest : AmazonWebServiceRequest
+internal sealed partial class DescribeStackDriftDetectionStatusRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// The ID of the drift detection results of this operation. Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The result of the DescribeStackDriftDetectionStatus operation.
 /// </summary>
-public sealed partial class DescribeStackDriftDetectionStatusResponse : AmazonWebServiceResponse
+internal sealed partial class DescribeStackDriftDetectionStatusResponse : AmazonWebServiceResponse
 {
     /// <summary>
     /// The ID of the stack. Required.

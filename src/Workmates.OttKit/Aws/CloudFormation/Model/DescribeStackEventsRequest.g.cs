@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The input of the DescribeStackEvents operation.
 /// </summary>
-public sealed partial class DescribeStackEventsRequest : AmazonWebServiceRequest
+internal sealed partial class DescribeStackEventsRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// The name or the unique stack ID that's associated with the stack, which aren't always interchangeable: Running

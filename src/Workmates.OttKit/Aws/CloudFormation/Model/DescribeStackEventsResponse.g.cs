@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The result of the DescribeStackEvents operation.
 /// </summary>
-public sealed partial class DescribeStackEventsResponse : AmazonWebServiceResponse
+internal sealed partial class DescribeStackEventsResponse : AmazonWebServiceResponse
 {
     /// <summary>
     /// A list of StackEvents structures.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The input of the DescribeStackResources operation.
 /// </summary>
-public sealed partial class DescribeStackResourcesRequest : AmazonWebServiceRequest
+internal sealed partial class DescribeStackResourcesRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// The name or the unique stack ID that is associated with the stack, which aren't always interchangeable:

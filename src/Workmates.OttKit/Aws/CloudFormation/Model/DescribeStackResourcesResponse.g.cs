@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The result of the DescribeStackResources operation.
 /// </summary>
-public sealed partial class DescribeStackResourcesResponse : AmazonWebServiceResponse
+internal sealed partial class DescribeStackResourcesResponse : AmazonWebServiceResponse
 {
     /// <summary>
     /// A list of StackResource structures.

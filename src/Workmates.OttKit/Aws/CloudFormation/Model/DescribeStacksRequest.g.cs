@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The input of the DescribeStacks operation.
 /// </summary>
-public sealed partial class DescribeStacksRequest : AmazonWebServiceRequest
+internal sealed partial class DescribeStacksRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// If you don't pass a parameter to StackName , the API returns a response that describes all resources in the

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The result of the DescribeStacks operation.
 /// </summary>
-public sealed partial class DescribeStacksResponse : AmazonWebServiceResponse
+internal sealed partial class DescribeStacksResponse : AmazonWebServiceResponse
 {
     /// <summary>
     /// A list of stack structures.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The input of the DetectStackDrift operation.
 /// </summary>
-public sealed partial class DetectStackDriftRequest : AmazonWebServiceRequest
+internal sealed partial class DetectStackDriftRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// The name of the stack for which you want to detect drift. Required.

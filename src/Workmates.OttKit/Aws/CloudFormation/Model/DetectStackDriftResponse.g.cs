@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The result of the DetectStackDrift operation.
 /// </summary>
-public sealed partial class DetectStackDriftResponse : AmazonWebServiceResponse
+internal sealed partial class DetectStackDriftResponse : AmazonWebServiceResponse
 {
     /// <summary>
     /// The ID of the drift detection results of this operation. Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The input of the ExecuteChangeSet operation.
 /// </summary>
-public sealed partial class ExecuteChangeSetRequest : AmazonWebServiceRequest
+internal sealed partial class ExecuteChangeSetRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// The name or Amazon Resource Name (ARN) of the change set that you want use to update the specified stack.

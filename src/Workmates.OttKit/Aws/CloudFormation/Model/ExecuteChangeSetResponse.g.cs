@@ -12,6 +12,6 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The result of the ExecuteChangeSet operation.
 /// </summary>
-public sealed partial class ExecuteChangeSetResponse : AmazonWebServiceResponse
+internal sealed partial class ExecuteChangeSetResponse : AmazonWebServiceResponse
 {
 }

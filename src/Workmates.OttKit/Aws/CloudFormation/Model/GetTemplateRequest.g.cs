@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The input of the GetTemplate operation.
 /// </summary>
-public sealed partial class GetTemplateRequest : AmazonWebServiceRequest
+internal sealed partial class GetTemplateRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// The name or the unique stack ID that's associated with the stack, which aren't always interchangeable: Running

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The result of the GetTemplate operation.
 /// </summary>
-public sealed partial class GetTemplateResponse : AmazonWebServiceResponse
+internal sealed partial class GetTemplateResponse : AmazonWebServiceResponse
 {
     /// <summary>
     /// Structure that contains the template body.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The input of the ListChangeSets operation.
 /// </summary>
-public sealed partial class ListChangeSetsRequest : AmazonWebServiceRequest
+internal sealed partial class ListChangeSetsRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// The name or the Amazon Resource Name (ARN) of the stack for which you want to list change sets. Required.

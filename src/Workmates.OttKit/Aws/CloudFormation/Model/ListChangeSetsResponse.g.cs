@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The result of the ListChangeSets operation.
 /// </summary>
-public sealed partial class ListChangeSetsResponse : AmazonWebServiceResponse
+internal sealed partial class ListChangeSetsResponse : AmazonWebServiceResponse
 {
     /// <summary>
     /// A list of ChangeSetSummary structures that provides the ID and status of each change set for the specified

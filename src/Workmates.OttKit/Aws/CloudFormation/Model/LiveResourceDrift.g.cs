@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// Contains drift information for a resource property, including actual value, previous deployment value, and drift detection timestamp.
 /// </summary>
-public sealed partial class LiveResourceDrift
+internal sealed partial class LiveResourceDrift
 {
     /// <summary>
     /// The configuration value from the previous CloudFormation deployment.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// Contains information about the module from which the resource was created, if the resource was created from a module included in the stack template.
 /// </summary>
-public sealed partial class ModuleInfo
+internal sealed partial class ModuleInfo
 {
     /// <summary>
     /// A concatenated list of the module type or types that contains the resource.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// Contains information about a CloudFormation operation.
 /// </summary>
-public sealed partial class OperationEntry
+internal sealed partial class OperationEntry
 {
     /// <summary>
     /// The type of operation. Values: CREATE_STACK, UPDATE_STACK, DELETE_STACK, CONTINUE_ROLLBACK, ROLLBACK,

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The Output data type.
 /// </summary>
-public sealed partial class Output
+internal sealed partial class Output
 {
     /// <summary>
     /// The key associated with the output.

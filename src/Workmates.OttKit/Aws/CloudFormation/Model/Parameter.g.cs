@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The Parameter data type.
 /// </summary>
-public sealed partial class Parameter
+internal sealed partial class Parameter
 {
     /// <summary>
     /// The key associated with the parameter.

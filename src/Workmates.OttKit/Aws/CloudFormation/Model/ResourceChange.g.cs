@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The ResourceChange structure describes the resource and the action that CloudFormation will perform on it if you execute this change set.
 /// </summary>
-public sealed partial class ResourceChange
+internal sealed partial class ResourceChange
 {
     /// <summary>
     /// The action that will be taken on the physical resource when the change set is executed. Values: Delete,

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// For a resource with Modify as the action, the ResourceChange structure describes the changes CloudFormation will make to that resource.
 /// </summary>
-public sealed partial class ResourceChangeDetail
+internal sealed partial class ResourceChangeDetail
 {
     /// <summary>
     /// A ResourceTargetDefinition structure that describes the field that CloudFormation will change and whether the

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The ResourceDriftIgnoredAttribute data type.
 /// </summary>
-public sealed partial class ResourceDriftIgnoredAttribute
+internal sealed partial class ResourceDriftIgnoredAttribute
 {
     /// <summary>
     /// Path of the resource attribute for which drift was ignored.

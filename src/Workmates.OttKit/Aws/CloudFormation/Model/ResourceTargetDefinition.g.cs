@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The field that CloudFormation will change, such as the name of a resource's property, and whether the resource will be recreated.
 /// </summary>
-public sealed partial class ResourceTargetDefinition
+internal sealed partial class ResourceTargetDefinition
 {
     /// <summary>
     /// Indicates which resource attribute is triggering this update, such as a change in the resource attribute's

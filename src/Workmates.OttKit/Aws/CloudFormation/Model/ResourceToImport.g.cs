@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// Describes the target resource of an import operation.
 /// </summary>
-public sealed partial class ResourceToImport
+internal sealed partial class ResourceToImport
 {
     /// <summary>
     /// The type of resource to import into your stack, such as AWS::S3::Bucket . Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// Structure that contains the rollback triggers for CloudFormation to monitor during stack creation and updating operations, and for the specified monitoring period afterwards.
 /// </summary>
-public sealed partial class RollbackConfiguration
+internal sealed partial class RollbackConfiguration
 {
     /// <summary>
     /// The triggers to monitor during stack creation or update actions.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The input of the RollbackStack operation.
 /// </summary>
-public sealed partial class RollbackStackRequest : AmazonWebServiceRequest
+internal sealed partial class RollbackStackRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// The name that's associated with the stack. Required.

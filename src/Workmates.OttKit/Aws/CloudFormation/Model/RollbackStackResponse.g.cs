@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The result of the RollbackStack operation.
 /// </summary>
-public sealed partial class RollbackStackResponse : AmazonWebServiceResponse
+internal sealed partial class RollbackStackResponse : AmazonWebServiceResponse
 {
     /// <summary>
     /// Unique identifier of the stack.

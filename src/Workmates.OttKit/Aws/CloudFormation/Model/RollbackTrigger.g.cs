@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// A rollback trigger CloudFormation monitors during creation and updating of stacks.
 /// </summary>
-public sealed partial class RollbackTrigger
+internal sealed partial class RollbackTrigger
 {
     /// <summary>
     /// The Amazon Resource Name (ARN) of the rollback trigger. Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The input of the SetStackPolicy operation.
 /// </summary>
-public sealed partial class SetStackPolicyRequest : AmazonWebServiceRequest
+internal sealed partial class SetStackPolicyRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// The name or unique stack ID that you want to associate a policy with. Required.

@@ -12,6 +12,6 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The result of the SetStackPolicy operation.
 /// </summary>
-public sealed partial class SetStackPolicyResponse : AmazonWebServiceResponse
+internal sealed partial class SetStackPolicyResponse : AmazonWebServiceResponse
 {
 }

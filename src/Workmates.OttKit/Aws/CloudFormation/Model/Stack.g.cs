@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The Stack data type.
 /// </summary>
-public sealed partial class Stack
+internal sealed partial class Stack
 {
     /// <summary>
     /// Unique identifier of the stack.

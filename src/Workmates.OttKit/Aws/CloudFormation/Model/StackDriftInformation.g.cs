@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// Contains information about whether the stack's actual configuration differs, or has drifted , from its expected configuration, as defined in the stack template and any values specified as template parameters.
 /// </summary>
-public sealed partial class StackDriftInformation
+internal sealed partial class StackDriftInformation
 {
     /// <summary>
     /// Status of the stack's actual configuration compared to its expected template configuration. Required. Values:

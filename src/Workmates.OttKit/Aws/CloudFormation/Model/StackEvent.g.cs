@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The StackEvent data type.
 /// </summary>
-public sealed partial class StackEvent
+internal sealed partial class StackEvent
 {
     /// <summary>
     /// The unique ID name of the instance of the stack. Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The StackResource data type.
 /// </summary>
-public sealed partial class StackResource
+internal sealed partial class StackResource
 {
     /// <summary>
     /// The name associated with the stack.

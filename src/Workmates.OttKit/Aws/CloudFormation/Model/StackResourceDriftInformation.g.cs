@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// Contains information about whether the resource's actual configuration differs, or has drifted , from its expected configuration.
 /// </summary>
-public sealed partial class StackResourceDriftInformation
+internal sealed partial class StackResourceDriftInformation
 {
     /// <summary>
     /// Status of the resource's actual configuration compared to its expected configuration DELETED : The resource

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The Tag type enables you to specify a key-value pair that can be used to store information about an CloudFormation stack.
 /// </summary>
-public sealed partial class Tag
+internal sealed partial class Tag
 {
     /// <summary>
     /// A string used to identify this tag. Required.

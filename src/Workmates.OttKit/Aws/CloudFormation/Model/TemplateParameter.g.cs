@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The TemplateParameter data type.
 /// </summary>
-public sealed partial class TemplateParameter
+internal sealed partial class TemplateParameter
 {
     /// <summary>
     /// The name associated with the parameter.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The input of the UpdateTerminationProtection operation.
 /// </summary>
-public sealed partial class UpdateTerminationProtectionRequest : AmazonWebServiceRequest
+internal sealed partial class UpdateTerminationProtectionRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// Whether to enable termination protection on the specified stack. Required.

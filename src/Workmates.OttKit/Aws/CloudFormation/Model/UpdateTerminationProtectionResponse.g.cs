@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The result of the UpdateTerminationProtection operation.
 /// </summary>
-public sealed partial class UpdateTerminationProtectionResponse : AmazonWebServiceResponse
+internal sealed partial class UpdateTerminationProtectionResponse : AmazonWebServiceResponse
 {
     /// <summary>
     /// The unique ID of the stack.

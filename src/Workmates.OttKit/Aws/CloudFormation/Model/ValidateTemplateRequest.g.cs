@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The input of the ValidateTemplate operation.
 /// </summary>
-public sealed partial class ValidateTemplateRequest : AmazonWebServiceRequest
+internal sealed partial class ValidateTemplateRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// Structure that contains the template body with a minimum length of 1 byte and a maximum length of 51,200

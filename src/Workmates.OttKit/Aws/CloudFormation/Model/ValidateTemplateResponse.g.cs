@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudFormation.Model;
 /// <summary>
 /// The result of the ValidateTemplate operation.
 /// </summary>
-public sealed partial class ValidateTemplateResponse : AmazonWebServiceResponse
+internal sealed partial class ValidateTemplateResponse : AmazonWebServiceResponse
 {
     /// <summary>
     /// A list of TemplateParameter structures.

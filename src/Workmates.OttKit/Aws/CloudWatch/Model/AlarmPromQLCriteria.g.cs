@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudWatch.Model;
 /// <summary>
 /// Contains the configuration that determines how a PromQL alarm evaluates its contributors, including the query to run and the durations that define when contributors transition between states.
 /// </summary>
-public sealed partial class AlarmPromQLCriteria
+internal sealed partial class AlarmPromQLCriteria
 {
     /// <summary>
     /// The PromQL query that the alarm evaluates. Required.

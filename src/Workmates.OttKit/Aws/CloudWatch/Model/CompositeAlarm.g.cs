@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudWatch.Model;
 /// <summary>
 /// The details about a composite alarm.
 /// </summary>
-public sealed partial class CompositeAlarm
+internal sealed partial class CompositeAlarm
 {
     /// <summary>
     /// Indicates whether actions should be executed during any changes to the alarm state.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudWatch.Model;
 /// <summary>
 /// The input of the DescribeAlarms operation.
 /// </summary>
-public sealed partial class DescribeAlarmsRequest : AmazonWebServiceRequest
+internal sealed partial class DescribeAlarmsRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// The names of the alarms to retrieve information about.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudWatch.Model;
 /// <summary>
 /// The result of the DescribeAlarms operation.
 /// </summary>
-public sealed partial class DescribeAlarmsResponse : AmazonWebServiceResponse
+internal sealed partial class DescribeAlarmsResponse : AmazonWebServiceResponse
 {
     /// <summary>
     /// The information about any composite alarms returned by the operation.

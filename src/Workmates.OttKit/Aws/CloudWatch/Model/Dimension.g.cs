@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudWatch.Model;
 /// <summary>
 /// A dimension is a name/value pair that is part of the identity of a metric.
 /// </summary>
-public sealed partial class Dimension
+internal sealed partial class Dimension
 {
     /// <summary>
     /// The name of the dimension. Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudWatch.Model;
 /// <summary>
 /// An entity associated with metrics, to allow for finding related telemetry.
 /// </summary>
-public sealed partial class Entity
+internal sealed partial class Entity
 {
     /// <summary>
     /// The attributes of the entity which identify the specific entity, as a list of key-value pairs.

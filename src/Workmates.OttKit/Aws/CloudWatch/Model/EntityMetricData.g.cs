@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudWatch.Model;
 /// <summary>
 /// A set of metrics that are associated with an entity, such as a specific service or resource.
 /// </summary>
-public sealed partial class EntityMetricData
+internal sealed partial class EntityMetricData
 {
     /// <summary>
     /// The entity associated with the metrics.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudWatch.Model;
 /// <summary>
 /// The evaluation criteria for an alarm.
 /// </summary>
-public sealed partial class EvaluationCriteria
+internal sealed partial class EvaluationCriteria
 {
     /// <summary>
     /// The PromQL criteria for the alarm evaluation.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudWatch.Model;
 /// <summary>
 /// The evaluation window that an alarm uses to select the range of metric data that it evaluates each time it runs.
 /// </summary>
-public sealed partial class EvaluationWindow
+internal sealed partial class EvaluationWindow
 {
     /// <summary>
     /// A wall clock window, which aligns the evaluated range to fixed clock boundaries that match the alarm's period,

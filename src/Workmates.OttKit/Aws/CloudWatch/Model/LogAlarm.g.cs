@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudWatch.Model;
 /// <summary>
 /// The details about a log alarm.
 /// </summary>
-public sealed partial class LogAlarm
+internal sealed partial class LogAlarm
 {
     /// <summary>
     /// The name of the alarm.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudWatch.Model;
 /// <summary>
 /// Represents a specific metric.
 /// </summary>
-public sealed partial class Metric
+internal sealed partial class Metric
 {
     /// <summary>
     /// The namespace of the metric.

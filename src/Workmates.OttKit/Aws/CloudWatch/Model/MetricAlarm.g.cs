@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudWatch.Model;
 /// <summary>
 /// The details about a metric alarm.
 /// </summary>
-public sealed partial class MetricAlarm
+internal sealed partial class MetricAlarm
 {
     /// <summary>
     /// The name of the alarm.

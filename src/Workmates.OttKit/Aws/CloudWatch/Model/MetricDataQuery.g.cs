@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudWatch.Model;
 /// <summary>
 /// This structure is used in both GetMetricData and PutMetricAlarm .
 /// </summary>
-public sealed partial class MetricDataQuery
+internal sealed partial class MetricDataQuery
 {
     /// <summary>
     /// A short name used to tie this object to the results in the response. Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudWatch.Model;
 /// <summary>
 /// Encapsulates the information sent to either create a metric or add new values to be aggregated into an existing metric.
 /// </summary>
-public sealed partial class MetricDatum
+internal sealed partial class MetricDatum
 {
     /// <summary>
     /// The name of the metric. Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudWatch.Model;
 /// <summary>
 /// This structure defines the metric to be returned, along with the statistics, period, and units.
 /// </summary>
-public sealed partial class MetricStat
+internal sealed partial class MetricStat
 {
     /// <summary>
     /// The metric to return, including the metric name, namespace, and dimensions. Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudWatch.Model;
 /// <summary>
 /// The input of the PutMetricData operation.
 /// </summary>
-public sealed partial class PutMetricDataRequest : AmazonWebServiceRequest
+internal sealed partial class PutMetricDataRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// The namespace for the metric data. Required.

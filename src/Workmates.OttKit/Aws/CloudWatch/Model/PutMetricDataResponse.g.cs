@@ -12,6 +12,6 @@ namespace Workmates.OttKit.Aws.CloudWatch.Model;
 /// <summary>
 /// The result of the PutMetricData operation.
 /// </summary>
-public sealed partial class PutMetricDataResponse : AmazonWebServiceResponse
+internal sealed partial class PutMetricDataResponse : AmazonWebServiceResponse
 {
 }

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudWatch.Model;
 /// <summary>
 /// Contains the schedule expression and time-range offsets that define when a scheduled query runs and what time range each execution covers.
 /// </summary>
-public sealed partial class ScheduleConfiguration
+internal sealed partial class ScheduleConfiguration
 {
     /// <summary>
     /// The schedule expression that defines how often the underlying CloudWatch Logs scheduled query runs. Required.

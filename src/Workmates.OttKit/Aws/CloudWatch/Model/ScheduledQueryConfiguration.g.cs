@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudWatch.Model;
 /// <summary>
 /// The configuration of the CloudWatch Logs scheduled query that backs a log alarm.
 /// </summary>
-public sealed partial class ScheduledQueryConfiguration
+internal sealed partial class ScheduledQueryConfiguration
 {
     /// <summary>
     /// The CloudWatch Logs query to execute on each scheduled run. Required.

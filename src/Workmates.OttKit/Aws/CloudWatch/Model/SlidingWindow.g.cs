@@ -12,6 +12,6 @@ namespace Workmates.OttKit.Aws.CloudWatch.Model;
 /// <summary>
 /// An evaluation window that advances each time the alarm is evaluated, forming a rolling time window.
 /// </summary>
-public sealed partial class SlidingWindow
+internal sealed partial class SlidingWindow
 {
 }

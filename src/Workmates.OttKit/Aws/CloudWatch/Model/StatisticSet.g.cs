@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudWatch.Model;
 /// <summary>
 /// Represents a set of statistics that describes a specific metric.
 /// </summary>
-public sealed partial class StatisticSet
+internal sealed partial class StatisticSet
 {
     /// <summary>
     /// The number of samples used for the statistic set. Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudWatch.Model;
 /// <summary>
 /// A key-value pair associated with a CloudWatch resource.
 /// </summary>
-public sealed partial class Tag
+internal sealed partial class Tag
 {
     /// <summary>
     /// A string that you can use to assign a value. Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.CloudWatch.Model;
 /// <summary>
 /// An evaluation window that aligns the evaluated range to fixed clock boundaries that match the alarm's period, such as the top of the hour, midnight, or the start of the calendar week, optionally in a specific time zone.
 /// </summary>
-public sealed partial class WallClockWindow
+internal sealed partial class WallClockWindow
 {
     /// <summary>
     /// The time zone to use when the alarm aligns the evaluation window to clock boundaries.

@@ -7,7 +7,7 @@ namespace Workmates.OttKit.Aws.Ecr.Model;
 // conformance models, so only the members the scan gate reads are declared; unknown members are ignored when read.
 
 /// <summary>Container for the parameters of DescribeImageScanFindings.</summary>
-public sealed class DescribeImageScanFindingsRequest : AmazonWebServiceRequest
+internal sealed class DescribeImageScanFindingsRequest : AmazonWebServiceRequest
 {
     /// <summary>The registry (account id); the caller's default registry when not set.</summary>
     [JsonPropertyName("registryId")]
@@ -31,7 +31,7 @@ public sealed class DescribeImageScanFindingsRequest : AmazonWebServiceRequest
 }
 
 /// <summary>The result of DescribeImageScanFindings.</summary>
-public sealed class DescribeImageScanFindingsResponse : AmazonWebServiceResponse
+internal sealed class DescribeImageScanFindingsResponse : AmazonWebServiceResponse
 {
     /// <summary>The registry.</summary>
     [JsonPropertyName("registryId")]
@@ -59,7 +59,7 @@ public sealed class DescribeImageScanFindingsResponse : AmazonWebServiceResponse
 }
 
 /// <summary>An image, by tag or digest.</summary>
-public sealed class ImageIdentifier
+internal sealed class ImageIdentifier
 {
     /// <summary>The <c>sha256:…</c> digest.</summary>
     [JsonPropertyName("imageDigest")]
@@ -71,7 +71,7 @@ public sealed class ImageIdentifier
 }
 
 /// <summary>The state of an image scan.</summary>
-public sealed class ImageScanStatus
+internal sealed class ImageScanStatus
 {
     /// <summary><c>IN_PROGRESS</c>, <c>COMPLETE</c>, <c>FAILED</c>, <c>UNSUPPORTED_IMAGE</c>, <c>ACTIVE</c>, <c>PENDING</c>, <c>SCAN_ELIGIBILITY_EXPIRED</c>, <c>FINDINGS_UNAVAILABLE</c>, <c>LIMIT_EXCEEDED</c> or <c>IMAGE_ARCHIVED</c>.</summary>
     [JsonPropertyName("status")]
@@ -83,7 +83,7 @@ public sealed class ImageScanStatus
 }
 
 /// <summary>The findings of a completed scan.</summary>
-public sealed class ImageScanFindings
+internal sealed class ImageScanFindings
 {
     /// <summary>When the scan completed.</summary>
     [JsonPropertyName("imageScanCompletedAt")]
@@ -107,7 +107,7 @@ public sealed class ImageScanFindings
 }
 
 /// <summary>A basic scanning finding.</summary>
-public sealed class ImageScanFinding
+internal sealed class ImageScanFinding
 {
     /// <summary>The finding's name: the CVE id.</summary>
     [JsonPropertyName("name")]
@@ -127,7 +127,7 @@ public sealed class ImageScanFinding
 }
 
 /// <summary>An enhanced scanning (Amazon Inspector) finding.</summary>
-public sealed class EnhancedImageScanFinding
+internal sealed class EnhancedImageScanFinding
 {
     /// <summary>The finding's ARN.</summary>
     [JsonPropertyName("findingArn")]
@@ -151,7 +151,7 @@ public sealed class EnhancedImageScanFinding
 }
 
 /// <summary>The package vulnerability of an enhanced finding.</summary>
-public sealed class PackageVulnerabilityDetails
+internal sealed class PackageVulnerabilityDetails
 {
     /// <summary>The vulnerability's id, such as <c>CVE-2024-3094</c>.</summary>
     [JsonPropertyName("vulnerabilityId")]

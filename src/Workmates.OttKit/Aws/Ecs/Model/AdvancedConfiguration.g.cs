@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The advanced settings for a load balancer used in blue/green deployments.
 /// </summary>
-public sealed partial class AdvancedConfiguration
+internal sealed partial class AdvancedConfiguration
 {
     /// <summary>
     /// The Amazon Resource Name (ARN) of the alternate target group for Amazon ECS blue/green deployments.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// An object representing a container instance or task attachment.
 /// </summary>
-public sealed partial class Attachment
+internal sealed partial class Attachment
 {
     /// <summary>
     /// The unique identifier for the attachment.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// An attribute is a name-value pair that's associated with an Amazon ECS object.
 /// </summary>
-public sealed partial class Attribute
+internal sealed partial class Attribute
 {
     /// <summary>
     /// The name of the attribute. Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// An object representing the networking details for a task or service.
 /// </summary>
-public sealed partial class AwsVpcConfiguration
+internal sealed partial class AwsVpcConfiguration
 {
     /// <summary>
     /// The IDs of the subnets associated with the task or service. Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// Configuration for a canary deployment strategy that shifts a fixed percentage of traffic to the new service revision, waits for a specified bake time, then shifts the remaining traffic.
 /// </summary>
-public sealed partial class CanaryConfiguration
+internal sealed partial class CanaryConfiguration
 {
     /// <summary>
     /// The percentage of production traffic to shift to the new service revision during the canary phase.

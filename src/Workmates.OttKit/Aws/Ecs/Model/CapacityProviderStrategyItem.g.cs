@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The details of a capacity provider strategy.
 /// </summary>
-public sealed partial class CapacityProviderStrategyItem
+internal sealed partial class CapacityProviderStrategyItem
 {
     /// <summary>
     /// The short name of the capacity provider. Required.

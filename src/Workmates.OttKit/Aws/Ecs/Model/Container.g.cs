@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// A Docker container that's part of a task.
 /// </summary>
-public sealed partial class Container
+internal sealed partial class Container
 {
     /// <summary>
     /// The Amazon Resource Name (ARN) of the container.

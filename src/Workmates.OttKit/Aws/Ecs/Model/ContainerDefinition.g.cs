@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// Container definitions are used in task definitions to describe the different containers that are launched as part of a task.
 /// </summary>
-public sealed partial class ContainerDefinition
+internal sealed partial class ContainerDefinition
 {
     /// <summary>
     /// The name of a container.

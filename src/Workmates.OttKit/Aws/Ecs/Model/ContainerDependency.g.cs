@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The dependencies defined for container startup and shutdown.
 /// </summary>
-public sealed partial class ContainerDependency
+internal sealed partial class ContainerDependency
 {
     /// <summary>
     /// The name of a container. Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The details about the container image a service revision uses.
 /// </summary>
-public sealed partial class ContainerImage
+internal sealed partial class ContainerImage
 {
     /// <summary>
     /// The name of the container.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The overrides that are sent to a container.
 /// </summary>
-public sealed partial class ContainerOverride
+internal sealed partial class ContainerOverride
 {
     /// <summary>
     /// The name of the container that receives the override.

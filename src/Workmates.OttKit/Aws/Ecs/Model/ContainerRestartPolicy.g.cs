@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// You can enable a restart policy for each container defined in your task definition, to overcome transient failures faster and maintain task availability.
 /// </summary>
-public sealed partial class ContainerRestartPolicy
+internal sealed partial class ContainerRestartPolicy
 {
     /// <summary>
     /// Specifies whether a restart policy is enabled for the container. Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The optional filter to narrow the ListServiceDeployment results.
 /// </summary>
-public sealed partial class CreatedAt
+internal sealed partial class CreatedAt
 {
     /// <summary>
     /// Include service deployments in the result that were created before this time.

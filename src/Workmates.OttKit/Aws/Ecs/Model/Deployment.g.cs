@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The details of an Amazon ECS service deployment.
 /// </summary>
-public sealed partial class Deployment
+internal sealed partial class Deployment
 {
     /// <summary>
     /// The ID of the deployment.

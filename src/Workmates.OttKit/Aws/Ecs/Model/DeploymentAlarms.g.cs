@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// One of the methods which provide a way for you to quickly identify when a deployment has failed, and then to optionally roll back the failure to the last working deployment.
 /// </summary>
-public sealed partial class DeploymentAlarms
+internal sealed partial class DeploymentAlarms
 {
     /// <summary>
     /// One or more CloudWatch alarm names. Required.

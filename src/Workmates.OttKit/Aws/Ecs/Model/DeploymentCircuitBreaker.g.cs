@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The deployment circuit breaker can only be used for services using the rolling update ( ECS ) deployment type.
 /// </summary>
-public sealed partial class DeploymentCircuitBreaker
+internal sealed partial class DeploymentCircuitBreaker
 {
     /// <summary>
     /// Determines whether to use the deployment circuit breaker logic for the service. Required.

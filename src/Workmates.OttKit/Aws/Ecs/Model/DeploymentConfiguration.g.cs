@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// Optional deployment parameters that control how many tasks run during a deployment and the ordering of stopping and starting tasks.
 /// </summary>
-public sealed partial class DeploymentConfiguration
+internal sealed partial class DeploymentConfiguration
 {
     /// <summary>
     /// The deployment circuit breaker can only be used for services using the rolling update ( ECS ) deployment type.

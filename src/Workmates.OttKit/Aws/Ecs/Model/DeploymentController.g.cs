@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The deployment controller to use for the service.
 /// </summary>
-public sealed partial class DeploymentController
+internal sealed partial class DeploymentController
 {
     /// <summary>
     /// The deployment controller type to use. Required. Values: ECS, CODE_DEPLOY, EXTERNAL.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The amount of ephemeral storage to allocate for the deployment.
 /// </summary>
-public sealed partial class DeploymentEphemeralStorage
+internal sealed partial class DeploymentEphemeralStorage
 {
     /// <summary>
     /// Specify an Key Management Service key ID to encrypt the ephemeral storage for deployment.

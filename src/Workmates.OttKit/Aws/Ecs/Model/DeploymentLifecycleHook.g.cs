@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// A deployment lifecycle hook runs custom logic or pauses the deployment at specific stages of the deployment process.
 /// </summary>
-public sealed partial class DeploymentLifecycleHook
+internal sealed partial class DeploymentLifecycleHook
 {
     /// <summary>
     /// The type of action the lifecycle hook performs. Values: AWS_LAMBDA, PAUSE.

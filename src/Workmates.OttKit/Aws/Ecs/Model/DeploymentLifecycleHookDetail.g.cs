@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The details of a deployment lifecycle hook that is active during a service deployment.
 /// </summary>
-public sealed partial class DeploymentLifecycleHookDetail
+internal sealed partial class DeploymentLifecycleHookDetail
 {
     /// <summary>
     /// The ID of the lifecycle hook.

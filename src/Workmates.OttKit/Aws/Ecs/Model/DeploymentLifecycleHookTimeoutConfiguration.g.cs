@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The timeout configuration for a deployment lifecycle hook.
 /// </summary>
-public sealed partial class DeploymentLifecycleHookTimeoutConfiguration
+internal sealed partial class DeploymentLifecycleHookTimeoutConfiguration
 {
     /// <summary>
     /// The number of minutes Amazon ECS waits for the lifecycle hook to complete before taking the timeout action.

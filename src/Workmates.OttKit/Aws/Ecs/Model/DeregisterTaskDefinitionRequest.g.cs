@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The input of the DeregisterTaskDefinition operation.
 /// </summary>
-public sealed partial class DeregisterTaskDefinitionRequest : AmazonWebServiceRequest
+internal sealed partial class DeregisterTaskDefinitionRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// The family and revision ( family:revision ) or full Amazon Resource Name (ARN) of the task definition to

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The result of the DeregisterTaskDefinition operation.
 /// </summary>
-public sealed partial class DeregisterTaskDefinitionResponse : AmazonWebServiceResponse
+internal sealed partial class DeregisterTaskDefinitionResponse : AmazonWebServiceResponse
 {
     /// <summary>
     /// The full description of the deregistered task.

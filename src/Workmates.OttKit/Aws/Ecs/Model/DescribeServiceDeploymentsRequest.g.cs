@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The input of the DescribeServiceDeployments operation.
 /// </summary>
-public sealed partial class DescribeServiceDeploymentsRequest : AmazonWebServiceRequest
+internal sealed partial class DescribeServiceDeploymentsRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// The ARN of the service deployment. Required.

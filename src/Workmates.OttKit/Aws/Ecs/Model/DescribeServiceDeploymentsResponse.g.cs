@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The result of the DescribeServiceDeployments operation.
 /// </summary>
-public sealed partial class DescribeServiceDeploymentsResponse : AmazonWebServiceResponse
+internal sealed partial class DescribeServiceDeploymentsResponse : AmazonWebServiceResponse
 {
     /// <summary>
     /// The list of service deployments described.

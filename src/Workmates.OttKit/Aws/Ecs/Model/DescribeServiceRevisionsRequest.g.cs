@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The input of the DescribeServiceRevisions operation.
 /// </summary>
-public sealed partial class DescribeServiceRevisionsRequest : AmazonWebServiceRequest
+internal sealed partial class DescribeServiceRevisionsRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// The ARN of the service revision. Required.

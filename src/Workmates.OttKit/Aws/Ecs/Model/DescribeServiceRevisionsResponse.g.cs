@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The result of the DescribeServiceRevisions operation.
 /// </summary>
-public sealed partial class DescribeServiceRevisionsResponse : AmazonWebServiceResponse
+internal sealed partial class DescribeServiceRevisionsResponse : AmazonWebServiceResponse
 {
     /// <summary>
     /// The list of service revisions described.

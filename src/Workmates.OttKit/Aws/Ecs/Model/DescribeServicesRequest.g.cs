@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The input of the DescribeServices operation.
 /// </summary>
-public sealed partial class DescribeServicesRequest : AmazonWebServiceRequest
+internal sealed partial class DescribeServicesRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// The short name or full Amazon Resource Name (ARN)the cluster that hosts the service to describe.

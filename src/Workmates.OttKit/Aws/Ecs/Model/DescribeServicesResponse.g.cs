@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The result of the DescribeServices operation.
 /// </summary>
-public sealed partial class DescribeServicesResponse : AmazonWebServiceResponse
+internal sealed partial class DescribeServicesResponse : AmazonWebServiceResponse
 {
     /// <summary>
     /// The list of services described.

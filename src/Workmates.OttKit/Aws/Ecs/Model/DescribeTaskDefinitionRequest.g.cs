@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The input of the DescribeTaskDefinition operation.
 /// </summary>
-public sealed partial class DescribeTaskDefinitionRequest : AmazonWebServiceRequest
+internal sealed partial class DescribeTaskDefinitionRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// The family for the latest ACTIVE revision, family and revision ( family:revision ) for a specific revision in

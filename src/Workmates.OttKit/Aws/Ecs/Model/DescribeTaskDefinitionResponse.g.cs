@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The result of the DescribeTaskDefinition operation.
 /// </summary>
-public sealed partial class DescribeTaskDefinitionResponse : AmazonWebServiceResponse
+internal sealed partial class DescribeTaskDefinitionResponse : AmazonWebServiceResponse
 {
     /// <summary>
     /// The full task definition description.

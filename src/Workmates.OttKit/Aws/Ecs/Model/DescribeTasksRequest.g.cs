@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The input of the DescribeTasks operation.
 /// </summary>
-public sealed partial class DescribeTasksRequest : AmazonWebServiceRequest
+internal sealed partial class DescribeTasksRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task or tasks to describe.

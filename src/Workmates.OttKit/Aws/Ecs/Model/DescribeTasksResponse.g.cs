@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The result of the DescribeTasks operation.
 /// </summary>
-public sealed partial class DescribeTasksResponse : AmazonWebServiceResponse
+internal sealed partial class DescribeTasksResponse : AmazonWebServiceResponse
 {
     /// <summary>
     /// The list of tasks.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// An object representing a container instance host device.
 /// </summary>
-public sealed partial class Device
+internal sealed partial class Device
 {
     /// <summary>
     /// The path for the device on the host container instance. Required.

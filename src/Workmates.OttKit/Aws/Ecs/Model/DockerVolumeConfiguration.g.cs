@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// This parameter is specified when you're using Docker volumes.
 /// </summary>
-public sealed partial class DockerVolumeConfiguration
+internal sealed partial class DockerVolumeConfiguration
 {
     /// <summary>
     /// The scope for the Docker volume that determines its lifecycle. Values: task, shared.

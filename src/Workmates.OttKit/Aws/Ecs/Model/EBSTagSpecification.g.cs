@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The tag specifications of an Amazon EBS volume.
 /// </summary>
-public sealed partial class EBSTagSpecification
+internal sealed partial class EBSTagSpecification
 {
     /// <summary>
     /// The type of volume resource. Required. Values: volume.

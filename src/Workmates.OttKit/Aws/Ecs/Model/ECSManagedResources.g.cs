@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// Represents the Amazon Web Services resources managed by Amazon ECS for an Express service, including ingress paths, auto-scaling policies, metric alarms, and security groups.
 /// </summary>
-public sealed partial class ECSManagedResources
+internal sealed partial class ECSManagedResources
 {
     /// <summary>
     /// The ingress paths and endpoints for the Express service.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The authorization configuration details for the Amazon EFS file system.
 /// </summary>
-public sealed partial class EFSAuthorizationConfig
+internal sealed partial class EFSAuthorizationConfig
 {
     /// <summary>
     /// The Amazon EFS access point ID to use.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// This parameter is specified when you're using an Amazon Elastic File System file system for task storage.
 /// </summary>
-public sealed partial class EFSVolumeConfiguration
+internal sealed partial class EFSVolumeConfiguration
 {
     /// <summary>
     /// The Amazon EFS file system ID to use. Required.

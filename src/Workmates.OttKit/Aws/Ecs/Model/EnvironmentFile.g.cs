@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// A list of files containing the environment variables to pass to a container.
 /// </summary>
-public sealed partial class EnvironmentFile
+internal sealed partial class EnvironmentFile
 {
     /// <summary>
     /// The Amazon Resource Name (ARN) of the Amazon S3 object containing the environment variable file. Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The authorization configuration details for Amazon FSx for Windows File Server file system.
 /// </summary>
-public sealed partial class FSxWindowsFileServerAuthorizationConfig
+internal sealed partial class FSxWindowsFileServerAuthorizationConfig
 {
     /// <summary>
     /// The authorization credential option to use. Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// This parameter is specified when you're using Amazon FSx for Windows File Server file system for task storage.
 /// </summary>
-public sealed partial class FSxWindowsFileServerVolumeConfiguration
+internal sealed partial class FSxWindowsFileServerVolumeConfiguration
 {
     /// <summary>
     /// The Amazon FSx for Windows File Server file system ID to use. Required.

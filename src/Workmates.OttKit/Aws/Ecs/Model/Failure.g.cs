@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// A failed resource.
 /// </summary>
-public sealed partial class Failure
+internal sealed partial class Failure
 {
     /// <summary>
     /// The Amazon Resource Name (ARN) of the failed resource.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The FireLens configuration for the container.
 /// </summary>
-public sealed partial class FirelensConfiguration
+internal sealed partial class FirelensConfiguration
 {
     /// <summary>
     /// The log router to use. Required. Values: fluentd, fluentbit.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// An object representing a container health check.
 /// </summary>
-public sealed partial class HealthCheck
+internal sealed partial class HealthCheck
 {
     /// <summary>
     /// A string array representing the command that the container runs to determine if it is healthy. Required.

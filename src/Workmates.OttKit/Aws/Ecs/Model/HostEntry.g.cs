@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// Hostnames and IP address entries that are added to the /etc/hosts file of a container via the extraHosts parameter of its ContainerDefinition .
 /// </summary>
-public sealed partial class HostEntry
+internal sealed partial class HostEntry
 {
     /// <summary>
     /// The hostname to use in the /etc/hosts entry. Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// Details on a container instance bind mount host volume.
 /// </summary>
-public sealed partial class HostVolumeProperties
+internal sealed partial class HostVolumeProperties
 {
     /// <summary>
     /// When the host parameter is used, specify a sourcePath to declare the path on the host container instance

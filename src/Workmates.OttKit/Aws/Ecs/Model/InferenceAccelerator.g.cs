@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// Details on an Elastic Inference accelerator.
 /// </summary>
-public sealed partial class InferenceAccelerator
+internal sealed partial class InferenceAccelerator
 {
     /// <summary>
     /// The Elastic Inference accelerator device name. Required.

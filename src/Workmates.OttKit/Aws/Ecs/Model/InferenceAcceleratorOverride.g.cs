@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// Details on an Elastic Inference accelerator task override.
 /// </summary>
-public sealed partial class InferenceAcceleratorOverride
+internal sealed partial class InferenceAcceleratorOverride
 {
     /// <summary>
     /// The Elastic Inference accelerator device name to override for the task.

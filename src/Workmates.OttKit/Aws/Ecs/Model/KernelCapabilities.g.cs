@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The Linux capabilities to add or remove from the default Docker configuration for a container defined in the task definition.
 /// </summary>
-public sealed partial class KernelCapabilities
+internal sealed partial class KernelCapabilities
 {
     /// <summary>
     /// The Linux capabilities for the container that have been added to the default configuration provided by Docker.

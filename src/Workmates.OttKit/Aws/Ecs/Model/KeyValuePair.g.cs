@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// A key-value pair object.
 /// </summary>
-public sealed partial class KeyValuePair
+internal sealed partial class KeyValuePair
 {
     /// <summary>
     /// The name of the key-value pair.

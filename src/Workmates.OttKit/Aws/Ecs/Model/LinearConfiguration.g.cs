@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// Configuration for linear deployment strategy that shifts production traffic in equal percentage increments with configurable wait times between each step until 100% of traffic is shifted to the new service revision.
 /// </summary>
-public sealed partial class LinearConfiguration
+internal sealed partial class LinearConfiguration
 {
     /// <summary>
     /// The percentage of production traffic to shift in each step during a linear deployment.

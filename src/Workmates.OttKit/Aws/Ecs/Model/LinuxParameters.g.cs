@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The Linux-specific options that are applied to the container, such as Linux KernelCapabilities .
 /// </summary>
-public sealed partial class LinuxParameters
+internal sealed partial class LinuxParameters
 {
     /// <summary>
     /// The Linux capabilities for the container that are added to or dropped from the default configuration provided

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The input of the ListServiceDeployments operation.
 /// </summary>
-public sealed partial class ListServiceDeploymentsRequest : AmazonWebServiceRequest
+internal sealed partial class ListServiceDeploymentsRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// The ARN or name of the service Required.

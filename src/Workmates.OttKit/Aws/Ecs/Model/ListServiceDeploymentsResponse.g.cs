@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The result of the ListServiceDeployments operation.
 /// </summary>
-public sealed partial class ListServiceDeploymentsResponse : AmazonWebServiceResponse
+internal sealed partial class ListServiceDeploymentsResponse : AmazonWebServiceResponse
 {
     /// <summary>
     /// An overview of the service deployment, including the following properties: The ARN of the service deployment.

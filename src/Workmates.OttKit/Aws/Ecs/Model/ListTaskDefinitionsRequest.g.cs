@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The input of the ListTaskDefinitions operation.
 /// </summary>
-public sealed partial class ListTaskDefinitionsRequest : AmazonWebServiceRequest
+internal sealed partial class ListTaskDefinitionsRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// The full family name to filter the ListTaskDefinitions results with.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The result of the ListTaskDefinitions operation.
 /// </summary>
-public sealed partial class ListTaskDefinitionsResponse : AmazonWebServiceResponse
+internal sealed partial class ListTaskDefinitionsResponse : AmazonWebServiceResponse
 {
     /// <summary>
     /// The list of task definition Amazon Resource Name (ARN) entries for the ListTaskDefinitions request.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The input of the ListTasks operation.
 /// </summary>
-public sealed partial class ListTasksRequest : AmazonWebServiceRequest
+internal sealed partial class ListTasksRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// The short name or full Amazon Resource Name (ARN) of the cluster to use when filtering the ListTasks results.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The result of the ListTasks operation.
 /// </summary>
-public sealed partial class ListTasksResponse : AmazonWebServiceResponse
+internal sealed partial class ListTasksResponse : AmazonWebServiceResponse
 {
     /// <summary>
     /// The list of task ARN entries for the ListTasks request.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The load balancer configuration to use with a service or task set.
 /// </summary>
-public sealed partial class LoadBalancer
+internal sealed partial class LoadBalancer
 {
     /// <summary>
     /// The full Amazon Resource Name (ARN) of the Elastic Load Balancing target group or groups associated with a

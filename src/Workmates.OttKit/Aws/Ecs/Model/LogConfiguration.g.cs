@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The log configuration for the container.
 /// </summary>
-public sealed partial class LogConfiguration
+internal sealed partial class LogConfiguration
 {
     /// <summary>
     /// The log driver to use for the container. Required. Values: json-file, syslog, journald, gelf, fluentd,

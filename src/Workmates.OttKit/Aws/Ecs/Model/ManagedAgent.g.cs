@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// Details about the managed agent status for the container.
 /// </summary>
-public sealed partial class ManagedAgent
+internal sealed partial class ManagedAgent
 {
     /// <summary>
     /// The Unix timestamp for the time when the managed agent was last started.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The Application Auto Scaling policy created by Amazon ECS when you create an Express service.
 /// </summary>
-public sealed partial class ManagedApplicationAutoScalingPolicy
+internal sealed partial class ManagedApplicationAutoScalingPolicy
 {
     /// <summary>
     /// The Amazon Resource Name (ARN) of the Application Auto Scaling policy associated with the Express service.

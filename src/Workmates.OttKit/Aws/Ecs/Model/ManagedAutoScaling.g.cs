@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The auto scaling configuration created by Amazon ECS for an Express service.
 /// </summary>
-public sealed partial class ManagedAutoScaling
+internal sealed partial class ManagedAutoScaling
 {
     /// <summary>
     /// Represents a scalable target.

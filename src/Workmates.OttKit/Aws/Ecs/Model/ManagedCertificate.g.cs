@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The ACM certificate associated with the HTTPS domain created for the Express service.
 /// </summary>
-public sealed partial class ManagedCertificate
+internal sealed partial class ManagedCertificate
 {
     /// <summary>
     /// The Amazon Resource Name (ARN) of the ACM certificate.

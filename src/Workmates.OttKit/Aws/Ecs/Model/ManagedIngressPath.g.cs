@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The entry point into the Express service.
 /// </summary>
-public sealed partial class ManagedIngressPath
+internal sealed partial class ManagedIngressPath
 {
     /// <summary>
     /// The type of access to the endpoint for the Express service. Required. Values: PUBLIC, PRIVATE.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The listeners associated with the Express service's Application Load Balancer.
 /// </summary>
-public sealed partial class ManagedListener
+internal sealed partial class ManagedListener
 {
     /// <summary>
     /// The Amazon Resource Name (ARN) of the load balancer listener.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The listener rule associated with the Express service's Application Load Balancer.
 /// </summary>
-public sealed partial class ManagedListenerRule
+internal sealed partial class ManagedListenerRule
 {
     /// <summary>
     /// The Amazon Resource Name (ARN) of the load balancer listener rule.

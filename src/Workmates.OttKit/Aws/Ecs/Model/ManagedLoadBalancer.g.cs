@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The Application Load Balancer associated with the Express service.
 /// </summary>
-public sealed partial class ManagedLoadBalancer
+internal sealed partial class ManagedLoadBalancer
 {
     /// <summary>
     /// The Amazon Resource Name (ARN) of the load balancer.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The Cloudwatch Log Group created by Amazon ECS for an Express service.
 /// </summary>
-public sealed partial class ManagedLogGroup
+internal sealed partial class ManagedLogGroup
 {
     /// <summary>
     /// The Amazon Resource Name (ARN) of the Cloudwatch Log Group associated with the Express service.

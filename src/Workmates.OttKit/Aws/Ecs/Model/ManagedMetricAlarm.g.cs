@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The CloudWatch metric alarm associated with the Express service's scaling policy.
 /// </summary>
-public sealed partial class ManagedMetricAlarm
+internal sealed partial class ManagedMetricAlarm
 {
     /// <summary>
     /// The Amazon Resource Name (ARN) of the CloudWatch metric alarm.

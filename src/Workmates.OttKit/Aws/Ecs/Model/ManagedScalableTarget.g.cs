@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// Represents a scalable target.
 /// </summary>
-public sealed partial class ManagedScalableTarget
+internal sealed partial class ManagedScalableTarget
 {
     /// <summary>
     /// The ARN of the scalable target.

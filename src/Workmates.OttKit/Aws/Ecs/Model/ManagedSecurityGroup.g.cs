@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// A security group associated with the Express service.
 /// </summary>
-public sealed partial class ManagedSecurityGroup
+internal sealed partial class ManagedSecurityGroup
 {
     /// <summary>
     /// The ARN of the security group.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The target group associated with the Express service's Application Load Balancer.
 /// </summary>
-public sealed partial class ManagedTargetGroup
+internal sealed partial class ManagedTargetGroup
 {
     /// <summary>
     /// The Amazon Resource Name (ARN) of the target group.

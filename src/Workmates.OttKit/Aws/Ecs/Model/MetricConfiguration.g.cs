@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The configuration for a specific set of metrics to collect for a service.
 /// </summary>
-public sealed partial class MetricConfiguration
+internal sealed partial class MetricConfiguration
 {
     /// <summary>
     /// The list of metric names to configure. Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The optional monitoring configuration for a service, which defines the resolution for the service-level CPUUtilization and MemoryUtilization Amazon CloudWatch metrics.
 /// </summary>
-public sealed partial class MonitoringConfiguration
+internal sealed partial class MonitoringConfiguration
 {
     /// <summary>
     /// The list of metric configurations for the service monitoring.

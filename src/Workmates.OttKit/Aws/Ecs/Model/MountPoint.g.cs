@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The details for a volume mount point that's used in a container definition.
 /// </summary>
-public sealed partial class MountPoint
+internal sealed partial class MountPoint
 {
     /// <summary>
     /// The name of the volume to mount.

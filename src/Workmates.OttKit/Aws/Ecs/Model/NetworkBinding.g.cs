@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// Details on the network bindings between a container and its host container instance.
 /// </summary>
-public sealed partial class NetworkBinding
+internal sealed partial class NetworkBinding
 {
     /// <summary>
     /// The IP address that the container is bound to on the container instance.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The network configuration for a task or service.
 /// </summary>
-public sealed partial class NetworkConfiguration
+internal sealed partial class NetworkConfiguration
 {
     /// <summary>
     /// The VPC subnets and security groups that are associated with a task.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// An object representing the elastic network interface for tasks that use the awsvpc network mode.
 /// </summary>
-public sealed partial class NetworkInterface
+internal sealed partial class NetworkInterface
 {
     /// <summary>
     /// The attachment ID for the network interface.

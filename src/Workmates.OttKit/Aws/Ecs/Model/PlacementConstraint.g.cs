@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// An object representing a constraint on task placement.
 /// </summary>
-public sealed partial class PlacementConstraint
+internal sealed partial class PlacementConstraint
 {
     /// <summary>
     /// The type of constraint. Values: distinctInstance, memberOf.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The task placement strategy for a task or service.
 /// </summary>
-public sealed partial class PlacementStrategy
+internal sealed partial class PlacementStrategy
 {
     /// <summary>
     /// The type of placement strategy. Values: random, spread, binpack.

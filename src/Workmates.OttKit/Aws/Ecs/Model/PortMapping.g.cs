@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// Port mappings allow containers to access ports on the host container instance to send or receive traffic.
 /// </summary>
-public sealed partial class PortMapping
+internal sealed partial class PortMapping
 {
     /// <summary>
     /// The port number on the container that's bound to the user-specified or automatically assigned host port.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The configuration details for the App Mesh proxy.
 /// </summary>
-public sealed partial class ProxyConfiguration
+internal sealed partial class ProxyConfiguration
 {
     /// <summary>
     /// The proxy type. Values: APPMESH.

@@ -4,7 +4,7 @@ using Workmates.OttKit.Aws.Runtime;
 
 namespace Workmates.OttKit.Aws.Ecs.Model;
 
-public sealed partial class RegisterTaskDefinitionRequest
+internal sealed partial class RegisterTaskDefinitionRequest
 {
     /// <summary>
     /// The request that registers <paramref name="definition"/> again as a new revision: every member the two shapes

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The input of the RegisterTaskDefinition operation.
 /// </summary>
-public sealed partial class RegisterTaskDefinitionRequest : AmazonWebServiceRequest
+internal sealed partial class RegisterTaskDefinitionRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// You must specify a family for a task definition. Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The result of the RegisterTaskDefinition operation.
 /// </summary>
-public sealed partial class RegisterTaskDefinitionResponse : AmazonWebServiceResponse
+internal sealed partial class RegisterTaskDefinitionResponse : AmazonWebServiceResponse
 {
     /// <summary>
     /// The full description of the registered task definition.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The repository credentials for private registry authentication.
 /// </summary>
-public sealed partial class RepositoryCredentials
+internal sealed partial class RepositoryCredentials
 {
     /// <summary>
     /// The Amazon Resource Name (ARN) of the secret containing the private repository credentials. Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The resolved configuration for a service revision, which contains the actual resources your service revision uses, such as which target groups serve traffic.
 /// </summary>
-public sealed partial class ResolvedConfiguration
+internal sealed partial class ResolvedConfiguration
 {
     /// <summary>
     /// The resolved load balancer configuration for the service revision.

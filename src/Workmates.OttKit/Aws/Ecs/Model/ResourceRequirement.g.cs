@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The type and amount of a resource to assign to a container.
 /// </summary>
-public sealed partial class ResourceRequirement
+internal sealed partial class ResourceRequirement
 {
     /// <summary>
     /// The value for the specified resource type. Required.

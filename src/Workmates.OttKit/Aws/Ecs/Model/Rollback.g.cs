@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// Information about the service deployment rollback.
 /// </summary>
-public sealed partial class Rollback
+internal sealed partial class Rollback
 {
     /// <summary>
     /// The reason the rollback happened.

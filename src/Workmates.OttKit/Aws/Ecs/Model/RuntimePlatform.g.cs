@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// Information about the platform for the Amazon ECS service or task.
 /// </summary>
-public sealed partial class RuntimePlatform
+internal sealed partial class RuntimePlatform
 {
     /// <summary>
     /// The CPU architecture. Values: X86_64, ARM64.

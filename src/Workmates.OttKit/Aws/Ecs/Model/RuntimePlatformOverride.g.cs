@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The runtime platform that Amazon ECS applies to a service revision.
 /// </summary>
-public sealed partial class RuntimePlatformOverride
+internal sealed partial class RuntimePlatformOverride
 {
     /// <summary>
     /// The CPU architecture that tasks in this service revision run on.

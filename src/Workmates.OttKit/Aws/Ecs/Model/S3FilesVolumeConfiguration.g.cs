@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// This parameter is specified when you're using an Amazon S3 Files file system for task storage.
 /// </summary>
-public sealed partial class S3FilesVolumeConfiguration
+internal sealed partial class S3FilesVolumeConfiguration
 {
     /// <summary>
     /// The full ARN of the S3 Files file system to mount. Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// A floating-point percentage of the desired number of tasks to place and keep running in the task set.
 /// </summary>
-public sealed partial class Scale
+internal sealed partial class Scale
 {
     /// <summary>
     /// The value, specified as a percent total of a service's desiredCount , to scale the task set.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// An object representing the secret to expose to your container.
 /// </summary>
-public sealed partial class Secret
+internal sealed partial class Secret
 {
     /// <summary>
     /// The name of the secret. Required.

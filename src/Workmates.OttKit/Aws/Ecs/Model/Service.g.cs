@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// Details on a service within a cluster.
 /// </summary>
-public sealed partial class Service
+internal sealed partial class Service
 {
     /// <summary>
     /// The ARN that identifies the service.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// Configuration for Service Connect access logging.
 /// </summary>
-public sealed partial class ServiceConnectAccessLogConfiguration
+internal sealed partial class ServiceConnectAccessLogConfiguration
 {
     /// <summary>
     /// The format for Service Connect access log output. Required. Values: TEXT, JSON.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// Each alias ("endpoint") is a fully-qualified name and port number that other tasks ("clients") can use to connect to this service.
 /// </summary>
-public sealed partial class ServiceConnectClientAlias
+internal sealed partial class ServiceConnectClientAlias
 {
     /// <summary>
     /// The listening port number for the Service Connect proxy. Required.

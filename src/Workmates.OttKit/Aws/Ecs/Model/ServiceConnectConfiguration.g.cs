@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The Service Connect configuration of your Amazon ECS service.
 /// </summary>
-public sealed partial class ServiceConnectConfiguration
+internal sealed partial class ServiceConnectConfiguration
 {
     /// <summary>
     /// Specifies whether to use Service Connect with this service. Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The Service Connect service object configuration.
 /// </summary>
-public sealed partial class ServiceConnectService
+internal sealed partial class ServiceConnectService
 {
     /// <summary>
     /// The portName must match the name of one of the portMappings from all the containers in the task definition of

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The Service Connect resource.
 /// </summary>
-public sealed partial class ServiceConnectServiceResource
+internal sealed partial class ServiceConnectServiceResource
 {
     /// <summary>
     /// The discovery name of this Service Connect resource.

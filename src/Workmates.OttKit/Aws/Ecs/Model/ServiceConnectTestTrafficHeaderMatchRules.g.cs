@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The header matching rules for test traffic routing in Amazon ECS blue/green deployments.
 /// </summary>
-public sealed partial class ServiceConnectTestTrafficHeaderMatchRules
+internal sealed partial class ServiceConnectTestTrafficHeaderMatchRules
 {
     /// <summary>
     /// The exact value that the HTTP header must match for the test traffic routing rule to apply. Required.

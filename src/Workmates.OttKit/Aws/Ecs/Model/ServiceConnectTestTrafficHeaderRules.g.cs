@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The HTTP header rules used to identify and route test traffic during Amazon ECS blue/green deployments.
 /// </summary>
-public sealed partial class ServiceConnectTestTrafficHeaderRules
+internal sealed partial class ServiceConnectTestTrafficHeaderRules
 {
     /// <summary>
     /// The name of the HTTP header to examine for test traffic routing. Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The test traffic routing configuration for Amazon ECS blue/green deployments.
 /// </summary>
-public sealed partial class ServiceConnectTestTrafficRules
+internal sealed partial class ServiceConnectTestTrafficRules
 {
     /// <summary>
     /// The HTTP header-based routing rules that determine which requests should be routed to the new service version

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The certificate root authority that secures your service.
 /// </summary>
-public sealed partial class ServiceConnectTlsCertificateAuthority
+internal sealed partial class ServiceConnectTlsCertificateAuthority
 {
     /// <summary>
     /// The ARN of the Amazon Web Services Private Certificate Authority certificate.

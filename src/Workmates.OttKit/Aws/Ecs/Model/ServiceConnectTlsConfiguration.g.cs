@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The key that encrypts and decrypts your resources for Service Connect TLS.
 /// </summary>
-public sealed partial class ServiceConnectTlsConfiguration
+internal sealed partial class ServiceConnectTlsConfiguration
 {
     /// <summary>
     /// The signer certificate authority. Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The summary of the current service revision configuration
 /// </summary>
-public sealed partial class ServiceCurrentRevisionSummary
+internal sealed partial class ServiceCurrentRevisionSummary
 {
     /// <summary>
     /// The ARN of the current service revision.

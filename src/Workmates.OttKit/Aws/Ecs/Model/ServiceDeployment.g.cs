@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// Information about the service deployment.
 /// </summary>
-public sealed partial class ServiceDeployment
+internal sealed partial class ServiceDeployment
 {
     /// <summary>
     /// The ARN of the service deployment.

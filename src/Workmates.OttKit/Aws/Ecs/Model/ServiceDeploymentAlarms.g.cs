@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The CloudWatch alarms used to determine a service deployment failed.
 /// </summary>
-public sealed partial class ServiceDeploymentAlarms
+internal sealed partial class ServiceDeploymentAlarms
 {
     /// <summary>
     /// The status of the alarms check. Values: TRIGGERED, MONITORING, MONITORING_COMPLETE, DISABLED.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The service deployment properties that are retured when you call ListServiceDeployments .
 /// </summary>
-public sealed partial class ServiceDeploymentBrief
+internal sealed partial class ServiceDeploymentBrief
 {
     /// <summary>
     /// The ARN of the service deployment.

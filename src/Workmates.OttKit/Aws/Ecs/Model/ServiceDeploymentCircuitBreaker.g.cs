@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// Information about the circuit breaker used to determine when a service deployment has failed.
 /// </summary>
-public sealed partial class ServiceDeploymentCircuitBreaker
+internal sealed partial class ServiceDeploymentCircuitBreaker
 {
     /// <summary>
     /// The circuit breaker status. Values: TRIGGERED, MONITORING, MONITORING_COMPLETE, DISABLED.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The details for an event that's associated with a service.
 /// </summary>
-public sealed partial class ServiceEvent
+internal sealed partial class ServiceEvent
 {
     /// <summary>
     /// The ID string for the event.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The configuration for the Amazon EBS volume that Amazon ECS creates and manages on your behalf.
 /// </summary>
-public sealed partial class ServiceManagedEBSVolumeConfiguration
+internal sealed partial class ServiceManagedEBSVolumeConfiguration
 {
     /// <summary>
     /// Indicates whether the volume should be encrypted.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The details for the service registry.
 /// </summary>
-public sealed partial class ServiceRegistry
+internal sealed partial class ServiceRegistry
 {
     /// <summary>
     /// The Amazon Resource Name (ARN) of the service registry.

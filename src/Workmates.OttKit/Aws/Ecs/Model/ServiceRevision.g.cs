@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// Information about the service revision.
 /// </summary>
-public sealed partial class ServiceRevision
+internal sealed partial class ServiceRevision
 {
     /// <summary>
     /// The ARN of the service revision.

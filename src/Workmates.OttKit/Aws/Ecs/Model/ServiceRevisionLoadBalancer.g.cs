@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The resolved load balancer configuration for a service revision.
 /// </summary>
-public sealed partial class ServiceRevisionLoadBalancer
+internal sealed partial class ServiceRevisionLoadBalancer
 {
     /// <summary>
     /// The Amazon Resource Name (ARN) of the target group associated with the service revision.

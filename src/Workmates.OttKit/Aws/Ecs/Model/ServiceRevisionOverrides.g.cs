@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// Contains the runtime overrides that Amazon ECS automatically applies to a service revision when the effective runtime configuration differs from the task definition.
 /// </summary>
-public sealed partial class ServiceRevisionOverrides
+internal sealed partial class ServiceRevisionOverrides
 {
     /// <summary>
     /// The runtime platform override that Amazon ECS automatically applies to the service revision.

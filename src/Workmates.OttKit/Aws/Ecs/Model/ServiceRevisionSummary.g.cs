@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The information about the number of requested, pending, and running tasks for a service revision.
 /// </summary>
-public sealed partial class ServiceRevisionSummary
+internal sealed partial class ServiceRevisionSummary
 {
     /// <summary>
     /// The ARN of the service revision.

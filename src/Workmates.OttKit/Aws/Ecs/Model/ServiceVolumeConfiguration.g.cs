@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The configuration for a volume specified in the task definition as a volume that is configured at launch time.
 /// </summary>
-public sealed partial class ServiceVolumeConfiguration
+internal sealed partial class ServiceVolumeConfiguration
 {
     /// <summary>
     /// The name of the volume. Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The input of the StopServiceDeployment operation.
 /// </summary>
-public sealed partial class StopServiceDeploymentRequest : AmazonWebServiceRequest
+internal sealed partial class StopServiceDeploymentRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// The ARN of the service deployment that you want to stop. Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The result of the StopServiceDeployment operation.
 /// </summary>
-public sealed partial class StopServiceDeploymentResponse : AmazonWebServiceResponse
+internal sealed partial class StopServiceDeploymentResponse : AmazonWebServiceResponse
 {
     /// <summary>
     /// The ARN of the stopped service deployment.

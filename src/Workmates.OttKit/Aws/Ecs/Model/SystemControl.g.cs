@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// A list of namespaced kernel parameters to set in the container.
 /// </summary>
-public sealed partial class SystemControl
+internal sealed partial class SystemControl
 {
     /// <summary>
     /// The namespaced kernel parameter to set a value for.

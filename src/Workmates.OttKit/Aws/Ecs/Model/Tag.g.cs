@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The metadata that you apply to a resource to help you categorize and organize them.
 /// </summary>
-public sealed partial class Tag
+internal sealed partial class Tag
 {
     /// <summary>
     /// One part of a key-value pair that make up a tag.

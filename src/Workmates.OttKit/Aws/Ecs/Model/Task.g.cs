@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// Details on a task in a cluster.
 /// </summary>
-public sealed partial class Task
+internal sealed partial class Task
 {
     /// <summary>
     /// The Elastic Network Adapter that's associated with the task if the task uses the awsvpc network mode.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The details of a task definition which describes the container and volume definitions of an Amazon Elastic Container Service task.
 /// </summary>
-public sealed partial class TaskDefinition
+internal sealed partial class TaskDefinition
 {
     /// <summary>
     /// The full Amazon Resource Name (ARN) of the task definition.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The constraint on task placement in the task definition.
 /// </summary>
-public sealed partial class TaskDefinitionPlacementConstraint
+internal sealed partial class TaskDefinitionPlacementConstraint
 {
     /// <summary>
     /// The type of constraint. Values: memberOf.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The amount of ephemeral storage to allocate for the task.
 /// </summary>
-public sealed partial class TaskEphemeralStorage
+internal sealed partial class TaskEphemeralStorage
 {
     /// <summary>
     /// The total amount, in GiB, of the ephemeral storage to set for the task.

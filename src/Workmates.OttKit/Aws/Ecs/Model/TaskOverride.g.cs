@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The overrides that are associated with a task.
 /// </summary>
-public sealed partial class TaskOverride
+internal sealed partial class TaskOverride
 {
     /// <summary>
     /// One or more container overrides that are sent to a task.

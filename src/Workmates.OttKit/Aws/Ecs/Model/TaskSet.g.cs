@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// Information about a set of Amazon ECS tasks in either an CodeDeploy or an EXTERNAL deployment.
 /// </summary>
-public sealed partial class TaskSet
+internal sealed partial class TaskSet
 {
     /// <summary>
     /// The ID of the task set.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// Defines the failure threshold that the deployment circuit breaker uses to monitor a deployment.
 /// </summary>
-public sealed partial class ThresholdConfiguration
+internal sealed partial class ThresholdConfiguration
 {
     /// <summary>
     /// Determines how Amazon ECS uses value to calculate the failure threshold. Required. Values: COUNT,

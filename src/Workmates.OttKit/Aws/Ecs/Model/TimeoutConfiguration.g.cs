@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// An object that represents the timeout configurations for Service Connect.
 /// </summary>
-public sealed partial class TimeoutConfiguration
+internal sealed partial class TimeoutConfiguration
 {
     /// <summary>
     /// The amount of time in seconds a connection will stay active while idle.

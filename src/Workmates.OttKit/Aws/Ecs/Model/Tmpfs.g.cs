@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The container path, mount options, and size of the tmpfs mount.
 /// </summary>
-public sealed partial class Tmpfs
+internal sealed partial class Tmpfs
 {
     /// <summary>
     /// The absolute file path where the tmpfs volume is to be mounted. Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The ulimit settings to pass to the container.
 /// </summary>
-public sealed partial class Ulimit
+internal sealed partial class Ulimit
 {
     /// <summary>
     /// The type of the ulimit . Required. Values: core, cpu, data, fsize, locks, memlock, msgqueue, nice, nofile,

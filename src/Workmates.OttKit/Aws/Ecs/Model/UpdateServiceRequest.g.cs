@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The input of the UpdateService operation.
 /// </summary>
-public sealed partial class UpdateServiceRequest : AmazonWebServiceRequest
+internal sealed partial class UpdateServiceRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// The short name or full Amazon Resource Name (ARN) of the cluster that your service runs on.

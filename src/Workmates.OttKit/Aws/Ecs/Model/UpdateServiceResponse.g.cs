@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The result of the UpdateService operation.
 /// </summary>
-public sealed partial class UpdateServiceResponse : AmazonWebServiceResponse
+internal sealed partial class UpdateServiceResponse : AmazonWebServiceResponse
 {
     /// <summary>
     /// The full description of your service following the update call.

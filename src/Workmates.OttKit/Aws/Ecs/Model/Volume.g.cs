@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The data volume configuration for tasks launched using this task definition.
 /// </summary>
-public sealed partial class Volume
+internal sealed partial class Volume
 {
     /// <summary>
     /// The name of the volume.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// Details on a data volume from another container in the same task definition.
 /// </summary>
-public sealed partial class VolumeFrom
+internal sealed partial class VolumeFrom
 {
     /// <summary>
     /// The name of another container within the same task definition to mount volumes from.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.Ecs.Model;
 /// <summary>
 /// The VPC Lattice configuration for your service that holds the information for the target group(s) Amazon ECS tasks will be registered to.
 /// </summary>
-public sealed partial class VpcLatticeConfiguration
+internal sealed partial class VpcLatticeConfiguration
 {
     /// <summary>
     /// The ARN of the IAM role to associate with this VPC Lattice configuration. Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.ElasticLoadBalancingV2.Model;
 /// <summary>
 /// Information about the override status applied to a target.
 /// </summary>
-public sealed partial class AdministrativeOverride
+internal sealed partial class AdministrativeOverride
 {
     /// <summary>
     /// The state of the override. Values: unknown, no_override, zonal_shift_active, zonal_shift_delegated_to_dns.

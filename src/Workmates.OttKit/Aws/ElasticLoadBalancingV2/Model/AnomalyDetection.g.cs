@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.ElasticLoadBalancingV2.Model;
 /// <summary>
 /// Information about anomaly detection and mitigation.
 /// </summary>
-public sealed partial class AnomalyDetection
+internal sealed partial class AnomalyDetection
 {
     /// <summary>
     /// The latest anomaly detection result. Values: anomalous, normal.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.ElasticLoadBalancingV2.Model;
 /// <summary>
 /// The input of the DescribeTargetGroups operation.
 /// </summary>
-public sealed partial class DescribeTargetGroupsRequest : AmazonWebServiceRequest
+internal sealed partial class DescribeTargetGroupsRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// The Amazon Resource Name (ARN) of the load balancer.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.ElasticLoadBalancingV2.Model;
 /// <summary>
 /// The result of the DescribeTargetGroups operation.
 /// </summary>
-public sealed partial class DescribeTargetGroupsResponse : AmazonWebServiceResponse
+internal sealed partial class DescribeTargetGroupsResponse : AmazonWebServiceResponse
 {
     /// <summary>
     /// Information about the target groups.

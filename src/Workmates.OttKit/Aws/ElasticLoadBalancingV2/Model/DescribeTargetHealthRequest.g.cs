@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.ElasticLoadBalancingV2.Model;
 /// <summary>
 /// The input of the DescribeTargetHealth operation.
 /// </summary>
-public sealed partial class DescribeTargetHealthRequest : AmazonWebServiceRequest
+internal sealed partial class DescribeTargetHealthRequest : AmazonWebServiceRequest
 {
     /// <summary>
     /// The Amazon Resource Name (ARN) of the target group. Required.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.ElasticLoadBalancingV2.Model;
 /// <summary>
 /// The result of the DescribeTargetHealth operation.
 /// </summary>
-public sealed partial class DescribeTargetHealthResponse : AmazonWebServiceResponse
+internal sealed partial class DescribeTargetHealthResponse : AmazonWebServiceResponse
 {
     /// <summary>
     /// Information about the health of the targets.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.ElasticLoadBalancingV2.Model;
 /// <summary>
 /// The codes to use when checking for a successful response from a target.
 /// </summary>
-public sealed partial class Matcher
+internal sealed partial class Matcher
 {
     /// <summary>
     /// For Application Load Balancers, you can specify values between 200 and 499, with the default value being 200.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.ElasticLoadBalancingV2.Model;
 /// <summary>
 /// Information about a target.
 /// </summary>
-public sealed partial class TargetDescription
+internal sealed partial class TargetDescription
 {
     /// <summary>
     /// The ID of the target. Required.

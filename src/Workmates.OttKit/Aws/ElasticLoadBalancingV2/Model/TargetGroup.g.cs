@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.ElasticLoadBalancingV2.Model;
 /// <summary>
 /// Information about a target group.
 /// </summary>
-public sealed partial class TargetGroup
+internal sealed partial class TargetGroup
 {
     /// <summary>
     /// The Amazon Resource Name (ARN) of the target group.

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.ElasticLoadBalancingV2.Model;
 /// <summary>
 /// Information about the current health of a target.
 /// </summary>
-public sealed partial class TargetHealth
+internal sealed partial class TargetHealth
 {
     /// <summary>
     /// The state of the target. Values: initial, healthy, unhealthy, unhealthy.draining, unused, draining,

@@ -12,7 +12,7 @@ namespace Workmates.OttKit.Aws.ElasticLoadBalancingV2.Model;
 /// <summary>
 /// Information about the health of a target.
 /// </summary>
-public sealed partial class TargetHealthDescription
+internal sealed partial class TargetHealthDescription
 {
     /// <summary>
     /// The description of the target.
