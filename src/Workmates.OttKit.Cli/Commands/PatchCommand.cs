@@ -35,7 +35,7 @@ internal static class PatchCommand
         };
         var description = operation == PatchOperation.Scan
             ? "Run AWS-RunPatchBaseline Scan on every targeted instance at once and report compliance per instance.\nExit codes: 0 all compliant, 1 an instance is not compliant, a scan failed, or a mistake.\n\nExamples:\n  ottkit patch scan --spec blacksheep.yaml\n  ottkit patch scan --spec blacksheep.yaml --target database --output json"
-            : "Install the approved patches: ECS hosts 25 % at a time, then MongoDB members one at a time (secondaries first, then replSetStepDown and the old primary), each waited for until SECONDARY and caught up. Stops at the first failure and says what state the replica set is in.\nExit codes: 0 patched, 1 stopped on a failure or a mistake.\n\nExamples:\n  ottkit patch install --spec blacksheep.yaml --target hosts\n  ottkit patch install --spec blacksheep.yaml --uri \"$MONGO_ADMIN_URI\"";
+            : "Install the approved patches: ECS hosts 25 % at a time (each batch's container instances drained first and set ACTIVE again after, also on a failure), then MongoDB members one at a time (secondaries first, then replSetStepDown and the old primary), each waited for until SECONDARY and caught up. Stops at the first failure and says what state the replica set is in.\nExit codes: 0 patched, 1 stopped on a failure or a mistake.\n\nExamples:\n  ottkit patch install --spec blacksheep.yaml --target hosts\n  ottkit patch install --spec blacksheep.yaml --uri \"$MONGO_ADMIN_URI\"";
         var command = new Command(operation.ToString().ToLowerInvariant(), description) { spec, target };
         if (operation == PatchOperation.Install)
         {
@@ -113,12 +113,11 @@ internal static class PatchCommand
             Target = target,
             Progress = new SynchronousProgress(e => context.Line($"{DeploymentOutput.Stamp(e.At)} {Describe(e)}")),
         };
-        if (operation == PatchOperation.Install && target != PatchTarget.Database)
-        {
-            context.Line("note: ECS hosts are patched without draining their container instances (as the maintenance window does); see docs/patching.md");
-        }
-
-        var runner = new PatchRunner(aws.Ssm(), drainer: null, replicaSet, environment.Time);
+        // Each batch of hosts is drained first (the cluster is named after the environment) and set ACTIVE again after.
+        var drainer = operation == PatchOperation.Install && target != PatchTarget.Database
+            ? new EcsHostDrainer(aws.Ecs(), spec.Name, timeProvider: environment.Time)
+            : null;
+        var runner = new PatchRunner(aws.Ssm(), drainer, replicaSet, environment.Time);
         PatchResult result;
         try
         {

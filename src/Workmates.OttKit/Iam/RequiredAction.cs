@@ -42,6 +42,12 @@ public enum PermissionScope
     /// <summary>Calls ECS authorizes per cluster only (<c>ecs:cluster</c> condition on the environment's cluster).</summary>
     EcsCluster,
 
+    /// <summary>The environment's cluster itself (<c>cluster/&lt;env&gt;</c>), for calls IAM authorizes on the cluster ARN such as <c>ecs:ListContainerInstances</c>.</summary>
+    EcsClusterArn,
+
+    /// <summary>The container instances (hosts) of the environment's cluster (<c>container-instance/&lt;env&gt;/*</c>).</summary>
+    EcsContainerInstance,
+
     /// <summary>The task and execution roles of the services, passed to ECS tasks.</summary>
     TaskRoles,
 

@@ -147,35 +147,84 @@ public sealed partial class PatchRunner
         for (var i = 0; i < batches.Count; i++)
         {
             var batch = batches[i].ToImmutableArray();
+            var where = Invariant($"ECS host batch {i + 1} of {batches.Count}");
             Report(options, new HostBatchStarted(_time.GetUtcNow(), i + 1, batches.Count, batch));
-            if (_drainer is not null)
+            string? failure = null;
+            var drained = _drainer is not null;
+            try
             {
-                await _drainer.DrainAsync(batch, cancellationToken).ConfigureAwait(false);
-                Report(options, new HostsDrained(_time.GetUtcNow(), batch));
+                if (_drainer is not null)
+                {
+                    try
+                    {
+                        await _drainer.DrainAsync(batch, cancellationToken).ConfigureAwait(false);
+                        Report(options, new HostsDrained(_time.GetUtcNow(), batch));
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // Nothing of this batch was patched; it goes back into service below (unless nothing was drained).
+                        drained = e is not HostDrainException { NothingDrained: true };
+                        failure = drained
+                            ? $"Install stopped in {where} before patching it: draining failed: {e.Message}"
+                            : $"Install stopped in {where} before patching it: {e.Message}";
+                    }
+                }
+
+                if (failure is null)
+                {
+                    failure = await PatchBatchAsync(batch, where, options, outcomes, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                // Drained hosts go back into service whatever happened (patched, failed, timed out or cancelled): a
+                // host left DRAINING takes no task and shrinks the cluster until someone notices.
+                if (drained)
+                {
+                    failure = await ReactivateAsync(batch, i + 1, failure, options, cancellationToken).ConfigureAwait(false);
+                }
             }
 
-            var commandId = await SendAsync(PatchOperation.Install, batch, options, cancellationToken).ConfigureAwait(false);
-            var results = await WaitAsync(commandId, batch, _time.GetUtcNow() + options.CommandTimeout, options, cancellationToken).ConfigureAwait(false);
-            foreach (var id in batch)
+            if (failure is not null)
             {
-                outcomes.Add(new InstancePatchOutcome(id, "ecs-host", results[id].Status, results[id].Details, null));
-            }
-
-            var failed = batch.Where(id => results[id].Status != "Success").ToList();
-            if (failed.Count > 0)
-            {
-                var left = _drainer is null ? string.Empty : Invariant($" Batch {i + 1}'s container instances are left DRAINING: {string.Join(", ", batch)}.");
-                return Invariant($"Install stopped in ECS host batch {i + 1} of {batches.Count}: {string.Join(", ", failed.Select(id => $"{id} {results[id].Status}"))}.{left}");
-            }
-
-            if (_drainer is not null)
-            {
-                await _drainer.ActivateAsync(batch, cancellationToken).ConfigureAwait(false);
-                Report(options, new HostsActivated(_time.GetUtcNow(), batch));
+                return failure;
             }
         }
 
         return null;
+    }
+
+    /// <summary>Sends the install command to one batch and waits for it; returns why the batch failed, or null.</summary>
+    private async Task<string?> PatchBatchAsync(ImmutableArray<string> batch, string where, PatchOptions options, ImmutableArray<InstancePatchOutcome>.Builder outcomes, CancellationToken cancellationToken)
+    {
+        var commandId = await SendAsync(PatchOperation.Install, batch, options, cancellationToken).ConfigureAwait(false);
+        var results = await WaitAsync(commandId, batch, _time.GetUtcNow() + options.CommandTimeout, options, cancellationToken).ConfigureAwait(false);
+        foreach (var id in batch)
+        {
+            outcomes.Add(new InstancePatchOutcome(id, "ecs-host", results[id].Status, results[id].Details, null));
+        }
+
+        var failed = batch.Where(id => results[id].Status != "Success").ToList();
+        return failed.Count == 0 ? null : Invariant($"Install stopped in {where}: {string.Join(", ", failed.Select(id => $"{id} {results[id].Status}"))}.");
+    }
+
+    /// <summary>Sets a batch ACTIVE again; returns the failure message with the state the batch is left in (null when all went well).</summary>
+    private async Task<string?> ReactivateAsync(ImmutableArray<string> batch, int number, string? failure, PatchOptions options, CancellationToken cancellationToken)
+    {
+        // After a cancellation the hosts must still come back: the call gets its own short deadline instead.
+        using var own = cancellationToken.IsCancellationRequested ? new CancellationTokenSource(TimeSpan.FromMinutes(1), _time) : null;
+        try
+        {
+            await _drainer!.ActivateAsync(batch, own?.Token ?? cancellationToken).ConfigureAwait(false);
+            Report(options, new HostsActivated(_time.GetUtcNow(), batch));
+            return failure is null ? null : Invariant($"{failure} Batch {number}'s container instances were set ACTIVE again: {string.Join(", ", batch)}.");
+        }
+        catch (Exception e) when (e is not OperationCanceledException || own is not null)
+        {
+            var left = Invariant($"Batch {number}'s container instances may be left DRAINING ({string.Join(", ", batch)}): setting them ACTIVE failed: {e.Message} Run 'aws ecs update-container-instances-state --status ACTIVE' for them.");
+            Log.ReactivationFailed(_logger, batch, e.Message);
+            return failure is null ? Invariant($"Install stopped after {number} ECS host batch(es): {left}") : $"{failure} {left}";
+        }
     }
 
     private async Task<(string? Failure, string State)> InstallMembersAsync(List<(string Member, PatchInstance Instance, bool Primary)> plan, PatchOptions options, ImmutableArray<InstancePatchOutcome>.Builder outcomes, CancellationToken cancellationToken)
@@ -475,6 +524,9 @@ public sealed partial class PatchRunner
     {
         [LoggerMessage(EventId = 2301, Level = LogLevel.Information, Message = "{Event}")]
         public static partial void Progress(ILogger logger, PatchEvent @event);
+
+        [LoggerMessage(EventId = 2303, Level = LogLevel.Error, Message = "Setting the container instances of {Hosts} ACTIVE again failed: {Message}")]
+        public static partial void ReactivationFailed(ILogger logger, ImmutableArray<string> hosts, string message);
 
         [LoggerMessage(EventId = 2302, Level = LogLevel.Warning, Message = "Observing the replica set while waiting for {Member} failed: {Message}")]
         public static partial void ObservationFailed(ILogger logger, string member, string message);

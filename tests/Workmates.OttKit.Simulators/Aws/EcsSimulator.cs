@@ -210,6 +210,16 @@ public sealed partial class EcsSimulator : AwsJsonSimulator
         var clusterArn = Arn("ecs", $"cluster/{clusterName}");
         string ServiceArn(string service) => service.StartsWith("arn:", StringComparison.Ordinal) ? service : Arn("ecs", $"service/{clusterName}/{service}");
         IEnumerable<string> List(string key) => input[key] is JsonArray list ? list.Select(v => v!.GetValue<string>()) : [];
+        if (ContainerInstanceAuthorization(operation, input, clusterName) is { } containerInstanceRequests)
+        {
+            foreach (var containerInstanceRequest in containerInstanceRequests)
+            {
+                yield return containerInstanceRequest;
+            }
+
+            yield break;
+        }
+
         switch (operation)
         {
             case "RegisterTaskDefinition":
@@ -298,7 +308,8 @@ public sealed partial class EcsSimulator : AwsJsonSimulator
                 "DescribeServiceRevisions" => DescribeServiceRevisionsOp(input),
                 "ListTasks" => ListTasksOp(input),
                 "DescribeTasks" => DescribeTasksOp(input),
-                _ => throw new AwsSimulatorException("UnknownOperationException", $"Operation {operation} is not supported by the ECS simulator."),
+                _ => TryContainerInstanceOperation(operation, input, out var containerInstances) ? containerInstances
+                    : throw new AwsSimulatorException("UnknownOperationException", $"Operation {operation} is not supported by the ECS simulator."),
             };
         }
 
@@ -460,6 +471,10 @@ public sealed partial class EcsSimulator : AwsJsonSimulator
             {
                 services.Add(ServiceJson(service));
             }
+            else if (DaemonServiceJson(cluster, name) is { } daemon)
+            {
+                services.Add(daemon);
+            }
             else
             {
                 failures.Add(new JsonObject { ["arn"] = name.StartsWith("arn:", StringComparison.Ordinal) ? name : Arn($"service/{cluster.Name}/{name}"), ["reason"] = "MISSING" });
@@ -578,8 +593,10 @@ public sealed partial class EcsSimulator : AwsJsonSimulator
         var desired = Str(input, "desiredStatus") ?? "RUNNING";
         var family = Str(input, "family");
         var startedBy = Str(input, "startedBy");
+        var containerInstance = Str(input, "containerInstance");
         var arns = cluster.Tasks
             .Where(t => (serviceName is null || t.ServiceName == serviceName)
+                        && (containerInstance is null || IsPlacedOn(t, containerInstance))
                         && (family is null || t.TaskDefinition.Family == family)
                         && (startedBy is null || t.Deployment?.Id == startedBy)
                         && (desired == "STOPPED" ? t.DesiredStatus == "STOPPED" : t.DesiredStatus == "RUNNING" && (desired == "RUNNING" || t.IsPending)))
@@ -653,7 +670,7 @@ public sealed partial class EcsSimulator : AwsJsonSimulator
         var now = Clock.GetUtcNow();
         while (_lastTick + Scenario.Tick <= now)
         {
-            if (!AnythingInFlight())
+            if (!AnythingInFlight() && !ContainerInstancesInFlight())
             {
                 var ticks = (now - _lastTick).Ticks / Scenario.Tick.Ticks;
                 _lastTick += TimeSpan.FromTicks(ticks * Scenario.Tick.Ticks);
@@ -666,7 +683,11 @@ public sealed partial class EcsSimulator : AwsJsonSimulator
             {
                 Step(service, _lastTick);
             }
+
+            StepContainerInstances(_lastTick);
         }
+
+        PlaceTasks();
     }
 
     private bool AnythingInFlight() => AllServices().Any(s =>
@@ -883,7 +904,7 @@ public sealed partial class EcsSimulator : AwsJsonSimulator
             var started = Enumerable.Range(0, launch).Select(_ => StartTask(service, primary, t)).ToList();
             AddEvent(service, t, $"(service {service.Name}) has started {launch} tasks: {string.Join(' ', started.Select(x => $"(task {x.Id})"))}.");
         }
-        else if (launch < 0 && primary.RolloutState == "COMPLETED")
+        else if (launch < 0 && primary.RolloutState == "COMPLETED" && !HasTasksOnDrainingInstances(service))
         {
             foreach (var task in service.Tasks.Where(x => x.Deployment == primary && x.IsActive).Take(-launch).ToList())
             {
@@ -1425,6 +1446,11 @@ public sealed partial class EcsSimulator : AwsJsonSimulator
         if (task.Deployment is not null)
         {
             json["startedBy"] = task.Deployment.Id;
+        }
+
+        if (ContainerInstanceArnOf(task) is { } containerInstanceArn)
+        {
+            json["containerInstanceArn"] = containerInstanceArn;
         }
 
         Optional(json, "startedAt", task.StartedAt);

@@ -52,7 +52,7 @@ public sealed class AwsRequestConformanceTests
     }
 
     [Theory]
-    [InlineData("ecs", "RegisterTaskDefinition,DescribeTaskDefinition,DeregisterTaskDefinition,ListTaskDefinitions,UpdateService,DescribeServices,ListServiceDeployments,DescribeServiceDeployments,StopServiceDeployment,DescribeServiceRevisions,ListTasks,DescribeTasks")]
+    [InlineData("ecs", "RegisterTaskDefinition,DescribeTaskDefinition,DeregisterTaskDefinition,ListTaskDefinitions,UpdateService,DescribeServices,ListServiceDeployments,DescribeServiceDeployments,StopServiceDeployment,DescribeServiceRevisions,ListTasks,DescribeTasks,ListContainerInstances,DescribeContainerInstances,UpdateContainerInstancesState")]
     [InlineData("cloudformation", "CreateChangeSet,DescribeChangeSet,ExecuteChangeSet,DeleteChangeSet,ListChangeSets,DescribeStacks,DescribeStackEvents,DescribeStackResources,GetTemplate,ValidateTemplate,ContinueUpdateRollback,CancelUpdateStack,RollbackStack,DeleteStack,UpdateTerminationProtection,SetStackPolicy,DetectStackDrift,DescribeStackDriftDetectionStatus")]
     [InlineData("elbv2", "DescribeTargetHealth,DescribeTargetGroups")]
     [InlineData("cloudwatch", "DescribeAlarms,PutMetricData")]

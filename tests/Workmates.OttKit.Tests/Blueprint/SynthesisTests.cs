@@ -46,7 +46,7 @@ public sealed class SynthesisTests
         var names = SampleSpecs.Blacksheep().Synthesize().Stacks.Select(s => s.Name).Order(StringComparer.Ordinal);
         Assert.Equal(
         [
-            "blacksheep-admin-access", "blacksheep-backups", "blacksheep-bootstrap", "blacksheep-ci", "blacksheep-cluster", "blacksheep-database", "blacksheep-database-backup",
+            "blacksheep-access", "blacksheep-admin-access", "blacksheep-backups", "blacksheep-bootstrap", "blacksheep-ci", "blacksheep-cluster", "blacksheep-database", "blacksheep-database-backup",
             "blacksheep-edge-waf", "blacksheep-load-balancer", "blacksheep-media", "blacksheep-monitoring", "blacksheep-network", "blacksheep-patching",
             "blacksheep-repositories", "blacksheep-security", "blacksheep-service-api", "blacksheep-service-auth", "blacksheep-service-catalog",
             "blacksheep-service-live-chat",
@@ -65,7 +65,7 @@ public sealed class SynthesisTests
         }
 
         Assert.Equal(["blacksheep-bootstrap", "blacksheep-security", "blacksheep-repositories", "blacksheep-patching", "blacksheep-edge-waf"], set.Waves[0].Select(s => s.Name));
-        Assert.Equal(["blacksheep-network", "blacksheep-backups", "blacksheep-media", "blacksheep-ci"], set.Waves[1].Select(s => s.Name));
+        Assert.Equal(["blacksheep-network", "blacksheep-backups", "blacksheep-access", "blacksheep-media", "blacksheep-ci"], set.Waves[1].Select(s => s.Name));
         // The CI roles write templates to the bootstrap stack's artifacts bucket, named exactly by its export, and
         // import nothing else: an administrator deploys the bootstrap and ci stacks before anything else.
         Assert.Equal(["blacksheep-bootstrap"], set["blacksheep-ci"].DependsOn);

@@ -20,9 +20,9 @@ public sealed class CliTests : IDisposable
         Assert.Equal(ExitCodes.Success, run.ExitCode);
         Assert.Contains("environment 'blacksheep' is valid.", run.Output, StringComparison.Ordinal);
 
-        // The sample's certificates name AWS's documentation account: warnings with the spec path, not errors.
+        // The sample's certificates and people's principals name AWS's documentation account: warnings with the spec path, not errors.
         Assert.Equal(
-            ["warning: loadBalancer.certificateArn: ", "warning: media.certificateArn: "],
+            ["warning: loadBalancer.certificateArn: ", "warning: access.administrators[0]: ", "warning: access.developers[0]: ", "warning: access.readOnly[0]: ", "warning: media.certificateArn: "],
             run.Error.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries).Select(l => l[..(l.IndexOf(": '", StringComparison.Ordinal) + 2)]));
     }
 

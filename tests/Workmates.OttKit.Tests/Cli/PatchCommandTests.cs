@@ -68,10 +68,30 @@ public sealed class PatchCommandTests
         Assert.Contains("No managed instance is tagged Patch Group=blacksheep-ecs-hosts", run.Error, StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = TestTimeouts.External)]
+    public async Task Install_hosts_drains_each_host_in_the_environments_cluster_and_sets_it_active_again()
+    {
+        await using var ssm = await StartAsync();
+        await using var ecs = await EcsSimulator.StartAsync(
+            new AwsSimulatorOptions { Clock = ssm.Clock, Region = "ap-south-1", AccountId = "111122223333" }, cancellationToken: TestContext.Current.CancellationToken);
+        ssm.AddInstance("i-0a", "blacksheep-ecs-hosts", "10.0.2.10");
+        ecs.RegisterContainerInstance("blacksheep", "i-0a");
+
+        var run = await RunAsync(ssm, ecs, "patch", "install", "--spec", Spec, "--target", "hosts");
+
+        Assert.Equal(ExitCodes.Success, run.ExitCode);
+        Assert.Contains("drained i-0a", run.Output, StringComparison.Ordinal);
+        Assert.Contains("active again i-0a", run.Output, StringComparison.Ordinal);
+        Assert.True(run.Output.IndexOf("drained i-0a", StringComparison.Ordinal) < run.Output.IndexOf("AWS-RunPatchBaseline sent", StringComparison.Ordinal), run.Output);
+        Assert.Equal("ACTIVE", ecs.ContainerInstanceState("blacksheep", "i-0a").Status);
+    }
+
     private static Task<SsmSimulator> StartAsync() => SsmSimulator.StartAsync(
         new AwsSimulatorOptions { Clock = new VirtualClock(), Region = "ap-south-1", AccountId = "111122223333" }, TestContext.Current.CancellationToken);
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(SsmSimulator ssm, params string[] args)
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(SsmSimulator ssm, params string[] args) => RunAsync(ssm, null, args);
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(SsmSimulator ssm, EcsSimulator? ecs, params string[] args)
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -80,6 +100,11 @@ public sealed class PatchCommandTests
             ["AWS_ENDPOINT_URL_SSM"] = ssm.BaseUrl.ToString(),
             ["CI"] = "true",
         };
+        if (ecs is not null)
+        {
+            variables["AWS_ENDPOINT_URL_ECS"] = ecs.BaseUrl.ToString();
+        }
+
         var output = new StringWriter();
         var error = new StringWriter();
         var exitCode = await ssm.Clock.RunAsync(

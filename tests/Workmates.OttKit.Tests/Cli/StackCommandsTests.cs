@@ -139,7 +139,7 @@ public sealed class StackCommandsTests : IAsyncLifetime
         Assert.Equal(ExitCodes.Failure, run.ExitCode);
         Assert.Equal(
             "error: environment 'blacksheep' has no stack 'blacksheep-nope'. Its stacks: blacksheep-bootstrap, blacksheep-security, blacksheep-repositories, blacksheep-patching, "
-            + "blacksheep-edge-waf, blacksheep-network, blacksheep-backups, blacksheep-media, blacksheep-ci, blacksheep-cluster, blacksheep-load-balancer, "
+            + "blacksheep-edge-waf, blacksheep-network, blacksheep-backups, blacksheep-access, blacksheep-media, blacksheep-ci, blacksheep-cluster, blacksheep-load-balancer, "
             + "blacksheep-database, blacksheep-database-backup, blacksheep-admin-access, blacksheep-service-web, blacksheep-service-api, blacksheep-service-auth, "
             + "blacksheep-service-catalog, blacksheep-service-live-chat, blacksheep-service-payments, blacksheep-monitoring." + Environment.NewLine,
             run.Error);

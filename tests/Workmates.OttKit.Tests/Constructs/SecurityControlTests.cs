@@ -277,8 +277,9 @@ public sealed partial class SecurityControlTests
     public void CloudWatch_Logs_log_groups_are_kms_encrypted_and_kept_a_year()
     {
         var groups = All("AWS::Logs::LogGroup").ToArray();
-        // Trail, VPC flow logs, ALB WAF, edge WAF (us-east-1), the MongoDB backup and health tasks, the MongoDB members' agents and one per service.
-        Assert.Equal(6 + Platform.Stacks.Count(s => s.Name.Contains("-service-", StringComparison.Ordinal)), groups.Length);
+        // Trail, VPC flow logs, ALB WAF, edge WAF (us-east-1), the MongoDB backup and health tasks, the MongoDB members' agents,
+        // the Session Manager transcripts (the sample has an access section) and one per service.
+        Assert.Equal(7 + Platform.Stacks.Count(s => s.Name.Contains("-service-", StringComparison.Ordinal)), groups.Length);
         Assert.All(groups, g => Assert.IsType<Intrinsic>(g.Resource.Properties["KmsKeyId"]));
         Assert.All(groups, g => Assert.True(((CfnScalar)g.Resource.Properties["RetentionInDays"]).IntegerValue >= 365));
     }
@@ -306,7 +307,9 @@ public sealed partial class SecurityControlTests
     {
         var role = All("AWS::IAM::Role").Single(r => r.Resource.LogicalId == "InstanceRole").Resource;
         Assert.Equal(2, ((CfnList)role.Properties["ManagedPolicyArns"]).Count);
-        Assert.False(role.Properties.ContainsKey("Policies"));
+        // With people's access the hosts carry the session transcripts, and that is their only inline policy.
+        var policies = Assert.IsType<CfnList>(role.Properties["Policies"]);
+        Assert.Equal("session-logging", Text(Get((CfnObject)Assert.Single(policies), "PolicyName")));
     }
 
     [Fact]

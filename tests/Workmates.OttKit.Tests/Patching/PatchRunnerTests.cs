@@ -97,7 +97,7 @@ public sealed class PatchRunnerTests
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
-    public async Task Install_hosts_stops_at_a_failed_batch_and_leaves_it_drained()
+    public async Task Install_hosts_stops_at_a_failed_batch_and_sets_it_active_again()
     {
         await using var bed = await PatchTestBed.StartAsync(hosts: 4);
         SetFailNext(bed, "i-host1", "TimedOut", "reboot did not complete");
@@ -106,8 +106,8 @@ public sealed class PatchRunnerTests
         var result = await bed.RunAsync(runner.InstallAsync(bed.Options(PatchTarget.Hosts), TestContext.Current.CancellationToken));
 
         Assert.False(result.Succeeded);
-        Assert.Equal(["drain i-host0", "install i-host0", "activate i-host0", "drain i-host1", "install i-host1"], bed.Order.ToArray());
-        Assert.Equal("Install stopped in ECS host batch 2 of 4: i-host1 TimedOut. Batch 2's container instances are left DRAINING: i-host1.", result.Verdict);
+        Assert.Equal(["drain i-host0", "install i-host0", "activate i-host0", "drain i-host1", "install i-host1", "activate i-host1"], bed.Order.ToArray());
+        Assert.Equal("Install stopped in ECS host batch 2 of 4: i-host1 TimedOut. Batch 2's container instances were set ACTIVE again: i-host1.", result.Verdict);
     }
 
     [Fact(Timeout = TestTimeouts.Default)]

@@ -96,7 +96,9 @@ public sealed class PolicyEvaluatorDifferentialTests
                 foreach (var statement in docs.SelectMany(d => d["Statement"]!.AsArray()).OfType<JsonObject>())
                 {
                     var actions = Strings(statement["Action"]).Where(a => !a.Contains('*', StringComparison.Ordinal)).Take(4).ToList();
-                    var resources = Strings(statement["Resource"]).Select(Concrete).Distinct(StringComparer.Ordinal).Take(3).ToList();
+                    // A resource with a policy variable (the people's roles' own sessions, session/${aws:userid}-*) depends on
+                    // the caller's identity, which neither evaluator is given here: left out rather than compared wrongly.
+                    var resources = Strings(statement["Resource"]).Where(r => !r.Contains("${", StringComparison.Ordinal)).Select(Concrete).Distinct(StringComparer.Ordinal).Take(3).ToList();
                     var contexts = Contexts(statement["Condition"] as JsonObject).ToList();
                     foreach (var action in actions)
                     {

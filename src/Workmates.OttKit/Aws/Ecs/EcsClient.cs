@@ -64,6 +64,18 @@ internal sealed class EcsClient : AwsServiceClient, IEcsApi
         DescribeTasksRequest request, CancellationToken cancellationToken = default) =>
         Send(EcsOperations.DescribeTasks, request, cancellationToken);
 
+    public Task<ListContainerInstancesResponse> ListContainerInstancesAsync(
+        ListContainerInstancesRequest request, CancellationToken cancellationToken = default) =>
+        Send(EcsOperations.ListContainerInstances, request, cancellationToken);
+
+    public Task<DescribeContainerInstancesResponse> DescribeContainerInstancesAsync(
+        DescribeContainerInstancesRequest request, CancellationToken cancellationToken = default) =>
+        Send(EcsOperations.DescribeContainerInstances, request, cancellationToken);
+
+    public Task<UpdateContainerInstancesStateResponse> UpdateContainerInstancesStateAsync(
+        UpdateContainerInstancesStateRequest request, CancellationToken cancellationToken = default) =>
+        Send(EcsOperations.UpdateContainerInstancesState, request, cancellationToken);
+
     private Task<TResponse> Send<TRequest, TResponse>(
         AwsJsonOperation<TRequest, TResponse> operation, TRequest request, CancellationToken cancellationToken)
         where TRequest : AmazonWebServiceRequest

@@ -44,11 +44,21 @@ internal static class EcsOperations
     public static readonly AwsJsonOperation<DescribeTasksRequest, DescribeTasksResponse> DescribeTasks =
         Create<DescribeTasksRequest, DescribeTasksResponse>("DescribeTasks");
 
+    public static readonly AwsJsonOperation<ListContainerInstancesRequest, ListContainerInstancesResponse> ListContainerInstances =
+        Create<ListContainerInstancesRequest, ListContainerInstancesResponse>("ListContainerInstances");
+
+    public static readonly AwsJsonOperation<DescribeContainerInstancesRequest, DescribeContainerInstancesResponse> DescribeContainerInstances =
+        Create<DescribeContainerInstancesRequest, DescribeContainerInstancesResponse>("DescribeContainerInstances");
+
+    public static readonly AwsJsonOperation<UpdateContainerInstancesStateRequest, UpdateContainerInstancesStateResponse> UpdateContainerInstancesState =
+        Create<UpdateContainerInstancesStateRequest, UpdateContainerInstancesStateResponse>("UpdateContainerInstancesState");
+
     public static IReadOnlyList<IAwsOperation> All { get; } =
     [
         RegisterTaskDefinition, DescribeTaskDefinition, DeregisterTaskDefinition, ListTaskDefinitions, UpdateService,
         DescribeServices, ListServiceDeployments, DescribeServiceDeployments, StopServiceDeployment,
-        DescribeServiceRevisions, ListTasks, DescribeTasks,
+        DescribeServiceRevisions, ListTasks, DescribeTasks, ListContainerInstances, DescribeContainerInstances,
+        UpdateContainerInstancesState,
     ];
 
     private static AwsJsonOperation<TRequest, TResponse> Create<TRequest, TResponse>(string name)

@@ -83,4 +83,39 @@ internal static class EcsPaginators
         }
         while (!string.IsNullOrEmpty(next));
     }
+
+    /// <summary>Every container instance ARN (<c>ListContainerInstances</c>, result key <c>containerInstanceArns</c>).</summary>
+    /// <param name="api">The ECS API.</param>
+    /// <param name="request">Cluster, status and filter; <c>NextToken</c> is the starting point.</param>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <returns>The ARNs of all pages, in order.</returns>
+    public static async IAsyncEnumerable<string> ListAllContainerInstancesAsync(
+        this IEcsApi api,
+        ListContainerInstancesRequest request,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        ArgumentNullException.ThrowIfNull(request);
+        var next = request.NextToken;
+        do
+        {
+            var page = await api.ListContainerInstancesAsync(
+                new ListContainerInstancesRequest
+                {
+                    Cluster = request.Cluster,
+                    Filter = request.Filter,
+                    Status = request.Status,
+                    MaxResults = request.MaxResults,
+                    NextToken = next,
+                },
+                cancellationToken).ConfigureAwait(false);
+            foreach (var arn in page.ContainerInstanceArns ?? [])
+            {
+                yield return arn;
+            }
+
+            next = page.NextToken;
+        }
+        while (!string.IsNullOrEmpty(next));
+    }
 }

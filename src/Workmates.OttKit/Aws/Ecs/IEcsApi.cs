@@ -105,4 +105,25 @@ public interface IEcsApi : IAmazonService
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The tasks and failures.</returns>
     internal Task<DescribeTasksResponse> DescribeTasksAsync(DescribeTasksRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists container instance ARNs of a cluster (one page; see <see cref="EcsPaginators"/>).</summary>
+    /// <param name="request">Cluster, status, cluster query language filter and page token.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One page of container instance ARNs.</returns>
+    internal Task<ListContainerInstancesResponse> ListContainerInstancesAsync(
+        ListContainerInstancesRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Describes up to 100 container instances (EC2 instance id, status, running and pending task counts).</summary>
+    /// <param name="request">Cluster and container instance ARNs or ids.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The container instances and failures (<c>MISSING</c>).</returns>
+    internal Task<DescribeContainerInstancesResponse> DescribeContainerInstancesAsync(
+        DescribeContainerInstancesRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets up to 10 container instances <c>ACTIVE</c> or <c>DRAINING</c>.</summary>
+    /// <param name="request">Cluster, container instances and the new status.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The updated container instances and failures.</returns>
+    internal Task<UpdateContainerInstancesStateResponse> UpdateContainerInstancesStateAsync(
+        UpdateContainerInstancesStateRequest request, CancellationToken cancellationToken = default);
 }

@@ -11,7 +11,8 @@ SERVICES = {
     "ecs": ("Ecs", [
         "RegisterTaskDefinition", "DescribeTaskDefinition", "DeregisterTaskDefinition", "ListTaskDefinitions",
         "UpdateService", "DescribeServices", "ListServiceDeployments", "DescribeServiceDeployments",
-        "StopServiceDeployment", "DescribeServiceRevisions", "ListTasks", "DescribeTasks"]),
+        "StopServiceDeployment", "DescribeServiceRevisions", "ListTasks", "DescribeTasks", "ListContainerInstances",
+        "DescribeContainerInstances", "UpdateContainerInstancesState"]),
     "cloudformation": ("CloudFormation", [
         "CreateChangeSet", "DescribeChangeSet", "ExecuteChangeSet", "DeleteChangeSet", "ListChangeSets",
         "DescribeStacks", "DescribeStackEvents", "DescribeStackResources", "GetTemplate", "ValidateTemplate",
