@@ -82,8 +82,9 @@ internal sealed class ParallelGzipStream : Stream
         _level = options.ZlibLevel;
         _blockSize = options.BlockSizeBytes;
         _prime = options.PrimeDictionary;
-        // Deflate output of incompressible data is a little larger than its input; the buffer grows if ever needed.
-        _outputCapacity = _blockSize + (_blockSize / 64) + 4096;
+        // Half a block holds the output of anything that compresses at all (archives of documents: about a third); a
+        // block that does not compress grows its buffer once, and the grown buffer is reused from then on.
+        _outputCapacity = (_blockSize / 2) + 4096;
         Slots = options.Workers + options.EffectiveQueuedBlocks;
         _slots = new SemaphoreSlim(Slots, Slots);
         _ordered = Channel.CreateUnbounded<GzipBlock>(new UnboundedChannelOptions { SingleWriter = true, SingleReader = true });
