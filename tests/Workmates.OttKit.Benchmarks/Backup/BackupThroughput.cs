@@ -28,8 +28,9 @@ namespace Workmates.OttKit.Benchmarks.Backup;
 /// <see cref="GZipStream"/> alone and by <see cref="MongoArchiveVerifier"/> (gunzip, framing and CRC-64 checks).</item>
 /// </list>
 /// Usage: <c>dotnet tests/Workmates.OttKit.Benchmarks/bin/Release/net10.0/Workmates.OttKit.Benchmarks.dll
-/// backup-throughput --size-mib 256 [--mode all|gzip|parallel|pigz|pipeline|sweep|inflate|driver|profile] [--level fastest|optimal]
-/// [--workers N] [--pigz-threads N] [--rounds N]</c>; with several rounds every mode runs once per round and the
+/// backup-throughput --size-mib 256 [--mode report|tune|memory|all|gzip|parallel|pigz|pipeline|sweep|inflate|driver|profile]
+/// [--level fastest|optimal] [--workers N] [--block-kib N] [--queue N] [--pigz-threads N] [--rounds N]</c>; <c>report</c> prints the final
+/// table of docs/mongo-backup.md in one command (see BackupThroughput.Report.cs); with several rounds every mode runs once per round and the
 /// summary keeps each mode's best round (the least disturbed on a shared machine); <c>all</c> is gzip, parallel, pigz and pipeline. The socket side (cursor reads)
 /// and the network upload are not part of it.
 /// </summary>
