@@ -28,8 +28,9 @@ namespace Workmates.OttKit.Benchmarks.Backup;
 /// <see cref="GZipStream"/> alone and by <see cref="MongoArchiveVerifier"/> (gunzip, framing and CRC-64 checks).</item>
 /// </list>
 /// Usage: <c>dotnet tests/Workmates.OttKit.Benchmarks/bin/Release/net10.0/Workmates.OttKit.Benchmarks.dll
-/// backup-throughput --size-mib 256 [--mode all|gzip|parallel|pigz|pipeline|sweep|inflate|driver|profile] [--level fastest|optimal]
-/// [--workers N] [--pigz-threads N] [--rounds N]</c>; with several rounds every mode runs once per round and the
+/// backup-throughput --size-mib 256 [--mode report|tune|memory|all|gzip|parallel|pigz|pipeline|sweep|inflate|driver|profile]
+/// [--level fastest|optimal] [--workers N] [--block-kib N] [--queue N] [--pigz-threads N] [--rounds N]</c>; <c>report</c> prints the final
+/// table of docs/mongo-backup.md in one command (see BackupThroughput.Report.cs); with several rounds every mode runs once per round and the
 /// summary keeps each mode's best round (the least disturbed on a shared machine); <c>all</c> is gzip, parallel, pigz and pipeline. The socket side (cursor reads)
 /// and the network upload are not part of it.
 /// </summary>
@@ -49,6 +50,8 @@ internal static partial class BackupThroughput
         var workers = ArchiveCompressionOptions.DefaultWorkers;
         var pigzThreads = 2;
         var rounds = 1;
+        int? blockKiB = null;
+        int? queue = null;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -68,6 +71,12 @@ internal static partial class BackupThroughput
                 case "--rounds":
                     rounds = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
                     break;
+                case "--block-kib":
+                    blockKiB = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+                    break;
+                case "--queue":
+                    queue = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+                    break;
                 case "--pigz-threads":
                     pigzThreads = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
                     break;
@@ -76,12 +85,38 @@ internal static partial class BackupThroughput
 
         var pool = DocumentPool(4096);
         var total = sizeMiB * 1024 * 1024;
+        var compression = new ArchiveCompressionOptions
+        {
+            Level = level,
+            Workers = workers,
+            BlockSizeBytes = blockKiB is { } kib ? kib * 1024 : ArchiveCompressionOptions.DefaultBlockSizeBytes,
+            MaxQueuedBlocks = queue,
+        };
+        if (mode == "memory")
+        {
+            // One pipeline run alone in this process: its peak resident set is the backup's memory (read by "report").
+            var alone = PipelineAsync(pool, total, compression, new PartSink(8 * 1024 * 1024)).GetAwaiter().GetResult();
+            Report("pipeline end to end (alone in its process)", alone, null);
+            Print($"peak resident set (VmHWM): {PeakResidentMiB()}");
+            return 0;
+        }
+
+        if (mode == "report")
+        {
+            return FinalReport(pool, total, sizeMiB, compression, Math.Max(rounds, 3), pigzThreads);
+        }
+
+        if (mode == "tune")
+        {
+            return Tune(pool, total, compression, Math.Max(rounds, 1));
+        }
+
         var all = mode == "all";
         var pigzName = $"pigz -{(level == CompressionLevel.Fastest ? 1 : 6)} -p {pigzThreads}";
         Print($"documents: {pool.Length} distinct OTT-shaped, {pool.Average(d => d.Length):0} bytes on average; {sizeMiB} MiB per run; level {level}; {Environment.ProcessorCount} processors; {rounds} round(s); load average {LoadAverage()}");
         if (mode == "inflate")
         {
-            InflateAsync(pool, total, level, workers).GetAwaiter().GetResult();
+            InflateAsync(pool, total, compression).GetAwaiter().GetResult();
             Print($"peak resident set (VmHWM): {PeakResidentMiB()}");
             return 0;
         }
@@ -127,11 +162,11 @@ internal static partial class BackupThroughput
 
             if (all || mode == "pipeline")
             {
-                measured.Add(($"pipeline, {workers} compression workers", PipelineAsync(pool, total, level, workers, new PartSink(8 * 1024 * 1024)).GetAwaiter().GetResult()));
-                measured.Add(($"pipeline, {workers} workers, part SHA-256 (before)", PipelineAsync(pool, total, level, workers, new PartSink(8 * 1024 * 1024, partSha256: true)).GetAwaiter().GetResult()));
+                measured.Add(($"pipeline, {workers} compression workers", PipelineAsync(pool, total, compression, new PartSink(8 * 1024 * 1024)).GetAwaiter().GetResult()));
+                measured.Add(($"pipeline, {workers} workers, part SHA-256 (before)", PipelineAsync(pool, total, compression, new PartSink(8 * 1024 * 1024, partSha256: true)).GetAwaiter().GetResult()));
                 if (all && workers != 1)
                 {
-                    measured.Add(("pipeline, 1 compression worker (GZipStream)", PipelineAsync(pool, total, level, 1, new PartSink(8 * 1024 * 1024)).GetAwaiter().GetResult()));
+                    measured.Add(("pipeline, 1 compression worker (GZipStream)", PipelineAsync(pool, total, compression with { Workers = 1 }, new PartSink(8 * 1024 * 1024)).GetAwaiter().GetResult()));
                 }
             }
 
@@ -139,10 +174,10 @@ internal static partial class BackupThroughput
             {
                 // Where the pipeline's CPU goes beyond the compressor: the archive writer alone (copies, CRC-64,
                 // framing), then the compressed pipeline without the upload's part buffering and SHA-256s.
-                measured.Add(("pipeline, no gzip, no upload hashing", PipelineAsync(pool, total, level, workers, Stream.Null, gzip: false).GetAwaiter().GetResult()));
-                measured.Add(($"pipeline, {workers} workers, no upload hashing", PipelineAsync(pool, total, level, workers, Stream.Null).GetAwaiter().GetResult()));
-                measured.Add(($"pipeline, {workers} compression workers", PipelineAsync(pool, total, level, workers, new PartSink(8 * 1024 * 1024)).GetAwaiter().GetResult()));
-                measured.Add(($"pipeline, {workers} workers, part SHA-256 (before)", PipelineAsync(pool, total, level, workers, new PartSink(8 * 1024 * 1024, partSha256: true)).GetAwaiter().GetResult()));
+                measured.Add(("pipeline, no gzip, no upload hashing", PipelineAsync(pool, total, compression, Stream.Null, gzip: false).GetAwaiter().GetResult()));
+                measured.Add(($"pipeline, {workers} workers, no upload hashing", PipelineAsync(pool, total, compression, Stream.Null).GetAwaiter().GetResult()));
+                measured.Add(($"pipeline, {workers} compression workers", PipelineAsync(pool, total, compression, new PartSink(8 * 1024 * 1024)).GetAwaiter().GetResult()));
+                measured.Add(($"pipeline, {workers} workers, part SHA-256 (before)", PipelineAsync(pool, total, compression, new PartSink(8 * 1024 * 1024, partSha256: true)).GetAwaiter().GetResult()));
             }
 
             if (mode == "driver")
@@ -225,6 +260,10 @@ internal static partial class BackupThroughput
             ? string.Create(CultureInfo.InvariantCulture, $"{perGigabyte,5:0.00} CPU s/GB, {r.Cpu!.Value / r.Elapsed:0.00} cores")
             : "  (other process)          ";
         Print($"{name,-46}: {r.MegabytesPerSecond,7:0.0} MB/s  {ratio,-14}  {cpu}  compressed to {100.0 * r.Compressed / r.Input:0.00} % ({r.Compressed} bytes)");
+        if (r.Note is not null)
+        {
+            Print($"{"",-46}  {r.Note}");
+        }
     }
 
     private static string LoadAverage() =>
@@ -244,6 +283,12 @@ internal static partial class BackupThroughput
     /// <summary>Bytes in, bytes out, wall time, and the CPU time this process spent (null for pigz, another process).</summary>
     private sealed record Result(long Input, long Compressed, TimeSpan Elapsed, TimeSpan? Cpu = null)
     {
+        /// <summary>Where the pipeline's threads waited (pipeline rows only).</summary>
+        public string? Note { get; init; }
+
+        /// <summary>Cores used: CPU time over wall time.</summary>
+        public double? Cores => Cpu is { } cpu ? cpu / Elapsed : null;
+
         public double MegabytesPerSecond => Input / 1e6 / Elapsed.TotalSeconds;
 
         /// <summary>CPU seconds per GB of input: what the work costs, much less sensitive to other load than the rate.</summary>
@@ -352,12 +397,15 @@ internal static partial class BackupThroughput
         return meter.Stop(results.Sum(r => r.Input), results.Sum(r => r.Compressed));
     }
 
-    private static Result Parallel(RawBsonDocument[] pool, long total, CompressionLevel level, int workers, bool prime)
+    private static Result Parallel(RawBsonDocument[] pool, long total, CompressionLevel level, int workers, bool prime) =>
+        Parallel(pool, total, new ArchiveCompressionOptions { Level = level, Workers = Math.Max(workers, 1), PrimeDictionary = prime });
+
+    private static Result Parallel(RawBsonDocument[] pool, long total, ArchiveCompressionOptions options)
     {
         var sink = new CountingSink();
         long input = 0;
         var meter = new Meter();
-        using (var gzip = new ParallelGzipStream(sink, new ArchiveCompressionOptions { Level = level, Workers = Math.Max(workers, 1), PrimeDictionary = prime }))
+        using (var gzip = new ParallelGzipStream(sink, options))
         {
             foreach (var chunk in Chunks(pool, total))
             {
@@ -415,7 +463,7 @@ internal static partial class BackupThroughput
         }
     }
 
-    private static async Task<Result> PipelineAsync(RawBsonDocument[] pool, long total, CompressionLevel level, int workers, Stream sink, bool gzip = true)
+    private static async Task<Result> PipelineAsync(RawBsonDocument[] pool, long total, ArchiveCompressionOptions compression, Stream sink, bool gzip = true)
     {
         var counted = new CountingSink(sink);
         var collections = Enumerable.Range(0, Collections).Select(c => new MongoArchiveCollectionEntry
@@ -429,7 +477,7 @@ internal static partial class BackupThroughput
         var meter = new Meter();
         long written = 0;
         var writer = gzip
-            ? await MongoArchiveWriter.StartGzipAsync(counted, prelude, new ArchiveCompressionOptions { Level = level, Workers = workers })
+            ? await MongoArchiveWriter.StartGzipAsync(counted, prelude, compression)
             : await MongoArchiveWriter.StartAsync(counted, prelude);
         await using (writer)
         {
@@ -463,14 +511,22 @@ internal static partial class BackupThroughput
         }
 
         (sink as PartSink)?.Finish();
-        return meter.Stop(written, counted.Count);
+        var result = meter.Stop(written, counted.Count);
+        var waits = writer.ParallelGzip?.Waits;
+        return result with
+        {
+            Note = waits is { } w
+                ? string.Create(CultureInfo.InvariantCulture, $"of {result.Elapsed.TotalSeconds:0.00} s wall: workers idle {w.WorkerIdle.TotalSeconds:0.00} s (sum of {compression.Workers}), producer waiting for a block {w.ProducerWaitingForBlock.TotalSeconds:0.00} s, writer waiting in order {w.WriterWaitingInOrder.TotalSeconds:0.00} s, writer in the upload sink {w.WriterInDestination.TotalSeconds:0.00} s, archive consumer waiting for segments {writer.ConsumerIdle.TotalSeconds:0.00} s")
+                : string.Create(CultureInfo.InvariantCulture, $"archive consumer waiting for segments {writer.ConsumerIdle.TotalSeconds:0.00} s of {result.Elapsed.TotalSeconds:0.00} s"),
+        };
     }
 
-    private static async Task InflateAsync(RawBsonDocument[] pool, long total, CompressionLevel level, int workers)
+    private static async Task InflateAsync(RawBsonDocument[] pool, long total, ArchiveCompressionOptions compression)
     {
+        var level = compression.Level;
         var archive = new MemoryStream();
-        var made = await PipelineAsync(pool, total, level, workers, archive);
-        Report($"pipeline into memory, {workers} compression workers", made, null);
+        var made = await PipelineAsync(pool, total, compression, archive);
+        Report($"pipeline into memory, {compression.Workers} compression workers", made, null);
         var bytes = archive.GetBuffer().AsMemory(0, (int)archive.Length);
 
         var ceiling = GzipOnly(pool, total, level);

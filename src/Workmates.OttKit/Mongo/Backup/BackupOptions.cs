@@ -49,7 +49,7 @@ public sealed record BackupOptions
     public CompressionLevel CompressionLevel { get; init; } = CompressionLevel.Fastest;
 
     /// <summary>
-    /// Threads that deflate the archive. With more than one, the archive is compressed in 1 MiB blocks in parallel
+    /// Threads that deflate the archive. With more than one, the archive is compressed in 4 MiB blocks in parallel
     /// and still stored as one gzip stream that <c>mongorestore --archive --gzip</c> reads (see
     /// <see cref="Archive.ArchiveCompressionOptions"/>); 1 compresses on one thread as a plain gzip stream does.
     /// </summary>

@@ -358,29 +358,4 @@ public sealed partial class BackupRunner
         MongoBackupFailureReason.OplogOverflow,
         string.Create(CultureInfo.InvariantCulture, $"oplog overflow: the oplog of {host} rolled over during the dump (start {start.Seconds}:{start.Increment} is gone; oldest entry now {(oldest is { } o ? $"{o.Seconds}:{o.Increment}" : "none")}); the backup would be inconsistent and was abandoned. Enlarge the oplog or back up at a quieter time."),
         "local.oplog.rs");
-
-    /// <summary>Cumulative counters behind the progress events (updated from parallel dumpers).</summary>
-    private sealed class ProgressCounter(IProgress<BackupProgress>? sink)
-    {
-        private long _documents;
-        private long _bytes;
-        private int _done;
-
-        public int Total { get; set; }
-
-        public void Add(long documents, long bytes)
-        {
-            Interlocked.Add(ref _documents, documents);
-            Interlocked.Add(ref _bytes, bytes);
-        }
-
-        public void NamespaceDone(BackupStage stage, string message, string ns)
-        {
-            Interlocked.Increment(ref _done);
-            Report(stage, message, ns);
-        }
-
-        public void Report(BackupStage stage, string message, string? ns) =>
-            sink?.Report(new BackupProgress(stage, message, ns, Interlocked.Read(ref _documents), Interlocked.Read(ref _bytes), Volatile.Read(ref _done), Total));
-    }
 }

@@ -109,7 +109,7 @@ public sealed partial class RestoreRunner
 
     private async Task<RestoreResult> ReadAsync(BackupManifest manifest, RestorePlan plan, MongoDriverClient? target, RestoreWrites writes, RestoreOptions options, CancellationToken cancellationToken)
     {
-        var progress = new RestoreProgress(options.Progress);
+        var progress = new ProgressCounter(options.Progress);
         var expected = manifest.Namespaces.ToDictionary(n => ArchiveNamespaceOf(n), n => n);
         progress.Report(BackupStage.Preparing, $"restoring backup {manifest.BackupId} from {manifest.ArchiveKey}" + (options.DryRun ? " (dry run: nothing is written)" : string.Empty), null);
         Stream raw;
@@ -264,7 +264,7 @@ public sealed partial class RestoreRunner
     }
 
     /// <summary>The mutable state of one restore.</summary>
-    private sealed class RestoreState(RestorePlan plan, MongoDriverClient? target, RestoreOptions options, RestoreProgress progress, RestoreWrites writes, TimeProvider time) : IDisposable
+    private sealed class RestoreState(RestorePlan plan, MongoDriverClient? target, RestoreOptions options, ProgressCounter progress, RestoreWrites writes, TimeProvider time) : IDisposable
     {
         // A write that reached the server is applied there even when the client stops waiting for its answer; if the
         // staging collections were removed before that, the write would create one again. So a cancelled restore
@@ -677,31 +677,6 @@ public sealed partial class RestoreRunner
             _oplogBatch.Clear();
             _oplogBatchBytes = 0;
         }
-    }
-
-    /// <summary>Cumulative counters behind the progress events.</summary>
-    private sealed class RestoreProgress(IProgress<BackupProgress>? sink)
-    {
-        private long _documents;
-        private long _bytes;
-        private int _done;
-
-        public int Total { get; set; }
-
-        public void Add(long documents, long bytes)
-        {
-            Interlocked.Add(ref _documents, documents);
-            Interlocked.Add(ref _bytes, bytes);
-        }
-
-        public void NamespaceDone(BackupStage stage, string message, string ns)
-        {
-            Interlocked.Increment(ref _done);
-            Report(stage, message, ns);
-        }
-
-        public void Report(BackupStage stage, string message, string? ns) =>
-            sink?.Report(new BackupProgress(stage, message, ns, Interlocked.Read(ref _documents), Interlocked.Read(ref _bytes), Volatile.Read(ref _done), Total));
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.IO.Compression;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
@@ -35,6 +36,7 @@ public sealed class MongoArchiveWriter : IAsyncDisposable
     private Task _consumer = Task.CompletedTask;
     private ExceptionDispatchInfo? _failure;
     private long _archiveBytes;
+    private long _consumerIdleTicks;
     private MongoArchiveNamespace? _openBlock;
     private bool _completing;
     private bool _completed;
@@ -67,6 +69,12 @@ public sealed class MongoArchiveWriter : IAsyncDisposable
 
     /// <summary>The writer's memory bounds.</summary>
     public MongoArchiveWriterOptions Options => _options;
+
+    /// <summary>The parallel compressor, when the gzip form runs on several workers (for the benchmark's profile).</summary>
+    internal ParallelGzipStream? ParallelGzip => _gzip as ParallelGzipStream;
+
+    /// <summary>Time the consumer (framing, then compression) waited for the dumpers' next segment.</summary>
+    internal TimeSpan ConsumerIdle => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _consumerIdleTicks));
 
     /// <summary>Writes the magic number and the prelude, and starts the writer.</summary>
     /// <param name="destination">Where the archive goes; not disposed by the writer.</param>
@@ -334,8 +342,15 @@ public sealed class MongoArchiveWriter : IAsyncDisposable
         var framing = new ArrayBufferWriter<byte>(512);
         try
         {
-            while (await _queue.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            while (true)
             {
+                var idle = Stopwatch.GetTimestamp();
+                if (!await _queue.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                Interlocked.Add(ref _consumerIdleTicks, Stopwatch.GetTimestamp() - idle);
                 while (_queue.Reader.TryRead(out var segment))
                 {
                     try

@@ -235,7 +235,7 @@ public sealed class ParallelGzipStreamTests
         // Each names the member, the bad value and what to set instead.
         Assert.Contains("Level: 42 is not a CompressionLevel; use Fastest", error.Message, StringComparison.Ordinal);
         Assert.Contains("Workers: 0 is outside 1..64; set 1 for one gzip stream, or leave it unset for one per processor", error.Message, StringComparison.Ordinal);
-        Assert.Contains("BlockSizeBytes: 1000 is outside 65536..67108864 (64 KiB to 64 MiB); leave it unset for 1048576 (1 MiB)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("BlockSizeBytes: 1000 is outside 65536..67108864 (64 KiB to 64 MiB); leave it unset for 4194304 (4 MiB)", error.Message, StringComparison.Ordinal);
         Assert.Contains("MaxQueuedBlocks: 0 must be at least 1; leave it null for as many as Workers", error.Message, StringComparison.Ordinal);
     }
 
