@@ -75,6 +75,7 @@ public static class Blueprint
         foreach (var stack in stacks.Append(monitoring).OfType<StackDraft>())
         {
             ctx.PlaceRolesUnderEnvironmentPath(stack.Template);
+            BucketParts.EnableObjectLock(stack.Template);
         }
 
         if (spec.Ci is not null)

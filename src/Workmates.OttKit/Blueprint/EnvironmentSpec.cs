@@ -228,6 +228,16 @@ public sealed record EnvironmentSpec
             lines.Add("weakenings.disableDatabaseTls: the MongoDB replica set speaks plaintext (no encryption in transit between members or to clients)");
         }
 
+        if (Weakenings.AllowInstancesWithoutTransitEncryption)
+        {
+            lines.Add("weakenings.allowInstancesWithoutTransitEncryption: host types whose traffic between instances the Nitro system does not encrypt are accepted");
+        }
+
+        if (Weakenings.SingleOriginMedia && Media is not null)
+        {
+            lines.Add("weakenings.singleOriginMedia: media has one origin bucket (no replica for CloudFront to fail over to)");
+        }
+
         if (Media is { Aliases.Count: 0 })
         {
             lines.Add("media.aliases: none (the distribution uses the *.cloudfront.net certificate, which allows TLS below 1.2)");

@@ -110,6 +110,16 @@ public static class InstanceTypes
             table[name] = new InstanceTypeInfo(name, 2, gib * 1024, arch) { MaxNetworkInterfaces = 3 };
         }
 
+        // One-vCPU Graviton and AMD sizes (2 ENIs each, EC2 User Guide) for small hosts such as the VPN host; ECS does not trunk them.
+        (string Name, int GiB, CpuArchitecture Arch)[] medium =
+        [
+            ("m7g.medium", 4, CpuArchitecture.Arm64), ("c7g.medium", 2, CpuArchitecture.Arm64), ("m7a.medium", 4, CpuArchitecture.X64),
+        ];
+        foreach (var (name, gib, arch) in medium)
+        {
+            table[name] = new InstanceTypeInfo(name, 1, gib * 1024, arch) { MaxNetworkInterfaces = 2 };
+        }
+
         return table;
     }
 }

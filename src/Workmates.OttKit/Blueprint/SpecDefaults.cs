@@ -12,8 +12,9 @@ internal static class SpecDefaults
     public const bool InterfaceEndpoints = true;
     public const int FlowLogRetentionDays = 365;
 
-    /// <summary>Two types of one size: the Auto Scaling group can still launch when one is short in an AZ (AutoScaling.6).</summary>
-    public static readonly IReadOnlyList<string> InstanceTypes = ["m6i.large", "m5.large"];
+    /// <summary>Two types of one size, both encrypting traffic in transit: the Auto Scaling group can still launch when one
+    /// is short in an AZ (AutoScaling.6).</summary>
+    public static readonly IReadOnlyList<string> InstanceTypes = ["m6i.large", "m6a.large"];
     public const int MinHosts = 2;
     public const int DesiredHosts = 2;
     public const int MaxHosts = 10;
@@ -58,7 +59,8 @@ internal static class SpecDefaults
     public const int VpnPort = 11940;
     public const int VpnSshPort = 2222;
     public const string VpnClientCidr = "172.31.240.0/24";
-    public const string VpnInstanceType = "t3.medium";
+    /// <summary>Graviton, 1 vCPU and 4 GiB: the price of a t3.medium, with Nitro encryption in transit.</summary>
+    public const string VpnInstanceType = "m7g.medium";
 
     public const int PatchApproveAfterDays = 7;
     public const string PatchWindow = "cron(0 3 ? * SUN *)";

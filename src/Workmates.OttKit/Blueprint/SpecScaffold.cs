@@ -131,7 +131,7 @@ public static class SpecScaffold
         # The ECS cluster's EC2 hosts (an Auto Scaling group managed by an ECS capacity provider).
         cluster:
           # ECS on EC2. Two types of one size, so a capacity shortage of one type in a zone does not block scaling.
-          instanceTypes: [m6i.large, m5.large]
+          instanceTypes: [m6i.large, m6a.large]
           # At least {{minHosts}} hosts, so losing one leaves capacity running; the capacity provider adds hosts as tasks
           # need them, up to maxHosts.
           minHosts: {{minHosts}}

@@ -55,6 +55,10 @@ internal static partial class SpecValidator
         {
             add("database.instanceType", $"'{database.InstanceType}' is not in the known instance-type table, so the WiredTiger cache cannot be sized.", "Use a known type such as r6i.large, r7g.large or m6i.xlarge; see docs/blueprint.md.");
         }
+        else if (!spec.Weakenings.AllowInstancesWithoutTransitEncryption && !TransitEncryption.Supports(database.InstanceType))
+        {
+            add("database.instanceType", $"'{database.InstanceType}' does not encrypt traffic between instances (Nitro encryption in transit).", TransitEncryption.Fix(database.InstanceType));
+        }
 
         if (database.VolumeGiB is < 10 or > 16384)
         {
@@ -150,7 +154,11 @@ internal static partial class SpecValidator
 
         if (!InstanceTypes.TryGet(admin.InstanceType, out _))
         {
-            add("adminAccess.instanceType", $"'{admin.InstanceType}' is not in the known instance-type table.", "Use a known type such as t3.medium or t4g.medium.");
+            add("adminAccess.instanceType", $"'{admin.InstanceType}' is not in the known instance-type table.", "Use a known type such as m7g.medium or m7a.medium.");
+        }
+        else if (!spec.Weakenings.AllowInstancesWithoutTransitEncryption && !TransitEncryption.Supports(admin.InstanceType))
+        {
+            add("adminAccess.instanceType", $"'{admin.InstanceType}' does not encrypt traffic between instances (Nitro encryption in transit), so administrators' sessions to the hosts would cross the VPC in the clear.", TransitEncryption.Fix(admin.InstanceType));
         }
     }
 

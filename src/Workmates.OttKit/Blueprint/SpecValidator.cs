@@ -17,7 +17,7 @@ internal static partial class SpecValidator
 
         ValidateIdentity(spec, Add);
         ValidateNetwork(spec.Network, Add);
-        var smallest = ValidateCluster(spec.Cluster, Add);
+        var smallest = ValidateCluster(spec.Cluster, spec.Weakenings, Add);
         ValidateLoadBalancer(spec, Add);
         ValidateServices(spec, smallest, Add);
         ValidateLiveEvents(spec, context, Add);
@@ -113,7 +113,7 @@ internal static partial class SpecValidator
         }
     }
 
-    private static InstanceTypeInfo? ValidateCluster(ClusterSpec cluster, Action<string, string, string> add)
+    private static InstanceTypeInfo? ValidateCluster(ClusterSpec cluster, Weakenings weakenings, Action<string, string, string> add)
     {
         var known = new List<InstanceTypeInfo>();
         if (cluster.InstanceTypes.Count == 0)
@@ -132,6 +132,10 @@ internal static partial class SpecValidator
             else if (InstanceTypes.TryGet(name, out var info))
             {
                 known.Add(info);
+                if (!weakenings.AllowInstancesWithoutTransitEncryption && !TransitEncryption.Supports(name))
+                {
+                    add($"cluster.instanceTypes[{i}]", $"'{name}' does not encrypt traffic between instances (Nitro encryption in transit), so tasks' traffic to the database and each other would cross the VPC in the clear.", TransitEncryption.Fix(name));
+                }
             }
             else
             {

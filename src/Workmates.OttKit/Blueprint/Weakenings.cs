@@ -24,6 +24,22 @@ public sealed record Weakenings
     /// </summary>
     /// <value>Default: <see langword="false"/> (members require TLS, clients verify the environment's own CA).</value>
     public bool DisableDatabaseTls { get; init; }
+
+    /// <summary>
+    /// Accepts host types (ECS hosts, MongoDB members, the VPN host) whose network traffic the Nitro system does not
+    /// encrypt between instances (Control Tower CT.EC2.PR.19 and CT.AUTOSCALING.PR.11; EC2 User Guide, "Encryption in
+    /// transit"), for example <c>m5</c>, <c>m6g</c> or the burstable <c>t3</c>/<c>t4g</c>.
+    /// </summary>
+    /// <value>Default: <see langword="false"/> (such types are a validation error naming an encrypting equivalent).</value>
+    public bool AllowInstancesWithoutTransitEncryption { get; init; }
+
+    /// <summary>
+    /// Serves media from one bucket: no replica bucket and no CloudFront origin group to fail over to when the media
+    /// bucket answers 403, 404 or 5xx (Control Tower CT.CLOUDFRONT.PR.4).
+    /// </summary>
+    /// <value>Default: <see langword="false"/> (a replica bucket in the home region, fed by S3 replication, is the
+    /// distribution's second origin).</value>
+    public bool SingleOriginMedia { get; init; }
 }
 
 /// <summary>Per-service weakenings of the container's secure defaults; all off by default.</summary>

@@ -43,7 +43,7 @@ internal static class BackupBuilder
             ["NotificationConfiguration"] = BucketParts.EventBridgeNotifications(),
         });
         BucketParts.Keep(logs);
-        GuardSuppressions.Suppress(logs, GuardSuppressions.BucketKmsEncryption, GuardSuppressions.BucketLogging, GuardSuppressions.BucketObjectLock);
+        GuardSuppressions.Suppress(logs, GuardSuppressions.BucketKmsEncryption, GuardSuppressions.BucketLogging);
 
         var backup = BucketParts.KmsBucket(t, ctx, "BackupBucket", "backups", backupKey, logs, BackupLifecycle("backups"), backups.ObjectLock ? backups.RetentionDays : null);
 

@@ -25,7 +25,7 @@ internal static class BucketParts
     /// (FSBP S3.9, Control Tower CT.S3.PR.2 for the sources): SSE-S3, the only encryption S3 log delivery supports;
     /// private, versioned, TLS-only, expiring after <paramref name="retentionDays"/>; only S3's logging service of this
     /// account may write, for those buckets. It is a log destination, so it carries the suppressions of
-    /// <see cref="GuardSuppressions"/> for KMS, logging and Object Lock.
+    /// <see cref="GuardSuppressions"/> for KMS and logging.
     /// </summary>
     public static Resource ServerAccessLogBucket(Template t, PlatformContext ctx, string id, string tag, int retentionDays, params string[] sourceIds)
     {
@@ -41,7 +41,7 @@ internal static class BucketParts
         });
         bucket.DeletionPolicy = DeletionPolicy.Retain;
         bucket.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
-        GuardSuppressions.Suppress(bucket, GuardSuppressions.BucketKmsEncryption, GuardSuppressions.BucketLogging, GuardSuppressions.BucketObjectLock);
+        GuardSuppressions.Suppress(bucket, GuardSuppressions.BucketKmsEncryption, GuardSuppressions.BucketLogging);
 
         t.AddResource(id + "Policy", "AWS::S3::BucketPolicy", new CfnObject
         {
@@ -109,6 +109,23 @@ internal static class BucketParts
         var bucket = t.AddResource(id, "AWS::S3::Bucket", properties);
         Keep(bucket);
         return bucket;
+    }
+
+    /// <summary>
+    /// Turns S3 Object Lock on for every bucket of <paramref name="template"/> (Control Tower CT.S3.PR.9), without a
+    /// default retention unless the bucket sets one: objects stay deletable and lifecycle rules keep working, S3's log
+    /// delivery accepts the bucket (it refuses only a default retention), and a retention period or legal hold can be
+    /// placed on any object later. Object Lock cannot be turned off again and keeps versioning on for good.
+    /// </summary>
+    public static void EnableObjectLock(Template template)
+    {
+        foreach (var resource in template.Resources.Values)
+        {
+            if (resource.Type == "AWS::S3::Bucket" && !resource.Properties.ContainsKey("ObjectLockEnabled"))
+            {
+                resource.Properties["ObjectLockEnabled"] = true;
+            }
+        }
     }
 
     /// <summary>Keeps a data resource when its stack deletes or replaces it.</summary>

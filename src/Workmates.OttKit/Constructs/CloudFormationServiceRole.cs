@@ -233,6 +233,7 @@ internal static class CloudFormationServiceRole
             "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy", "iam:ListRolePolicies", "iam:AttachRolePolicy",
             "iam:DetachRolePolicy", "iam:ListAttachedRolePolicies", "iam:TagRole", "iam:UntagRole",
         ],
+        ["AWS::IAM::RolePolicy"] = ["iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy"],
         ["AWS::KMS::Alias"] = ["kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias", "kms:ListAliases"],
         ["AWS::KMS::Key"] =
         [
@@ -263,7 +264,7 @@ internal static class CloudFormationServiceRole
             "s3:GetBucketPublicAccessBlock", "s3:PutBucketOwnershipControls", "s3:GetBucketOwnershipControls", "s3:PutLifecycleConfiguration",
             "s3:GetLifecycleConfiguration", "s3:PutBucketLogging", "s3:GetBucketLogging", "s3:PutBucketObjectLockConfiguration",
             "s3:GetBucketObjectLockConfiguration", "s3:PutBucketTagging", "s3:GetBucketTagging", "s3:PutBucketNotification",
-            "s3:GetBucketNotification", "s3:PutBucketAcl", "s3:GetBucketAcl",
+            "s3:GetBucketNotification", "s3:PutBucketAcl", "s3:GetBucketAcl", "s3:PutReplicationConfiguration", "s3:GetReplicationConfiguration",
         ],
         ["AWS::S3::BucketPolicy"] = ["s3:PutBucketPolicy", "s3:GetBucketPolicy", "s3:DeleteBucketPolicy"],
         ["AWS::SNS::Subscription"] = ["sns:Subscribe", "sns:Unsubscribe", "sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes", "sns:ListSubscriptionsByTopic"],

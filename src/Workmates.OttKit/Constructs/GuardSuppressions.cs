@@ -16,9 +16,6 @@ internal static class GuardSuppressions
     /// <summary>CT.S3.PR.2: server access logging. A log bucket does not log into itself or into a further log bucket.</summary>
     public const string BucketLogging = "s3_bucket_logging_enabled_check";
 
-    /// <summary>CT.S3.PR.9: Object Lock. S3 refuses a server-access-log destination with an Object Lock default retention.</summary>
-    public const string BucketObjectLock = "s3_bucket_object_lock_enabled_check";
-
     /// <summary>CT.ECS.PR.2: Container Insights. The rule accepts only <c>enabled</c>, older than <c>enhanced</c> (a superset).</summary>
     public const string ContainerInsights = "ecs_container_insights_enabled_check";
 

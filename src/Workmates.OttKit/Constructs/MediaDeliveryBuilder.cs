@@ -227,10 +227,13 @@ internal static class MediaDeliveryBuilder
             ["Tags"] = ctx.Tags("media-logs"),
             ["NotificationConfiguration"] = BucketParts.EventBridgeNotifications(),
         });
-        GuardSuppressions.Suppress(logBucket, GuardSuppressions.BucketKmsEncryption, GuardSuppressions.BucketLogging, GuardSuppressions.BucketObjectLock);
+        GuardSuppressions.Suppress(logBucket, GuardSuppressions.BucketKmsEncryption, GuardSuppressions.BucketLogging);
         logBucket.DeletionPolicy = DeletionPolicy.Retain;
         logBucket.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
 
+        var dataKey = ctx.Import(PlatformContext.SecurityPart, "DataKeyArn");
+        var failover = !ctx.Spec.Weakenings.SingleOriginMedia;
+        var (replica, replicationRole) = failover ? MediaReplica.AddBucketAndRole(t, ctx, logBucket, dataKey) : (null, null);
         var bucket = t.AddResource("MediaBucket", "AWS::S3::Bucket", new CfnObject
         {
             ["NotificationConfiguration"] = BucketParts.EventBridgeNotifications(),
@@ -240,7 +243,7 @@ internal static class MediaDeliveryBuilder
                 {
                     new CfnObject
                     {
-                        ["ServerSideEncryptionByDefault"] = new CfnObject { ["SSEAlgorithm"] = "aws:kms", ["KMSMasterKeyID"] = ctx.Import(PlatformContext.SecurityPart, "DataKeyArn") },
+                        ["ServerSideEncryptionByDefault"] = new CfnObject { ["SSEAlgorithm"] = "aws:kms", ["KMSMasterKeyID"] = dataKey },
                         ["BucketKeyEnabled"] = true,
                     },
                 },
@@ -267,6 +270,10 @@ internal static class MediaDeliveryBuilder
         });
         bucket.DeletionPolicy = DeletionPolicy.Retain;
         bucket.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
+        if (replica is not null)
+        {
+            bucket.Properties["ReplicationConfiguration"] = MediaReplica.Replication(replica, replicationRole!, dataKey);
+        }
 
         t.AddResource("LogBucketPolicy", "AWS::S3::BucketPolicy", new CfnObject
         {
@@ -279,11 +286,11 @@ internal static class MediaDeliveryBuilder
                     Sid = "S3WritesMediaBucketAccessLogs",
                     Principal = PolicyPrincipal.Service("logging.s3.amazonaws.com"),
                     Actions = { "s3:PutObject" },
-                    Resources = { Fn.Sub("${LogBucket.Arn}/s3/*") },
+                    Resources = replica is null ? [Fn.Sub("${LogBucket.Arn}/s3/*")] : [Fn.Sub("${LogBucket.Arn}/s3/*"), Fn.Sub("${LogBucket.Arn}/s3-replica/*")],
                     Conditions = new CfnObject
                     {
                         ["StringEquals"] = new CfnObject { ["aws:SourceAccount"] = Pseudo.AccountId },
-                        ["ArnLike"] = new CfnObject { ["aws:SourceArn"] = bucket.GetAtt("Arn") },
+                        ["ArnLike"] = new CfnObject { ["aws:SourceArn"] = replica is null ? bucket.GetAtt("Arn") : new CfnList { bucket.GetAtt("Arn"), replica.GetAtt("Arn") } },
                     },
                 },
             }.ToNode(),
@@ -322,7 +329,7 @@ internal static class MediaDeliveryBuilder
             },
             ["DefaultCacheBehavior"] = new CfnObject
             {
-                ["TargetOriginId"] = OriginId,
+                ["TargetOriginId"] = replica is null ? OriginId : MediaReplica.GroupId,
                 ["ViewerProtocolPolicy"] = "redirect-to-https",
                 ["Compress"] = true,
                 ["AllowedMethods"] = new CfnList { "GET", "HEAD", "OPTIONS" },
@@ -338,6 +345,12 @@ internal static class MediaDeliveryBuilder
             },
             ["WebACLId"] = webAcl.Ref(),
         };
+        if (replica is not null)
+        {
+            ((CfnList)config["Origins"]).Add(MediaReplica.Origin(replica, oac));
+            config["OriginGroups"] = MediaReplica.OriginGroups(OriginId);
+        }
+
         if (media.Aliases.Count > 0)
         {
             config["Aliases"] = new CfnList([.. media.Aliases.Select(a => (CfnNode)a)]);
@@ -385,6 +398,11 @@ internal static class MediaDeliveryBuilder
             }.ToNode(),
         });
 
+        if (replica is not null)
+        {
+            MediaReplica.AddPolicies(t, bucket, replica, replicationRole!, distribution, dataKey, ctx.Spec.Region);
+        }
+
         if (media.HostedZoneId is { } zone)
         {
             // Each alias points at the distribution, IPv4 and IPv6 (the distribution has IPv6 on). Z2FDTNDATAQYW2 is
@@ -413,6 +431,11 @@ internal static class MediaDeliveryBuilder
         ctx.Export(t, Part, "MediaBucketArn", bucket.GetAtt("Arn"), "Media bucket ARN");
         ctx.Export(t, Part, "DistributionId", distribution.Ref(), "CloudFront distribution id (for invalidations)");
         ctx.Export(t, Part, "DistributionDomainName", distribution.GetAtt("DomainName"), "CloudFront domain name (target of the aliases' DNS records)");
+        if (replica is not null)
+        {
+            ctx.Export(t, Part, "MediaReplicaBucketName", replica.Ref(), "Replica of the media bucket (filled by S3 replication; CloudFront's second origin)");
+        }
+
         ctx.Export(t, Part, "LogBucketName", logBucket.Ref(), "Bucket of the media bucket's access logs and the distribution's logs");
         return t;
     }

@@ -1199,7 +1199,7 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
 
     // A resource handler's calls made as the stack's service role: the first action the role may not call fails the
     // resource with CloudFormation's message. Fidelity: IAM role and instance-profile actions are authorized on the
-    // resource's own ARN, iam:PassRole on each role ARN its properties name (or '*' when they name none), and every
+    // resource's own ARN (a role policy's on its role's), iam:PassRole on each role ARN its properties name (or '*' when they name none), and every
     // other action on '*' (the service role grants them on '*', so a derived ARN would not change a decision).
     private string? RoleDenial(CfnStack stack, CfnResource resource, string? propertiesJson, CfnResourceOperation handler)
     {
@@ -1211,7 +1211,7 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
         var properties = propertiesJson is null ? null : JsonNode.Parse(propertiesJson) as JsonObject;
         foreach (var action in _handlerPermissions.For(resource.Type, handler).Distinct(StringComparer.OrdinalIgnoreCase))
         {
-            foreach (var arn in HandlerResources(resource, properties, action))
+            foreach (var arn in HandlerResources(stack, resource, properties, action))
             {
                 var call = iam.Authorize(session.AccessKeyId, new Iam.IamRequest(action, arn));
                 if (call.Decision != Iam.IamDecision.Allowed)
@@ -1225,8 +1225,17 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
         return null;
     }
 
-    private List<string> HandlerResources(CfnResource resource, JsonObject? properties, string action)
+    private List<string> HandlerResources(CfnStack stack, CfnResource resource, JsonObject? properties, string action)
     {
+        if (resource.Type == "AWS::IAM::RolePolicy" && action.StartsWith("iam:", StringComparison.OrdinalIgnoreCase) && properties?["RoleName"] is JsonValue roleName)
+        {
+            // IAM authorizes PutRolePolicy and its kin on the role; the role's path comes from the role resource of the stack.
+            var target = roleName.ToString();
+            var role = stack.Resources.Values.FirstOrDefault(r => r.Type == "AWS::IAM::Role" && r.PhysicalId == target);
+            var rolePath = role?.Properties is { } json && JsonNode.Parse(json)?["Path"] is JsonValue rp ? rp.ToString() : "/";
+            return [$"arn:aws:iam::{Options.AccountId}:role{rolePath}{target}"];
+        }
+
         var path = properties?["Path"] is JsonValue p ? p.ToString() : "/";
         if (action.Equals("iam:PassRole", StringComparison.OrdinalIgnoreCase))
         {

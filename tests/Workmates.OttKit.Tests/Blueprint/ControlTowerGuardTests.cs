@@ -20,24 +20,6 @@ public sealed partial class ControlTowerGuardTests
 {
     private const string Package = "@cdklabs/cdk-validator-cfnguard";
 
-    private static readonly string[] SharedOpenGaps =
-    [
-        "autoscaling_group_nitro_encryption_in_transit_override_check",
-        "cloudfront_origin_failover_enabled_check",
-        "s3_bucket_object_lock_enabled_check",
-    ];
-
-    /// <summary>
-    /// Rules that still fail, each a known gap of issue 18 listed under "Known gaps" in docs/security-controls.md. The
-    /// list may only shrink: a new failure fails the test, and so does a gap that no longer fails.
-    /// </summary>
-    private static readonly Dictionary<string, HashSet<string>> OpenGaps = new(StringComparer.Ordinal)
-    {
-        ["blacksheep"] = [.. SharedOpenGaps, "ec2_instance_nitro_encryption_in_transit_check"],
-        ["owl270"] = [.. SharedOpenGaps, "ec2_instance_nitro_encryption_in_transit_check"],
-        ["scaffold"] = [.. SharedOpenGaps, "ec2_instance_nitro_encryption_in_transit_check"],
-    };
-
     [Theory(Timeout = TestTimeouts.External)]
     [MemberData(nameof(SampleSpecs.Rehearsed), MemberType = typeof(SampleSpecs))]
     public async Task Every_applicable_control_tower_rule_passes_or_is_suppressed_with_a_documented_reason(string environment)
@@ -69,13 +51,10 @@ public sealed partial class ControlTowerGuardTests
         Assert.True(undocumented.Length == 0,
             $"Suppressed without a reason in docs/security-controls.md (table 'Control Tower proactive controls'): {string.Join(", ", undocumented)}");
         Assert.True(result.Applicable.Count >= 30, $"only {result.Applicable.Count} rules applied: is the rules folder complete?\n{line}");
-        var open = OpenGaps.GetValueOrDefault(environment, []);
-        var unexpected = result.Failed.Where(f => !open.Contains(f.Key)).OrderBy(f => f.Key, StringComparer.Ordinal).ToArray();
-        Assert.True(unexpected.Length == 0,
+        var failed = result.Failed.OrderBy(f => f.Key, StringComparer.Ordinal).ToArray();
+        Assert.True(failed.Length == 0,
             $"{line}\nUnsuppressed failures (rule: resources):\n"
-            + string.Join("\n", unexpected.Select(f => $"  {f.Key} ({f.Value.Count}): {string.Join(", ", f.Value.Order(StringComparer.Ordinal))}")));
-        var closed = open.Where(rule => !result.Failed.ContainsKey(rule)).Order(StringComparer.Ordinal).ToArray();
-        Assert.True(closed.Length == 0, $"{line}\nNo longer failing: remove from OpenGaps (and docs/security-controls.md 'Known gaps'): {string.Join(", ", closed)}");
+            + string.Join("\n", failed.Select(f => $"  {f.Key} ({f.Value.Count}): {string.Join(", ", f.Value.Order(StringComparer.Ordinal))}")));
     }
 
     [Fact(Timeout = TestTimeouts.External)]

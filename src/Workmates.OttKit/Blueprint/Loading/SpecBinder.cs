@@ -74,6 +74,8 @@ internal sealed partial class SpecBinder
                 DisableWebApplicationFirewall = w.Bool("disableWebApplicationFirewall") ?? d.DisableWebApplicationFirewall,
                 AllowSecretLikeEnvironmentVariables = w.Bool("allowSecretLikeEnvironmentVariables") ?? d.AllowSecretLikeEnvironmentVariables,
                 DisableDatabaseTls = w.Bool("disableDatabaseTls") ?? d.DisableDatabaseTls,
+                AllowInstancesWithoutTransitEncryption = w.Bool("allowInstancesWithoutTransitEncryption") ?? d.AllowInstancesWithoutTransitEncryption,
+                SingleOriginMedia = w.Bool("singleOriginMedia") ?? d.SingleOriginMedia,
             }) ?? d,
         };
         r.Finish();

@@ -1,0 +1,186 @@
+using Workmates.OttKit.CloudFormation;
+
+namespace Workmates.OttKit.Constructs;
+
+/// <summary>
+/// The media bucket's replica and CloudFront's second origin (Control Tower CT.CLOUDFRONT.PR.4): a bucket in the home
+/// region, encrypted with the same data key, that S3 replication keeps in step with the media bucket, and an origin
+/// group that sends a request to it when the media bucket answers 403, 404 or 5xx. Deletions are not replicated (delete
+/// markers stay in the media bucket), so an object deleted by mistake is still served from the replica until it is
+/// deleted there too; the replica keeps objects in S3 Standard-IA, which halves its storage price and bills a read
+/// only when CloudFront fails over.
+/// </summary>
+internal static class MediaReplica
+{
+    /// <summary>CloudFront's origin id of the replica.</summary>
+    public const string OriginId = "media-replica";
+
+    /// <summary>CloudFront's id of the origin group the default behavior targets.</summary>
+    public const string GroupId = "media-failover";
+
+    /// <summary>The status codes on which CloudFront retries a request on the replica.</summary>
+    public static readonly IReadOnlyList<int> FailoverStatusCodes = [403, 404, 500, 502, 503, 504];
+
+    /// <summary>Adds the replica bucket (access logs into <paramref name="logBucket"/> below <c>s3-replica/</c>) and the role S3 replicates as.</summary>
+    public static (Resource Bucket, Resource Role) AddBucketAndRole(Template t, PlatformContext ctx, Resource logBucket, Intrinsic dataKey)
+    {
+        var bucket = t.AddResource("MediaReplicaBucket", "AWS::S3::Bucket", new CfnObject
+        {
+            ["NotificationConfiguration"] = BucketParts.EventBridgeNotifications(),
+            ["BucketEncryption"] = BucketParts.Encryption(dataKey),
+            ["PublicAccessBlockConfiguration"] = BucketParts.PublicAccessBlock(),
+            ["OwnershipControls"] = BucketParts.OwnerEnforced(),
+            ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
+            ["LoggingConfiguration"] = BucketParts.LogTo(logBucket, "s3-replica/"),
+            ["LifecycleConfiguration"] = new CfnObject
+            {
+                ["Rules"] = new CfnList
+                {
+                    new CfnObject
+                    {
+                        ["Id"] = "expire-old-versions",
+                        ["Status"] = "Enabled",
+                        ["NoncurrentVersionExpiration"] = new CfnObject { ["NoncurrentDays"] = 30 },
+                        ["AbortIncompleteMultipartUpload"] = new CfnObject { ["DaysAfterInitiation"] = 7 },
+                    },
+                },
+            },
+            ["Tags"] = ctx.Tags("media-replica"),
+        });
+        BucketParts.Keep(bucket);
+
+        var role = t.AddResource("MediaReplicationRole", "AWS::IAM::Role", new CfnObject
+        {
+            ["Description"] = $"{ctx.Env}: S3 replicates the media bucket into its replica",
+            ["AssumeRolePolicyDocument"] = PlatformContext.AssumeRole("s3.amazonaws.com"),
+            ["Tags"] = ctx.Tags("media-replication"),
+        });
+        return (bucket, role);
+    }
+
+    /// <summary>The media bucket's replication configuration: everything, SSE-KMS objects included, into the replica.</summary>
+    public static CfnObject Replication(Resource replica, Resource role, Intrinsic dataKey) => new()
+    {
+        ["Role"] = role.GetAtt("Arn"),
+        ["Rules"] = new CfnList
+        {
+            new CfnObject
+            {
+                ["Id"] = "replicate-media",
+                ["Status"] = "Enabled",
+                ["Priority"] = 1,
+                ["Filter"] = new CfnObject { ["Prefix"] = string.Empty },
+                ["DeleteMarkerReplication"] = new CfnObject { ["Status"] = "Disabled" },
+                ["SourceSelectionCriteria"] = new CfnObject { ["SseKmsEncryptedObjects"] = new CfnObject { ["Status"] = "Enabled" } },
+                ["Destination"] = new CfnObject
+                {
+                    ["Bucket"] = replica.GetAtt("Arn"),
+                    ["StorageClass"] = "STANDARD_IA",
+                    ["EncryptionConfiguration"] = new CfnObject { ["ReplicaKmsKeyID"] = dataKey },
+                },
+            },
+        },
+    };
+
+    /// <summary>The replica's origin: the same Origin Access Control as the media bucket.</summary>
+    public static CfnObject Origin(Resource replica, Resource oac) => new()
+    {
+        ["Id"] = OriginId,
+        ["DomainName"] = replica.GetAtt("RegionalDomainName"),
+        ["S3OriginConfig"] = new CfnObject { ["OriginAccessIdentity"] = string.Empty },
+        ["OriginAccessControlId"] = oac.GetAtt("Id"),
+    };
+
+    /// <summary>The origin group: <paramref name="primaryOriginId"/> first, the replica when it fails.</summary>
+    public static CfnObject OriginGroups(string primaryOriginId) => new()
+    {
+        ["Quantity"] = 1,
+        ["Items"] = new CfnList
+        {
+            new CfnObject
+            {
+                ["Id"] = GroupId,
+                ["FailoverCriteria"] = new CfnObject
+                {
+                    ["StatusCodes"] = new CfnObject
+                    {
+                        ["Quantity"] = FailoverStatusCodes.Count,
+                        ["Items"] = new CfnList([.. FailoverStatusCodes.Select(c => (CfnNode)c)]),
+                    },
+                },
+                ["Members"] = new CfnObject
+                {
+                    ["Quantity"] = 2,
+                    ["Items"] = new CfnList
+                    {
+                        new CfnObject { ["OriginId"] = primaryOriginId },
+                        new CfnObject { ["OriginId"] = OriginId },
+                    },
+                },
+            },
+        },
+    };
+
+    /// <summary>
+    /// The replication role's policy (a separate resource: the media bucket names the role, and the policy names the
+    /// media bucket) and the replica's bucket policy (TLS only; CloudFront reads through Origin Access Control, for
+    /// <paramref name="distribution"/> only).
+    /// </summary>
+    public static void AddPolicies(Template t, Resource media, Resource replica, Resource role, Resource distribution, Intrinsic dataKey, string region)
+    {
+        var viaS3 = new CfnObject { ["StringEquals"] = new CfnObject { ["kms:ViaService"] = $"s3.{region}.amazonaws.com" } };
+        t.AddResource("MediaReplicationPolicy", "AWS::IAM::RolePolicy", new CfnObject
+        {
+            ["PolicyName"] = "replicate-media",
+            ["RoleName"] = role.Ref(),
+            ["PolicyDocument"] = new PolicyDocument
+            {
+                new PolicyStatement
+                {
+                    Sid = "ReadReplicationConfiguration",
+                    Actions = { "s3:GetReplicationConfiguration", "s3:ListBucket" },
+                    Resources = { media.GetAtt("Arn") },
+                },
+                new PolicyStatement
+                {
+                    Sid = "ReadSourceVersions",
+                    Actions = { "s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging", "s3:GetObjectRetention", "s3:GetObjectLegalHold" },
+                    Resources = { Fn.Join(string.Empty, media.GetAtt("Arn"), "/*") },
+                },
+                new PolicyStatement
+                {
+                    Sid = "WriteReplicas",
+                    Actions = { "s3:ReplicateObject", "s3:ReplicateTags" },
+                    Resources = { Fn.Join(string.Empty, replica.GetAtt("Arn"), "/*") },
+                },
+                new PolicyStatement
+                {
+                    Sid = "DecryptSourceAndEncryptReplicaThroughS3",
+                    Actions = { "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey" },
+                    Resources = { dataKey },
+                    Conditions = viaS3,
+                },
+            }.ToNode(),
+        });
+
+        t.AddResource("MediaReplicaBucketPolicy", "AWS::S3::BucketPolicy", new CfnObject
+        {
+            ["Bucket"] = replica.Ref(),
+            ["PolicyDocument"] = new PolicyDocument
+            {
+                BucketParts.DenyInsecureTransport(replica.LogicalId),
+                new PolicyStatement
+                {
+                    Sid = "CloudFrontReadsThroughOriginAccessControl",
+                    Principal = PolicyPrincipal.Service("cloudfront.amazonaws.com"),
+                    Actions = { "s3:GetObject" },
+                    Resources = { Fn.Join(string.Empty, replica.GetAtt("Arn"), "/*") },
+                    Conditions = new CfnObject
+                    {
+                        ["StringEquals"] = new CfnObject { ["AWS:SourceArn"] = Fn.Sub($"arn:${{AWS::Partition}}:cloudfront::${{AWS::AccountId}}:distribution/${{{distribution.LogicalId}}}") },
+                    },
+                },
+            }.ToNode(),
+        });
+    }
+}
