@@ -111,7 +111,7 @@ internal static class AdminAccessBuilder
         var policy = new PolicyDocument
         {
             new PolicyStatement { Sid = "KeepOwnPki", Actions = { "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue" }, Resources = { pki.Ref() } },
-            HostParts.DecryptVia(dataKey, "secretsmanager", "kms:Decrypt", "kms:GenerateDataKey"),
+            security.DataKey.GrantThrough(scope, "secretsmanager", "kms:Decrypt", "kms:GenerateDataKey"),
         };
         var role = HostParts.InstanceRole(t, ctx, "VpnRole", "vpn", $"{ctx.Env} VPN host: SSM core and its own PKI secret", policy, scope, security);
         var profile = t.AddResource("VpnInstanceProfile", "AWS::IAM::InstanceProfile", new CfnObject { ["Roles"] = new CfnList { role.Ref() } });

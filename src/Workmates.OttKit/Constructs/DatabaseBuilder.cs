@@ -166,7 +166,7 @@ internal static class DatabaseBuilder
                 issue.Resources.Add(backup.Ref());
 
                 policy.Add(issue);
-                var encrypt = HostParts.DecryptVia(dataKey, "secretsmanager", "kms:GenerateDataKey");
+                var encrypt = security.DataKey.GrantThrough(scope, "secretsmanager", "kms:GenerateDataKey");
                 encrypt.Sid = "EncryptThroughSecretsmanager";
                 policy.Add(encrypt);
             }
