@@ -283,15 +283,15 @@ internal static partial class SpecValidator
             {
                 add($"{at}.name", $"'{s.Name}' is already the name of services[{first}].", "Give every service a unique name.");
             }
-            else if (logicalIds.TryGetValue(Constructs.PlatformContext.Pascal(s.Name), out var twin))
+            else if (logicalIds.TryGetValue(LogicalIds.Pascal(s.Name), out var twin))
             {
                 // Logical IDs and export names drop the hyphens: 'web1' and 'web-1' would both be 'Web1'.
-                add($"{at}.name", $"'{s.Name}' and services[{twin}] ('{spec.Services[twin].Name}') both become '{Constructs.PlatformContext.Pascal(s.Name)}' in CloudFormation logical IDs and export names, so their resources would clash.", "Rename one of them so the names differ by more than hyphens (for example 'web-api' and 'web-admin').");
+                add($"{at}.name", $"'{s.Name}' and services[{twin}] ('{spec.Services[twin].Name}') both become '{LogicalIds.Pascal(s.Name)}' in CloudFormation logical IDs and export names, so their resources would clash.", "Rename one of them so the names differ by more than hyphens (for example 'web-api' and 'web-admin').");
             }
             else
             {
                 names[s.Name] = i;
-                logicalIds[Constructs.PlatformContext.Pascal(s.Name)] = i;
+                logicalIds[LogicalIds.Pascal(s.Name)] = i;
             }
 
             if (s.ContainerPort is < 1 or > 65535)

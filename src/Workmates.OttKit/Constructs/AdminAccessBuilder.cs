@@ -14,22 +14,21 @@ namespace Workmates.OttKit.Constructs;
 /// </summary>
 internal static class AdminAccessBuilder
 {
-    private const string Part = PlatformContext.AdminAccessPart;
-
-    public static Template Build(PlatformContext ctx)
+    public static AdminAccess Build(PlatformContext ctx, StackScope scope, SecurityBaseline security, Network network, Cluster cluster, Database? database)
     {
         var admin = ctx.Spec.AdminAccess ?? throw new InvalidOperationException("The spec has no adminAccess section.");
         _ = InstanceTypes.TryGet(admin.InstanceType, out var type);
         _ = Ipv4Cidr.TryParse(admin.ClientCidr, out var clients, out _);
         _ = Ipv4Cidr.TryParse(ctx.Spec.Network.VpcCidr, out var vpc, out _);
         var arm = type is { Architecture: CpuArchitecture.Arm64 };
-        var t = new Template { Description = $"OttKit {ctx.Env}: administrator VPN (OpenVPN host with an Elastic IP)" };
+        var t = scope.Template;
+        t.Description = $"OttKit {ctx.Env}: administrator VPN (OpenVPN host with an Elastic IP)";
         var ami = t.Add(new Parameter("VpnAmiId", "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>")
         {
             Default = $"/aws/service/canonical/ubuntu/server/24.04/stable/current/{(arm ? "arm64" : "amd64")}/hvm/ebs-gp3/ami-id",
             Description = "Ubuntu 24.04 LTS AMI of the VPN host, resolved from Canonical's public SSM parameter",
         });
-        var dataKey = ctx.Import(PlatformContext.SecurityPart, "DataKeyArn");
+        var dataKey = security.DataKey.Arn.In(scope);
 
         var ingress = new CfnList();
         foreach (var cidr in admin.AllowedCidrs)
@@ -41,7 +40,7 @@ internal static class AdminAccessBuilder
         var group = t.AddResource("VpnSecurityGroup", "AWS::EC2::SecurityGroup", new CfnObject
         {
             ["GroupDescription"] = $"{ctx.Env}: OpenVPN host (VPN port from allowed ranges, SSH from VPN clients)",
-            ["VpcId"] = ctx.Import(PlatformContext.NetworkPart, "VpcId"),
+            ["VpcId"] = network.VpcId.In(scope),
             ["SecurityGroupIngress"] = ingress,
             ["SecurityGroupEgress"] = new CfnList
             {
@@ -57,7 +56,7 @@ internal static class AdminAccessBuilder
         // hosts change without a restart and new ones follow).
         t.AddResource("HostSshFromVpn", "AWS::EC2::SecurityGroupIngress", new CfnObject
         {
-            ["GroupId"] = ctx.Import(PlatformContext.ClusterPart, "HostSecurityGroupId"),
+            ["GroupId"] = cluster.HostSecurityGroupId.In(scope),
             ["IpProtocol"] = "tcp",
             ["FromPort"] = admin.SshPort,
             ["ToPort"] = admin.SshPort,
@@ -69,7 +68,7 @@ internal static class AdminAccessBuilder
         {
             t.AddResource("DatabaseSshFromVpn", "AWS::EC2::SecurityGroupIngress", new CfnObject
             {
-                ["GroupId"] = ctx.Import(PlatformContext.DatabasePart, "SecurityGroupId"),
+                ["GroupId"] = database!.SecurityGroupId.In(scope),
                 ["IpProtocol"] = "tcp",
                 ["FromPort"] = admin.SshPort,
                 ["ToPort"] = admin.SshPort,
@@ -112,9 +111,9 @@ internal static class AdminAccessBuilder
         var policy = new PolicyDocument
         {
             new PolicyStatement { Sid = "KeepOwnPki", Actions = { "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue" }, Resources = { pki.Ref() } },
-            HostParts.DecryptVia(dataKey, "secretsmanager", "kms:Decrypt", "kms:GenerateDataKey"),
+            security.DataKey.GrantThrough(scope, "secretsmanager", "kms:Decrypt", "kms:GenerateDataKey"),
         };
-        var role = HostParts.InstanceRole(t, ctx, "VpnRole", "vpn", $"{ctx.Env} VPN host: SSM core and its own PKI secret", policy);
+        var role = HostParts.InstanceRole(t, ctx, "VpnRole", "vpn", $"{ctx.Env} VPN host: SSM core and its own PKI secret", policy, scope, security);
         var profile = t.AddResource("VpnInstanceProfile", "AWS::IAM::InstanceProfile", new CfnObject { ["Roles"] = new CfnList { role.Ref() } });
         var launchTemplate = HostParts.LaunchTemplate(t, ctx, "VpnLaunchTemplate", "vpn", dataKey, 16);
 
@@ -126,7 +125,7 @@ internal static class AdminAccessBuilder
             ["ImageId"] = ami.Ref(),
             ["InstanceType"] = admin.InstanceType,
             // Its public address is the Elastic IP below, associated after launch: none is auto-assigned.
-            ["NetworkInterfaces"] = HostParts.PrivateInterface(Fn.Select(0, Fn.Split(",", ctx.Import(PlatformContext.NetworkPart, "PublicSubnetIds"))), group.GetAtt("GroupId")),
+            ["NetworkInterfaces"] = HostParts.PrivateInterface(Fn.Select(0, Fn.Split(",", network.PublicSubnetIds.In(scope))), group.GetAtt("GroupId")),
             ["Monitoring"] = true,
             ["IamInstanceProfile"] = profile.Ref(),
             // It forwards VPN clients' packets (NATed to its own address), so the source/destination check stays on.
@@ -140,11 +139,11 @@ internal static class AdminAccessBuilder
             ["InstanceId"] = instance.Ref(),
         });
 
-        ctx.Export(t, Part, "VpnPublicIp", address.GetAtt("PublicIp"), "Elastic IP of the OpenVPN host");
-        ctx.Export(t, Part, "VpnSecurityGroupId", group.GetAtt("GroupId"), "Security group of the OpenVPN host");
-        ctx.Export(t, Part, "VpnInstanceId", instance.Ref(), "Instance id of the OpenVPN host");
-        ctx.Export(t, Part, "VpnPkiSecretArn", pki.Ref(), "Secret holding the OpenVPN PKI");
-        return t;
+        scope.Export("VpnPublicIp", address.GetAtt("PublicIp"), "Elastic IP of the OpenVPN host");
+        var vpnGroup = scope.Export("VpnSecurityGroupId", group.GetAtt("GroupId"), "Security group of the OpenVPN host");
+        scope.Export("VpnInstanceId", instance.Ref(), "Instance id of the OpenVPN host");
+        scope.Export("VpnPkiSecretArn", pki.Ref(), "Secret holding the OpenVPN PKI");
+        return new AdminAccess(scope, vpnGroup);
     }
 
     private static string UserData(PlatformContext ctx, AdminAccessSpec admin, Ipv4Cidr clients, Ipv4Cidr vpc)

@@ -11,7 +11,7 @@ namespace Workmates.OttKit.Constructs;
 /// </summary>
 internal static class AutoscalingBuilder
 {
-    public static void Add(Template t, PlatformContext ctx, ServiceSpec service, Resource ecsService, Resource targets, CfnNode loadBalancerFullName)
+    public static void Add(Template t, PlatformContext ctx, ServiceSpec service, Resource ecsService, Resource targets, CfnNode loadBalancerFullName, StackScope scope, Cluster cluster)
     {
         var scheduled = new CfnList();
         foreach (var ev in ctx.Spec.LiveEvents)
@@ -42,7 +42,7 @@ internal static class AutoscalingBuilder
         {
             ["ServiceNamespace"] = "ecs",
             ["ScalableDimension"] = "ecs:service:DesiredCount",
-            ["ResourceId"] = Fn.Sub("service/${Cluster}/${Service.Name}", new CfnObject { ["Cluster"] = ctx.Import(PlatformContext.ClusterPart, "ClusterName") }),
+            ["ResourceId"] = Fn.Sub("service/${Cluster}/${Service.Name}", new CfnObject { ["Cluster"] = cluster.ClusterName.In(scope) }),
             ["MinCapacity"] = service.Scaling.MinTasks,
             ["MaxCapacity"] = service.Scaling.MaxTasks,
         };

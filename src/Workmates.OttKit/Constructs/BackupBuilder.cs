@@ -13,8 +13,6 @@ namespace Workmates.OttKit.Constructs;
 /// </summary>
 internal static class BackupBuilder
 {
-    private const string Part = PlatformContext.BackupsPart;
-
     /// <summary>Days the server access logs of the two buckets are kept (a year, like every other log).</summary>
     private const int AccessLogRetentionDays = 365;
 
@@ -25,11 +23,12 @@ internal static class BackupBuilder
         return string.Create(CultureInfo.InvariantCulture, $"cron({minute} {hour} * * ? *)");
     }
 
-    public static Template Build(PlatformContext ctx)
+    public static Backups Build(PlatformContext ctx, StackScope scope, SecurityBaseline security)
     {
         var backups = ctx.Spec.Backups;
-        var t = new Template { Description = $"OttKit {ctx.Env}: backups (backup bucket, AWS Backup plan for the data volumes)" };
-        var backupKey = ctx.Import(PlatformContext.SecurityPart, "BackupKeyArn");
+        var t = scope.Template;
+        t.Description = $"OttKit {ctx.Env}: backups (backup bucket, AWS Backup plan for the data volumes)";
+        var backupKey = security.BackupKey.Arn.In(scope);
 
         var logs = t.AddResource("BackupAccessLogBucket", "AWS::S3::Bucket", new CfnObject
         {
@@ -129,12 +128,14 @@ internal static class BackupBuilder
             },
         });
 
-        ctx.Export(t, Part, "BackupBucketName", backup.Ref(), "Bucket of the MongoDB backups");
-        ctx.Export(t, Part, "BackupBucketArn", backup.GetAtt("Arn"), "ARN of the backup bucket");
-        ctx.Export(t, Part, "AccessLogBucketName", logs.Ref(), "Bucket of the server access logs of the backup bucket");
-        ctx.Export(t, Part, "BackupVaultName", vault.Ref(), "AWS Backup vault of the volume snapshots");
-        ctx.Export(t, Part, "BackupPlanId", plan.Ref(), "AWS Backup plan of the daily volume snapshots");
-        return t;
+        var bucketName = scope.Export("BackupBucketName", backup.Ref(), "Bucket of the MongoDB backups");
+        var bucketArn = scope.Export("BackupBucketArn", backup.GetAtt("Arn"), "ARN of the backup bucket");
+        return new Backups(
+            scope,
+            new SecureBucket(bucketName, bucketArn),
+            scope.Export("AccessLogBucketName", logs.Ref(), "Bucket of the server access logs of the backup bucket"),
+            scope.Export("BackupVaultName", vault.Ref(), "AWS Backup vault of the volume snapshots"),
+            scope.Export("BackupPlanId", plan.Ref(), "AWS Backup plan of the daily volume snapshots"));
     }
 
     /// <summary>

@@ -11,17 +11,16 @@ namespace Workmates.OttKit.Constructs;
 /// </summary>
 internal static class BootstrapBuilder
 {
-    private const string Part = PlatformContext.BootstrapPart;
-
     /// <summary>The output the CLI reads the artifacts bucket's name from.</summary>
     public const string ArtifactsBucketOutput = "ArtifactsBucketName";
 
     /// <summary>Days the artifacts bucket's server access logs are kept (a year, like every other log).</summary>
     private const int AccessLogRetentionDays = 365;
 
-    public static Template Build(PlatformContext ctx)
+    public static Bootstrap Build(PlatformContext ctx, StackScope scope)
     {
-        var t = new Template { Description = $"OttKit {ctx.Env}: bootstrap (artifacts bucket of every deployed template, its KMS key); deployed first, by an administrator" };
+        var t = scope.Template;
+        t.Description = $"OttKit {ctx.Env}: bootstrap (artifacts bucket of every deployed template, its KMS key); deployed first, by an administrator";
         var key = SecurityBuilder.AddKey(t, ctx, "Artifacts", "artifacts", "encrypts the deployed templates in the artifacts bucket", []);
         var logs = BucketParts.ServerAccessLogBucket(t, ctx, "ArtifactsAccessLogBucket", "artifacts-access-logs", AccessLogRetentionDays, "ArtifactsBucket");
         var artifacts = BucketParts.KmsBucket(t, ctx, "ArtifactsBucket", "artifacts", key.GetAtt("Arn"), logs, BucketParts.ExpiringLifecycle("expire-artifacts", ctx.Spec.Backups.RetentionDays));
@@ -31,10 +30,10 @@ internal static class BootstrapBuilder
             ["PolicyDocument"] = new PolicyDocument { BucketParts.DenyInsecureTransport("ArtifactsBucket") }.ToNode(),
         });
 
-        ctx.Export(t, Part, ArtifactsBucketOutput, artifacts.Ref(), "Bucket where the stack deployer keeps every deployed template version");
-        ctx.Export(t, Part, "ArtifactsBucketArn", artifacts.GetAtt("Arn"), "ARN of the artifacts bucket");
-        ctx.Export(t, Part, "ArtifactsKeyArn", key.GetAtt("Arn"), "KMS key of the artifacts bucket (used through S3 only)");
-        ctx.Export(t, Part, "ArtifactsAccessLogBucketName", logs.Ref(), "Bucket of the artifacts bucket's server access logs");
-        return t;
+        var bucketName = scope.Export(ArtifactsBucketOutput, artifacts.Ref(), "Bucket where the stack deployer keeps every deployed template version");
+        var bucketArn = scope.Export("ArtifactsBucketArn", artifacts.GetAtt("Arn"), "ARN of the artifacts bucket");
+        var keyArn = scope.Export("ArtifactsKeyArn", key.GetAtt("Arn"), "KMS key of the artifacts bucket (used through S3 only)");
+        var logsName = scope.Export("ArtifactsAccessLogBucketName", logs.Ref(), "Bucket of the artifacts bucket's server access logs");
+        return new Bootstrap(scope, new SecureBucket(bucketName, bucketArn), new KmsKey(keyArn), logsName);
     }
 }

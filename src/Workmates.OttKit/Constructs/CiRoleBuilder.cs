@@ -40,12 +40,15 @@ internal static class CiRoleBuilder
 
     /// <summary>The ci stack.</summary>
     /// <param name="ctx">The environment.</param>
+    /// <param name="scope">The ci stack.</param>
+    /// <param name="bootstrap">The artifacts bucket and key the deploy role writes templates with.</param>
     /// <param name="stacks">Every other stack of the set: name, region and template (the roles may touch exactly these stacks; the service role may create what they contain).</param>
-    public static Template Build(PlatformContext ctx, IReadOnlyList<(string Name, string Region, Template Template)> stacks)
+    public static CiRoles Build(PlatformContext ctx, StackScope scope, Bootstrap bootstrap, IReadOnlyList<(string Name, string Region, Template Template)> stacks)
     {
         var spec = ctx.Spec;
         var ci = spec.Ci!;
-        var t = new Template { Description = $"OttKit {ctx.Env}: GitHub Actions OIDC access (deploy and plan roles, CloudFormation service role; no access keys)" };
+        var t = scope.Template;
+        t.Description = $"OttKit {ctx.Env}: GitHub Actions OIDC access (deploy and plan roles, CloudFormation service role; no access keys)";
 
         CfnNode provider;
         if (ci.ExistingOidcProviderArn is { } existing)
@@ -64,7 +67,7 @@ internal static class CiRoleBuilder
             provider = created.Ref();
         }
 
-        var ownStack = (Name: ctx.StackName(Part), Region: spec.Region);
+        var ownStack = (Name: scope.Name, Region: spec.Region);
         var allStacks = stacks.Select(s => (s.Name, s.Region)).Append(ownStack).ToList();
         var resourceTypes = stacks.SelectMany(s => s.Template.Resources.Values.Select(r => r.Type))
             .Concat(["AWS::IAM::Role", "AWS::IAM::OIDCProvider"])
@@ -96,7 +99,7 @@ internal static class CiRoleBuilder
             ["Tags"] = ctx.Tags("cloudformation"),
         });
 
-        ScopeGrant? Resolve(PermissionScope scope) => CiScope(ctx, ci, allStacks, serviceRole, scope);
+        ScopeGrant? Resolve(PermissionScope permission) => CiScope(ctx, ci, allStacks, serviceRole, permission, scope, bootstrap);
 
         var deploy = new PolicyDocument();
         foreach (var statement in PermissionGrants.Statements(DeployPermissions, Resolve))
@@ -152,11 +155,11 @@ internal static class CiRoleBuilder
             ["Tags"] = ctx.Tags("ci-plan"),
         });
 
-        ctx.Export(t, Part, "DeployRoleArn", deployRole.GetAtt("Arn"), "Role the deploy jobs assume through GitHub OIDC");
-        ctx.Export(t, Part, "PlanRoleArn", planRole.GetAtt("Arn"), "Role the pull-request plan job assumes through GitHub OIDC");
-        ctx.Export(t, Part, "OidcProviderArn", provider, "GitHub Actions OIDC provider");
-        ctx.Export(t, Part, "CloudFormationServiceRoleArn", serviceRole.GetAtt("Arn"), "Role CloudFormation deploys the stacks with (ottkit deploy stacks --role-arn)");
-        return t;
+        var deployRoleArn = scope.Export("DeployRoleArn", deployRole.GetAtt("Arn"), "Role the deploy jobs assume through GitHub OIDC");
+        scope.Export("PlanRoleArn", planRole.GetAtt("Arn"), "Role the pull-request plan job assumes through GitHub OIDC");
+        scope.Export("OidcProviderArn", provider, "GitHub Actions OIDC provider");
+        scope.Export("CloudFormationServiceRoleArn", serviceRole.GetAtt("Arn"), "Role CloudFormation deploys the stacks with (ottkit deploy stacks --role-arn)");
+        return new CiRoles(scope, deployRoleArn);
     }
 
     /// <summary>What the deploy jobs run: <c>ottkit deploy stacks</c>, <c>ottkit image scan-gate</c>, <c>ottkit deploy service</c> and <c>ottkit rollback</c>.</summary>
@@ -173,7 +176,7 @@ internal static class CiRoleBuilder
         ServiceDeployer.RequiredPermissions.Status);
 
     /// <summary>The CI roles' resolution of each permission scope to this environment's own resources.</summary>
-    private static ScopeGrant? CiScope(PlatformContext ctx, CiSpec ci, IReadOnlyList<(string Name, string Region)> stacks, Resource serviceRole, PermissionScope scope)
+    private static ScopeGrant? CiScope(PlatformContext ctx, CiSpec ci, IReadOnlyList<(string Name, string Region)> stacks, Resource serviceRole, PermissionScope scope, StackScope stack, Bootstrap bootstrap)
     {
         var services = ctx.Spec.Services;
         Value<string> Ecs(string resource) => PlatformContext.Arn("ecs", resource);
@@ -182,13 +185,11 @@ internal static class CiRoleBuilder
         {
             // Exact stack names: stack/<env>-* would also match another environment called <env>-prod.
             PermissionScope.Stacks => new([.. stacks.Select(s => (Value<string>)Fn.Sub($"arn:${{AWS::Partition}}:cloudformation:{s.Region}:${{AWS::AccountId}}:stack/{s.Name}/*"))]),
-            PermissionScope.ArtifactObjects => new([ArtifactsBucket(ctx, ci, objects: true)]),
-            PermissionScope.ArtifactsBucket => new([ArtifactsBucket(ctx, ci, objects: false)]),
+            PermissionScope.ArtifactObjects => new([ArtifactsBucket(ci, objects: true, stack, bootstrap)]),
+            PermissionScope.ArtifactsBucket => new([ArtifactsBucket(ci, objects: false, stack, bootstrap)]),
             // The bootstrap stack's own key: the ci stack imports from nothing else, so an administrator deploys the
             // two first (docs/pipelines.md, Bootstrap).
-            PermissionScope.BucketKeyThroughS3 => new(
-                [ctx.Import(PlatformContext.BootstrapPart, "ArtifactsKeyArn")],
-                new CfnObject { ["StringEquals"] = new CfnObject { ["kms:ViaService"] = Fn.Sub("s3.${AWS::Region}.amazonaws.com") } }),
+            PermissionScope.BucketKeyThroughS3 => bootstrap.ArtifactsKey.ThroughS3(stack),
             PermissionScope.CloudFormationServiceRole => new(
                 [serviceRole.GetAtt("Arn")],
                 new CfnObject { ["StringEquals"] = new CfnObject { ["iam:PassedToService"] = "cloudformation.amazonaws.com" } }),
@@ -249,7 +250,7 @@ internal static class CiRoleBuilder
         },
     }.ToNode();
 
-    private static Value<string> ArtifactsBucket(PlatformContext ctx, CiSpec ci, bool objects)
+    private static Value<string> ArtifactsBucket(CiSpec ci, bool objects, StackScope stack, Bootstrap bootstrap)
     {
         if (ci.ArtifactsBucketName is { } bucket)
         {
@@ -257,7 +258,7 @@ internal static class CiRoleBuilder
         }
 
         // The bootstrap stack's own bucket, exactly (a name pattern would also match another environment's).
-        var arn = ctx.Import(PlatformContext.BootstrapPart, "ArtifactsBucketArn");
+        var arn = bootstrap.Artifacts.Arn.In(stack);
         return objects ? Fn.Sub("${Bucket}/*", new CfnObject { ["Bucket"] = arn }) : arn;
     }
 }

@@ -11,8 +11,6 @@ namespace Workmates.OttKit.Constructs;
 /// </summary>
 internal static class ClusterBuilder
 {
-    private const string Part = PlatformContext.ClusterPart;
-
     /// <summary>
     /// The task definitions' <c>RuntimePlatform</c> for this cluster's hosts (the validator keeps them to one CPU
     /// architecture): ECS then places the tasks only where the image runs, and the workflows build for the same platform.
@@ -23,12 +21,13 @@ internal static class ClusterBuilder
         ["OperatingSystemFamily"] = "LINUX",
     };
 
-    public static Template Build(PlatformContext ctx)
+    public static Cluster Build(PlatformContext ctx, StackScope scope, SecurityBaseline security, Network network)
     {
         var cluster = ctx.Spec.Cluster;
         var types = cluster.InstanceTypes;
         var arm = InstanceTypes.TryGet(types[0], out var first) && first.Architecture == CpuArchitecture.Arm64;
-        var t = new Template { Description = $"OttKit {ctx.Env}: ECS cluster on EC2 (launch template, Auto Scaling group, capacity provider)" };
+        var t = scope.Template;
+        t.Description = $"OttKit {ctx.Env}: ECS cluster on EC2 (launch template, Auto Scaling group, capacity provider)";
 
         var ami = t.Add(new Parameter("EcsAmiId", "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>")
         {
@@ -50,7 +49,7 @@ internal static class ClusterBuilder
         var hosts = t.AddResource("HostSecurityGroup", "AWS::EC2::SecurityGroup", new CfnObject
         {
             ["GroupDescription"] = $"{ctx.Env}: ECS hosts (no inbound; HTTPS out for the ECS agent, SSM and image pulls)",
-            ["VpcId"] = ctx.Import(PlatformContext.NetworkPart, "VpcId"),
+            ["VpcId"] = network.VpcId.In(scope),
             ["SecurityGroupEgress"] = new CfnList
             {
                 new CfnObject { ["IpProtocol"] = "tcp", ["FromPort"] = 443, ["ToPort"] = 443, ["CidrIp"] = "0.0.0.0/0", ["Description"] = "HTTPS to AWS APIs and registries" },
@@ -69,7 +68,7 @@ internal static class ClusterBuilder
             ["Tags"] = ctx.Tags("host-role"),
         });
         var sessionLogging = new PolicyDocument();
-        foreach (var statement in PeopleAccessBuilder.SessionLogging(ctx))
+        foreach (var statement in PeopleAccessBuilder.SessionLogging(ctx, scope, security))
         {
             sessionLogging.Add(statement);
         }
@@ -141,7 +140,7 @@ internal static class ClusterBuilder
             ["MinSize"] = cluster.MinHosts.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["MaxSize"] = cluster.MaxHosts.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["DesiredCapacity"] = cluster.DesiredHosts.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["VPCZoneIdentifier"] = Fn.Split(",", ctx.Import(PlatformContext.NetworkPart, "PrivateSubnetIds")),
+            ["VPCZoneIdentifier"] = Fn.Split(",", network.PrivateSubnetIds.In(scope)),
             // The zones of those subnets, named too (Control Tower CT.AUTOSCALING.PR.1), chosen as the network stack chose them.
             ["AvailabilityZones"] = new CfnList([.. Enumerable.Range(0, ctx.Spec.Network.AvailabilityZones).Select(static i => (CfnNode)Fn.Select(i, Fn.GetAZs()))]),
             ["MixedInstancesPolicy"] = new CfnObject
@@ -197,11 +196,12 @@ internal static class ClusterBuilder
             },
         });
 
-        ctx.Export(t, Part, "ClusterName", ecs.Ref(), "ECS cluster name");
-        ctx.Export(t, Part, "ClusterArn", ecs.GetAtt("Arn"), "ECS cluster ARN");
-        ctx.Export(t, Part, "CapacityProviderName", provider.Ref(), "EC2 capacity provider of the cluster");
-        ctx.Export(t, Part, "AutoScalingGroupName", group.Ref(), "Auto Scaling group of the hosts");
-        ctx.Export(t, Part, "HostSecurityGroupId", hosts.GetAtt("GroupId"), "Security group of the hosts; admin access adds its SSH rule from the VPN host");
-        return t;
+        return new Cluster(
+            scope,
+            scope.Export("ClusterName", ecs.Ref(), "ECS cluster name"),
+            scope.Export("ClusterArn", ecs.GetAtt("Arn"), "ECS cluster ARN"),
+            scope.Export("CapacityProviderName", provider.Ref(), "EC2 capacity provider of the cluster"),
+            scope.Export("AutoScalingGroupName", group.Ref(), "Auto Scaling group of the hosts"),
+            scope.Export("HostSecurityGroupId", hosts.GetAtt("GroupId"), "Security group of the hosts; admin access adds its SSH rule from the VPN host"));
     }
 }

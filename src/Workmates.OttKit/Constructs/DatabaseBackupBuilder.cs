@@ -21,32 +21,30 @@ namespace Workmates.OttKit.Constructs;
 /// </summary>
 internal static class DatabaseBackupBuilder
 {
-    private const string Part = PlatformContext.DatabaseBackupPart;
-
     public static string Family(PlatformContext ctx) => $"{ctx.Env}-mongodb-backup";
 
-    public static Template Build(PlatformContext ctx)
+    public static DatabaseBackup Build(PlatformContext ctx, StackScope scope, SecurityBaseline security, Network network, Cluster cluster, Repositories repositories, Backups backups, Database database)
     {
-        var backups = ctx.Spec.Backups;
-        var t = new Template { Description = $"OttKit {ctx.Env}: scheduled MongoDB backup and health-check tasks (EventBridge Scheduler → ECS RunTask)" };
+        var backupSpec = ctx.Spec.Backups;
+        var t = scope.Template;
+        t.Description = $"OttKit {ctx.Env}: scheduled MongoDB backup and health-check tasks (EventBridge Scheduler → ECS RunTask)";
         var tag = t.Add(new Parameter("ImageTag", "String")
         {
             Description = "Tag of the ottkit-backup image in the environment's repository",
             AllowedPattern = "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",
         });
 
-        var backupKey = ctx.Import(PlatformContext.SecurityPart, "BackupKeyArn");
-        var dataKey = ctx.Import(PlatformContext.SecurityPart, "DataKeyArn");
-        var bucketArn = ctx.Import(PlatformContext.BackupsPart, "BackupBucketArn");
-        var secret = ctx.Import(PlatformContext.DatabasePart, "BackupSecretArn");
+        var backupKey = security.BackupKey.Arn.In(scope);
+        var dataKey = security.DataKey.Arn.In(scope);
+        var secret = database.BackupSecretArn.In(scope);
         var tls = DatabaseBuilder.TlsEnabled(ctx);
-        var databaseGroup = ctx.Import(PlatformContext.DatabasePart, "SecurityGroupId");
-        var prefix = backups.Prefix;
+        var databaseGroup = database.SecurityGroupId.In(scope);
+        var prefix = backupSpec.Prefix;
 
         var group = t.AddResource("BackupTaskSecurityGroup", "AWS::EC2::SecurityGroup", new CfnObject
         {
             ["GroupDescription"] = $"{ctx.Env}: MongoDB backup task (no inbound; MongoDB and HTTPS out)",
-            ["VpcId"] = ctx.Import(PlatformContext.NetworkPart, "VpcId"),
+            ["VpcId"] = network.VpcId.In(scope),
             ["SecurityGroupEgress"] = new CfnList
             {
                 new CfnObject { ["IpProtocol"] = "tcp", ["FromPort"] = 443, ["ToPort"] = 443, ["CidrIp"] = "0.0.0.0/0", ["Description"] = "HTTPS to S3, Secrets Manager and ECR" },
@@ -68,13 +66,13 @@ internal static class DatabaseBackupBuilder
         {
             ["LogGroupName"] = $"/ottkit/{ctx.Env}/mongodb-backup",
             ["RetentionInDays"] = SpecDefaults.LogRetentionDays,
-            ["KmsKeyId"] = ctx.Import(PlatformContext.SecurityPart, "LogsKeyArn"),
+            ["KmsKeyId"] = security.LogsKey.Arn.In(scope),
             ["Tags"] = ctx.Tags("mongodb-backup"),
         });
         logs.DeletionPolicy = DeletionPolicy.Retain;
         logs.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
 
-        var repositoryArn = ctx.Import(PlatformContext.RepositoriesPart, "OttkitBackupRepositoryArn");
+        var repositoryArn = repositories["OttkitBackup"].Arn.In(scope);
         var executionPolicy = new PolicyDocument
         {
             new PolicyStatement { Sid = "PullOwnImage", Actions = { "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer" }, Resources = { repositoryArn } },
@@ -104,7 +102,6 @@ internal static class DatabaseBackupBuilder
         });
 
         // Granted from what the task runs: the backup, the prune and the backup-age metric.
-        var objects = Fn.Sub($"${{Bucket}}/{prefix}*", new CfnObject { ["Bucket"] = bucketArn });
         var taskRole = TaskRole(
             t,
             ctx,
@@ -115,28 +112,24 @@ internal static class DatabaseBackupBuilder
                 BackupRunner.RequiredPermissions.Backup,
                 BackupRunner.RequiredPermissions.Prune,
                 CloudWatchHealthMetricsPublisher.RequiredPermissions.Publish),
-            scope => scope switch
+            permission => permission switch
             {
-                PermissionScope.BackupObjects => new ScopeGrant([objects]),
-                PermissionScope.BackupBucket => new ScopeGrant(
-                    [bucketArn],
-                    new CfnObject { ["StringLike"] = new CfnObject { ["s3:prefix"] = new CfnList { $"{prefix}*" } } }),
-                PermissionScope.BucketKeyThroughS3 => new ScopeGrant(
-                    [backupKey],
-                    new CfnObject { ["StringEquals"] = new CfnObject { ["kms:ViaService"] = Fn.Sub("s3.${AWS::Region}.amazonaws.com") } }),
+                PermissionScope.BackupObjects => backups.BackupBucket.ObjectsUnder(scope, prefix),
+                PermissionScope.BackupBucket => backups.BackupBucket.Bucket(scope, prefix),
+                PermissionScope.BucketKeyThroughS3 => security.BackupKey.ThroughS3(scope),
                 PermissionScope.OwnMetricNamespace => OwnNamespace(BackupMetricsNamespace),
-                _ => throw new InvalidOperationException($"The backup task cannot be granted permissions on {scope}."),
+                _ => throw new InvalidOperationException($"The backup task cannot be granted permissions on {permission}."),
             });
 
-        var values = new TaskValues(ctx, secret, tls, backupKey);
-        var shared = new ScheduledTaskParts(ctx, executionRole, group, logs);
+        var values = new TaskValues(ctx, secret, tls, backupKey, scope, database, backups);
+        var shared = new ScheduledTaskParts(ctx, executionRole, group, logs, scope, network, cluster, repositories);
         var task = ScheduledTask(t, shared, "BackupTaskDefinition", Family(ctx), "backup", BackupTaskEnvironment.BackupMode, taskRole, values, "512", "1024");
         var schedulerRole = SchedulerRole(t, shared, "BackupSchedulerRole", "run-backup-task", "backup", Family(ctx), taskRole, "mongodb-backup-scheduler");
         var schedule = t.AddResource("BackupSchedule", "AWS::Scheduler::Schedule", new CfnObject
         {
             ["Name"] = $"{ctx.Env}-mongodb-backup",
-            ["Description"] = $"{ctx.Env}: daily MongoDB backup at {backups.ScheduleUtc} UTC, kept {backups.RetentionDays.ToString(CultureInfo.InvariantCulture)} days",
-            ["ScheduleExpression"] = BackupBuilder.DailyCron(backups),
+            ["Description"] = $"{ctx.Env}: daily MongoDB backup at {backupSpec.ScheduleUtc} UTC, kept {backupSpec.RetentionDays.ToString(CultureInfo.InvariantCulture)} days",
+            ["ScheduleExpression"] = BackupBuilder.DailyCron(backupSpec),
             ["ScheduleExpressionTimezone"] = "UTC",
             ["FlexibleTimeWindow"] = new CfnObject { ["Mode"] = "OFF" },
             ["State"] = "ENABLED",
@@ -170,14 +163,14 @@ internal static class DatabaseBackupBuilder
             ["Target"] = ScheduleTarget(shared, healthTask, healthSchedulerRole, maximumRetries: 0, maximumEventAgeSeconds: 60),
         });
 
-        ctx.Export(t, Part, "TaskSecurityGroupId", group.GetAtt("GroupId"), "Security group of the backup task");
-        ctx.Export(t, Part, "TaskDefinitionArn", task.Ref(), "Task definition of the MongoDB backup");
-        ctx.Export(t, Part, "TaskFamily", Family(ctx), "Task definition family of the MongoDB backup (for task-failure alarms)");
-        ctx.Export(t, Part, "LogGroupName", logs.Ref(), "Log group of the MongoDB backup task");
-        ctx.Export(t, Part, "ScheduleName", schedule.Ref(), "EventBridge Scheduler schedule of the MongoDB backup");
-        ctx.Export(t, Part, "HealthTaskFamily", HealthFamily(ctx), "Task definition family of the MongoDB health check");
-        ctx.Export(t, Part, "HealthScheduleName", healthSchedule.Ref(), "EventBridge Scheduler schedule of the MongoDB health check");
-        return t;
+        var taskGroup = scope.Export("TaskSecurityGroupId", group.GetAtt("GroupId"), "Security group of the backup task");
+        var taskDefinition = scope.Export("TaskDefinitionArn", task.Ref(), "Task definition of the MongoDB backup");
+        scope.Export("TaskFamily", Family(ctx), "Task definition family of the MongoDB backup (for task-failure alarms)");
+        scope.Export("LogGroupName", logs.Ref(), "Log group of the MongoDB backup task");
+        scope.Export("ScheduleName", schedule.Ref(), "EventBridge Scheduler schedule of the MongoDB backup");
+        scope.Export("HealthTaskFamily", HealthFamily(ctx), "Task definition family of the MongoDB health check");
+        scope.Export("HealthScheduleName", healthSchedule.Ref(), "EventBridge Scheduler schedule of the MongoDB health check");
+        return new DatabaseBackup(scope, taskGroup, taskDefinition);
     }
 
     /// <summary>Family of the scheduled replica-set health check, <c>&lt;env&gt;-mongodb-health</c>.</summary>
@@ -190,16 +183,16 @@ internal static class DatabaseBackupBuilder
     public const int HealthPeriodSeconds = 60;
 
     /// <summary>What the task definitions of this stack share: the execution role (pulls the image, reads the user's secret, writes the logs), the security group and the log group.</summary>
-    private sealed record ScheduledTaskParts(PlatformContext Ctx, Resource ExecutionRole, Resource Group, Resource Logs);
+    private sealed record ScheduledTaskParts(PlatformContext Ctx, Resource ExecutionRole, Resource Group, Resource Logs, StackScope Scope, Network Network, Cluster Cluster, Repositories Repositories);
 
     /// <summary>The values the blueprint provides for <see cref="BackupTaskValue"/>; null for a value this environment has none of (the CA without TLS).</summary>
-    private sealed class TaskValues(PlatformContext ctx, Intrinsic secret, bool tls, Intrinsic backupKey)
+    private sealed class TaskValues(PlatformContext ctx, Intrinsic secret, bool tls, Intrinsic backupKey, StackScope scope, Database database, Backups backups)
     {
         public CfnNode? Of(BackupTaskValue value) => value switch
         {
-            BackupTaskValue.ConnectionString => ctx.Import(PlatformContext.DatabasePart, "ConnectionString"),
+            BackupTaskValue.ConnectionString => database.ConnectionString.In(scope),
             BackupTaskValue.EnvironmentName => ctx.Env,
-            BackupTaskValue.BucketName => ctx.Import(PlatformContext.BackupsPart, "BackupBucketName"),
+            BackupTaskValue.BucketName => backups.BackupBucket.Name.In(scope),
             BackupTaskValue.BackupKeyArn => backupKey,
             BackupTaskValue.Prefix => ctx.Spec.Backups.Prefix,
             BackupTaskValue.RetentionDays => ctx.Spec.Backups.RetentionDays.ToString(CultureInfo.InvariantCulture),
@@ -253,7 +246,7 @@ internal static class DatabaseBackupBuilder
         var definition = new CfnObject
         {
             ["Name"] = container,
-            ["Image"] = Fn.Sub("${Uri}:${ImageTag}", new CfnObject { ["Uri"] = ctx.Import(PlatformContext.RepositoriesPart, "OttkitBackupRepositoryUri") }),
+            ["Image"] = Fn.Sub("${Uri}:${ImageTag}", new CfnObject { ["Uri"] = parts.Repositories["OttkitBackup"].Uri.In(parts.Scope) }),
             ["Essential"] = true,
             ["Memory"] = int.Parse(memory, System.Globalization.CultureInfo.InvariantCulture),
         };
@@ -326,7 +319,7 @@ internal static class DatabaseBackupBuilder
                             Sid = what == "backup" ? "RunTheBackupTaskOnTheCluster" : "RunTheHealthTaskOnTheCluster",
                             Actions = { "ecs:RunTask" },
                             Resources = { PlatformContext.Arn("ecs", $"task-definition/{family}:*") },
-                            Conditions = new CfnObject { ["ArnEquals"] = new CfnObject { ["ecs:cluster"] = ctx.Import(PlatformContext.ClusterPart, "ClusterArn") } },
+                            Conditions = new CfnObject { ["ArnEquals"] = new CfnObject { ["ecs:cluster"] = parts.Cluster.ClusterArn.In(parts.Scope) } },
                         },
                         new PolicyStatement { Sid = "TagTheTask", Actions = { "ecs:TagResource" }, Resources = { PlatformContext.Arn("ecs", "task/*") } },
                         new PolicyStatement
@@ -349,7 +342,7 @@ internal static class DatabaseBackupBuilder
         var ctx = parts.Ctx;
         return new CfnObject
         {
-            ["Arn"] = ctx.Import(PlatformContext.ClusterPart, "ClusterArn"),
+            ["Arn"] = parts.Cluster.ClusterArn.In(parts.Scope),
             ["RoleArn"] = schedulerRole.GetAtt("Arn"),
             ["RetryPolicy"] = new CfnObject { ["MaximumRetryAttempts"] = maximumRetries, ["MaximumEventAgeInSeconds"] = maximumEventAgeSeconds },
             ["EcsParameters"] = new CfnObject
@@ -358,13 +351,13 @@ internal static class DatabaseBackupBuilder
                 ["TaskCount"] = 1,
                 ["CapacityProviderStrategy"] = new CfnList
                 {
-                    new CfnObject { ["CapacityProvider"] = ctx.Import(PlatformContext.ClusterPart, "CapacityProviderName"), ["Weight"] = 1, ["Base"] = 0 },
+                    new CfnObject { ["CapacityProvider"] = parts.Cluster.CapacityProviderName.In(parts.Scope), ["Weight"] = 1, ["Base"] = 0 },
                 },
                 ["NetworkConfiguration"] = new CfnObject
                 {
                     ["AwsvpcConfiguration"] = new CfnObject
                     {
-                        ["Subnets"] = Fn.Split(",", ctx.Import(PlatformContext.NetworkPart, "PrivateSubnetIds")),
+                        ["Subnets"] = Fn.Split(",", parts.Network.PrivateSubnetIds.In(parts.Scope)),
                         ["SecurityGroups"] = new CfnList { parts.Group.GetAtt("GroupId") },
                         ["AssignPublicIp"] = "DISABLED",
                     },

@@ -14,8 +14,6 @@ namespace Workmates.OttKit.Constructs;
 /// </summary>
 internal static class DatabaseBuilder
 {
-    private const string Part = PlatformContext.DatabasePart;
-
     /// <summary>The private zone of the environment's internal names.</summary>
     public static string ZoneName(PlatformContext ctx) => $"{ctx.Env}.internal";
 
@@ -45,7 +43,7 @@ internal static class DatabaseBuilder
     /// <summary>WiredTiger's own rule, made explicit: half of (memory − 1 GiB), at least 0.25 GiB.</summary>
     public static double CacheSizeGiB(InstanceTypeInfo type) => Math.Max(0.25, Math.Round(((type.MemoryMiB / 1024.0) - 1) / 2, 2));
 
-    public static Template Build(PlatformContext ctx)
+    public static Database Build(PlatformContext ctx, StackScope scope, SecurityBaseline security, Network network)
     {
         var database = ctx.Spec.Database ?? throw new InvalidOperationException("The spec has no database section.");
         if (!InstanceTypes.TryGet(database.InstanceType, out var type))
@@ -53,7 +51,8 @@ internal static class DatabaseBuilder
             throw new InvalidOperationException($"database.instanceType '{database.InstanceType}' is unknown (validation should have refused the spec).");
         }
 
-        var t = new Template { Description = $"OttKit {ctx.Env}: MongoDB {database.Version} replica set '{database.ReplicaSetName}' ({database.Members.ToString(CultureInfo.InvariantCulture)} members)" };
+        var t = scope.Template;
+        t.Description = $"OttKit {ctx.Env}: MongoDB {database.Version} replica set '{database.ReplicaSetName}' ({database.Members.ToString(CultureInfo.InvariantCulture)} members)";
         var arm = type.Architecture == CpuArchitecture.Arm64;
         var ami = t.Add(new Parameter("MongoAmiId", "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>")
         {
@@ -62,8 +61,8 @@ internal static class DatabaseBuilder
                 : "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
             Description = "Amazon Linux 2023 AMI of the members. A new value replaces the members (their data volumes stay): pin it to an AMI's SSM parameter version for production",
         });
-        var dataKey = ctx.Import(PlatformContext.SecurityPart, "DataKeyArn");
-        var vpcId = ctx.Import(PlatformContext.NetworkPart, "VpcId");
+        var dataKey = security.DataKey.Arn.In(scope);
+        var vpcId = network.VpcId.In(scope);
 
         var zone = t.AddResource("HostedZone", "AWS::Route53::HostedZone", new CfnObject
         {
@@ -119,14 +118,15 @@ internal static class DatabaseBuilder
         {
             ["LogGroupName"] = $"/ottkit/{ctx.Env}/mongodb",
             ["RetentionInDays"] = SpecDefaults.LogRetentionDays,
-            ["KmsKeyId"] = ctx.Import(PlatformContext.SecurityPart, "LogsKeyArn"),
+            ["KmsKeyId"] = security.LogsKey.Arn.In(scope),
             ["Tags"] = ctx.Tags("mongodb"),
         });
         logGroup.DeletionPolicy = DeletionPolicy.Retain;
         logGroup.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
 
         var launchTemplate = HostParts.LaunchTemplate(t, ctx, "MongoLaunchTemplate", "mongodb", dataKey, 20);
-        var subnets = Fn.Split(",", ctx.Import(PlatformContext.NetworkPart, "IsolatedSubnetIds"));
+        var subnets = Fn.Split(",", network.IsolatedSubnetIds.In(scope));
+        var exportedMembers = new List<DatabaseMember>();
         for (var i = 0; i < database.Members; i++)
         {
             var n = i + 1;
@@ -166,7 +166,7 @@ internal static class DatabaseBuilder
                 issue.Resources.Add(backup.Ref());
 
                 policy.Add(issue);
-                var encrypt = HostParts.DecryptVia(dataKey, "secretsmanager", "kms:GenerateDataKey");
+                var encrypt = security.DataKey.GrantThrough(scope, "secretsmanager", "kms:GenerateDataKey");
                 encrypt.Sid = "EncryptThroughSecretsmanager";
                 policy.Add(encrypt);
             }
@@ -186,7 +186,7 @@ internal static class DatabaseBuilder
                 Conditions = new CfnObject { ["StringEquals"] = new CfnObject { ["cloudwatch:namespace"] = MongoUserData.HostMetricsNamespace } },
             });
 
-            var role = HostParts.InstanceRole(t, ctx, $"{id}Role", $"mongo-{n}", $"{ctx.Env} mongo-{n}: SSM core, reads of its own secrets, its CloudWatch agent", policy);
+            var role = HostParts.InstanceRole(t, ctx, $"{id}Role", $"mongo-{n}", $"{ctx.Env} mongo-{n}: SSM core, reads of its own secrets, its CloudWatch agent", policy, scope, security);
             var profile = t.AddResource($"{id}InstanceProfile", "AWS::IAM::InstanceProfile", new CfnObject { ["Roles"] = new CfnList { role.Ref() } });
 
             var volume = t.AddResource($"{id}DataVolume", "AWS::EC2::Volume", new CfnObject
@@ -234,22 +234,22 @@ internal static class DatabaseBuilder
                 ["ResourceRecords"] = new CfnList { instance.GetAtt("PrivateIp") },
             });
 
-            ctx.Export(t, Part, $"{id}InstanceId", instance.Ref(), $"Instance id of mongo-{n}");
-            ctx.Export(t, Part, $"{id}DataVolumeId", volume.Ref(), $"Data volume id of mongo-{n}");
+            exportedMembers.Add(new DatabaseMember(
+                n,
+                scope.Export($"{id}InstanceId", instance.Ref(), $"Instance id of mongo-{n}"),
+                scope.Export($"{id}DataVolumeId", volume.Ref(), $"Data volume id of mongo-{n}")));
         }
 
-        ctx.Export(t, Part, "SecurityGroupId", group.GetAtt("GroupId"), "Security group of the members; clients add an ingress rule for 27017 from their own group");
-        ctx.Export(t, Part, "ConnectionString", ConnectionString(ctx), "Connection string without credentials (take the user and password from a secret)");
-        ctx.Export(t, Part, "AdminSecretArn", admin.Ref(), "Secret of the root user (JSON: username, password)");
-        ctx.Export(t, Part, "AppSecretArn", app.Ref(), "Secret of the application user (JSON: username, password)");
-        ctx.Export(t, Part, "BackupSecretArn", backup.Ref(), "Secret of the backup user (JSON: username, password)");
-        ctx.Export(t, Part, "HostedZoneId", zone.Ref(), "Private hosted zone of the internal names");
-        if (tls is not null)
-        {
-            ctx.Export(t, Part, "TlsCaSecretArn", tls.CaCertificate.Ref(), "Secret holding the PEM certificate of the replica set's private CA (clients verify the members with it)");
-        }
-
-        return t;
+        var securityGroupId = scope.Export("SecurityGroupId", group.GetAtt("GroupId"), "Security group of the members; clients add an ingress rule for 27017 from their own group");
+        var connectionString = scope.Export("ConnectionString", ConnectionString(ctx), "Connection string without credentials (take the user and password from a secret)");
+        var adminSecretArn = scope.Export("AdminSecretArn", admin.Ref(), "Secret of the root user (JSON: username, password)");
+        var appSecretArn = scope.Export("AppSecretArn", app.Ref(), "Secret of the application user (JSON: username, password)");
+        var backupSecretArn = scope.Export("BackupSecretArn", backup.Ref(), "Secret of the backup user (JSON: username, password)");
+        var hostedZoneId = scope.Export("HostedZoneId", zone.Ref(), "Private hosted zone of the internal names");
+        var tlsCaSecretArn = tls is null
+            ? null
+            : scope.Export("TlsCaSecretArn", tls.CaCertificate.Ref(), "Secret holding the PEM certificate of the replica set's private CA (clients verify the members with it)");
+        return new Database(scope, exportedMembers, securityGroupId, connectionString, adminSecretArn, appSecretArn, backupSecretArn, hostedZoneId, tlsCaSecretArn);
     }
 
     private static Tags VolumeTags(PlatformContext ctx, int n)

@@ -68,7 +68,7 @@ internal static class HostParts
     ];
 
     /// <summary>An EC2 role with only the SSM core managed policy (Session Manager, Run Command, Patch Manager) plus <paramref name="statements"/>.</summary>
-    public static Resource InstanceRole(Template t, PlatformContext ctx, string id, string name, string description, PolicyDocument? statements)
+    public static Resource InstanceRole(Template t, PlatformContext ctx, string id, string name, string description, PolicyDocument? statements, StackScope scope, SecurityBaseline security)
     {
         var properties = new CfnObject
         {
@@ -78,7 +78,7 @@ internal static class HostParts
             ["Tags"] = ctx.Tags(name),
         };
         // With people's access on, every host carries Session Manager sessions through the logged preferences document.
-        foreach (var statement in PeopleAccessBuilder.SessionLogging(ctx))
+        foreach (var statement in PeopleAccessBuilder.SessionLogging(ctx, scope, security))
         {
             statements ??= new PolicyDocument();
             statements.Add(statement);

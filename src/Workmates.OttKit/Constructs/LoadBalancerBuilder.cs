@@ -9,8 +9,6 @@ namespace Workmates.OttKit.Constructs;
 /// </summary>
 internal static class LoadBalancerBuilder
 {
-    private const string Part = PlatformContext.LoadBalancerPart;
-
     /// <summary>The TLS policy: TLS 1.3 with TLS 1.2 fallback, forward-secret ciphers only.</summary>
     public const string TlsPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
@@ -31,11 +29,12 @@ internal static class LoadBalancerBuilder
         ["sa-east-1"] = "507241528517",
     };
 
-    public static Template Build(PlatformContext ctx)
+    public static LoadBalancer Build(PlatformContext ctx, StackScope scope, SecurityBaseline security, Network network)
     {
         var spec = ctx.Spec;
         var lb = spec.LoadBalancer;
-        var t = new Template { Description = $"OttKit {ctx.Env}: Application Load Balancer, TLS, WAF and access logs" };
+        var t = scope.Template;
+        t.Description = $"OttKit {ctx.Env}: Application Load Balancer, TLS, WAF and access logs";
 
         var serverLogs = BucketParts.ServerAccessLogBucket(t, ctx, "ServerAccessLogBucket", "alb-access-log-access-logs", 365, "AccessLogBucket");
         var bucket = t.AddResource("AccessLogBucket", "AWS::S3::Bucket", new CfnObject
@@ -87,11 +86,11 @@ internal static class LoadBalancerBuilder
         var group = t.AddResource("LoadBalancerSecurityGroup", "AWS::EC2::SecurityGroup", new CfnObject
         {
             ["GroupDescription"] = $"{ctx.Env}: load balancer (HTTPS and HTTP from allowed clients; to tasks in the VPC only)",
-            ["VpcId"] = ctx.Import(PlatformContext.NetworkPart, "VpcId"),
+            ["VpcId"] = network.VpcId.In(scope),
             ["SecurityGroupIngress"] = clientRules,
             ["SecurityGroupEgress"] = new CfnList
             {
-                new CfnObject { ["IpProtocol"] = "tcp", ["FromPort"] = lowestPort, ["ToPort"] = 65535, ["CidrIp"] = ctx.Import(PlatformContext.NetworkPart, "VpcCidr"), ["Description"] = "To service tasks in the VPC" },
+                new CfnObject { ["IpProtocol"] = "tcp", ["FromPort"] = lowestPort, ["ToPort"] = 65535, ["CidrIp"] = network.VpcCidr.In(scope), ["Description"] = "To service tasks in the VPC" },
             },
             ["Tags"] = ctx.Tags("alb"),
         });
@@ -101,7 +100,7 @@ internal static class LoadBalancerBuilder
             ["Type"] = "application",
             ["Scheme"] = "internet-facing",
             ["IpAddressType"] = "ipv4",
-            ["Subnets"] = Fn.Split(",", ctx.Import(PlatformContext.NetworkPart, "PublicSubnetIds")),
+            ["Subnets"] = Fn.Split(",", network.PublicSubnetIds.In(scope)),
             ["SecurityGroups"] = new CfnList { group.GetAtt("GroupId") },
             ["LoadBalancerAttributes"] = new CfnList
             {
@@ -166,7 +165,7 @@ internal static class LoadBalancerBuilder
 
         if (!spec.Weakenings.DisableWebApplicationFirewall)
         {
-            AddWebAcl(t, ctx, alb);
+            AddWebAcl(t, ctx, alb, scope, security);
         }
 
         if (lb is { Domain: { } domain, HostedZoneId: { } zone })
@@ -187,59 +186,22 @@ internal static class LoadBalancerBuilder
             });
         }
 
-        ctx.Export(t, Part, "LoadBalancerArn", alb.Ref(), "ALB ARN");
-        ctx.Export(t, Part, "LoadBalancerFullName", alb.GetAtt("LoadBalancerFullName"), "ALB full name (app/name/id), for CloudWatch dimensions and scaling labels");
-        ctx.Export(t, Part, "LoadBalancerDnsName", alb.GetAtt("DNSName"), "ALB DNS name");
-        ctx.Export(t, Part, "LoadBalancerHostedZoneId", alb.GetAtt("CanonicalHostedZoneID"), "ALB hosted zone, for Route 53 alias records");
-        ctx.Export(t, Part, "HttpsListenerArn", https.Ref(), "HTTPS listener ARN");
-        ctx.Export(t, Part, "LoadBalancerSecurityGroupId", group.GetAtt("GroupId"), "ALB security group id");
-        ctx.Export(t, Part, "AccessLogBucketName", bucket.Ref(), "Bucket of the ALB access logs");
-        return t;
+        return new LoadBalancer(
+            scope,
+            scope.Export("LoadBalancerArn", alb.Ref(), "ALB ARN"),
+            scope.Export("LoadBalancerFullName", alb.GetAtt("LoadBalancerFullName"), "ALB full name (app/name/id), for CloudWatch dimensions and scaling labels"),
+            scope.Export("LoadBalancerDnsName", alb.GetAtt("DNSName"), "ALB DNS name"),
+            scope.Export("LoadBalancerHostedZoneId", alb.GetAtt("CanonicalHostedZoneID"), "ALB hosted zone, for Route 53 alias records"),
+            scope.Export("HttpsListenerArn", https.Ref(), "HTTPS listener ARN"),
+            scope.Export("LoadBalancerSecurityGroupId", group.GetAtt("GroupId"), "ALB security group id"),
+            scope.Export("AccessLogBucketName", bucket.Ref(), "Bucket of the ALB access logs"));
     }
 
     private static CfnObject Attribute(string key, CfnNode value) => new() { ["Key"] = key, ["Value"] = value };
 
-    private static void AddWebAcl(Template t, PlatformContext ctx, Resource alb)
+    private static void AddWebAcl(Template t, PlatformContext ctx, Resource alb, StackScope scope, SecurityBaseline security)
     {
-        var rules = new CfnList();
-        var priority = 0;
-        foreach (var group in new[] { "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList" })
-        {
-            rules.Add(new CfnObject
-            {
-                ["Name"] = group,
-                ["Priority"] = priority++,
-                ["OverrideAction"] = new CfnObject { ["None"] = new CfnObject() },
-                ["Statement"] = new CfnObject
-                {
-                    ["ManagedRuleGroupStatement"] = new CfnObject { ["VendorName"] = "AWS", ["Name"] = group },
-                },
-                ["VisibilityConfig"] = Visibility($"{ctx.Env}-{group}"),
-            });
-        }
-
-        rules.Add(new CfnObject
-        {
-            ["Name"] = "RateLimitPerIp",
-            ["Priority"] = priority,
-            ["Action"] = new CfnObject { ["Block"] = new CfnObject() },
-            ["Statement"] = new CfnObject
-            {
-                ["RateBasedStatement"] = new CfnObject { ["Limit"] = RateLimitPer5Minutes, ["AggregateKeyType"] = "IP" },
-            },
-            ["VisibilityConfig"] = Visibility($"{ctx.Env}-rate-limit"),
-        });
-
-        var acl = t.AddResource("WebAcl", "AWS::WAFv2::WebACL", new CfnObject
-        {
-            ["Name"] = $"{ctx.Env}-alb",
-            ["Scope"] = "REGIONAL",
-            ["Description"] = $"{ctx.Env}: AWS managed rules and a per-IP rate limit in front of the load balancer",
-            ["DefaultAction"] = new CfnObject { ["Allow"] = new CfnObject() },
-            ["VisibilityConfig"] = Visibility($"{ctx.Env}-alb"),
-            ["Rules"] = rules,
-            ["Tags"] = ctx.Tags("waf"),
-        });
+        var acl = WebAclParts.WebAcl(t, ctx, $"{ctx.Env}-alb", "REGIONAL", $"{ctx.Env}: AWS managed rules and a per-IP rate limit in front of the load balancer", ctx.Env, $"{ctx.Env}-alb", RateLimitPer5Minutes, "waf");
         t.AddResource("WebAclAssociation", "AWS::WAFv2::WebACLAssociation", new CfnObject
         {
             ["ResourceArn"] = alb.Ref(),
@@ -253,7 +215,7 @@ internal static class LoadBalancerBuilder
         {
             ["LogGroupName"] = wafLogName,
             ["RetentionInDays"] = 365,
-            ["KmsKeyId"] = ctx.Import(PlatformContext.SecurityPart, "LogsKeyArn"),
+            ["KmsKeyId"] = security.LogsKey.Arn.In(scope),
             ["Tags"] = ctx.Tags("waf-logs"),
         });
         wafLogs.DeletionPolicy = DeletionPolicy.Retain;
@@ -264,11 +226,4 @@ internal static class LoadBalancerBuilder
             ["LogDestinationConfigs"] = new CfnList { PlatformContext.Arn("logs", $"log-group:{wafLogName}") },
         }).DependOn(wafLogs);
     }
-
-    private static CfnObject Visibility(string metric) => new()
-    {
-        ["SampledRequestsEnabled"] = true,
-        ["CloudWatchMetricsEnabled"] = true,
-        ["MetricName"] = metric,
-    };
 }

@@ -13,8 +13,6 @@ namespace Workmates.OttKit.Constructs;
 /// </summary>
 internal static class MediaDeliveryBuilder
 {
-    private const string Part = PlatformContext.MediaPart;
-
     /// <summary>The media stack's parameter that receives the edge web ACL's ARN.</summary>
     public const string WebAclParameter = "EdgeWebAclArn";
 
@@ -38,29 +36,14 @@ internal static class MediaDeliveryBuilder
 
     private const string OriginId = "media-bucket";
 
-    /// <summary>The media stack's parameters that come from other stacks' outputs.</summary>
-    public static IReadOnlyDictionary<string, StackOutputReference> ParameterSources(PlatformContext ctx)
-    {
-        var edge = ctx.StackName(PlatformContext.EdgeWafPart);
-        var sources = new Dictionary<string, StackOutputReference>(StringComparer.Ordinal)
-        {
-            [WebAclParameter] = new StackOutputReference(edge, WebAclOutput),
-        };
-        if (RequestsCertificate(ctx))
-        {
-            sources[CertificateParameter] = new StackOutputReference(edge, CertificateOutput);
-        }
-
-        return sources;
-    }
-
     private static bool RequestsCertificate(PlatformContext ctx) => ctx.Spec.Media is { HostedZoneId: not null, Aliases.Count: > 0 };
 
     /// <summary>The us-east-1 stack: the CLOUDFRONT-scope web ACL and its logging. Self-contained: it imports nothing.</summary>
-    public static Template BuildEdgeWebAcl(PlatformContext ctx)
+    public static EdgeWebAcl BuildEdgeWebAcl(PlatformContext ctx, StackScope scope)
     {
         var media = ctx.Spec.Media!;
-        var t = new Template { Description = $"OttKit {ctx.Env}: CloudFront web ACL (us-east-1) in front of the media distribution" };
+        var t = scope.Template;
+        t.Description = $"OttKit {ctx.Env}: CloudFront web ACL (us-east-1) in front of the media distribution";
 
         // The environment's logs key lives in the home region; a log group here needs a key of its own region.
         var key = t.AddResource("EdgeLogsKey", "AWS::KMS::Key", new CfnObject
@@ -99,39 +82,7 @@ internal static class MediaDeliveryBuilder
             ["TargetKeyId"] = key.Ref(),
         });
 
-        var rules = new CfnList();
-        var priority = 0;
-        foreach (var group in new[] { "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList" })
-        {
-            rules.Add(new CfnObject
-            {
-                ["Name"] = group,
-                ["Priority"] = priority++,
-                ["OverrideAction"] = new CfnObject { ["None"] = new CfnObject() },
-                ["Statement"] = new CfnObject { ["ManagedRuleGroupStatement"] = new CfnObject { ["VendorName"] = "AWS", ["Name"] = group } },
-                ["VisibilityConfig"] = Visibility($"{ctx.Env}-edge-{group}"),
-            });
-        }
-
-        rules.Add(new CfnObject
-        {
-            ["Name"] = "RateLimitPerIp",
-            ["Priority"] = priority,
-            ["Action"] = new CfnObject { ["Block"] = new CfnObject() },
-            ["Statement"] = new CfnObject { ["RateBasedStatement"] = new CfnObject { ["Limit"] = media.RateLimitPer5Minutes, ["AggregateKeyType"] = "IP" } },
-            ["VisibilityConfig"] = Visibility($"{ctx.Env}-edge-rate-limit"),
-        });
-
-        var acl = t.AddResource("WebAcl", "AWS::WAFv2::WebACL", new CfnObject
-        {
-            ["Name"] = $"{ctx.Env}-media",
-            ["Scope"] = "CLOUDFRONT",
-            ["Description"] = $"{ctx.Env}: AWS managed rules and a per-IP rate limit in front of the media distribution",
-            ["DefaultAction"] = new CfnObject { ["Allow"] = new CfnObject() },
-            ["VisibilityConfig"] = Visibility($"{ctx.Env}-edge"),
-            ["Rules"] = rules,
-            ["Tags"] = ctx.Tags("edge-waf"),
-        });
+        var acl = WebAclParts.WebAcl(t, ctx, $"{ctx.Env}-media", "CLOUDFRONT", $"{ctx.Env}: AWS managed rules and a per-IP rate limit in front of the media distribution", $"{ctx.Env}-edge", $"{ctx.Env}-edge", media.RateLimitPer5Minutes, "edge-waf");
 
         // WAF.11: the log group's name must start with aws-waf-logs-, and WAF wants its ARN without GetAtt's ":*".
         var logName = $"aws-waf-logs-{ctx.Env}-edge";
@@ -150,6 +101,7 @@ internal static class MediaDeliveryBuilder
             ["LogDestinationConfigs"] = new CfnList { PlatformContext.Arn("logs", $"log-group:{logName}") },
         }).DependOn(logs);
 
+        StackOutput? certificateArn = null;
         if (RequestsCertificate(ctx))
         {
             // CloudFront reads certificates only from us-east-1, so the certificate is requested here; Route 53 is global.
@@ -165,22 +117,24 @@ internal static class MediaDeliveryBuilder
                 certificate.Properties["SubjectAlternativeNames"] = new CfnList([.. media.Aliases.Skip(1).Select(a => (CfnNode)a)]);
             }
 
-            t.AddOutput(CertificateOutput, certificate.Ref(), "ARN of the media aliases' certificate; the media stack receives it as a parameter");
+            certificateArn = scope.Output(CertificateOutput, certificate.Ref(), "ARN of the media aliases' certificate; the media stack receives it as a parameter");
         }
 
         // Plain outputs, not exports: exports cannot be imported from another region.
-        t.AddOutput(WebAclOutput, acl.GetAtt("Arn"), "ARN of the CLOUDFRONT-scope web ACL; the media stack receives it as a parameter");
-        return t;
+        var webAclArn = scope.Output(WebAclOutput, acl.GetAtt("Arn"), "ARN of the CLOUDFRONT-scope web ACL; the media stack receives it as a parameter");
+        return new EdgeWebAcl(scope, webAclArn, certificateArn);
     }
 
     /// <summary>The home-region stack: media bucket, its log bucket, Origin Access Control and the distribution.</summary>
-    public static Template Build(PlatformContext ctx)
+    public static MediaDelivery Build(PlatformContext ctx, StackScope scope, SecurityBaseline security, EdgeWebAcl edge)
     {
         var media = ctx.Spec.Media!;
-        var t = new Template { Description = $"OttKit {ctx.Env}: media bucket and CloudFront distribution" };
+        var t = scope.Template;
+        t.Description = $"OttKit {ctx.Env}: media bucket and CloudFront distribution";
+        scope.FillParameter(WebAclParameter, edge.WebAclArn);
         var webAcl = t.Add(new Parameter(WebAclParameter)
         {
-            Description = $"ARN of the CLOUDFRONT-scope web ACL: output {WebAclOutput} of stack {ctx.StackName(PlatformContext.EdgeWafPart)} in {PlatformContext.EdgeRegion} (filled by the deployer)",
+            Description = $"ARN of the CLOUDFRONT-scope web ACL: output {WebAclOutput} of stack {edge.Stack.Name} in {edge.Stack.Region} (filled by the deployer)",
             AllowedPattern = @"^arn:aws[a-z-]*:wafv2:us-east-1:[0-9]{12}:global/webacl/.+$",
             ConstraintDescription = "the ARN of a CLOUDFRONT-scope (global) WAFv2 web ACL",
         });
@@ -188,9 +142,10 @@ internal static class MediaDeliveryBuilder
         CfnNode? certificateArn = media.CertificateArn;
         if (RequestsCertificate(ctx))
         {
+            scope.FillParameter(CertificateParameter, edge.CertificateArn!);
             certificateArn = t.Add(new Parameter(CertificateParameter)
             {
-                Description = $"ARN of the aliases' certificate: output {CertificateOutput} of stack {ctx.StackName(PlatformContext.EdgeWafPart)} in {PlatformContext.EdgeRegion} (filled by the deployer)",
+                Description = $"ARN of the aliases' certificate: output {CertificateOutput} of stack {edge.Stack.Name} in {edge.Stack.Region} (filled by the deployer)",
                 AllowedPattern = @"^arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/.+$",
                 ConstraintDescription = "the ARN of an ACM certificate in us-east-1",
             }).Ref();
@@ -231,7 +186,7 @@ internal static class MediaDeliveryBuilder
         logBucket.DeletionPolicy = DeletionPolicy.Retain;
         logBucket.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
 
-        var dataKey = ctx.Import(PlatformContext.SecurityPart, "DataKeyArn");
+        var dataKey = security.DataKey.Arn.In(scope);
         var failover = !ctx.Spec.Weakenings.SingleOriginMedia;
         var (replica, replicationRole) = failover ? MediaReplica.AddBucketAndRole(t, ctx, logBucket, dataKey) : (null, null);
         var bucket = t.AddResource("MediaBucket", "AWS::S3::Bucket", new CfnObject
@@ -427,17 +382,17 @@ internal static class MediaDeliveryBuilder
             }
         }
 
-        ctx.Export(t, Part, "MediaBucketName", bucket.Ref(), "Media bucket (upload here; viewers read through CloudFront only)");
-        ctx.Export(t, Part, "MediaBucketArn", bucket.GetAtt("Arn"), "Media bucket ARN");
-        ctx.Export(t, Part, "DistributionId", distribution.Ref(), "CloudFront distribution id (for invalidations)");
-        ctx.Export(t, Part, "DistributionDomainName", distribution.GetAtt("DomainName"), "CloudFront domain name (target of the aliases' DNS records)");
+        scope.Export("MediaBucketName", bucket.Ref(), "Media bucket (upload here; viewers read through CloudFront only)");
+        scope.Export("MediaBucketArn", bucket.GetAtt("Arn"), "Media bucket ARN");
+        var distributionId = scope.Export("DistributionId", distribution.Ref(), "CloudFront distribution id (for invalidations)");
+        scope.Export("DistributionDomainName", distribution.GetAtt("DomainName"), "CloudFront domain name (target of the aliases' DNS records)");
         if (replica is not null)
         {
-            ctx.Export(t, Part, "MediaReplicaBucketName", replica.Ref(), "Replica of the media bucket (filled by S3 replication; CloudFront's second origin)");
+            scope.Export("MediaReplicaBucketName", replica.Ref(), "Replica of the media bucket (filled by S3 replication; CloudFront's second origin)");
         }
 
-        ctx.Export(t, Part, "LogBucketName", logBucket.Ref(), "Bucket of the media bucket's access logs and the distribution's logs");
-        return t;
+        scope.Export("LogBucketName", logBucket.Ref(), "Bucket of the media bucket's access logs and the distribution's logs");
+        return new MediaDelivery(scope, distributionId);
     }
 
     private static CfnObject PublicAccessBlock() => new()
@@ -446,12 +401,5 @@ internal static class MediaDeliveryBuilder
         ["BlockPublicPolicy"] = true,
         ["IgnorePublicAcls"] = true,
         ["RestrictPublicBuckets"] = true,
-    };
-
-    private static CfnObject Visibility(string metric) => new()
-    {
-        ["SampledRequestsEnabled"] = true,
-        ["CloudWatchMetricsEnabled"] = true,
-        ["MetricName"] = metric,
     };
 }

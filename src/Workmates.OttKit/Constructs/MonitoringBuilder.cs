@@ -12,24 +12,12 @@ namespace Workmates.OttKit.Constructs;
 /// member status checks, data-volume throughput and free space (the members' CloudWatch agent); the replica set's health metrics — no primary, replication lag,
 /// oplog headroom, members down — and the backup age, declared in <see cref="DatabaseHealthAlarms"/>; audit delivery); EventBridge rules for a failed backup task and a
 /// failed AWS Config delivery; and one dashboard for a person watching a live event, big numbers first.
-/// MongoDB members are found by the database stack's exports (<see cref="MemberInstanceExport"/>,
-/// <see cref="MemberVolumeExport"/>), so this stack follows whatever the database stack publishes.
+/// MongoDB members come from the <see cref="Database"/> construct's typed member handles: each use records the import.
 /// </summary>
 internal static class MonitoringBuilder
 {
-    private const string Part = PlatformContext.MonitoringPart;
-
-    /// <summary>The database stack's part name; its exports are read only when the stack set publishes them.</summary>
-    public const string DatabasePart = "database";
-
     /// <summary>Family of the scheduled MongoDB backup task, <c>&lt;env&gt;-mongodb-backup</c> (the database-backup stack's task family).</summary>
     public static string BackupFamily(PlatformContext ctx) => DatabaseBackupBuilder.Family(ctx);
-
-    /// <summary>Export with member <paramref name="member"/>'s instance id (1-based): <c>MemberNInstanceId</c>.</summary>
-    public static string MemberInstanceExport(int member) => $"Member{member.ToString(CultureInfo.InvariantCulture)}InstanceId";
-
-    /// <summary>Export with member <paramref name="member"/>'s data volume id (1-based): <c>MemberNDataVolumeId</c>.</summary>
-    public static string MemberVolumeExport(int member) => $"Member{member.ToString(CultureInfo.InvariantCulture)}DataVolumeId";
 
     /// <summary>Name of the SNS topic every alarm notifies, <c>&lt;env&gt;-alarms</c>.</summary>
     public static string AlarmTopicName(PlatformContext ctx) => $"{ctx.Env}-alarms";
@@ -40,19 +28,25 @@ internal static class MonitoringBuilder
     public const int DataVolumeUsedPercent = 80;
 
     /// <param name="ctx">The environment.</param>
-    /// <param name="published">Export names of the stacks synthesized so far.</param>
-    public static Template Build(PlatformContext ctx, IReadOnlySet<string> published)
+    /// <param name="scope">The monitoring stack.</param>
+    /// <param name="security">The keys and the trail.</param>
+    /// <param name="cluster">The cluster whose reservation and services are watched.</param>
+    /// <param name="loadBalancer">The load balancer whose 5xx rate is watched.</param>
+    /// <param name="services">The services whose targets and tasks are watched.</param>
+    /// <param name="database">The replica set, when the environment has one: its members get alarms.</param>
+    public static Monitoring Build(PlatformContext ctx, StackScope scope, SecurityBaseline security, Cluster cluster, LoadBalancer loadBalancer, IReadOnlyList<Service> services, Database? database)
     {
         var spec = ctx.Spec;
         var monitoring = spec.Monitoring!;
         var thresholds = monitoring.Thresholds;
-        var t = new Template { Description = $"OttKit {ctx.Env}: alarms, notifications and the live-event dashboard" };
+        var t = scope.Template;
+        t.Description = $"OttKit {ctx.Env}: alarms, notifications and the live-event dashboard";
 
         var topic = t.AddResource("AlarmTopic", "AWS::SNS::Topic", new CfnObject
         {
             ["TopicName"] = AlarmTopicName(ctx),
             ["DisplayName"] = $"{ctx.Env} alarms",
-            ["KmsMasterKeyId"] = ctx.Import(PlatformContext.SecurityPart, "DataKeyArn"),
+            ["KmsMasterKeyId"] = security.DataKey.Arn.In(scope),
             ["Tags"] = ctx.Tags("alarms"),
         });
         t.AddResource("AlarmTopicPolicy", "AWS::SNS::TopicPolicy", new CfnObject
@@ -99,8 +93,9 @@ internal static class MonitoringBuilder
         }
 
         var alarms = new AlarmFactory(t, ctx, topic);
-        var loadBalancer = ctx.Import(PlatformContext.LoadBalancerPart, "LoadBalancerFullName");
-        var cluster = ctx.Import(PlatformContext.ClusterPart, "ClusterName");
+        var loadBalancerName = loadBalancer.LoadBalancerFullName.In(scope);
+        var clusterName = cluster.ClusterName.In(scope);
+        var targetGroups = services.ToDictionary(s => s.Name, s => s.TargetGroupFullName, StringComparer.Ordinal);
 
         alarms.Math(
             "LoadBalancer5xxRateAlarm",
@@ -109,9 +104,9 @@ internal static class MonitoringBuilder
             "IF(requests > 0, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)",
             "5xx % of requests",
             [
-                ("elb5xx", "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", Dims(("LoadBalancer", loadBalancer)), "Sum"),
-                ("target5xx", "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", Dims(("LoadBalancer", loadBalancer)), "Sum"),
-                ("requests", "AWS/ApplicationELB", "RequestCount", Dims(("LoadBalancer", loadBalancer)), "Sum"),
+                ("elb5xx", "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", Dims(("LoadBalancer", loadBalancerName)), "Sum"),
+                ("target5xx", "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", Dims(("LoadBalancer", loadBalancerName)), "Sum"),
+                ("requests", "AWS/ApplicationELB", "RequestCount", Dims(("LoadBalancer", loadBalancerName)), "Sum"),
             ],
             60,
             5,
@@ -122,8 +117,7 @@ internal static class MonitoringBuilder
         foreach (var service in spec.Services)
         {
             var id = PlatformContext.Pascal(service.Name);
-            var servicePart = PlatformContext.ServicePart(service.Name);
-            var targets = Dims(("LoadBalancer", loadBalancer), ("TargetGroup", ctx.Import(servicePart, "TargetGroupFullName")));
+            var targets = Dims(("LoadBalancer", loadBalancerName), ("TargetGroup", targetGroups[service.Name].In(scope)));
             alarms.Metric(
                 $"{id}Target5xxAlarm",
                 $"{service.Name}-target-5xx",
@@ -163,7 +157,7 @@ internal static class MonitoringBuilder
                 3,
                 0,
                 "GreaterThanThreshold");
-            var serviceDims = Dims(("ClusterName", cluster), ("ServiceName", service.Name));
+            var serviceDims = Dims(("ClusterName", clusterName), ("ServiceName", service.Name));
             alarms.Math(
                 $"{id}TasksBelowDesiredAlarm",
                 $"{service.Name}-tasks-below-desired",
@@ -189,7 +183,7 @@ internal static class MonitoringBuilder
                 $"Cluster {resource.ToLowerInvariant()} reservation above {thresholds.HostReservationPercent} % for 15 minutes: hosts are nearly full",
                 "AWS/ECS",
                 metric,
-                Dims(("ClusterName", cluster)),
+                Dims(("ClusterName", clusterName)),
                 "Maximum",
                 300,
                 3,
@@ -198,7 +192,7 @@ internal static class MonitoringBuilder
                 "GreaterThanThreshold");
         }
 
-        var members = Members(ctx, published);
+        var members = Members(scope, database);
         foreach (var (member, instance, volume) in members)
         {
             var n = member.ToString(CultureInfo.InvariantCulture);
@@ -307,7 +301,7 @@ internal static class MonitoringBuilder
                 "CloudTrail delivered no events to CloudWatch Logs for an hour (trail stopped or delivery failing)",
                 "AWS/Logs",
                 "IncomingLogEvents",
-                Dims(("LogGroupName", ctx.Import(PlatformContext.SecurityPart, "TrailLogGroupName"))),
+                Dims(("LogGroupName", security.TrailLogGroupName!.In(scope))),
                 "Sum",
                 3600,
                 1,
@@ -340,31 +334,15 @@ internal static class MonitoringBuilder
         t.AddResource("Dashboard", "AWS::CloudWatch::Dashboard", new CfnObject
         {
             ["DashboardName"] = $"{ctx.Env}-live",
-            ["DashboardBody"] = MonitoringDashboard.Body(ctx, members, hasDatabase, alarms.Names),
+            ["DashboardBody"] = MonitoringDashboard.Body(ctx, scope, cluster, loadBalancer, services, members, hasDatabase, alarms.Names),
         });
 
-        ctx.Export(t, Part, "AlarmTopicArn", topic.Ref(), "SNS topic every alarm notifies");
-        return t;
+        return new Monitoring(scope, scope.Export("AlarmTopicArn", topic.Ref(), "SNS topic every alarm notifies"));
     }
 
     /// <summary>The database members whose exports the stack set publishes, numbered from 1 without gaps.</summary>
-    internal static IReadOnlyList<(int Member, Intrinsic? Instance, Intrinsic? Volume)> Members(PlatformContext ctx, IReadOnlySet<string> published)
-    {
-        var members = new List<(int, Intrinsic?, Intrinsic?)>();
-        for (var n = 1; ; n++)
-        {
-            var instance = ctx.ExportName(DatabasePart, MemberInstanceExport(n));
-            var volume = ctx.ExportName(DatabasePart, MemberVolumeExport(n));
-            var hasInstance = published.Contains(instance);
-            var hasVolume = published.Contains(volume);
-            if (!hasInstance && !hasVolume)
-            {
-                return members;
-            }
-
-            members.Add((n, hasInstance ? Fn.ImportValue(instance) : null, hasVolume ? Fn.ImportValue(volume) : null));
-        }
-    }
+    internal static IReadOnlyList<(int Member, Intrinsic? Instance, Intrinsic? Volume)> Members(StackScope scope, Database? database) =>
+        database is null ? [] : [.. database.Members.Select(m => (m.Number, (Intrinsic?)m.InstanceId.In(scope), (Intrinsic?)m.DataVolumeId.In(scope)))];
 
     internal static CfnList Dims(params (string Name, CfnNode Value)[] dimensions) =>
         [.. dimensions.Select(d => (CfnNode)new CfnObject { ["Name"] = d.Name, ["Value"] = d.Value })];

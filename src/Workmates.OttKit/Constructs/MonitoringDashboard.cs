@@ -17,6 +17,10 @@ internal static class MonitoringDashboard
 
     public static Intrinsic Body(
         PlatformContext ctx,
+        StackScope scope,
+        Cluster cluster,
+        LoadBalancer loadBalancer,
+        IReadOnlyList<Service> serviceStacks,
         IReadOnlyList<(int Member, Intrinsic? Instance, Intrinsic? Volume)> members,
         bool hasBackups,
         IReadOnlyList<string> alarmNames)
@@ -24,13 +28,13 @@ internal static class MonitoringDashboard
         var spec = ctx.Spec;
         var variables = new CfnObject
         {
-            ["LoadBalancer"] = ctx.Import(PlatformContext.LoadBalancerPart, "LoadBalancerFullName"),
-            ["Cluster"] = ctx.Import(PlatformContext.ClusterPart, "ClusterName"),
+            ["LoadBalancer"] = loadBalancer.LoadBalancerFullName.In(scope),
+            ["Cluster"] = cluster.ClusterName.In(scope),
         };
         var services = spec.Services.Select(s => (s.Name, Var: "TargetGroup" + PlatformContext.Pascal(s.Name))).ToArray();
         foreach (var (name, variable) in services)
         {
-            variables[variable] = ctx.Import(PlatformContext.ServicePart(name), "TargetGroupFullName");
+            variables[variable] = serviceStacks.Single(s => string.Equals(s.Name, name, StringComparison.Ordinal)).TargetGroupFullName.In(scope);
         }
 
         foreach (var (member, instance, volume) in members)

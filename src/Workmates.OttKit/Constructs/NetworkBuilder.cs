@@ -10,8 +10,6 @@ namespace Workmates.OttKit.Constructs;
 /// </summary>
 internal static class NetworkBuilder
 {
-    private const string Part = PlatformContext.NetworkPart;
-
     /// <summary>Interface endpoints that let private hosts pull images, ship logs and reach SSM without NAT.</summary>
     private static readonly (string Id, string Service)[] InterfaceEndpoints =
     [
@@ -19,7 +17,7 @@ internal static class NetworkBuilder
         ("SsmMessages", "ssmmessages"), ("Ec2Messages", "ec2messages"), ("Ecs", "ecs"), ("EcsAgent", "ecs-agent"), ("EcsTelemetry", "ecs-telemetry"),
     ];
 
-    public static Template Build(PlatformContext ctx)
+    public static Network Build(PlatformContext ctx, StackScope scope, SecurityBaseline security)
     {
         var network = ctx.Spec.Network;
         if (!Ipv4Cidr.TryParse(network.VpcCidr, out var vpcCidr, out var error))
@@ -27,10 +25,11 @@ internal static class NetworkBuilder
             throw new InvalidOperationException($"network.vpcCidr: {error} (validation should have refused the spec).");
         }
 
-        var t = new Template { Description = $"OttKit {ctx.Env}: network (VPC, subnets, NAT, flow logs, endpoints)" };
+        var t = scope.Template;
+        t.Description = $"OttKit {ctx.Env}: network (VPC, subnets, NAT, flow logs, endpoints)";
 
         // The logs key lives in the security stack; the export stays here for stacks that import it from the network.
-        var logsKey = ctx.Import(PlatformContext.SecurityPart, "LogsKeyArn");
+        var logsKey = security.LogsKey.Arn.In(scope);
 
         var vpc = t.AddResource("Vpc", "AWS::EC2::VPC", new CfnObject
         {
@@ -149,13 +148,14 @@ internal static class NetworkBuilder
             }
         }
 
-        ctx.Export(t, Part, "VpcId", vpc.Ref(), "VPC id");
-        ctx.Export(t, Part, "VpcCidr", vpc.GetAtt("CidrBlock"), "VPC IPv4 CIDR");
-        ctx.Export(t, Part, "PublicSubnetIds", Fn.Join(",", [.. publicSubnets]), "Public subnet ids, comma-separated, in AZ order");
-        ctx.Export(t, Part, "PrivateSubnetIds", Fn.Join(",", [.. privateSubnets]), "Private (app) subnet ids, comma-separated, in AZ order");
-        ctx.Export(t, Part, "IsolatedSubnetIds", Fn.Join(",", [.. isolatedSubnets]), "Isolated (data) subnet ids, comma-separated, in AZ order");
-        ctx.Export(t, Part, "LogsKeyArn", ctx.Import(PlatformContext.SecurityPart, "LogsKeyArn"), "KMS key for the environment's log groups (the security stack's logs key)");
-        return t;
+        return new Network(
+            scope,
+            scope.Export("VpcId", vpc.Ref(), "VPC id"),
+            scope.Export("VpcCidr", vpc.GetAtt("CidrBlock"), "VPC IPv4 CIDR"),
+            scope.Export("PublicSubnetIds", Fn.Join(",", [.. publicSubnets]), "Public subnet ids, comma-separated, in AZ order"),
+            scope.Export("PrivateSubnetIds", Fn.Join(",", [.. privateSubnets]), "Private (app) subnet ids, comma-separated, in AZ order"),
+            scope.Export("IsolatedSubnetIds", Fn.Join(",", [.. isolatedSubnets]), "Isolated (data) subnet ids, comma-separated, in AZ order"),
+            scope.Export("LogsKeyArn", security.LogsKey.Arn.In(scope), "KMS key for the environment's log groups (the security stack's logs key)"));
     }
 
     private static Resource Subnet(Template t, PlatformContext ctx, string id, Resource vpc, CfnNode az, Ipv4Cidr cidr, string name) =>

@@ -12,14 +12,13 @@ namespace Workmates.OttKit.Constructs;
 /// </summary>
 internal static class PatchingBuilder
 {
-    private const string Part = PlatformContext.PatchingPart;
-
     public const string RunPatchBaseline = "AWS-RunPatchBaseline";
 
-    public static Template Build(PlatformContext ctx)
+    public static PatchSchedule Build(PlatformContext ctx, StackScope scope)
     {
         var patching = ctx.Spec.Patching;
-        var t = new Template { Description = $"OttKit {ctx.Env}: SSM Patch Manager (baseline, weekly maintenance window, daily compliance scan)" };
+        var t = scope.Template;
+        t.Description = $"OttKit {ctx.Env}: SSM Patch Manager (baseline, weekly maintenance window, daily compliance scan)";
 
         var groups = new CfnList { ctx.EcsPatchGroup };
         if (ctx.Spec.Database is not null)
@@ -88,9 +87,10 @@ internal static class PatchingBuilder
             ["ApplyOnlyAtCronInterval"] = false,
         });
 
-        ctx.Export(t, Part, "PatchBaselineId", baseline.Ref(), "Amazon Linux 2023 patch baseline");
-        ctx.Export(t, Part, "MaintenanceWindowId", window.Ref(), "Weekly patching maintenance window");
-        return t;
+        return new PatchSchedule(
+            scope,
+            scope.Export("PatchBaselineId", baseline.Ref(), "Amazon Linux 2023 patch baseline"),
+            scope.Export("MaintenanceWindowId", window.Ref(), "Weekly patching maintenance window"));
     }
 
     private static void AddPatchTask(Template t, Resource window, string id, string patchGroup, string what, int priority, string maxConcurrency, string maxErrors)

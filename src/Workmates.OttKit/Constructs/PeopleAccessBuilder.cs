@@ -13,8 +13,6 @@ namespace Workmates.OttKit.Constructs;
 /// </summary>
 internal static class PeopleAccessBuilder
 {
-    private const string Part = PlatformContext.AccessPart;
-
     /// <summary>The people's roles, in the order the template lists them.</summary>
     internal static readonly IReadOnlyList<string> People = ["administrator", "developer", "readonly"];
 
@@ -38,12 +36,13 @@ internal static class PeopleAccessBuilder
 
     private static bool HasAuditBucket(PlatformContext ctx) => ctx.Spec.Security.CloudTrail || ctx.Spec.Security.Config;
 
-    public static Template Build(PlatformContext ctx)
+    public static PeopleAccess Build(PlatformContext ctx, StackScope scope, SecurityBaseline security)
     {
         var access = ctx.Spec.Access ?? throw new InvalidOperationException("The spec has no access section.");
-        var t = new Template { Description = $"OttKit {ctx.Env}: people's roles (administrator, developer, read-only; MFA) and the Session Manager path" };
-        var logsKey = ctx.Import(PlatformContext.SecurityPart, "LogsKeyArn");
-        var dataKey = ctx.Import(PlatformContext.SecurityPart, "DataKeyArn");
+        var t = scope.Template;
+        t.Description = $"OttKit {ctx.Env}: people's roles (administrator, developer, read-only; MFA) and the Session Manager path";
+        var logsKey = security.LogsKey.Arn.In(scope);
+        var dataKey = security.DataKey.Arn.In(scope);
 
         var sessions = t.AddResource("SessionLogGroup", "AWS::Logs::LogGroup", new CfnObject
         {
@@ -57,7 +56,7 @@ internal static class PeopleAccessBuilder
 
         var inputs = new CfnObject
         {
-            ["s3BucketName"] = HasAuditBucket(ctx) ? ctx.Import(PlatformContext.SecurityPart, "AuditBucketName") : string.Empty,
+            ["s3BucketName"] = HasAuditBucket(ctx) ? security.AuditBucketName!.In(scope) : string.Empty,
             ["s3KeyPrefix"] = HasAuditBucket(ctx) ? SessionKeyPrefix : string.Empty,
             ["s3EncryptionEnabled"] = HasAuditBucket(ctx),
             ["cloudWatchLogGroupName"] = SessionLogGroupName(ctx),
@@ -88,7 +87,7 @@ internal static class PeopleAccessBuilder
 
         var policies = new Dictionary<string, PolicyDocument>(StringComparer.Ordinal)
         {
-            ["administrator"] = AdministratorPolicy(ctx, dataKey),
+            ["administrator"] = AdministratorPolicy(ctx, dataKey, scope, security),
             ["developer"] = DeveloperPolicy(ctx, dataKey),
             ["readonly"] = ReadOnlyPolicy(ctx),
         };
@@ -123,12 +122,12 @@ internal static class PeopleAccessBuilder
             }
 
             var role = t.AddResource(id, "AWS::IAM::Role", properties);
-            ctx.Export(t, Part, id + "Arn", role.GetAtt("Arn"), $"ARN of {RoleName(ctx, person)}");
+            scope.Export(id + "Arn", role.GetAtt("Arn"), $"ARN of {RoleName(ctx, person)}");
         }
 
-        ctx.Export(t, Part, "SessionDocumentName", SessionDocumentName(ctx), "Session Manager document people name in aws ssm start-session");
-        ctx.Export(t, Part, "SessionLogGroupName", SessionLogGroupName(ctx), "Log group of the Session Manager transcripts");
-        return t;
+        scope.Export("SessionDocumentName", SessionDocumentName(ctx), "Session Manager document people name in aws ssm start-session");
+        scope.Export("SessionLogGroupName", SessionLogGroupName(ctx), "Log group of the Session Manager transcripts");
+        return new PeopleAccess(scope);
     }
 
     private static PolicyDocument Trust(PlatformContext ctx, string person, IReadOnlyList<string> principals, bool identityCenter)
@@ -286,7 +285,7 @@ internal static class PeopleAccessBuilder
         return policy;
     }
 
-    private static PolicyDocument AdministratorPolicy(PlatformContext ctx, Intrinsic dataKey)
+    private static PolicyDocument AdministratorPolicy(PlatformContext ctx, Intrinsic dataKey, StackScope scope, SecurityBaseline security)
     {
         var policy = DeveloperPolicy(ctx, dataKey);
         policy.Add(new PolicyStatement
@@ -357,8 +356,8 @@ internal static class PeopleAccessBuilder
         });
         if (HasAuditBucket(ctx))
         {
-            var bucket = Fn.Join(string.Empty, Fn.Sub("arn:${AWS::Partition}:s3:::"), ctx.Import(PlatformContext.SecurityPart, "AuditBucketName"));
-            var objects = Fn.Join(string.Empty, Fn.Sub("arn:${AWS::Partition}:s3:::"), ctx.Import(PlatformContext.SecurityPart, "AuditBucketName"), "/*");
+            var bucket = Fn.Join(string.Empty, Fn.Sub("arn:${AWS::Partition}:s3:::"), security.AuditBucketName!.In(scope));
+            var objects = Fn.Join(string.Empty, Fn.Sub("arn:${AWS::Partition}:s3:::"), security.AuditBucketName!.In(scope), "/*");
             policy.Add(new PolicyStatement
             {
                 Sid = "DenyTamperingWithTheAuditBucket",
@@ -386,15 +385,14 @@ internal static class PeopleAccessBuilder
     /// What a host's role needs to carry Session Manager sessions through the environment's preferences document:
     /// decrypting the session's data key, writing the transcript to the log group and (when present) the audit bucket.
     /// </summary>
-    internal static IEnumerable<PolicyStatement> SessionLogging(PlatformContext ctx)
+    internal static IEnumerable<PolicyStatement> SessionLogging(PlatformContext ctx, StackScope scope, SecurityBaseline security)
     {
         if (ctx.Spec.Access is null)
         {
             yield break;
         }
 
-        var dataKey = ctx.Import(PlatformContext.SecurityPart, "DataKeyArn");
-        yield return new PolicyStatement { Sid = "DecryptSessions", Actions = { "kms:Decrypt" }, Resources = { dataKey } };
+        yield return security.DataKey.GrantDecrypt(scope, "DecryptSessions");
         yield return new PolicyStatement { Sid = "FindSessionLogGroup", Actions = { "logs:DescribeLogGroups" }, Resources = { "*" } };
         yield return new PolicyStatement
         {
@@ -404,7 +402,7 @@ internal static class PeopleAccessBuilder
         };
         if (HasAuditBucket(ctx))
         {
-            var bucket = ctx.Import(PlatformContext.SecurityPart, "AuditBucketName");
+            var bucket = security.AuditBucketName!.In(scope);
             yield return new PolicyStatement
             {
                 Sid = "WriteSessionTranscriptsToAuditBucket",
@@ -417,7 +415,7 @@ internal static class PeopleAccessBuilder
                 Actions = { "s3:GetEncryptionConfiguration" },
                 Resources = { Fn.Join(string.Empty, Fn.Sub("arn:${AWS::Partition}:s3:::"), bucket) },
             };
-            var sid = HostParts.DecryptVia(ctx.Import(PlatformContext.SecurityPart, "LogsKeyArn"), "s3", "kms:GenerateDataKey");
+            var sid = security.LogsKey.GrantThrough(scope, "s3", "kms:GenerateDataKey");
             sid.Sid = "EncryptSessionTranscriptsThroughS3";
             yield return sid;
         }

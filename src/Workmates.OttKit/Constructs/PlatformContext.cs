@@ -1,12 +1,11 @@
-using System.Text;
 using Workmates.OttKit.Blueprint;
 using Workmates.OttKit.CloudFormation;
 
 namespace Workmates.OttKit.Constructs;
 
 /// <summary>
-/// Naming and cross-stack wiring shared by the builders: stack names, stable export names
-/// (<c>&lt;env&gt;:&lt;part&gt;:&lt;Name&gt;</c>), imports, tags and logical IDs derived from names (never indexes).
+/// Naming shared by the builders: stack names, stable export names (<c>&lt;env&gt;:&lt;part&gt;:&lt;Name&gt;</c>), tags
+/// and logical IDs derived from names (never indexes). Cross-stack wiring is typed: see <see cref="StackGraph"/>.
 /// </summary>
 internal sealed class PlatformContext(EnvironmentSpec spec)
 {
@@ -82,13 +81,8 @@ internal sealed class PlatformContext(EnvironmentSpec spec)
 
     public static string ServicePart(string service) => $"service-{service}";
 
+    /// <summary>The stable export name <c>&lt;env&gt;:&lt;part&gt;:&lt;name&gt;</c> (<see cref="StackScope.ExportNameOf"/> of that part's stack).</summary>
     public string ExportName(string part, string name) => $"{Env}:{part}:{name}";
-
-    public Intrinsic Import(string part, string name) => Fn.ImportValue(ExportName(part, name));
-
-    /// <summary>Adds an output exported under the stable name <c>&lt;env&gt;:&lt;part&gt;:&lt;logicalId&gt;</c>.</summary>
-    public void Export(Template template, string part, string logicalId, CfnNode value, string description) =>
-        template.AddOutput(logicalId, value, description, ExportName(part, logicalId));
 
     /// <summary>The environment's tags plus <c>ottkit:environment</c> and, when given, <c>Name</c>.</summary>
     public Tags Tags(string? name = null)
@@ -113,24 +107,7 @@ internal sealed class PlatformContext(EnvironmentSpec spec)
         [.. Tags(name).Select(t => (CfnNode)new CfnObject { ["Key"] = t.Key, ["Value"] = t.Value, ["PropagateAtLaunch"] = true })];
 
     /// <summary><c>live-chat</c> → <c>LiveChat</c>: a logical-ID fragment derived from a DNS-safe name.</summary>
-    public static string Pascal(string name)
-    {
-        var builder = new StringBuilder(name.Length);
-        var upper = true;
-        foreach (var c in name)
-        {
-            if (!char.IsAsciiLetterOrDigit(c))
-            {
-                upper = true;
-                continue;
-            }
-
-            builder.Append(upper ? char.ToUpperInvariant(c) : c);
-            upper = false;
-        }
-
-        return builder.ToString();
-    }
+    public static string Pascal(string name) => LogicalIds.Pascal(name);
 
     /// <summary>An ARN in this partition, region and account: <c>arn:${AWS::Partition}:&lt;service&gt;:${AWS::Region}:${AWS::AccountId}:&lt;resource&gt;</c>.</summary>
     public static Intrinsic Arn(string service, string resource) =>

@@ -8,8 +8,6 @@ namespace Workmates.OttKit.Constructs;
 /// </summary>
 internal static class RepositoryBuilder
 {
-    private const string Part = PlatformContext.RepositoriesPart;
-
     /// <summary>Expire untagged images after 7 days; keep the 50 most recent images.</summary>
     public const string LifecyclePolicy =
         """{"rules":[{"rulePriority":1,"description":"Expire untagged images after 7 days","selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":7},"action":{"type":"expire"}},{"rulePriority":2,"description":"Keep the 50 most recent images","selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":50},"action":{"type":"expire"}}]}""";
@@ -20,9 +18,10 @@ internal static class RepositoryBuilder
     /// <summary>The backup task's image repository.</summary>
     public static string BackupRepositoryName(PlatformContext ctx) => $"{ctx.Env}/ottkit-backup";
 
-    public static Template Build(PlatformContext ctx)
+    public static Repositories Build(PlatformContext ctx, StackScope scope)
     {
-        var t = new Template { Description = $"OttKit {ctx.Env}: ECR repositories of the services" };
+        var t = scope.Template;
+        t.Description = $"OttKit {ctx.Env}: ECR repositories of the services";
         // A customer-managed key (ECR.5); ECR uses it through grants made with the caller's IAM permissions.
         var key = t.AddResource("RepositoryKey", "AWS::KMS::Key", new CfnObject
         {
@@ -50,6 +49,7 @@ internal static class RepositoryBuilder
             images.Add(("OttkitBackup", BackupRepositoryName(ctx), "ottkit-backup", false, "the MongoDB backup task"));
         }
 
+        var byId = new Dictionary<string, ImageRepository>(StringComparer.Ordinal);
         foreach (var image in images)
         {
             var id = image.Id;
@@ -64,10 +64,11 @@ internal static class RepositoryBuilder
             });
             repository.DeletionPolicy = DeletionPolicy.Retain;
             repository.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
-            ctx.Export(t, Part, $"{id}RepositoryUri", repository.GetAtt("RepositoryUri"), $"Image repository URI of {image.What}");
-            ctx.Export(t, Part, $"{id}RepositoryArn", repository.GetAtt("Arn"), $"Image repository ARN of {image.What}");
+            byId[id] = new ImageRepository(
+                scope.Export($"{id}RepositoryUri", repository.GetAtt("RepositoryUri"), $"Image repository URI of {image.What}"),
+                scope.Export($"{id}RepositoryArn", repository.GetAtt("Arn"), $"Image repository ARN of {image.What}"));
         }
 
-        return t;
+        return new Repositories(scope, byId);
     }
 }

@@ -11,8 +11,6 @@ namespace Workmates.OttKit.Constructs;
 /// </summary>
 internal static class SecurityBuilder
 {
-    private const string Part = PlatformContext.SecurityPart;
-
     /// <summary>How often the periodic managed rules run.</summary>
     private const string PeriodicFrequency = "TwentyFour_Hours";
 
@@ -54,26 +52,29 @@ internal static class SecurityBuilder
         ("ELB_DELETION_PROTECTION_ENABLED", ["AWS::ElasticLoadBalancingV2::LoadBalancer"], "ELB.6"),
     ];
 
-    public static Template Build(PlatformContext ctx)
+    public static SecurityBaseline Build(PlatformContext ctx, StackScope scope)
     {
         var security = ctx.Spec.Security;
-        var t = new Template { Description = $"OttKit {ctx.Env}: security baseline (KMS keys, CloudTrail, AWS Config rules and remediation)" };
+        var t = scope.Template;
+        t.Description = $"OttKit {ctx.Env}: security baseline (KMS keys, CloudTrail, AWS Config rules and remediation)";
 
         var logsKey = AddKey(t, ctx, "Logs", "logs", "encrypts the environment's log groups, CloudTrail and AWS Config deliveries", LogsKeyStatements(ctx.Spec.Region));
         var dataKey = AddKey(t, ctx, "Data", "data", "encrypts data volumes, secrets, buckets and topics", DataKeyStatements(ctx.Spec));
         var backupKey = AddKey(t, ctx, "Backup", "backups", "encrypts backups and snapshots", BackupKeyStatements(ctx.Spec.Region));
-        ctx.Export(t, Part, "LogsKeyArn", logsKey.GetAtt("Arn"), "KMS key for log groups, CloudTrail and AWS Config");
-        ctx.Export(t, Part, "DataKeyArn", dataKey.GetAtt("Arn"), "KMS key for data (volumes, secrets, buckets, topics)");
-        ctx.Export(t, Part, "BackupKeyArn", backupKey.GetAtt("Arn"), "KMS key for backups and snapshots");
+        var logsKeyArn = scope.Export("LogsKeyArn", logsKey.GetAtt("Arn"), "KMS key for log groups, CloudTrail and AWS Config");
+        var dataKeyArn = scope.Export("DataKeyArn", dataKey.GetAtt("Arn"), "KMS key for data (volumes, secrets, buckets, topics)");
+        var backupKeyArn = scope.Export("BackupKeyArn", backupKey.GetAtt("Arn"), "KMS key for backups and snapshots");
+        StackOutput? auditBucketName = null;
+        (StackOutput Arn, StackOutput LogGroupName)? trail = null;
 
         if (security.CloudTrail || security.Config)
         {
             var bucket = AddAuditBucket(t, ctx, logsKey);
             var policy = AddAuditBucketPolicy(t, ctx, bucket);
-            ctx.Export(t, Part, "AuditBucketName", bucket.Ref(), "Bucket of the CloudTrail and AWS Config deliveries");
+            auditBucketName = scope.Export("AuditBucketName", bucket.Ref(), "Bucket of the CloudTrail and AWS Config deliveries");
             if (security.CloudTrail)
             {
-                AddTrail(t, ctx, bucket, policy, logsKey);
+                trail = AddTrail(scope, ctx, bucket, policy, logsKey);
             }
 
             if (security.Config)
@@ -82,7 +83,7 @@ internal static class SecurityBuilder
             }
         }
 
-        return t;
+        return new SecurityBaseline(scope, new KmsKey(logsKeyArn), new KmsKey(dataKeyArn), new KmsKey(backupKeyArn), auditBucketName, trail?.Arn, trail?.LogGroupName);
     }
 
     /// <summary>The trail's name; its ARN is known before creation, which the bucket policy's conditions need.</summary>
@@ -328,8 +329,9 @@ internal static class SecurityBuilder
         });
     }
 
-    private static void AddTrail(Template t, PlatformContext ctx, Resource bucket, Resource bucketPolicy, Resource logsKey)
+    private static (StackOutput Arn, StackOutput LogGroupName) AddTrail(StackScope scope, PlatformContext ctx, Resource bucket, Resource bucketPolicy, Resource logsKey)
     {
+        var t = scope.Template;
         var group = t.AddResource("TrailLogGroup", "AWS::Logs::LogGroup", new CfnObject
         {
             ["LogGroupName"] = $"/ottkit/{ctx.Env}/cloudtrail",
@@ -375,8 +377,8 @@ internal static class SecurityBuilder
 
         // CloudTrail checks the bucket policy when the trail is created.
         trail.DependOn(bucketPolicy);
-        ctx.Export(t, Part, "TrailArn", trail.GetAtt("Arn"), "CloudTrail trail ARN");
-        ctx.Export(t, Part, "TrailLogGroupName", group.Ref(), "Log group of the CloudTrail trail, for metric filters and alarms");
+        return (scope.Export("TrailArn", trail.GetAtt("Arn"), "CloudTrail trail ARN"),
+            scope.Export("TrailLogGroupName", group.Ref(), "Log group of the CloudTrail trail, for metric filters and alarms"));
     }
 
     private static void AddConfig(Template t, PlatformContext ctx, Resource bucket, Resource bucketPolicy, Resource logsKey)

@@ -32,13 +32,13 @@ internal static class ServiceBuilder
     public static (string ServerErrors, string Latency) AlarmNames(PlatformContext ctx, string service) =>
         ($"{ctx.Env}-{service}-5xx", $"{ctx.Env}-{service}-latency");
 
-    public static Template Build(PlatformContext ctx, int index)
+    public static Service Build(PlatformContext ctx, StackScope scope, int index, SecurityBaseline security, Network network, Cluster cluster, Repositories repositories, LoadBalancer loadBalancer, Database? database)
     {
         var spec = ctx.Spec;
         var service = spec.Services[index];
-        var part = PlatformContext.ServicePart(service.Name);
         var id = PlatformContext.Pascal(service.Name);
-        var t = new Template { Description = $"OttKit {ctx.Env}: service {service.Name}" };
+        var t = scope.Template;
+        t.Description = $"OttKit {ctx.Env}: service {service.Name}";
 
         var imageTag = t.Add(new Parameter("ImageTag")
         {
@@ -52,13 +52,13 @@ internal static class ServiceBuilder
         {
             ["LogGroupName"] = logGroupName,
             ["RetentionInDays"] = service.LogRetentionDays,
-            ["KmsKeyId"] = ctx.Import(PlatformContext.SecurityPart, "LogsKeyArn"),
+            ["KmsKeyId"] = security.LogsKey.Arn.In(scope),
             ["Tags"] = ctx.Tags(service.Name),
         });
         logs.DeletionPolicy = DeletionPolicy.Retain;
         logs.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
 
-        var repositoryArn = ctx.Import(PlatformContext.RepositoriesPart, $"{id}RepositoryArn");
+        var repositoryArn = repositories[id].Arn.In(scope);
         var execution = new PolicyDocument
         {
             new PolicyStatement
@@ -115,7 +115,7 @@ internal static class ServiceBuilder
         var taskGroup = t.AddResource("TaskSecurityGroup", "AWS::EC2::SecurityGroup", new CfnObject
         {
             ["GroupDescription"] = $"{ctx.Env}/{service.Name}: container port from the load balancer only",
-            ["VpcId"] = ctx.Import(PlatformContext.NetworkPart, "VpcId"),
+            ["VpcId"] = network.VpcId.In(scope),
             ["SecurityGroupIngress"] = new CfnList
             {
                 new CfnObject
@@ -123,24 +123,24 @@ internal static class ServiceBuilder
                     ["IpProtocol"] = "tcp",
                     ["FromPort"] = service.ContainerPort,
                     ["ToPort"] = service.ContainerPort,
-                    ["SourceSecurityGroupId"] = ctx.Import(PlatformContext.LoadBalancerPart, "LoadBalancerSecurityGroupId"),
+                    ["SourceSecurityGroupId"] = loadBalancer.LoadBalancerSecurityGroupId.In(scope),
                     ["Description"] = "From the load balancer",
                 },
             },
             ["SecurityGroupEgress"] = new CfnList
             {
                 new CfnObject { ["IpProtocol"] = "tcp", ["FromPort"] = 443, ["ToPort"] = 443, ["CidrIp"] = "0.0.0.0/0", ["Description"] = "HTTPS to AWS APIs and partners" },
-                new CfnObject { ["IpProtocol"] = "tcp", ["FromPort"] = 0, ["ToPort"] = 65535, ["CidrIp"] = ctx.Import(PlatformContext.NetworkPart, "VpcCidr"), ["Description"] = "Services and data stores in the VPC" },
+                new CfnObject { ["IpProtocol"] = "tcp", ["FromPort"] = 0, ["ToPort"] = 65535, ["CidrIp"] = network.VpcCidr.In(scope), ["Description"] = "Services and data stores in the VPC" },
             },
             ["Tags"] = ctx.Tags(service.Name),
         });
 
-        if (ctx.Spec.Database is { } database && (database.ClientServices is null || database.ClientServices.Contains(service.Name, StringComparer.Ordinal)))
+        if (ctx.Spec.Database is { } databaseSpec && (databaseSpec.ClientServices is null || databaseSpec.ClientServices.Contains(service.Name, StringComparer.Ordinal)))
         {
             // The rule lives with the client: the service stack deploys after the database and takes its rule along when deleted.
             t.AddResource("DatabaseIngress", "AWS::EC2::SecurityGroupIngress", new CfnObject
             {
-                ["GroupId"] = ctx.Import(PlatformContext.DatabasePart, "SecurityGroupId"),
+                ["GroupId"] = database!.SecurityGroupId.In(scope),
                 ["IpProtocol"] = "tcp",
                 ["FromPort"] = SpecDefaults.MongoPort,
                 ["ToPort"] = SpecDefaults.MongoPort,
@@ -152,7 +152,7 @@ internal static class ServiceBuilder
         var container = new CfnObject
         {
             ["Name"] = service.Name,
-            ["Image"] = Fn.Sub("${Uri}:${ImageTag}", new CfnObject { ["Uri"] = ctx.Import(PlatformContext.RepositoriesPart, $"{id}RepositoryUri") }),
+            ["Image"] = Fn.Sub("${Uri}:${ImageTag}", new CfnObject { ["Uri"] = repositories[id].Uri.In(scope) }),
             ["Essential"] = true,
             // A hard memory limit for the only container: the task's memory (Control Tower CT.ECS.PR.7).
             ["Memory"] = service.Memory,
@@ -222,7 +222,7 @@ internal static class ServiceBuilder
 
         var targets = t.AddResource("TargetGroup", "AWS::ElasticLoadBalancingV2::TargetGroup", new CfnObject
         {
-            ["VpcId"] = ctx.Import(PlatformContext.NetworkPart, "VpcId"),
+            ["VpcId"] = network.VpcId.In(scope),
             ["TargetType"] = "ip",
             ["Protocol"] = "HTTP",
             ["ProtocolVersion"] = "HTTP1",
@@ -256,13 +256,13 @@ internal static class ServiceBuilder
 
         var rule = t.AddResource("ListenerRule", "AWS::ElasticLoadBalancingV2::ListenerRule", new CfnObject
         {
-            ["ListenerArn"] = ctx.Import(PlatformContext.LoadBalancerPart, "HttpsListenerArn"),
+            ["ListenerArn"] = loadBalancer.HttpsListenerArn.In(scope),
             ["Priority"] = routing.Priority ?? SpecDefaults.FirstRulePriority + (SpecDefaults.RulePriorityStep * index),
             ["Conditions"] = conditions,
             ["Actions"] = new CfnList { new CfnObject { ["Type"] = "forward", ["TargetGroupArn"] = targets.Ref() } },
         });
 
-        var loadBalancerName = ctx.Import(PlatformContext.LoadBalancerPart, "LoadBalancerFullName");
+        var loadBalancerName = loadBalancer.LoadBalancerFullName.In(scope);
         var (errorsAlarm, latencyAlarm) = AlarmNames(ctx, service.Name);
         var dimensions = new CfnList
         {
@@ -305,19 +305,19 @@ internal static class ServiceBuilder
         var ecsService = t.AddResource("Service", "AWS::ECS::Service", new CfnObject
         {
             ["ServiceName"] = service.Name,
-            ["Cluster"] = ctx.Import(PlatformContext.ClusterPart, "ClusterName"),
+            ["Cluster"] = cluster.ClusterName.In(scope),
             ["TaskDefinition"] = task.Ref(),
             ["DesiredCount"] = service.Scaling.DesiredTasks,
             ["CapacityProviderStrategy"] = new CfnList
             {
-                new CfnObject { ["CapacityProvider"] = ctx.Import(PlatformContext.ClusterPart, "CapacityProviderName"), ["Weight"] = 1, ["Base"] = 0 },
+                new CfnObject { ["CapacityProvider"] = cluster.CapacityProviderName.In(scope), ["Weight"] = 1, ["Base"] = 0 },
             },
             ["NetworkConfiguration"] = new CfnObject
             {
                 ["AwsvpcConfiguration"] = new CfnObject
                 {
                     ["AssignPublicIp"] = "DISABLED",
-                    ["Subnets"] = Fn.Split(",", ctx.Import(PlatformContext.NetworkPart, "PrivateSubnetIds")),
+                    ["Subnets"] = Fn.Split(",", network.PrivateSubnetIds.In(scope)),
                     ["SecurityGroups"] = new CfnList { taskGroup.GetAtt("GroupId") },
                 },
             },
@@ -349,15 +349,15 @@ internal static class ServiceBuilder
         ecsService.DependsOn.Add("ServerErrorsAlarm");
         ecsService.DependsOn.Add("LatencyAlarm");
 
-        AutoscalingBuilder.Add(t, ctx, service, ecsService, targets, loadBalancerName);
+        AutoscalingBuilder.Add(t, ctx, service, ecsService, targets, loadBalancerName, scope, cluster);
 
-        ctx.Export(t, part, "ServiceName", ecsService.GetAtt("Name"), $"ECS service name of {service.Name}");
-        ctx.Export(t, part, "ServiceArn", ecsService.Ref(), $"ECS service ARN of {service.Name}");
-        ctx.Export(t, part, "TargetGroupArn", targets.Ref(), $"Target group ARN of {service.Name}");
-        ctx.Export(t, part, "TargetGroupFullName", targets.GetAtt("TargetGroupFullName"), $"Target group full name of {service.Name}, for CloudWatch dimensions");
-        ctx.Export(t, part, "LogGroupName", logs.Ref(), $"Log group of {service.Name}");
-        ctx.Export(t, part, "TaskDefinitionArn", task.Ref(), $"Task definition of {service.Name} at this deploy");
-        return t;
+        var serviceName = scope.Export("ServiceName", ecsService.GetAtt("Name"), $"ECS service name of {service.Name}");
+        scope.Export("ServiceArn", ecsService.Ref(), $"ECS service ARN of {service.Name}");
+        scope.Export("TargetGroupArn", targets.Ref(), $"Target group ARN of {service.Name}");
+        var targetGroupFullName = scope.Export("TargetGroupFullName", targets.GetAtt("TargetGroupFullName"), $"Target group full name of {service.Name}, for CloudWatch dimensions");
+        scope.Export("LogGroupName", logs.Ref(), $"Log group of {service.Name}");
+        scope.Export("TaskDefinitionArn", task.Ref(), $"Task definition of {service.Name} at this deploy");
+        return new Service(scope, service.Name, serviceName, targetGroupFullName);
     }
 
     private static CfnObject TaskAssumeRole() => new PolicyDocument

@@ -81,6 +81,15 @@ internal sealed class ScriptedEcs : ScriptedApi, Workmates.OttKit.Aws.Ecs.IEcsAp
 
     public Task<Workmates.OttKit.Aws.Ecs.Model.DescribeTasksResponse> DescribeTasksAsync(Workmates.OttKit.Aws.Ecs.Model.DescribeTasksRequest request, CancellationToken cancellationToken = default) =>
         Invoke<Workmates.OttKit.Aws.Ecs.Model.DescribeTasksResponse>("DescribeTasks", request, cancellationToken);
+
+    public Task<Workmates.OttKit.Aws.Ecs.Model.ListContainerInstancesResponse> ListContainerInstancesAsync(Workmates.OttKit.Aws.Ecs.Model.ListContainerInstancesRequest request, CancellationToken cancellationToken = default) =>
+        Invoke<Workmates.OttKit.Aws.Ecs.Model.ListContainerInstancesResponse>("ListContainerInstances", request, cancellationToken);
+
+    public Task<Workmates.OttKit.Aws.Ecs.Model.DescribeContainerInstancesResponse> DescribeContainerInstancesAsync(Workmates.OttKit.Aws.Ecs.Model.DescribeContainerInstancesRequest request, CancellationToken cancellationToken = default) =>
+        Invoke<Workmates.OttKit.Aws.Ecs.Model.DescribeContainerInstancesResponse>("DescribeContainerInstances", request, cancellationToken);
+
+    public Task<Workmates.OttKit.Aws.Ecs.Model.UpdateContainerInstancesStateResponse> UpdateContainerInstancesStateAsync(Workmates.OttKit.Aws.Ecs.Model.UpdateContainerInstancesStateRequest request, CancellationToken cancellationToken = default) =>
+        Invoke<Workmates.OttKit.Aws.Ecs.Model.UpdateContainerInstancesStateResponse>("UpdateContainerInstancesState", request, cancellationToken);
 }
 
 /// <summary>The scripted fake of <see cref="ICloudFormationApi"/>.</summary>

@@ -1,41 +1,42 @@
 using System.Text.Json;
 using Workmates.OttKit.Blueprint;
 using Workmates.OttKit.CloudFormation;
+using Workmates.OttKit.Constructs;
 
 namespace Workmates.OttKit.Tests.Blueprint;
 
 /// <summary>Per-stack regions and parameters filled from another stack's output (<see cref="StackParameter.ValueFrom"/>).</summary>
 public sealed class CrossRegionLinkTests
 {
-    private static Template Producer()
+    private static readonly string[] EdgeFirst = ["demo-edge", "demo-media"];
+
+    /// <summary>An edge stack in us-east-1 with a plain WebAclArn output, and a home-region media stack taking it as a parameter.</summary>
+    private static (StackGraph Graph, StackScope Edge, StackScope Media, StackOutput Acl) Graph(bool mediaFirst = true, string parameter = "AclArn")
     {
-        var t = new Template();
-        t.AddResource("Acl", "AWS::WAFv2::WebACL");
-        t.AddOutput("WebAclArn", Fn.GetAtt("Acl", "Arn"));
-        return t;
+        var graph = new StackGraph("demo", "ap-south-1");
+        StackScope media = null!;
+        if (mediaFirst)
+        {
+            media = graph.AddStack("media");
+        }
+
+        var edge = graph.AddStack("edge", "us-east-1");
+        edge.Template.AddResource("Acl", "AWS::WAFv2::WebACL");
+        var acl = edge.Output("WebAclArn", Fn.GetAtt("Acl", "Arn"), "the web ACL");
+        media ??= graph.AddStack("media");
+        media.Template.Add(new Parameter(parameter));
+        media.Template.AddResource("Topic", "AWS::SNS::Topic", new CfnObject { ["DisplayName"] = Fn.Ref(parameter) });
+        return (graph, edge, media, acl);
     }
-
-    private static Template Consumer(string parameter = "AclArn")
-    {
-        var t = new Template();
-        t.Add(new Parameter(parameter));
-        t.AddResource("Topic", "AWS::SNS::Topic", new CfnObject { ["DisplayName"] = Fn.Ref(parameter) });
-        return t;
-    }
-
-    private static Dictionary<string, StackOutputReference> From(string stack, string output, string parameter = "AclArn") =>
-        new(StringComparer.Ordinal) { [parameter] = new StackOutputReference(stack, output) };
-
-    private static StackSet Link(params StackDraft[] drafts) => OttKit.Blueprint.Blueprint.Link(TestSpecs.Valid(), drafts);
 
     [Fact]
     public void ValueFrom_makes_the_source_stack_a_dependency_that_deploys_first()
     {
-        var set = Link(
-            new StackDraft("demo-media", Consumer(), ValueFrom: From("demo-edge", "WebAclArn")),
-            new StackDraft("demo-edge", Producer(), "us-east-1"));
+        var (graph, _, media, acl) = Graph();
+        media.FillParameter("AclArn", acl);
+        var set = graph.ToStackSet();
 
-        Assert.Equal(["demo-edge", "demo-media"], set.Stacks.Select(s => s.Name));
+        Assert.Equal(EdgeFirst, set.Stacks.Select(s => s.Name));
         Assert.Equal([["demo-edge"], ["demo-media"]], set.Waves.Select(w => w.Select(s => s.Name).ToArray()));
         Assert.Equal(["demo-edge"], set["demo-media"].DependsOn);
     }
@@ -43,7 +44,9 @@ public sealed class CrossRegionLinkTests
     [Fact]
     public void Stacks_keep_their_own_region_and_default_to_the_home_region()
     {
-        var set = Link(new StackDraft("demo-edge", Producer(), "us-east-1"), new StackDraft("demo-media", Consumer(), ValueFrom: From("demo-edge", "WebAclArn")));
+        var (graph, _, media, acl) = Graph(mediaFirst: false);
+        media.FillParameter("AclArn", acl);
+        var set = graph.ToStackSet();
 
         Assert.Equal("us-east-1", set["demo-edge"].Region);
         Assert.Equal("ap-south-1", set["demo-media"].Region);
@@ -52,59 +55,81 @@ public sealed class CrossRegionLinkTests
     [Fact]
     public void Parameter_carries_its_ValueFrom_and_the_manifest_shows_it_with_the_source_region()
     {
-        var set = Link(new StackDraft("demo-edge", Producer(), "us-east-1"), new StackDraft("demo-media", Consumer(), ValueFrom: From("demo-edge", "WebAclArn")));
+        var (graph, _, media, acl) = Graph(mediaFirst: false);
+        media.FillParameter("AclArn", acl);
+        var set = graph.ToStackSet();
 
         Assert.Equal(new StackOutputReference("demo-edge", "WebAclArn"), Assert.Single(set["demo-media"].Parameters).ValueFrom);
         using var manifest = JsonDocument.Parse(set.ToManifestJson());
-        var media = manifest.RootElement.GetProperty("stacks").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "demo-media");
-        var edge = manifest.RootElement.GetProperty("stacks").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "demo-edge");
-        var valueFrom = media.GetProperty("parameters")[0].GetProperty("valueFrom");
+        var mediaJson = manifest.RootElement.GetProperty("stacks").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "demo-media");
+        var edgeJson = manifest.RootElement.GetProperty("stacks").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "demo-edge");
+        var valueFrom = mediaJson.GetProperty("parameters")[0].GetProperty("valueFrom");
         Assert.Equal(("demo-edge", "us-east-1", "WebAclArn"), (valueFrom.GetProperty("stack").GetString(), valueFrom.GetProperty("region").GetString(), valueFrom.GetProperty("output").GetString()));
-        Assert.False(media.GetProperty("parameters")[0].TryGetProperty("required", out _));
-        Assert.Equal("us-east-1", edge.GetProperty("region").GetString());
+        Assert.False(mediaJson.GetProperty("parameters")[0].TryGetProperty("required", out _));
+        Assert.Equal("us-east-1", edgeJson.GetProperty("region").GetString());
     }
 
     [Fact]
     public void ValueFrom_naming_a_stack_outside_the_set_throws()
     {
-        var ex = Assert.Throws<StackOrderException>(() => Link(new StackDraft("demo-media", Consumer(), ValueFrom: From("demo-ghost", "WebAclArn"))));
-        Assert.Contains("demo-ghost", ex.Message, StringComparison.Ordinal);
-    }
+        var (graph, _, media, _) = Graph();
+        var ghost = new StackGraph("demo", "us-east-1").AddStack("ghost");
+        media.FillParameter("AclArn", ghost.Output("WebAclArn", Fn.Ref("AWS::StackName"), "elsewhere"));
 
-    [Fact]
-    public void ValueFrom_naming_a_missing_output_throws()
-    {
-        var ex = Assert.Throws<StackOrderException>(() => Link(new StackDraft("demo-edge", Producer(), "us-east-1"), new StackDraft("demo-media", Consumer(), ValueFrom: From("demo-edge", "Nope"))));
-        Assert.Contains("Nope", ex.Message, StringComparison.Ordinal);
+        var ex = Assert.Throws<StackOrderException>(graph.ToStackSet);
+        Assert.Contains("demo-ghost", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void ValueFrom_for_a_parameter_the_template_lacks_throws()
     {
-        var ex = Assert.Throws<StackOrderException>(() => Link(new StackDraft("demo-edge", Producer(), "us-east-1"), new StackDraft("demo-media", Consumer(), ValueFrom: From("demo-edge", "WebAclArn", "Other"))));
+        var (graph, _, media, acl) = Graph();
+        media.FillParameter("Other", acl);
+
+        var ex = Assert.Throws<StackOrderException>(graph.ToStackSet);
         Assert.Contains("Other", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ValueFrom_from_the_stack_itself_throws()
+    {
+        var (_, edge, _, acl) = Graph();
+        edge.Template.Add(new Parameter("Self"));
+
+        var ex = Assert.Throws<StackOrderException>(() => edge.FillParameter("Self", acl));
+        Assert.Contains("its own output", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void ValueFrom_cycle_is_reported_as_a_cycle()
     {
-        var a = Consumer();
-        a.AddOutput("Out", Fn.Ref("Topic"));
-        var b = Consumer();
-        b.AddOutput("Out", Fn.Ref("Topic"));
-        Assert.Throws<StackOrderException>(() => Link(new StackDraft("demo-a", a, ValueFrom: From("demo-b", "Out")), new StackDraft("demo-b", b, ValueFrom: From("demo-a", "Out"))));
+        var graph = new StackGraph("demo", "ap-south-1");
+        var a = graph.AddStack("a");
+        var b = graph.AddStack("b");
+        foreach (var stack in new[] { a, b })
+        {
+            stack.Template.Add(new Parameter("In"));
+            stack.Template.AddResource("Topic", "AWS::SNS::Topic", new CfnObject { ["DisplayName"] = Fn.Ref("In") });
+        }
+
+        a.FillParameter("In", b.Output("Out", Fn.Ref("Topic"), "b's topic"));
+        b.FillParameter("In", a.Output("Out", Fn.Ref("Topic"), "a's topic"));
+        Assert.Throws<StackOrderException>(graph.ToStackSet);
     }
 
     [Fact]
-    public void Import_across_regions_throws_and_points_to_ValueFrom()
+    public void Import_across_regions_throws_at_the_moment_of_use_and_points_to_ValueFrom()
     {
-        var producer = Producer();
-        producer.Outputs["WebAclArn"].ExportName = "demo:edge:WebAclArn";
-        var consumer = new Template();
-        consumer.AddResource("Topic", "AWS::SNS::Topic", new CfnObject { ["DisplayName"] = Fn.ImportValue("demo:edge:WebAclArn") });
+        var graph = new StackGraph("demo", "ap-south-1");
+        var edge = graph.AddStack("edge", "us-east-1");
+        edge.Template.AddResource("Acl", "AWS::WAFv2::WebACL");
+        var acl = edge.Export("WebAclArn", Fn.GetAtt("Acl", "Arn"), "the web ACL");
+        var media = graph.AddStack("media");
 
-        var ex = Assert.Throws<StackOrderException>(() => Link(new StackDraft("demo-edge", producer, "us-east-1"), new StackDraft("demo-media", consumer)));
+        var ex = Assert.Throws<StackOrderException>(() => acl.In(media));
         Assert.Contains("ValueFrom", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("demo:edge:WebAclArn", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(media.Imports);
     }
 
     [Fact]

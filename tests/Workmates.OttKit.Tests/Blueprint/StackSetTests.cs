@@ -1,5 +1,6 @@
 using Workmates.OttKit.Blueprint;
 using Workmates.OttKit.CloudFormation;
+using Workmates.OttKit.Constructs;
 
 namespace Workmates.OttKit.Tests.Blueprint;
 
@@ -33,24 +34,18 @@ public sealed class StackSetTests
         Assert.Throws<StackOrderException>(() => new StackSet("e", "ap-south-1", [S("a"), S("a")]));
 
     [Fact]
-    public void Link_ImportThatNoStackExports_ThrowsNamingTheImport()
-    {
-        var consumer = new Template();
-        consumer.AddResource("Topic", "AWS::SNS::Topic", new CfnObject { ["DisplayName"] = Fn.ImportValue("demo:nowhere:Thing") });
-        var ex = Assert.Throws<StackOrderException>(() => OttKit.Blueprint.Blueprint.Link(TestSpecs.Valid(), [("demo-consumer", consumer)]));
-        Assert.Contains("demo:nowhere:Thing", ex.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void Link_ImportsNestedInIntrinsics_BecomeDependencies()
     {
-        var producer = new Template();
-        producer.AddResource("Topic", "AWS::SNS::Topic");
-        producer.AddOutput("TopicArn", Fn.Ref("Topic"), exportName: "demo:producer:TopicArn");
-        var consumer = new Template();
-        consumer.AddResource("Queue", "AWS::SQS::Queue", new CfnObject { ["QueueName"] = Fn.Join("-", Fn.Select(0, Fn.Split(":", Fn.ImportValue("demo:producer:TopicArn")))) });
-        var set = OttKit.Blueprint.Blueprint.Link(TestSpecs.Valid(), [("demo-consumer", consumer), ("demo-producer", producer)]);
+        var graph = new StackGraph("demo", "ap-south-1");
+        var consumer = graph.AddStack("consumer");
+        var producer = graph.AddStack("producer");
+        producer.Template.AddResource("Topic", "AWS::SNS::Topic");
+        var topic = producer.Export("TopicArn", Fn.Ref("Topic"), "the topic");
+        consumer.Template.AddResource("Queue", "AWS::SQS::Queue", new CfnObject { ["QueueName"] = Fn.Join("-", Fn.Select(0, Fn.Split(":", topic.In(consumer)))) });
+
+        var set = graph.ToStackSet();
         Assert.Equal(["demo-producer", "demo-consumer"], set.Stacks.Select(s => s.Name));
         Assert.Equal(["demo:producer:TopicArn"], set["demo-consumer"].Imports);
+        Assert.Equal(["demo:producer:TopicArn"], set["demo-producer"].Exports);
     }
 }

@@ -9,13 +9,16 @@ public sealed class MonitoringBuilderTests
 {
     private static EnvironmentSpec Spec() => TestSpecs.Valid() with { Monitoring = new MonitoringSpec { AlarmEmails = ["oncall@example.com", "a.b@example.com", "a-b@example.com"] } };
 
-    private static readonly HashSet<string> NoDatabase = new(StringComparer.Ordinal);
+    private const bool NoDatabase = false;
 
-    private static HashSet<string> ThreeMembers() => new(
-        Enumerable.Range(1, 3).SelectMany(n => new[] { $"demo:database:Member{n}InstanceId", $"demo:database:Member{n}DataVolumeId" }),
-        StringComparer.Ordinal);
+    /// <summary>A three-member replica set: the monitoring stack takes its members through the database's typed handles.</summary>
+    private static bool ThreeMembers() => true;
 
-    private static Template Build(IReadOnlySet<string> published) => MonitoringBuilder.Build(new PlatformContext(Spec()), published);
+    private static Template Build(bool database)
+    {
+        var spec = database ? Spec() with { Database = new DatabaseSpec { Members = 3 } } : Spec();
+        return PlatformGraph.Compose(spec).Stacks.Single(s => s.Part == PlatformContext.MonitoringPart).Template;
+    }
 
     private static IEnumerable<Resource> Alarms(Template t) => t.Resources.Values.Where(r => r.Type == "AWS::CloudWatch::Alarm");
 

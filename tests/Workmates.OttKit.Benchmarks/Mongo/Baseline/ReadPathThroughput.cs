@@ -131,7 +131,7 @@ internal static class ReadPathThroughput
     private static async Task<(long Bytes, int Documents, TimeSpan Elapsed, TimeSpan Cpu)> DriverAsync(MongoConnectionString setUri, string member, int batchSize, bool gzip)
     {
         var meter = Start();
-        await using var session = new MongoBackupSession(setUri, member);
+        await using var session = new MongoBackupSession(setUri, member, TimeProvider.System);
         var results = await Task.WhenAll(Enumerable.Range(0, Collections).Select(c => Task.Run(() =>
             DrainAsync(session.DumpAsync("bench", $"c{c}", batchSize, CancellationToken.None), gzip)))).ConfigureAwait(false);
         return meter(results);

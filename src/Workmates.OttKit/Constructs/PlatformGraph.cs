@@ -1,0 +1,91 @@
+using Workmates.OttKit.Blueprint;
+
+namespace Workmates.OttKit.Constructs;
+
+/// <summary>
+/// The composition root: the one place that reads the validated <see cref="EnvironmentSpec"/> as a whole, declares the
+/// stacks in deployment-friendly order and hands each construct the typed handles of the constructs it uses. Every
+/// cross-stack reference is made through those handles, so the graph's exports, imports and deploy order are
+/// recorded as the constructs are built (no template is re-scanned).
+/// </summary>
+internal static class PlatformGraph
+{
+    /// <summary>Builds the graph of a spec that is already valid (<see cref="EnvironmentSpec.EnsureValid"/>).</summary>
+    /// <param name="spec">The validated environment.</param>
+    /// <returns>The stacks with their templates and recorded links.</returns>
+    public static StackGraph Compose(EnvironmentSpec spec)
+    {
+        var ctx = new PlatformContext(spec);
+        var graph = new StackGraph(spec.Name, spec.Region);
+
+        // First: it imports nothing and holds the artifacts bucket every other deploy stores its template in.
+        var bootstrap = BootstrapBuilder.Build(ctx, graph.AddStack(PlatformContext.BootstrapPart));
+        var security = SecurityBuilder.Build(ctx, graph.AddStack(PlatformContext.SecurityPart));
+        var network = NetworkBuilder.Build(ctx, graph.AddStack(PlatformContext.NetworkPart), security);
+        var cluster = ClusterBuilder.Build(ctx, graph.AddStack(PlatformContext.ClusterPart), security, network);
+        var repositories = RepositoryBuilder.Build(ctx, graph.AddStack(PlatformContext.RepositoriesPart));
+        var loadBalancer = LoadBalancerBuilder.Build(ctx, graph.AddStack(PlatformContext.LoadBalancerPart), security, network);
+        var backups = BackupBuilder.Build(ctx, graph.AddStack(PlatformContext.BackupsPart), security);
+        PatchingBuilder.Build(ctx, graph.AddStack(PlatformContext.PatchingPart));
+
+        Database? database = null;
+        if (spec.Database is not null)
+        {
+            database = DatabaseBuilder.Build(ctx, graph.AddStack(PlatformContext.DatabasePart), security, network);
+            DatabaseBackupBuilder.Build(ctx, graph.AddStack(PlatformContext.DatabaseBackupPart), security, network, cluster, repositories, backups, database);
+        }
+
+        if (spec.Access is not null)
+        {
+            PeopleAccessBuilder.Build(ctx, graph.AddStack(PlatformContext.AccessPart), security);
+        }
+
+        if (spec.AdminAccess is not null)
+        {
+            AdminAccessBuilder.Build(ctx, graph.AddStack(PlatformContext.AdminAccessPart), security, network, cluster, database);
+        }
+
+        var services = new List<Service>(spec.Services.Count);
+        for (var i = 0; i < spec.Services.Count; i++)
+        {
+            var scope = graph.AddStack(PlatformContext.ServicePart(spec.Services[i].Name));
+            services.Add(ServiceBuilder.Build(ctx, scope, i, security, network, cluster, repositories, loadBalancer, database));
+        }
+
+        if (spec.Media is not null)
+        {
+            // CloudFront reads web ACLs only from us-east-1; the ARN reaches the media stack as a deploy-time parameter.
+            var edge = MediaDeliveryBuilder.BuildEdgeWebAcl(ctx, graph.AddStack(PlatformContext.EdgeWafPart, PlatformContext.EdgeRegion));
+            MediaDeliveryBuilder.Build(ctx, graph.AddStack(PlatformContext.MediaPart), security, edge);
+        }
+
+        Monitoring? monitoring = null;
+        if (spec.Monitoring is not null)
+        {
+            // It watches the cluster, the load balancer, every service and (when present) the database members.
+            monitoring = MonitoringBuilder.Build(ctx, graph.AddStack(PlatformContext.MonitoringPart), security, cluster, loadBalancer, services, database);
+        }
+
+        foreach (var stack in graph.Stacks)
+        {
+            ctx.PlaceRolesUnderEnvironmentPath(stack.Template);
+            BucketParts.EnableObjectLock(stack.Template);
+        }
+
+        if (spec.Ci is not null)
+        {
+            // After every other stack: its roles touch exactly those stacks, and its CloudFormation service role may
+            // create exactly the resource types they contain.
+            var others = graph.Stacks.Select(s => (s.Name, s.Region, s.Template)).ToList();
+            CiRoleBuilder.Build(ctx, graph.AddStack(PlatformContext.CiPart), bootstrap, others);
+        }
+
+        if (monitoring is not null)
+        {
+            // Built before the ci stack (whose roles touch it), listed last: declaration order breaks deploy-order ties.
+            graph.MoveToEnd(monitoring.Stack);
+        }
+
+        return graph;
+    }
+}
