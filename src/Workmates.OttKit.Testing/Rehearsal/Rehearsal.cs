@@ -379,12 +379,22 @@ public static partial class Rehearsal
         {
             // The bootstrap, as docs/pipelines.md documents it: an administrator deploys the bootstrap stack (the artifacts
             // bucket) and the ci stack (the roles). No bucket exists before.
-            var bootstrapStacks = new[] { _set.BootstrapStackName, $"{spec.Name}-ci" };
+            var hasCi = _set.Stacks.Any(s => s.Name == $"{spec.Name}-ci");
+            string[] bootstrapStacks = hasCi ? [_set.BootstrapStackName, $"{spec.Name}-ci"] : [_set.BootstrapStackName];
             var bootstrap = await CommandAsync("bootstrap (docs/pipelines.md)", "administrator", AdminKey, $"arn:aws:iam::{account}:user/rehearsal-administrator",
                 ["deploy", "stacks", "--spec", specPath, "--strict", "--yes", .. bootstrapStacks.SelectMany(s => new[] { "--stack", s })], null, ExitAccepted.Success, cancellationToken).ConfigureAwait(false);
             if (!bootstrap || _bucket is null)
             {
                 findings.Add(new("stacks", string.Join(", ", bootstrapStacks), _bucket is null && bootstrap ? "the bootstrap created no artifacts bucket: the first workflow run has nowhere to put its templates" : "the administrator's bootstrap failed; no workflow can run"));
+                return;
+            }
+
+            if (!hasCi)
+            {
+                // No `ci` section (a fresh scaffold keeps it commented out): no CI roles are synthesized, so no workflow
+                // can assume its role. Nothing more to rehearse, and nothing to blame on the stacks.
+                _steps.Add(new(_steps.Count + 1, RehearsalWorkflow, "workflows", "infrastructure workflow, image workflows' first runs", null, RehearsalVerdict.Skipped, 0, 0, 0,
+                    $"the spec has no `ci` section, so the stack set has no {spec.Name}-ci stack and no CI roles for the workflows to assume: add `ci:` (owner, repositories) to rehearse them (docs/pipelines.md)"));
                 return;
             }
 
