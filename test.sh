@@ -65,6 +65,8 @@ export OTTKIT_REHEARSAL_SUMMARY_DIR="$results/rehearsal"
 export OTTKIT_GUARD_SUMMARY_DIR="$results/control-tower"
 
 status=0
+# The solution holds the library's tests and samples/Blacksheep.Tests (a client project's rehearsal, issue 21): both
+# write TRX files here and both are counted below.
 # Hang watchdog: every awaiting test has its own xunit timeout (60 s / 180 s, see docs/testing.md); a test host that
 # still makes no progress for 5 minutes (a synchronous deadlock) is dumped and killed, and the run fails naming the test.
 dotnet test Workmates.OttKit.sln -c Release \
@@ -86,7 +88,7 @@ print_hang_stacks() {
     { dotnet dotnet-dump analyze "$dump" -c "clrstack -all" -c "exit" 2>&1 | grep -vE '^\s*$' | ours '^OS Thread Id:'
       dotnet dotnet-dump analyze "$dump" -c "dumpasync" -c "exit" 2>&1 | grep -vE '^\s*$' | ours '^STACK [0-9]+'
     } | cut -c1-240 | head -n 400 >&2 || true
-  done < <(find "$results" -name 'Workmates.OttKit*hangdump.dmp' 2>/dev/null | sort)
+  done < <(find "$results" -name '*hangdump.dmp' 2>/dev/null | sort)
 }
 print_hang_stacks
 

@@ -36,6 +36,9 @@ internal static class ExitCodes
     /// <summary><c>image scan-gate</c>: the scan did not complete within <c>security.imageScanGate.timeoutMinutes</c>.</summary>
     public const int ScanGateTimedOut = 4;
 
+    /// <summary><c>ottkit rehearse</c>: a step failed, a call was denied, or a check found a problem.</summary>
+    public const int RehearsalFailed = 1;
+
     /// <summary>The command line itself could not be parsed, or an argument is invalid (such as a malformed <c>mongo health --uri</c>).</summary>
     public const int UsageError = 64;
 

@@ -66,6 +66,7 @@ internal static class OttKitCommandLine
             StatusCommand.Create(environment),
             ImageScanGateCommand.Create(environment),
             PatchCommand.Create(environment),
+            RehearseCommand.Create(environment),
             MongoBackupCommand.AddTo(MongoHealthCommand.CreateMongoCommand(), environment),
         };
         return root;

@@ -311,6 +311,9 @@ public static class PipelineGenerator
         var planSteps = new List<WorkflowMap> { Checkout(p) };
         planSteps.AddRange(InstallOttKit(p));
         planSteps.Add(validate);
+        // Before any credentials: the first deploy rehearsed in simulators with IAM enforced (docs/rehearsal.md); a
+        // denied call, a failed step or a finding fails the pull request here. The report goes to the job summary.
+        planSteps.Add(Run("Rehearse the first deploy (simulators, no AWS credentials)", $"ottkit rehearse --spec {p.SpecPath} --no-color\n"));
         planSteps.Add(ConfigureCredentials(p, p.PlanRoleArn, $"ottkit-{env}-plan"));
         planSteps.Add(WithId(
             ArtifactsBucketOverride(Run(

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Workmates.OttKit.Blueprint;
 
-namespace Workmates.OttKit.Tests.Rehearsal;
+namespace Workmates.OttKit.Testing;
 
 /// <summary>A place traffic starts or ends: an instance, the hosts of an Auto Scaling group, a service's or scheduled task's ENIs, a load balancer.</summary>
 /// <param name="Name">What it is, e.g. <c>database/Member1</c>.</param>

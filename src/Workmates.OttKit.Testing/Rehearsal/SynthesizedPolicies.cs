@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using Workmates.OttKit.Blueprint;
 using Workmates.OttKit.CloudFormation;
 
-namespace Workmates.OttKit.Tests.Rehearsal;
+namespace Workmates.OttKit.Testing;
 
 /// <summary>
 /// The identity policies of a synthesized role as IAM would hold them after the deploy: the template's intrinsics

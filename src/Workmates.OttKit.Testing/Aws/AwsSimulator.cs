@@ -33,10 +33,10 @@ public sealed record AwsSimulatorOptions
 }
 
 /// <summary>An AWS error as a simulator returns it.</summary>
-/// <param name="Code">Wire error code.</param>
-/// <param name="Message">Message.</param>
-/// <param name="StatusCode">HTTP status.</param>
-/// <param name="SenderFault">Sender (client) or Receiver (server) fault.</param>
+/// <param name="code">Wire error code.</param>
+/// <param name="message">Message.</param>
+/// <param name="statusCode">HTTP status.</param>
+/// <param name="senderFault">Sender (client) or Receiver (server) fault.</param>
 public sealed class AwsSimulatorException(string code, string message, int statusCode = 400, bool senderFault = true)
     : Exception(message)
 {

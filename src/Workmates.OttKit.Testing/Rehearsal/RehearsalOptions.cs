@@ -1,0 +1,51 @@
+using Workmates.OttKit.Blueprint;
+
+namespace Workmates.OttKit.Testing;
+
+/// <summary>One <c>ottkit</c> command line for <see cref="RehearsalOptions.CommandLine"/> to run in process.</summary>
+/// <param name="Arguments">The arguments after <c>ottkit</c>, as the workflow step passes them (the spec path replaced by the rehearsal's copy).</param>
+/// <param name="Variables">The process environment the command sees: the simulators' endpoints (<c>AWS_ENDPOINT_URL_*</c>), the step's signing key, <c>CI=true</c>, the step's <c>env</c>.</param>
+/// <param name="Time">The rehearsal's virtual clock: every wait and poll of the command must use it.</param>
+/// <param name="Output">Standard output.</param>
+/// <param name="Error">Standard error.</param>
+public sealed record RehearsalCommand(IReadOnlyList<string> Arguments, IReadOnlyDictionary<string, string> Variables, TimeProvider Time, TextWriter Output, TextWriter Error);
+
+/// <summary>
+/// Runs one <c>ottkit</c> command in process and returns its exit code. The <c>ottkit</c> tool supplies its own command
+/// line (<c>ottkit rehearse</c>); a test project that references the tool's assembly passes
+/// <c>Workmates.OttKit.Cli.InProcessCommandLine.RunAsync</c>.
+/// </summary>
+/// <param name="command">The command and its environment.</param>
+/// <param name="cancellationToken">Cancels the command.</param>
+/// <returns>The exit code.</returns>
+public delegate Task<int> OttKitCommandRunner(RehearsalCommand command, CancellationToken cancellationToken);
+
+/// <summary>Settings of <see cref="Rehearsal.RunAsync"/>.</summary>
+public sealed record RehearsalOptions
+{
+    /// <summary>The account the simulators pretend to be (default: the spec's <c>accountId</c>, else <c>246813579024</c>).</summary>
+    public string? AccountId { get; init; }
+
+    /// <summary>
+    /// Replace the documentation placeholders a spec may still hold (the example accounts <c>111122223333</c> and
+    /// <c>123456789012</c>, the scaffold's all-zero certificate ids, <c>example.com</c>, OWL270's example hosted zone) by
+    /// rehearsal values, as a customer replaces them before the first run (the workflows validate with <c>--strict</c>).
+    /// Default true; each replacement is listed in the first step's detail.
+    /// </summary>
+    public bool ReplacePlaceholders { get; init; } = true;
+
+    /// <summary>
+    /// Runs the workflows' <c>ottkit</c> commands. Without it only the static checks run (reachability, architecture)
+    /// and the workflow steps are reported as skipped.
+    /// </summary>
+    public OttKitCommandRunner? CommandLine { get; init; }
+
+    /// <summary>Where the rehearsal keeps its copy of the spec and the step summary (default: a new temporary directory, deleted afterwards).</summary>
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>
+    /// Changes the synthesized stack set the rehearsal derives its principals, workflows and checks from, before it
+    /// runs: the regression tests seed each seam the rehearsal found this way and expect it found again.
+    /// </summary>
+    internal Action<StackSet>? Seed { get; init; }
+}
