@@ -268,7 +268,7 @@ public sealed class EcsHostDrainerOptions
 }
 
 /// <summary>Draining or re-activating ECS hosts failed; the message says which hosts and why.</summary>
-public sealed class HostDrainException : Exception
+public sealed class HostDrainException : OttKitDeploymentException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="message">What failed.</param>

@@ -47,8 +47,11 @@ public sealed partial class InjectedClockTests
 
     private static IEnumerable<(string Path, string Text)> SourceFiles()
     {
+        // The library and the CLI. Not Workmates.OttKit.Testing: its simulators stand in for real services and its
+        // VirtualClock measures real idleness by design.
         var src = Path.Combine(RepositoryPaths.Root, "src");
-        return Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
+        return new[] { "Workmates.OttKit", "Workmates.OttKit.Cli" }
+            .SelectMany(project => Directory.EnumerateFiles(Path.Combine(src, project), "*.cs", SearchOption.AllDirectories))
             .Where(p => !p.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !p.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .Select(p => (Path.GetRelativePath(RepositoryPaths.Root, p), File.ReadAllText(p)));
@@ -85,6 +88,6 @@ public sealed partial class InjectedClockTests
     private static partial Regex DelayWithClock();
 
     // new CancellationTokenSource(delay) runs on the system clock; (delay, timeProvider) does not.
-    [GeneratedRegex(@"new CancellationTokenSource\(([^)]+)\)")]
+    [GeneratedRegex(@"new CancellationTokenSource\(((?:[^()]|\([^()]*\))+)\)")]
     private static partial Regex SourceWithDelay();
 }

@@ -73,8 +73,11 @@ public sealed class MongoArchiveWriter : IAsyncDisposable
     /// <summary>The parallel compressor, when the gzip form runs on several workers (for the benchmark's profile).</summary>
     internal ParallelGzipStream? ParallelGzip => _gzip as ParallelGzipStream;
 
+    // The profile's timestamps (ConsumerIdle) only; nothing the writer does depends on them.
+    private readonly TimeProvider _profileClock = TimeProvider.System;
+
     /// <summary>Time the consumer (framing, then compression) waited for the dumpers' next segment.</summary>
-    internal TimeSpan ConsumerIdle => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _consumerIdleTicks));
+    internal TimeSpan ConsumerIdle => _profileClock.GetElapsedTime(0, Interlocked.Read(ref _consumerIdleTicks));
 
     /// <summary>Writes the magic number and the prelude, and starts the writer.</summary>
     /// <param name="destination">Where the archive goes; not disposed by the writer.</param>
@@ -344,13 +347,13 @@ public sealed class MongoArchiveWriter : IAsyncDisposable
         {
             while (true)
             {
-                var idle = Stopwatch.GetTimestamp();
+                var idle = _profileClock.GetTimestamp();
                 if (!await _queue.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     break;
                 }
 
-                Interlocked.Add(ref _consumerIdleTicks, Stopwatch.GetTimestamp() - idle);
+                Interlocked.Add(ref _consumerIdleTicks, _profileClock.GetTimestamp() - idle);
                 while (_queue.Reader.TryRead(out var segment))
                 {
                     try

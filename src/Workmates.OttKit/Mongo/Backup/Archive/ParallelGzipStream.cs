@@ -122,6 +122,9 @@ internal sealed class ParallelGzipStream : Stream
     /// <summary>Uncompressed bytes written out so far (whole blocks only).</summary>
     internal long UncompressedBytesWritten => Interlocked.Read(ref _written);
 
+    // The profile's timestamps (Waits) only; nothing the stream does depends on them.
+    private readonly TimeProvider _profileClock = TimeProvider.System;
+
     /// <summary>Gzip bytes written to the destination so far, header and trailer included.</summary>
     internal long CompressedBytesWritten => Interlocked.Read(ref _compressed);
 
@@ -131,10 +134,10 @@ internal sealed class ParallelGzipStream : Stream
     /// destination's writes (the upload's buffering and hashing). A few timestamps per block; no effect on the output.
     /// </summary>
     internal ParallelGzipWaits Waits => new(
-        Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _workerIdleTicks)),
-        Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _producerWaitTicks)),
-        Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _writerWaitTicks)),
-        Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _destinationTicks)));
+        _profileClock.GetElapsedTime(0, Interlocked.Read(ref _workerIdleTicks)),
+        _profileClock.GetElapsedTime(0, Interlocked.Read(ref _producerWaitTicks)),
+        _profileClock.GetElapsedTime(0, Interlocked.Read(ref _writerWaitTicks)),
+        _profileClock.GetElapsedTime(0, Interlocked.Read(ref _destinationTicks)));
 
     /// <inheritdoc/>
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
@@ -334,7 +337,7 @@ internal sealed class ParallelGzipStream : Stream
             return;
         }
 
-        var started = Stopwatch.GetTimestamp();
+        var started = _profileClock.GetTimestamp();
         try
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _abort.Token);
@@ -347,7 +350,7 @@ internal sealed class ParallelGzipStream : Stream
         }
         finally
         {
-            Interlocked.Add(ref _producerWaitTicks, Stopwatch.GetTimestamp() - started);
+            Interlocked.Add(ref _producerWaitTicks, _profileClock.GetTimestamp() - started);
         }
     }
 
@@ -358,7 +361,7 @@ internal sealed class ParallelGzipStream : Stream
             return;
         }
 
-        var started = Stopwatch.GetTimestamp();
+        var started = _profileClock.GetTimestamp();
         try
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _abort.Token);
@@ -371,7 +374,7 @@ internal sealed class ParallelGzipStream : Stream
         }
         finally
         {
-            Interlocked.Add(ref _producerWaitTicks, Stopwatch.GetTimestamp() - started);
+            Interlocked.Add(ref _producerWaitTicks, _profileClock.GetTimestamp() - started);
         }
     }
 
@@ -379,7 +382,7 @@ internal sealed class ParallelGzipStream : Stream
     {
         while (true)
         {
-            var idle = Stopwatch.GetTimestamp();
+            var idle = _profileClock.GetTimestamp();
             GzipBlock? block;
             try
             {
@@ -393,7 +396,7 @@ internal sealed class ParallelGzipStream : Stream
                 return;
             }
 
-            Interlocked.Add(ref _workerIdleTicks, Stopwatch.GetTimestamp() - idle);
+            Interlocked.Add(ref _workerIdleTicks, _profileClock.GetTimestamp() - idle);
             try
             {
                 Deflate(block);
@@ -452,11 +455,11 @@ internal sealed class ParallelGzipStream : Stream
             {
                 while (reader.TryRead(out var block))
                 {
-                    var started = Stopwatch.GetTimestamp();
+                    var started = _profileClock.GetTimestamp();
                     if (!block.Compressed.Task.IsCompleted)
                     {
                         await block.Compressed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-                        var ready = Stopwatch.GetTimestamp();
+                        var ready = _profileClock.GetTimestamp();
                         Interlocked.Add(ref _writerWaitTicks, ready - started);
                         started = ready;
                     }
@@ -466,7 +469,7 @@ internal sealed class ParallelGzipStream : Stream
                     }
 
                     await _destination.WriteAsync(block.Output.AsMemory(0, block.OutputLength), cancellationToken).ConfigureAwait(false);
-                    Interlocked.Add(ref _destinationTicks, Stopwatch.GetTimestamp() - started);
+                    Interlocked.Add(ref _destinationTicks, _profileClock.GetTimestamp() - started);
                     _crc = GzipCrc32.Combine(_crc, block.Crc, block.Length);
                     Interlocked.Add(ref _written, block.Length);
                     Interlocked.Add(ref _compressed, block.OutputLength);
