@@ -30,5 +30,5 @@ public sealed record AccessSpec
 
     /// <summary>Longest session of the developer and read-only roles, in hours (1..12); administrators get one hour.</summary>
     /// <value>Default: 4.</value>
-    public int MaxSessionHours { get; init; } = 4;
+    public int MaxSessionHours { get; init; } = SpecDefaults.MaxSessionHours;
 }

@@ -27,13 +27,13 @@ public sealed record MediaSpec
 
     /// <summary>Which edge locations serve the media: one of <see cref="PriceClasses"/>.</summary>
     /// <value>Default: <c>PriceClass_All</c> (every edge location, lowest latency).</value>
-    public string PriceClass { get; init; } = "PriceClass_All";
+    public string PriceClass { get; init; } = SpecDefaults.MediaPriceClass;
 
     /// <summary>Requests per 5 minutes from one IP before the edge WAF's rate rule blocks it (100 to 2,000,000,000).</summary>
     /// <value>Default: 10,000 (players fetch many segments per minute).</value>
-    public int RateLimitPer5Minutes { get; init; } = 10_000;
+    public int RateLimitPer5Minutes { get; init; } = SpecDefaults.MediaRateLimitPer5Minutes;
 
     /// <summary>Days the media bucket's access logs, the distribution's logs and the edge WAF's log group are kept.</summary>
     /// <value>Default: 365 (one of CloudWatch Logs' retention values).</value>
-    public int LogRetentionDays { get; init; } = 365;
+    public int LogRetentionDays { get; init; } = SpecDefaults.MediaLogRetentionDays;
 }

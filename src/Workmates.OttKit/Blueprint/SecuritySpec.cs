@@ -78,7 +78,7 @@ public sealed record ImageScanGateSpec
 
     /// <summary>Minutes the gate waits for the scan to complete before it fails.</summary>
     /// <value>Default: 20.</value>
-    public int TimeoutMinutes { get; init; } = 20;
+    public int TimeoutMinutes { get; init; } = SpecDefaults.ImageScanTimeoutMinutes;
 }
 
 /// <summary>One accepted finding: its id (a CVE id, or the enhanced finding's vulnerability id), until when, and why.</summary>

@@ -73,4 +73,18 @@ internal static class SpecDefaults
     /// <summary>First listener-rule priority; each service in spec order gets the next step unless it sets its own.</summary>
     public const int FirstRulePriority = 100;
     public const int RulePriorityStep = 10;
+
+    public const int MaxSessionHours = 4;
+
+    public const string MediaPriceClass = "PriceClass_All";
+    public const int MediaRateLimitPer5Minutes = 10_000;
+    public const int MediaLogRetentionDays = 365;
+
+    public const int LoadBalancer5xxPercent = 5;
+    public const int Target5xxPerMinute = 25;
+    public const int TargetResponseTimeP95Milliseconds = 1500;
+    public const int HostReservationPercent = 85;
+    public const int DataVolumeThroughputMiBps = 100;
+
+    public const int ImageScanTimeoutMinutes = 20;
 }

@@ -98,6 +98,12 @@ public sealed class StackSet
     /// <summary>Home region of the environment.</summary>
     public string Region { get; }
 
+    /// <summary>
+    /// The typed architecture the constructs recorded while the graph was built (tiers, zones, hosts, services, links,
+    /// the resource inventory); <see langword="null"/> for a stack set built by hand. The diagram reads only this.
+    /// </summary>
+    internal Constructs.ArchitectureFacts? Architecture { get; set; }
+
     /// <summary>Every stack, in deployment order.</summary>
     public IReadOnlyList<Stack> Stacks { get; }
 

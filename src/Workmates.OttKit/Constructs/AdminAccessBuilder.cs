@@ -143,6 +143,9 @@ internal static class AdminAccessBuilder
         var vpnGroup = scope.Export("VpnSecurityGroupId", group.GetAtt("GroupId"), "Security group of the OpenVPN host");
         scope.Export("VpnInstanceId", instance.Ref(), "Instance id of the OpenVPN host");
         scope.Export("VpnPkiSecretArn", pki.Ref(), "Secret holding the OpenVPN PKI");
+        // Architecture fact: the VPN host, in the first AZ's public subnet.
+        scope.Graph.Architecture.Hosts.Add(new(scope.Name, "vpn", HostRole.Vpn, SubnetTier.Public, 0, admin.InstanceType));
+
         return new AdminAccess(scope, vpnGroup);
     }
 

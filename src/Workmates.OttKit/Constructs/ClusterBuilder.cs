@@ -166,6 +166,7 @@ internal static class ClusterBuilder
         });
 
         HostFloorBuilder.Add(t, ctx, group);
+        scope.Graph.Architecture.Cluster = new(scope.Name, ctx.Env, [.. types.Distinct(StringComparer.Ordinal)], cluster.MinHosts, cluster.MaxHosts); // architecture fact
 
         var provider = t.AddResource("CapacityProvider", "AWS::ECS::CapacityProvider", new CfnObject
         {

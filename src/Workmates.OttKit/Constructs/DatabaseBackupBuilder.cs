@@ -170,6 +170,10 @@ internal static class DatabaseBackupBuilder
         scope.Export("ScheduleName", schedule.Ref(), "EventBridge Scheduler schedule of the MongoDB backup");
         scope.Export("HealthTaskFamily", HealthFamily(ctx), "Task definition family of the MongoDB health check");
         scope.Export("HealthScheduleName", healthSchedule.Ref(), "EventBridge Scheduler schedule of the MongoDB health check");
+        // Architecture facts: the backup task reads the replica set and writes the backup bucket.
+        scope.Graph.Architecture.Links.Add(new(scope.Name, database.Stack.Name, "MongoDB", SpecDefaults.MongoPort));
+        scope.Graph.Architecture.Links.Add(new(scope.Name, backups.Stack.Name, "S3 backup objects"));
+
         return new DatabaseBackup(scope, taskGroup, taskDefinition);
     }
 

@@ -249,6 +249,12 @@ internal static class DatabaseBuilder
         var tlsCaSecretArn = tls is null
             ? null
             : scope.Export("TlsCaSecretArn", tls.CaCertificate.Ref(), "Secret holding the PEM certificate of the replica set's private CA (clients verify the members with it)");
+        // Architecture facts: one member per AZ, in the isolated (data) subnet of its zone, with its data volume.
+        for (var i = 0; i < database.Members; i++)
+        {
+            scope.Graph.Architecture.Hosts.Add(new(scope.Name, $"mongo-{i + 1}", HostRole.MongoMember, SubnetTier.Data, i, database.InstanceType, database.VolumeGiB, "gp3"));
+        }
+
         return new Database(scope, exportedMembers, securityGroupId, connectionString, adminSecretArn, appSecretArn, backupSecretArn, hostedZoneId, tlsCaSecretArn);
     }
 

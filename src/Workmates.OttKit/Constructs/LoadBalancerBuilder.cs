@@ -168,6 +168,9 @@ internal static class LoadBalancerBuilder
             AddWebAcl(t, ctx, alb, scope, security);
         }
 
+        // Architecture fact: an internet-facing ALB in the public subnets, its listeners and its web ACL.
+        scope.Graph.Architecture.LoadBalancers.Add(new(scope.Name, Network: false, "internet-facing", [443, 80], !spec.Weakenings.DisableWebApplicationFirewall));
+
         if (lb is { Domain: { } domain, HostedZoneId: { } zone })
         {
             // The domain the certificate is issued for points at the load balancer (an alias: no TTL, no charge,

@@ -73,6 +73,11 @@ internal static class NetworkBuilder
             var pub = Subnet(t, ctx, $"PublicSubnet{n}", vpc, az, publicBlock.Subnet(smallPrefix, i), $"public-{n}");
             var app = Subnet(t, ctx, $"PrivateSubnet{n}", vpc, az, vpcCidr.Subnet(appPrefix, i), $"private-{n}");
             var iso = Subnet(t, ctx, $"IsolatedSubnet{n}", vpc, az, isolatedBlock.Subnet(smallPrefix, i), $"isolated-{n}");
+            // Architecture facts (the diagram's tiers and zones): what this construct made, where.
+            scope.Graph.Architecture.Subnets.AddRange([
+                new(scope.Name, $"public-{n}", SubnetTier.Public, i, publicBlock.Subnet(smallPrefix, i).ToString()),
+                new(scope.Name, $"private-{n}", SubnetTier.Private, i, vpcCidr.Subnet(appPrefix, i).ToString()),
+                new(scope.Name, $"isolated-{n}", SubnetTier.Data, i, isolatedBlock.Subnet(smallPrefix, i).ToString())]);
             publicSubnets.Add(pub.Ref());
             privateSubnets.Add(app.Ref());
             isolatedSubnets.Add(iso.Ref());
@@ -90,6 +95,7 @@ internal static class NetworkBuilder
                     ["Tags"] = ctx.Tags($"nat-{n}"),
                 });
                 sharedNat ??= nat;
+                scope.Graph.Architecture.NatGateways.Add(new(scope.Name, i)); // architecture fact
             }
             else
             {
@@ -147,6 +153,11 @@ internal static class NetworkBuilder
                 });
             }
         }
+
+        // Architecture facts: the VPC, its internet gateway and its endpoints.
+        scope.Graph.Architecture.VpcCidr = vpcCidr.ToString();
+        scope.Graph.Architecture.InternetGateway = true;
+        scope.Graph.Architecture.VpcEndpoints = 1 + (network.InterfaceEndpoints ? InterfaceEndpoints.Length : 0);
 
         return new Network(
             scope,

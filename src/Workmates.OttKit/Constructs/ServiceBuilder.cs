@@ -357,6 +357,14 @@ internal static class ServiceBuilder
         var targetGroupFullName = scope.Export("TargetGroupFullName", targets.GetAtt("TargetGroupFullName"), $"Target group full name of {service.Name}, for CloudWatch dimensions");
         scope.Export("LogGroupName", logs.Ref(), $"Log group of {service.Name}");
         scope.Export("TaskDefinitionArn", task.Ref(), $"Task definition of {service.Name} at this deploy");
+        // Architecture facts: the service, the load balancer in front of it and the database it reaches.
+        scope.Graph.Architecture.Services.Add(new(scope.Name, service.Name, service.Scaling.DesiredTasks));
+        scope.Graph.Architecture.Links.Add(new(loadBalancer.Stack.Name, scope.Name, "HTTPS listener rule", service.ContainerPort));
+        if (database is not null && ctx.Spec.Database is { } client && (client.ClientServices is null || client.ClientServices.Contains(service.Name, StringComparer.Ordinal)))
+        {
+            scope.Graph.Architecture.Links.Add(new(scope.Name, database.Stack.Name, "MongoDB", SpecDefaults.MongoPort));
+        }
+
         return new Service(scope, service.Name, serviceName, targetGroupFullName);
     }
 

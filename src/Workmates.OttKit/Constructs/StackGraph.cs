@@ -16,7 +16,11 @@ public sealed class StackGraph
     {
         Environment = environment;
         HomeRegion = homeRegion;
+        Architecture = new ArchitectureFacts(environment, homeRegion);
     }
+
+    /// <summary>The typed architecture the constructs record as they build; the diagram is drawn from it alone.</summary>
+    internal ArchitectureFacts Architecture { get; }
 
     /// <summary>The environment's name, the first segment of every stack and export name.</summary>
     public string Environment { get; }
@@ -100,7 +104,10 @@ public sealed class StackGraph
                 [.. dependsOn]));
         }
 
-        return new StackSet(Environment, HomeRegion, result);
+        var set = new StackSet(Environment, HomeRegion, result);
+        ArchitectureInventory.Take(Architecture, set);
+        set.Architecture = Architecture;
+        return set;
     }
 }
 

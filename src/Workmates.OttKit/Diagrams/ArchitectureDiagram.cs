@@ -1,5 +1,6 @@
 using System.Globalization;
 using Workmates.OttKit.Blueprint;
+using Workmates.OttKit.Constructs;
 
 namespace Workmates.OttKit.Diagrams;
 
@@ -7,8 +8,9 @@ namespace Workmates.OttKit.Diagrams;
 /// Draws the architecture of a synthesized environment as a self-contained SVG: the region and VPC, one column per
 /// Availability Zone, the public, private and data subnets, the load balancer, the ECS cluster with one box per
 /// service, EC2 hosts (MongoDB members, the VPN host) in their subnets, the edge (CloudFront, us-east-1 WAF) and the
-/// regional services (buckets, repositories, keys, compliance, monitoring, backups). Everything is read from the
-/// stack set's templates by resource type, names and tags, so the picture grows with the blueprint.
+/// regional services (buckets, repositories, keys, compliance, monitoring, backups). It is a projection of the
+/// construct graph: the tiers, zones, hosts, services and links the constructs recorded as they built, and the
+/// resource inventory taken when the graph became the stack set. It reads no template.
 /// </summary>
 /// <remarks>
 /// The output is deterministic (the same stack set gives the same bytes), uses only inline shapes and the generic
@@ -33,8 +35,9 @@ public static class ArchitectureDiagram
     private const string Muted = "#545b64";
 
     /// <summary>Renders the stack set's architecture as an SVG document.</summary>
-    /// <param name="stackSet">The synthesized stack set.</param>
+    /// <param name="stackSet">A stack set synthesized from a spec (<see cref="EnvironmentSpec.Synthesize"/>).</param>
     /// <returns>The SVG text (UTF-8, LF line endings, trailing newline).</returns>
+    /// <exception cref="ArgumentException">The stack set was assembled by hand and carries no architecture description.</exception>
     public static string Render(StackSet stackSet)
     {
         ArgumentNullException.ThrowIfNull(stackSet);
@@ -151,10 +154,11 @@ public static class ArchitectureDiagram
             arrows.Line(arrowX, albBottom + 8, arrowX, clusterTop - 2, Ink);
         }
 
-        if (anchors.ClusterBottom is { } clusterBottom && anchors.DatabaseTop is { } databaseTop)
+        if (anchors.ClusterBottom is { } clusterBottom && anchors.DatabaseTop is { } databaseTop && model.DatabasePort is { } databasePort)
         {
+            // The graph's own link (a service or the backup task to the replica set), with its port.
             arrows.Line(arrowX, clusterBottom, arrowX, databaseTop - 2, Color(DiagramKind.Database).Stroke);
-            arrows.Text(arrowX + 6, clusterBottom + 13, "27017", size: 10, fill: Color(DiagramKind.Database).Stroke);
+            arrows.Text(arrowX + 6, clusterBottom + 13, databasePort.ToString(CultureInfo.InvariantCulture), size: 10, fill: Color(DiagramKind.Database).Stroke);
         }
 
         // Legend and footer.

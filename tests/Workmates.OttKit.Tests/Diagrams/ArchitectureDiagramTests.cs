@@ -1,4 +1,7 @@
+using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using Workmates.OttKit.Blueprint;
+using Workmates.OttKit.Constructs;
 using Workmates.OttKit.Diagrams;
 using Workmates.OttKit.Tests.Blueprint;
 
@@ -145,6 +148,77 @@ public sealed class ArchitectureDiagramTests
 
         Assert.DoesNotContain(name, texts);
         Assert.Contains(texts, t => t.StartsWith("xxxx", StringComparison.Ordinal) && t.EndsWith('…'));
+    }
+
+    [Fact]
+    public void The_diagram_module_reads_no_template()
+    {
+        var folder = Path.Combine(SampleSpecs.RepositoryRoot, "src", "Workmates.OttKit", "Diagrams");
+        var files = Directory.GetFiles(folder, "*.cs");
+        var forbidden = new Regex(@"\b(Template|Resources|Resource|CfnObject|CfnNode|CfnScalar|CfnList|Intrinsic|Workmates\.OttKit\.CloudFormation)\b", RegexOptions.CultureInvariant);
+
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+        {
+            var code = string.Join('\n', File.ReadAllLines(file).Where(l => !l.TrimStart().StartsWith("///", StringComparison.Ordinal) && !l.TrimStart().StartsWith("//", StringComparison.Ordinal)));
+            var hit = forbidden.Match(code);
+            Assert.False(hit.Success, $"{Path.GetFileName(file)} refers to '{hit.Value}': the diagram is drawn from the architecture facts alone.");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(SampleSpecs.Rehearsed), MemberType = typeof(SampleSpecs))]
+    public void The_drawn_tiers_and_zones_are_the_specs(string sample)
+    {
+        var spec = SampleSpecs.ByName(sample);
+
+        var model = ArchitectureModel.From(spec.Synthesize());
+
+        var zones = Enumerable.Range(0, spec.Network.AvailabilityZones).ToArray();
+        Assert.Equal(spec.Network.AvailabilityZones, model.AzCount);
+        foreach (var tier in (SubnetTier[])[SubnetTier.Public, SubnetTier.Private, SubnetTier.Data])
+        {
+            Assert.Equal(zones, model.Subnets.Where(s => s.Tier == tier).Select(s => s.Az));
+        }
+
+        Assert.Equal(spec.Network.VpcCidr, model.VpcLabel);
+        Assert.Equal(spec.Network.NatGateways == NatGatewayMode.PerAvailabilityZone ? zones : [0], model.NatGatewayAzs);
+        Assert.Equal(spec.Services.Select(s => s.Name), model.Services.Select(s => s.Name));
+        Assert.Equal(spec.Services.Select(s => $"{s.Scaling.DesiredTasks} tasks"), model.Services.Select(s => s.Detail));
+        var members = model.Hosts.Where(h => h.Role == HostRole.MongoMember).ToList();
+        Assert.Equal(spec.Database is null ? [] : Enumerable.Range(0, spec.Database.Members), members.Select(m => m.Az));
+        Assert.All(members, m => Assert.Equal(SubnetTier.Data, m.Tier));
+        Assert.Equal(spec.AdminAccess is null ? 0 : 1, model.Hosts.Count(h => h.Role == HostRole.Vpn && h.Tier == SubnetTier.Public));
+    }
+
+    [Theory]
+    [MemberData(nameof(SampleSpecs.Rehearsed), MemberType = typeof(SampleSpecs))]
+    public void The_graph_records_the_links_between_its_parts(string sample)
+    {
+        var spec = SampleSpecs.ByName(sample);
+
+        var facts = spec.Synthesize().Architecture!;
+
+        foreach (var service in spec.Services)
+        {
+            Assert.Contains(facts.Links, l => l.From == $"{spec.Name}-load-balancer" && l.To == $"{spec.Name}-service-{service.Name}" && l.Port == service.ContainerPort);
+        }
+
+        if (spec.Database is not null)
+        {
+            Assert.Contains(facts.Links, l => l.To == $"{spec.Name}-database" && l.Port == SpecDefaults.MongoPort);
+            Assert.Contains(facts.Links, l => l.From == $"{spec.Name}-database-backup" && l.To == $"{spec.Name}-backups");
+        }
+    }
+
+    [Fact]
+    public void A_stack_set_assembled_by_hand_without_facts_is_refused_with_the_fix()
+    {
+        var set = new StackSet("demo", "ap-south-1", [DiagramStackSets.Network()]);
+
+        var error = Assert.Throws<ArgumentException>(() => ArchitectureDiagram.Render(set));
+
+        Assert.Contains("EnvironmentSpec.Synthesize", error.Message, StringComparison.Ordinal);
     }
 
     private static List<string> Texts(XDocument svg) => [.. svg.Descendants(Svg + "text").Select(t => t.Value)];

@@ -1,11 +1,14 @@
 using Workmates.OttKit.Blueprint;
 using Workmates.OttKit.CloudFormation;
+using Workmates.OttKit.Constructs;
 
 namespace Workmates.OttKit.Tests.Diagrams;
 
 /// <summary>
 /// Hand-built stack sets with the resources the later blueprint stacks add (database members with volumes, media with
-/// CloudFront, a us-east-1 WAF, monitoring, VPN, backups), so the diagram is tested on them before they land.
+/// CloudFront, a us-east-1 WAF, monitoring, VPN, backups), so the diagram is tested on them before they land. The
+/// diagram reads only the architecture facts: the topology is stated here as the constructs would record it, and the
+/// inventory is taken from the hand-built templates as the graph takes it from its own.
 /// </summary>
 internal static class DiagramStackSets
 {
@@ -27,7 +30,30 @@ internal static class DiagramStackSets
             Monitoring(),
             Admin(),
         };
-        return new StackSet(Environment, "ap-south-1", stacks);
+        var set = new StackSet(Environment, "ap-south-1", stacks);
+        var facts = new ArchitectureFacts(Environment, "ap-south-1") { VpcCidr = "10.9.0.0/16", InternetGateway = true };
+        for (var az = 0; az < 3; az++)
+        {
+            facts.Subnets.Add(new("demo-network", $"public-{az + 1}", SubnetTier.Public, az, $"10.9.{az}.0/24"));
+            facts.Subnets.Add(new("demo-network", $"private-{az + 1}", SubnetTier.Private, az, $"10.9.{64 + az}.0/24"));
+            facts.Subnets.Add(new("demo-network", $"isolated-{az + 1}", SubnetTier.Data, az, $"10.9.{128 + az}.0/24"));
+            facts.NatGateways.Add(new("demo-network", az));
+        }
+
+        facts.LoadBalancers.Add(new("demo-cluster", Network: false, "internet-facing", [443], WebAcl: false));
+        facts.Cluster = new("demo-cluster", Environment, ["m6i.large"], 1, 3);
+        facts.Services.Add(new("demo-service-web", "web", 3));
+        facts.Services.Add(new("demo-service-" + serviceName.Length, serviceName, 2));
+        for (var i = 0; i < MemberNames.Length; i++)
+        {
+            facts.Hosts.Add(new("demo-database", MemberNames[i], HostRole.MongoMember, SubnetTier.Data, i, "r6i.large", 200, "gp3"));
+        }
+
+        facts.Hosts.Add(new("demo-admin", "openvpn", HostRole.Vpn, SubnetTier.Public, 1, "t3.small"));
+        facts.Links.Add(new("demo-service-web", "demo-database", "MongoDB", 27017));
+        ArchitectureInventory.Take(facts, set);
+        set.Architecture = facts;
+        return set;
     }
 
     public static Stack Network()
