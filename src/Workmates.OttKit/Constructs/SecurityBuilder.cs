@@ -89,7 +89,7 @@ internal static class SecurityBuilder
     /// <summary>The trail's name; its ARN is known before creation, which the bucket policy's conditions need.</summary>
     internal static string TrailName(PlatformContext ctx) => $"{ctx.Env}-trail";
 
-    internal static Resource AddKey(Template t, PlatformContext ctx, string id, string alias, string purpose, IEnumerable<PolicyStatement> uses)
+    internal static Resource AddKey(Template t, PlatformNaming ctx, string id, string alias, string purpose, IEnumerable<PolicyStatement> uses)
     {
         var policy = new PolicyDocument
         {

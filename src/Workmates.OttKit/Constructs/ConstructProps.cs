@@ -1,0 +1,31 @@
+using Workmates.OttKit.Blueprint;
+
+namespace Workmates.OttKit.Constructs;
+
+/// <summary>
+/// The one mapping from the validated <see cref="EnvironmentSpec"/> to each construct's own props record. Together with
+/// <see cref="PlatformGraph"/> it is the only construct code that reads the spec as a whole; a builder sees its props,
+/// the spec-free <see cref="PlatformNaming"/> and the handles of the constructs it uses. Defaults are already applied
+/// by the spec, so a mapping only selects and reshapes.
+/// </summary>
+internal static class ConstructProps
+{
+    /// <summary>What the network stack reads: the VPC layout and whether data subnets need egress.</summary>
+    public static NetworkProps Network(EnvironmentSpec spec) => new(
+        spec.Network.VpcCidr,
+        spec.Network.AvailabilityZones,
+        spec.Network.NatGateways,
+        spec.Network.InterfaceEndpoints,
+        DataEgress: spec.Database is not null);
+
+    /// <summary>What the repositories stack reads: one image per service, plus the backup image with a database.</summary>
+    public static RepositoryProps Repositories(EnvironmentSpec spec) => new(
+        [.. spec.Services.Select(s => new ServiceImageProps(s.Name, s.ImageRepository, s.Weakenings.MutableImageTags))],
+        BackupImage: spec.Database is not null);
+
+    /// <summary>What the bootstrap stack reads: how long deployed templates are kept.</summary>
+    public static BootstrapProps Bootstrap(EnvironmentSpec spec) => new(spec.Backups.RetentionDays);
+
+    /// <summary>What the backups stack reads: <c>backups.*</c> except the object prefix.</summary>
+    public static BackupProps Backups(EnvironmentSpec spec) => new(spec.Backups.ScheduleUtc, spec.Backups.RetentionDays, spec.Backups.ObjectLock);
+}
