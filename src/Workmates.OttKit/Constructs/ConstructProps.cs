@@ -28,4 +28,15 @@ internal static class ConstructProps
 
     /// <summary>What the backups stack reads: <c>backups.*</c> except the object prefix.</summary>
     public static BackupProps Backups(EnvironmentSpec spec) => new(spec.Backups.ScheduleUtc, spec.Backups.RetentionDays, spec.Backups.ObjectLock);
+
+    /// <summary>What the load balancer stack reads: <c>loadBalancer.*</c>, the region, the services' lowest port and two weakenings.</summary>
+    public static LoadBalancerProps LoadBalancer(EnvironmentSpec spec) => new(
+        spec.Region,
+        spec.LoadBalancer.AllowedClientCidrs,
+        spec.LoadBalancer.CertificateArn,
+        spec.LoadBalancer.Domain,
+        spec.LoadBalancer.HostedZoneId,
+        spec.Services.Min(s => s.ContainerPort),
+        spec.Weakenings.DisableLoadBalancerDeletionProtection,
+        spec.Weakenings.DisableWebApplicationFirewall);
 }

@@ -25,7 +25,7 @@ internal static class PlatformGraph
         var network = NetworkBuilder.Build(naming, graph.AddStack(PlatformContext.NetworkPart), ConstructProps.Network(spec), security);
         var cluster = ClusterBuilder.Build(ctx, graph.AddStack(PlatformContext.ClusterPart), security, network);
         var repositories = RepositoryBuilder.Build(naming, graph.AddStack(PlatformContext.RepositoriesPart), ConstructProps.Repositories(spec));
-        var loadBalancer = LoadBalancerBuilder.Build(ctx, graph.AddStack(PlatformContext.LoadBalancerPart), security, network);
+        var loadBalancer = LoadBalancerBuilder.Build(naming, graph.AddStack(PlatformContext.LoadBalancerPart), ConstructProps.LoadBalancer(spec), security, network);
         var backups = BackupBuilder.Build(naming, graph.AddStack(PlatformContext.BackupsPart), ConstructProps.Backups(spec), security);
         PatchingBuilder.Build(ctx, graph.AddStack(PlatformContext.PatchingPart));
 

@@ -20,7 +20,6 @@ public sealed partial class ConstructSpecIsolationTests
     [
         "PlatformContext.cs",
         "SecurityBuilder.cs",
-        "LoadBalancerBuilder.cs",
         "ClusterBuilder.cs",
         "HostParts.cs",
         "AutoscalingBuilder.cs",
