@@ -39,4 +39,15 @@ internal static class ConstructProps
         spec.Services.Min(s => s.ContainerPort),
         spec.Weakenings.DisableLoadBalancerDeletionProtection,
         spec.Weakenings.DisableWebApplicationFirewall);
+
+    /// <summary>What the security stack reads: <c>security.*</c> (not the image scan gate), the region, and whether
+    /// monitoring and media exist (each adds a use of the data key).</summary>
+    public static SecurityProps Security(EnvironmentSpec spec) => new(
+        spec.Region,
+        spec.Security.CloudTrail,
+        spec.Security.Config,
+        spec.Security.AutoRemediateS3PublicAccess,
+        spec.Security.LogRetentionDays,
+        Monitoring: spec.Monitoring is not null,
+        Media: spec.Media is not null);
 }

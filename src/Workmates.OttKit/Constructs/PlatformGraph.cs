@@ -21,7 +21,7 @@ internal static class PlatformGraph
 
         // First: it imports nothing and holds the artifacts bucket every other deploy stores its template in.
         var bootstrap = BootstrapBuilder.Build(naming, graph.AddStack(PlatformContext.BootstrapPart), ConstructProps.Bootstrap(spec));
-        var security = SecurityBuilder.Build(ctx, graph.AddStack(PlatformContext.SecurityPart));
+        var security = SecurityBuilder.Build(naming, graph.AddStack(PlatformContext.SecurityPart), ConstructProps.Security(spec));
         var network = NetworkBuilder.Build(naming, graph.AddStack(PlatformContext.NetworkPart), ConstructProps.Network(spec), security);
         var cluster = ClusterBuilder.Build(ctx, graph.AddStack(PlatformContext.ClusterPart), security, network);
         var repositories = RepositoryBuilder.Build(naming, graph.AddStack(PlatformContext.RepositoriesPart), ConstructProps.Repositories(spec));

@@ -19,7 +19,6 @@ public sealed partial class ConstructSpecIsolationTests
     private static readonly string[] StillConverting =
     [
         "PlatformContext.cs",
-        "SecurityBuilder.cs",
         "ClusterBuilder.cs",
         "HostParts.cs",
         "AutoscalingBuilder.cs",
