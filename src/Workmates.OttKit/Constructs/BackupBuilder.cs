@@ -17,17 +17,19 @@ internal static class BackupBuilder
     private const int AccessLogRetentionDays = 365;
 
     /// <summary>EventBridge/AWS Backup cron of the daily run at <c>backups.scheduleUtc</c>.</summary>
-    public static string DailyCron(BackupsSpec backups)
+    public static string DailyCron(BackupsSpec backups) => DailyCron(backups.ScheduleUtc);
+
+    /// <summary>EventBridge/AWS Backup cron of the daily run at <paramref name="scheduleUtc"/> (<c>HH:MM</c>, validated).</summary>
+    public static string DailyCron(string scheduleUtc)
     {
-        _ = SpecValidator.TryParseUtcTime(backups.ScheduleUtc, out var hour, out var minute);
+        _ = SpecValidator.TryParseUtcTime(scheduleUtc, out var hour, out var minute);
         return string.Create(CultureInfo.InvariantCulture, $"cron({minute} {hour} * * ? *)");
     }
 
-    public static Backups Build(PlatformContext ctx, StackScope scope, SecurityBaseline security)
+    public static Backups Build(PlatformNaming naming, StackScope scope, BackupProps backups, SecurityBaseline security)
     {
-        var backups = ctx.Spec.Backups;
         var t = scope.Template;
-        t.Description = $"OttKit {ctx.Env}: backups (backup bucket, AWS Backup plan for the data volumes)";
+        t.Description = $"OttKit {naming.Env}: backups (backup bucket, AWS Backup plan for the data volumes)";
         var backupKey = security.BackupKey.Arn.In(scope);
 
         var logs = t.AddResource("BackupAccessLogBucket", "AWS::S3::Bucket", new CfnObject
@@ -38,13 +40,13 @@ internal static class BackupBuilder
             ["OwnershipControls"] = BucketParts.OwnerEnforced(),
             ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
             ["LifecycleConfiguration"] = BucketParts.ExpiringLifecycle("expire-access-logs", AccessLogRetentionDays),
-            ["Tags"] = ctx.Tags("backup-access-logs"),
+            ["Tags"] = naming.Tags("backup-access-logs"),
             ["NotificationConfiguration"] = BucketParts.EventBridgeNotifications(),
         });
         BucketParts.Keep(logs);
         GuardSuppressions.Suppress(logs, GuardSuppressions.BucketKmsEncryption, GuardSuppressions.BucketLogging);
 
-        var backup = BucketParts.KmsBucket(t, ctx, "BackupBucket", "backups", backupKey, logs, BackupLifecycle("backups"), backups.ObjectLock ? backups.RetentionDays : null);
+        var backup = BucketParts.KmsBucket(t, naming, "BackupBucket", "backups", backupKey, logs, BackupLifecycle("backups"), backups.ObjectLock ? backups.RetentionDays : null);
 
         var logPolicy = TlsOnly("BackupAccessLogBucket");
         logPolicy.Add(new PolicyStatement
@@ -64,9 +66,9 @@ internal static class BackupBuilder
 
         var vaultProperties = new CfnObject
         {
-            ["BackupVaultName"] = $"{ctx.Env}-backups",
+            ["BackupVaultName"] = $"{naming.Env}-backups",
             ["EncryptionKeyArn"] = backupKey,
-            ["BackupVaultTags"] = new CfnObject([.. ctx.Tags("backup-vault").Select(p => new KeyValuePair<string, CfnNode>(p.Key, p.Value))]),
+            ["BackupVaultTags"] = new CfnObject([.. naming.Tags("backup-vault").Select(p => new KeyValuePair<string, CfnNode>(p.Key, p.Value))]),
         };
         if (backups.ObjectLock)
         {
@@ -80,49 +82,49 @@ internal static class BackupBuilder
         {
             ["BackupPlan"] = new CfnObject
             {
-                ["BackupPlanName"] = $"{ctx.Env}-daily",
+                ["BackupPlanName"] = $"{naming.Env}-daily",
                 ["BackupPlanRule"] = new CfnList
                 {
                     new CfnObject
                     {
                         ["RuleName"] = "daily-volume-snapshots",
                         ["TargetBackupVault"] = vault.Ref(),
-                        ["ScheduleExpression"] = DailyCron(backups),
+                        ["ScheduleExpression"] = DailyCron(backups.ScheduleUtc),
                         ["ScheduleExpressionTimezone"] = "Etc/UTC",
                         ["StartWindowMinutes"] = 60,
                         ["CompletionWindowMinutes"] = 480,
                         ["Lifecycle"] = new CfnObject { ["DeleteAfterDays"] = backups.RetentionDays },
-                        ["RecoveryPointTags"] = new CfnObject { ["ottkit:environment"] = ctx.Env },
+                        ["RecoveryPointTags"] = new CfnObject { ["ottkit:environment"] = naming.Env },
                     },
                 },
             },
-            ["BackupPlanTags"] = new CfnObject([.. ctx.Tags("backup-plan").Select(p => new KeyValuePair<string, CfnNode>(p.Key, p.Value))]),
+            ["BackupPlanTags"] = new CfnObject([.. naming.Tags("backup-plan").Select(p => new KeyValuePair<string, CfnNode>(p.Key, p.Value))]),
         });
         var role = t.AddResource("BackupServiceRole", "AWS::IAM::Role", new CfnObject
         {
-            ["Description"] = $"{ctx.Env}: AWS Backup snapshots and restores the tagged data volumes",
-            ["AssumeRolePolicyDocument"] = PlatformContext.AssumeRole("backup.amazonaws.com"),
+            ["Description"] = $"{naming.Env}: AWS Backup snapshots and restores the tagged data volumes",
+            ["AssumeRolePolicyDocument"] = PlatformNaming.AssumeRole("backup.amazonaws.com"),
             ["ManagedPolicyArns"] = new CfnList
             {
                 Fn.Sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"),
                 Fn.Sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores"),
             },
-            ["Tags"] = ctx.Tags("backup-service"),
+            ["Tags"] = naming.Tags("backup-service"),
         });
         t.AddResource("BackupSelection", "AWS::Backup::BackupSelection", new CfnObject
         {
             ["BackupPlanId"] = plan.Ref(),
             ["BackupSelection"] = new CfnObject
             {
-                ["SelectionName"] = $"{ctx.Env}-data-volumes",
+                ["SelectionName"] = $"{naming.Env}-data-volumes",
                 ["IamRoleArn"] = role.GetAtt("Arn"),
                 // Resources and Conditions are ANDed: EBS volumes of this account and region that carry the tag.
-                ["Resources"] = new CfnList { PlatformContext.Arn("ec2", "volume/*") },
+                ["Resources"] = new CfnList { PlatformNaming.Arn("ec2", "volume/*") },
                 ["Conditions"] = new CfnObject
                 {
                     ["StringEquals"] = new CfnList
                     {
-                        new CfnObject { ["ConditionKey"] = $"aws:ResourceTag/{PlatformContext.BackupTag}", ["ConditionValue"] = ctx.BackupTagValue },
+                        new CfnObject { ["ConditionKey"] = $"aws:ResourceTag/{PlatformNaming.BackupTag}", ["ConditionValue"] = naming.BackupTagValue },
                     },
                 },
             },
@@ -168,3 +170,9 @@ internal static class BackupBuilder
 
     private static PolicyDocument TlsOnly(string bucketId) => [BucketParts.DenyInsecureTransport(bucketId)];
 }
+
+/// <summary>The backups construct's props (<c>backups.*</c>; see <see cref="ConstructProps.Backups"/>).</summary>
+/// <param name="ScheduleUtc">Daily run time, <c>HH:MM</c> UTC.</param>
+/// <param name="RetentionDays">Days backups, snapshots and recovery points are kept.</param>
+/// <param name="ObjectLock">Whether the backup bucket and vault are locked for the retention.</param>
+internal sealed record BackupProps(string ScheduleUtc, int RetentionDays, bool ObjectLock);

@@ -17,13 +17,13 @@ internal static class BootstrapBuilder
     /// <summary>Days the artifacts bucket's server access logs are kept (a year, like every other log).</summary>
     private const int AccessLogRetentionDays = 365;
 
-    public static Bootstrap Build(PlatformContext ctx, StackScope scope)
+    public static Bootstrap Build(PlatformNaming naming, StackScope scope, BootstrapProps props)
     {
         var t = scope.Template;
-        t.Description = $"OttKit {ctx.Env}: bootstrap (artifacts bucket of every deployed template, its KMS key); deployed first, by an administrator";
-        var key = SecurityBuilder.AddKey(t, ctx, "Artifacts", "artifacts", "encrypts the deployed templates in the artifacts bucket", []);
-        var logs = BucketParts.ServerAccessLogBucket(t, ctx, "ArtifactsAccessLogBucket", "artifacts-access-logs", AccessLogRetentionDays, "ArtifactsBucket");
-        var artifacts = BucketParts.KmsBucket(t, ctx, "ArtifactsBucket", "artifacts", key.GetAtt("Arn"), logs, BucketParts.ExpiringLifecycle("expire-artifacts", ctx.Spec.Backups.RetentionDays));
+        t.Description = $"OttKit {naming.Env}: bootstrap (artifacts bucket of every deployed template, its KMS key); deployed first, by an administrator";
+        var key = SecurityBuilder.AddKey(t, naming, "Artifacts", "artifacts", "encrypts the deployed templates in the artifacts bucket", []);
+        var logs = BucketParts.ServerAccessLogBucket(t, naming, "ArtifactsAccessLogBucket", "artifacts-access-logs", AccessLogRetentionDays, "ArtifactsBucket");
+        var artifacts = BucketParts.KmsBucket(t, naming, "ArtifactsBucket", "artifacts", key.GetAtt("Arn"), logs, BucketParts.ExpiringLifecycle("expire-artifacts", props.ArtifactRetentionDays));
         t.AddResource("ArtifactsBucketPolicy", "AWS::S3::BucketPolicy", new CfnObject
         {
             ["Bucket"] = artifacts.Ref(),
@@ -37,3 +37,7 @@ internal static class BootstrapBuilder
         return new Bootstrap(scope, new SecureBucket(bucketName, bucketArn), new KmsKey(keyArn), logsName);
     }
 }
+
+/// <summary>The bootstrap construct's props (see <see cref="ConstructProps.Bootstrap"/>).</summary>
+/// <param name="ArtifactRetentionDays">Days a deployed template is kept (<c>backups.retentionDays</c>).</param>
+internal sealed record BootstrapProps(int ArtifactRetentionDays);

@@ -27,7 +27,7 @@ internal static class BucketParts
     /// account may write, for those buckets. It is a log destination, so it carries the suppressions of
     /// <see cref="GuardSuppressions"/> for KMS and logging.
     /// </summary>
-    public static Resource ServerAccessLogBucket(Template t, PlatformContext ctx, string id, string tag, int retentionDays, params string[] sourceIds)
+    public static Resource ServerAccessLogBucket(Template t, PlatformNaming ctx, string id, string tag, int retentionDays, params string[] sourceIds)
     {
         var bucket = t.AddResource(id, "AWS::S3::Bucket", new CfnObject
         {
@@ -83,7 +83,7 @@ internal static class BucketParts
     /// <c>&lt;tag&gt;/</c> (CT.S3.PR.2), events to EventBridge (CT.S3.PR.4), the given lifecycle, and Object Lock in
     /// compliance mode for <paramref name="objectLockDays"/> when set. Retained on delete and replacement.
     /// </summary>
-    public static Resource KmsBucket(Template t, PlatformContext ctx, string id, string tag, Intrinsic key, Resource logs, CfnObject lifecycle, int? objectLockDays = null)
+    public static Resource KmsBucket(Template t, PlatformNaming ctx, string id, string tag, Intrinsic key, Resource logs, CfnObject lifecycle, int? objectLockDays = null)
     {
         var properties = new CfnObject
         {

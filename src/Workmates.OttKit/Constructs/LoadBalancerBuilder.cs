@@ -29,14 +29,12 @@ internal static class LoadBalancerBuilder
         ["sa-east-1"] = "507241528517",
     };
 
-    public static LoadBalancer Build(PlatformContext ctx, StackScope scope, SecurityBaseline security, Network network)
+    public static LoadBalancer Build(PlatformNaming naming, StackScope scope, LoadBalancerProps lb, SecurityBaseline security, Network network)
     {
-        var spec = ctx.Spec;
-        var lb = spec.LoadBalancer;
         var t = scope.Template;
-        t.Description = $"OttKit {ctx.Env}: Application Load Balancer, TLS, WAF and access logs";
+        t.Description = $"OttKit {naming.Env}: Application Load Balancer, TLS, WAF and access logs";
 
-        var serverLogs = BucketParts.ServerAccessLogBucket(t, ctx, "ServerAccessLogBucket", "alb-access-log-access-logs", 365, "AccessLogBucket");
+        var serverLogs = BucketParts.ServerAccessLogBucket(t, naming, "ServerAccessLogBucket", "alb-access-log-access-logs", 365, "AccessLogBucket");
         var bucket = t.AddResource("AccessLogBucket", "AWS::S3::Bucket", new CfnObject
         {
             ["LoggingConfiguration"] = BucketParts.LogTo(serverLogs, "alb-logs/"),
@@ -47,12 +45,12 @@ internal static class LoadBalancerBuilder
             ["OwnershipControls"] = BucketParts.OwnerEnforced(),
             ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
             ["LifecycleConfiguration"] = BucketParts.LogLifecycle("expire-access-logs", 365),
-            ["Tags"] = ctx.Tags("alb-logs"),
+            ["Tags"] = naming.Tags("alb-logs"),
         });
         bucket.DeletionPolicy = DeletionPolicy.Retain;
         bucket.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
 
-        var writer = LogDeliveryAccounts.TryGetValue(spec.Region, out var elbAccount)
+        var writer = LogDeliveryAccounts.TryGetValue(lb.Region, out var elbAccount)
             ? PolicyPrincipal.Aws(Fn.Sub($"arn:${{AWS::Partition}}:iam::{elbAccount}:root"))
             : PolicyPrincipal.Service("logdelivery.elasticloadbalancing.amazonaws.com");
         GuardSuppressions.Suppress(bucket, GuardSuppressions.BucketKmsEncryption);
@@ -82,17 +80,17 @@ internal static class LoadBalancerBuilder
         }
 
         // Unprivileged ports only, unless a service runs as root on a lower one.
-        var lowestPort = Math.Min(1024, spec.Services.Min(s => s.ContainerPort));
+        var lowestPort = Math.Min(1024, lb.LowestContainerPort);
         var group = t.AddResource("LoadBalancerSecurityGroup", "AWS::EC2::SecurityGroup", new CfnObject
         {
-            ["GroupDescription"] = $"{ctx.Env}: load balancer (HTTPS and HTTP from allowed clients; to tasks in the VPC only)",
+            ["GroupDescription"] = $"{naming.Env}: load balancer (HTTPS and HTTP from allowed clients; to tasks in the VPC only)",
             ["VpcId"] = network.VpcId.In(scope),
             ["SecurityGroupIngress"] = clientRules,
             ["SecurityGroupEgress"] = new CfnList
             {
                 new CfnObject { ["IpProtocol"] = "tcp", ["FromPort"] = lowestPort, ["ToPort"] = 65535, ["CidrIp"] = network.VpcCidr.In(scope), ["Description"] = "To service tasks in the VPC" },
             },
-            ["Tags"] = ctx.Tags("alb"),
+            ["Tags"] = naming.Tags("alb"),
         });
 
         var alb = t.AddResource("LoadBalancer", "AWS::ElasticLoadBalancingV2::LoadBalancer", new CfnObject
@@ -104,14 +102,14 @@ internal static class LoadBalancerBuilder
             ["SecurityGroups"] = new CfnList { group.GetAtt("GroupId") },
             ["LoadBalancerAttributes"] = new CfnList
             {
-                Attribute("deletion_protection.enabled", spec.Weakenings.DisableLoadBalancerDeletionProtection ? "false" : "true"),
+                Attribute("deletion_protection.enabled", lb.DisableDeletionProtection ? "false" : "true"),
                 Attribute("routing.http.drop_invalid_header_fields.enabled", "true"),
                 Attribute("routing.http.desync_mitigation_mode", "defensive"),
                 Attribute("access_logs.s3.enabled", "true"),
                 Attribute("access_logs.s3.bucket", bucket.Ref()),
                 Attribute("idle_timeout.timeout_seconds", "60"),
             },
-            ["Tags"] = ctx.Tags("alb"),
+            ["Tags"] = naming.Tags("alb"),
         });
         alb.DependOn(policy);
 
@@ -127,7 +125,7 @@ internal static class LoadBalancerBuilder
                 ["DomainName"] = lb.Domain!,
                 ["ValidationMethod"] = "DNS",
                 ["DomainValidationOptions"] = new CfnList { new CfnObject { ["DomainName"] = lb.Domain!, ["HostedZoneId"] = lb.HostedZoneId! } },
-                ["Tags"] = ctx.Tags("certificate"),
+                ["Tags"] = naming.Tags("certificate"),
             });
             certificateArn = certificate.Ref();
         }
@@ -163,9 +161,9 @@ internal static class LoadBalancerBuilder
             },
         });
 
-        if (!spec.Weakenings.DisableWebApplicationFirewall)
+        if (!lb.DisableWebApplicationFirewall)
         {
-            AddWebAcl(t, ctx, alb, scope, security);
+            AddWebAcl(t, naming, alb, scope, security);
         }
 
         // Architecture fact: an internet-facing ALB in the public subnets, its listeners and its web ACL.
@@ -202,9 +200,9 @@ internal static class LoadBalancerBuilder
 
     private static CfnObject Attribute(string key, CfnNode value) => new() { ["Key"] = key, ["Value"] = value };
 
-    private static void AddWebAcl(Template t, PlatformContext ctx, Resource alb, StackScope scope, SecurityBaseline security)
+    private static void AddWebAcl(Template t, PlatformNaming naming, Resource alb, StackScope scope, SecurityBaseline security)
     {
-        var acl = WebAclParts.WebAcl(t, ctx, $"{ctx.Env}-alb", "REGIONAL", $"{ctx.Env}: AWS managed rules and a per-IP rate limit in front of the load balancer", ctx.Env, $"{ctx.Env}-alb", RateLimitPer5Minutes, "waf");
+        var acl = WebAclParts.WebAcl(t, naming, $"{naming.Env}-alb", "REGIONAL", $"{naming.Env}: AWS managed rules and a per-IP rate limit in front of the load balancer", naming.Env, $"{naming.Env}-alb", RateLimitPer5Minutes, "waf");
         t.AddResource("WebAclAssociation", "AWS::WAFv2::WebACLAssociation", new CfnObject
         {
             ["ResourceArn"] = alb.Ref(),
@@ -213,20 +211,40 @@ internal static class LoadBalancerBuilder
 
         // WAF.11: log the web ACL's decisions. The group name must start with aws-waf-logs-, and WAF wants the
         // group ARN without the ":*" suffix that GetAtt Arn returns.
-        var wafLogName = $"aws-waf-logs-{ctx.Env}";
+        var wafLogName = $"aws-waf-logs-{naming.Env}";
         var wafLogs = t.AddResource("WafLogGroup", "AWS::Logs::LogGroup", new CfnObject
         {
             ["LogGroupName"] = wafLogName,
             ["RetentionInDays"] = 365,
             ["KmsKeyId"] = security.LogsKey.Arn.In(scope),
-            ["Tags"] = ctx.Tags("waf-logs"),
+            ["Tags"] = naming.Tags("waf-logs"),
         });
         wafLogs.DeletionPolicy = DeletionPolicy.Retain;
         wafLogs.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
         t.AddResource("WafLogging", "AWS::WAFv2::LoggingConfiguration", new CfnObject
         {
             ["ResourceArn"] = acl.GetAtt("Arn"),
-            ["LogDestinationConfigs"] = new CfnList { PlatformContext.Arn("logs", $"log-group:{wafLogName}") },
+            ["LogDestinationConfigs"] = new CfnList { PlatformNaming.Arn("logs", $"log-group:{wafLogName}") },
         }).DependOn(wafLogs);
     }
 }
+
+/// <summary>The load balancer construct's props (<c>loadBalancer.*</c> and what it needs of the services; see
+/// <see cref="ConstructProps.LoadBalancer"/>).</summary>
+/// <param name="Region">The environment's region (picks the ELB log-delivery account).</param>
+/// <param name="AllowedClientCidrs">Client CIDRs allowed to reach the listeners.</param>
+/// <param name="CertificateArn">An existing certificate, when given.</param>
+/// <param name="Domain">The domain of a certificate to request and of the alias record, when given.</param>
+/// <param name="HostedZoneId">The Route 53 zone of <paramref name="Domain"/>, when given.</param>
+/// <param name="LowestContainerPort">The lowest container port of the services (the egress range starts there or at 1024).</param>
+/// <param name="DisableDeletionProtection">The <c>weakenings.disableLoadBalancerDeletionProtection</c> weakening.</param>
+/// <param name="DisableWebApplicationFirewall">The <c>weakenings.disableWebApplicationFirewall</c> weakening.</param>
+internal sealed record LoadBalancerProps(
+    string Region,
+    IReadOnlyList<string> AllowedClientCidrs,
+    string? CertificateArn,
+    string? Domain,
+    string? HostedZoneId,
+    int LowestContainerPort,
+    bool DisableDeletionProtection,
+    bool DisableWebApplicationFirewall);

@@ -17,16 +17,15 @@ internal static class NetworkBuilder
         ("SsmMessages", "ssmmessages"), ("Ec2Messages", "ec2messages"), ("Ecs", "ecs"), ("EcsAgent", "ecs-agent"), ("EcsTelemetry", "ecs-telemetry"),
     ];
 
-    public static Network Build(PlatformContext ctx, StackScope scope, SecurityBaseline security)
+    public static Network Build(PlatformNaming naming, StackScope scope, NetworkProps network, SecurityBaseline security)
     {
-        var network = ctx.Spec.Network;
         if (!Ipv4Cidr.TryParse(network.VpcCidr, out var vpcCidr, out var error))
         {
             throw new InvalidOperationException($"network.vpcCidr: {error} (validation should have refused the spec).");
         }
 
         var t = scope.Template;
-        t.Description = $"OttKit {ctx.Env}: network (VPC, subnets, NAT, flow logs, endpoints)";
+        t.Description = $"OttKit {naming.Env}: network (VPC, subnets, NAT, flow logs, endpoints)";
 
         // The logs key lives in the security stack; the export stays here for stacks that import it from the network.
         var logsKey = security.LogsKey.Arn.In(scope);
@@ -36,9 +35,9 @@ internal static class NetworkBuilder
             ["CidrBlock"] = vpcCidr.ToString(),
             ["EnableDnsHostnames"] = true,
             ["EnableDnsSupport"] = true,
-            ["Tags"] = ctx.Tags("vpc"),
+            ["Tags"] = naming.Tags("vpc"),
         });
-        var igw = t.AddResource("InternetGateway", "AWS::EC2::InternetGateway", new CfnObject { ["Tags"] = ctx.Tags("igw") });
+        var igw = t.AddResource("InternetGateway", "AWS::EC2::InternetGateway", new CfnObject { ["Tags"] = naming.Tags("igw") });
         var attachment = t.AddResource("InternetGatewayAttachment", "AWS::EC2::VPCGatewayAttachment", new CfnObject
         {
             ["VpcId"] = vpc.Ref(),
@@ -51,15 +50,15 @@ internal static class NetworkBuilder
         var publicBlock = vpcCidr.Subnet(appPrefix, 6);
         var isolatedBlock = vpcCidr.Subnet(appPrefix, 7);
 
-        var publicRoutes = t.AddResource("PublicRouteTable", "AWS::EC2::RouteTable", new CfnObject { ["VpcId"] = vpc.Ref(), ["Tags"] = ctx.Tags("public") });
+        var publicRoutes = t.AddResource("PublicRouteTable", "AWS::EC2::RouteTable", new CfnObject { ["VpcId"] = vpc.Ref(), ["Tags"] = naming.Tags("public") });
         t.AddResource("PublicDefaultRoute", "AWS::EC2::Route", new CfnObject
         {
             ["RouteTableId"] = publicRoutes.Ref(),
             ["DestinationCidrBlock"] = "0.0.0.0/0",
             ["GatewayId"] = igw.Ref(),
         }).DependOn(attachment);
-        var dataEgress = ctx.Spec.Database is not null;
-        var isolatedRoutes = t.AddResource("IsolatedRouteTable", "AWS::EC2::RouteTable", new CfnObject { ["VpcId"] = vpc.Ref(), ["Tags"] = ctx.Tags("isolated") });
+        var dataEgress = network.DataEgress;
+        var isolatedRoutes = t.AddResource("IsolatedRouteTable", "AWS::EC2::RouteTable", new CfnObject { ["VpcId"] = vpc.Ref(), ["Tags"] = naming.Tags("isolated") });
 
         var publicSubnets = new List<CfnNode>();
         var privateSubnets = new List<CfnNode>();
@@ -70,9 +69,9 @@ internal static class NetworkBuilder
         {
             var n = i + 1;
             var az = Fn.Select(i, Fn.GetAZs());
-            var pub = Subnet(t, ctx, $"PublicSubnet{n}", vpc, az, publicBlock.Subnet(smallPrefix, i), $"public-{n}");
-            var app = Subnet(t, ctx, $"PrivateSubnet{n}", vpc, az, vpcCidr.Subnet(appPrefix, i), $"private-{n}");
-            var iso = Subnet(t, ctx, $"IsolatedSubnet{n}", vpc, az, isolatedBlock.Subnet(smallPrefix, i), $"isolated-{n}");
+            var pub = Subnet(t, naming, $"PublicSubnet{n}", vpc, az, publicBlock.Subnet(smallPrefix, i), $"public-{n}");
+            var app = Subnet(t, naming, $"PrivateSubnet{n}", vpc, az, vpcCidr.Subnet(appPrefix, i), $"private-{n}");
+            var iso = Subnet(t, naming, $"IsolatedSubnet{n}", vpc, az, isolatedBlock.Subnet(smallPrefix, i), $"isolated-{n}");
             // Architecture facts (the diagram's tiers and zones): what this construct made, where.
             scope.Graph.Architecture.Subnets.AddRange([
                 new(scope.Name, $"public-{n}", SubnetTier.Public, i, publicBlock.Subnet(smallPrefix, i).ToString()),
@@ -86,13 +85,13 @@ internal static class NetworkBuilder
             Resource nat;
             if (network.NatGateways == NatGatewayMode.PerAvailabilityZone || sharedNat is null)
             {
-                var eip = t.AddResource($"NatAddress{n}", "AWS::EC2::EIP", new CfnObject { ["Domain"] = "vpc", ["Tags"] = ctx.Tags($"nat-{n}") });
+                var eip = t.AddResource($"NatAddress{n}", "AWS::EC2::EIP", new CfnObject { ["Domain"] = "vpc", ["Tags"] = naming.Tags($"nat-{n}") });
                 eip.DependOn(attachment);
                 nat = t.AddResource($"NatGateway{n}", "AWS::EC2::NatGateway", new CfnObject
                 {
                     ["AllocationId"] = eip.GetAtt("AllocationId"),
                     ["SubnetId"] = pub.Ref(),
-                    ["Tags"] = ctx.Tags($"nat-{n}"),
+                    ["Tags"] = naming.Tags($"nat-{n}"),
                 });
                 sharedNat ??= nat;
                 scope.Graph.Architecture.NatGateways.Add(new(scope.Name, i)); // architecture fact
@@ -102,7 +101,7 @@ internal static class NetworkBuilder
                 nat = sharedNat;
             }
 
-            var routes = t.AddResource($"PrivateRouteTable{n}", "AWS::EC2::RouteTable", new CfnObject { ["VpcId"] = vpc.Ref(), ["Tags"] = ctx.Tags($"private-{n}") });
+            var routes = t.AddResource($"PrivateRouteTable{n}", "AWS::EC2::RouteTable", new CfnObject { ["VpcId"] = vpc.Ref(), ["Tags"] = naming.Tags($"private-{n}") });
             t.AddResource($"PrivateDefaultRoute{n}", "AWS::EC2::Route", new CfnObject
             {
                 ["RouteTableId"] = routes.Ref(),
@@ -117,7 +116,7 @@ internal static class NetworkBuilder
             privateRouteTables.Add(routes.Ref());
         }
 
-        AddFlowLogs(t, ctx, vpc, logsKey);
+        AddFlowLogs(t, naming, vpc, logsKey);
 
         t.AddResource("S3GatewayEndpoint", "AWS::EC2::VPCEndpoint", new CfnObject
         {
@@ -131,14 +130,14 @@ internal static class NetworkBuilder
         {
             var endpointGroup = t.AddResource("EndpointSecurityGroup", "AWS::EC2::SecurityGroup", new CfnObject
             {
-                ["GroupDescription"] = $"{ctx.Env}: HTTPS from the VPC to the interface endpoints",
+                ["GroupDescription"] = $"{naming.Env}: HTTPS from the VPC to the interface endpoints",
                 ["VpcId"] = vpc.Ref(),
                 ["SecurityGroupIngress"] = new CfnList
                 {
                     new CfnObject { ["IpProtocol"] = "tcp", ["FromPort"] = 443, ["ToPort"] = 443, ["CidrIp"] = vpcCidr.ToString(), ["Description"] = "HTTPS from the VPC" },
                 },
-                ["SecurityGroupEgress"] = new CfnList { PlatformContext.NoEgress() },
-                ["Tags"] = ctx.Tags("endpoints"),
+                ["SecurityGroupEgress"] = new CfnList { PlatformNaming.NoEgress() },
+                ["Tags"] = naming.Tags("endpoints"),
             });
             foreach (var (id, service) in InterfaceEndpoints)
             {
@@ -169,14 +168,14 @@ internal static class NetworkBuilder
             scope.Export("LogsKeyArn", security.LogsKey.Arn.In(scope), "KMS key for the environment's log groups (the security stack's logs key)"));
     }
 
-    private static Resource Subnet(Template t, PlatformContext ctx, string id, Resource vpc, CfnNode az, Ipv4Cidr cidr, string name) =>
+    private static Resource Subnet(Template t, PlatformNaming naming, string id, Resource vpc, CfnNode az, Ipv4Cidr cidr, string name) =>
         t.AddResource(id, "AWS::EC2::Subnet", new CfnObject
         {
             ["VpcId"] = vpc.Ref(),
             ["AvailabilityZone"] = az,
             ["CidrBlock"] = cidr.ToString(),
             ["MapPublicIpOnLaunch"] = false,
-            ["Tags"] = ctx.Tags(name),
+            ["Tags"] = naming.Tags(name),
         });
 
     private static void Associate(Template t, string id, Resource subnet, Resource routes) =>
@@ -186,20 +185,20 @@ internal static class NetworkBuilder
             ["RouteTableId"] = routes.Ref(),
         });
 
-    private static void AddFlowLogs(Template t, PlatformContext ctx, Resource vpc, Intrinsic logsKey)
+    private static void AddFlowLogs(Template t, PlatformNaming naming, Resource vpc, Intrinsic logsKey)
     {
         var group = t.AddResource("FlowLogGroup", "AWS::Logs::LogGroup", new CfnObject
         {
-            ["LogGroupName"] = $"/ottkit/{ctx.Env}/vpc-flow-logs",
+            ["LogGroupName"] = $"/ottkit/{naming.Env}/vpc-flow-logs",
             ["RetentionInDays"] = SpecDefaults.FlowLogRetentionDays,
             ["KmsKeyId"] = logsKey,
-            ["Tags"] = ctx.Tags("flow-logs"),
+            ["Tags"] = naming.Tags("flow-logs"),
         });
         group.DeletionPolicy = DeletionPolicy.Retain;
         group.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
         var role = t.AddResource("FlowLogRole", "AWS::IAM::Role", new CfnObject
         {
-            ["AssumeRolePolicyDocument"] = PlatformContext.AssumeRole("vpc-flow-logs.amazonaws.com"),
+            ["AssumeRolePolicyDocument"] = PlatformNaming.AssumeRole("vpc-flow-logs.amazonaws.com"),
             ["Policies"] = new CfnList
             {
                 new CfnObject
@@ -215,7 +214,7 @@ internal static class NetworkBuilder
                     }.ToNode(),
                 },
             },
-            ["Tags"] = ctx.Tags("flow-logs"),
+            ["Tags"] = naming.Tags("flow-logs"),
         });
         t.AddResource("FlowLog", "AWS::EC2::FlowLog", new CfnObject
         {
@@ -226,7 +225,15 @@ internal static class NetworkBuilder
             ["LogGroupName"] = group.Ref(),
             ["DeliverLogsPermissionArn"] = role.GetAtt("Arn"),
             ["MaxAggregationInterval"] = 60,
-            ["Tags"] = ctx.Tags("flow-log"),
+            ["Tags"] = naming.Tags("flow-log"),
         });
     }
 }
+
+/// <summary>The network construct's props (from <c>network.*</c>; see <see cref="ConstructProps.Network"/>).</summary>
+/// <param name="VpcCidr">The VPC's IPv4 CIDR (validated).</param>
+/// <param name="AvailabilityZones">How many AZs get a public, private and isolated subnet.</param>
+/// <param name="NatGateways">One NAT gateway per AZ, or one shared.</param>
+/// <param name="InterfaceEndpoints">Whether private hosts reach ECR, logs, SSM and ECS through interface endpoints.</param>
+/// <param name="DataEgress">Whether the isolated (data) subnets leave through the NAT gateways (there is a database).</param>
+internal sealed record NetworkProps(string VpcCidr, int AvailabilityZones, NatGatewayMode NatGateways, bool InterfaceEndpoints, bool DataEgress);

@@ -16,16 +16,17 @@ internal static class PlatformGraph
     public static StackGraph Compose(EnvironmentSpec spec)
     {
         var ctx = new PlatformContext(spec);
+        PlatformNaming naming = ctx;
         var graph = new StackGraph(spec.Name, spec.Region);
 
         // First: it imports nothing and holds the artifacts bucket every other deploy stores its template in.
-        var bootstrap = BootstrapBuilder.Build(ctx, graph.AddStack(PlatformContext.BootstrapPart));
-        var security = SecurityBuilder.Build(ctx, graph.AddStack(PlatformContext.SecurityPart));
-        var network = NetworkBuilder.Build(ctx, graph.AddStack(PlatformContext.NetworkPart), security);
+        var bootstrap = BootstrapBuilder.Build(naming, graph.AddStack(PlatformContext.BootstrapPart), ConstructProps.Bootstrap(spec));
+        var security = SecurityBuilder.Build(naming, graph.AddStack(PlatformContext.SecurityPart), ConstructProps.Security(spec));
+        var network = NetworkBuilder.Build(naming, graph.AddStack(PlatformContext.NetworkPart), ConstructProps.Network(spec), security);
         var cluster = ClusterBuilder.Build(ctx, graph.AddStack(PlatformContext.ClusterPart), security, network);
-        var repositories = RepositoryBuilder.Build(ctx, graph.AddStack(PlatformContext.RepositoriesPart));
-        var loadBalancer = LoadBalancerBuilder.Build(ctx, graph.AddStack(PlatformContext.LoadBalancerPart), security, network);
-        var backups = BackupBuilder.Build(ctx, graph.AddStack(PlatformContext.BackupsPart), security);
+        var repositories = RepositoryBuilder.Build(naming, graph.AddStack(PlatformContext.RepositoriesPart), ConstructProps.Repositories(spec));
+        var loadBalancer = LoadBalancerBuilder.Build(naming, graph.AddStack(PlatformContext.LoadBalancerPart), ConstructProps.LoadBalancer(spec), security, network);
+        var backups = BackupBuilder.Build(naming, graph.AddStack(PlatformContext.BackupsPart), ConstructProps.Backups(spec), security);
         PatchingBuilder.Build(ctx, graph.AddStack(PlatformContext.PatchingPart));
 
         Database? database = null;

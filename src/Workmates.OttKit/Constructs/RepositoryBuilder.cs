@@ -13,19 +13,22 @@ internal static class RepositoryBuilder
         """{"rules":[{"rulePriority":1,"description":"Expire untagged images after 7 days","selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":7},"action":{"type":"expire"}},{"rulePriority":2,"description":"Keep the 50 most recent images","selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":50},"action":{"type":"expire"}}]}""";
 
     /// <summary>The image repository of a service: its <c>imageRepository</c>, else <c>&lt;env&gt;/&lt;service&gt;</c>.</summary>
-    public static string RepositoryName(PlatformContext ctx, Blueprint.ServiceSpec service) => service.ImageRepository ?? $"{ctx.Env}/{service.Name}";
+    public static string RepositoryName(PlatformNaming naming, Blueprint.ServiceSpec service) => RepositoryName(naming, service.Name, service.ImageRepository);
+
+    /// <summary>The image repository of a service: <paramref name="imageRepository"/>, else <c>&lt;env&gt;/&lt;service&gt;</c>.</summary>
+    public static string RepositoryName(PlatformNaming naming, string service, string? imageRepository) => imageRepository ?? $"{naming.Env}/{service}";
 
     /// <summary>The backup task's image repository.</summary>
-    public static string BackupRepositoryName(PlatformContext ctx) => $"{ctx.Env}/ottkit-backup";
+    public static string BackupRepositoryName(PlatformNaming naming) => $"{naming.Env}/ottkit-backup";
 
-    public static Repositories Build(PlatformContext ctx, StackScope scope)
+    public static Repositories Build(PlatformNaming naming, StackScope scope, RepositoryProps props)
     {
         var t = scope.Template;
-        t.Description = $"OttKit {ctx.Env}: ECR repositories of the services";
+        t.Description = $"OttKit {naming.Env}: ECR repositories of the services";
         // A customer-managed key (ECR.5); ECR uses it through grants made with the caller's IAM permissions.
         var key = t.AddResource("RepositoryKey", "AWS::KMS::Key", new CfnObject
         {
-            ["Description"] = $"{ctx.Env}: encrypts the services' container images",
+            ["Description"] = $"{naming.Env}: encrypts the services' container images",
             ["EnableKeyRotation"] = true,
             ["KeyPolicy"] = new PolicyDocument
             {
@@ -38,15 +41,15 @@ internal static class RepositoryBuilder
                 },
                 KeyParts.DenyGrantsExceptForAwsResources(),
             }.ToNode(),
-            ["Tags"] = ctx.Tags("images-key"),
+            ["Tags"] = naming.Tags("images-key"),
         });
         key.DeletionPolicy = DeletionPolicy.Retain;
         key.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
-        var images = ctx.Spec.Services.Select(s => (Id: PlatformContext.Pascal(s.Name), Name: RepositoryName(ctx, s), Tag: s.Name, Mutable: s.Weakenings.MutableImageTags, What: s.Name)).ToList();
-        if (ctx.Spec.Database is not null)
+        var images = props.Services.Select(s => (Id: PlatformNaming.Pascal(s.Name), Name: RepositoryName(naming, s.Name, s.ImageRepository), Tag: s.Name, Mutable: s.MutableTags, What: s.Name)).ToList();
+        if (props.BackupImage)
         {
             // The library's MongoDB backup image, run by the database-backup stack's scheduled task.
-            images.Add(("OttkitBackup", BackupRepositoryName(ctx), "ottkit-backup", false, "the MongoDB backup task"));
+            images.Add(("OttkitBackup", BackupRepositoryName(naming), "ottkit-backup", false, "the MongoDB backup task"));
         }
 
         var byId = new Dictionary<string, ImageRepository>(StringComparer.Ordinal);
@@ -60,7 +63,7 @@ internal static class RepositoryBuilder
                 ["ImageTagMutability"] = image.Mutable ? "MUTABLE" : "IMMUTABLE",
                 ["EncryptionConfiguration"] = new CfnObject { ["EncryptionType"] = "KMS", ["KmsKey"] = key.GetAtt("Arn") },
                 ["LifecyclePolicy"] = new CfnObject { ["LifecyclePolicyText"] = LifecyclePolicy },
-                ["Tags"] = ctx.Tags(image.Tag),
+                ["Tags"] = naming.Tags(image.Tag),
             });
             repository.DeletionPolicy = DeletionPolicy.Retain;
             repository.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
@@ -72,3 +75,14 @@ internal static class RepositoryBuilder
         return new Repositories(scope, byId);
     }
 }
+
+/// <summary>The repositories construct's props (see <see cref="ConstructProps.Repositories"/>).</summary>
+/// <param name="Services">One image repository per service, in spec order.</param>
+/// <param name="BackupImage">Whether the library's MongoDB backup image gets a repository (there is a database).</param>
+internal sealed record RepositoryProps(IReadOnlyList<ServiceImageProps> Services, bool BackupImage);
+
+/// <summary>A service's image repository settings.</summary>
+/// <param name="Name">The service name (<c>services[].name</c>).</param>
+/// <param name="ImageRepository">Its <c>imageRepository</c>, when set.</param>
+/// <param name="MutableTags">Whether image tags may be overwritten (<c>weakenings.mutableImageTags</c>).</param>
+internal sealed record ServiceImageProps(string Name, string? ImageRepository, bool MutableTags);

@@ -52,15 +52,14 @@ internal static class SecurityBuilder
         ("ELB_DELETION_PROTECTION_ENABLED", ["AWS::ElasticLoadBalancingV2::LoadBalancer"], "ELB.6"),
     ];
 
-    public static SecurityBaseline Build(PlatformContext ctx, StackScope scope)
+    public static SecurityBaseline Build(PlatformNaming naming, StackScope scope, SecurityProps security)
     {
-        var security = ctx.Spec.Security;
         var t = scope.Template;
-        t.Description = $"OttKit {ctx.Env}: security baseline (KMS keys, CloudTrail, AWS Config rules and remediation)";
+        t.Description = $"OttKit {naming.Env}: security baseline (KMS keys, CloudTrail, AWS Config rules and remediation)";
 
-        var logsKey = AddKey(t, ctx, "Logs", "logs", "encrypts the environment's log groups, CloudTrail and AWS Config deliveries", LogsKeyStatements(ctx.Spec.Region));
-        var dataKey = AddKey(t, ctx, "Data", "data", "encrypts data volumes, secrets, buckets and topics", DataKeyStatements(ctx.Spec));
-        var backupKey = AddKey(t, ctx, "Backup", "backups", "encrypts backups and snapshots", BackupKeyStatements(ctx.Spec.Region));
+        var logsKey = AddKey(t, naming, "Logs", "logs", "encrypts the environment's log groups, CloudTrail and AWS Config deliveries", LogsKeyStatements(security.Region));
+        var dataKey = AddKey(t, naming, "Data", "data", "encrypts data volumes, secrets, buckets and topics", DataKeyStatements(security));
+        var backupKey = AddKey(t, naming, "Backup", "backups", "encrypts backups and snapshots", BackupKeyStatements(security.Region));
         var logsKeyArn = scope.Export("LogsKeyArn", logsKey.GetAtt("Arn"), "KMS key for log groups, CloudTrail and AWS Config");
         var dataKeyArn = scope.Export("DataKeyArn", dataKey.GetAtt("Arn"), "KMS key for data (volumes, secrets, buckets, topics)");
         var backupKeyArn = scope.Export("BackupKeyArn", backupKey.GetAtt("Arn"), "KMS key for backups and snapshots");
@@ -69,17 +68,17 @@ internal static class SecurityBuilder
 
         if (security.CloudTrail || security.Config)
         {
-            var bucket = AddAuditBucket(t, ctx, logsKey);
-            var policy = AddAuditBucketPolicy(t, ctx, bucket);
+            var bucket = AddAuditBucket(t, naming, security, logsKey);
+            var policy = AddAuditBucketPolicy(t, naming, security, bucket);
             auditBucketName = scope.Export("AuditBucketName", bucket.Ref(), "Bucket of the CloudTrail and AWS Config deliveries");
             if (security.CloudTrail)
             {
-                trail = AddTrail(scope, ctx, bucket, policy, logsKey);
+                trail = AddTrail(scope, naming, security, bucket, policy, logsKey);
             }
 
             if (security.Config)
             {
-                AddConfig(t, ctx, bucket, policy, logsKey);
+                AddConfig(t, naming, security, bucket, policy, logsKey);
             }
         }
 
@@ -87,9 +86,9 @@ internal static class SecurityBuilder
     }
 
     /// <summary>The trail's name; its ARN is known before creation, which the bucket policy's conditions need.</summary>
-    internal static string TrailName(PlatformContext ctx) => $"{ctx.Env}-trail";
+    internal static string TrailName(PlatformNaming naming) => $"{naming.Env}-trail";
 
-    internal static Resource AddKey(Template t, PlatformContext ctx, string id, string alias, string purpose, IEnumerable<PolicyStatement> uses)
+    internal static Resource AddKey(Template t, PlatformNaming naming, string id, string alias, string purpose, IEnumerable<PolicyStatement> uses)
     {
         var policy = new PolicyDocument
         {
@@ -110,16 +109,16 @@ internal static class SecurityBuilder
 
         var key = t.AddResource($"{id}Key", "AWS::KMS::Key", new CfnObject
         {
-            ["Description"] = $"{ctx.Env}: {purpose}",
+            ["Description"] = $"{naming.Env}: {purpose}",
             ["EnableKeyRotation"] = true,
             ["KeyPolicy"] = policy.ToNode(),
-            ["Tags"] = ctx.Tags($"{alias}-key"),
+            ["Tags"] = naming.Tags($"{alias}-key"),
         });
         key.DeletionPolicy = DeletionPolicy.Retain;
         key.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
         t.AddResource($"{id}KeyAlias", "AWS::KMS::Alias", new CfnObject
         {
-            ["AliasName"] = $"alias/{ctx.Env}/{alias}",
+            ["AliasName"] = $"alias/{naming.Env}/{alias}",
             ["TargetKeyId"] = key.Ref(),
         });
         return key;
@@ -153,7 +152,7 @@ internal static class SecurityBuilder
             Resources = { "*" },
             Conditions = new CfnObject
             {
-                ["ArnLike"] = new CfnObject { ["kms:EncryptionContext:aws:logs:arn"] = PlatformContext.Arn("logs", "log-group:*") },
+                ["ArnLike"] = new CfnObject { ["kms:EncryptionContext:aws:logs:arn"] = PlatformNaming.Arn("logs", "log-group:*") },
             },
         };
         yield return new PolicyStatement
@@ -189,7 +188,7 @@ internal static class SecurityBuilder
         yield return ViaServices("AccountUsesThroughS3", region, "s3");
     }
 
-    private static IEnumerable<PolicyStatement> DataKeyStatements(EnvironmentSpec spec)
+    private static IEnumerable<PolicyStatement> DataKeyStatements(SecurityProps spec)
     {
         yield return ViaServices("AccountUsesThroughDataServices", spec.Region, "ec2", "s3", "secretsmanager", "sns");
         yield return new PolicyStatement
@@ -201,7 +200,7 @@ internal static class SecurityBuilder
             Resources = { "*" },
             Conditions = SourceAccount(),
         };
-        if (spec.Monitoring is not null)
+        if (spec.Monitoring)
         {
             yield return new PolicyStatement
             {
@@ -214,7 +213,7 @@ internal static class SecurityBuilder
             };
         }
 
-        if (spec.Media is not null)
+        if (spec.Media)
         {
             yield return new PolicyStatement
             {
@@ -238,9 +237,9 @@ internal static class SecurityBuilder
         yield return ViaServices("AccountUsesThroughBackupServices", region, "backup", "ec2", "s3");
     }
 
-    private static Resource AddAuditBucket(Template t, PlatformContext ctx, Resource logsKey)
+    private static Resource AddAuditBucket(Template t, PlatformNaming naming, SecurityProps security, Resource logsKey)
     {
-        var accessLogs = BucketParts.ServerAccessLogBucket(t, ctx, "AuditAccessLogBucket", "audit-access-logs", ctx.Spec.Security.LogRetentionDays, "AuditBucket");
+        var accessLogs = BucketParts.ServerAccessLogBucket(t, naming, "AuditAccessLogBucket", "audit-access-logs", security.LogRetentionDays, "AuditBucket");
         var bucket = t.AddResource("AuditBucket", "AWS::S3::Bucket", new CfnObject
         {
             ["LoggingConfiguration"] = BucketParts.LogTo(accessLogs, "audit/"),
@@ -259,18 +258,17 @@ internal static class SecurityBuilder
             ["PublicAccessBlockConfiguration"] = BucketParts.PublicAccessBlock(),
             ["OwnershipControls"] = BucketParts.OwnerEnforced(),
             ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
-            ["LifecycleConfiguration"] = BucketParts.LogLifecycle("expire-audit-logs", ctx.Spec.Security.LogRetentionDays),
-            ["Tags"] = ctx.Tags("audit"),
+            ["LifecycleConfiguration"] = BucketParts.LogLifecycle("expire-audit-logs", security.LogRetentionDays),
+            ["Tags"] = naming.Tags("audit"),
         });
         bucket.DeletionPolicy = DeletionPolicy.Retain;
         bucket.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
         return bucket;
     }
 
-    private static Resource AddAuditBucketPolicy(Template t, PlatformContext ctx, Resource bucket)
+    private static Resource AddAuditBucketPolicy(Template t, PlatformNaming naming, SecurityProps security, Resource bucket)
     {
-        var security = ctx.Spec.Security;
-        var trailArn = PlatformContext.Arn("cloudtrail", $"trail/{TrailName(ctx)}");
+        var trailArn = PlatformNaming.Arn("cloudtrail", $"trail/{TrailName(naming)}");
         var document = new PolicyDocument
         {
             BucketParts.DenyInsecureTransport("AuditBucket"),
@@ -329,21 +327,21 @@ internal static class SecurityBuilder
         });
     }
 
-    private static (StackOutput Arn, StackOutput LogGroupName) AddTrail(StackScope scope, PlatformContext ctx, Resource bucket, Resource bucketPolicy, Resource logsKey)
+    private static (StackOutput Arn, StackOutput LogGroupName) AddTrail(StackScope scope, PlatformNaming naming, SecurityProps security, Resource bucket, Resource bucketPolicy, Resource logsKey)
     {
         var t = scope.Template;
         var group = t.AddResource("TrailLogGroup", "AWS::Logs::LogGroup", new CfnObject
         {
-            ["LogGroupName"] = $"/ottkit/{ctx.Env}/cloudtrail",
-            ["RetentionInDays"] = ctx.Spec.Security.LogRetentionDays,
+            ["LogGroupName"] = $"/ottkit/{naming.Env}/cloudtrail",
+            ["RetentionInDays"] = security.LogRetentionDays,
             ["KmsKeyId"] = logsKey.GetAtt("Arn"),
-            ["Tags"] = ctx.Tags("cloudtrail"),
+            ["Tags"] = naming.Tags("cloudtrail"),
         });
         group.DeletionPolicy = DeletionPolicy.Retain;
         group.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
         var role = t.AddResource("TrailLogsRole", "AWS::IAM::Role", new CfnObject
         {
-            ["AssumeRolePolicyDocument"] = PlatformContext.AssumeRole("cloudtrail.amazonaws.com"),
+            ["AssumeRolePolicyDocument"] = PlatformNaming.AssumeRole("cloudtrail.amazonaws.com"),
             ["Policies"] = new CfnList
             {
                 new CfnObject
@@ -359,11 +357,11 @@ internal static class SecurityBuilder
                     }.ToNode(),
                 },
             },
-            ["Tags"] = ctx.Tags("cloudtrail"),
+            ["Tags"] = naming.Tags("cloudtrail"),
         });
         var trail = t.AddResource("Trail", "AWS::CloudTrail::Trail", new CfnObject
         {
-            ["TrailName"] = TrailName(ctx),
+            ["TrailName"] = TrailName(naming),
             ["S3BucketName"] = bucket.Ref(),
             ["IsLogging"] = true,
             ["IsMultiRegionTrail"] = true,
@@ -372,7 +370,7 @@ internal static class SecurityBuilder
             ["KMSKeyId"] = logsKey.GetAtt("Arn"),
             ["CloudWatchLogsLogGroupArn"] = group.GetAtt("Arn"),
             ["CloudWatchLogsRoleArn"] = role.GetAtt("Arn"),
-            ["Tags"] = ctx.Tags("trail"),
+            ["Tags"] = naming.Tags("trail"),
         });
 
         // CloudTrail checks the bucket policy when the trail is created.
@@ -381,18 +379,18 @@ internal static class SecurityBuilder
             scope.Export("TrailLogGroupName", group.Ref(), "Log group of the CloudTrail trail, for metric filters and alarms"));
     }
 
-    private static void AddConfig(Template t, PlatformContext ctx, Resource bucket, Resource bucketPolicy, Resource logsKey)
+    private static void AddConfig(Template t, PlatformNaming naming, SecurityProps security, Resource bucket, Resource bucketPolicy, Resource logsKey)
     {
         // Config.1: the recorder uses AWS Config's service-linked role (created once per account, see docs/security-controls.md).
         var recorder = t.AddResource("ConfigRecorder", "AWS::Config::ConfigurationRecorder", new CfnObject
         {
-            ["Name"] = $"{ctx.Env}-recorder",
+            ["Name"] = $"{naming.Env}-recorder",
             ["RoleARN"] = Fn.Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"),
             ["RecordingGroup"] = new CfnObject { ["AllSupported"] = true, ["IncludeGlobalResourceTypes"] = true },
         });
         var channel = t.AddResource("ConfigDeliveryChannel", "AWS::Config::DeliveryChannel", new CfnObject
         {
-            ["Name"] = $"{ctx.Env}-delivery",
+            ["Name"] = $"{naming.Env}-delivery",
             ["S3BucketName"] = bucket.Ref(),
             ["S3KmsKeyArn"] = logsKey.GetAtt("Arn"),
             ["ConfigSnapshotDeliveryProperties"] = new CfnObject { ["DeliveryFrequency"] = PeriodicFrequency },
@@ -404,7 +402,7 @@ internal static class SecurityBuilder
         {
             var properties = new CfnObject
             {
-                ["ConfigRuleName"] = $"{ctx.Env}-{identifier.ToLowerInvariant().Replace('_', '-')}",
+                ["ConfigRuleName"] = $"{naming.Env}-{identifier.ToLowerInvariant().Replace('_', '-')}",
                 ["Source"] = new CfnObject { ["Owner"] = "AWS", ["SourceIdentifier"] = identifier },
             };
             if (types.Length == 0)
@@ -420,15 +418,15 @@ internal static class SecurityBuilder
             t.AddResource(RuleId(identifier), "AWS::Config::ConfigRule", properties).DependOn(recorder);
         }
 
-        if (ctx.Spec.Security.AutoRemediateS3PublicAccess)
+        if (security.AutoRemediateS3PublicAccess)
         {
-            AddS3Remediation(t, ctx);
+            AddS3Remediation(t, naming);
         }
     }
 
-    internal static string RuleId(string identifier) => PlatformContext.Pascal(identifier.ToLowerInvariant()) + "Rule";
+    internal static string RuleId(string identifier) => PlatformNaming.Pascal(identifier.ToLowerInvariant()) + "Rule";
 
-    private static void AddS3Remediation(Template t, PlatformContext ctx)
+    private static void AddS3Remediation(Template t, PlatformNaming naming)
     {
         var role = t.AddResource("S3RemediationRole", "AWS::IAM::Role", new CfnObject
         {
@@ -456,7 +454,7 @@ internal static class SecurityBuilder
                     }.ToNode(),
                 },
             },
-            ["Tags"] = ctx.Tags("s3-remediation"),
+            ["Tags"] = naming.Tags("s3-remediation"),
         });
         t.AddResource("S3PublicAccessRemediation", "AWS::Config::RemediationConfiguration", new CfnObject
         {
@@ -475,3 +473,21 @@ internal static class SecurityBuilder
         });
     }
 }
+
+/// <summary>The security baseline's props (<c>security.*</c>, the region, and which later stacks use the data key;
+/// see <see cref="ConstructProps.Security"/>).</summary>
+/// <param name="Region">The environment's region (the keys' via-service conditions).</param>
+/// <param name="CloudTrail">Whether a trail delivers to the audit bucket.</param>
+/// <param name="Config">Whether AWS Config records and evaluates rules.</param>
+/// <param name="AutoRemediateS3PublicAccess">Whether a lost public access block is fixed automatically.</param>
+/// <param name="LogRetentionDays">Days audit logs are kept.</param>
+/// <param name="Monitoring">Whether there is monitoring (EventBridge publishes to the encrypted alarm topic).</param>
+/// <param name="Media">Whether there is media delivery (CloudFront reads the SSE-KMS media bucket).</param>
+internal sealed record SecurityProps(
+    string Region,
+    bool CloudTrail,
+    bool Config,
+    bool AutoRemediateS3PublicAccess,
+    int LogRetentionDays,
+    bool Monitoring,
+    bool Media);

@@ -24,7 +24,7 @@ internal static class WebAclParts
     /// <param name="rateLimitPer5Minutes">Requests per IP per 5 minutes above which the IP is blocked.</param>
     /// <param name="tag">The <c>Name</c> tag suffix.</param>
     /// <returns>The web ACL resource.</returns>
-    public static Resource WebAcl(Template t, PlatformContext ctx, string name, string scope, string description, string ruleMetricPrefix, string aclMetric, int rateLimitPer5Minutes, string tag)
+    public static Resource WebAcl(Template t, PlatformNaming ctx, string name, string scope, string description, string ruleMetricPrefix, string aclMetric, int rateLimitPer5Minutes, string tag)
     {
         var rules = new CfnList();
         var priority = 0;

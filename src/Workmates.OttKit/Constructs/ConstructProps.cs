@@ -1,0 +1,53 @@
+using Workmates.OttKit.Blueprint;
+
+namespace Workmates.OttKit.Constructs;
+
+/// <summary>
+/// The one mapping from the validated <see cref="EnvironmentSpec"/> to each construct's own props record. Together with
+/// <see cref="PlatformGraph"/> it is the only construct code that reads the spec as a whole; a builder sees its props,
+/// the spec-free <see cref="PlatformNaming"/> and the handles of the constructs it uses. Defaults are already applied
+/// by the spec, so a mapping only selects and reshapes.
+/// </summary>
+internal static class ConstructProps
+{
+    /// <summary>What the network stack reads: the VPC layout and whether data subnets need egress.</summary>
+    public static NetworkProps Network(EnvironmentSpec spec) => new(
+        spec.Network.VpcCidr,
+        spec.Network.AvailabilityZones,
+        spec.Network.NatGateways,
+        spec.Network.InterfaceEndpoints,
+        DataEgress: spec.Database is not null);
+
+    /// <summary>What the repositories stack reads: one image per service, plus the backup image with a database.</summary>
+    public static RepositoryProps Repositories(EnvironmentSpec spec) => new(
+        [.. spec.Services.Select(s => new ServiceImageProps(s.Name, s.ImageRepository, s.Weakenings.MutableImageTags))],
+        BackupImage: spec.Database is not null);
+
+    /// <summary>What the bootstrap stack reads: how long deployed templates are kept.</summary>
+    public static BootstrapProps Bootstrap(EnvironmentSpec spec) => new(spec.Backups.RetentionDays);
+
+    /// <summary>What the backups stack reads: <c>backups.*</c> except the object prefix.</summary>
+    public static BackupProps Backups(EnvironmentSpec spec) => new(spec.Backups.ScheduleUtc, spec.Backups.RetentionDays, spec.Backups.ObjectLock);
+
+    /// <summary>What the load balancer stack reads: <c>loadBalancer.*</c>, the region, the services' lowest port and two weakenings.</summary>
+    public static LoadBalancerProps LoadBalancer(EnvironmentSpec spec) => new(
+        spec.Region,
+        spec.LoadBalancer.AllowedClientCidrs,
+        spec.LoadBalancer.CertificateArn,
+        spec.LoadBalancer.Domain,
+        spec.LoadBalancer.HostedZoneId,
+        spec.Services.Min(s => s.ContainerPort),
+        spec.Weakenings.DisableLoadBalancerDeletionProtection,
+        spec.Weakenings.DisableWebApplicationFirewall);
+
+    /// <summary>What the security stack reads: <c>security.*</c> (not the image scan gate), the region, and whether
+    /// monitoring and media exist (each adds a use of the data key).</summary>
+    public static SecurityProps Security(EnvironmentSpec spec) => new(
+        spec.Region,
+        spec.Security.CloudTrail,
+        spec.Security.Config,
+        spec.Security.AutoRemediateS3PublicAccess,
+        spec.Security.LogRetentionDays,
+        Monitoring: spec.Monitoring is not null,
+        Media: spec.Media is not null);
+}

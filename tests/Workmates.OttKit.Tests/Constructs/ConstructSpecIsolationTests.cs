@@ -1,0 +1,81 @@
+using System.Text.RegularExpressions;
+using Workmates.OttKit.Tests.Infrastructure;
+
+namespace Workmates.OttKit.Tests.Constructs;
+
+/// <summary>
+/// No construct reads the whole spec (issue 17): only the composition root (<c>PlatformGraph</c>) and the props mapper
+/// (<c>ConstructProps</c>) may name <c>EnvironmentSpec</c>, <c>ctx.Spec</c> or <c>PlatformContext</c> (the transitional
+/// carrier of the spec). Builders not yet given their own props are listed explicitly; the list only shrinks: a listed
+/// file that no longer reaches the spec fails too, so converting a builder means deleting its line here.
+/// </summary>
+public sealed partial class ConstructSpecIsolationTests
+{
+    /// <summary>The composition root and the one mapping from the spec to each construct's props.</summary>
+    private static readonly string[] CompositionRoot = ["PlatformGraph.cs", "ConstructProps.cs"];
+
+    /// <summary>Still converting: each takes <c>PlatformContext</c> (so the whole spec). Delete a line when its builder
+    /// takes <c>(PlatformNaming, StackScope, XProps, handles…)</c>; <c>PlatformContext.cs</c> goes with the last one.</summary>
+    private static readonly string[] StillConverting =
+    [
+        "PlatformContext.cs",
+        "ClusterBuilder.cs",
+        "HostParts.cs",
+        "AutoscalingBuilder.cs",
+        "HostFloorBuilder.cs",
+        "ServiceBuilder.cs",
+        "DatabaseBuilder.cs",
+        "MongoUserData.cs",
+        "DatabaseBackupBuilder.cs",
+        "MonitoringBuilder.cs",
+        "MonitoringDashboard.cs",
+        "MediaDeliveryBuilder.cs",
+        "MediaReplica.cs",
+        "AdminAccessBuilder.cs",
+        "CiRoleBuilder.cs",
+        "CloudFormationServiceRole.cs",
+        "PatchingBuilder.cs",
+        "PeopleAccessBuilder.cs",
+    ];
+
+    private static string ConstructsFolder => Path.Combine(RepositoryPaths.Root, "src", "Workmates.OttKit", "Constructs");
+
+    [GeneratedRegex(@"\bEnvironmentSpec\b|\bctx\.Spec\b|\bPlatformContext\b")]
+    private static partial Regex SpecReach();
+
+    private static IEnumerable<string> FilesReachingTheSpec() =>
+        Directory.EnumerateFiles(ConstructsFolder, "*.cs", SearchOption.AllDirectories)
+            .Where(f => SpecReach().IsMatch(File.ReadAllText(f)))
+            .Select(f => Path.GetRelativePath(ConstructsFolder, f).Replace('\\', '/'));
+
+    [Fact]
+    public void No_construct_outside_the_composition_root_and_the_allow_list_reaches_the_spec()
+    {
+        var offenders = FilesReachingTheSpec().Except(CompositionRoot).Except(StillConverting).Order(StringComparer.Ordinal).ToList();
+
+        Assert.True(
+            offenders.Count == 0,
+            $"These construct files name EnvironmentSpec, ctx.Spec or PlatformContext: {string.Join(", ", offenders)}. "
+            + "Give the builder its own props record, mapped in ConstructProps, and take PlatformNaming instead.");
+    }
+
+    [Fact]
+    public void The_allow_list_only_names_files_that_still_reach_the_spec()
+    {
+        var reaching = FilesReachingTheSpec().ToHashSet(StringComparer.Ordinal);
+        var stale = StillConverting.Where(f => !reaching.Contains(f)).ToList();
+
+        Assert.True(stale.Count == 0, $"Converted, so delete from StillConverting: {string.Join(", ", stale)}.");
+        Assert.All(CompositionRoot, f => Assert.Contains(f, reaching));
+    }
+
+    [Fact]
+    public void The_scan_sees_a_spec_reach()
+    {
+        // The pattern itself: a builder naming the spec is caught, the spec-free naming is not.
+        Assert.Matches(SpecReach(), "var database = ctx.Spec.Database;");
+        Assert.Matches(SpecReach(), "public static Foo Build(PlatformContext ctx, StackScope scope)");
+        Assert.DoesNotMatch(SpecReach(), "public static Foo Build(PlatformNaming naming, StackScope scope, FooProps props)");
+        Assert.Contains("NetworkBuilder.cs", Directory.EnumerateFiles(ConstructsFolder).Select(Path.GetFileName));
+    }
+}
