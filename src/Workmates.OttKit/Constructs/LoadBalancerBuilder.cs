@@ -167,7 +167,7 @@ internal static class LoadBalancerBuilder
         }
 
         // Architecture fact: an internet-facing ALB in the public subnets, its listeners and its web ACL.
-        scope.Graph.Architecture.LoadBalancers.Add(new(scope.Name, Network: false, "internet-facing", [443, 80], !spec.Weakenings.DisableWebApplicationFirewall));
+        scope.Graph.Architecture.LoadBalancers.Add(new(scope.Name, Network: false, "internet-facing", [443, 80], !lb.DisableWebApplicationFirewall));
 
         if (lb is { Domain: { } domain, HostedZoneId: { } zone })
         {
