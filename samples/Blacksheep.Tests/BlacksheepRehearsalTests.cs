@@ -1,4 +1,3 @@
-using Workmates.OttKit.Cli;
 using Workmates.OttKit.Testing;
 
 namespace Blacksheep.Tests;
@@ -19,7 +18,7 @@ public sealed class BlacksheepRehearsalTests
     [Fact(Timeout = RehearsalTimeout)]
     public async Task The_first_deploy_of_blacksheep_has_no_denied_call_no_finding_and_creates_every_stack()
     {
-        var report = await Rehearsal.RunAsync(Spec, new RehearsalOptions { CommandLine = InProcessCommandLine.RunAsync }, TestContext.Current.CancellationToken);
+        var report = await Rehearsal.RunAsync(Spec, cancellationToken: TestContext.Current.CancellationToken);
 
         TestContext.Current.TestOutputHelper?.WriteLine(report.ToText());
         report.ShouldHaveNoDenials().ShouldHaveNoFindings().ShouldSucceed();
@@ -29,7 +28,7 @@ public sealed class BlacksheepRehearsalTests
     [Fact(Timeout = CheckTimeout)]
     public async Task Without_a_command_line_the_static_checks_pass_and_the_workflows_are_reported_as_skipped()
     {
-        var report = await Rehearsal.RunAsync(Spec, cancellationToken: TestContext.Current.CancellationToken);
+        var report = await Rehearsal.RunAsync(Spec, new RehearsalOptions { CommandLine = null }, TestContext.Current.CancellationToken);
 
         report.ShouldHaveNoFindings();
         Assert.Contains(report.Steps, s => s.Job == "reachability" && s.Verdict == RehearsalVerdict.Passed);

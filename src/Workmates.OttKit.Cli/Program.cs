@@ -1,3 +1,3 @@
 using Workmates.OttKit.Cli;
 
-return await OttKitCommandLine.InvokeAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
+return await ToolCommandLine.InvokeAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

@@ -20,6 +20,7 @@ import sys
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PROJECTS = {
     "Workmates.OttKit.csproj": os.path.join(ROOT, "src", "Workmates.OttKit"),
+    "Workmates.OttKit.Cli.Core.csproj": os.path.join(ROOT, "src", "Workmates.OttKit.Cli.Core"),
     "Workmates.OttKit.Cli.csproj": os.path.join(ROOT, "src", "Workmates.OttKit.Cli"),
 }
 ENTRY = os.path.join(ROOT, "src", "Workmates.OttKit.Cli", "Workmates.OttKit.Cli.csproj")

@@ -45,7 +45,7 @@ internal static class RehearseCommand
         RehearsalReport report;
         try
         {
-            report = await Rehearsal.RunAsync(path, new RehearsalOptions { CommandLine = InProcessCommandLine.RunAsync }, cancellationToken).ConfigureAwait(false);
+            report = await Rehearsal.RunAsync(path, new RehearsalOptions(), cancellationToken).ConfigureAwait(false);
         }
         catch (OttKitValidationException ex)
         {

@@ -30,7 +30,7 @@ public static partial class Rehearsal
 
     /// <summary>Rehearses the environment of a spec file (YAML or JSON, as <c>--spec</c> takes it).</summary>
     /// <param name="specPath">The spec file.</param>
-    /// <param name="options">Settings; null for the defaults (static checks only, no workflow commands).</param>
+    /// <param name="options">Settings; null for the defaults (every workflow step's <c>ottkit</c> commands run in process, see <see cref="InProcessCommandLine"/>).</param>
     /// <param name="cancellationToken">Cancels the rehearsal.</param>
     /// <returns>The report: steps, calls, denials, findings.</returns>
     /// <exception cref="OttKitValidationException">The spec is invalid (after placeholder replacement).</exception>

@@ -11,9 +11,9 @@ namespace Workmates.OttKit.Testing;
 public sealed record RehearsalCommand(IReadOnlyList<string> Arguments, IReadOnlyDictionary<string, string> Variables, TimeProvider Time, TextWriter Output, TextWriter Error);
 
 /// <summary>
-/// Runs one <c>ottkit</c> command in process and returns its exit code. The <c>ottkit</c> tool supplies its own command
-/// line (<c>ottkit rehearse</c>); a test project that references the tool's assembly passes
-/// <c>Workmates.OttKit.Cli.InProcessCommandLine.RunAsync</c>.
+/// Runs one <c>ottkit</c> command in process and returns its exit code. The default is
+/// <see cref="InProcessCommandLine.RunAsync"/> (the <c>ottkit</c> commands of Workmates.OttKit.Cli.Core, which this
+/// package references); a test may pass its own to observe or alter the commands.
 /// </summary>
 /// <param name="command">The command and its environment.</param>
 /// <param name="cancellationToken">Cancels the command.</param>
@@ -35,10 +35,11 @@ public sealed record RehearsalOptions
     public bool ReplacePlaceholders { get; init; } = true;
 
     /// <summary>
-    /// Runs the workflows' <c>ottkit</c> commands. Without it only the static checks run (reachability, architecture)
-    /// and the workflow steps are reported as skipped.
+    /// Runs the workflows' <c>ottkit</c> commands (default: <see cref="InProcessCommandLine.RunAsync"/>, the same commands
+    /// the workflows run, in process). Set to null to run only the static checks (reachability, architecture); the
+    /// workflow steps are then reported as skipped.
     /// </summary>
-    public OttKitCommandRunner? CommandLine { get; init; }
+    public OttKitCommandRunner? CommandLine { get; init; } = InProcessCommandLine.RunAsync;
 
     /// <summary>Where the rehearsal keeps its copy of the spec and the step summary (default: a new temporary directory, deleted afterwards).</summary>
     public string? WorkingDirectory { get; init; }

@@ -69,7 +69,7 @@ public sealed class RehearseCommandTests : IDisposable
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = await OttKitCommandLine.InvokeAsync(args, output, error, TestContext.Current.CancellationToken);
+        var exitCode = await ToolCommandLine.InvokeAsync(args, output, error, cancellationToken: TestContext.Current.CancellationToken);
         return (exitCode, output.ToString(), error.ToString());
     }
 }

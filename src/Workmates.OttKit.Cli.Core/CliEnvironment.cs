@@ -1,4 +1,5 @@
 using System.Collections;
+using System.CommandLine;
 
 namespace Workmates.OttKit.Cli;
 
@@ -13,6 +14,12 @@ internal sealed record CliEnvironment(IReadOnlyDictionary<string, string> Variab
 {
     /// <summary>The real process: its environment, the system clock, and a terminal when stdout is not redirected.</summary>
     public static CliEnvironment Process { get; } = new(ReadProcessVariables(), TimeProvider.System, !Console.IsOutputRedirected);
+
+    /// <summary>
+    /// Commands added to the library's (the tool's <c>rehearse</c>), each created with this environment; inserted
+    /// before <c>mongo</c> in the help listing.
+    /// </summary>
+    public IReadOnlyList<Func<CliEnvironment, Command>> Extensions { get; init; } = [];
 
     /// <summary>A variable's value, or null when unset or empty.</summary>
     public string? Variable(string name) => Variables.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value : null;

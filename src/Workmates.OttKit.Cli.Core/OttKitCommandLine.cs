@@ -66,9 +66,16 @@ internal static class OttKitCommandLine
             StatusCommand.Create(environment),
             ImageScanGateCommand.Create(environment),
             PatchCommand.Create(environment),
-            RehearseCommand.Create(environment),
-            MongoBackupCommand.AddTo(MongoHealthCommand.CreateMongoCommand(), environment),
         };
+
+        // Commands the tool adds on top of the library ('ottkit rehearse' lives with the tool: it runs the
+        // Workmates.OttKit.Testing rehearsal, which itself references this library).
+        foreach (var extension in environment.Extensions)
+        {
+            root.Add(extension(environment));
+        }
+
+        root.Add(MongoBackupCommand.AddTo(MongoHealthCommand.CreateMongoCommand(), environment));
         return root;
     }
 
