@@ -9,6 +9,7 @@ using Workmates.OttKit.Mongo.Backup;
 using Workmates.OttKit.Mongo.Backup.Storage;
 using Workmates.OttKit.Mongo.Client;
 using Workmates.OttKit.Mongo.Health;
+using Workmates.OttKit.Patching;
 
 // The blueprint's scheduled database tasks (ECS tasks on a schedule), one image with two modes named by the first
 // argument: "backup" (the default) and "health". Everything comes from the environment, and each mode reads only the
@@ -31,6 +32,11 @@ using Workmates.OttKit.Mongo.Health;
 //   Exit codes: 0 checked and published, whatever the verdict (the alarms judge it); 2 the metrics were not published;
 //   3 the set could not be evaluated (nothing published: the "no primary" alarm treats missing data as breaching);
 //   64 bad configuration.
+// patch (what `ottkit patch install --target database` does; the connection is the ADMIN user's, for replSetStepDown):
+//   MongoDB members patched with AWS-RunPatchBaseline one at a time, secondaries first, the primary after a step-down,
+//   each waited for until SECONDARY with a lag under 10 s. OTTKIT_ENVIRONMENT names the patch group <env>-mongodb.
+//   Exit codes: 0 every member patched; 1 the run stopped (the failing member and the set's state are printed);
+//   64 bad configuration.
 
 using var cancellation = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -40,9 +46,9 @@ Console.CancelKeyPress += (_, e) =>
 };
 
 var mode = args.Length == 0 ? BackupTaskEnvironment.BackupMode : args[0];
-if (args.Length > 1 || mode is not (BackupTaskEnvironment.BackupMode or BackupTaskEnvironment.HealthMode))
+if (args.Length > 1 || mode is not (BackupTaskEnvironment.BackupMode or BackupTaskEnvironment.HealthMode or BackupTaskEnvironment.PatchMode))
 {
-    Console.Error.WriteLine($"error: expected one argument, '{BackupTaskEnvironment.BackupMode}' (the default) or '{BackupTaskEnvironment.HealthMode}'.");
+    Console.Error.WriteLine($"error: expected one argument, '{BackupTaskEnvironment.BackupMode}' (the default), '{BackupTaskEnvironment.HealthMode}' or '{BackupTaskEnvironment.PatchMode}'.");
     return 64;
 }
 
@@ -63,6 +69,11 @@ catch (FormatException e)
 if (mode == BackupTaskEnvironment.HealthMode)
 {
     return await HealthTask.RunAsync(uri, env, cancellation.Token);
+}
+
+if (mode == BackupTaskEnvironment.PatchMode)
+{
+    return await PatchTask.RunAsync(uri, env, cancellation.Token);
 }
 
 var bucket = env(BackupTaskEnvironment.BucketVariable);
@@ -253,5 +264,60 @@ internal static class HealthTask
                 throw;
             }
         }
+    }
+}
+
+/// <summary>The patch mode: the library's <see cref="PatchRunner"/> on the MongoDB members, in step-down order.</summary>
+internal static class PatchTask
+{
+    public static async Task<int> RunAsync(string? uri, Func<string, string?> env, CancellationToken cancellationToken)
+    {
+        var environment = env(BackupTaskEnvironment.EnvironmentVariable);
+        if (uri is null || environment is null)
+        {
+            Console.Error.WriteLine("error: set OTTKIT_ENVIRONMENT and OTTKIT_MONGO_URI, or OTTKIT_MONGO_CONNECTION_STRING with OTTKIT_MONGO_USERNAME and OTTKIT_MONGO_PASSWORD (the admin user).");
+            return 64;
+        }
+
+        MongoConnectionString connectionString;
+        try
+        {
+            connectionString = MongoConnectionString.Parse(uri);
+        }
+        catch (MongoConfigurationException e)
+        {
+            Console.Error.WriteLine($"error: the MongoDB connection string is not usable: {e.Message}");
+            return 64;
+        }
+
+        var clock = TimeProvider.System;
+        using var ssm = new AwsClientFactory().CreateSimpleSystemsManagement();
+        await using var replicaSet = new MongoReplicaSetControl(connectionString, clock);
+        var runner = new PatchRunner(ssm, drainer: null, replicaSet, clock);
+        PatchResult result;
+        try
+        {
+            result = await runner.InstallAsync(
+                new PatchOptions
+                {
+                    Environment = environment,
+                    Target = PatchTarget.Database,
+                    Progress = new Progress<PatchEvent>(e => Console.WriteLine($"{e.At:O} {e}")),
+                },
+                cancellationToken);
+        }
+        catch (PatchException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+
+        foreach (var instance in result.Instances)
+        {
+            Console.WriteLine($"  {instance.InstanceId} {instance.Role} {instance.Status}{(instance.Details is null ? string.Empty : $": {instance.Details}")}");
+        }
+
+        Console.WriteLine($"{(result.Succeeded ? "ok" : "failed")}: {result.Verdict}{(result.ReplicaSetState is { } state ? $" (replica set: {state})" : string.Empty)}");
+        return result.Succeeded ? 0 : 1;
     }
 }

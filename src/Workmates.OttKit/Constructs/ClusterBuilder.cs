@@ -73,15 +73,20 @@ internal static class ClusterBuilder
             sessionLogging.Add(statement);
         }
 
+        // The hosts' CloudWatch agent (EcsHostAgent): its own KMS log group and metric namespace only.
+        var hostLogs = EcsHostAgent.LogGroup(t, ctx, security.LogsKey.Arn.In(scope));
+        var policies = new CfnList { new CfnObject { ["PolicyName"] = "cloudwatch-agent", ["PolicyDocument"] = EcsHostAgent.Policy(hostLogs).ToNode() } };
         if (sessionLogging.Any())
         {
-            role.Properties["Policies"] = new CfnList { new CfnObject { ["PolicyName"] = "session-logging", ["PolicyDocument"] = sessionLogging.ToNode() } };
+            policies.Add(new CfnObject { ["PolicyName"] = "session-logging", ["PolicyDocument"] = sessionLogging.ToNode() });
         }
+
+        role.Properties["Policies"] = policies;
 
         var profile = t.AddResource("InstanceProfile", "AWS::IAM::InstanceProfile", new CfnObject { ["Roles"] = new CfnList { role.Ref() } });
 
         // ECS_AWSVPC_BLOCK_IMDS keeps awsvpc tasks away from the host's credentials; hop limit 1 does the same for bridge mode.
-        var userData = Fn.Base64(Fn.Sub(string.Join('\n',
+        var userData = Fn.Base64(Fn.Sub(string.Join('\n', (string[])[
             "#!/bin/bash",
             "cat >> /etc/ecs/ecs.config <<'EOF'",
             "ECS_CLUSTER=${Cluster}",
@@ -90,7 +95,8 @@ internal static class ClusterBuilder
             "ECS_ENABLE_SPOT_INSTANCE_DRAINING=true",
             "ECS_CONTAINER_INSTANCE_PROPAGATE_TAGS_FROM=ec2_instance",
             "EOF",
-            string.Empty)));
+            .. EcsHostAgent.UserDataLines(),
+            string.Empty])));
         var launchTemplate = t.AddResource("LaunchTemplate", "AWS::EC2::LaunchTemplate", new CfnObject
         {
             ["LaunchTemplateData"] = new CfnObject

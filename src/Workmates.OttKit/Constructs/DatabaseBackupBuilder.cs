@@ -163,6 +163,8 @@ internal static class DatabaseBackupBuilder
             ["Target"] = ScheduleTarget(shared, healthTask, healthSchedulerRole, maximumRetries: 0, maximumEventAgeSeconds: 60),
         });
 
+        BuildPatchTask(t, ctx, shared, values, executionPolicy, database.AdminSecretArn.In(scope), dataKey);
+
         var taskGroup = scope.Export("TaskSecurityGroupId", group.GetAtt("GroupId"), "Security group of the backup task");
         var taskDefinition = scope.Export("TaskDefinitionArn", task.Ref(), "Task definition of the MongoDB backup");
         scope.Export("TaskFamily", Family(ctx), "Task definition family of the MongoDB backup (for task-failure alarms)");
@@ -175,6 +177,62 @@ internal static class DatabaseBackupBuilder
         scope.Graph.Architecture.Links.Add(new(scope.Name, backups.Stack.Name, "S3 backup objects"));
 
         return new DatabaseBackup(scope, taskGroup, taskDefinition);
+    }
+
+    /// <summary>Family of the scheduled database patch task, <c>&lt;env&gt;-mongodb-patch</c>.</summary>
+    public static string PatchFamily(PlatformContext ctx) => $"{ctx.Env}-mongodb-patch";
+
+    // The scheduled database patching (issue 18): at the patching window's schedule the same image, in its "patch" mode,
+    // runs what `ottkit patch install --target database` runs — members one at a time, secondaries first, the primary
+    // stepped down first, each waited for until SECONDARY and caught up — as the admin user (replSetStepDown). It runs
+    // on Fargate, so the ECS hosts the maintenance window patches and reboots at the same time cannot stop it. Its task
+    // role is granted from PatchRunner.RequiredPermissions.Install through PatchPermissionScopes; its execution role
+    // reads the admin user's secret (and the backup secret's CA with TLS).
+    private static void BuildPatchTask(Template t, PlatformContext ctx, ScheduledTaskParts shared, TaskValues values, PolicyDocument backupExecutionPolicy, Intrinsic adminSecret, Intrinsic dataKey)
+    {
+        var patching = ctx.Spec.Patching;
+        var executionPolicy = new PolicyDocument();
+        foreach (var statement in backupExecutionPolicy.Where(s => s.Sid is "PullOwnImage" or "RegistryLogin" or "WriteOwnLogs"))
+        {
+            executionPolicy.Add(statement);
+        }
+
+        // The admin user for the step-down; the backup user's secret only for its "ca" key (with TLS).
+        foreach (var statement in HostParts.ReadSecrets(dataKey, adminSecret, values.BackupSecret))
+        {
+            executionPolicy.Add(statement);
+        }
+
+        var executionRole = t.AddResource("PatchExecutionRole", "AWS::IAM::Role", new CfnObject
+        {
+            ["Description"] = $"{ctx.Env}: ECS pulls the backup image for the patch task, injects the admin user and writes its logs",
+            ["AssumeRolePolicyDocument"] = TaskAssumeRole(),
+            ["Policies"] = new CfnList { new CfnObject { ["PolicyName"] = "task-execution", ["PolicyDocument"] = executionPolicy.ToNode() } },
+            ["Tags"] = ctx.Tags("mongodb-patch"),
+        });
+        var patchRole = TaskRole(
+            t,
+            ctx,
+            "PatchTaskRole",
+            $"{ctx.Env}: the database patch task sends AWS-RunPatchBaseline to the MongoDB members, nothing else",
+            "mongodb-patch",
+            PatchPermissionScopes.DatabaseInstall,
+            scope => PatchPermissionScopes.Resolve(ctx, scope, [ctx.MongoPatchGroup]));
+        var parts = shared with { ExecutionRole = executionRole };
+        var adminValues = values.AsAdmin(adminSecret);
+        var task = ScheduledTask(t, parts, "PatchTaskDefinition", PatchFamily(ctx), "patch", BackupTaskEnvironment.PatchMode, patchRole, adminValues, "256", "512", fargate: true);
+        var schedulerRole = SchedulerRole(t, parts, "PatchSchedulerRole", "run-patch-task", "patch", PatchFamily(ctx), patchRole, "mongodb-patch-scheduler");
+        t.AddResource("PatchSchedule", "AWS::Scheduler::Schedule", new CfnObject
+        {
+            ["Name"] = $"{ctx.Env}-mongodb-patch",
+            ["Description"] = $"{ctx.Env}: MongoDB members patched one at a time, primary stepped down last, at the patching window ({patching.MaintenanceWindow})",
+            ["ScheduleExpression"] = patching.MaintenanceWindow,
+            ["ScheduleExpressionTimezone"] = patching.TimeZone,
+            ["FlexibleTimeWindow"] = new CfnObject { ["Mode"] = "OFF" },
+            ["State"] = "ENABLED",
+            // Never twice at once, never late: a missed week is patched the next week (or by `ottkit patch install`).
+            ["Target"] = ScheduleTarget(parts, task, schedulerRole, maximumRetries: 0, maximumEventAgeSeconds: 900, fargate: true),
+        });
     }
 
     /// <summary>Family of the scheduled replica-set health check, <c>&lt;env&gt;-mongodb-health</c>.</summary>
@@ -190,10 +248,18 @@ internal static class DatabaseBackupBuilder
     private sealed record ScheduledTaskParts(PlatformContext Ctx, Resource ExecutionRole, Resource Group, Resource Logs, StackScope Scope, Network Network, Cluster Cluster, Repositories Repositories);
 
     /// <summary>The values the blueprint provides for <see cref="BackupTaskValue"/>; null for a value this environment has none of (the CA without TLS).</summary>
-    private sealed class TaskValues(PlatformContext ctx, Intrinsic secret, bool tls, Intrinsic backupKey, StackScope scope, Database database, Backups backups)
+    private sealed class TaskValues(PlatformContext ctx, Intrinsic secret, bool tls, Intrinsic backupKey, StackScope scope, Database database, Backups backups, Intrinsic? adminSecret = null)
     {
+        /// <summary>The backup user's secret (its <c>ca</c> key holds the CA with TLS).</summary>
+        public Intrinsic BackupSecret => secret;
+
+        /// <summary>The same values with the admin user's secret for <see cref="BackupTaskValue.AdminUsername"/> and <see cref="BackupTaskValue.AdminPassword"/>.</summary>
+        public TaskValues AsAdmin(Intrinsic admin) => new(ctx, secret, tls, backupKey, scope, database, backups, admin);
+
         public CfnNode? Of(BackupTaskValue value) => value switch
         {
+            BackupTaskValue.AdminUsername => SecretKey(adminSecret ?? throw new InvalidOperationException("Only the patch task reads the admin user."), "username"),
+            BackupTaskValue.AdminPassword => SecretKey(adminSecret ?? throw new InvalidOperationException("Only the patch task reads the admin user."), "password"),
             BackupTaskValue.ConnectionString => database.ConnectionString.In(scope),
             BackupTaskValue.EnvironmentName => ctx.Env,
             BackupTaskValue.BucketName => backups.BackupBucket.Name.In(scope),
@@ -232,7 +298,7 @@ internal static class DatabaseBackupBuilder
 
     // One container of the ottkit-backup image in the given mode, its Environment and Secrets generated from the
     // settings that mode declares (BackupTaskEnvironment.Settings); the backup mode is the image's default and names no command.
-    private static Resource ScheduledTask(Template t, ScheduledTaskParts parts, string id, string family, string container, string mode, Resource taskRole, TaskValues values, string cpu, string memory)
+    private static Resource ScheduledTask(Template t, ScheduledTaskParts parts, string id, string family, string container, string mode, Resource taskRole, TaskValues values, string cpu, string memory, bool fargate = false)
     {
         var ctx = parts.Ctx;
         var environment = new CfnList();
@@ -264,11 +330,19 @@ internal static class DatabaseBackupBuilder
         definition["ReadonlyRootFilesystem"] = true;
         definition["Privileged"] = false;
         definition["User"] = SpecDefaults.ContainerUser;
-        definition["LinuxParameters"] = new CfnObject
+        // Fargate has no tmpfs: there /tmp is a task-scoped (ephemeral) volume.
+        definition["LinuxParameters"] = fargate
+            ? new CfnObject { ["InitProcessEnabled"] = true }
+            : new CfnObject
+            {
+                ["InitProcessEnabled"] = true,
+                ["Tmpfs"] = new CfnList { new CfnObject { ["ContainerPath"] = "/tmp", ["Size"] = 64, ["MountOptions"] = new CfnList { "rw", "noexec", "nosuid" } } },
+            };
+        if (fargate)
         {
-            ["InitProcessEnabled"] = true,
-            ["Tmpfs"] = new CfnList { new CfnObject { ["ContainerPath"] = "/tmp", ["Size"] = 64, ["MountOptions"] = new CfnList { "rw", "noexec", "nosuid" } } },
-        };
+            definition["MountPoints"] = new CfnList { new CfnObject { ["SourceVolume"] = "tmp", ["ContainerPath"] = "/tmp", ["ReadOnly"] = false } };
+        }
+
         definition["LogConfiguration"] = new CfnObject
         {
             ["LogDriver"] = "awslogs",
@@ -280,19 +354,25 @@ internal static class DatabaseBackupBuilder
             },
         };
 
-        return t.AddResource(id, "AWS::ECS::TaskDefinition", new CfnObject
+        var properties = new CfnObject
         {
             ["Family"] = family,
             ["NetworkMode"] = "awsvpc",
-            ["RequiresCompatibilities"] = new CfnList { "EC2" },
+            ["RequiresCompatibilities"] = new CfnList { fargate ? "FARGATE" : "EC2" },
             ["Cpu"] = cpu,
             ["Memory"] = memory,
             ["ExecutionRoleArn"] = parts.ExecutionRole.GetAtt("Arn"),
             ["TaskRoleArn"] = taskRole.GetAtt("Arn"),
             ["RuntimePlatform"] = ClusterBuilder.RuntimePlatform(ctx),
             ["ContainerDefinitions"] = new CfnList { definition },
-            ["Tags"] = ctx.Tags(family[(ctx.Env.Length + 1)..]),
-        });
+        };
+        if (fargate)
+        {
+            properties["Volumes"] = new CfnList { new CfnObject { ["Name"] = "tmp" } };
+        }
+
+        properties["Tags"] = ctx.Tags(family[(ctx.Env.Length + 1)..]);
+        return t.AddResource(id, "AWS::ECS::TaskDefinition", properties);
     }
 
     // EventBridge Scheduler may start exactly this task family on the environment's cluster and pass its two roles.
@@ -320,7 +400,7 @@ internal static class DatabaseBackupBuilder
                     {
                         new PolicyStatement
                         {
-                            Sid = what == "backup" ? "RunTheBackupTaskOnTheCluster" : "RunTheHealthTaskOnTheCluster",
+                            Sid = what switch { "backup" => "RunTheBackupTaskOnTheCluster", "patch" => "RunThePatchTaskOnTheCluster", _ => "RunTheHealthTaskOnTheCluster" },
                             Actions = { "ecs:RunTask" },
                             Resources = { PlatformContext.Arn("ecs", $"task-definition/{family}:*") },
                             Conditions = new CfnObject { ["ArnEquals"] = new CfnObject { ["ecs:cluster"] = parts.Cluster.ClusterArn.In(parts.Scope) } },
@@ -328,7 +408,7 @@ internal static class DatabaseBackupBuilder
                         new PolicyStatement { Sid = "TagTheTask", Actions = { "ecs:TagResource" }, Resources = { PlatformContext.Arn("ecs", "task/*") } },
                         new PolicyStatement
                         {
-                            Sid = what == "backup" ? "PassOnlyTheBackupRoles" : "PassOnlyTheHealthRoles",
+                            Sid = what switch { "backup" => "PassOnlyTheBackupRoles", "patch" => "PassOnlyThePatchRoles", _ => "PassOnlyTheHealthRoles" },
                             Actions = { "iam:PassRole" },
                             Resources = { parts.ExecutionRole.GetAtt("Arn"), taskRole.GetAtt("Arn") },
                             Conditions = new CfnObject { ["StringEquals"] = new CfnObject { ["iam:PassedToService"] = "ecs-tasks.amazonaws.com" } },
@@ -341,34 +421,44 @@ internal static class DatabaseBackupBuilder
     }
 
     // Runs one task on the cluster's capacity provider, in the private subnets, with the stack's security group.
-    private static CfnObject ScheduleTarget(ScheduledTaskParts parts, Resource task, Resource schedulerRole, int maximumRetries, int maximumEventAgeSeconds)
+    private static CfnObject ScheduleTarget(ScheduledTaskParts parts, Resource task, Resource schedulerRole, int maximumRetries, int maximumEventAgeSeconds, bool fargate = false)
     {
         var ctx = parts.Ctx;
+        var ecs = new CfnObject
+        {
+            ["TaskDefinitionArn"] = task.Ref(),
+            ["TaskCount"] = 1,
+        };
+        if (fargate)
+        {
+            ecs["LaunchType"] = "FARGATE";
+            ecs["PlatformVersion"] = "LATEST";
+        }
+        else
+        {
+            ecs["CapacityProviderStrategy"] = new CfnList
+            {
+                new CfnObject { ["CapacityProvider"] = parts.Cluster.CapacityProviderName.In(parts.Scope), ["Weight"] = 1, ["Base"] = 0 },
+            };
+        }
+
+        ecs["NetworkConfiguration"] = new CfnObject
+        {
+            ["AwsvpcConfiguration"] = new CfnObject
+            {
+                ["Subnets"] = Fn.Split(",", parts.Network.PrivateSubnetIds.In(parts.Scope)),
+                ["SecurityGroups"] = new CfnList { parts.Group.GetAtt("GroupId") },
+                ["AssignPublicIp"] = "DISABLED",
+            },
+        };
+        ecs["EnableECSManagedTags"] = true;
+        ecs["PropagateTags"] = "TASK_DEFINITION";
         return new CfnObject
         {
             ["Arn"] = parts.Cluster.ClusterArn.In(parts.Scope),
             ["RoleArn"] = schedulerRole.GetAtt("Arn"),
             ["RetryPolicy"] = new CfnObject { ["MaximumRetryAttempts"] = maximumRetries, ["MaximumEventAgeInSeconds"] = maximumEventAgeSeconds },
-            ["EcsParameters"] = new CfnObject
-            {
-                ["TaskDefinitionArn"] = task.Ref(),
-                ["TaskCount"] = 1,
-                ["CapacityProviderStrategy"] = new CfnList
-                {
-                    new CfnObject { ["CapacityProvider"] = parts.Cluster.CapacityProviderName.In(parts.Scope), ["Weight"] = 1, ["Base"] = 0 },
-                },
-                ["NetworkConfiguration"] = new CfnObject
-                {
-                    ["AwsvpcConfiguration"] = new CfnObject
-                    {
-                        ["Subnets"] = Fn.Split(",", parts.Network.PrivateSubnetIds.In(parts.Scope)),
-                        ["SecurityGroups"] = new CfnList { parts.Group.GetAtt("GroupId") },
-                        ["AssignPublicIp"] = "DISABLED",
-                    },
-                },
-                ["EnableECSManagedTags"] = true,
-                ["PropagateTags"] = "TASK_DEFINITION",
-            },
+            ["EcsParameters"] = ecs,
         };
     }
 

@@ -192,6 +192,21 @@ internal static class MonitoringBuilder
                 "GreaterThanThreshold");
         }
 
+        // Published by the hosts' CloudWatch agent (EcsHostAgent), aggregated per Auto Scaling group: the fullest host.
+        alarms.Metric(
+            "ClusterHostDiskSpaceAlarm",
+            "cluster-host-disk-space",
+            $"An ECS host's root volume is more than {DataVolumeUsedPercent} % full for 15 minutes (image layers and logs; ECS stops placing tasks on a full host)",
+            EcsHostAgent.MetricsNamespace,
+            EcsHostAgent.DiskUsedPercentMetric,
+            Dims((EcsHostAgent.GroupDimension, cluster.AutoScalingGroupName.In(scope))),
+            "Maximum",
+            300,
+            3,
+            3,
+            DataVolumeUsedPercent,
+            "GreaterThanThreshold");
+
         var members = Members(scope, database);
         foreach (var (member, instance, volume) in members)
         {

@@ -6,10 +6,16 @@ namespace Workmates.OttKit.Constructs;
 /// <summary>
 /// The patching stack: an Amazon Linux 2023 patch baseline (security patches of critical and important severity
 /// approved after <c>patching.approveAfterDays</c>) for the ECS hosts' and MongoDB members' patch groups (tag
-/// <c>Patch Group</c>), a weekly maintenance window running <c>AWS-RunPatchBaseline</c> Install — ECS hosts a quarter
-/// at a time, then MongoDB members strictly one at a time, stopping at the first error — and a daily Scan association
-/// over every host of the environment for compliance reporting. It imports nothing: targets are found by tag.
+/// <c>Patch Group</c>), a weekly maintenance window running <c>AWS-RunPatchBaseline</c> Install on the ECS hosts a
+/// quarter at a time, and a daily Scan association over every host of the environment for compliance reporting. It
+/// imports nothing: targets are found by tag.
 /// </summary>
+/// <remarks>
+/// The MongoDB members are not a target of the window: a Run Command task cannot step the primary down or wait for a
+/// member to be SECONDARY and caught up. They are patched at the same schedule by the database-backup stack's patch task
+/// (<c>&lt;env&gt;-mongodb-patch</c>, the backup image's <c>patch</c> mode), which runs what <c>ottkit patch install
+/// --target database</c> runs: one member at a time, secondaries first, the primary after <c>replSetStepDown</c>.
+/// </remarks>
 internal static class PatchingBuilder
 {
     public const string RunPatchBaseline = "AWS-RunPatchBaseline";
@@ -58,7 +64,9 @@ internal static class PatchingBuilder
         var window = t.AddResource("MaintenanceWindow", "AWS::SSM::MaintenanceWindow", new CfnObject
         {
             ["Name"] = $"{ctx.Env}-weekly-patching",
-            ["Description"] = $"{ctx.Env}: weekly patch installation",
+            ["Description"] = ctx.Spec.Database is null
+                ? $"{ctx.Env}: weekly patch installation on the ECS hosts"
+                : $"{ctx.Env}: weekly patch installation on the ECS hosts (the MongoDB members: the {ctx.Env}-mongodb-patch task)",
             ["Schedule"] = patching.MaintenanceWindow,
             ["ScheduleTimezone"] = patching.TimeZone,
             ["Duration"] = patching.WindowHours,
@@ -67,12 +75,8 @@ internal static class PatchingBuilder
             ["Tags"] = ctx.Tags("maintenance-window"),
         });
 
+        // The members are patched by the scheduled patch task (DatabaseBackupBuilder), in step-down order.
         AddPatchTask(t, window, "EcsHosts", ctx.EcsPatchGroup, "ECS hosts", priority: 1, maxConcurrency: "25%", maxErrors: "1");
-        if (ctx.Spec.Database is not null)
-        {
-            // One member at a time, stop at the first failure: the replica set always keeps a majority.
-            AddPatchTask(t, window, "MongoMembers", ctx.MongoPatchGroup, "MongoDB members", priority: 2, maxConcurrency: "1", maxErrors: "0");
-        }
 
         t.AddResource("PatchScanAssociation", "AWS::SSM::Association", new CfnObject
         {

@@ -285,6 +285,17 @@ internal static class PeopleAccessBuilder
         return policy;
     }
 
+    /// <summary>The administrator's grants of <see cref="PatchPermissionScopes.Operator"/>, each statement's Sid prefixed <c>Patch</c>.</summary>
+    internal static IEnumerable<PolicyStatement> PatchStatements(PlatformContext ctx)
+    {
+        IReadOnlyList<string> groups = ctx.Spec.Database is null ? [ctx.EcsPatchGroup] : [ctx.EcsPatchGroup, ctx.MongoPatchGroup];
+        foreach (var statement in PermissionGrants.Statements(PatchPermissionScopes.Operator, scope => PatchPermissionScopes.Resolve(ctx, scope, groups)))
+        {
+            statement.Sid = $"Patch{statement.Sid}";
+            yield return statement;
+        }
+    }
+
     private static PolicyDocument AdministratorPolicy(PlatformContext ctx, Intrinsic dataKey, StackScope scope, SecurityBaseline security)
     {
         var policy = DeveloperPolicy(ctx, dataKey);
@@ -303,10 +314,18 @@ internal static class PeopleAccessBuilder
         });
         policy.Add(new PolicyStatement
         {
-            Sid = "RunPatchAndShellDocuments",
+            Sid = "RunShellDocument",
             Actions = { "ssm:SendCommand" },
-            Resources = { Fn.Sub("arn:${AWS::Partition}:ssm:${AWS::Region}::document/AWS-RunPatchBaseline"), Fn.Sub("arn:${AWS::Partition}:ssm:${AWS::Region}::document/AWS-RunShellScript") },
+            Resources = { Fn.Sub("arn:${AWS::Partition}:ssm:${AWS::Region}::document/AWS-RunShellScript") },
         });
+
+        // `ottkit patch scan|install` (and the ECS hosts' drain), granted from what they declare: an action a patch
+        // operation newly declares reaches this role with no edit here.
+        foreach (var statement in PatchStatements(ctx))
+        {
+            policy.Add(statement);
+        }
+
         policy.Add(new PolicyStatement
         {
             Sid = "FollowCommands",

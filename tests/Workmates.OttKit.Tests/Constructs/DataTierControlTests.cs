@@ -201,7 +201,13 @@ public sealed class DataTierControlTests
         var patching = Blacksheep["blacksheep-patching"].Template.Resources;
         Assert.Equal("AMAZON_LINUX_2023", Text(patching["PatchBaseline"].Properties["OperatingSystem"]));
         Assert.Equal("7", Text(Get(((CfnList)Get(patching["PatchBaseline"].Properties, "ApprovalRules", "PatchRules")!)[0], "ApproveAfterDays")));
-        Assert.Equal(("1", "0"), (Text(patching["MongoMembersPatchTask"].Properties["MaxConcurrency"]), Text(patching["MongoMembersPatchTask"].Properties["MaxErrors"])));
+        // The members are not a Run Command target (no step-down there): the scheduled patch task patches them one at a
+        // time in step-down order, at the window's schedule and time zone.
+        Assert.DoesNotContain("MongoMembersPatchTask", patching.Keys);
+        Assert.Contains("blacksheep-mongodb", patching["PatchBaseline"].Properties["PatchGroups"].ToString(), StringComparison.Ordinal);
+        var patchSchedule = Blacksheep["blacksheep-database-backup"].Template.Resources["PatchSchedule"].Properties;
+        Assert.Equal(Text(patching["MaintenanceWindow"].Properties["Schedule"]), Text(patchSchedule["ScheduleExpression"]));
+        Assert.Equal("Asia/Kolkata", Text(patchSchedule["ScheduleExpressionTimezone"]));
         Assert.NotEqual("1", Text(patching["EcsHostsPatchTask"].Properties["MaxConcurrency"]));
         Assert.Equal("Scan", Text(((CfnList)Get(patching["PatchScanAssociation"].Properties, "Parameters", "Operation")!)[0]));
         Assert.Equal("Asia/Kolkata", Text(patching["MaintenanceWindow"].Properties["ScheduleTimezone"]));

@@ -18,6 +18,7 @@ public sealed class DatabaseTaskSettingsTests
     [Theory]
     [InlineData("BackupTaskDefinition", BackupTaskEnvironment.BackupMode)]
     [InlineData("HealthTaskDefinition", BackupTaskEnvironment.HealthMode)]
+    [InlineData("PatchTaskDefinition", BackupTaskEnvironment.PatchMode)]
     public void Each_task_definition_provides_exactly_the_settings_its_mode_declares(string taskDefinition, string mode)
     {
         var (environment, secrets, _) = Container(taskDefinition);

@@ -191,8 +191,10 @@ public sealed class PeopleAccessTests
     [Fact]
     public void Synthesize_WithoutAccess_HostRolesAreUnchanged()
     {
+        // Without access the hosts carry no session-logging policy: only their CloudWatch agent's.
         var cluster = TestSpecs.Valid().Synthesize()["demo-cluster"].Template.Resources["InstanceRole"];
-        Assert.False(cluster.Properties.ContainsKey("Policies"));
+        var policies = Assert.IsType<CfnList>(cluster.Properties["Policies"]);
+        Assert.Equal(["cloudwatch-agent"], policies.Cast<CfnObject>().Select(p => ((CfnScalar)p["PolicyName"]).Text));
     }
 
     // --- evaluated as IAM would ---

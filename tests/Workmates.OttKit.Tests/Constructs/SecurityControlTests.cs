@@ -123,7 +123,8 @@ public sealed partial class SecurityControlTests
     public void ECS_5_containers_read_only_root_with_tmpfs_tmp()
     {
         Assert.All(Containers(), c => Assert.Equal("true", Text(c["ReadonlyRootFilesystem"])));
-        Assert.All(Containers(), c => Assert.Equal("/tmp", Text(Get(((CfnList)Get(c, "LinuxParameters", "Tmpfs")!)[0], "ContainerPath"))));
+        // Fargate has no tmpfs: there (the database patch task) /tmp is a task-scoped volume, the root still read-only.
+        Assert.All(Containers(), c => Assert.Equal("/tmp", Text(Get(((CfnList)(Get(c, "LinuxParameters", "Tmpfs") ?? Get(c, "MountPoints"))!)[0], "ContainerPath"))));
     }
 
     [Fact]
@@ -278,8 +279,8 @@ public sealed partial class SecurityControlTests
     {
         var groups = All("AWS::Logs::LogGroup").ToArray();
         // Trail, VPC flow logs, ALB WAF, edge WAF (us-east-1), the MongoDB backup and health tasks, the MongoDB members' agents,
-        // the Session Manager transcripts (the sample has an access section) and one per service.
-        Assert.Equal(7 + Platform.Stacks.Count(s => s.Name.Contains("-service-", StringComparison.Ordinal)), groups.Length);
+        // the ECS hosts' agents, the Session Manager transcripts (the sample has an access section) and one per service.
+        Assert.Equal(8 + Platform.Stacks.Count(s => s.Name.Contains("-service-", StringComparison.Ordinal)), groups.Length);
         Assert.All(groups, g => Assert.IsType<Intrinsic>(g.Resource.Properties["KmsKeyId"]));
         Assert.All(groups, g => Assert.True(((CfnScalar)g.Resource.Properties["RetentionInDays"]).IntegerValue >= 365));
     }
@@ -307,9 +308,9 @@ public sealed partial class SecurityControlTests
     {
         var role = All("AWS::IAM::Role").Single(r => r.Resource.LogicalId == "InstanceRole").Resource;
         Assert.Equal(2, ((CfnList)role.Properties["ManagedPolicyArns"]).Count);
-        // With people's access the hosts carry the session transcripts, and that is their only inline policy.
+        // The CloudWatch agent's narrowed grants and, with people's access, the session transcripts: the only inline policies.
         var policies = Assert.IsType<CfnList>(role.Properties["Policies"]);
-        Assert.Equal("session-logging", Text(Get((CfnObject)Assert.Single(policies), "PolicyName")));
+        Assert.Equal(["cloudwatch-agent", "session-logging"], policies.Cast<CfnObject>().Select(p => Text(Get(p, "PolicyName"))));
     }
 
     [Fact]

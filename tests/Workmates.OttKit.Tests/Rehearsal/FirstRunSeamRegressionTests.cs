@@ -53,9 +53,9 @@ public sealed class FirstRunSeamRegressionTests
         Assert.Equal(arm ? "linux/arm64" : "linux/amd64", build["env"]!["PLATFORMS"]!.GetValue<string>());
         Assert.Contains("docker buildx build --platform \"$PLATFORMS\" --file ottkit-source/samples/BackupTask/Dockerfile", build["run"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(arm, steps.Any(s => s["uses"]?.GetValue<string>().StartsWith("docker/setup-qemu-action@", StringComparison.Ordinal) == true));
-        // Both scheduled tasks of the stack (the backup and the health check) run that image.
+        // The three scheduled tasks of the stack (the backup, the health check and the database patching) run that image.
         var tasks = spec.Synthesize()[$"{spec.Name}-database-backup"].Template.Resources.Values.Where(r => r.Type == "AWS::ECS::TaskDefinition").ToList();
-        Assert.Equal(2, tasks.Count);
+        Assert.Equal(3, tasks.Count);
         Assert.All(tasks, task => Assert.Contains("OttkitBackupRepositoryUri", ((CfnObject)((CfnList)task.Properties["ContainerDefinitions"])[0])["Image"].ToString(), StringComparison.Ordinal));
 
         // The build context: OttKit's source at the tag of the version the workflows install.

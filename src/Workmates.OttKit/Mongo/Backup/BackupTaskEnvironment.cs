@@ -23,6 +23,12 @@ public static class BackupTaskEnvironment
     /// <summary>The mode that checks the replica set once and publishes its health metrics (<c>ottkit mongo health --publish-metrics</c>).</summary>
     public const string HealthMode = "health";
 
+    /// <summary>
+    /// The mode that installs patches on the MongoDB members one at a time, secondaries first and the primary after a
+    /// step-down (<c>ottkit patch install --target database</c>), as the admin user: the scheduled patch task.
+    /// </summary>
+    public const string PatchMode = "patch";
+
     /// <summary>The backup bucket's name.</summary>
     public const string BucketVariable = "OTTKIT_BACKUP_BUCKET";
 
@@ -69,6 +75,17 @@ public static class BackupTaskEnvironment
         new(HealthTimeoutVariable, null),
     ];
 
+    /// <summary>The settings of <see cref="PatchMode"/>: the admin user (<c>replSetStepDown</c> needs <c>clusterManager</c>), in the order the task definition lists them.</summary>
+    public static IReadOnlyList<BackupTaskSetting> PatchSettings { get; } =
+    [
+        new(ConnectionStringVariable, BackupTaskValue.ConnectionString),
+        new(EnvironmentVariable, BackupTaskValue.EnvironmentName),
+        new(UsernameVariable, BackupTaskValue.AdminUsername),
+        new(PasswordVariable, BackupTaskValue.AdminPassword),
+        new(TlsCaVariable, BackupTaskValue.TlsCa),
+        new(UriVariable, null),
+    ];
+
     /// <summary>The settings <paramref name="mode"/> reads.</summary>
     /// <param name="mode"><see cref="BackupMode"/> or <see cref="HealthMode"/>.</param>
     /// <returns>The declaration.</returns>
@@ -77,7 +94,8 @@ public static class BackupTaskEnvironment
     {
         BackupMode => BackupSettings,
         HealthMode => HealthSettings,
-        _ => throw new ArgumentException($"unknown mode '{mode}': use '{BackupMode}' (the default) or '{HealthMode}'.", nameof(mode)),
+        PatchMode => PatchSettings,
+        _ => throw new ArgumentException($"unknown mode '{mode}': use '{BackupMode}' (the default), '{HealthMode}' or '{PatchMode}'.", nameof(mode)),
     };
 
     /// <summary>
@@ -210,6 +228,12 @@ public enum BackupTaskValue
 
     /// <summary>The spec's <c>backups.retentionDays</c>.</summary>
     RetentionDays,
+
+    /// <summary>The admin user's name, injected by ECS from the admin secret's <c>username</c> key.</summary>
+    AdminUsername,
+
+    /// <summary>The admin user's password, injected by ECS from the admin secret's <c>password</c> key.</summary>
+    AdminPassword,
 }
 
 /// <summary>One environment variable a mode of the backup image reads.</summary>
@@ -218,5 +242,5 @@ public enum BackupTaskValue
 public sealed record BackupTaskSetting(string Variable, BackupTaskValue? Value)
 {
     /// <summary>Whether ECS injects the value from the user secret (the task definition's <c>secrets</c>) rather than <c>Environment</c>.</summary>
-    public bool IsSecret => Value is BackupTaskValue.Username or BackupTaskValue.Password or BackupTaskValue.TlsCa;
+    public bool IsSecret => Value is BackupTaskValue.Username or BackupTaskValue.Password or BackupTaskValue.TlsCa or BackupTaskValue.AdminUsername or BackupTaskValue.AdminPassword;
 }
