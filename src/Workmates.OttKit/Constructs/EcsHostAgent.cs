@@ -27,7 +27,7 @@ internal static class EcsHostAgent
     public const string LogGroupId = "HostLogGroup";
 
     /// <summary>The hosts' log group, KMS-encrypted with the logs key and retained.</summary>
-    public static Resource LogGroup(Template t, PlatformContext ctx, Intrinsic logsKey)
+    public static Resource LogGroup(Template t, PlatformNaming ctx, Intrinsic logsKey)
     {
         var logGroup = t.AddResource(LogGroupId, "AWS::Logs::LogGroup", new CfnObject
         {

@@ -26,18 +26,18 @@ internal static class PatchPermissionScopes
     /// <param name="scope">The declared scope.</param>
     /// <param name="patchGroups">The patch groups the role may send commands to.</param>
     /// <returns>The resources and conditions.</returns>
-    public static ScopeGrant Resolve(PlatformContext ctx, PermissionScope scope, IReadOnlyList<string> patchGroups) => scope switch
+    public static ScopeGrant Resolve(PlatformNaming ctx, PermissionScope scope, IReadOnlyList<string> patchGroups) => scope switch
     {
         PermissionScope.NoResource => new(["*"]),
         PermissionScope.PatchBaselineDocument => new([Fn.Sub($"arn:${{AWS::Partition}}:ssm:${{AWS::Region}}::document/{PatchingBuilder.RunPatchBaseline}")]),
         PermissionScope.PatchGroupInstances => new(
-            [PlatformContext.Arn("ec2", "instance/*")],
-            new CfnObject { ["StringEquals"] = new CfnObject { [$"ssm:resourceTag/{PlatformContext.PatchGroupTag}"] = new CfnList(patchGroups.Select(g => (CfnNode)g)) } }),
-        PermissionScope.EcsClusterArn => new([PlatformContext.Arn("ecs", $"cluster/{ctx.Env}")]),
-        PermissionScope.EcsContainerInstance => new([PlatformContext.Arn("ecs", $"container-instance/{ctx.Env}/*")]),
-        PermissionScope.EcsCluster => new(["*"], new CfnObject { ["ArnEquals"] = new CfnObject { ["ecs:cluster"] = PlatformContext.Arn("ecs", $"cluster/{ctx.Env}") } }),
-        PermissionScope.EcsTask => new([PlatformContext.Arn("ecs", $"task/{ctx.Env}/*")]),
-        PermissionScope.EcsService => new([PlatformContext.Arn("ecs", $"service/{ctx.Env}/*")]),
+            [PlatformNaming.Arn("ec2", "instance/*")],
+            new CfnObject { ["StringEquals"] = new CfnObject { [$"ssm:resourceTag/{PlatformNaming.PatchGroupTag}"] = new CfnList(patchGroups.Select(g => (CfnNode)g)) } }),
+        PermissionScope.EcsClusterArn => new([PlatformNaming.Arn("ecs", $"cluster/{ctx.Env}")]),
+        PermissionScope.EcsContainerInstance => new([PlatformNaming.Arn("ecs", $"container-instance/{ctx.Env}/*")]),
+        PermissionScope.EcsCluster => new(["*"], new CfnObject { ["ArnEquals"] = new CfnObject { ["ecs:cluster"] = PlatformNaming.Arn("ecs", $"cluster/{ctx.Env}") } }),
+        PermissionScope.EcsTask => new([PlatformNaming.Arn("ecs", $"task/{ctx.Env}/*")]),
+        PermissionScope.EcsService => new([PlatformNaming.Arn("ecs", $"service/{ctx.Env}/*")]),
         _ => throw new InvalidOperationException($"Patching cannot be granted permissions on {scope}: add its resolution to PatchPermissionScopes."),
     };
 }
