@@ -178,6 +178,21 @@ internal static class BucketParts
         },
     };
 
+    /// <summary>Current objects are kept until deleted (media); overwritten or deleted versions go after 30 days, abandoned uploads after 7.</summary>
+    public static CfnObject KeepCurrentLifecycle() => new()
+    {
+        ["Rules"] = new CfnList
+        {
+            new CfnObject
+            {
+                ["Id"] = "expire-old-versions",
+                ["Status"] = "Enabled",
+                ["NoncurrentVersionExpiration"] = new CfnObject { ["NoncurrentDays"] = 30 },
+                ["AbortIncompleteMultipartUpload"] = new CfnObject { ["DaysAfterInitiation"] = 7 },
+            },
+        },
+    };
+
     /// <summary>Log objects expire after <paramref name="days"/>; noncurrent versions after 30 days, abandoned uploads after 7.</summary>
     public static CfnObject LogLifecycle(string id, int days) => new()
     {

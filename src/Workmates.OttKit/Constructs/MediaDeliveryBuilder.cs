@@ -207,20 +207,7 @@ internal static class MediaDeliveryBuilder
             ["OwnershipControls"] = new CfnObject { ["Rules"] = new CfnList { new CfnObject { ["ObjectOwnership"] = "BucketOwnerEnforced" } } },
             ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
             ["LoggingConfiguration"] = new CfnObject { ["DestinationBucketName"] = logBucket.Ref(), ["LogFilePrefix"] = "s3/" },
-            ["LifecycleConfiguration"] = new CfnObject
-            {
-                ["Rules"] = new CfnList
-                {
-                    new CfnObject
-                    {
-                        // Media is kept until deleted; overwritten or deleted versions go after 30 days.
-                        ["Id"] = "expire-old-versions",
-                        ["Status"] = "Enabled",
-                        ["NoncurrentVersionExpiration"] = new CfnObject { ["NoncurrentDays"] = 30 },
-                        ["AbortIncompleteMultipartUpload"] = new CfnObject { ["DaysAfterInitiation"] = 7 },
-                    },
-                },
-            },
+            ["LifecycleConfiguration"] = BucketParts.KeepCurrentLifecycle(),
             ["Tags"] = ctx.Tags("media"),
         });
         bucket.DeletionPolicy = DeletionPolicy.Retain;

@@ -32,19 +32,7 @@ internal static class MediaReplica
             ["OwnershipControls"] = BucketParts.OwnerEnforced(),
             ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
             ["LoggingConfiguration"] = BucketParts.LogTo(logBucket, "s3-replica/"),
-            ["LifecycleConfiguration"] = new CfnObject
-            {
-                ["Rules"] = new CfnList
-                {
-                    new CfnObject
-                    {
-                        ["Id"] = "expire-old-versions",
-                        ["Status"] = "Enabled",
-                        ["NoncurrentVersionExpiration"] = new CfnObject { ["NoncurrentDays"] = 30 },
-                        ["AbortIncompleteMultipartUpload"] = new CfnObject { ["DaysAfterInitiation"] = 7 },
-                    },
-                },
-            },
+            ["LifecycleConfiguration"] = BucketParts.KeepCurrentLifecycle(),
             ["Tags"] = ctx.Tags("media-replica"),
         });
         BucketParts.Keep(bucket);
