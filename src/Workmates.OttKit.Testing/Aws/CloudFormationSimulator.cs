@@ -837,20 +837,10 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
         var failed = new List<string>();
         foreach (var resource in Enumerable.Reverse(stack.ResourceOrder).Where(stack.Resources.ContainsKey).Select(id => stack.Resources[id]).ToList())
         {
-            AddResourceEvent(stack, resource, "DELETE_IN_PROGRESS", null, null);
-            yield return Duration(resource.Type);
-            if ((RoleDenial(stack, resource, resource.Properties, CfnResourceOperation.Delete) ?? Failure(stack, resource.LogicalId, CfnResourceOperation.Delete)) is { } reason)
+            foreach (var step in DeleteResource(stack, resource, failed))
             {
-                AddResourceEvent(stack, resource, "DELETE_FAILED", reason, null);
-                failed.Add(resource.LogicalId);
+                yield return step;
             }
-            else
-            {
-                AddResourceEvent(stack, resource, "DELETE_COMPLETE", null, null);
-                stack.Resources.Remove(resource.LogicalId);
-            }
-
-            yield return Scenario.StepDelay;
         }
 
         AddStackEvent(stack, failed.Count > 0 ? $"{prefix}_FAILED" : $"{prefix}_COMPLETE",
@@ -1112,6 +1102,25 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
         AddStackEvent(stack, "UPDATE_ROLLBACK_COMPLETE", null, operation.Token);
     }
 
+    // One resource's delete handler: in progress, then failed (the role may not, or a scripted failure) or complete.
+    private IEnumerable<TimeSpan> DeleteResource(CfnStack stack, CfnResource resource, List<string> failed)
+    {
+        AddResourceEvent(stack, resource, "DELETE_IN_PROGRESS", null, null);
+        yield return Duration(resource.Type);
+        if ((RoleDenial(stack, resource, resource.Properties, CfnResourceOperation.Delete) ?? Failure(stack, resource.LogicalId, CfnResourceOperation.Delete)) is { } reason)
+        {
+            AddResourceEvent(stack, resource, "DELETE_FAILED", reason, null);
+            failed.Add(resource.LogicalId);
+        }
+        else
+        {
+            AddResourceEvent(stack, resource, "DELETE_COMPLETE", null, null);
+            stack.Resources.Remove(resource.LogicalId);
+        }
+
+        yield return Scenario.StepDelay;
+    }
+
     private IEnumerable<TimeSpan> DeleteFlow(CfnStack stack, HashSet<string> retain)
     {
         var token = stack.Operation?.Token;
@@ -1128,20 +1137,10 @@ public sealed partial class CloudFormationSimulator : AwsSimulator
                 continue;
             }
 
-            AddResourceEvent(stack, resource, "DELETE_IN_PROGRESS", null, null);
-            yield return Duration(resource.Type);
-            if ((RoleDenial(stack, resource, resource.Properties, CfnResourceOperation.Delete) ?? Failure(stack, resource.LogicalId, CfnResourceOperation.Delete)) is { } reason)
+            foreach (var step in DeleteResource(stack, resource, failed))
             {
-                AddResourceEvent(stack, resource, "DELETE_FAILED", reason, null);
-                failed.Add(resource.LogicalId);
+                yield return step;
             }
-            else
-            {
-                AddResourceEvent(stack, resource, "DELETE_COMPLETE", null, null);
-                stack.Resources.Remove(resource.LogicalId);
-            }
-
-            yield return Scenario.StepDelay;
         }
 
         if (failed.Count > 0)
