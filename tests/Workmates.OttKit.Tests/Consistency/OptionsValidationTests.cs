@@ -22,6 +22,7 @@ public sealed class OptionsValidationTests
         { "PatchOptions.Environment", () => new PatchOptions { Environment = " " }.Validate(), "the spec's 'name'" },
         { "S3BackupObjectStoreOptions.MaxAttempts", () => new S3BackupObjectStoreOptions { MaxAttempts = 0 }.Validate(), "at least 1." },
         { "MongoArchiveWriterOptions.SegmentSizeBytes", () => new MongoArchiveWriterOptions { SegmentSizeBytes = 1 }.Validate(), "at least 64" },
+        { "ArchiveCompressionOptions.Workers", () => new ArchiveCompressionOptions { Workers = 0 }.Validate(), "set 1 for one gzip stream" },
     };
 
     [Theory]
@@ -52,6 +53,7 @@ public sealed class OptionsValidationTests
         new PatchOptions { Environment = "prod" }.Validate();
         new S3BackupObjectStoreOptions().Validate();
         new MongoArchiveWriterOptions().Validate();
+        new ArchiveCompressionOptions().Validate();
         Assert.True(new ReplicaSetHealthCheckOptionsValidator().Validate("mongo", new ReplicaSetHealthCheckOptions()).Succeeded);
     }
 
@@ -78,7 +80,7 @@ public sealed class OptionsValidationTests
             .Order(StringComparer.Ordinal);
 
         Assert.Equal(
-            ["MongoArchiveWriterOptions", "PatchOptions", "ReplicaSetHealthCheckOptions", "S3BackupObjectStoreOptions", "ServiceDeployOptions", "StackDeployOptions"],
+            ["ArchiveCompressionOptions", "MongoArchiveWriterOptions", "PatchOptions", "ReplicaSetHealthCheckOptions", "S3BackupObjectStoreOptions", "ServiceDeployOptions", "StackDeployOptions"],
             rules);
     }
 }

@@ -82,33 +82,35 @@ public sealed record ArchiveCompressionOptions
     internal int EffectiveQueuedBlocks => MaxQueuedBlocks ?? Workers;
 
     /// <summary>Checks every member and reports all the problems at once.</summary>
-    /// <exception cref="ArgumentException">A member is out of range; the message names each one and its range.</exception>
-    internal void Validate()
+    /// <exception cref="Blueprint.OttKitValidationException">A member is out of range; the message names each one, its value and the fix.</exception>
+    internal void Validate() => Rules.Instance.ThrowIfInvalid(this);
+
+    /// <summary>The rules of <see cref="ArchiveCompressionOptions"/> (see <see cref="OptionsRules{TOptions}"/>).</summary>
+    internal sealed class Rules : OptionsRules<ArchiveCompressionOptions>
     {
-        var problems = new List<string>();
-        if (!Enum.IsDefined(Level))
-        {
-            problems.Add($"Level: {(int)Level} is not a CompressionLevel; use Fastest (the default, zlib level 1), Optimal (6), SmallestSize (9) or NoCompression.");
-        }
+        public static readonly Rules Instance = new();
 
-        if (Workers is < 1 or > MaxWorkers)
+        protected override void Check(ArchiveCompressionOptions options, OptionsProblems problems)
         {
-            problems.Add($"Workers: {Workers} is outside 1..{MaxWorkers}; set 1 for one gzip stream, or leave it unset for one per processor ({DefaultWorkers} here).");
-        }
+            if (!Enum.IsDefined(options.Level))
+            {
+                problems.Add(nameof(Level), $"is {(int)options.Level}, not a CompressionLevel", "use Fastest (the default, zlib level 1), Optimal (6), SmallestSize (9) or NoCompression.");
+            }
 
-        if (BlockSizeBytes is < MinBlockSizeBytes or > MaxBlockSizeBytes)
-        {
-            problems.Add($"BlockSizeBytes: {BlockSizeBytes} is outside {MinBlockSizeBytes}..{MaxBlockSizeBytes} (64 KiB to 64 MiB); leave it unset for {DefaultBlockSizeBytes} (4 MiB).");
-        }
+            if (options.Workers is < 1 or > MaxWorkers)
+            {
+                problems.Add(nameof(Workers), $"is {options.Workers}, outside 1..{MaxWorkers}", $"set 1 for one gzip stream, or leave it unset for one per processor ({DefaultWorkers} here).");
+            }
 
-        if (MaxQueuedBlocks is < 1)
-        {
-            problems.Add($"MaxQueuedBlocks: {MaxQueuedBlocks} must be at least 1; leave it null for as many as Workers.");
-        }
+            if (options.BlockSizeBytes is < MinBlockSizeBytes or > MaxBlockSizeBytes)
+            {
+                problems.Add(nameof(BlockSizeBytes), $"is {options.BlockSizeBytes}, outside {MinBlockSizeBytes}..{MaxBlockSizeBytes} (64 KiB to 64 MiB)", $"leave it unset for {DefaultBlockSizeBytes} (4 MiB).");
+            }
 
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException("Invalid archive compression options: " + string.Join(" ", problems));
+            if (options.MaxQueuedBlocks is < 1)
+            {
+                problems.Add(nameof(MaxQueuedBlocks), $"is {options.MaxQueuedBlocks}, less than 1", "leave it null for as many as Workers.");
+            }
         }
     }
 }

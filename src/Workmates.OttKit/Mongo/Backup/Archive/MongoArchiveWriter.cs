@@ -124,7 +124,7 @@ public sealed class MongoArchiveWriter : IAsyncDisposable
     /// <param name="options">Memory bounds of the archive writer; defaults when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels writing the prelude.</param>
     /// <returns>The writer; <see cref="CompleteAsync"/> also ends the gzip stream.</returns>
-    /// <exception cref="ArgumentException"><paramref name="compression"/> has a member out of range (all are named).</exception>
+    /// <exception cref="Blueprint.OttKitValidationException"><paramref name="compression"/> or the options have a member out of range (all are named, with the fix).</exception>
     public static Task<MongoArchiveWriter> StartGzipAsync(
         Stream destination,
         MongoArchivePrelude prelude,

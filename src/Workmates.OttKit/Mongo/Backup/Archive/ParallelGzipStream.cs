@@ -73,6 +73,7 @@ internal sealed class ParallelGzipStream : Stream
     /// <summary>Starts the workers and the writer; the gzip header is written at once.</summary>
     /// <param name="destination">Where the gzip stream goes; writes to it come from one task at a time, in order.</param>
     /// <param name="options">Level, workers, block size, queue, priming (validated here).</param>
+    /// <exception cref="Blueprint.OttKitValidationException">A member of <paramref name="options"/> is out of range (all are named, with the fix).</exception>
     public ParallelGzipStream(Stream destination, ArchiveCompressionOptions options)
     {
         ArgumentNullException.ThrowIfNull(destination);

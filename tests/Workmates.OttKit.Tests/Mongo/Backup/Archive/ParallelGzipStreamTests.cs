@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.IO.Hashing;
 using FsCheck;
 using FsCheck.Fluent;
+using Workmates.OttKit.Blueprint;
 using Workmates.OttKit.Mongo.Backup.Archive;
 
 namespace Workmates.OttKit.Tests.Mongo.Backup.Archive;
@@ -229,14 +230,15 @@ public sealed class ParallelGzipStreamTests
     [Fact]
     public void Options_OutOfRange_AreAllReportedAtOnce()
     {
-        var error = Assert.Throws<ArgumentException>(() =>
+        var error = Assert.Throws<OttKitValidationException>(() =>
             new ParallelGzipStream(Stream.Null, new ArchiveCompressionOptions { Level = (CompressionLevel)42, Workers = 0, BlockSizeBytes = 1000, MaxQueuedBlocks = 0 }));
 
-        // Each names the member, the bad value and what to set instead.
-        Assert.Contains("Level: 42 is not a CompressionLevel; use Fastest", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Workers: 0 is outside 1..64; set 1 for one gzip stream, or leave it unset for one per processor", error.Message, StringComparison.Ordinal);
-        Assert.Contains("BlockSizeBytes: 1000 is outside 65536..67108864 (64 KiB to 64 MiB); leave it unset for 4194304 (4 MiB)", error.Message, StringComparison.Ordinal);
-        Assert.Contains("MaxQueuedBlocks: 0 must be at least 1; leave it null for as many as Workers", error.Message, StringComparison.Ordinal);
+        // Each names the member's path, the bad value and what to set instead, as every OttKit options type does.
+        Assert.Equal(4, error.Problems.Count);
+        Assert.Contains("ArchiveCompressionOptions.Level is 42, not a CompressionLevel; use Fastest", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ArchiveCompressionOptions.Workers is 0, outside 1..64; set 1 for one gzip stream, or leave it unset for one per processor", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ArchiveCompressionOptions.BlockSizeBytes is 1000, outside 65536..67108864 (64 KiB to 64 MiB); leave it unset for 4194304 (4 MiB)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ArchiveCompressionOptions.MaxQueuedBlocks is 0, less than 1; leave it null for as many as Workers", error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>Compressible text, random bytes and runs of one byte, in random order.</summary>
