@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Options;
 using Workmates.OttKit.Blueprint;
 using Workmates.OttKit.Deployment;
+using Workmates.OttKit.Mongo.Backup;
 using Workmates.OttKit.Mongo.Backup.Archive;
+using Workmates.OttKit.Mongo.Client;
 using Workmates.OttKit.Mongo.Backup.Storage;
 using Workmates.OttKit.Mongo.Health;
 using Workmates.OttKit.Patching;
@@ -14,6 +16,8 @@ namespace Workmates.OttKit.Tests.Consistency;
 /// </summary>
 public sealed class OptionsValidationTests
 {
+    private static readonly MongoConnectionString Connection = MongoConnectionString.Parse("mongodb://db-1:27017/?replicaSet=rs0");
+
     public static TheoryData<string, Action, string> InvalidOptions() => new()
     {
         { "ServiceDeployOptions.Timeout", () => new ServiceDeployOptions { Timeout = TimeSpan.Zero }.Validate(), "use a value from 00:00:01" },
@@ -22,6 +26,8 @@ public sealed class OptionsValidationTests
         { "PatchOptions.Environment", () => new PatchOptions { Environment = " " }.Validate(), "the spec's 'name'" },
         { "S3BackupObjectStoreOptions.MaxAttempts", () => new S3BackupObjectStoreOptions { MaxAttempts = 0 }.Validate(), "at least 1." },
         { "MongoArchiveWriterOptions.SegmentSizeBytes", () => new MongoArchiveWriterOptions { SegmentSizeBytes = 1 }.Validate(), "at least 64" },
+        { "BackupOptions.ParallelCollections", () => BackupOptions.Rules.Instance.ThrowIfInvalid(new BackupOptions { ConnectionString = Connection, ParallelCollections = 65 }), "mongodump's default" },
+        { "RestoreOptions.BatchDocuments", () => RestoreOptions.Rules.Instance.ThrowIfInvalid(new RestoreOptions { ConnectionString = Connection, BatchDocuments = 0 }), "the default is 1000" },
         { "ArchiveCompressionOptions.Workers", () => new ArchiveCompressionOptions { Workers = 0 }.Validate(), "set 1 for one gzip stream" },
     };
 
@@ -54,6 +60,8 @@ public sealed class OptionsValidationTests
         new S3BackupObjectStoreOptions().Validate();
         new MongoArchiveWriterOptions().Validate();
         new ArchiveCompressionOptions().Validate();
+        BackupOptions.Rules.Instance.ThrowIfInvalid(new BackupOptions { ConnectionString = Connection });
+        RestoreOptions.Rules.Instance.ThrowIfInvalid(new RestoreOptions { ConnectionString = Connection });
         Assert.True(new ReplicaSetHealthCheckOptionsValidator().Validate("mongo", new ReplicaSetHealthCheckOptions()).Succeeded);
     }
 
@@ -80,7 +88,7 @@ public sealed class OptionsValidationTests
             .Order(StringComparer.Ordinal);
 
         Assert.Equal(
-            ["ArchiveCompressionOptions", "MongoArchiveWriterOptions", "PatchOptions", "ReplicaSetHealthCheckOptions", "S3BackupObjectStoreOptions", "ServiceDeployOptions", "StackDeployOptions"],
+            ["ArchiveCompressionOptions", "BackupOptions", "MongoArchiveWriterOptions", "PatchOptions", "ReplicaSetHealthCheckOptions", "RestoreOptions", "S3BackupObjectStoreOptions", "ServiceDeployOptions", "StackDeployOptions"],
             rules);
     }
 }

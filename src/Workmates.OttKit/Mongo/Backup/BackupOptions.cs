@@ -71,6 +71,55 @@ public sealed record BackupOptions
     /// <summary>Where progress events go.</summary>
     /// <value>Default: <see langword="null"/>.</value>
     public IProgress<BackupProgress>? Progress { get; init; }
+
+    /// <summary>The rules of <see cref="BackupOptions"/> (see <see cref="OptionsRules{TOptions}"/>), checked before anything is read.</summary>
+    internal sealed class Rules : OptionsRules<BackupOptions>
+    {
+        public static readonly Rules Instance = new();
+
+        protected override void Check(BackupOptions options, OptionsProblems problems)
+        {
+            if (string.IsNullOrWhiteSpace(options.Prefix))
+            {
+                problems.Add(nameof(Prefix), "is empty", "use for example 'mongo' or 'prod/mongo'.");
+            }
+
+            if (options.MaxLag < TimeSpan.Zero)
+            {
+                problems.Add(nameof(MaxLag), $"is {options.MaxLag}, negative", "use zero or more (the default is 00:00:20).");
+            }
+
+            if (options.ExpectedDuration < TimeSpan.Zero)
+            {
+                problems.Add(nameof(ExpectedDuration), $"is {options.ExpectedDuration}, negative", "use zero or more (the default is 00:30:00).");
+            }
+
+            if (options.ParallelCollections is < 1 or > 64)
+            {
+                problems.Add(nameof(ParallelCollections), $"is {options.ParallelCollections}, outside 1..64", "use 4 (mongodump's default) or another value from 1 to 64.");
+            }
+
+            if (options.BatchSize is < 1)
+            {
+                problems.Add(nameof(BatchSize), $"is {options.BatchSize}, less than 1", "leave it null for the server's default batch size.");
+            }
+
+            if (!Enum.IsDefined(options.CompressionLevel))
+            {
+                problems.Add(nameof(CompressionLevel), $"is {(int)options.CompressionLevel}, not a CompressionLevel", "use Fastest (the default, zlib level 1), Optimal (6), SmallestSize (9) or NoCompression.");
+            }
+
+            if (options.CompressionWorkers is < 1 or > Archive.ArchiveCompressionOptions.MaxWorkers)
+            {
+                problems.Add(nameof(CompressionWorkers), $"is {options.CompressionWorkers}, outside 1..{Archive.ArchiveCompressionOptions.MaxWorkers}", "set 1 for one gzip stream, or leave it unset for one per processor (at most 8).");
+            }
+
+            if (options.MaxParallelParts < 1)
+            {
+                problems.Add(nameof(MaxParallelParts), $"is {options.MaxParallelParts}, less than 1", "use at least 1 (the default is 4).");
+            }
+        }
+    }
 }
 
 /// <summary>A completed backup.</summary>

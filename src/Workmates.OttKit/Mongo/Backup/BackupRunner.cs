@@ -43,11 +43,12 @@ public sealed partial class BackupRunner
     /// <param name="options">What to back up and where.</param>
     /// <param name="cancellationToken">Cancels the backup (the upload is aborted, no manifest is written).</param>
     /// <returns>The manifest written.</returns>
+    /// <exception cref="Blueprint.OttKitValidationException">An option is out of range (every problem is named, with the fix); nothing was read or written.</exception>
     /// <exception cref="MongoBackupException">The backup failed; <see cref="MongoBackupException.Reason"/> says why.</exception>
     public async Task<BackupResult> RunAsync(BackupOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Validate(options);
+        BackupOptions.Rules.Instance.ThrowIfInvalid(options);
         var started = _time.GetUtcNow();
         var backupId = options.BackupId ?? BackupCatalog.NewBackupId(started);
         var catalog = new BackupCatalog(_store, options.Prefix);
@@ -149,34 +150,6 @@ public sealed partial class BackupRunner
         catch (Exception e) when (IsSourceFailure(e))
         {
             throw new MongoBackupException(MongoBackupFailureReason.SourceFailed, $"The source failed during the backup; the upload was aborted and no manifest was written: {e.Message}", null, e);
-        }
-    }
-
-    private static void Validate(BackupOptions options)
-    {
-        if (options.ParallelCollections is < 1 or > 64)
-        {
-            throw new MongoBackupException(MongoBackupFailureReason.InvalidOptions, $"ParallelCollections must be between 1 and 64 (got {options.ParallelCollections}); mongodump's default is 4.");
-        }
-
-        if (options.CompressionWorkers is < 1 or > ArchiveCompressionOptions.MaxWorkers)
-        {
-            throw new MongoBackupException(MongoBackupFailureReason.InvalidOptions, $"CompressionWorkers must be between 1 and {ArchiveCompressionOptions.MaxWorkers} (got {options.CompressionWorkers}); the default is one per processor, at most 8.");
-        }
-
-        if (!Enum.IsDefined(options.CompressionLevel))
-        {
-            throw new MongoBackupException(MongoBackupFailureReason.InvalidOptions, $"CompressionLevel {(int)options.CompressionLevel} is not a CompressionLevel; use Fastest (the default, zlib level 1), Optimal (6), SmallestSize (9) or NoCompression.");
-        }
-
-        if (options.MaxLag < TimeSpan.Zero || options.ExpectedDuration < TimeSpan.Zero)
-        {
-            throw new MongoBackupException(MongoBackupFailureReason.InvalidOptions, "MaxLag and ExpectedDuration must not be negative.");
-        }
-
-        if (string.IsNullOrWhiteSpace(options.Prefix))
-        {
-            throw new MongoBackupException(MongoBackupFailureReason.InvalidOptions, "Prefix must not be empty; use for example 'mongo' or 'prod/mongo'.");
         }
     }
 

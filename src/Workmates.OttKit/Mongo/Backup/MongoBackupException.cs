@@ -27,7 +27,8 @@ public enum MongoBackupFailureReason
     /// <summary>The target refused a write during a restore.</summary>
     TargetFailed,
 
-    /// <summary>The options are invalid; the message names the option and the fix.</summary>
+    /// <summary>A namespace pattern or rename is invalid; the message names it and the fix. (Out-of-range options
+    /// throw <see cref="Blueprint.OttKitValidationException"/>, as every OttKit options type does.)</summary>
     InvalidOptions,
 }
 

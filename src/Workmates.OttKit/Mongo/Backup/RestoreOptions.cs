@@ -64,6 +64,35 @@ public sealed record RestoreOptions
     /// <summary>Where progress events go.</summary>
     /// <value>Default: <see langword="null"/>.</value>
     public IProgress<BackupProgress>? Progress { get; init; }
+
+    /// <summary>The rules of <see cref="RestoreOptions"/> (see <see cref="OptionsRules{TOptions}"/>), checked before anything is read or written.</summary>
+    internal sealed class Rules : OptionsRules<RestoreOptions>
+    {
+        public static readonly Rules Instance = new();
+
+        protected override void Check(RestoreOptions options, OptionsProblems problems)
+        {
+            if (string.IsNullOrWhiteSpace(options.Prefix))
+            {
+                problems.Add(nameof(Prefix), "is empty", "use the prefix the backups were written under, for example 'mongo'.");
+            }
+
+            if (string.IsNullOrWhiteSpace(options.BackupId))
+            {
+                problems.Add(nameof(BackupId), "is empty", "use 'latest' (the default) or a backup id such as 20261122T031500Z.");
+            }
+
+            if (options.ParallelInserts < 1)
+            {
+                problems.Add(nameof(ParallelInserts), $"is {options.ParallelInserts}, less than 1", "use at least 1 (the default is 4).");
+            }
+
+            if (options.BatchDocuments < 1)
+            {
+                problems.Add(nameof(BatchDocuments), $"is {options.BatchDocuments}, less than 1", "use at least 1 (the default is 1000).");
+            }
+        }
+    }
 }
 
 /// <summary>What a restore did (or, for a dry run, would do).</summary>

@@ -59,15 +59,13 @@ public sealed partial class RestoreRunner
     /// <param name="cancellationToken">Cancels the restore: staging collections are removed and the
     /// <see cref="OperationCanceledException"/> says what, if anything, was committed.</param>
     /// <returns>What was restored.</returns>
+    /// <exception cref="Blueprint.OttKitValidationException">An option is out of range (every problem is named, with the fix); nothing was read or written.</exception>
     /// <exception cref="MongoBackupException">The backup is missing or corrupted, or the target refused a command;
     /// after a first write, <see cref="MongoBackupException.RestoreReport"/> says what changed on the target.</exception>
     public async Task<RestoreResult> RunAsync(RestoreOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.ParallelInserts < 1 || options.BatchDocuments < 1)
-        {
-            throw new MongoBackupException(MongoBackupFailureReason.InvalidOptions, "ParallelInserts and BatchDocuments must be at least 1.");
-        }
+        RestoreOptions.Rules.Instance.ThrowIfInvalid(options);
 
         var manifest = await BackupManifests.FindAsync(_store, options.Prefix, options.BackupId, cancellationToken).ConfigureAwait(false);
         if (options.VerifyFirst && !options.DryRun)

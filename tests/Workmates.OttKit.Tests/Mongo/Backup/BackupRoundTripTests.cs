@@ -1,3 +1,4 @@
+using Workmates.OttKit.Blueprint;
 using Workmates.OttKit.Mongo.Backup;
 using Workmates.OttKit.Mongo.Bson;
 using Workmates.OttKit.Simulators.Mongo;
@@ -51,11 +52,13 @@ public sealed class BackupRoundTripTests
     {
         await using var source = StartSet();
 
-        var error = await Assert.ThrowsAsync<MongoBackupException>(() =>
-            new BackupRunner(new InMemoryBackupObjectStore()).RunAsync(BackupOptions(source) with { CompressionWorkers = 0 }, Token));
+        var store = new InMemoryBackupObjectStore();
+        var error = await Assert.ThrowsAsync<OttKitValidationException>(() =>
+            new BackupRunner(store).RunAsync(BackupOptions(source) with { CompressionWorkers = 0 }, Token));
 
-        Assert.Equal(MongoBackupFailureReason.InvalidOptions, error.Reason);
-        Assert.Contains("CompressionWorkers must be between 1 and 64 (got 0)", error.Message, StringComparison.Ordinal);
+        Assert.Equal("BackupOptions.CompressionWorkers", Assert.Single(error.Problems).Path);
+        Assert.Contains("BackupOptions.CompressionWorkers is 0, outside 1..64", error.Message, StringComparison.Ordinal);
+        Assert.Empty(await store.ListAsync(string.Empty, Token).ToListAsync(Token));
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
@@ -63,11 +66,10 @@ public sealed class BackupRoundTripTests
     {
         await using var source = StartSet();
 
-        var error = await Assert.ThrowsAsync<MongoBackupException>(() =>
+        var error = await Assert.ThrowsAsync<OttKitValidationException>(() =>
             new BackupRunner(new InMemoryBackupObjectStore()).RunAsync(BackupOptions(source) with { CompressionLevel = (System.IO.Compression.CompressionLevel)42 }, Token));
 
-        Assert.Equal(MongoBackupFailureReason.InvalidOptions, error.Reason);
-        Assert.Contains("CompressionLevel 42 is not a CompressionLevel; use Fastest", error.Message, StringComparison.Ordinal);
+        Assert.Contains("BackupOptions.CompressionLevel is 42, not a CompressionLevel; use Fastest", error.Message, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
