@@ -50,4 +50,32 @@ internal static class ConstructProps
         spec.Security.LogRetentionDays,
         Monitoring: spec.Monitoring is not null,
         Media: spec.Media is not null);
+
+    // Cluster, services and people access
+
+    /// <summary>What the cluster stack reads: <c>cluster.*</c>, the zone count and, for the host floor, the services'
+    /// task sizes and the live events.</summary>
+    public static ClusterProps Cluster(EnvironmentSpec spec) => new(
+        spec.Cluster.InstanceTypes,
+        spec.Cluster.RootVolumeGiB,
+        spec.Cluster.MinHosts,
+        spec.Cluster.MaxHosts,
+        spec.Cluster.DesiredHosts,
+        spec.Cluster.TargetCapacityPercent,
+        spec.Network.AvailabilityZones,
+        new HostFloorProps(spec.Cluster.InstanceTypes, spec.Cluster.EniTrunking, spec.Cluster.MinHosts, spec.Cluster.MaxHosts, spec.Services, spec.LiveEvents));
+
+    /// <summary>What the access stack reads: <c>access.*</c>, the log retention and whether a database adds its patch group.</summary>
+    public static PeopleAccessProps PeopleAccess(EnvironmentSpec spec)
+    {
+        var access = spec.Access ?? throw new InvalidOperationException("The spec has no access section.");
+        return new(
+            access.Administrators,
+            access.Developers,
+            access.ReadOnly,
+            access.IdentityCenter,
+            access.MaxSessionHours,
+            spec.Security.LogRetentionDays,
+            Database: spec.Database is not null);
+    }
 }
