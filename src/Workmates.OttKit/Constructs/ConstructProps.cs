@@ -65,6 +65,21 @@ internal static class ConstructProps
         spec.Network.AvailabilityZones,
         new HostFloorProps(spec.Cluster.InstanceTypes, spec.Cluster.EniTrunking, spec.Cluster.MinHosts, spec.Cluster.MaxHosts, spec.Services, spec.LiveEvents));
 
+    /// <summary>What the stack of <c>services[index]</c> reads: its section, its rule priority (by position unless
+    /// given), the cluster's instance types, whether it is a database client and where its alarms notify.</summary>
+    public static ServiceProps Service(EnvironmentSpec spec, int index)
+    {
+        var service = spec.Services[index];
+        return new ServiceProps(
+            service,
+            service.EffectiveRouting.Priority ?? SpecDefaults.FirstRulePriority + (SpecDefaults.RulePriorityStep * index),
+            spec.Cluster.InstanceTypes,
+            DatabaseClient: spec.Database is { } database && (database.ClientServices is null || database.ClientServices.Contains(service.Name, StringComparer.Ordinal)),
+            AlarmTopicName: spec.Monitoring is null ? null : MonitoringBuilder.AlarmTopicName(new PlatformContext(spec)),
+            spec.LiveEvents,
+            spec.ScheduledScaling);
+    }
+
     /// <summary>What the access stack reads: <c>access.*</c>, the log retention and whether a database adds its patch group.</summary>
     public static PeopleAccessProps PeopleAccess(EnvironmentSpec spec)
     {

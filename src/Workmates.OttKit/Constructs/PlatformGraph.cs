@@ -52,7 +52,7 @@ internal static class PlatformGraph
         for (var i = 0; i < spec.Services.Count; i++)
         {
             var scope = graph.AddStack(PlatformContext.ServicePart(spec.Services[i].Name));
-            services.Add(ServiceBuilder.Build(ctx, scope, i, security, network, cluster, repositories, loadBalancer, database));
+            services.Add(ServiceBuilder.Build(naming, scope, ConstructProps.Service(spec, i), security, network, cluster, repositories, loadBalancer, database));
         }
 
         if (spec.Media is not null)

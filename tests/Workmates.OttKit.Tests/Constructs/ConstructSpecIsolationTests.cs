@@ -19,8 +19,6 @@ public sealed partial class ConstructSpecIsolationTests
     private static readonly string[] StillConverting =
     [
         "PlatformContext.cs",
-        "AutoscalingBuilder.cs",
-        "ServiceBuilder.cs",
         "DatabaseBuilder.cs",
         "MongoUserData.cs",
         "DatabaseBackupBuilder.cs",
