@@ -39,8 +39,25 @@ public static class ClusterCapacity
     public static IEnumerable<(ServiceSpec Service, int Tasks)> Tasks(EnvironmentSpec spec, IReadOnlyList<LiveEventServiceSpec> raised, bool floor)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        return Tasks(spec.Services, raised, floor);
+    }
+
+    /// <summary>Each service's tasks during a scenario (the one implementation: the validator reaches it through the
+    /// environment, the cluster's host floor through its props).</summary>
+    /// <param name="services">The environment's services, in spec order.</param>
+    /// <param name="raised">Bounds of a live event or schedule (empty for normal operation).</param>
+    /// <param name="floor"><see langword="true"/> for the task floors (minTasks), <see langword="false"/> for the ceilings (maxTasks).</param>
+    /// <returns>(service, tasks) in spec order.</returns>
+    internal static IEnumerable<(ServiceSpec Service, int Tasks)> Tasks(IReadOnlyList<ServiceSpec> services, IReadOnlyList<LiveEventServiceSpec> raised, bool floor)
+    {
+        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(raised);
-        foreach (var s in spec.Services)
+        return Each(services, raised, floor);
+    }
+
+    private static IEnumerable<(ServiceSpec Service, int Tasks)> Each(IReadOnlyList<ServiceSpec> services, IReadOnlyList<LiveEventServiceSpec> raised, bool floor)
+    {
+        foreach (var s in services)
         {
             var bounds = raised.FirstOrDefault(r => string.Equals(r.Service, s.Name, StringComparison.Ordinal));
             yield return (s, floor ? bounds?.MinTasks ?? s.Scaling.MinTasks : bounds?.MaxTasks ?? s.Scaling.MaxTasks);
@@ -53,12 +70,19 @@ public static class ClusterCapacity
     public static InstanceTypeInfo? SmallestHost(ClusterSpec cluster)
     {
         ArgumentNullException.ThrowIfNull(cluster);
-        return cluster.InstanceTypes
+        return SmallestHost(cluster.InstanceTypes, cluster.EniTrunking);
+    }
+
+    /// <summary>The smallest known of <paramref name="instanceTypes"/> (by CPU, then memory, then awsvpc tasks).</summary>
+    /// <param name="instanceTypes">The cluster's instance types.</param>
+    /// <param name="eniTrunking">Whether the account setting <c>awsvpcTrunking</c> is on.</param>
+    /// <returns>The type, or <see langword="null"/> when none is known.</returns>
+    internal static InstanceTypeInfo? SmallestHost(IReadOnlyList<string> instanceTypes, bool eniTrunking) =>
+        instanceTypes
             .Select(name => InstanceTypes.TryGet(name, out var info) ? info : null)
             .OfType<InstanceTypeInfo>()
-            .OrderBy(i => i.CpuUnits).ThenBy(i => i.MemoryMiB).ThenBy(i => i.AwsvpcTasks(cluster.EniTrunking))
+            .OrderBy(i => i.CpuUnits).ThenBy(i => i.MemoryMiB).ThenBy(i => i.AwsvpcTasks(eniTrunking))
             .FirstOrDefault();
-    }
 
     private static long Ceiling(long value, long per) => per <= 0 ? 0 : (value + per - 1) / per;
 }

@@ -11,10 +11,11 @@ namespace Workmates.OttKit.Constructs;
 /// </summary>
 internal static class AutoscalingBuilder
 {
-    public static void Add(Template t, PlatformContext ctx, ServiceSpec service, Resource ecsService, Resource targets, CfnNode loadBalancerFullName, StackScope scope, Cluster cluster)
+    public static void Add(Template t, PlatformNaming naming, ServiceProps props, Resource ecsService, Resource targets, CfnNode loadBalancerFullName, StackScope scope, Cluster cluster)
     {
+        var service = props.Service;
         var scheduled = new CfnList();
-        foreach (var ev in ctx.Spec.LiveEvents)
+        foreach (var ev in props.LiveEvents)
         {
             var bounds = ev.Services.FirstOrDefault(s => string.Equals(s.Service, service.Name, StringComparison.Ordinal));
             if (bounds is null)
@@ -26,7 +27,7 @@ internal static class AutoscalingBuilder
             scheduled.Add(Action($"{ev.Name}-restore", At(ev.RestoreAtUtc), "UTC", service.Scaling.MinTasks, service.Scaling.MaxTasks));
         }
 
-        foreach (var schedule in ctx.Spec.ScheduledScaling)
+        foreach (var schedule in props.ScheduledScaling)
         {
             var bounds = schedule.Services.FirstOrDefault(s => string.Equals(s.Service, service.Name, StringComparison.Ordinal));
             if (bounds is null)
@@ -56,7 +57,7 @@ internal static class AutoscalingBuilder
 
         t.AddResource("RequestCountScaling", "AWS::ApplicationAutoScaling::ScalingPolicy", new CfnObject
         {
-            ["PolicyName"] = $"{ctx.Env}-{service.Name}-requests",
+            ["PolicyName"] = $"{naming.Env}-{service.Name}-requests",
             ["PolicyType"] = "TargetTrackingScaling",
             ["ScalingTargetId"] = scalable.Ref(),
             ["TargetTrackingScalingPolicyConfiguration"] = new CfnObject
@@ -76,7 +77,7 @@ internal static class AutoscalingBuilder
         {
             t.AddResource("CpuScaling", "AWS::ApplicationAutoScaling::ScalingPolicy", new CfnObject
             {
-                ["PolicyName"] = $"{ctx.Env}-{service.Name}-cpu",
+                ["PolicyName"] = $"{naming.Env}-{service.Name}-cpu",
                 ["PolicyType"] = "TargetTrackingScaling",
                 ["ScalingTargetId"] = scalable.Ref(),
                 ["TargetTrackingScalingPolicyConfiguration"] = new CfnObject

@@ -9,25 +9,36 @@ namespace Workmates.OttKit.Constructs;
 /// ECS and SSM managed policies); an Auto Scaling group over the private subnets; a capacity provider with managed
 /// scaling and termination protection, set as the cluster's default strategy. No launch configurations.
 /// </summary>
-internal static class ClusterBuilder
+internal static partial class ClusterBuilder
 {
     /// <summary>
     /// The task definitions' <c>RuntimePlatform</c> for this cluster's hosts (the validator keeps them to one CPU
     /// architecture): ECS then places the tasks only where the image runs, and the workflows build for the same platform.
     /// </summary>
-    public static CfnObject RuntimePlatform(PlatformContext ctx) => new()
+    /// <param name="instanceTypes">The cluster's instance types (<c>cluster.instanceTypes</c>); the first decides.</param>
+    public static CfnObject RuntimePlatform(IReadOnlyList<string> instanceTypes) => new()
     {
-        ["CpuArchitecture"] = InstanceTypes.TryGet(ctx.Spec.Cluster.InstanceTypes[0], out var first) && first.Architecture == CpuArchitecture.Arm64 ? "ARM64" : "X86_64",
+        ["CpuArchitecture"] = IsArm(instanceTypes) ? "ARM64" : "X86_64",
         ["OperatingSystemFamily"] = "LINUX",
     };
 
-    public static Cluster Build(PlatformContext ctx, StackScope scope, SecurityBaseline security, Network network)
+    private static bool IsArm(IReadOnlyList<string> instanceTypes) =>
+        InstanceTypes.TryGet(instanceTypes[0], out var first) && first.Architecture == CpuArchitecture.Arm64;
+
+    /// <summary>Builds the cluster stack.</summary>
+    /// <param name="naming">The environment's naming.</param>
+    /// <param name="scope">The cluster stack.</param>
+    /// <param name="cluster">The cluster's props.</param>
+    /// <param name="security">The logs key of the hosts' log group.</param>
+    /// <param name="network">The VPC and private subnets of the hosts.</param>
+    /// <param name="sessions">The Session Manager logging the hosts' role is granted, when people's access is on.</param>
+    /// <returns>The cluster's handles.</returns>
+    public static Cluster Build(PlatformNaming naming, StackScope scope, ClusterProps cluster, SecurityBaseline security, Network network, SessionLogging? sessions)
     {
-        var cluster = ctx.Spec.Cluster;
         var types = cluster.InstanceTypes;
-        var arm = InstanceTypes.TryGet(types[0], out var first) && first.Architecture == CpuArchitecture.Arm64;
+        var arm = IsArm(types);
         var t = scope.Template;
-        t.Description = $"OttKit {ctx.Env}: ECS cluster on EC2 (launch template, Auto Scaling group, capacity provider)";
+        t.Description = $"OttKit {naming.Env}: ECS cluster on EC2 (launch template, Auto Scaling group, capacity provider)";
 
         var ami = t.Add(new Parameter("EcsAmiId", "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>")
         {
@@ -39,42 +50,42 @@ internal static class ClusterBuilder
 
         var ecs = t.AddResource("Cluster", "AWS::ECS::Cluster", new CfnObject
         {
-            ["ClusterName"] = ctx.Env,
+            ["ClusterName"] = naming.Env,
             ["ClusterSettings"] = new CfnList { new CfnObject { ["Name"] = "containerInsights", ["Value"] = "enhanced" } },
-            ["Tags"] = ctx.Tags("cluster"),
+            ["Tags"] = naming.Tags("cluster"),
         });
         // Control Tower's rule predates "enhanced" (Container Insights with per-container metrics) and accepts only "enabled".
         GuardSuppressions.Suppress(ecs, GuardSuppressions.ContainerInsights);
 
         var hosts = t.AddResource("HostSecurityGroup", "AWS::EC2::SecurityGroup", new CfnObject
         {
-            ["GroupDescription"] = $"{ctx.Env}: ECS hosts (no inbound; HTTPS out for the ECS agent, SSM and image pulls)",
+            ["GroupDescription"] = $"{naming.Env}: ECS hosts (no inbound; HTTPS out for the ECS agent, SSM and image pulls)",
             ["VpcId"] = network.VpcId.In(scope),
             ["SecurityGroupEgress"] = new CfnList
             {
                 new CfnObject { ["IpProtocol"] = "tcp", ["FromPort"] = 443, ["ToPort"] = 443, ["CidrIp"] = "0.0.0.0/0", ["Description"] = "HTTPS to AWS APIs and registries" },
             },
-            ["Tags"] = ctx.Tags("hosts"),
+            ["Tags"] = naming.Tags("hosts"),
         });
 
         var role = t.AddResource("InstanceRole", "AWS::IAM::Role", new CfnObject
         {
-            ["AssumeRolePolicyDocument"] = PlatformContext.AssumeRole("ec2.amazonaws.com"),
+            ["AssumeRolePolicyDocument"] = PlatformNaming.AssumeRole("ec2.amazonaws.com"),
             ["ManagedPolicyArns"] = new CfnList
             {
                 Fn.Sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"),
                 Fn.Sub("arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"),
             },
-            ["Tags"] = ctx.Tags("host-role"),
+            ["Tags"] = naming.Tags("host-role"),
         });
         var sessionLogging = new PolicyDocument();
-        foreach (var statement in PeopleAccessBuilder.SessionLogging(ctx, scope, security))
+        foreach (var statement in sessions?.GrantWriteTranscripts(scope) ?? [])
         {
             sessionLogging.Add(statement);
         }
 
         // The hosts' CloudWatch agent (EcsHostAgent): its own KMS log group and metric namespace only.
-        var hostLogs = EcsHostAgent.LogGroup(t, ctx, security.LogsKey.Arn.In(scope));
+        var hostLogs = EcsHostAgent.LogGroup(t, naming, security.LogsKey.Arn.In(scope));
         var policies = new CfnList { new CfnObject { ["PolicyName"] = "cloudwatch-agent", ["PolicyDocument"] = EcsHostAgent.Policy(hostLogs).ToNode() } };
         if (sessionLogging.Any())
         {
@@ -129,11 +140,11 @@ internal static class ClusterBuilder
                 ["UserData"] = userData,
                 ["TagSpecifications"] = new CfnList
                 {
-                    new CfnObject { ["ResourceType"] = "instance", ["Tags"] = ctx.Tags("host") },
-                    new CfnObject { ["ResourceType"] = "volume", ["Tags"] = ctx.Tags("host") },
+                    new CfnObject { ["ResourceType"] = "instance", ["Tags"] = naming.Tags("host") },
+                    new CfnObject { ["ResourceType"] = "volume", ["Tags"] = naming.Tags("host") },
                 },
             },
-            ["TagSpecifications"] = new CfnList { new CfnObject { ["ResourceType"] = "launch-template", ["Tags"] = ctx.Tags("hosts") } },
+            ["TagSpecifications"] = new CfnList { new CfnObject { ["ResourceType"] = "launch-template", ["Tags"] = naming.Tags("hosts") } },
         });
 
         var templateReference = new CfnObject
@@ -148,7 +159,7 @@ internal static class ClusterBuilder
             ["DesiredCapacity"] = cluster.DesiredHosts.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["VPCZoneIdentifier"] = Fn.Split(",", network.PrivateSubnetIds.In(scope)),
             // The zones of those subnets, named too (Control Tower CT.AUTOSCALING.PR.1), chosen as the network stack chose them.
-            ["AvailabilityZones"] = new CfnList([.. Enumerable.Range(0, ctx.Spec.Network.AvailabilityZones).Select(static i => (CfnNode)Fn.Select(i, Fn.GetAZs()))]),
+            ["AvailabilityZones"] = new CfnList([.. Enumerable.Range(0, cluster.AvailabilityZones).Select(static i => (CfnNode)Fn.Select(i, Fn.GetAZs()))]),
             ["MixedInstancesPolicy"] = new CfnObject
             {
                 ["LaunchTemplate"] = new CfnObject
@@ -168,11 +179,11 @@ internal static class ClusterBuilder
             ["HealthCheckType"] = "EC2",
             ["HealthCheckGracePeriod"] = 120,
             ["MetricsCollection"] = new CfnList { new CfnObject { ["Granularity"] = "1Minute" } },
-            ["Tags"] = new CfnList([.. ctx.AutoScalingTags("host"), new CfnObject { ["Key"] = PlatformContext.PatchGroupTag, ["Value"] = ctx.EcsPatchGroup, ["PropagateAtLaunch"] = true }]),
+            ["Tags"] = new CfnList([.. naming.AutoScalingTags("host"), new CfnObject { ["Key"] = PlatformNaming.PatchGroupTag, ["Value"] = naming.EcsPatchGroup, ["PropagateAtLaunch"] = true }]),
         });
 
-        HostFloorBuilder.Add(t, ctx, group);
-        scope.Graph.Architecture.Cluster = new(scope.Name, ctx.Env, [.. types.Distinct(StringComparer.Ordinal)], cluster.MinHosts, cluster.MaxHosts); // architecture fact
+        HostFloorBuilder.Add(t, cluster.HostFloor, group);
+        scope.Graph.Architecture.Cluster = new(scope.Name, naming.Env, [.. types.Distinct(StringComparer.Ordinal)], cluster.MinHosts, cluster.MaxHosts); // architecture fact
 
         var provider = t.AddResource("CapacityProvider", "AWS::ECS::CapacityProvider", new CfnObject
         {
@@ -190,7 +201,7 @@ internal static class ClusterBuilder
                 ["ManagedTerminationProtection"] = "ENABLED",
                 ["ManagedDraining"] = "ENABLED",
             },
-            ["Tags"] = ctx.Tags("capacity"),
+            ["Tags"] = naming.Tags("capacity"),
         });
 
         t.AddResource("ClusterCapacityProviders", "AWS::ECS::ClusterCapacityProviderAssociations", new CfnObject
@@ -212,3 +223,23 @@ internal static class ClusterBuilder
             scope.Export("HostSecurityGroupId", hosts.GetAtt("GroupId"), "Security group of the hosts; admin access adds its SSH rule from the VPN host"));
     }
 }
+
+/// <summary>The cluster construct's props (<c>cluster.*</c>, the zone count and the host floor; see
+/// <see cref="ConstructProps.Cluster"/>).</summary>
+/// <param name="InstanceTypes">Instance types in priority order; the first sets the AMI's and tasks' architecture.</param>
+/// <param name="RootVolumeGiB">Size of each host's root volume.</param>
+/// <param name="MinHosts">The group's minimum size.</param>
+/// <param name="MaxHosts">The group's maximum size.</param>
+/// <param name="DesiredHosts">The group's initial desired size.</param>
+/// <param name="TargetCapacityPercent">The capacity provider's managed-scaling target.</param>
+/// <param name="AvailabilityZones">How many zones the network spans (the group names the same ones).</param>
+/// <param name="HostFloor">The live events' host floors.</param>
+internal sealed record ClusterProps(
+    IReadOnlyList<string> InstanceTypes,
+    int RootVolumeGiB,
+    int MinHosts,
+    int MaxHosts,
+    int DesiredHosts,
+    int TargetCapacityPercent,
+    int AvailabilityZones,
+    HostFloorProps HostFloor);

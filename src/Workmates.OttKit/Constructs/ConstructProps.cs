@@ -50,4 +50,47 @@ internal static class ConstructProps
         spec.Security.LogRetentionDays,
         Monitoring: spec.Monitoring is not null,
         Media: spec.Media is not null);
+
+    // Cluster, services and people access
+
+    /// <summary>What the cluster stack reads: <c>cluster.*</c>, the zone count and, for the host floor, the services'
+    /// task sizes and the live events.</summary>
+    public static ClusterProps Cluster(EnvironmentSpec spec) => new(
+        spec.Cluster.InstanceTypes,
+        spec.Cluster.RootVolumeGiB,
+        spec.Cluster.MinHosts,
+        spec.Cluster.MaxHosts,
+        spec.Cluster.DesiredHosts,
+        spec.Cluster.TargetCapacityPercent,
+        spec.Network.AvailabilityZones,
+        new HostFloorProps(spec.Cluster.InstanceTypes, spec.Cluster.EniTrunking, spec.Cluster.MinHosts, spec.Cluster.MaxHosts, spec.Services, spec.LiveEvents));
+
+    /// <summary>What the stack of <c>services[index]</c> reads: its section, its rule priority (by position unless
+    /// given), the cluster's instance types, whether it is a database client and where its alarms notify.</summary>
+    public static ServiceProps Service(EnvironmentSpec spec, int index)
+    {
+        var service = spec.Services[index];
+        return new ServiceProps(
+            service,
+            service.EffectiveRouting.Priority ?? SpecDefaults.FirstRulePriority + (SpecDefaults.RulePriorityStep * index),
+            spec.Cluster.InstanceTypes,
+            DatabaseClient: spec.Database is { } database && (database.ClientServices is null || database.ClientServices.Contains(service.Name, StringComparer.Ordinal)),
+            AlarmTopicName: spec.Monitoring is null ? null : MonitoringBuilder.AlarmTopicName(new PlatformContext(spec)),
+            spec.LiveEvents,
+            spec.ScheduledScaling);
+    }
+
+    /// <summary>What the access stack reads: <c>access.*</c>, the log retention and whether a database adds its patch group.</summary>
+    public static PeopleAccessProps PeopleAccess(EnvironmentSpec spec)
+    {
+        var access = spec.Access ?? throw new InvalidOperationException("The spec has no access section.");
+        return new(
+            access.Administrators,
+            access.Developers,
+            access.ReadOnly,
+            access.IdentityCenter,
+            access.MaxSessionHours,
+            spec.Security.LogRetentionDays,
+            Database: spec.Database is not null);
+    }
 }

@@ -29,6 +29,22 @@ internal sealed record KmsKey(StackOutput Arn)
     public PolicyStatement GrantDecrypt(StackScope consumer, string sid) =>
         new() { Sid = sid, Actions = { "kms:Decrypt" }, Resources = { Arn.In(consumer) } };
 
+    /// <summary><paramref name="actions"/> on this key, directly (no service condition), under <paramref name="sid"/>.</summary>
+    /// <param name="consumer">The stack of the role that is granted.</param>
+    /// <param name="sid">The statement's Sid.</param>
+    /// <param name="actions">KMS actions.</param>
+    /// <returns>The statement to add to the role's policy.</returns>
+    public PolicyStatement Grant(StackScope consumer, string sid, params string[] actions)
+    {
+        var statement = new PolicyStatement { Sid = sid, Resources = { Arn.In(consumer) } };
+        foreach (var action in actions)
+        {
+            statement.Actions.Add(action);
+        }
+
+        return statement;
+    }
+
     /// <summary>The resolution of <see cref="Iam.PermissionScope.BucketKeyThroughS3"/>: this key, through S3 only.</summary>
     /// <param name="consumer">The stack of the role that is granted.</param>
     /// <returns>The key's ARN with the <c>kms:ViaService</c> condition.</returns>

@@ -14,24 +14,23 @@ namespace Workmates.OttKit.Constructs;
 /// </summary>
 internal static class HostFloorBuilder
 {
-    public static void Add(Template t, PlatformContext ctx, Resource group)
+    public static void Add(Template t, HostFloorProps props, Resource group)
     {
-        var cluster = ctx.Spec.Cluster;
-        if (ClusterCapacity.SmallestHost(cluster) is not { } host)
+        if (ClusterCapacity.SmallestHost(props.InstanceTypes, props.EniTrunking) is not { } host)
         {
             return;
         }
 
-        foreach (var ev in ctx.Spec.LiveEvents)
+        foreach (var ev in props.LiveEvents)
         {
-            var floor = ClusterCapacity.Demand(host, cluster.EniTrunking, ClusterCapacity.Tasks(ctx.Spec, ev.Services, floor: true)).Hosts;
-            var hosts = (int)Math.Clamp(floor, cluster.MinHosts, cluster.MaxHosts);
-            if (hosts <= cluster.MinHosts)
+            var floor = ClusterCapacity.Demand(host, props.EniTrunking, ClusterCapacity.Tasks(props.Services, ev.Services, floor: true)).Hosts;
+            var hosts = (int)Math.Clamp(floor, props.MinHosts, props.MaxHosts);
+            if (hosts <= props.MinHosts)
             {
                 continue;
             }
 
-            var id = PlatformContext.Pascal(ev.Name);
+            var id = PlatformNaming.Pascal(ev.Name);
             t.AddResource($"{id}HostFloorPrewarm", "AWS::AutoScaling::ScheduledAction", new CfnObject
             {
                 ["AutoScalingGroupName"] = group.Ref(),
@@ -43,7 +42,7 @@ internal static class HostFloorBuilder
             {
                 ["AutoScalingGroupName"] = group.Ref(),
                 ["StartTime"] = Utc(ev.RestoreAtUtc),
-                ["MinSize"] = cluster.MinHosts,
+                ["MinSize"] = props.MinHosts,
             });
         }
     }
@@ -51,3 +50,19 @@ internal static class HostFloorBuilder
     /// <summary>Auto Scaling's one-time start: <c>YYYY-MM-DDThh:mm:ssZ</c> in UTC.</summary>
     private static string Utc(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }
+
+/// <summary>What the host floor reads (see <see cref="ConstructProps.Cluster"/>): the cluster's instance types and
+/// bounds, and the services' task sizes and floors during each live event, counted by <see cref="ClusterCapacity"/>.</summary>
+/// <param name="InstanceTypes">The cluster's instance types (the smallest known one is counted on).</param>
+/// <param name="EniTrunking">Whether <c>awsvpcTrunking</c> is on (tasks per host).</param>
+/// <param name="MinHosts">The group's usual minimum (the floor is raised only above it, and restored to it).</param>
+/// <param name="MaxHosts">The group's maximum (the floor never exceeds it).</param>
+/// <param name="Services">The environment's services, in spec order (task sizes and usual floors).</param>
+/// <param name="LiveEvents">The live events, each with its pre-warm and restore instants and raised task floors.</param>
+internal sealed record HostFloorProps(
+    IReadOnlyList<string> InstanceTypes,
+    bool EniTrunking,
+    int MinHosts,
+    int MaxHosts,
+    IReadOnlyList<ServiceSpec> Services,
+    IReadOnlyList<LiveEventSpec> LiveEvents);

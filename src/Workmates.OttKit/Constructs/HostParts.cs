@@ -3,18 +3,18 @@ using Workmates.OttKit.CloudFormation;
 namespace Workmates.OttKit.Constructs;
 
 /// <summary>Pieces every stand-alone EC2 host of the blueprint shares: IMDSv2-only launch templates, SSM-managed roles, secret reads.</summary>
-internal static class HostParts
+internal static partial class HostParts
 {
     /// <summary>
     /// A launch template that requires IMDSv2 (hop limit 1), encrypts the gp3 root volume with <paramref name="volumeKey"/>,
     /// turns on detailed monitoring and tags instances and volumes. Instances reference it, since AWS::EC2::Instance
     /// itself cannot set metadata options.
     /// </summary>
-    public static Resource LaunchTemplate(Template t, PlatformContext ctx, string id, string name, CfnNode volumeKey, int rootGiB)
+    public static Resource LaunchTemplate(Template t, PlatformNaming naming, string id, string name, CfnNode volumeKey, int rootGiB)
     {
         return t.AddResource(id, "AWS::EC2::LaunchTemplate", new CfnObject
         {
-            ["LaunchTemplateName"] = $"{ctx.Env}-{name}",
+            ["LaunchTemplateName"] = $"{naming.Env}-{name}",
             ["LaunchTemplateData"] = new CfnObject
             {
                 ["MetadataOptions"] = new CfnObject
@@ -40,7 +40,7 @@ internal static class HostParts
                 },
                 ["Monitoring"] = new CfnObject { ["Enabled"] = true },
             },
-            ["TagSpecifications"] = new CfnList { new CfnObject { ["ResourceType"] = "launch-template", ["Tags"] = ctx.Tags(name) } },
+            ["TagSpecifications"] = new CfnList { new CfnObject { ["ResourceType"] = "launch-template", ["Tags"] = naming.Tags(name) } },
         });
     }
 
@@ -67,18 +67,28 @@ internal static class HostParts
         },
     ];
 
-    /// <summary>An EC2 role with only the SSM core managed policy (Session Manager, Run Command, Patch Manager) plus <paramref name="statements"/>.</summary>
-    public static Resource InstanceRole(Template t, PlatformContext ctx, string id, string name, string description, PolicyDocument? statements, StackScope scope, SecurityBaseline security)
+    /// <summary>An EC2 role with only the SSM core managed policy (Session Manager, Run Command, Patch Manager) plus
+    /// <paramref name="statements"/> and, when people's access is on, what carrying logged sessions takes.</summary>
+    /// <param name="t">The template of <paramref name="scope"/>.</param>
+    /// <param name="naming">The environment's naming.</param>
+    /// <param name="id">The role's logical ID.</param>
+    /// <param name="name">The role's name tag and inline policy name.</param>
+    /// <param name="description">The role's description.</param>
+    /// <param name="statements">The host's own statements, if any.</param>
+    /// <param name="scope">The host's stack.</param>
+    /// <param name="sessions">The environment's session logging, or <see langword="null"/> without people's access.</param>
+    /// <returns>The role.</returns>
+    public static Resource InstanceRole(Template t, PlatformNaming naming, string id, string name, string description, PolicyDocument? statements, StackScope scope, SessionLogging? sessions)
     {
         var properties = new CfnObject
         {
             ["Description"] = description,
-            ["AssumeRolePolicyDocument"] = PlatformContext.AssumeRole("ec2.amazonaws.com"),
+            ["AssumeRolePolicyDocument"] = PlatformNaming.AssumeRole("ec2.amazonaws.com"),
             ["ManagedPolicyArns"] = new CfnList { Fn.Sub("arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore") },
-            ["Tags"] = ctx.Tags(name),
+            ["Tags"] = naming.Tags(name),
         };
         // With people's access on, every host carries Session Manager sessions through the logged preferences document.
-        foreach (var statement in PeopleAccessBuilder.SessionLogging(ctx, scope, security))
+        foreach (var statement in sessions?.GrantWriteTranscripts(scope) ?? [])
         {
             statements ??= new PolicyDocument();
             statements.Add(statement);
@@ -92,8 +102,24 @@ internal static class HostParts
         return t.AddResource(id, "AWS::IAM::Role", properties);
     }
 
-    /// <summary>Reads of the given Secrets Manager secrets, and decrypting them through Secrets Manager only.</summary>
-    public static IEnumerable<PolicyStatement> ReadSecrets(Intrinsic dataKey, params Intrinsic[] secrets)
+    /// <summary>Reads of the given Secrets Manager secrets, and decrypting them with <paramref name="dataKey"/>
+    /// through Secrets Manager only (<see cref="KmsKey.GrantThrough"/>).</summary>
+    /// <param name="consumer">The stack of the role that is granted.</param>
+    /// <param name="dataKey">The key the secrets are encrypted with.</param>
+    /// <param name="secrets">The secrets' ARNs.</param>
+    /// <returns>The statements to add to the role's policy.</returns>
+    public static IEnumerable<PolicyStatement> ReadSecrets(StackScope consumer, KmsKey dataKey, params Intrinsic[] secrets) =>
+        [ReadOwnSecrets(secrets), dataKey.GrantThrough(consumer, "secretsmanager", "kms:Decrypt")];
+
+    /// <summary>The same grant from the key's ARN already imported into the consumer's stack. Transitional: kept for
+    /// the builders that still pass a raw ARN (database, database backup); prefer the <see cref="KmsKey"/> overload.</summary>
+    /// <param name="dataKey">The key's ARN, as the consumer's stack sees it.</param>
+    /// <param name="secrets">The secrets' ARNs.</param>
+    /// <returns>The statements to add to the role's policy.</returns>
+    public static IEnumerable<PolicyStatement> ReadSecrets(Intrinsic dataKey, params Intrinsic[] secrets) =>
+        [ReadOwnSecrets(secrets), DecryptVia(dataKey, "secretsmanager", "kms:Decrypt")];
+
+    private static PolicyStatement ReadOwnSecrets(Intrinsic[] secrets)
     {
         var read = new PolicyStatement { Sid = "ReadOwnSecrets", Actions = { "secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret" } };
         foreach (var secret in secrets)
@@ -101,8 +127,7 @@ internal static class HostParts
             read.Resources.Add(secret);
         }
 
-        yield return read;
-        yield return DecryptVia(dataKey, "secretsmanager", "kms:Decrypt");
+        return read;
     }
 
     /// <summary>KMS actions on <paramref name="key"/>, only when a given AWS service calls on the role's behalf.</summary>
@@ -110,7 +135,7 @@ internal static class HostParts
     {
         var statement = new PolicyStatement
         {
-            Sid = $"UseKeyThrough{PlatformContext.Pascal(service)}",
+            Sid = $"UseKeyThrough{PlatformNaming.Pascal(service)}",
             Resources = { key },
             Conditions = new CfnObject { ["StringEquals"] = new CfnObject { ["kms:ViaService"] = Fn.Sub($"{service}.${{AWS::Region}}.amazonaws.com") } },
         };

@@ -20,46 +20,51 @@ internal static class PeopleAccessBuilder
     internal const int MfaMaxAgeSeconds = 12 * 3600;
 
     /// <summary>IAM path of the people's roles.</summary>
-    internal static string PeoplePath(PlatformContext ctx) => $"{ctx.RolePath}people/";
+    internal static string PeoplePath(PlatformNaming naming) => $"{naming.RolePath}people/";
 
     /// <summary>Name of a person's role (<c>&lt;env&gt;-administrator</c>, …); also the Identity Center permission set's name.</summary>
-    internal static string RoleName(PlatformContext ctx, string person) => $"{ctx.Env}-{person}";
+    internal static string RoleName(PlatformNaming naming, string person) => $"{naming.Env}-{person}";
 
     /// <summary>The Session Manager preferences document people must name in <c>aws ssm start-session</c>.</summary>
-    internal static string SessionDocumentName(PlatformContext ctx) => $"{ctx.Env}-SessionManagerRunShell";
+    internal static string SessionDocumentName(PlatformNaming naming) => $"{naming.Env}-SessionManagerRunShell";
 
     /// <summary>Log group of the Session Manager transcripts.</summary>
-    internal static string SessionLogGroupName(PlatformContext ctx) => $"/ottkit/{ctx.Env}/sessions";
+    internal static string SessionLogGroupName(PlatformNaming naming) => $"/ottkit/{naming.Env}/sessions";
 
     /// <summary>Key prefix of the session transcripts in the audit bucket.</summary>
     internal const string SessionKeyPrefix = "session-manager/";
 
-    private static bool HasAuditBucket(PlatformContext ctx) => ctx.Spec.Security.CloudTrail || ctx.Spec.Security.Config;
-
-    public static PeopleAccess Build(PlatformContext ctx, StackScope scope, SecurityBaseline security)
+    /// <summary>Builds the access stack.</summary>
+    /// <param name="naming">The environment's naming.</param>
+    /// <param name="scope">The access stack.</param>
+    /// <param name="access">The access construct's props.</param>
+    /// <param name="security">The keys (sessions, transcripts) and the audit bucket (transcripts, its deny), when present.</param>
+    /// <returns>The access stack's handle.</returns>
+    public static PeopleAccess Build(PlatformNaming naming, StackScope scope, PeopleAccessProps access, SecurityBaseline security)
     {
-        var access = ctx.Spec.Access ?? throw new InvalidOperationException("The spec has no access section.");
         var t = scope.Template;
-        t.Description = $"OttKit {ctx.Env}: people's roles (administrator, developer, read-only; MFA) and the Session Manager path";
+        t.Description = $"OttKit {naming.Env}: people's roles (administrator, developer, read-only; MFA) and the Session Manager path";
         var logsKey = security.LogsKey.Arn.In(scope);
         var dataKey = security.DataKey.Arn.In(scope);
 
         var sessions = t.AddResource("SessionLogGroup", "AWS::Logs::LogGroup", new CfnObject
         {
-            ["LogGroupName"] = SessionLogGroupName(ctx),
-            ["RetentionInDays"] = ctx.Spec.Security.LogRetentionDays,
+            ["LogGroupName"] = SessionLogGroupName(naming),
+            ["RetentionInDays"] = access.LogRetentionDays,
             ["KmsKeyId"] = logsKey,
-            ["Tags"] = ctx.Tags("sessions")
+            ["Tags"] = naming.Tags("sessions")
         });
         sessions.DeletionPolicy = DeletionPolicy.Retain;
         sessions.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
 
+        // The audit bucket exists when CloudTrail or AWS Config is on (the security stack exports its name then).
+        var auditBucket = security.AuditBucketName;
         var inputs = new CfnObject
         {
-            ["s3BucketName"] = HasAuditBucket(ctx) ? security.AuditBucketName!.In(scope) : string.Empty,
-            ["s3KeyPrefix"] = HasAuditBucket(ctx) ? SessionKeyPrefix : string.Empty,
-            ["s3EncryptionEnabled"] = HasAuditBucket(ctx),
-            ["cloudWatchLogGroupName"] = SessionLogGroupName(ctx),
+            ["s3BucketName"] = auditBucket is not null ? auditBucket.In(scope) : string.Empty,
+            ["s3KeyPrefix"] = auditBucket is not null ? SessionKeyPrefix : string.Empty,
+            ["s3EncryptionEnabled"] = auditBucket is not null,
+            ["cloudWatchLogGroupName"] = SessionLogGroupName(naming),
             ["cloudWatchEncryptionEnabled"] = true,
             ["cloudWatchStreamingEnabled"] = true,
             ["kmsKeyId"] = dataKey,
@@ -71,25 +76,25 @@ internal static class PeopleAccessBuilder
         };
         t.AddResource("SessionPreferences", "AWS::SSM::Document", new CfnObject
         {
-            ["Name"] = SessionDocumentName(ctx),
+            ["Name"] = SessionDocumentName(naming),
             ["DocumentType"] = "Session",
             ["DocumentFormat"] = "JSON",
             ["UpdateMethod"] = "NewVersion",
             ["Content"] = new CfnObject
             {
                 ["schemaVersion"] = "1.0",
-                ["description"] = $"{ctx.Env}: Session Manager preferences (KMS-encrypted sessions, transcripts in CloudWatch Logs and the audit bucket)",
+                ["description"] = $"{naming.Env}: Session Manager preferences (KMS-encrypted sessions, transcripts in CloudWatch Logs and the audit bucket)",
                 ["sessionType"] = "Standard_Stream",
                 ["inputs"] = inputs,
             },
-            ["Tags"] = ctx.Tags("session-preferences")
+            ["Tags"] = naming.Tags("session-preferences")
         }).DependOn(sessions);
 
         var policies = new Dictionary<string, PolicyDocument>(StringComparer.Ordinal)
         {
-            ["administrator"] = AdministratorPolicy(ctx, dataKey, scope, security),
-            ["developer"] = DeveloperPolicy(ctx, dataKey),
-            ["readonly"] = ReadOnlyPolicy(ctx),
+            ["administrator"] = AdministratorPolicy(naming, access, scope, security),
+            ["developer"] = DeveloperPolicy(naming, scope, security.DataKey),
+            ["readonly"] = ReadOnlyPolicy(naming),
         };
         foreach (var person in People)
         {
@@ -99,16 +104,16 @@ internal static class PeopleAccessBuilder
                 "developer" => access.Developers,
                 _ => access.ReadOnly,
             };
-            var id = PlatformContext.Pascal(person == "readonly" ? "read-only" : person) + "Role";
+            var id = PlatformNaming.Pascal(person == "readonly" ? "read-only" : person) + "Role";
             var properties = new CfnObject
             {
-                ["RoleName"] = RoleName(ctx, person),
-                ["Path"] = PeoplePath(ctx),
-                ["Description"] = $"{ctx.Env}: {person} (people's access; MFA required)",
-                ["AssumeRolePolicyDocument"] = Trust(ctx, person, principals, access.IdentityCenter).ToNode(),
+                ["RoleName"] = RoleName(naming, person),
+                ["Path"] = PeoplePath(naming),
+                ["Description"] = $"{naming.Env}: {person} (people's access; MFA required)",
+                ["AssumeRolePolicyDocument"] = Trust(naming, person, principals, access.IdentityCenter).ToNode(),
                 ["MaxSessionDuration"] = person == "administrator" ? 3600 : access.MaxSessionHours * 3600,
                 ["Policies"] = new CfnList { new CfnObject { ["PolicyName"] = person, ["PolicyDocument"] = policies[person].ToNode() } },
-                ["Tags"] = ctx.Tags(person)
+                ["Tags"] = naming.Tags(person)
             };
             if (person == "readonly")
             {
@@ -122,15 +127,15 @@ internal static class PeopleAccessBuilder
             }
 
             var role = t.AddResource(id, "AWS::IAM::Role", properties);
-            scope.Export(id + "Arn", role.GetAtt("Arn"), $"ARN of {RoleName(ctx, person)}");
+            scope.Export(id + "Arn", role.GetAtt("Arn"), $"ARN of {RoleName(naming, person)}");
         }
 
-        scope.Export("SessionDocumentName", SessionDocumentName(ctx), "Session Manager document people name in aws ssm start-session");
-        scope.Export("SessionLogGroupName", SessionLogGroupName(ctx), "Log group of the Session Manager transcripts");
+        scope.Export("SessionDocumentName", SessionDocumentName(naming), "Session Manager document people name in aws ssm start-session");
+        scope.Export("SessionLogGroupName", SessionLogGroupName(naming), "Log group of the Session Manager transcripts");
         return new PeopleAccess(scope);
     }
 
-    private static PolicyDocument Trust(PlatformContext ctx, string person, IReadOnlyList<string> principals, bool identityCenter)
+    private static PolicyDocument Trust(PlatformNaming naming, string person, IReadOnlyList<string> principals, bool identityCenter)
     {
         var trust = new PolicyDocument();
         if (principals.Count > 0)
@@ -161,7 +166,7 @@ internal static class PeopleAccessBuilder
                 {
                     ["ArnLike"] = new CfnObject
                     {
-                        ["aws:PrincipalArn"] = Fn.Sub($"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_{RoleName(ctx, person)}_*"),
+                        ["aws:PrincipalArn"] = Fn.Sub($"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_{RoleName(naming, person)}_*"),
                     },
                 },
             });
@@ -173,16 +178,16 @@ internal static class PeopleAccessBuilder
     private static Value<string> Principal(string principal) =>
         principal.Length == 12 && principal.All(char.IsAsciiDigit) ? Fn.Sub($"arn:${{AWS::Partition}}:iam::{principal}:root") : principal;
 
-    private static Intrinsic Arn(string service, string resource) => PlatformContext.Arn(service, resource);
+    private static Intrinsic Arn(string service, string resource) => PlatformNaming.Arn(service, resource);
 
     private static Intrinsic AccountArn(string service, string resource) =>
         Fn.Sub($"arn:${{AWS::Partition}}:{service}::${{AWS::AccountId}}:{resource}");
 
-    private static CfnObject EnvironmentTag(string key, PlatformContext ctx) =>
-        new() { ["StringEquals"] = new CfnObject { [key] = ctx.Env } };
+    private static CfnObject EnvironmentTag(string key, PlatformNaming naming) =>
+        new() { ["StringEquals"] = new CfnObject { [key] = naming.Env } };
 
     /// <summary>What every person may read: the environment's services, logs, metrics, alarms, images and hosts.</summary>
-    private static IEnumerable<PolicyStatement> Observe(PlatformContext ctx)
+    private static IEnumerable<PolicyStatement> Observe(PlatformNaming naming)
     {
         yield return new PolicyStatement
         {
@@ -204,44 +209,44 @@ internal static class PeopleAccessBuilder
         {
             Sid = "DescribeOwnCluster",
             Actions = { "ecs:DescribeClusters", "ecs:DescribeServices", "ecs:DescribeTasks", "ecs:DescribeContainerInstances" },
-            Resources = { Arn("ecs", $"cluster/{ctx.Env}"), Arn("ecs", $"service/{ctx.Env}/*"), Arn("ecs", $"task/{ctx.Env}/*"), Arn("ecs", $"container-instance/{ctx.Env}/*") },
+            Resources = { Arn("ecs", $"cluster/{naming.Env}"), Arn("ecs", $"service/{naming.Env}/*"), Arn("ecs", $"task/{naming.Env}/*"), Arn("ecs", $"container-instance/{naming.Env}/*") },
         };
         yield return new PolicyStatement
         {
             Sid = "ReadOwnLogs",
             Actions = { "logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents", "logs:StartQuery" },
-            Resources = { Arn("logs", $"log-group:/ottkit/{ctx.Env}/*") },
+            Resources = { Arn("logs", $"log-group:/ottkit/{naming.Env}/*") },
         };
         yield return new PolicyStatement
         {
             Sid = "ReadOwnImages",
             Actions = { "ecr:DescribeImages", "ecr:ListImages", "ecr:DescribeImageScanFindings" },
             Resources = { Arn("ecr", "repository/*") },
-            Conditions = EnvironmentTag("aws:ResourceTag/ottkit:environment", ctx),
+            Conditions = EnvironmentTag("aws:ResourceTag/ottkit:environment", naming),
         };
         yield return new PolicyStatement
         {
             Sid = "DescribeOwnStacks",
             Actions = { "cloudformation:DescribeStacks", "cloudformation:DescribeStackEvents", "cloudformation:DescribeStackResources", "cloudformation:GetTemplate" },
-            Resources = { Arn("cloudformation", $"stack/{ctx.Env}-*/*") },
+            Resources = { Arn("cloudformation", $"stack/{naming.Env}-*/*") },
         };
     }
 
     /// <summary>Session Manager onto this environment's hosts only, and only through its logged preferences document.</summary>
-    private static IEnumerable<PolicyStatement> Sessions(PlatformContext ctx, Intrinsic dataKey)
+    private static IEnumerable<PolicyStatement> Sessions(PlatformNaming naming, StackScope scope, KmsKey dataKey)
     {
         yield return new PolicyStatement
         {
             Sid = "StartSessionsOnOwnHosts",
             Actions = { "ssm:StartSession" },
             Resources = { Arn("ec2", "instance/*") },
-            Conditions = EnvironmentTag("ssm:resourceTag/ottkit:environment", ctx),
+            Conditions = EnvironmentTag("ssm:resourceTag/ottkit:environment", naming),
         };
         yield return new PolicyStatement
         {
             Sid = "StartSessionsThroughLoggedDocument",
             Actions = { "ssm:StartSession" },
-            Resources = { Arn("ssm", $"document/{SessionDocumentName(ctx)}") },
+            Resources = { Arn("ssm", $"document/{SessionDocumentName(naming)}") },
             Conditions = new CfnObject { ["Bool"] = new CfnObject { ["ssm:SessionDocumentAccessCheck"] = "true" } },
         };
         yield return new PolicyStatement
@@ -250,19 +255,14 @@ internal static class PeopleAccessBuilder
             Actions = { "ssm:TerminateSession", "ssm:ResumeSession" },
             Resources = { Fn.Sub("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:session/${!aws:userid}-*") },
         };
-        yield return new PolicyStatement
-        {
-            // The client generates the session's data key; the host decrypts it.
-            Sid = "EncryptOwnSessions",
-            Actions = { "kms:GenerateDataKey" },
-            Resources = { dataKey },
-        };
+        // The client generates the session's data key; the host decrypts it.
+        yield return dataKey.Grant(scope, "EncryptOwnSessions", "kms:GenerateDataKey");
     }
 
-    private static PolicyDocument DeveloperPolicy(PlatformContext ctx, Intrinsic dataKey)
+    private static PolicyDocument DeveloperPolicy(PlatformNaming naming, StackScope scope, KmsKey dataKey)
     {
         var policy = new PolicyDocument();
-        foreach (var statement in Observe(ctx).Concat(Sessions(ctx, dataKey)))
+        foreach (var statement in Observe(naming).Concat(Sessions(naming, scope, dataKey)))
         {
             policy.Add(statement);
         }
@@ -271,46 +271,48 @@ internal static class PeopleAccessBuilder
         {
             Sid = "OperateOwnServices",
             Actions = { "ecs:UpdateService", "ecs:StopTask" },
-            Resources = { Arn("ecs", $"service/{ctx.Env}/*"), Arn("ecs", $"task/{ctx.Env}/*") },
+            Resources = { Arn("ecs", $"service/{naming.Env}/*"), Arn("ecs", $"task/{naming.Env}/*") },
         });
         policy.Add(new PolicyStatement
         {
             // Stack-generated bucket names begin with the stack's name, which begins with the environment's.
             Sid = "ReadOwnBuckets",
             Actions = { "s3:ListBucket", "s3:GetObject" },
-            Resources = { Fn.Sub($"arn:${{AWS::Partition}}:s3:::{ctx.Env}-*") },
+            Resources = { Fn.Sub($"arn:${{AWS::Partition}}:s3:::{naming.Env}-*") },
             Conditions = new CfnObject { ["StringEquals"] = new CfnObject { ["aws:ResourceAccount"] = Fn.Ref("AWS::AccountId") } },
         });
-        policy.Add(HostParts.DecryptVia(dataKey, "s3", "kms:Decrypt"));
+        policy.Add(dataKey.GrantThrough(scope, "s3", "kms:Decrypt"));
         return policy;
     }
 
     /// <summary>The administrator's grants of <see cref="PatchPermissionScopes.Operator"/>, each statement's Sid prefixed <c>Patch</c>.</summary>
-    internal static IEnumerable<PolicyStatement> PatchStatements(PlatformContext ctx)
+    /// <param name="naming">The environment's naming.</param>
+    /// <param name="database">Whether the environment has a database (its members are a second patch group).</param>
+    internal static IEnumerable<PolicyStatement> PatchStatements(PlatformNaming naming, bool database)
     {
-        IReadOnlyList<string> groups = ctx.Spec.Database is null ? [ctx.EcsPatchGroup] : [ctx.EcsPatchGroup, ctx.MongoPatchGroup];
-        foreach (var statement in PermissionGrants.Statements(PatchPermissionScopes.Operator, scope => PatchPermissionScopes.Resolve(ctx, scope, groups)))
+        IReadOnlyList<string> groups = database ? [naming.EcsPatchGroup, naming.MongoPatchGroup] : [naming.EcsPatchGroup];
+        foreach (var statement in PermissionGrants.Statements(PatchPermissionScopes.Operator, scope => PatchPermissionScopes.Resolve(naming, scope, groups)))
         {
             statement.Sid = $"Patch{statement.Sid}";
             yield return statement;
         }
     }
 
-    private static PolicyDocument AdministratorPolicy(PlatformContext ctx, Intrinsic dataKey, StackScope scope, SecurityBaseline security)
+    private static PolicyDocument AdministratorPolicy(PlatformNaming naming, PeopleAccessProps access, StackScope scope, SecurityBaseline security)
     {
-        var policy = DeveloperPolicy(ctx, dataKey);
+        var policy = DeveloperPolicy(naming, scope, security.DataKey);
         policy.Add(new PolicyStatement
         {
             Sid = "AdministerOwnServices",
             Actions = { "ecs:UpdateCluster", "ecs:UpdateContainerInstancesState", "ecs:RunTask", "ecs:StartTask" },
-            Resources = { Arn("ecs", $"cluster/{ctx.Env}"), Arn("ecs", $"container-instance/{ctx.Env}/*"), Arn("ecs", "task-definition/*") },
+            Resources = { Arn("ecs", $"cluster/{naming.Env}"), Arn("ecs", $"container-instance/{naming.Env}/*"), Arn("ecs", "task-definition/*") },
         });
         policy.Add(new PolicyStatement
         {
             Sid = "AdministerOwnHosts",
             Actions = { "ec2:RebootInstances", "ec2:StopInstances", "ec2:StartInstances", "ssm:SendCommand", "autoscaling:SetDesiredCapacity", "autoscaling:UpdateAutoScalingGroup" },
             Resources = { Arn("ec2", "instance/*"), Arn("autoscaling", "autoScalingGroup:*:autoScalingGroupName/*") },
-            Conditions = EnvironmentTag("aws:ResourceTag/ottkit:environment", ctx),
+            Conditions = EnvironmentTag("aws:ResourceTag/ottkit:environment", naming),
         });
         policy.Add(new PolicyStatement
         {
@@ -321,7 +323,7 @@ internal static class PeopleAccessBuilder
 
         // `ottkit patch scan|install` (and the ECS hosts' drain), granted from what they declare: an action a patch
         // operation newly declares reaches this role with no edit here.
-        foreach (var statement in PatchStatements(ctx))
+        foreach (var statement in PatchStatements(naming, access.Database))
         {
             policy.Add(statement);
         }
@@ -336,14 +338,14 @@ internal static class PeopleAccessBuilder
         {
             Sid = "ReadOwnSecrets",
             Actions = { "secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue" },
-            Resources = { Arn("secretsmanager", $"secret:{ctx.Env}/*") },
+            Resources = { Arn("secretsmanager", $"secret:{naming.Env}/*") },
         });
-        policy.Add(HostParts.DecryptVia(dataKey, "secretsmanager", "kms:Decrypt"));
+        policy.Add(security.DataKey.GrantThrough(scope, "secretsmanager", "kms:Decrypt"));
         policy.Add(new PolicyStatement
         {
             Sid = "WriteOwnBuckets",
             Actions = { "s3:PutObject", "s3:DeleteObject" },
-            Resources = { Fn.Sub($"arn:${{AWS::Partition}}:s3:::{ctx.Env}-*/*") },
+            Resources = { Fn.Sub($"arn:${{AWS::Partition}}:s3:::{naming.Env}-*/*") },
             Conditions = new CfnObject { ["StringEquals"] = new CfnObject { ["aws:ResourceAccount"] = Fn.Ref("AWS::AccountId") } },
         });
         policy.Add(new PolicyStatement
@@ -373,10 +375,10 @@ internal static class PeopleAccessBuilder
             Actions = { "kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy", "logs:DeleteLogGroup", "logs:DeleteLogStream", "logs:DisassociateKmsKey", "logs:PutRetentionPolicy" },
             Resources = { "*" },
         });
-        if (HasAuditBucket(ctx))
+        if (security.AuditBucketName is { } auditBucket)
         {
-            var bucket = Fn.Join(string.Empty, Fn.Sub("arn:${AWS::Partition}:s3:::"), security.AuditBucketName!.In(scope));
-            var objects = Fn.Join(string.Empty, Fn.Sub("arn:${AWS::Partition}:s3:::"), security.AuditBucketName!.In(scope), "/*");
+            var bucket = Fn.Join(string.Empty, Fn.Sub("arn:${AWS::Partition}:s3:::"), auditBucket.In(scope));
+            var objects = Fn.Join(string.Empty, Fn.Sub("arn:${AWS::Partition}:s3:::"), auditBucket.In(scope), "/*");
             policy.Add(new PolicyStatement
             {
                 Sid = "DenyTamperingWithTheAuditBucket",
@@ -389,44 +391,61 @@ internal static class PeopleAccessBuilder
         return policy;
     }
 
-    private static PolicyDocument ReadOnlyPolicy(PlatformContext ctx)
+    private static PolicyDocument ReadOnlyPolicy(PlatformNaming naming)
     {
         var policy = new PolicyDocument();
-        foreach (var statement in Observe(ctx))
+        foreach (var statement in Observe(naming))
         {
             policy.Add(statement);
         }
 
         return policy;
     }
+}
+
+/// <summary>
+/// Where the environment's Session Manager sessions are logged when people's access is on: the access stack's log
+/// group (named, not imported, so a host need not wait for that stack), the audit bucket's <c>session-manager/</c>
+/// prefix when the security stack has one, the data key (sessions) and the logs key (transcripts through S3). A host
+/// role that carries sessions gets what it needs from <see cref="GrantWriteTranscripts"/>.
+/// </summary>
+/// <param name="LogGroupName">The transcripts' log group (<see cref="PeopleAccessBuilder.SessionLogGroupName"/>).</param>
+/// <param name="DataKey">The key the sessions are encrypted with.</param>
+/// <param name="LogsKey">The key the audit bucket's objects are encrypted with.</param>
+/// <param name="AuditBucketName">The audit bucket, when CloudTrail or AWS Config is on.</param>
+internal sealed record SessionLogging(string LogGroupName, KmsKey DataKey, KmsKey LogsKey, StackOutput? AuditBucketName)
+{
+    /// <summary>The environment's session logging, from its naming and security baseline.</summary>
+    /// <param name="naming">The environment's naming.</param>
+    /// <param name="security">The keys and the audit bucket.</param>
+    /// <returns>The session logging the hosts' roles are granted.</returns>
+    public static SessionLogging Of(PlatformNaming naming, SecurityBaseline security) =>
+        new(PeopleAccessBuilder.SessionLogGroupName(naming), security.DataKey, security.LogsKey, security.AuditBucketName);
 
     /// <summary>
     /// What a host's role needs to carry Session Manager sessions through the environment's preferences document:
     /// decrypting the session's data key, writing the transcript to the log group and (when present) the audit bucket.
     /// </summary>
-    internal static IEnumerable<PolicyStatement> SessionLogging(PlatformContext ctx, StackScope scope, SecurityBaseline security)
+    /// <param name="host">The stack of the host's role.</param>
+    /// <returns>The statements to add to the role's policy.</returns>
+    public IEnumerable<PolicyStatement> GrantWriteTranscripts(StackScope host)
     {
-        if (ctx.Spec.Access is null)
-        {
-            yield break;
-        }
-
-        yield return security.DataKey.GrantDecrypt(scope, "DecryptSessions");
+        yield return DataKey.GrantDecrypt(host, "DecryptSessions");
         yield return new PolicyStatement { Sid = "FindSessionLogGroup", Actions = { "logs:DescribeLogGroups" }, Resources = { "*" } };
         yield return new PolicyStatement
         {
             Sid = "WriteSessionTranscripts",
             Actions = { "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams" },
-            Resources = { Arn("logs", $"log-group:{SessionLogGroupName(ctx)}:*") },
+            Resources = { PlatformNaming.Arn("logs", $"log-group:{LogGroupName}:*") },
         };
-        if (HasAuditBucket(ctx))
+        if (AuditBucketName is not null)
         {
-            var bucket = security.AuditBucketName!.In(scope);
+            var bucket = AuditBucketName.In(host);
             yield return new PolicyStatement
             {
                 Sid = "WriteSessionTranscriptsToAuditBucket",
                 Actions = { "s3:PutObject" },
-                Resources = { Fn.Join(string.Empty, Fn.Sub("arn:${AWS::Partition}:s3:::"), bucket, "/" + SessionKeyPrefix + "*") },
+                Resources = { Fn.Join(string.Empty, Fn.Sub("arn:${AWS::Partition}:s3:::"), bucket, "/" + PeopleAccessBuilder.SessionKeyPrefix + "*") },
             };
             yield return new PolicyStatement
             {
@@ -434,9 +453,27 @@ internal static class PeopleAccessBuilder
                 Actions = { "s3:GetEncryptionConfiguration" },
                 Resources = { Fn.Join(string.Empty, Fn.Sub("arn:${AWS::Partition}:s3:::"), bucket) },
             };
-            var sid = security.LogsKey.GrantThrough(scope, "s3", "kms:GenerateDataKey");
-            sid.Sid = "EncryptSessionTranscriptsThroughS3";
-            yield return sid;
+            var encrypt = LogsKey.GrantThrough(host, "s3", "kms:GenerateDataKey");
+            encrypt.Sid = "EncryptSessionTranscriptsThroughS3";
+            yield return encrypt;
         }
     }
 }
+
+/// <summary>The people's access construct's props (<c>access.*</c>, the security log retention and whether a database
+/// adds its patch group; see <see cref="ConstructProps.PeopleAccess"/>).</summary>
+/// <param name="Administrators">Principals that may assume the administrator role.</param>
+/// <param name="Developers">Principals that may assume the developer role.</param>
+/// <param name="ReadOnly">Principals that may assume the read-only role.</param>
+/// <param name="IdentityCenter">Whether IAM Identity Center permission sets of the same names may assume the roles.</param>
+/// <param name="MaxSessionHours">Session length of the developer and read-only roles.</param>
+/// <param name="LogRetentionDays">Retention of the session transcripts' log group (<c>security.logRetentionDays</c>).</param>
+/// <param name="Database">Whether the environment has a database (the administrator patches its members too).</param>
+internal sealed record PeopleAccessProps(
+    IReadOnlyList<string> Administrators,
+    IReadOnlyList<string> Developers,
+    IReadOnlyList<string> ReadOnly,
+    bool IdentityCenter,
+    int MaxSessionHours,
+    int LogRetentionDays,
+    bool Database);

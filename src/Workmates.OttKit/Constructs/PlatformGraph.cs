@@ -23,7 +23,9 @@ internal static class PlatformGraph
         var bootstrap = BootstrapBuilder.Build(naming, graph.AddStack(PlatformContext.BootstrapPart), ConstructProps.Bootstrap(spec));
         var security = SecurityBuilder.Build(naming, graph.AddStack(PlatformContext.SecurityPart), ConstructProps.Security(spec));
         var network = NetworkBuilder.Build(naming, graph.AddStack(PlatformContext.NetworkPart), ConstructProps.Network(spec), security);
-        var cluster = ClusterBuilder.Build(ctx, graph.AddStack(PlatformContext.ClusterPart), security, network);
+        // With people's access on, every host's role may carry logged Session Manager sessions.
+        var sessionLogging = spec.Access is null ? null : SessionLogging.Of(naming, security);
+        var cluster = ClusterBuilder.Build(naming, graph.AddStack(PlatformContext.ClusterPart), ConstructProps.Cluster(spec), security, network, sessionLogging);
         var repositories = RepositoryBuilder.Build(naming, graph.AddStack(PlatformContext.RepositoriesPart), ConstructProps.Repositories(spec));
         var loadBalancer = LoadBalancerBuilder.Build(naming, graph.AddStack(PlatformContext.LoadBalancerPart), ConstructProps.LoadBalancer(spec), security, network);
         var backups = BackupBuilder.Build(naming, graph.AddStack(PlatformContext.BackupsPart), ConstructProps.Backups(spec), security);
@@ -38,7 +40,7 @@ internal static class PlatformGraph
 
         if (spec.Access is not null)
         {
-            PeopleAccessBuilder.Build(ctx, graph.AddStack(PlatformContext.AccessPart), security);
+            PeopleAccessBuilder.Build(naming, graph.AddStack(PlatformContext.AccessPart), ConstructProps.PeopleAccess(spec), security);
         }
 
         if (spec.AdminAccess is not null)
@@ -50,7 +52,7 @@ internal static class PlatformGraph
         for (var i = 0; i < spec.Services.Count; i++)
         {
             var scope = graph.AddStack(PlatformContext.ServicePart(spec.Services[i].Name));
-            services.Add(ServiceBuilder.Build(ctx, scope, i, security, network, cluster, repositories, loadBalancer, database));
+            services.Add(ServiceBuilder.Build(naming, scope, ConstructProps.Service(spec, i), security, network, cluster, repositories, loadBalancer, database));
         }
 
         if (spec.Media is not null)

@@ -16,29 +16,39 @@ internal static class ServiceBuilder
     /// A rollback alarm also tells the environment's alarm topic (Control Tower CT.CLOUDWATCH.PR.1), named rather
     /// than imported: the monitoring stack reads the service stacks' exports, so it deploys after them.
     /// </summary>
-    private static void Notify(PlatformContext ctx, Resource alarm)
+    private static void Notify(string? alarmTopicName, Resource alarm)
     {
-        if (ctx.Spec.Monitoring is null)
+        if (alarmTopicName is null)
         {
             return;
         }
 
-        var topic = Fn.Sub($"arn:${{AWS::Partition}}:sns:${{AWS::Region}}:${{AWS::AccountId}}:{MonitoringBuilder.AlarmTopicName(ctx)}");
+        var topic = Fn.Sub($"arn:${{AWS::Partition}}:sns:${{AWS::Region}}:${{AWS::AccountId}}:{alarmTopicName}");
         alarm.Properties["AlarmActions"] = new CfnList { topic };
         alarm.Properties["OKActions"] = new CfnList { topic };
     }
 
     /// <summary>The deployment alarms of a service (ECS rolls back on them; the deployer reads their state).</summary>
-    public static (string ServerErrors, string Latency) AlarmNames(PlatformContext ctx, string service) =>
-        ($"{ctx.Env}-{service}-5xx", $"{ctx.Env}-{service}-latency");
+    public static (string ServerErrors, string Latency) AlarmNames(PlatformNaming naming, string service) =>
+        ($"{naming.Env}-{service}-5xx", $"{naming.Env}-{service}-latency");
 
-    public static Service Build(PlatformContext ctx, StackScope scope, int index, SecurityBaseline security, Network network, Cluster cluster, Repositories repositories, LoadBalancer loadBalancer, Database? database)
+    /// <summary>Builds one service's stack.</summary>
+    /// <param name="naming">The environment's naming.</param>
+    /// <param name="scope">The service's stack.</param>
+    /// <param name="props">The service's props.</param>
+    /// <param name="security">The logs key of its log group.</param>
+    /// <param name="network">The VPC and private subnets of its tasks.</param>
+    /// <param name="cluster">The cluster and capacity provider it runs on.</param>
+    /// <param name="repositories">The repository of its image.</param>
+    /// <param name="loadBalancer">The listener, security group and metrics dimension in front of it.</param>
+    /// <param name="database">The database, when the service is one of its clients.</param>
+    /// <returns>The service's handles.</returns>
+    public static Service Build(PlatformNaming naming, StackScope scope, ServiceProps props, SecurityBaseline security, Network network, Cluster cluster, Repositories repositories, LoadBalancer loadBalancer, Database? database)
     {
-        var spec = ctx.Spec;
-        var service = spec.Services[index];
-        var id = PlatformContext.Pascal(service.Name);
+        var service = props.Service;
+        var id = PlatformNaming.Pascal(service.Name);
         var t = scope.Template;
-        t.Description = $"OttKit {ctx.Env}: service {service.Name}";
+        t.Description = $"OttKit {naming.Env}: service {service.Name}";
 
         var imageTag = t.Add(new Parameter("ImageTag")
         {
@@ -47,13 +57,13 @@ internal static class ServiceBuilder
             ConstraintDescription = "an image tag: letters, digits, _ . - (at most 128 characters)",
         });
 
-        var logGroupName = $"/ottkit/{ctx.Env}/{service.Name}";
+        var logGroupName = $"/ottkit/{naming.Env}/{service.Name}";
         var logs = t.AddResource("LogGroup", "AWS::Logs::LogGroup", new CfnObject
         {
             ["LogGroupName"] = logGroupName,
             ["RetentionInDays"] = service.LogRetentionDays,
             ["KmsKeyId"] = security.LogsKey.Arn.In(scope),
-            ["Tags"] = ctx.Tags(service.Name),
+            ["Tags"] = naming.Tags(service.Name),
         });
         logs.DeletionPolicy = DeletionPolicy.Retain;
         logs.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
@@ -98,23 +108,23 @@ internal static class ServiceBuilder
 
         var executionRole = t.AddResource("ExecutionRole", "AWS::IAM::Role", new CfnObject
         {
-            ["Path"] = ctx.TaskRolePath,
-            ["Description"] = $"{ctx.Env}/{service.Name}: ECS pulls the image, writes logs and reads this service's secrets",
+            ["Path"] = naming.TaskRolePath,
+            ["Description"] = $"{naming.Env}/{service.Name}: ECS pulls the image, writes logs and reads this service's secrets",
             ["AssumeRolePolicyDocument"] = TaskAssumeRole(),
             ["Policies"] = new CfnList { new CfnObject { ["PolicyName"] = "task-execution", ["PolicyDocument"] = execution.ToNode() } },
-            ["Tags"] = ctx.Tags(service.Name),
+            ["Tags"] = naming.Tags(service.Name),
         });
         var taskRole = t.AddResource("TaskRole", "AWS::IAM::Role", new CfnObject
         {
-            ["Path"] = ctx.TaskRolePath,
-            ["Description"] = $"{ctx.Env}/{service.Name}: the application's own permissions (none by default)",
+            ["Path"] = naming.TaskRolePath,
+            ["Description"] = $"{naming.Env}/{service.Name}: the application's own permissions (none by default)",
             ["AssumeRolePolicyDocument"] = TaskAssumeRole(),
-            ["Tags"] = ctx.Tags(service.Name),
+            ["Tags"] = naming.Tags(service.Name),
         });
 
         var taskGroup = t.AddResource("TaskSecurityGroup", "AWS::EC2::SecurityGroup", new CfnObject
         {
-            ["GroupDescription"] = $"{ctx.Env}/{service.Name}: container port from the load balancer only",
+            ["GroupDescription"] = $"{naming.Env}/{service.Name}: container port from the load balancer only",
             ["VpcId"] = network.VpcId.In(scope),
             ["SecurityGroupIngress"] = new CfnList
             {
@@ -132,15 +142,16 @@ internal static class ServiceBuilder
                 new CfnObject { ["IpProtocol"] = "tcp", ["FromPort"] = 443, ["ToPort"] = 443, ["CidrIp"] = "0.0.0.0/0", ["Description"] = "HTTPS to AWS APIs and partners" },
                 new CfnObject { ["IpProtocol"] = "tcp", ["FromPort"] = 0, ["ToPort"] = 65535, ["CidrIp"] = network.VpcCidr.In(scope), ["Description"] = "Services and data stores in the VPC" },
             },
-            ["Tags"] = ctx.Tags(service.Name),
+            ["Tags"] = naming.Tags(service.Name),
         });
 
-        if (ctx.Spec.Database is { } databaseSpec && (databaseSpec.ClientServices is null || databaseSpec.ClientServices.Contains(service.Name, StringComparer.Ordinal)))
+        var databaseClient = props.DatabaseClient ? database ?? throw new InvalidOperationException($"Service '{service.Name}' is a database client, but no database was built.") : null;
+        if (databaseClient is not null)
         {
             // The rule lives with the client: the service stack deploys after the database and takes its rule along when deleted.
             t.AddResource("DatabaseIngress", "AWS::EC2::SecurityGroupIngress", new CfnObject
             {
-                ["GroupId"] = database!.SecurityGroupId.In(scope),
+                ["GroupId"] = databaseClient.SecurityGroupId.In(scope),
                 ["IpProtocol"] = "tcp",
                 ["FromPort"] = SpecDefaults.MongoPort,
                 ["ToPort"] = SpecDefaults.MongoPort,
@@ -208,16 +219,16 @@ internal static class ServiceBuilder
 
         var task = t.AddResource("TaskDefinition", "AWS::ECS::TaskDefinition", new CfnObject
         {
-            ["Family"] = $"{ctx.Env}-{service.Name}",
+            ["Family"] = $"{naming.Env}-{service.Name}",
             ["NetworkMode"] = "awsvpc",
             ["RequiresCompatibilities"] = new CfnList { "EC2" },
             ["Cpu"] = service.Cpu.ToString(CultureInfo.InvariantCulture),
             ["Memory"] = service.Memory.ToString(CultureInfo.InvariantCulture),
             ["ExecutionRoleArn"] = executionRole.GetAtt("Arn"),
             ["TaskRoleArn"] = taskRole.GetAtt("Arn"),
-            ["RuntimePlatform"] = ClusterBuilder.RuntimePlatform(ctx),
+            ["RuntimePlatform"] = ClusterBuilder.RuntimePlatform(props.ClusterInstanceTypes),
             ["ContainerDefinitions"] = new CfnList { container },
-            ["Tags"] = ctx.Tags(service.Name),
+            ["Tags"] = naming.Tags(service.Name),
         });
 
         var targets = t.AddResource("TargetGroup", "AWS::ElasticLoadBalancingV2::TargetGroup", new CfnObject
@@ -239,7 +250,7 @@ internal static class ServiceBuilder
             {
                 new CfnObject { ["Key"] = "deregistration_delay.timeout_seconds", ["Value"] = SpecDefaults.DeregistrationDelaySeconds.ToString(CultureInfo.InvariantCulture) },
             },
-            ["Tags"] = ctx.Tags(service.Name),
+            ["Tags"] = naming.Tags(service.Name),
         });
 
         var routing = service.EffectiveRouting;
@@ -257,13 +268,13 @@ internal static class ServiceBuilder
         var rule = t.AddResource("ListenerRule", "AWS::ElasticLoadBalancingV2::ListenerRule", new CfnObject
         {
             ["ListenerArn"] = loadBalancer.HttpsListenerArn.In(scope),
-            ["Priority"] = routing.Priority ?? SpecDefaults.FirstRulePriority + (SpecDefaults.RulePriorityStep * index),
+            ["Priority"] = props.RulePriority,
             ["Conditions"] = conditions,
             ["Actions"] = new CfnList { new CfnObject { ["Type"] = "forward", ["TargetGroupArn"] = targets.Ref() } },
         });
 
         var loadBalancerName = loadBalancer.LoadBalancerFullName.In(scope);
-        var (errorsAlarm, latencyAlarm) = AlarmNames(ctx, service.Name);
+        var (errorsAlarm, latencyAlarm) = AlarmNames(naming, service.Name);
         var dimensions = new CfnList
         {
             new CfnObject { ["Name"] = "LoadBalancer", ["Value"] = loadBalancerName },
@@ -284,7 +295,7 @@ internal static class ServiceBuilder
             ["ComparisonOperator"] = "GreaterThanThreshold",
             ["TreatMissingData"] = "notBreaching",
         });
-        Notify(ctx, serverErrors);
+        Notify(props.AlarmTopicName, serverErrors);
         var latency = t.AddResource("LatencyAlarm", "AWS::CloudWatch::Alarm", new CfnObject
         {
             ["AlarmName"] = latencyAlarm,
@@ -300,7 +311,7 @@ internal static class ServiceBuilder
             ["ComparisonOperator"] = "GreaterThanThreshold",
             ["TreatMissingData"] = "notBreaching",
         });
-        Notify(ctx, latency);
+        Notify(props.AlarmTopicName, latency);
 
         var ecsService = t.AddResource("Service", "AWS::ECS::Service", new CfnObject
         {
@@ -343,13 +354,13 @@ internal static class ServiceBuilder
             ["EnableECSManagedTags"] = true,
             ["PropagateTags"] = "SERVICE",
             ["EnableExecuteCommand"] = false,
-            ["Tags"] = ctx.Tags(service.Name),
+            ["Tags"] = naming.Tags(service.Name),
         });
         ecsService.DependOn(rule);
         ecsService.DependsOn.Add("ServerErrorsAlarm");
         ecsService.DependsOn.Add("LatencyAlarm");
 
-        AutoscalingBuilder.Add(t, ctx, service, ecsService, targets, loadBalancerName, scope, cluster);
+        AutoscalingBuilder.Add(t, naming, props, ecsService, targets, loadBalancerName, scope, cluster);
 
         var serviceName = scope.Export("ServiceName", ecsService.GetAtt("Name"), $"ECS service name of {service.Name}");
         scope.Export("ServiceArn", ecsService.Ref(), $"ECS service ARN of {service.Name}");
@@ -360,9 +371,9 @@ internal static class ServiceBuilder
         // Architecture facts: the service, the load balancer in front of it and the database it reaches.
         scope.Graph.Architecture.Services.Add(new(scope.Name, service.Name, service.Scaling.DesiredTasks));
         scope.Graph.Architecture.Links.Add(new(loadBalancer.Stack.Name, scope.Name, "HTTPS listener rule", service.ContainerPort));
-        if (database is not null && ctx.Spec.Database is { } client && (client.ClientServices is null || client.ClientServices.Contains(service.Name, StringComparer.Ordinal)))
+        if (databaseClient is not null)
         {
-            scope.Graph.Architecture.Links.Add(new(scope.Name, database.Stack.Name, "MongoDB", SpecDefaults.MongoPort));
+            scope.Graph.Architecture.Links.Add(new(scope.Name, databaseClient.Stack.Name, "MongoDB", SpecDefaults.MongoPort));
         }
 
         return new Service(scope, service.Name, serviceName, targetGroupFullName);
@@ -388,17 +399,35 @@ internal static class ServiceBuilder
 
     private static Value<string> SecretPolicyArn(SecretReference r) => r.Region is null
         // A name resolves to the full ARN, which ends in a 6-character random suffix.
-        ? PlatformContext.Arn("secretsmanager", $"secret:{r.Name}-??????")
+        ? PlatformNaming.Arn("secretsmanager", $"secret:{r.Name}-??????")
         : $"arn:aws:secretsmanager:{r.Region}:{r.Account}:secret:{r.Name}";
 
     private static Value<string> ParameterArn(SecretReference r) => r.Region is null
-        ? PlatformContext.Arn("ssm", $"parameter/{r.Name}")
+        ? PlatformNaming.Arn("ssm", $"parameter/{r.Name}")
         : $"arn:aws:ssm:{r.Region}:{r.Account}:parameter/{r.Name}";
 
     private static CfnNode ValueFrom(SecretReference r) => r.Store switch
     {
-        SecretStore.SecretsManager when r.Region is null => PlatformContext.Arn("secretsmanager", $"secret:{r.Name}"),
+        SecretStore.SecretsManager when r.Region is null => PlatformNaming.Arn("secretsmanager", $"secret:{r.Name}"),
         SecretStore.SecretsManager => $"arn:aws:secretsmanager:{r.Region}:{r.Account}:secret:{r.Name}{r.JsonKeySuffix}",
         _ => ParameterArn(r),
     };
 }
+
+/// <summary>One service construct's props (its <c>services[]</c> entry and what it needs of the rest of the spec; see
+/// <see cref="ConstructProps.Service"/>).</summary>
+/// <param name="Service">The service's own section.</param>
+/// <param name="RulePriority">Its listener rule's priority (<c>routing.priority</c>, or the next free step by position).</param>
+/// <param name="ClusterInstanceTypes">The cluster's instance types (they decide the task definition's CPU architecture).</param>
+/// <param name="DatabaseClient">Whether the service reaches the database (<c>database.clientServices</c>).</param>
+/// <param name="AlarmTopicName">The monitoring alarm topic its rollback alarms also tell, when monitoring is on.</param>
+/// <param name="LiveEvents">The live events (those that name the service raise its scaling bounds).</param>
+/// <param name="ScheduledScaling">The recurring schedules (likewise).</param>
+internal sealed record ServiceProps(
+    ServiceSpec Service,
+    int RulePriority,
+    IReadOnlyList<string> ClusterInstanceTypes,
+    bool DatabaseClient,
+    string? AlarmTopicName,
+    IReadOnlyList<LiveEventSpec> LiveEvents,
+    IReadOnlyList<ScheduledScalingSpec> ScheduledScaling);

@@ -19,11 +19,6 @@ public sealed partial class ConstructSpecIsolationTests
     private static readonly string[] StillConverting =
     [
         "PlatformContext.cs",
-        "ClusterBuilder.cs",
-        "HostParts.cs",
-        "AutoscalingBuilder.cs",
-        "HostFloorBuilder.cs",
-        "ServiceBuilder.cs",
         "DatabaseBuilder.cs",
         "MongoUserData.cs",
         "DatabaseBackupBuilder.cs",
@@ -35,7 +30,6 @@ public sealed partial class ConstructSpecIsolationTests
         "CiRoleBuilder.cs",
         "CloudFormationServiceRole.cs",
         "PatchingBuilder.cs",
-        "PeopleAccessBuilder.cs",
     ];
 
     private static string ConstructsFolder => Path.Combine(RepositoryPaths.Root, "src", "Workmates.OttKit", "Constructs");

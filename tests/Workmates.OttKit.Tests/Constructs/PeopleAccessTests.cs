@@ -197,6 +197,23 @@ public sealed class PeopleAccessTests
         Assert.Equal(["cloudwatch-agent"], policies.Cast<CfnObject>().Select(p => ((CfnScalar)p["PolicyName"]).Text));
     }
 
+    [Fact]
+    public void Synthesize_WithoutAnAuditBucket_SessionsAreLoggedToTheLogGroupOnly()
+    {
+        // No CloudTrail and no AWS Config: the security stack has no audit bucket, so neither the session document
+        // nor any host role names one, while the log group transcripts stay granted.
+        var set = (Spec() with { Security = new SecuritySpec { CloudTrail = false, Config = false, AutoRemediateS3PublicAccess = false } }).Synthesize();
+        var document = set["demo-access"].Template.Resources["SessionPreferences"];
+        var inputs = JsonNode.Parse(document.Properties["Content"].ToString()!)!["inputs"]!;
+        Assert.Equal(string.Empty, inputs["s3BucketName"]!.GetValue<string>());
+        Assert.False(inputs["s3EncryptionEnabled"]!.GetValue<bool>());
+
+        var hostRole = set["demo-cluster"].Template.Resources["InstanceRole"].Properties["Policies"].ToString()!;
+        Assert.Contains("WriteSessionTranscripts", hostRole, StringComparison.Ordinal);
+        Assert.DoesNotContain("AuditBucket", hostRole, StringComparison.Ordinal);
+        Assert.DoesNotContain("AuditBucket", set["demo-access"].Template.Resources["AdministratorRole"].Properties["Policies"].ToString()!, StringComparison.Ordinal);
+    }
+
     // --- evaluated as IAM would ---
 
     [Fact]

@@ -142,7 +142,7 @@ public sealed class DeployServiceRehearsalTests
                         ["taskRoleArn"] = roles + "-TaskRole-REHEARSAL",
                         ["executionRoleArn"] = roles + "-ExecutionRole-REHEARSAL",
                         ["networkMode"] = "awsvpc",
-                        ["runtimePlatform"] = new JsonObject { ["cpuArchitecture"] = Text(ClusterBuilder.RuntimePlatform(ctx)["CpuArchitecture"]), ["operatingSystemFamily"] = "LINUX" },
+                        ["runtimePlatform"] = new JsonObject { ["cpuArchitecture"] = Text(ClusterBuilder.RuntimePlatform(spec.Cluster.InstanceTypes)["CpuArchitecture"]), ["operatingSystemFamily"] = "LINUX" },
                         ["containerDefinitions"] = new JsonArray(new JsonObject
                         {
                             ["name"] = service.Name, ["image"] = repository + ":1", ["cpu"] = service.Cpu, ["memory"] = service.Memory, ["essential"] = true,
