@@ -22,7 +22,7 @@ internal static class MediaReplica
     public static readonly IReadOnlyList<int> FailoverStatusCodes = [403, 404, 500, 502, 503, 504];
 
     /// <summary>Adds the replica bucket (access logs into <paramref name="logBucket"/> below <c>s3-replica/</c>) and the role S3 replicates as.</summary>
-    public static (Resource Bucket, Resource Role) AddBucketAndRole(Template t, PlatformContext ctx, Resource logBucket, Intrinsic dataKey)
+    public static (Resource Bucket, Resource Role) AddBucketAndRole(Template t, PlatformNaming naming, Resource logBucket, Intrinsic dataKey)
     {
         var bucket = t.AddResource("MediaReplicaBucket", "AWS::S3::Bucket", new CfnObject
         {
@@ -33,15 +33,15 @@ internal static class MediaReplica
             ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
             ["LoggingConfiguration"] = BucketParts.LogTo(logBucket, "s3-replica/"),
             ["LifecycleConfiguration"] = BucketParts.KeepCurrentLifecycle(),
-            ["Tags"] = ctx.Tags("media-replica"),
+            ["Tags"] = naming.Tags("media-replica"),
         });
         BucketParts.Keep(bucket);
 
         var role = t.AddResource("MediaReplicationRole", "AWS::IAM::Role", new CfnObject
         {
-            ["Description"] = $"{ctx.Env}: S3 replicates the media bucket into its replica",
-            ["AssumeRolePolicyDocument"] = PlatformContext.AssumeRole("s3.amazonaws.com"),
-            ["Tags"] = ctx.Tags("media-replication"),
+            ["Description"] = $"{naming.Env}: S3 replicates the media bucket into its replica",
+            ["AssumeRolePolicyDocument"] = PlatformNaming.AssumeRole("s3.amazonaws.com"),
+            ["Tags"] = naming.Tags("media-replication"),
         });
         return (bucket, role);
     }
