@@ -149,90 +149,26 @@ internal static class MediaDeliveryBuilder
 
         // CloudFront standard logging writes through bucket ACLs, and S3 server access logs only go to SSE-S3
         // buckets: this bucket keeps ACLs for the log-delivery account but blocks every public grant.
-        var logBucket = t.AddResource("LogBucket", "AWS::S3::Bucket", new CfnObject
-        {
-            ["BucketEncryption"] = new CfnObject
-            {
-                ["ServerSideEncryptionConfiguration"] = new CfnList
-                {
-                    new CfnObject { ["ServerSideEncryptionByDefault"] = new CfnObject { ["SSEAlgorithm"] = "AES256" } },
-                },
-            },
-            ["PublicAccessBlockConfiguration"] = PublicAccessBlock(),
-            ["OwnershipControls"] = new CfnObject { ["Rules"] = new CfnList { new CfnObject { ["ObjectOwnership"] = "BucketOwnerPreferred" } } },
-            ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
-            ["LifecycleConfiguration"] = new CfnObject
-            {
-                ["Rules"] = new CfnList
-                {
-                    new CfnObject
-                    {
-                        ["Id"] = "expire-media-logs",
-                        ["Status"] = "Enabled",
-                        ["ExpirationInDays"] = media.LogRetentionDays,
-                        ["NoncurrentVersionExpiration"] = new CfnObject { ["NoncurrentDays"] = 30 },
-                        ["AbortIncompleteMultipartUpload"] = new CfnObject { ["DaysAfterInitiation"] = 7 },
-                    },
-                },
-            },
-            ["Tags"] = naming.Tags("media-logs"),
-            ["NotificationConfiguration"] = BucketParts.EventBridgeNotifications(),
-        });
+        var logBucket = BucketParts.Bucket(t, "LogBucket", key: null, BucketParts.LogLifecycle("expire-media-logs", media.LogRetentionDays), logging: null, naming.Tags("media-logs"), aclsForLogDelivery: true);
         GuardSuppressions.Suppress(logBucket, GuardSuppressions.BucketKmsEncryption, GuardSuppressions.BucketLogging);
-        logBucket.DeletionPolicy = DeletionPolicy.Retain;
-        logBucket.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
 
         var dataKey = security.DataKey.Arn.In(scope);
         var failover = media.Failover;
         var (replica, replicationRole) = failover ? MediaReplica.AddBucketAndRole(t, naming, logBucket, dataKey) : (null, null);
-        var bucket = t.AddResource("MediaBucket", "AWS::S3::Bucket", new CfnObject
-        {
-            ["NotificationConfiguration"] = BucketParts.EventBridgeNotifications(),
-            ["BucketEncryption"] = new CfnObject
-            {
-                ["ServerSideEncryptionConfiguration"] = new CfnList
-                {
-                    new CfnObject
-                    {
-                        ["ServerSideEncryptionByDefault"] = new CfnObject { ["SSEAlgorithm"] = "aws:kms", ["KMSMasterKeyID"] = dataKey },
-                        ["BucketKeyEnabled"] = true,
-                    },
-                },
-            },
-            ["PublicAccessBlockConfiguration"] = PublicAccessBlock(),
-            ["OwnershipControls"] = new CfnObject { ["Rules"] = new CfnList { new CfnObject { ["ObjectOwnership"] = "BucketOwnerEnforced" } } },
-            ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
-            ["LoggingConfiguration"] = new CfnObject { ["DestinationBucketName"] = logBucket.Ref(), ["LogFilePrefix"] = "s3/" },
-            ["LifecycleConfiguration"] = BucketParts.KeepCurrentLifecycle(),
-            ["Tags"] = naming.Tags("media"),
-        });
-        bucket.DeletionPolicy = DeletionPolicy.Retain;
-        bucket.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
+        var bucket = BucketParts.Bucket(t, "MediaBucket", dataKey, BucketParts.KeepCurrentLifecycle(), BucketParts.LogTo(logBucket, "s3/"), naming.Tags("media"));
         if (replica is not null)
         {
             bucket.Properties["ReplicationConfiguration"] = MediaReplica.Replication(replica, replicationRole!, dataKey);
         }
 
-        t.AddResource("LogBucketPolicy", "AWS::S3::BucketPolicy", new CfnObject
-        {
-            ["Bucket"] = logBucket.Ref(),
-            ["PolicyDocument"] = new PolicyDocument
-            {
-                BucketParts.DenyInsecureTransport("LogBucket"),
-                new PolicyStatement
-                {
-                    Sid = "S3WritesMediaBucketAccessLogs",
-                    Principal = PolicyPrincipal.Service("logging.s3.amazonaws.com"),
-                    Actions = { "s3:PutObject" },
-                    Resources = replica is null ? [Fn.Sub("${LogBucket.Arn}/s3/*")] : [Fn.Sub("${LogBucket.Arn}/s3/*"), Fn.Sub("${LogBucket.Arn}/s3-replica/*")],
-                    Conditions = new CfnObject
-                    {
-                        ["StringEquals"] = new CfnObject { ["aws:SourceAccount"] = Pseudo.AccountId },
-                        ["ArnLike"] = new CfnObject { ["aws:SourceArn"] = replica is null ? bucket.GetAtt("Arn") : new CfnList { bucket.GetAtt("Arn"), replica.GetAtt("Arn") } },
-                    },
-                },
-            }.ToNode(),
-        });
+        BucketParts.Policy(t, logBucket,
+        [
+            BucketParts.S3ServerAccessLogsFrom(
+                logBucket,
+                replica is null ? ["s3/"] : ["s3/", "s3-replica/"],
+                replica is null ? bucket.GetAtt("Arn") : new CfnList { bucket.GetAtt("Arn"), replica.GetAtt("Arn") },
+                "S3WritesMediaBucketAccessLogs"),
+        ]);
 
         var oac = t.AddResource("OriginAccessControl", "AWS::CloudFront::OriginAccessControl", new CfnObject
         {
@@ -316,29 +252,10 @@ internal static class MediaDeliveryBuilder
             GuardSuppressions.Suppress(distribution, GuardSuppressions.CustomCertificate, GuardSuppressions.Sni);
         }
 
-        t.AddResource("MediaBucketPolicy", "AWS::S3::BucketPolicy", new CfnObject
-        {
-            ["Bucket"] = bucket.Ref(),
-            ["PolicyDocument"] = new PolicyDocument
-            {
-                BucketParts.DenyInsecureTransport("MediaBucket"),
-                new PolicyStatement
-                {
-                    Sid = "CloudFrontReadsThroughOriginAccessControl",
-                    Principal = PolicyPrincipal.Service("cloudfront.amazonaws.com"),
-                    Actions = { "s3:GetObject" },
-                    Resources = { Fn.Sub("${MediaBucket.Arn}/*") },
-                    Conditions = new CfnObject
-                    {
-                        ["StringEquals"] = new CfnObject { ["AWS:SourceArn"] = Fn.Sub("arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${Distribution}") },
-                    },
-                },
-            }.ToNode(),
-        });
-
+        BucketParts.Policy(t, bucket, [MediaReplica.CloudFrontReads(bucket, distribution)]);
         if (replica is not null)
         {
-            MediaReplica.AddPolicies(t, bucket, replica, replicationRole!, distribution, dataKey, scope.Region);
+            MediaReplica.AddPolicies(scope, bucket, replica, replicationRole!, distribution, security.DataKey);
         }
 
         if (media.HostedZoneId is { } zone)
@@ -377,14 +294,6 @@ internal static class MediaDeliveryBuilder
         scope.Export("LogBucketName", logBucket.Ref(), "Bucket of the media bucket's access logs and the distribution's logs");
         return new MediaDelivery(scope, distributionId);
     }
-
-    private static CfnObject PublicAccessBlock() => new()
-    {
-        ["BlockPublicAcls"] = true,
-        ["BlockPublicPolicy"] = true,
-        ["IgnorePublicAcls"] = true,
-        ["RestrictPublicBuckets"] = true,
-    };
 }
 
 /// <summary>The media constructs' props (<c>media.*</c> and the single-origin weakening; see <see cref="ConstructProps.Media"/>),
