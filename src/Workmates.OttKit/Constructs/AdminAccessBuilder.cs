@@ -14,15 +14,26 @@ namespace Workmates.OttKit.Constructs;
 /// </summary>
 internal static class AdminAccessBuilder
 {
-    public static AdminAccess Build(PlatformContext ctx, StackScope scope, SecurityBaseline security, Network network, Cluster cluster, Database? database)
+    /// <summary>The admin-access stack.</summary>
+    /// <param name="naming">The environment's naming.</param>
+    /// <param name="scope">The admin-access stack.</param>
+    /// <param name="admin">Its props.</param>
+    /// <param name="security">The data key (the PKI secret, the launch template's volumes).</param>
+    /// <param name="network">The VPC and the first public subnet.</param>
+    /// <param name="cluster">The ECS hosts' security group (SSH from the VPN host).</param>
+    /// <param name="database">The replica set's security group (SSH from the VPN host), when there is a database.</param>
+    /// <param name="hostParts">Transitional: <see cref="HostParts.LaunchTemplate"/> and <see cref="HostParts.InstanceRole"/>
+    /// still take the spec-carrying context (their own conversion is another step); only they receive it. Remove the
+    /// parameter, and this file from the scan's allow-list, when they take <see cref="PlatformNaming"/>.</param>
+    /// <returns>The VPN host's handles.</returns>
+    public static AdminAccess Build(PlatformNaming naming, StackScope scope, AdminAccessProps admin, SecurityBaseline security, Network network, Cluster cluster, Database? database, PlatformContext hostParts)
     {
-        var admin = ctx.Spec.AdminAccess ?? throw new InvalidOperationException("The spec has no adminAccess section.");
         _ = InstanceTypes.TryGet(admin.InstanceType, out var type);
         _ = Ipv4Cidr.TryParse(admin.ClientCidr, out var clients, out _);
-        _ = Ipv4Cidr.TryParse(ctx.Spec.Network.VpcCidr, out var vpc, out _);
+        _ = Ipv4Cidr.TryParse(admin.VpcCidr, out var vpc, out _);
         var arm = type is { Architecture: CpuArchitecture.Arm64 };
         var t = scope.Template;
-        t.Description = $"OttKit {ctx.Env}: administrator VPN (OpenVPN host with an Elastic IP)";
+        t.Description = $"OttKit {naming.Env}: administrator VPN (OpenVPN host with an Elastic IP)";
         var ami = t.Add(new Parameter("VpnAmiId", "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>")
         {
             Default = $"/aws/service/canonical/ubuntu/server/24.04/stable/current/{(arm ? "arm64" : "amd64")}/hvm/ebs-gp3/ami-id",
@@ -39,7 +50,7 @@ internal static class AdminAccessBuilder
         ingress.Add(new CfnObject { ["IpProtocol"] = "tcp", ["FromPort"] = admin.SshPort, ["ToPort"] = admin.SshPort, ["CidrIp"] = clients.ToString(), ["Description"] = "SSH from VPN clients only" });
         var group = t.AddResource("VpnSecurityGroup", "AWS::EC2::SecurityGroup", new CfnObject
         {
-            ["GroupDescription"] = $"{ctx.Env}: OpenVPN host (VPN port from allowed ranges, SSH from VPN clients)",
+            ["GroupDescription"] = $"{naming.Env}: OpenVPN host (VPN port from allowed ranges, SSH from VPN clients)",
             ["VpcId"] = network.VpcId.In(scope),
             ["SecurityGroupIngress"] = ingress,
             ["SecurityGroupEgress"] = new CfnList
@@ -48,7 +59,7 @@ internal static class AdminAccessBuilder
                 new CfnObject { ["IpProtocol"] = "tcp", ["FromPort"] = 80, ["ToPort"] = 80, ["CidrIp"] = "0.0.0.0/0", ["Description"] = "Ubuntu archive (signed packages over HTTP)" },
                 new CfnObject { ["IpProtocol"] = "-1", ["CidrIp"] = vpc.ToString(), ["Description"] = "VPN clients to hosts in the VPC" },
             },
-            ["Tags"] = ctx.Tags("vpn"),
+            ["Tags"] = naming.Tags("vpn"),
         });
 
         // Admin access leads somewhere: the VPN host (which NATs its clients to its own address) reaches the ECS hosts
@@ -63,27 +74,27 @@ internal static class AdminAccessBuilder
             ["SourceSecurityGroupId"] = group.GetAtt("GroupId"),
             ["Description"] = "Admin SSH from the VPN host",
         });
-        var patchGroups = new CfnList { ctx.EcsPatchGroup };
-        if (ctx.Spec.Database is not null)
+        var patchGroups = new CfnList { naming.EcsPatchGroup };
+        if (database is not null)
         {
             t.AddResource("DatabaseSshFromVpn", "AWS::EC2::SecurityGroupIngress", new CfnObject
             {
-                ["GroupId"] = database!.SecurityGroupId.In(scope),
+                ["GroupId"] = database.SecurityGroupId.In(scope),
                 ["IpProtocol"] = "tcp",
                 ["FromPort"] = admin.SshPort,
                 ["ToPort"] = admin.SshPort,
                 ["SourceSecurityGroupId"] = group.GetAtt("GroupId"),
                 ["Description"] = "Admin SSH from the VPN host",
             });
-            patchGroups.Add(ctx.MongoPatchGroup);
+            patchGroups.Add(naming.MongoPatchGroup);
         }
 
         var sshPort = admin.SshPort.ToString(CultureInfo.InvariantCulture);
         t.AddResource("AdminSshPort", "AWS::SSM::Association", new CfnObject
         {
-            ["AssociationName"] = $"{ctx.Env}-admin-ssh-port",
+            ["AssociationName"] = $"{naming.Env}-admin-ssh-port",
             ["Name"] = "AWS-RunShellScript",
-            ["Targets"] = new CfnList { new CfnObject { ["Key"] = $"tag:{PlatformContext.PatchGroupTag}", ["Values"] = patchGroups } },
+            ["Targets"] = new CfnList { new CfnObject { ["Key"] = $"tag:{PlatformNaming.PatchGroupTag}", ["Values"] = patchGroups } },
             ["Parameters"] = new CfnObject
             {
                 ["commands"] = new CfnList
@@ -99,11 +110,11 @@ internal static class AdminAccessBuilder
 
         var pki = t.AddResource("VpnPkiSecret", "AWS::SecretsManager::Secret", new CfnObject
         {
-            ["Name"] = $"{ctx.Env}/vpn/pki",
-            ["Description"] = $"{ctx.Env}: OpenVPN PKI (CA, server certificate and key, tls-crypt key), written by the VPN host on first boot",
+            ["Name"] = $"{naming.Env}/vpn/pki",
+            ["Description"] = $"{naming.Env}: OpenVPN PKI (CA, server certificate and key, tls-crypt key), written by the VPN host on first boot",
             ["KmsKeyId"] = dataKey,
             ["SecretString"] = "{}",
-            ["Tags"] = ctx.Tags("vpn-pki"),
+            ["Tags"] = naming.Tags("vpn-pki"),
         });
         pki.DeletionPolicy = DeletionPolicy.Retain;
         pki.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
@@ -113,11 +124,11 @@ internal static class AdminAccessBuilder
             new PolicyStatement { Sid = "KeepOwnPki", Actions = { "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue" }, Resources = { pki.Ref() } },
             security.DataKey.GrantThrough(scope, "secretsmanager", "kms:Decrypt", "kms:GenerateDataKey"),
         };
-        var role = HostParts.InstanceRole(t, ctx, "VpnRole", "vpn", $"{ctx.Env} VPN host: SSM core and its own PKI secret", policy, scope, security);
+        var role = HostParts.InstanceRole(t, hostParts, "VpnRole", "vpn", $"{naming.Env} VPN host: SSM core and its own PKI secret", policy, scope, security);
         var profile = t.AddResource("VpnInstanceProfile", "AWS::IAM::InstanceProfile", new CfnObject { ["Roles"] = new CfnList { role.Ref() } });
-        var launchTemplate = HostParts.LaunchTemplate(t, ctx, "VpnLaunchTemplate", "vpn", dataKey, 16);
+        var launchTemplate = HostParts.LaunchTemplate(t, hostParts, "VpnLaunchTemplate", "vpn", dataKey, 16);
 
-        var tags = ctx.Tags("vpn");
+        var tags = naming.Tags("vpn");
         tags["ottkit:role"] = "vpn";
         var instance = t.AddResource("VpnInstance", "AWS::EC2::Instance", new CfnObject
         {
@@ -129,10 +140,10 @@ internal static class AdminAccessBuilder
             ["Monitoring"] = true,
             ["IamInstanceProfile"] = profile.Ref(),
             // It forwards VPN clients' packets (NATed to its own address), so the source/destination check stays on.
-            ["UserData"] = Fn.Base64(Fn.Sub(UserData(ctx, admin, clients, vpc), new CfnObject { ["PkiSecret"] = pki.Ref() })),
+            ["UserData"] = Fn.Base64(Fn.Sub(UserData(naming, admin, clients, vpc), new CfnObject { ["PkiSecret"] = pki.Ref() })),
             ["Tags"] = tags,
         });
-        var address = t.AddResource("VpnAddress", "AWS::EC2::EIP", new CfnObject { ["Domain"] = "vpc", ["Tags"] = ctx.Tags("vpn") });
+        var address = t.AddResource("VpnAddress", "AWS::EC2::EIP", new CfnObject { ["Domain"] = "vpc", ["Tags"] = naming.Tags("vpn") });
         t.AddResource("VpnAddressAssociation", "AWS::EC2::EIPAssociation", new CfnObject
         {
             ["AllocationId"] = address.GetAtt("AllocationId"),
@@ -149,7 +160,7 @@ internal static class AdminAccessBuilder
         return new AdminAccess(scope, vpnGroup);
     }
 
-    private static string UserData(PlatformContext ctx, AdminAccessSpec admin, Ipv4Cidr clients, Ipv4Cidr vpc)
+    private static string UserData(PlatformNaming naming, AdminAccessProps admin, Ipv4Cidr clients, Ipv4Cidr vpc)
     {
         var port = admin.VpnPort.ToString(CultureInfo.InvariantCulture);
         var ssh = admin.SshPort.ToString(CultureInfo.InvariantCulture);
@@ -179,7 +190,7 @@ internal static class AdminAccessBuilder
         s.AppendLine("  cp -r /usr/share/easy-rsa/* /etc/openvpn/easy-rsa/");
         s.AppendLine("  cd /etc/openvpn/easy-rsa");
         s.AppendLine("  ./easyrsa --batch init-pki");
-        s.AppendLine(CultureInfo.InvariantCulture, $"  EASYRSA_REQ_CN='{ctx.Env}-vpn-ca' ./easyrsa --batch build-ca nopass");
+        s.AppendLine(CultureInfo.InvariantCulture, $"  EASYRSA_REQ_CN='{naming.Env}-vpn-ca' ./easyrsa --batch build-ca nopass");
         s.AppendLine("  ./easyrsa --batch build-server-full server nopass");
         s.AppendLine("  openvpn --genkey secret /etc/openvpn/server/tls-crypt.key");
         s.AppendLine("  jq -n --rawfile ca pki/ca.crt --rawfile cakey pki/private/ca.key --rawfile cert pki/issued/server.crt --rawfile key pki/private/server.key --rawfile tc /etc/openvpn/server/tls-crypt.key \\");
@@ -262,3 +273,18 @@ internal static class AdminAccessBuilder
 
     private static string Mask(int prefix) => Address(prefix == 0 ? 0 : uint.MaxValue << (32 - prefix));
 }
+
+/// <summary>The admin access construct's props (<c>adminAccess.*</c> and the VPC's CIDR; see <see cref="ConstructProps.AdminAccess"/>).</summary>
+/// <param name="AllowedCidrs">Ranges that may reach the VPN port.</param>
+/// <param name="VpnPort">OpenVPN's UDP port.</param>
+/// <param name="SshPort">The SSH port of the VPN host, the ECS hosts and the MongoDB members.</param>
+/// <param name="ClientCidr">The VPN clients' address range (validated).</param>
+/// <param name="InstanceType">The VPN host's instance type.</param>
+/// <param name="VpcCidr">The VPC's CIDR (validated), routed to the clients.</param>
+internal sealed record AdminAccessProps(
+    IReadOnlyList<string> AllowedCidrs,
+    int VpnPort,
+    int SshPort,
+    string ClientCidr,
+    string InstanceType,
+    string VpcCidr);

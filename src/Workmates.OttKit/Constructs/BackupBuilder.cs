@@ -32,37 +32,14 @@ internal static class BackupBuilder
         t.Description = $"OttKit {naming.Env}: backups (backup bucket, AWS Backup plan for the data volumes)";
         var backupKey = security.BackupKey.Arn.In(scope);
 
-        var logs = t.AddResource("BackupAccessLogBucket", "AWS::S3::Bucket", new CfnObject
-        {
-            // Server access logs can only be delivered to SSE-S3 buckets.
-            ["BucketEncryption"] = BucketParts.Encryption(null),
-            ["PublicAccessBlockConfiguration"] = BucketParts.PublicAccessBlock(),
-            ["OwnershipControls"] = BucketParts.OwnerEnforced(),
-            ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
-            ["LifecycleConfiguration"] = BucketParts.ExpiringLifecycle("expire-access-logs", AccessLogRetentionDays),
-            ["Tags"] = naming.Tags("backup-access-logs"),
-            ["NotificationConfiguration"] = BucketParts.EventBridgeNotifications(),
-        });
-        BucketParts.Keep(logs);
+        // Server access logs can only be delivered to SSE-S3 buckets.
+        var logs = BucketParts.Bucket(t, "BackupAccessLogBucket", key: null, BucketParts.ExpiringLifecycle("expire-access-logs", AccessLogRetentionDays), logging: null, naming.Tags("backup-access-logs"));
         GuardSuppressions.Suppress(logs, GuardSuppressions.BucketKmsEncryption, GuardSuppressions.BucketLogging);
 
         var backup = BucketParts.KmsBucket(t, naming, "BackupBucket", "backups", backupKey, logs, BackupLifecycle("backups"), backups.ObjectLock ? backups.RetentionDays : null);
 
-        var logPolicy = TlsOnly("BackupAccessLogBucket");
-        logPolicy.Add(new PolicyStatement
-        {
-            Sid = "S3ServerAccessLogsFromTheseBuckets",
-            Principal = PolicyPrincipal.Service("logging.s3.amazonaws.com"),
-            Actions = { "s3:PutObject" },
-            Resources = { Fn.Sub("${BackupAccessLogBucket.Arn}/*") },
-            Conditions = new CfnObject
-            {
-                ["StringEquals"] = new CfnObject { ["aws:SourceAccount"] = Pseudo.AccountId },
-                ["ArnLike"] = new CfnObject { ["aws:SourceArn"] = new CfnList { backup.GetAtt("Arn") } },
-            },
-        });
-        t.AddResource("BackupAccessLogBucketPolicy", "AWS::S3::BucketPolicy", new CfnObject { ["Bucket"] = logs.Ref(), ["PolicyDocument"] = logPolicy.ToNode() });
-        t.AddResource("BackupBucketPolicy", "AWS::S3::BucketPolicy", new CfnObject { ["Bucket"] = backup.Ref(), ["PolicyDocument"] = TlsOnly("BackupBucket").ToNode() });
+        BucketParts.Policy(t, logs, [BucketParts.S3ServerAccessLogsFrom(logs, [string.Empty], new CfnList { backup.GetAtt("Arn") })]);
+        BucketParts.Policy(t, backup, []);
 
         var vaultProperties = new CfnObject
         {
@@ -167,8 +144,6 @@ internal static class BackupBuilder
             },
         },
     };
-
-    private static PolicyDocument TlsOnly(string bucketId) => [BucketParts.DenyInsecureTransport(bucketId)];
 }
 
 /// <summary>The backups construct's props (<c>backups.*</c>; see <see cref="ConstructProps.Backups"/>).</summary>

@@ -24,11 +24,7 @@ internal static class BootstrapBuilder
         var key = SecurityBuilder.AddKey(t, naming, "Artifacts", "artifacts", "encrypts the deployed templates in the artifacts bucket", []);
         var logs = BucketParts.ServerAccessLogBucket(t, naming, "ArtifactsAccessLogBucket", "artifacts-access-logs", AccessLogRetentionDays, "ArtifactsBucket");
         var artifacts = BucketParts.KmsBucket(t, naming, "ArtifactsBucket", "artifacts", key.GetAtt("Arn"), logs, BucketParts.ExpiringLifecycle("expire-artifacts", props.ArtifactRetentionDays));
-        t.AddResource("ArtifactsBucketPolicy", "AWS::S3::BucketPolicy", new CfnObject
-        {
-            ["Bucket"] = artifacts.Ref(),
-            ["PolicyDocument"] = new PolicyDocument { BucketParts.DenyInsecureTransport("ArtifactsBucket") }.ToNode(),
-        });
+        BucketParts.Policy(t, artifacts, []);
 
         var bucketName = scope.Export(ArtifactsBucketOutput, artifacts.Ref(), "Bucket where the stack deployer keeps every deployed template version");
         var bucketArn = scope.Export("ArtifactsBucketArn", artifacts.GetAtt("Arn"), "ARN of the artifacts bucket");

@@ -2,15 +2,84 @@ using Workmates.OttKit.CloudFormation;
 
 namespace Workmates.OttKit.Constructs;
 
-/// <summary>Pieces every bucket of the blueprint shares, written once.</summary>
+/// <summary>
+/// The blueprint's one secure bucket, written once: every bucket is made by <see cref="Bucket"/> (encryption, public
+/// access block, object ownership, versioning, events, retention) and every bucket policy by <see cref="Policy"/>
+/// (the TLS-only deny first); builders choose only the key, lifecycle, logging and the grants.
+/// </summary>
 internal static class BucketParts
 {
+    /// <summary>
+    /// A private (all four public-access blocks, FSBP S3.8), versioned bucket that sends its events to EventBridge
+    /// (CT.S3.PR.4), encrypted with SSE-KMS and a Bucket Key when <paramref name="key"/> is given (FSBP S3.17, CT.S3.PR.10)
+    /// or SSE-S3 otherwise (the only encryption S3 server access logs and ALB access logs accept), with ACLs disabled
+    /// (<c>BucketOwnerEnforced</c>, FSBP S3.12) unless <paramref name="aclsForLogDelivery"/> keeps them for a log
+    /// delivery that writes through ACLs (CloudFront standard logging). Retained on delete and replacement.
+    /// </summary>
+    /// <param name="t">The template.</param>
+    /// <param name="id">The bucket's logical id.</param>
+    /// <param name="key">The KMS key, or <see langword="null"/> for SSE-S3.</param>
+    /// <param name="lifecycle">The lifecycle configuration (<see cref="LogLifecycle"/>, <see cref="KeepCurrentLifecycle"/>…).</param>
+    /// <param name="logging">Where the bucket's server access logs go (<see cref="LogTo"/>), or none for a log destination.</param>
+    /// <param name="tags">The bucket's tags.</param>
+    /// <param name="aclsForLogDelivery">Keep ACLs (<c>BucketOwnerPreferred</c>) for a log delivery that needs them.</param>
+    /// <returns>The bucket.</returns>
+    public static Resource Bucket(Template t, string id, Intrinsic? key, CfnObject lifecycle, CfnObject? logging, Tags tags, bool aclsForLogDelivery = false)
+    {
+        var properties = new CfnObject
+        {
+            ["BucketEncryption"] = Encryption(key),
+            ["PublicAccessBlockConfiguration"] = PublicAccessBlock(),
+            ["OwnershipControls"] = new CfnObject { ["Rules"] = new CfnList { new CfnObject { ["ObjectOwnership"] = aclsForLogDelivery ? "BucketOwnerPreferred" : "BucketOwnerEnforced" } } },
+            ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
+            ["LifecycleConfiguration"] = lifecycle,
+        };
+        if (logging is not null)
+        {
+            properties["LoggingConfiguration"] = logging;
+        }
+
+        properties["NotificationConfiguration"] = EventBridgeNotifications();
+        properties["Tags"] = tags;
+        var bucket = t.AddResource(id, "AWS::S3::Bucket", properties);
+        Keep(bucket);
+        return bucket;
+    }
+
+    /// <summary>The policy <c>&lt;bucket&gt;Policy</c> of <paramref name="bucket"/>: <see cref="DenyInsecureTransport"/>
+    /// first, then <paramref name="grants"/>.</summary>
+    /// <param name="t">The bucket's template.</param>
+    /// <param name="bucket">A bucket made by <see cref="Bucket"/> in <paramref name="t"/>.</param>
+    /// <param name="grants">What the bucket allows, in order.</param>
+    /// <returns>The bucket policy.</returns>
+    public static Resource Policy(Template t, Resource bucket, IEnumerable<PolicyStatement> grants)
+    {
+        var document = new PolicyDocument { DenyInsecureTransport(bucket.LogicalId) };
+        foreach (var grant in grants)
+        {
+            document.Add(grant);
+        }
+
+        return t.AddResource(bucket.LogicalId + "Policy", "AWS::S3::BucketPolicy", new CfnObject
+        {
+            ["Bucket"] = bucket.Ref(),
+            ["PolicyDocument"] = document.ToNode(),
+        });
+    }
+
+    /// <summary>The objects of <paramref name="bucket"/> (of the same template) below <paramref name="prefix"/>:
+    /// <c>${Bucket.Arn}/&lt;prefix&gt;*</c>.</summary>
+    /// <param name="bucket">The bucket.</param>
+    /// <param name="prefix">Key prefix; empty for every object.</param>
+    /// <returns>The objects' ARN pattern.</returns>
+    public static Intrinsic ObjectsUnder(Resource bucket, string prefix) => Fn.Sub($"${{{bucket.LogicalId}.Arn}}/{prefix}*");
+
     /// <summary>
     /// Denies every S3 request without TLS on the bucket and its objects (FSBP S3.5, Control Tower CT.S3.PR.8). The
     /// objects' ARN is <c>Fn::Join ["", [GetAtt Arn, "/*"]]</c>, the form the Control Tower rule recognises.
     /// </summary>
     /// <param name="bucketId">The bucket's logical id in the same template.</param>
-    public static PolicyStatement DenyInsecureTransport(string bucketId) => new()
+    private static PolicyStatement DenyInsecureTransport(string bucketId) => new()
     {
         Sid = "DenyInsecureTransport",
         Effect = PolicyEffect.Deny,
@@ -29,41 +98,45 @@ internal static class BucketParts
     /// </summary>
     public static Resource ServerAccessLogBucket(Template t, PlatformNaming ctx, string id, string tag, int retentionDays, params string[] sourceIds)
     {
-        var bucket = t.AddResource(id, "AWS::S3::Bucket", new CfnObject
-        {
-            ["BucketEncryption"] = Encryption(null),
-            ["PublicAccessBlockConfiguration"] = PublicAccessBlock(),
-            ["OwnershipControls"] = OwnerEnforced(),
-            ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
-            ["LifecycleConfiguration"] = LogLifecycle("expire-access-logs", retentionDays),
-            ["NotificationConfiguration"] = EventBridgeNotifications(),
-            ["Tags"] = ctx.Tags(tag),
-        });
-        bucket.DeletionPolicy = DeletionPolicy.Retain;
-        bucket.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
+        var bucket = Bucket(t, id, key: null, LogLifecycle("expire-access-logs", retentionDays), logging: null, ctx.Tags(tag));
         GuardSuppressions.Suppress(bucket, GuardSuppressions.BucketKmsEncryption, GuardSuppressions.BucketLogging);
-
-        t.AddResource(id + "Policy", "AWS::S3::BucketPolicy", new CfnObject
-        {
-            ["Bucket"] = bucket.Ref(),
-            ["PolicyDocument"] = new PolicyDocument
-            {
-                DenyInsecureTransport(id),
-                new PolicyStatement
-                {
-                    Sid = "S3ServerAccessLogsFromTheseBuckets",
-                    Principal = PolicyPrincipal.Service("logging.s3.amazonaws.com"),
-                    Actions = { "s3:PutObject" },
-                    Resources = { Fn.Join(string.Empty, Fn.GetAtt(id, "Arn"), "/*") },
-                    Conditions = new CfnObject
-                    {
-                        ["StringEquals"] = new CfnObject { ["aws:SourceAccount"] = Pseudo.AccountId },
-                        ["ArnLike"] = new CfnObject { ["aws:SourceArn"] = new CfnList([.. sourceIds.Select(s => (CfnNode)Fn.GetAtt(s, "Arn"))]) },
-                    },
-                },
-            }.ToNode(),
-        });
+        Policy(t, bucket, [S3ServerAccessLogsFrom(bucket, null, new CfnList([.. sourceIds.Select(s => (CfnNode)Fn.GetAtt(s, "Arn"))]))]);
         return bucket;
+    }
+
+    /// <summary>S3's logging service of this account writes server access logs of the buckets <paramref name="sources"/>
+    /// into <paramref name="logBucket"/> (below <paramref name="prefixes"/>, or anywhere when null).</summary>
+    /// <param name="logBucket">The log destination.</param>
+    /// <param name="prefixes">The key prefixes the sources log under, or <see langword="null"/> for any key.</param>
+    /// <param name="sources">The source buckets' ARNs (one value, or a list).</param>
+    /// <param name="sid">The statement's Sid.</param>
+    /// <returns>The grant, for <see cref="Policy"/>.</returns>
+    public static PolicyStatement S3ServerAccessLogsFrom(Resource logBucket, IReadOnlyList<string>? prefixes, CfnNode sources, string sid = "S3ServerAccessLogsFromTheseBuckets")
+    {
+        var statement = new PolicyStatement
+        {
+            Sid = sid,
+            Principal = PolicyPrincipal.Service("logging.s3.amazonaws.com"),
+            Actions = { "s3:PutObject" },
+            Conditions = new CfnObject
+            {
+                ["StringEquals"] = new CfnObject { ["aws:SourceAccount"] = Pseudo.AccountId },
+                ["ArnLike"] = new CfnObject { ["aws:SourceArn"] = sources },
+            },
+        };
+        if (prefixes is null)
+        {
+            statement.Resources.Add(Fn.Join(string.Empty, Fn.GetAtt(logBucket.LogicalId, "Arn"), "/*"));
+        }
+        else
+        {
+            foreach (var prefix in prefixes)
+            {
+                statement.Resources.Add(ObjectsUnder(logBucket, prefix));
+            }
+        }
+
+        return statement;
     }
 
     /// <summary>Server access logging of a bucket into <paramref name="logBucket"/> below <paramref name="prefix"/>.</summary>
@@ -85,29 +158,17 @@ internal static class BucketParts
     /// </summary>
     public static Resource KmsBucket(Template t, PlatformNaming ctx, string id, string tag, Intrinsic key, Resource logs, CfnObject lifecycle, int? objectLockDays = null)
     {
-        var properties = new CfnObject
-        {
-            ["BucketEncryption"] = Encryption(key),
-            ["PublicAccessBlockConfiguration"] = PublicAccessBlock(),
-            ["OwnershipControls"] = OwnerEnforced(),
-            ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
-            ["LifecycleConfiguration"] = lifecycle,
-            ["LoggingConfiguration"] = new CfnObject { ["DestinationBucketName"] = logs.Ref(), ["LogFilePrefix"] = $"{tag}/" },
-            ["Tags"] = ctx.Tags(tag),
-            ["NotificationConfiguration"] = EventBridgeNotifications(),
-        };
+        var bucket = Bucket(t, id, key, lifecycle, LogTo(logs, $"{tag}/"), ctx.Tags(tag));
         if (objectLockDays is { } days)
         {
-            properties["ObjectLockEnabled"] = true;
-            properties["ObjectLockConfiguration"] = new CfnObject
+            bucket.Properties["ObjectLockEnabled"] = true;
+            bucket.Properties["ObjectLockConfiguration"] = new CfnObject
             {
                 ["ObjectLockEnabled"] = "Enabled",
                 ["Rule"] = new CfnObject { ["DefaultRetention"] = new CfnObject { ["Mode"] = "COMPLIANCE", ["Days"] = days } },
             };
         }
 
-        var bucket = t.AddResource(id, "AWS::S3::Bucket", properties);
-        Keep(bucket);
         return bucket;
     }
 
@@ -136,7 +197,7 @@ internal static class BucketParts
     }
 
     /// <summary>Default encryption: SSE-KMS with <paramref name="key"/> and a Bucket Key, or SSE-S3 when null.</summary>
-    public static CfnObject Encryption(Intrinsic? key) => new()
+    private static CfnObject Encryption(Intrinsic? key) => new()
     {
         ["ServerSideEncryptionConfiguration"] = new CfnList
         {
@@ -151,16 +212,13 @@ internal static class BucketParts
     };
 
     /// <summary>All four public-access blocks on (FSBP S3.8).</summary>
-    public static CfnObject PublicAccessBlock() => new()
+    private static CfnObject PublicAccessBlock() => new()
     {
         ["BlockPublicAcls"] = true,
         ["BlockPublicPolicy"] = true,
         ["IgnorePublicAcls"] = true,
         ["RestrictPublicBuckets"] = true,
     };
-
-    /// <summary>The bucket owner owns every object; ACLs are disabled (FSBP S3.12).</summary>
-    public static CfnObject OwnerEnforced() => new() { ["Rules"] = new CfnList { new CfnObject { ["ObjectOwnership"] = "BucketOwnerEnforced" } } };
 
     /// <summary>Current objects expire after <paramref name="days"/>, noncurrent versions a day later, abandoned uploads after a day.</summary>
     public static CfnObject ExpiringLifecycle(string id, int days) => new()

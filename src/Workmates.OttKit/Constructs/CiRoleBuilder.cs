@@ -16,7 +16,7 @@ namespace Workmates.OttKit.Constructs;
 /// </summary>
 internal static class CiRoleBuilder
 {
-    private const string Part = PlatformContext.CiPart;
+    private const string Part = PlatformNaming.CiPart;
 
     /// <summary>GitHub Actions' token issuer.</summary>
     public const string TokenHost = "token.actions.githubusercontent.com";
@@ -25,30 +25,29 @@ internal static class CiRoleBuilder
     public const string Audience = "sts.amazonaws.com";
 
     /// <summary>Name of the deploy role, as the pipeline generator assumes.</summary>
-    public static string DeployRoleName(PlatformContext ctx) => $"{ctx.Env}-ci-deploy";
+    public static string DeployRoleName(PlatformNaming naming) => $"{naming.Env}-ci-deploy";
 
     /// <summary>Name of the plan role, as the pipeline generator assumes.</summary>
-    public static string PlanRoleName(PlatformContext ctx) => $"{ctx.Env}-ci-plan";
+    public static string PlanRoleName(PlatformNaming naming) => $"{naming.Env}-ci-plan";
 
     /// <summary>Subjects allowed to deploy: each repository on each branch and in each GitHub environment.</summary>
-    public static IReadOnlyList<string> DeploySubjects(CiSpec ci) =>
+    public static IReadOnlyList<string> DeploySubjects(CiRoleProps ci) =>
         [.. ci.Repositories.SelectMany(r => ci.Environments.Select(e => $"repo:{ci.Owner}/{r}:environment:{e}")
             .Concat(ci.Branches.Select(b => $"repo:{ci.Owner}/{r}:ref:refs/heads/{b}")))];
 
     /// <summary>Subjects allowed to plan: pull requests of each repository.</summary>
-    public static IReadOnlyList<string> PlanSubjects(CiSpec ci) => [.. ci.Repositories.Select(r => $"repo:{ci.Owner}/{r}:pull_request")];
+    public static IReadOnlyList<string> PlanSubjects(CiRoleProps ci) => [.. ci.Repositories.Select(r => $"repo:{ci.Owner}/{r}:pull_request")];
 
     /// <summary>The ci stack.</summary>
-    /// <param name="ctx">The environment.</param>
+    /// <param name="naming">The environment's naming.</param>
     /// <param name="scope">The ci stack.</param>
+    /// <param name="ci">Its props: the trusted repositories and the services and image repositories it deploys.</param>
     /// <param name="bootstrap">The artifacts bucket and key the deploy role writes templates with.</param>
     /// <param name="stacks">Every other stack of the set: name, region and template (the roles may touch exactly these stacks; the service role may create what they contain).</param>
-    public static CiRoles Build(PlatformContext ctx, StackScope scope, Bootstrap bootstrap, IReadOnlyList<(string Name, string Region, Template Template)> stacks)
+    public static CiRoles Build(PlatformNaming naming, StackScope scope, CiRoleProps ci, Bootstrap bootstrap, IReadOnlyList<(string Name, string Region, Template Template)> stacks)
     {
-        var spec = ctx.Spec;
-        var ci = spec.Ci!;
         var t = scope.Template;
-        t.Description = $"OttKit {ctx.Env}: GitHub Actions OIDC access (deploy and plan roles, CloudFormation service role; no access keys)";
+        t.Description = $"OttKit {naming.Env}: GitHub Actions OIDC access (deploy and plan roles, CloudFormation service role; no access keys)";
 
         CfnNode provider;
         if (ci.ExistingOidcProviderArn is { } existing)
@@ -62,12 +61,12 @@ internal static class CiRoleBuilder
             {
                 ["Url"] = $"https://{TokenHost}",
                 ["ClientIdList"] = new CfnList { Audience },
-                ["Tags"] = ctx.Tags("github-oidc"),
+                ["Tags"] = naming.Tags("github-oidc"),
             });
             provider = created.Ref();
         }
 
-        var ownStack = (Name: scope.Name, Region: spec.Region);
+        var ownStack = (Name: scope.Name, Region: scope.Region);
         var allStacks = stacks.Select(s => (s.Name, s.Region)).Append(ownStack).ToList();
         var resourceTypes = stacks.SelectMany(s => s.Template.Resources.Values.Select(r => r.Type))
             .Concat(["AWS::IAM::Role", "AWS::IAM::OIDCProvider"])
@@ -76,8 +75,8 @@ internal static class CiRoleBuilder
 
         var serviceRole = t.AddResource("CloudFormationServiceRole", "AWS::IAM::Role", new CfnObject
         {
-            ["RoleName"] = CloudFormationServiceRole.RoleName(ctx),
-            ["Description"] = $"{ctx.Env}: CloudFormation creates and updates the environment's stacks with this role (passed by the deploy role)",
+            ["RoleName"] = CloudFormationServiceRole.RoleName(naming),
+            ["Description"] = $"{naming.Env}: CloudFormation creates and updates the environment's stacks with this role (passed by the deploy role)",
             ["MaxSessionDuration"] = 3600,
             ["AssumeRolePolicyDocument"] = new PolicyDocument
             {
@@ -93,13 +92,13 @@ internal static class CiRoleBuilder
                 new CfnObject
                 {
                     ["PolicyName"] = "create-the-stacks-resources",
-                    ["PolicyDocument"] = CloudFormationServiceRole.Policy(ctx, resourceTypes).ToNode(),
+                    ["PolicyDocument"] = CloudFormationServiceRole.Policy(naming, resourceTypes).ToNode(),
                 },
             },
-            ["Tags"] = ctx.Tags("cloudformation"),
+            ["Tags"] = naming.Tags("cloudformation"),
         });
 
-        ScopeGrant? Resolve(PermissionScope permission) => CiScope(ctx, ci, allStacks, serviceRole, permission, scope, bootstrap);
+        ScopeGrant? Resolve(PermissionScope permission) => CiScope(naming, ci, allStacks, serviceRole, permission, scope, bootstrap);
 
         var deploy = new PolicyDocument();
         foreach (var statement in PermissionGrants.Statements(DeployPermissions, Resolve))
@@ -122,7 +121,7 @@ internal static class CiRoleBuilder
             (permission.Scope == PermissionScope.NoResource ? login : push).Actions.Add(permission.Action);
         }
 
-        foreach (var arn in EcrRepositoryArns(ctx))
+        foreach (var arn in ci.ImageRepositories.Select(RepositoryArn))
         {
             push.Resources.Add(arn);
         }
@@ -138,21 +137,21 @@ internal static class CiRoleBuilder
 
         var deployRole = t.AddResource("DeployRole", "AWS::IAM::Role", new CfnObject
         {
-            ["RoleName"] = DeployRoleName(ctx),
-            ["Description"] = $"{ctx.Env}: GitHub Actions deploys (images, task definitions, services, change sets)",
+            ["RoleName"] = DeployRoleName(naming),
+            ["Description"] = $"{naming.Env}: GitHub Actions deploys (images, task definitions, services, change sets)",
             ["MaxSessionDuration"] = 3600,
             ["AssumeRolePolicyDocument"] = Trust(provider, DeploySubjects(ci)),
             ["Policies"] = new CfnList { new CfnObject { ["PolicyName"] = "deploy", ["PolicyDocument"] = deploy.ToNode() } },
-            ["Tags"] = ctx.Tags("ci-deploy"),
+            ["Tags"] = naming.Tags("ci-deploy"),
         });
         var planRole = t.AddResource("PlanRole", "AWS::IAM::Role", new CfnObject
         {
-            ["RoleName"] = PlanRoleName(ctx),
-            ["Description"] = $"{ctx.Env}: GitHub Actions pull-request plans (read, create and delete change sets; never execute)",
+            ["RoleName"] = PlanRoleName(naming),
+            ["Description"] = $"{naming.Env}: GitHub Actions pull-request plans (read, create and delete change sets; never execute)",
             ["MaxSessionDuration"] = 3600,
             ["AssumeRolePolicyDocument"] = Trust(provider, PlanSubjects(ci)),
             ["Policies"] = new CfnList { new CfnObject { ["PolicyName"] = "plan", ["PolicyDocument"] = plan.ToNode() } },
-            ["Tags"] = ctx.Tags("ci-plan"),
+            ["Tags"] = naming.Tags("ci-plan"),
         });
 
         var deployRoleArn = scope.Export("DeployRoleArn", deployRole.GetAtt("Arn"), "Role the deploy jobs assume through GitHub OIDC");
@@ -176,11 +175,11 @@ internal static class CiRoleBuilder
         ServiceDeployer.RequiredPermissions.Status);
 
     /// <summary>The CI roles' resolution of each permission scope to this environment's own resources.</summary>
-    private static ScopeGrant? CiScope(PlatformContext ctx, CiSpec ci, IReadOnlyList<(string Name, string Region)> stacks, Resource serviceRole, PermissionScope scope, StackScope stack, Bootstrap bootstrap)
+    private static ScopeGrant? CiScope(PlatformNaming naming, CiRoleProps ci, IReadOnlyList<(string Name, string Region)> stacks, Resource serviceRole, PermissionScope scope, StackScope stack, Bootstrap bootstrap)
     {
-        var services = ctx.Spec.Services;
-        Value<string> Ecs(string resource) => PlatformContext.Arn("ecs", resource);
-        var cluster = new CfnObject { ["ArnEquals"] = new CfnObject { ["ecs:cluster"] = Ecs($"cluster/{ctx.Env}") } };
+        var services = ci.Services;
+        Value<string> Ecs(string resource) => PlatformNaming.Arn("ecs", resource);
+        var cluster = new CfnObject { ["ArnEquals"] = new CfnObject { ["ecs:cluster"] = Ecs($"cluster/{naming.Env}") } };
         return scope switch
         {
             // Exact stack names: stack/<env>-* would also match another environment called <env>-prod.
@@ -193,45 +192,30 @@ internal static class CiRoleBuilder
             PermissionScope.CloudFormationServiceRole => new(
                 [serviceRole.GetAtt("Arn")],
                 new CfnObject { ["StringEquals"] = new CfnObject { ["iam:PassedToService"] = "cloudformation.amazonaws.com" } }),
-            PermissionScope.EcsService => new([.. services.Select(s => Ecs($"service/{ctx.Env}/{s.Name}"))]),
-            PermissionScope.EcsServiceDeployment => new([.. services.Select(s => Ecs($"service-deployment/{ctx.Env}/{s.Name}/*"))]),
-            PermissionScope.EcsServiceRevision => new([.. services.Select(s => Ecs($"service-revision/{ctx.Env}/{s.Name}/*"))]),
-            PermissionScope.EcsTask => new([Ecs($"task/{ctx.Env}/*")]),
-            PermissionScope.EcsTaskDefinition => new([.. services.Select(s => Ecs($"task-definition/{ctx.Env}-{s.Name}:*"))]),
+            PermissionScope.EcsService => new([.. services.Select(s => Ecs($"service/{naming.Env}/{s.Name}"))]),
+            PermissionScope.EcsServiceDeployment => new([.. services.Select(s => Ecs($"service-deployment/{naming.Env}/{s.Name}/*"))]),
+            PermissionScope.EcsServiceRevision => new([.. services.Select(s => Ecs($"service-revision/{naming.Env}/{s.Name}/*"))]),
+            PermissionScope.EcsTask => new([Ecs($"task/{naming.Env}/*")]),
+            PermissionScope.EcsTaskDefinition => new([.. services.Select(s => Ecs($"task-definition/{naming.Env}-{s.Name}:*"))]),
             // ListTasks names no resource of its own: the cluster condition keeps it to this environment.
             PermissionScope.EcsCluster => new(["*"], cluster),
             PermissionScope.TaskRoles => new(
-                [Fn.Sub($"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role{ctx.TaskRolePath}*")],
+                [Fn.Sub($"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role{naming.TaskRolePath}*")],
                 new CfnObject { ["StringEquals"] = new CfnObject { ["iam:PassedToService"] = "ecs-tasks.amazonaws.com" } }),
-            PermissionScope.ServiceAlarms => new([.. services.SelectMany(s =>
-            {
-                var (errors, latency) = ServiceBuilder.AlarmNames(ctx, s.Name);
-                return new[] { PlatformContext.Arn("cloudwatch", $"alarm:{errors}"), PlatformContext.Arn("cloudwatch", $"alarm:{latency}") };
-            }).Select(a => (Value<string>)a)]),
+            PermissionScope.ServiceAlarms => new([.. services.SelectMany(s => new[] { PlatformNaming.Arn("cloudwatch", $"alarm:{s.ServerErrorsAlarm}"), PlatformNaming.Arn("cloudwatch", $"alarm:{s.LatencyAlarm}") })
+                .Select(a => (Value<string>)a)]),
             // The scan gate runs in the service workflows only: their repositories, not the backup image's.
-            PermissionScope.EcrRepository => new([.. services.Select(s => RepositoryArn(RepositoryBuilder.RepositoryName(ctx, s)))]),
+            PermissionScope.EcrRepository => new([.. services.Select(s => RepositoryArn(s.ImageRepository))]),
             PermissionScope.NoResource => new(["*"]),
             _ => throw new InvalidOperationException($"The CI roles cannot grant permissions on {scope}: no operation they run should need it."),
         };
-    }
-
-    /// <summary>The environment's image repositories: each service's and, with a database, the backup task's <c>&lt;env&gt;/ottkit-backup</c>.</summary>
-    private static IEnumerable<Value<string>> EcrRepositoryArns(PlatformContext ctx)
-    {
-        var names = ctx.Spec.Services.Select(s => RepositoryBuilder.RepositoryName(ctx, s));
-        if (ctx.Spec.Database is not null)
-        {
-            names = names.Append(RepositoryBuilder.BackupRepositoryName(ctx));
-        }
-
-        return names.Select(RepositoryArn);
     }
 
     /// <summary>
     /// A repository's ARN from its name (the repositories stack names each one): computed, not imported, so the ci
     /// stack depends on the bootstrap stack alone and an administrator can deploy it before any other stack.
     /// </summary>
-    private static Value<string> RepositoryArn(string name) => PlatformContext.Arn("ecr", $"repository/{name}");
+    private static Value<string> RepositoryArn(string name) => PlatformNaming.Arn("ecr", $"repository/{name}");
 
     private static CfnObject Trust(CfnNode provider, IReadOnlyList<string> subjects) => new PolicyDocument
     {
@@ -250,7 +234,7 @@ internal static class CiRoleBuilder
         },
     }.ToNode();
 
-    private static Value<string> ArtifactsBucket(CiSpec ci, bool objects, StackScope stack, Bootstrap bootstrap)
+    private static Value<string> ArtifactsBucket(CiRoleProps ci, bool objects, StackScope stack, Bootstrap bootstrap)
     {
         if (ci.ArtifactsBucketName is { } bucket)
         {
@@ -262,3 +246,29 @@ internal static class CiRoleBuilder
         return objects ? Fn.Sub("${Bucket}/*", new CfnObject { ["Bucket"] = arn }) : arn;
     }
 }
+
+/// <summary>The CI roles' props (<c>ci.*</c> and what they deploy of the services; see <see cref="ConstructProps.CiRoles"/>).</summary>
+/// <param name="Owner">The GitHub owner of <paramref name="Repositories"/>.</param>
+/// <param name="Repositories">The repositories whose workflows may assume the roles.</param>
+/// <param name="Branches">Branches that may deploy.</param>
+/// <param name="Environments">GitHub environments that may deploy.</param>
+/// <param name="ExistingOidcProviderArn">The account's GitHub OIDC provider, when it already has one.</param>
+/// <param name="ArtifactsBucketName">An existing artifacts bucket, instead of the bootstrap stack's.</param>
+/// <param name="Services">The services the deploy role rolls out, in spec order.</param>
+/// <param name="ImageRepositories">Every image repository the workflows push to: the services', then the backup task's (with a database).</param>
+internal sealed record CiRoleProps(
+    string Owner,
+    IReadOnlyList<string> Repositories,
+    IReadOnlyList<string> Branches,
+    IReadOnlyList<string> Environments,
+    string? ExistingOidcProviderArn,
+    string? ArtifactsBucketName,
+    IReadOnlyList<CiServiceProps> Services,
+    IReadOnlyList<string> ImageRepositories);
+
+/// <summary>What the CI roles need of one service.</summary>
+/// <param name="Name">The service's name (its ECS service, task definition family suffix).</param>
+/// <param name="ImageRepository">Its image repository's name.</param>
+/// <param name="ServerErrorsAlarm">Its deployment alarm on 5xx responses.</param>
+/// <param name="LatencyAlarm">Its deployment alarm on latency.</param>
+internal sealed record CiServiceProps(string Name, string ImageRepository, string ServerErrorsAlarm, string LatencyAlarm);

@@ -14,7 +14,7 @@ namespace Workmates.OttKit.Constructs;
 internal static class CloudFormationServiceRole
 {
     /// <summary>The role's name.</summary>
-    public static string RoleName(PlatformContext ctx) => $"{ctx.Env}-cloudformation";
+    public static string RoleName(PlatformNaming naming) => $"{naming.Env}-cloudformation";
 
     /// <summary>What CloudFormation calls per resource type (its handlers' create/read/update/delete/tag permissions).</summary>
     public static FrozenDictionary<string, string[]> ActionsByResourceType { get; } = new Dictionary<string, string[]>(StringComparer.Ordinal)
@@ -329,11 +329,11 @@ internal static class CloudFormationServiceRole
         action.StartsWith("iam:", StringComparison.Ordinal) && !action.Contains("OpenIDConnectProvider", StringComparison.Ordinal);
 
     /// <summary>The service role's permission policy for the resource types of the stack set.</summary>
-    /// <param name="ctx">The environment.</param>
+    /// <param name="naming">The environment's naming.</param>
     /// <param name="resourceTypes">Every resource type the stack set contains.</param>
     /// <returns>The policy.</returns>
     /// <exception cref="InvalidOperationException">A resource type has no entry in <see cref="ActionsByResourceType"/>.</exception>
-    public static PolicyDocument Policy(PlatformContext ctx, IEnumerable<string> resourceTypes)
+    public static PolicyDocument Policy(PlatformNaming naming, IEnumerable<string> resourceTypes)
     {
         var actions = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var type in resourceTypes)
@@ -356,14 +356,14 @@ internal static class CloudFormationServiceRole
 
         var roles = new List<Value<string>>
         {
-            Fn.Sub($"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/{CiRoleBuilder.DeployRoleName(ctx)}"),
-            Fn.Sub($"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/{CiRoleBuilder.PlanRoleName(ctx)}"),
-            Fn.Sub($"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/{RoleName(ctx)}"),
+            Fn.Sub($"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/{CiRoleBuilder.DeployRoleName(naming)}"),
+            Fn.Sub($"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/{CiRoleBuilder.PlanRoleName(naming)}"),
+            Fn.Sub($"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/{RoleName(naming)}"),
             // Every other role (the task roles under /ottkit/<env>/tasks/ included) and instance profile the stacks
-            // create lives under the environment's path (PlatformContext.RolePath): exactly this environment's.
-            Fn.Sub($"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role{ctx.RolePath}*"),
+            // create lives under the environment's path (PlatformNaming.RolePath): exactly this environment's.
+            Fn.Sub($"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role{naming.RolePath}*"),
         };
-        var profiles = new List<Value<string>> { Fn.Sub($"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:instance-profile{ctx.RolePath}*") };
+        var profiles = new List<Value<string>> { Fn.Sub($"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:instance-profile{naming.RolePath}*") };
 
         var policy = new PolicyDocument();
         var general = new PolicyStatement { Sid = "ManageTheStacksResources", Resources = { "*" } };

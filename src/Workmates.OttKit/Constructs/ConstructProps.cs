@@ -93,4 +93,47 @@ internal static class ConstructProps
             spec.Security.LogRetentionDays,
             Database: spec.Database is not null);
     }
+
+    // Media, admin access and CI roles
+
+    /// <summary>What the edge web ACL and the media stack read: <c>media.*</c> and whether the media bucket has a replica.</summary>
+    public static MediaProps Media(EnvironmentSpec spec) => new(
+        spec.Media!.Aliases,
+        spec.Media.CertificateArn,
+        spec.Media.HostedZoneId,
+        spec.Media.PriceClass,
+        spec.Media.RateLimitPer5Minutes,
+        spec.Media.LogRetentionDays,
+        Failover: !spec.Weakenings.SingleOriginMedia);
+
+    /// <summary>What the admin access stack reads: <c>adminAccess.*</c> and the VPC's CIDR (pushed to the VPN clients).</summary>
+    public static AdminAccessProps AdminAccess(EnvironmentSpec spec) => new(
+        spec.AdminAccess!.AllowedCidrs,
+        spec.AdminAccess.VpnPort,
+        spec.AdminAccess.SshPort,
+        spec.AdminAccess.ClientCidr,
+        spec.AdminAccess.InstanceType,
+        spec.Network.VpcCidr);
+
+    /// <summary>What the ci stack reads: <c>ci.*</c> (not the tool source the workflows install), each service's name,
+    /// image repository and deployment alarms, and every image repository the workflows push to (the backup task's
+    /// with a database).</summary>
+    /// <param name="spec">The validated environment.</param>
+    /// <param name="ctx">Transitional: <see cref="ServiceBuilder.AlarmNames"/> still takes the context.</param>
+    public static CiRoleProps CiRoles(EnvironmentSpec spec, PlatformContext ctx)
+    {
+        var ci = spec.Ci!;
+        var services = spec.Services.Select(s =>
+        {
+            var (errors, latency) = ServiceBuilder.AlarmNames(ctx, s.Name);
+            return new CiServiceProps(s.Name, RepositoryBuilder.RepositoryName(ctx, s), errors, latency);
+        }).ToList();
+        var images = services.Select(s => s.ImageRepository).ToList();
+        if (spec.Database is not null)
+        {
+            images.Add(RepositoryBuilder.BackupRepositoryName(ctx));
+        }
+
+        return new(ci.Owner, ci.Repositories, ci.Branches, ci.Environments, ci.ExistingOidcProviderArn, ci.ArtifactsBucketName, services, images);
+    }
 }

@@ -35,40 +35,23 @@ internal static class LoadBalancerBuilder
         t.Description = $"OttKit {naming.Env}: Application Load Balancer, TLS, WAF and access logs";
 
         var serverLogs = BucketParts.ServerAccessLogBucket(t, naming, "ServerAccessLogBucket", "alb-access-log-access-logs", 365, "AccessLogBucket");
-        var bucket = t.AddResource("AccessLogBucket", "AWS::S3::Bucket", new CfnObject
-        {
-            ["LoggingConfiguration"] = BucketParts.LogTo(serverLogs, "alb-logs/"),
-            ["NotificationConfiguration"] = BucketParts.EventBridgeNotifications(),
-            // ALB access logs support SSE-S3 only (not SSE-KMS).
-            ["BucketEncryption"] = BucketParts.Encryption(null),
-            ["PublicAccessBlockConfiguration"] = BucketParts.PublicAccessBlock(),
-            ["OwnershipControls"] = BucketParts.OwnerEnforced(),
-            ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
-            ["LifecycleConfiguration"] = BucketParts.LogLifecycle("expire-access-logs", 365),
-            ["Tags"] = naming.Tags("alb-logs"),
-        });
-        bucket.DeletionPolicy = DeletionPolicy.Retain;
-        bucket.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
+        // ALB access logs support SSE-S3 only (not SSE-KMS).
+        var bucket = BucketParts.Bucket(t, "AccessLogBucket", key: null, BucketParts.LogLifecycle("expire-access-logs", 365), BucketParts.LogTo(serverLogs, "alb-logs/"), naming.Tags("alb-logs"));
 
         var writer = LogDeliveryAccounts.TryGetValue(lb.Region, out var elbAccount)
             ? PolicyPrincipal.Aws(Fn.Sub($"arn:${{AWS::Partition}}:iam::{elbAccount}:root"))
             : PolicyPrincipal.Service("logdelivery.elasticloadbalancing.amazonaws.com");
         GuardSuppressions.Suppress(bucket, GuardSuppressions.BucketKmsEncryption);
-        var policy = t.AddResource("AccessLogBucketPolicy", "AWS::S3::BucketPolicy", new CfnObject
-        {
-            ["Bucket"] = bucket.Ref(),
-            ["PolicyDocument"] = new PolicyDocument
+        var policy = BucketParts.Policy(t, bucket,
+        [
+            new PolicyStatement
             {
-                BucketParts.DenyInsecureTransport("AccessLogBucket"),
-                new PolicyStatement
-                {
-                    Sid = "LoadBalancerWritesAccessLogs",
-                    Principal = writer,
-                    Actions = { "s3:PutObject" },
-                    Resources = { Fn.Sub("${AccessLogBucket.Arn}/AWSLogs/${AWS::AccountId}/*") },
-                },
-            }.ToNode(),
-        });
+                Sid = "LoadBalancerWritesAccessLogs",
+                Principal = writer,
+                Actions = { "s3:PutObject" },
+                Resources = { BucketParts.ObjectsUnder(bucket, "AWSLogs/${AWS::AccountId}/") },
+            },
+        ]);
 
         var clientRules = new CfnList();
         foreach (var cidr in lb.AllowedClientCidrs)

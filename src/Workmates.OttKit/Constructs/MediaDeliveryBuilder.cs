@@ -36,19 +36,16 @@ internal static class MediaDeliveryBuilder
 
     private const string OriginId = "media-bucket";
 
-    private static bool RequestsCertificate(PlatformContext ctx) => ctx.Spec.Media is { HostedZoneId: not null, Aliases.Count: > 0 };
-
     /// <summary>The us-east-1 stack: the CLOUDFRONT-scope web ACL and its logging. Self-contained: it imports nothing.</summary>
-    public static EdgeWebAcl BuildEdgeWebAcl(PlatformContext ctx, StackScope scope)
+    public static EdgeWebAcl BuildEdgeWebAcl(PlatformNaming naming, StackScope scope, MediaProps media)
     {
-        var media = ctx.Spec.Media!;
         var t = scope.Template;
-        t.Description = $"OttKit {ctx.Env}: CloudFront web ACL (us-east-1) in front of the media distribution";
+        t.Description = $"OttKit {naming.Env}: CloudFront web ACL (us-east-1) in front of the media distribution";
 
         // The environment's logs key lives in the home region; a log group here needs a key of its own region.
         var key = t.AddResource("EdgeLogsKey", "AWS::KMS::Key", new CfnObject
         {
-            ["Description"] = $"{ctx.Env}: encrypts the edge web ACL's log group (us-east-1)",
+            ["Description"] = $"{naming.Env}: encrypts the edge web ACL's log group (us-east-1)",
             ["EnableKeyRotation"] = true,
             ["KeyPolicy"] = new PolicyDocument
             {
@@ -63,46 +60,46 @@ internal static class MediaDeliveryBuilder
                 new PolicyStatement
                 {
                     Sid = "CloudWatchLogsEncryptsThisAccountsLogGroups",
-                    Principal = PolicyPrincipal.Service($"logs.{PlatformContext.EdgeRegion}.amazonaws.com"),
+                    Principal = PolicyPrincipal.Service($"logs.{PlatformNaming.EdgeRegion}.amazonaws.com"),
                     Actions = { "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey" },
                     Resources = { "*" },
                     Conditions = new CfnObject
                     {
-                        ["ArnLike"] = new CfnObject { ["kms:EncryptionContext:aws:logs:arn"] = PlatformContext.Arn("logs", "log-group:*") },
+                        ["ArnLike"] = new CfnObject { ["kms:EncryptionContext:aws:logs:arn"] = PlatformNaming.Arn("logs", "log-group:*") },
                     },
                 },
             }.ToNode(),
-            ["Tags"] = ctx.Tags("edge-logs-key"),
+            ["Tags"] = naming.Tags("edge-logs-key"),
         });
         key.DeletionPolicy = DeletionPolicy.Retain;
         key.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
         t.AddResource("EdgeLogsKeyAlias", "AWS::KMS::Alias", new CfnObject
         {
-            ["AliasName"] = $"alias/{ctx.Env}/edge-logs",
+            ["AliasName"] = $"alias/{naming.Env}/edge-logs",
             ["TargetKeyId"] = key.Ref(),
         });
 
-        var acl = WebAclParts.WebAcl(t, ctx, $"{ctx.Env}-media", "CLOUDFRONT", $"{ctx.Env}: AWS managed rules and a per-IP rate limit in front of the media distribution", $"{ctx.Env}-edge", $"{ctx.Env}-edge", media.RateLimitPer5Minutes, "edge-waf");
+        var acl = WebAclParts.WebAcl(t, naming, $"{naming.Env}-media", "CLOUDFRONT", $"{naming.Env}: AWS managed rules and a per-IP rate limit in front of the media distribution", $"{naming.Env}-edge", $"{naming.Env}-edge", media.RateLimitPer5Minutes, "edge-waf");
 
         // WAF.11: the log group's name must start with aws-waf-logs-, and WAF wants its ARN without GetAtt's ":*".
-        var logName = $"aws-waf-logs-{ctx.Env}-edge";
+        var logName = $"aws-waf-logs-{naming.Env}-edge";
         var logs = t.AddResource("WafLogGroup", "AWS::Logs::LogGroup", new CfnObject
         {
             ["LogGroupName"] = logName,
             ["RetentionInDays"] = media.LogRetentionDays,
             ["KmsKeyId"] = key.GetAtt("Arn"),
-            ["Tags"] = ctx.Tags("edge-waf-logs"),
+            ["Tags"] = naming.Tags("edge-waf-logs"),
         });
         logs.DeletionPolicy = DeletionPolicy.Retain;
         logs.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
         t.AddResource("WafLogging", "AWS::WAFv2::LoggingConfiguration", new CfnObject
         {
             ["ResourceArn"] = acl.GetAtt("Arn"),
-            ["LogDestinationConfigs"] = new CfnList { PlatformContext.Arn("logs", $"log-group:{logName}") },
+            ["LogDestinationConfigs"] = new CfnList { PlatformNaming.Arn("logs", $"log-group:{logName}") },
         }).DependOn(logs);
 
         StackOutput? certificateArn = null;
-        if (RequestsCertificate(ctx))
+        if (media.RequestsCertificate)
         {
             // CloudFront reads certificates only from us-east-1, so the certificate is requested here; Route 53 is global.
             var certificate = t.AddResource("Certificate", "AWS::CertificateManager::Certificate", new CfnObject
@@ -110,7 +107,7 @@ internal static class MediaDeliveryBuilder
                 ["DomainName"] = media.Aliases[0],
                 ["ValidationMethod"] = "DNS",
                 ["DomainValidationOptions"] = new CfnList([.. media.Aliases.Select(a => (CfnNode)new CfnObject { ["DomainName"] = a, ["HostedZoneId"] = media.HostedZoneId! })]),
-                ["Tags"] = ctx.Tags("media-certificate"),
+                ["Tags"] = naming.Tags("media-certificate"),
             });
             if (media.Aliases.Count > 1)
             {
@@ -126,11 +123,10 @@ internal static class MediaDeliveryBuilder
     }
 
     /// <summary>The home-region stack: media bucket, its log bucket, Origin Access Control and the distribution.</summary>
-    public static MediaDelivery Build(PlatformContext ctx, StackScope scope, SecurityBaseline security, EdgeWebAcl edge)
+    public static MediaDelivery Build(PlatformNaming naming, StackScope scope, MediaProps media, SecurityBaseline security, EdgeWebAcl edge)
     {
-        var media = ctx.Spec.Media!;
         var t = scope.Template;
-        t.Description = $"OttKit {ctx.Env}: media bucket and CloudFront distribution";
+        t.Description = $"OttKit {naming.Env}: media bucket and CloudFront distribution";
         scope.FillParameter(WebAclParameter, edge.WebAclArn);
         var webAcl = t.Add(new Parameter(WebAclParameter)
         {
@@ -140,7 +136,7 @@ internal static class MediaDeliveryBuilder
         });
 
         CfnNode? certificateArn = media.CertificateArn;
-        if (RequestsCertificate(ctx))
+        if (media.RequestsCertificate)
         {
             scope.FillParameter(CertificateParameter, edge.CertificateArn!);
             certificateArn = t.Add(new Parameter(CertificateParameter)
@@ -153,97 +149,33 @@ internal static class MediaDeliveryBuilder
 
         // CloudFront standard logging writes through bucket ACLs, and S3 server access logs only go to SSE-S3
         // buckets: this bucket keeps ACLs for the log-delivery account but blocks every public grant.
-        var logBucket = t.AddResource("LogBucket", "AWS::S3::Bucket", new CfnObject
-        {
-            ["BucketEncryption"] = new CfnObject
-            {
-                ["ServerSideEncryptionConfiguration"] = new CfnList
-                {
-                    new CfnObject { ["ServerSideEncryptionByDefault"] = new CfnObject { ["SSEAlgorithm"] = "AES256" } },
-                },
-            },
-            ["PublicAccessBlockConfiguration"] = PublicAccessBlock(),
-            ["OwnershipControls"] = new CfnObject { ["Rules"] = new CfnList { new CfnObject { ["ObjectOwnership"] = "BucketOwnerPreferred" } } },
-            ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
-            ["LifecycleConfiguration"] = new CfnObject
-            {
-                ["Rules"] = new CfnList
-                {
-                    new CfnObject
-                    {
-                        ["Id"] = "expire-media-logs",
-                        ["Status"] = "Enabled",
-                        ["ExpirationInDays"] = media.LogRetentionDays,
-                        ["NoncurrentVersionExpiration"] = new CfnObject { ["NoncurrentDays"] = 30 },
-                        ["AbortIncompleteMultipartUpload"] = new CfnObject { ["DaysAfterInitiation"] = 7 },
-                    },
-                },
-            },
-            ["Tags"] = ctx.Tags("media-logs"),
-            ["NotificationConfiguration"] = BucketParts.EventBridgeNotifications(),
-        });
+        var logBucket = BucketParts.Bucket(t, "LogBucket", key: null, BucketParts.LogLifecycle("expire-media-logs", media.LogRetentionDays), logging: null, naming.Tags("media-logs"), aclsForLogDelivery: true);
         GuardSuppressions.Suppress(logBucket, GuardSuppressions.BucketKmsEncryption, GuardSuppressions.BucketLogging);
-        logBucket.DeletionPolicy = DeletionPolicy.Retain;
-        logBucket.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
 
         var dataKey = security.DataKey.Arn.In(scope);
-        var failover = !ctx.Spec.Weakenings.SingleOriginMedia;
-        var (replica, replicationRole) = failover ? MediaReplica.AddBucketAndRole(t, ctx, logBucket, dataKey) : (null, null);
-        var bucket = t.AddResource("MediaBucket", "AWS::S3::Bucket", new CfnObject
-        {
-            ["NotificationConfiguration"] = BucketParts.EventBridgeNotifications(),
-            ["BucketEncryption"] = new CfnObject
-            {
-                ["ServerSideEncryptionConfiguration"] = new CfnList
-                {
-                    new CfnObject
-                    {
-                        ["ServerSideEncryptionByDefault"] = new CfnObject { ["SSEAlgorithm"] = "aws:kms", ["KMSMasterKeyID"] = dataKey },
-                        ["BucketKeyEnabled"] = true,
-                    },
-                },
-            },
-            ["PublicAccessBlockConfiguration"] = PublicAccessBlock(),
-            ["OwnershipControls"] = new CfnObject { ["Rules"] = new CfnList { new CfnObject { ["ObjectOwnership"] = "BucketOwnerEnforced" } } },
-            ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
-            ["LoggingConfiguration"] = new CfnObject { ["DestinationBucketName"] = logBucket.Ref(), ["LogFilePrefix"] = "s3/" },
-            ["LifecycleConfiguration"] = BucketParts.KeepCurrentLifecycle(),
-            ["Tags"] = ctx.Tags("media"),
-        });
-        bucket.DeletionPolicy = DeletionPolicy.Retain;
-        bucket.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
+        var failover = media.Failover;
+        var (replica, replicationRole) = failover ? MediaReplica.AddBucketAndRole(t, naming, logBucket, dataKey) : (null, null);
+        var bucket = BucketParts.Bucket(t, "MediaBucket", dataKey, BucketParts.KeepCurrentLifecycle(), BucketParts.LogTo(logBucket, "s3/"), naming.Tags("media"));
         if (replica is not null)
         {
             bucket.Properties["ReplicationConfiguration"] = MediaReplica.Replication(replica, replicationRole!, dataKey);
         }
 
-        t.AddResource("LogBucketPolicy", "AWS::S3::BucketPolicy", new CfnObject
-        {
-            ["Bucket"] = logBucket.Ref(),
-            ["PolicyDocument"] = new PolicyDocument
-            {
-                BucketParts.DenyInsecureTransport("LogBucket"),
-                new PolicyStatement
-                {
-                    Sid = "S3WritesMediaBucketAccessLogs",
-                    Principal = PolicyPrincipal.Service("logging.s3.amazonaws.com"),
-                    Actions = { "s3:PutObject" },
-                    Resources = replica is null ? [Fn.Sub("${LogBucket.Arn}/s3/*")] : [Fn.Sub("${LogBucket.Arn}/s3/*"), Fn.Sub("${LogBucket.Arn}/s3-replica/*")],
-                    Conditions = new CfnObject
-                    {
-                        ["StringEquals"] = new CfnObject { ["aws:SourceAccount"] = Pseudo.AccountId },
-                        ["ArnLike"] = new CfnObject { ["aws:SourceArn"] = replica is null ? bucket.GetAtt("Arn") : new CfnList { bucket.GetAtt("Arn"), replica.GetAtt("Arn") } },
-                    },
-                },
-            }.ToNode(),
-        });
+        BucketParts.Policy(t, logBucket,
+        [
+            BucketParts.S3ServerAccessLogsFrom(
+                logBucket,
+                replica is null ? ["s3/"] : ["s3/", "s3-replica/"],
+                replica is null ? bucket.GetAtt("Arn") : new CfnList { bucket.GetAtt("Arn"), replica.GetAtt("Arn") },
+                "S3WritesMediaBucketAccessLogs"),
+        ]);
 
         var oac = t.AddResource("OriginAccessControl", "AWS::CloudFront::OriginAccessControl", new CfnObject
         {
             ["OriginAccessControlConfig"] = new CfnObject
             {
-                ["Name"] = $"{ctx.Env}-media",
-                ["Description"] = $"{ctx.Env}: CloudFront signs every request to the media bucket",
+                ["Name"] = $"{naming.Env}-media",
+                ["Description"] = $"{naming.Env}: CloudFront signs every request to the media bucket",
                 ["OriginAccessControlOriginType"] = "s3",
                 ["SigningBehavior"] = "always",
                 ["SigningProtocol"] = "sigv4",
@@ -253,7 +185,7 @@ internal static class MediaDeliveryBuilder
         var config = new CfnObject
         {
             ["Enabled"] = true,
-            ["Comment"] = $"{ctx.Env}: media",
+            ["Comment"] = $"{naming.Env}: media",
             ["DefaultRootObject"] = "index.html",
             ["HttpVersion"] = "http2and3",
             ["IPV6Enabled"] = true,
@@ -312,7 +244,7 @@ internal static class MediaDeliveryBuilder
         var distribution = t.AddResource("Distribution", "AWS::CloudFront::Distribution", new CfnObject
         {
             ["DistributionConfig"] = config,
-            ["Tags"] = ctx.Tags("media"),
+            ["Tags"] = naming.Tags("media"),
         });
         if (media.Aliases.Count == 0)
         {
@@ -320,29 +252,10 @@ internal static class MediaDeliveryBuilder
             GuardSuppressions.Suppress(distribution, GuardSuppressions.CustomCertificate, GuardSuppressions.Sni);
         }
 
-        t.AddResource("MediaBucketPolicy", "AWS::S3::BucketPolicy", new CfnObject
-        {
-            ["Bucket"] = bucket.Ref(),
-            ["PolicyDocument"] = new PolicyDocument
-            {
-                BucketParts.DenyInsecureTransport("MediaBucket"),
-                new PolicyStatement
-                {
-                    Sid = "CloudFrontReadsThroughOriginAccessControl",
-                    Principal = PolicyPrincipal.Service("cloudfront.amazonaws.com"),
-                    Actions = { "s3:GetObject" },
-                    Resources = { Fn.Sub("${MediaBucket.Arn}/*") },
-                    Conditions = new CfnObject
-                    {
-                        ["StringEquals"] = new CfnObject { ["AWS:SourceArn"] = Fn.Sub("arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${Distribution}") },
-                    },
-                },
-            }.ToNode(),
-        });
-
+        BucketParts.Policy(t, bucket, [MediaReplica.CloudFrontReads(bucket, distribution)]);
         if (replica is not null)
         {
-            MediaReplica.AddPolicies(t, bucket, replica, replicationRole!, distribution, dataKey, ctx.Spec.Region);
+            MediaReplica.AddPolicies(scope, bucket, replica, replicationRole!, distribution, security.DataKey);
         }
 
         if (media.HostedZoneId is { } zone)
@@ -381,12 +294,26 @@ internal static class MediaDeliveryBuilder
         scope.Export("LogBucketName", logBucket.Ref(), "Bucket of the media bucket's access logs and the distribution's logs");
         return new MediaDelivery(scope, distributionId);
     }
+}
 
-    private static CfnObject PublicAccessBlock() => new()
-    {
-        ["BlockPublicAcls"] = true,
-        ["BlockPublicPolicy"] = true,
-        ["IgnorePublicAcls"] = true,
-        ["RestrictPublicBuckets"] = true,
-    };
+/// <summary>The media constructs' props (<c>media.*</c> and the single-origin weakening; see <see cref="ConstructProps.Media"/>),
+/// read by both the edge web ACL and the media stack.</summary>
+/// <param name="Aliases">The distribution's aliases (the first is the certificate's domain), or none.</param>
+/// <param name="CertificateArn">An existing us-east-1 certificate for the aliases, when given.</param>
+/// <param name="HostedZoneId">The Route 53 zone of the aliases (a certificate is requested and alias records added), when given.</param>
+/// <param name="PriceClass">The distribution's price class.</param>
+/// <param name="RateLimitPer5Minutes">Requests per 5 minutes from one IP before the edge web ACL blocks it.</param>
+/// <param name="LogRetentionDays">How long the edge web ACL's logs and the media log bucket's objects are kept.</param>
+/// <param name="Failover">Whether the media bucket has a replica and CloudFront an origin group (not <c>weakenings.singleOriginMedia</c>).</param>
+internal sealed record MediaProps(
+    IReadOnlyList<string> Aliases,
+    string? CertificateArn,
+    string? HostedZoneId,
+    string PriceClass,
+    int RateLimitPer5Minutes,
+    int LogRetentionDays,
+    bool Failover)
+{
+    /// <summary>Whether the edge stack requests the aliases' certificate (a hosted zone and at least one alias).</summary>
+    public bool RequestsCertificate => HostedZoneId is not null && Aliases.Count > 0;
 }

@@ -22,26 +22,15 @@ internal static class MediaReplica
     public static readonly IReadOnlyList<int> FailoverStatusCodes = [403, 404, 500, 502, 503, 504];
 
     /// <summary>Adds the replica bucket (access logs into <paramref name="logBucket"/> below <c>s3-replica/</c>) and the role S3 replicates as.</summary>
-    public static (Resource Bucket, Resource Role) AddBucketAndRole(Template t, PlatformContext ctx, Resource logBucket, Intrinsic dataKey)
+    public static (Resource Bucket, Resource Role) AddBucketAndRole(Template t, PlatformNaming naming, Resource logBucket, Intrinsic dataKey)
     {
-        var bucket = t.AddResource("MediaReplicaBucket", "AWS::S3::Bucket", new CfnObject
-        {
-            ["NotificationConfiguration"] = BucketParts.EventBridgeNotifications(),
-            ["BucketEncryption"] = BucketParts.Encryption(dataKey),
-            ["PublicAccessBlockConfiguration"] = BucketParts.PublicAccessBlock(),
-            ["OwnershipControls"] = BucketParts.OwnerEnforced(),
-            ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
-            ["LoggingConfiguration"] = BucketParts.LogTo(logBucket, "s3-replica/"),
-            ["LifecycleConfiguration"] = BucketParts.KeepCurrentLifecycle(),
-            ["Tags"] = ctx.Tags("media-replica"),
-        });
-        BucketParts.Keep(bucket);
+        var bucket = BucketParts.Bucket(t, "MediaReplicaBucket", dataKey, BucketParts.KeepCurrentLifecycle(), BucketParts.LogTo(logBucket, "s3-replica/"), naming.Tags("media-replica"));
 
         var role = t.AddResource("MediaReplicationRole", "AWS::IAM::Role", new CfnObject
         {
-            ["Description"] = $"{ctx.Env}: S3 replicates the media bucket into its replica",
-            ["AssumeRolePolicyDocument"] = PlatformContext.AssumeRole("s3.amazonaws.com"),
-            ["Tags"] = ctx.Tags("media-replication"),
+            ["Description"] = $"{naming.Env}: S3 replicates the media bucket into its replica",
+            ["AssumeRolePolicyDocument"] = PlatformNaming.AssumeRole("s3.amazonaws.com"),
+            ["Tags"] = naming.Tags("media-replication"),
         });
         return (bucket, role);
     }
@@ -114,9 +103,11 @@ internal static class MediaReplica
     /// media bucket) and the replica's bucket policy (TLS only; CloudFront reads through Origin Access Control, for
     /// <paramref name="distribution"/> only).
     /// </summary>
-    public static void AddPolicies(Template t, Resource media, Resource replica, Resource role, Resource distribution, Intrinsic dataKey, string region)
+    public static void AddPolicies(StackScope scope, Resource media, Resource replica, Resource role, Resource distribution, KmsKey dataKey)
     {
-        var viaS3 = new CfnObject { ["StringEquals"] = new CfnObject { ["kms:ViaService"] = $"s3.{region}.amazonaws.com" } };
+        var t = scope.Template;
+        var useKey = dataKey.GrantThrough(scope, "s3", "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey");
+        useKey.Sid = "DecryptSourceAndEncryptReplicaThroughS3";
         t.AddResource("MediaReplicationPolicy", "AWS::IAM::RolePolicy", new CfnObject
         {
             ["PolicyName"] = "replicate-media",
@@ -141,34 +132,27 @@ internal static class MediaReplica
                     Actions = { "s3:ReplicateObject", "s3:ReplicateTags" },
                     Resources = { Fn.Join(string.Empty, replica.GetAtt("Arn"), "/*") },
                 },
-                new PolicyStatement
-                {
-                    Sid = "DecryptSourceAndEncryptReplicaThroughS3",
-                    Actions = { "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey" },
-                    Resources = { dataKey },
-                    Conditions = viaS3,
-                },
+                useKey,
             }.ToNode(),
         });
 
-        t.AddResource("MediaReplicaBucketPolicy", "AWS::S3::BucketPolicy", new CfnObject
-        {
-            ["Bucket"] = replica.Ref(),
-            ["PolicyDocument"] = new PolicyDocument
-            {
-                BucketParts.DenyInsecureTransport(replica.LogicalId),
-                new PolicyStatement
-                {
-                    Sid = "CloudFrontReadsThroughOriginAccessControl",
-                    Principal = PolicyPrincipal.Service("cloudfront.amazonaws.com"),
-                    Actions = { "s3:GetObject" },
-                    Resources = { Fn.Join(string.Empty, replica.GetAtt("Arn"), "/*") },
-                    Conditions = new CfnObject
-                    {
-                        ["StringEquals"] = new CfnObject { ["AWS:SourceArn"] = Fn.Sub($"arn:${{AWS::Partition}}:cloudfront::${{AWS::AccountId}}:distribution/${{{distribution.LogicalId}}}") },
-                    },
-                },
-            }.ToNode(),
-        });
+        BucketParts.Policy(t, replica, [CloudFrontReads(replica, distribution)]);
     }
+
+    /// <summary>CloudFront reads <paramref name="bucket"/>'s objects through Origin Access Control, for
+    /// <paramref name="distribution"/> only (the media bucket and its replica grant the same).</summary>
+    /// <param name="bucket">The media bucket or its replica.</param>
+    /// <param name="distribution">The distribution in the same template.</param>
+    /// <returns>The grant, for <see cref="BucketParts.Policy"/>.</returns>
+    public static PolicyStatement CloudFrontReads(Resource bucket, Resource distribution) => new()
+    {
+        Sid = "CloudFrontReadsThroughOriginAccessControl",
+        Principal = PolicyPrincipal.Service("cloudfront.amazonaws.com"),
+        Actions = { "s3:GetObject" },
+        Resources = { BucketParts.ObjectsUnder(bucket, string.Empty) },
+        Conditions = new CfnObject
+        {
+            ["StringEquals"] = new CfnObject { ["AWS:SourceArn"] = Fn.Sub($"arn:${{AWS::Partition}}:cloudfront::${{AWS::AccountId}}:distribution/${{{distribution.LogicalId}}}") },
+        },
+    };
 }

@@ -45,7 +45,7 @@ internal static class PlatformGraph
 
         if (spec.AdminAccess is not null)
         {
-            AdminAccessBuilder.Build(ctx, graph.AddStack(PlatformContext.AdminAccessPart), security, network, cluster, database);
+            AdminAccessBuilder.Build(naming, graph.AddStack(PlatformContext.AdminAccessPart), ConstructProps.AdminAccess(spec), security, network, cluster, database, ctx);
         }
 
         var services = new List<Service>(spec.Services.Count);
@@ -58,8 +58,9 @@ internal static class PlatformGraph
         if (spec.Media is not null)
         {
             // CloudFront reads web ACLs only from us-east-1; the ARN reaches the media stack as a deploy-time parameter.
-            var edge = MediaDeliveryBuilder.BuildEdgeWebAcl(ctx, graph.AddStack(PlatformContext.EdgeWafPart, PlatformContext.EdgeRegion));
-            MediaDeliveryBuilder.Build(ctx, graph.AddStack(PlatformContext.MediaPart), security, edge);
+            var media = ConstructProps.Media(spec);
+            var edge = MediaDeliveryBuilder.BuildEdgeWebAcl(naming, graph.AddStack(PlatformContext.EdgeWafPart, PlatformContext.EdgeRegion), media);
+            MediaDeliveryBuilder.Build(naming, graph.AddStack(PlatformContext.MediaPart), media, security, edge);
         }
 
         Monitoring? monitoring = null;
@@ -80,7 +81,7 @@ internal static class PlatformGraph
             // After every other stack: its roles touch exactly those stacks, and its CloudFormation service role may
             // create exactly the resource types they contain.
             var others = graph.Stacks.Select(s => (s.Name, s.Region, s.Template)).ToList();
-            CiRoleBuilder.Build(ctx, graph.AddStack(PlatformContext.CiPart), bootstrap, others);
+            CiRoleBuilder.Build(naming, graph.AddStack(PlatformContext.CiPart), ConstructProps.CiRoles(spec, ctx), bootstrap, others);
         }
 
         if (monitoring is not null)

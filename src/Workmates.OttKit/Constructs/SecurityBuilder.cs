@@ -240,39 +240,13 @@ internal static class SecurityBuilder
     private static Resource AddAuditBucket(Template t, PlatformNaming naming, SecurityProps security, Resource logsKey)
     {
         var accessLogs = BucketParts.ServerAccessLogBucket(t, naming, "AuditAccessLogBucket", "audit-access-logs", security.LogRetentionDays, "AuditBucket");
-        var bucket = t.AddResource("AuditBucket", "AWS::S3::Bucket", new CfnObject
-        {
-            ["LoggingConfiguration"] = BucketParts.LogTo(accessLogs, "audit/"),
-            ["NotificationConfiguration"] = BucketParts.EventBridgeNotifications(),
-            ["BucketEncryption"] = new CfnObject
-            {
-                ["ServerSideEncryptionConfiguration"] = new CfnList
-                {
-                    new CfnObject
-                    {
-                        ["ServerSideEncryptionByDefault"] = new CfnObject { ["SSEAlgorithm"] = "aws:kms", ["KMSMasterKeyID"] = logsKey.GetAtt("Arn") },
-                        ["BucketKeyEnabled"] = true,
-                    },
-                },
-            },
-            ["PublicAccessBlockConfiguration"] = BucketParts.PublicAccessBlock(),
-            ["OwnershipControls"] = BucketParts.OwnerEnforced(),
-            ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
-            ["LifecycleConfiguration"] = BucketParts.LogLifecycle("expire-audit-logs", security.LogRetentionDays),
-            ["Tags"] = naming.Tags("audit"),
-        });
-        bucket.DeletionPolicy = DeletionPolicy.Retain;
-        bucket.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
-        return bucket;
+        return BucketParts.Bucket(t, "AuditBucket", logsKey.GetAtt("Arn"), BucketParts.LogLifecycle("expire-audit-logs", security.LogRetentionDays), BucketParts.LogTo(accessLogs, "audit/"), naming.Tags("audit"));
     }
 
     private static Resource AddAuditBucketPolicy(Template t, PlatformNaming naming, SecurityProps security, Resource bucket)
     {
         var trailArn = PlatformNaming.Arn("cloudtrail", $"trail/{TrailName(naming)}");
-        var document = new PolicyDocument
-        {
-            BucketParts.DenyInsecureTransport("AuditBucket"),
-        };
+        var document = new List<PolicyStatement>();
         if (security.CloudTrail)
         {
             var fromTrail = new CfnObject { ["StringEquals"] = new CfnObject { ["aws:SourceArn"] = trailArn } };
@@ -289,7 +263,7 @@ internal static class SecurityBuilder
                 Sid = "CloudTrailWritesLogs",
                 Principal = PolicyPrincipal.Service("cloudtrail.amazonaws.com"),
                 Actions = { "s3:PutObject" },
-                Resources = { Fn.Sub("${AuditBucket.Arn}/AWSLogs/${AWS::AccountId}/*") },
+                Resources = { BucketParts.ObjectsUnder(bucket, "AWSLogs/${AWS::AccountId}/") },
                 Conditions = new CfnObject
                 {
                     ["StringEquals"] = new CfnObject { ["s3:x-amz-acl"] = "bucket-owner-full-control", ["aws:SourceArn"] = trailArn },
@@ -312,7 +286,7 @@ internal static class SecurityBuilder
                 Sid = "ConfigWritesSnapshots",
                 Principal = PolicyPrincipal.Service("config.amazonaws.com"),
                 Actions = { "s3:PutObject" },
-                Resources = { Fn.Sub("${AuditBucket.Arn}/AWSLogs/${AWS::AccountId}/Config/*") },
+                Resources = { BucketParts.ObjectsUnder(bucket, "AWSLogs/${AWS::AccountId}/Config/") },
                 Conditions = new CfnObject
                 {
                     ["StringEquals"] = new CfnObject { ["s3:x-amz-acl"] = "bucket-owner-full-control", ["aws:SourceAccount"] = Fn.Ref("AWS::AccountId") },
@@ -320,11 +294,7 @@ internal static class SecurityBuilder
             });
         }
 
-        return t.AddResource("AuditBucketPolicy", "AWS::S3::BucketPolicy", new CfnObject
-        {
-            ["Bucket"] = bucket.Ref(),
-            ["PolicyDocument"] = document.ToNode(),
-        });
+        return BucketParts.Policy(t, bucket, document);
     }
 
     private static (StackOutput Arn, StackOutput LogGroupName) AddTrail(StackScope scope, PlatformNaming naming, SecurityProps security, Resource bucket, Resource bucketPolicy, Resource logsKey)

@@ -24,11 +24,7 @@ public sealed partial class ConstructSpecIsolationTests
         "DatabaseBackupBuilder.cs",
         "MonitoringBuilder.cs",
         "MonitoringDashboard.cs",
-        "MediaDeliveryBuilder.cs",
-        "MediaReplica.cs",
         "AdminAccessBuilder.cs",
-        "CiRoleBuilder.cs",
-        "CloudFormationServiceRole.cs",
         "PatchingBuilder.cs",
     ];
 

@@ -254,7 +254,7 @@ public sealed class SeamRegressionTests
     {
         var spec = SampleSpecs.Blacksheep() with { Ci = SampleSpecs.Blacksheep().Ci! with { Owner = "blacksheep-media" } };
         var workflows = PipelineGenerator.Generate(spec);
-        var trusted = CiRoleBuilder.DeploySubjects(spec.Ci!);
+        var trusted = CiRoleBuilder.DeploySubjects(ConstructProps.CiRoles(spec, new PlatformContext(spec)));
         foreach (var workflow in workflows)
         {
             Assert.StartsWith("blacksheep-media/", workflow.Repository, StringComparison.Ordinal);
