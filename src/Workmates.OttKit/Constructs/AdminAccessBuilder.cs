@@ -22,11 +22,9 @@ internal static class AdminAccessBuilder
     /// <param name="network">The VPC and the first public subnet.</param>
     /// <param name="cluster">The ECS hosts' security group (SSH from the VPN host).</param>
     /// <param name="database">The replica set's security group (SSH from the VPN host), when there is a database.</param>
-    /// <param name="hostParts">Transitional: <see cref="HostParts.LaunchTemplate"/> and <see cref="HostParts.InstanceRole"/>
-    /// still take the spec-carrying context (their own conversion is another step); only they receive it. Remove the
-    /// parameter, and this file from the scan's allow-list, when they take <see cref="PlatformNaming"/>.</param>
+    /// <param name="sessions">Session Manager logging, when people's access is on: the VPN host's role may write transcripts.</param>
     /// <returns>The VPN host's handles.</returns>
-    public static AdminAccess Build(PlatformNaming naming, StackScope scope, AdminAccessProps admin, SecurityBaseline security, Network network, Cluster cluster, Database? database, PlatformContext hostParts)
+    public static AdminAccess Build(PlatformNaming naming, StackScope scope, AdminAccessProps admin, SecurityBaseline security, Network network, Cluster cluster, Database? database, SessionLogging? sessions)
     {
         _ = InstanceTypes.TryGet(admin.InstanceType, out var type);
         _ = Ipv4Cidr.TryParse(admin.ClientCidr, out var clients, out _);
@@ -124,9 +122,9 @@ internal static class AdminAccessBuilder
             new PolicyStatement { Sid = "KeepOwnPki", Actions = { "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue" }, Resources = { pki.Ref() } },
             security.DataKey.GrantThrough(scope, "secretsmanager", "kms:Decrypt", "kms:GenerateDataKey"),
         };
-        var role = HostParts.InstanceRole(t, hostParts, "VpnRole", "vpn", $"{naming.Env} VPN host: SSM core and its own PKI secret", policy, scope, security);
+        var role = HostParts.InstanceRole(t, naming, "VpnRole", "vpn", $"{naming.Env} VPN host: SSM core and its own PKI secret", policy, scope, sessions);
         var profile = t.AddResource("VpnInstanceProfile", "AWS::IAM::InstanceProfile", new CfnObject { ["Roles"] = new CfnList { role.Ref() } });
-        var launchTemplate = HostParts.LaunchTemplate(t, hostParts, "VpnLaunchTemplate", "vpn", dataKey, 16);
+        var launchTemplate = HostParts.LaunchTemplate(t, naming, "VpnLaunchTemplate", "vpn", dataKey, 16);
 
         var tags = naming.Tags("vpn");
         tags["ottkit:role"] = "vpn";

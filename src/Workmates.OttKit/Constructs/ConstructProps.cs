@@ -119,19 +119,19 @@ internal static class ConstructProps
     /// image repository and deployment alarms, and every image repository the workflows push to (the backup task's
     /// with a database).</summary>
     /// <param name="spec">The validated environment.</param>
-    /// <param name="ctx">Transitional: <see cref="ServiceBuilder.AlarmNames"/> still takes the context.</param>
-    public static CiRoleProps CiRoles(EnvironmentSpec spec, PlatformContext ctx)
+    public static CiRoleProps CiRoles(EnvironmentSpec spec)
     {
         var ci = spec.Ci!;
+        var naming = new PlatformNaming(spec.Name, spec.Tags);
         var services = spec.Services.Select(s =>
         {
-            var (errors, latency) = ServiceBuilder.AlarmNames(ctx, s.Name);
-            return new CiServiceProps(s.Name, RepositoryBuilder.RepositoryName(ctx, s), errors, latency);
+            var (errors, latency) = ServiceBuilder.AlarmNames(naming, s.Name);
+            return new CiServiceProps(s.Name, RepositoryBuilder.RepositoryName(naming, s), errors, latency);
         }).ToList();
         var images = services.Select(s => s.ImageRepository).ToList();
         if (spec.Database is not null)
         {
-            images.Add(RepositoryBuilder.BackupRepositoryName(ctx));
+            images.Add(RepositoryBuilder.BackupRepositoryName(naming));
         }
 
         return new(ci.Owner, ci.Repositories, ci.Branches, ci.Environments, ci.ExistingOidcProviderArn, ci.ArtifactsBucketName, services, images);

@@ -45,7 +45,7 @@ internal static class PlatformGraph
 
         if (spec.AdminAccess is not null)
         {
-            AdminAccessBuilder.Build(naming, graph.AddStack(PlatformContext.AdminAccessPart), ConstructProps.AdminAccess(spec), security, network, cluster, database, ctx);
+            AdminAccessBuilder.Build(naming, graph.AddStack(PlatformContext.AdminAccessPart), ConstructProps.AdminAccess(spec), security, network, cluster, database, sessionLogging);
         }
 
         var services = new List<Service>(spec.Services.Count);
@@ -81,7 +81,7 @@ internal static class PlatformGraph
             // After every other stack: its roles touch exactly those stacks, and its CloudFormation service role may
             // create exactly the resource types they contain.
             var others = graph.Stacks.Select(s => (s.Name, s.Region, s.Template)).ToList();
-            CiRoleBuilder.Build(naming, graph.AddStack(PlatformContext.CiPart), ConstructProps.CiRoles(spec, ctx), bootstrap, others);
+            CiRoleBuilder.Build(naming, graph.AddStack(PlatformContext.CiPart), ConstructProps.CiRoles(spec), bootstrap, others);
         }
 
         if (monitoring is not null)

@@ -24,7 +24,6 @@ public sealed partial class ConstructSpecIsolationTests
         "DatabaseBackupBuilder.cs",
         "MonitoringBuilder.cs",
         "MonitoringDashboard.cs",
-        "AdminAccessBuilder.cs",
         "PatchingBuilder.cs",
     ];
 

@@ -254,7 +254,7 @@ public sealed class SeamRegressionTests
     {
         var spec = SampleSpecs.Blacksheep() with { Ci = SampleSpecs.Blacksheep().Ci! with { Owner = "blacksheep-media" } };
         var workflows = PipelineGenerator.Generate(spec);
-        var trusted = CiRoleBuilder.DeploySubjects(ConstructProps.CiRoles(spec, new PlatformContext(spec)));
+        var trusted = CiRoleBuilder.DeploySubjects(ConstructProps.CiRoles(spec));
         foreach (var workflow in workflows)
         {
             Assert.StartsWith("blacksheep-media/", workflow.Repository, StringComparison.Ordinal);
