@@ -24,17 +24,12 @@ public sealed partial class ConstructSpecIsolationTests
         "AutoscalingBuilder.cs",
         "HostFloorBuilder.cs",
         "ServiceBuilder.cs",
-        "DatabaseBuilder.cs",
-        "MongoUserData.cs",
-        "DatabaseBackupBuilder.cs",
-        "MonitoringBuilder.cs",
-        "MonitoringDashboard.cs",
+        "DatabaseBuilder.cs", // own props; names PlatformContext only to call HostParts (HostNaming) until HostParts takes PlatformNaming
         "MediaDeliveryBuilder.cs",
         "MediaReplica.cs",
         "AdminAccessBuilder.cs",
         "CiRoleBuilder.cs",
         "CloudFormationServiceRole.cs",
-        "PatchingBuilder.cs",
         "PeopleAccessBuilder.cs",
     ];
 
