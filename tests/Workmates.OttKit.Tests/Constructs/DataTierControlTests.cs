@@ -183,7 +183,7 @@ public sealed class DataTierControlTests
     public void SSM_2_SSM_3_patching_scans_daily_and_installs_weekly_with_mongo_one_at_a_time()
     {
         var patching = Blacksheep["blacksheep-patching"].Template.Resources;
-        Assert.Equal("AMAZON_LINUX_2023", Text(patching["PatchBaseline"].Properties["OperatingSystem"]));
+        patching["PatchBaseline"].HasProperties(new CfnObject { ["OperatingSystem"] = "AMAZON_LINUX_2023" });
         Assert.Equal("7", Text(At(((CfnList)At(patching["PatchBaseline"].Properties, "ApprovalRules", "PatchRules")!)[0], "ApproveAfterDays")));
         // The members are not a Run Command target (no step-down there): the scheduled patch task patches them one at a
         // time in step-down order, at the window's schedule and time zone.
@@ -193,8 +193,8 @@ public sealed class DataTierControlTests
         Assert.Equal(Text(patching["MaintenanceWindow"].Properties["Schedule"]), Text(patchSchedule["ScheduleExpression"]));
         Assert.Equal("Asia/Kolkata", Text(patchSchedule["ScheduleExpressionTimezone"]));
         Assert.NotEqual("1", Text(patching["EcsHostsPatchTask"].Properties["MaxConcurrency"]));
-        Assert.Equal("Scan", Text(((CfnList)At(patching["PatchScanAssociation"].Properties, "Parameters", "Operation")!)[0]));
-        Assert.Equal("Asia/Kolkata", Text(patching["MaintenanceWindow"].Properties["ScheduleTimezone"]));
+        patching["PatchScanAssociation"].HasProperties(new CfnObject { ["Parameters"] = new CfnObject { ["Operation"] = new CfnList { "Scan" } } });
+        patching["MaintenanceWindow"].HasProperties(new CfnObject { ["ScheduleTimezone"] = "Asia/Kolkata" });
         Assert.Contains("blacksheep-ecs-hosts", Blacksheep["blacksheep-cluster"].Template.Resources["AutoScalingGroup"].Properties["Tags"].ToString(), StringComparison.Ordinal);
     }
 
