@@ -136,4 +136,58 @@ internal static class ConstructProps
 
         return new(ci.Owner, ci.Repositories, ci.Branches, ci.Environments, ci.ExistingOidcProviderArn, ci.ArtifactsBucketName, services, images);
     }
+
+    // Database, backup task, monitoring and patching
+
+    /// <summary>What the database stack reads: <c>database.*</c> (the database name defaults to the environment's)
+    /// and whether <c>weakenings.disableDatabaseTls</c> leaves TLS off.</summary>
+    public static DatabaseProps Database(EnvironmentSpec spec)
+    {
+        var database = spec.Database ?? throw new InvalidOperationException("The spec has no database section.");
+        return new(
+            database.Version,
+            database.Members,
+            database.VotingMembers,
+            database.InstanceType,
+            database.VolumeGiB,
+            database.VolumeIops,
+            database.VolumeThroughput,
+            database.ReplicaSetName,
+            database.DatabaseName ?? spec.Name,
+            Tls: !spec.Weakenings.DisableDatabaseTls);
+    }
+
+    /// <summary>What the database-backup stack reads: <c>backups.*</c> but the object lock, the patching window its
+    /// patch task runs at, and the CPU architecture of the cluster's hosts (its EC2 tasks run there).</summary>
+    public static DatabaseBackupProps DatabaseBackup(EnvironmentSpec spec) => new(
+        spec.Backups.Prefix,
+        spec.Backups.ScheduleUtc,
+        spec.Backups.RetentionDays,
+        spec.Patching.MaintenanceWindow,
+        spec.Patching.TimeZone,
+        InstanceTypes.TryGet(spec.Cluster.InstanceTypes[0], out var first) && first.Architecture == CpuArchitecture.Arm64 ? CpuArchitecture.Arm64 : CpuArchitecture.X64);
+
+    /// <summary>What the monitoring stack reads: <c>monitoring.*</c> and which audit deliveries <c>security.*</c> turns on.</summary>
+    public static MonitoringProps Monitoring(EnvironmentSpec spec)
+    {
+        var monitoring = spec.Monitoring ?? throw new InvalidOperationException("The spec has no monitoring section.");
+        var thresholds = monitoring.Thresholds;
+        return new(
+            monitoring.AlarmEmails,
+            thresholds.LoadBalancer5xxPercent,
+            thresholds.Target5xxPerMinute,
+            thresholds.TargetResponseTimeP95Milliseconds,
+            thresholds.HostReservationPercent,
+            thresholds.DataVolumeThroughputMiBps,
+            AuditTrail: spec.Security.CloudTrail,
+            ConfigRecorder: spec.Security.Config);
+    }
+
+    /// <summary>What the patching stack reads: <c>patching.*</c> and whether MongoDB members form a patch group.</summary>
+    public static PatchingProps Patching(EnvironmentSpec spec) => new(
+        spec.Patching.ApproveAfterDays,
+        spec.Patching.MaintenanceWindow,
+        spec.Patching.WindowHours,
+        spec.Patching.TimeZone,
+        Database: spec.Database is not null);
 }

@@ -21,13 +21,12 @@ namespace Workmates.OttKit.Constructs;
 /// </summary>
 internal static class DatabaseBackupBuilder
 {
-    public static string Family(PlatformContext ctx) => $"{ctx.Env}-mongodb-backup";
+    public static string Family(PlatformNaming naming) => $"{naming.Env}-mongodb-backup";
 
-    public static DatabaseBackup Build(PlatformContext ctx, StackScope scope, SecurityBaseline security, Network network, Cluster cluster, Repositories repositories, Backups backups, Database database)
+    public static DatabaseBackup Build(PlatformNaming naming, StackScope scope, DatabaseBackupProps props, SecurityBaseline security, Network network, Cluster cluster, Repositories repositories, Backups backups, Database database)
     {
-        var backupSpec = ctx.Spec.Backups;
         var t = scope.Template;
-        t.Description = $"OttKit {ctx.Env}: scheduled MongoDB backup and health-check tasks (EventBridge Scheduler → ECS RunTask)";
+        t.Description = $"OttKit {naming.Env}: scheduled MongoDB backup and health-check tasks (EventBridge Scheduler → ECS RunTask)";
         var tag = t.Add(new Parameter("ImageTag", "String")
         {
             Description = "Tag of the ottkit-backup image in the environment's repository",
@@ -37,20 +36,21 @@ internal static class DatabaseBackupBuilder
         var backupKey = security.BackupKey.Arn.In(scope);
         var dataKey = security.DataKey.Arn.In(scope);
         var secret = database.BackupSecretArn.In(scope);
-        var tls = DatabaseBuilder.TlsEnabled(ctx);
+        // The replica set publishes its CA exactly when its members require TLS.
+        var tls = database.TlsCaSecretArn is not null;
         var databaseGroup = database.SecurityGroupId.In(scope);
-        var prefix = backupSpec.Prefix;
+        var prefix = props.Prefix;
 
         var group = t.AddResource("BackupTaskSecurityGroup", "AWS::EC2::SecurityGroup", new CfnObject
         {
-            ["GroupDescription"] = $"{ctx.Env}: MongoDB backup task (no inbound; MongoDB and HTTPS out)",
+            ["GroupDescription"] = $"{naming.Env}: MongoDB backup task (no inbound; MongoDB and HTTPS out)",
             ["VpcId"] = network.VpcId.In(scope),
             ["SecurityGroupEgress"] = new CfnList
             {
                 new CfnObject { ["IpProtocol"] = "tcp", ["FromPort"] = 443, ["ToPort"] = 443, ["CidrIp"] = "0.0.0.0/0", ["Description"] = "HTTPS to S3, Secrets Manager and ECR" },
                 new CfnObject { ["IpProtocol"] = "tcp", ["FromPort"] = SpecDefaults.MongoPort, ["ToPort"] = SpecDefaults.MongoPort, ["DestinationSecurityGroupId"] = databaseGroup, ["Description"] = "MongoDB members" },
             },
-            ["Tags"] = ctx.Tags("mongodb-backup"),
+            ["Tags"] = naming.Tags("mongodb-backup"),
         });
         t.AddResource("DatabaseIngressFromBackupTask", "AWS::EC2::SecurityGroupIngress", new CfnObject
         {
@@ -64,10 +64,10 @@ internal static class DatabaseBackupBuilder
 
         var logs = t.AddResource("BackupLogGroup", "AWS::Logs::LogGroup", new CfnObject
         {
-            ["LogGroupName"] = $"/ottkit/{ctx.Env}/mongodb-backup",
+            ["LogGroupName"] = $"/ottkit/{naming.Env}/mongodb-backup",
             ["RetentionInDays"] = SpecDefaults.LogRetentionDays,
             ["KmsKeyId"] = security.LogsKey.Arn.In(scope),
-            ["Tags"] = ctx.Tags("mongodb-backup"),
+            ["Tags"] = naming.Tags("mongodb-backup"),
         });
         logs.DeletionPolicy = DeletionPolicy.Retain;
         logs.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
@@ -88,7 +88,7 @@ internal static class DatabaseBackupBuilder
 
         var executionRole = t.AddResource("BackupExecutionRole", "AWS::IAM::Role", new CfnObject
         {
-            ["Description"] = $"{ctx.Env}: ECS pulls the backup image and writes its logs",
+            ["Description"] = $"{naming.Env}: ECS pulls the backup image and writes its logs",
             ["AssumeRolePolicyDocument"] = TaskAssumeRole(),
             ["Policies"] = new CfnList
             {
@@ -98,15 +98,15 @@ internal static class DatabaseBackupBuilder
                     ["PolicyDocument"] = executionPolicy.ToNode(),
                 },
             },
-            ["Tags"] = ctx.Tags("mongodb-backup"),
+            ["Tags"] = naming.Tags("mongodb-backup"),
         });
 
         // Granted from what the task runs: the backup, the prune and the backup-age metric.
         var taskRole = TaskRole(
             t,
-            ctx,
+            naming,
             "BackupTaskRole",
-            $"{ctx.Env}: the backup writes below {prefix} and reads the backup user's secret, nothing else",
+            $"{naming.Env}: the backup writes below {prefix} and reads the backup user's secret, nothing else",
             "mongodb-backup",
             RequiredAction.Union(
                 BackupRunner.RequiredPermissions.Backup,
@@ -121,15 +121,15 @@ internal static class DatabaseBackupBuilder
                 _ => throw new InvalidOperationException($"The backup task cannot be granted permissions on {permission}."),
             });
 
-        var values = new TaskValues(ctx, secret, tls, backupKey, scope, database, backups);
-        var shared = new ScheduledTaskParts(ctx, executionRole, group, logs, scope, network, cluster, repositories);
-        var task = ScheduledTask(t, shared, "BackupTaskDefinition", Family(ctx), "backup", BackupTaskEnvironment.BackupMode, taskRole, values, "512", "1024");
-        var schedulerRole = SchedulerRole(t, shared, "BackupSchedulerRole", "run-backup-task", "backup", Family(ctx), taskRole, "mongodb-backup-scheduler");
+        var values = new TaskValues(naming, props, secret, tls, backupKey, scope, database, backups);
+        var shared = new ScheduledTaskParts(naming, props.HostArchitecture, executionRole, group, logs, scope, network, cluster, repositories);
+        var task = ScheduledTask(t, shared, "BackupTaskDefinition", Family(naming), "backup", BackupTaskEnvironment.BackupMode, taskRole, values, "512", "1024");
+        var schedulerRole = SchedulerRole(t, shared, "BackupSchedulerRole", "run-backup-task", "backup", Family(naming), taskRole, "mongodb-backup-scheduler");
         var schedule = t.AddResource("BackupSchedule", "AWS::Scheduler::Schedule", new CfnObject
         {
-            ["Name"] = $"{ctx.Env}-mongodb-backup",
-            ["Description"] = $"{ctx.Env}: daily MongoDB backup at {backupSpec.ScheduleUtc} UTC, kept {backupSpec.RetentionDays.ToString(CultureInfo.InvariantCulture)} days",
-            ["ScheduleExpression"] = BackupBuilder.DailyCron(backupSpec),
+            ["Name"] = $"{naming.Env}-mongodb-backup",
+            ["Description"] = $"{naming.Env}: daily MongoDB backup at {props.ScheduleUtc} UTC, kept {props.RetentionDays.ToString(CultureInfo.InvariantCulture)} days",
+            ["ScheduleExpression"] = BackupBuilder.DailyCron(props.ScheduleUtc),
             ["ScheduleExpressionTimezone"] = "UTC",
             ["FlexibleTimeWindow"] = new CfnObject { ["Mode"] = "OFF" },
             ["State"] = "ENABLED",
@@ -140,9 +140,9 @@ internal static class DatabaseBackupBuilder
         // OttKit/MongoDB metrics the monitoring stack's alarms watch. Its role may publish in that namespace only.
         var healthRole = TaskRole(
             t,
-            ctx,
+            naming,
             "HealthTaskRole",
-            $"{ctx.Env}: the replica-set health check publishes its metrics, nothing else",
+            $"{naming.Env}: the replica-set health check publishes its metrics, nothing else",
             "mongodb-health",
             CloudWatchHealthMetricsPublisher.RequiredPermissions.Publish,
             scope => scope switch
@@ -150,12 +150,12 @@ internal static class DatabaseBackupBuilder
                 PermissionScope.OwnMetricNamespace => OwnNamespace(ReplicaSetHealthMetricNames.Namespace),
                 _ => throw new InvalidOperationException($"The health task cannot be granted permissions on {scope}."),
             });
-        var healthTask = ScheduledTask(t, shared, "HealthTaskDefinition", HealthFamily(ctx), "health", BackupTaskEnvironment.HealthMode, healthRole, values, "256", "512");
-        var healthSchedulerRole = SchedulerRole(t, shared, "HealthSchedulerRole", "run-health-task", "health check", HealthFamily(ctx), healthRole, "mongodb-health-scheduler");
+        var healthTask = ScheduledTask(t, shared, "HealthTaskDefinition", HealthFamily(naming), "health", BackupTaskEnvironment.HealthMode, healthRole, values, "256", "512");
+        var healthSchedulerRole = SchedulerRole(t, shared, "HealthSchedulerRole", "run-health-task", "health check", HealthFamily(naming), healthRole, "mongodb-health-scheduler");
         var healthSchedule = t.AddResource("HealthSchedule", "AWS::Scheduler::Schedule", new CfnObject
         {
-            ["Name"] = $"{ctx.Env}-mongodb-health",
-            ["Description"] = $"{ctx.Env}: MongoDB replica-set health check every minute (metrics for the alarms)",
+            ["Name"] = $"{naming.Env}-mongodb-health",
+            ["Description"] = $"{naming.Env}: MongoDB replica-set health check every minute (metrics for the alarms)",
             ["ScheduleExpression"] = HealthScheduleExpression,
             ["FlexibleTimeWindow"] = new CfnObject { ["Mode"] = "OFF" },
             ["State"] = "ENABLED",
@@ -163,14 +163,14 @@ internal static class DatabaseBackupBuilder
             ["Target"] = ScheduleTarget(shared, healthTask, healthSchedulerRole, maximumRetries: 0, maximumEventAgeSeconds: 60),
         });
 
-        BuildPatchTask(t, ctx, shared, values, executionPolicy, database.AdminSecretArn.In(scope), dataKey);
+        BuildPatchTask(t, naming, props, shared, values, executionPolicy, database.AdminSecretArn.In(scope), dataKey);
 
         var taskGroup = scope.Export("TaskSecurityGroupId", group.GetAtt("GroupId"), "Security group of the backup task");
         var taskDefinition = scope.Export("TaskDefinitionArn", task.Ref(), "Task definition of the MongoDB backup");
-        scope.Export("TaskFamily", Family(ctx), "Task definition family of the MongoDB backup (for task-failure alarms)");
+        scope.Export("TaskFamily", Family(naming), "Task definition family of the MongoDB backup (for task-failure alarms)");
         scope.Export("LogGroupName", logs.Ref(), "Log group of the MongoDB backup task");
         scope.Export("ScheduleName", schedule.Ref(), "EventBridge Scheduler schedule of the MongoDB backup");
-        scope.Export("HealthTaskFamily", HealthFamily(ctx), "Task definition family of the MongoDB health check");
+        scope.Export("HealthTaskFamily", HealthFamily(naming), "Task definition family of the MongoDB health check");
         scope.Export("HealthScheduleName", healthSchedule.Ref(), "EventBridge Scheduler schedule of the MongoDB health check");
         // Architecture facts: the backup task reads the replica set and writes the backup bucket.
         scope.Graph.Architecture.Links.Add(new(scope.Name, database.Stack.Name, "MongoDB", SpecDefaults.MongoPort));
@@ -180,7 +180,7 @@ internal static class DatabaseBackupBuilder
     }
 
     /// <summary>Family of the scheduled database patch task, <c>&lt;env&gt;-mongodb-patch</c>.</summary>
-    public static string PatchFamily(PlatformContext ctx) => $"{ctx.Env}-mongodb-patch";
+    public static string PatchFamily(PlatformNaming naming) => $"{naming.Env}-mongodb-patch";
 
     // The scheduled database patching (issue 18): at the patching window's schedule the same image, in its "patch" mode,
     // runs what `ottkit patch install --target database` runs — members one at a time, secondaries first, the primary
@@ -188,9 +188,8 @@ internal static class DatabaseBackupBuilder
     // on Fargate, so the ECS hosts the maintenance window patches and reboots at the same time cannot stop it. Its task
     // role is granted from PatchRunner.RequiredPermissions.Install through PatchPermissionScopes; its execution role
     // reads the admin user's secret (and the backup secret's CA with TLS).
-    private static void BuildPatchTask(Template t, PlatformContext ctx, ScheduledTaskParts shared, TaskValues values, PolicyDocument backupExecutionPolicy, Intrinsic adminSecret, Intrinsic dataKey)
+    private static void BuildPatchTask(Template t, PlatformNaming naming, DatabaseBackupProps props, ScheduledTaskParts shared, TaskValues values, PolicyDocument backupExecutionPolicy, Intrinsic adminSecret, Intrinsic dataKey)
     {
-        var patching = ctx.Spec.Patching;
         var executionPolicy = new PolicyDocument();
         foreach (var statement in backupExecutionPolicy.Where(s => s.Sid is "PullOwnImage" or "RegistryLogin" or "WriteOwnLogs"))
         {
@@ -205,29 +204,29 @@ internal static class DatabaseBackupBuilder
 
         var executionRole = t.AddResource("PatchExecutionRole", "AWS::IAM::Role", new CfnObject
         {
-            ["Description"] = $"{ctx.Env}: ECS pulls the backup image for the patch task, injects the admin user and writes its logs",
+            ["Description"] = $"{naming.Env}: ECS pulls the backup image for the patch task, injects the admin user and writes its logs",
             ["AssumeRolePolicyDocument"] = TaskAssumeRole(),
             ["Policies"] = new CfnList { new CfnObject { ["PolicyName"] = "task-execution", ["PolicyDocument"] = executionPolicy.ToNode() } },
-            ["Tags"] = ctx.Tags("mongodb-patch"),
+            ["Tags"] = naming.Tags("mongodb-patch"),
         });
         var patchRole = TaskRole(
             t,
-            ctx,
+            naming,
             "PatchTaskRole",
-            $"{ctx.Env}: the database patch task sends AWS-RunPatchBaseline to the MongoDB members, nothing else",
+            $"{naming.Env}: the database patch task sends AWS-RunPatchBaseline to the MongoDB members, nothing else",
             "mongodb-patch",
             PatchPermissionScopes.DatabaseInstall,
-            scope => PatchPermissionScopes.Resolve(ctx, scope, [ctx.MongoPatchGroup]));
+            scope => PatchPermissionScopes.Resolve(naming, scope, [naming.MongoPatchGroup]));
         var parts = shared with { ExecutionRole = executionRole };
         var adminValues = values.AsAdmin(adminSecret);
-        var task = ScheduledTask(t, parts, "PatchTaskDefinition", PatchFamily(ctx), "patch", BackupTaskEnvironment.PatchMode, patchRole, adminValues, "256", "512", fargate: true);
-        var schedulerRole = SchedulerRole(t, parts, "PatchSchedulerRole", "run-patch-task", "patch", PatchFamily(ctx), patchRole, "mongodb-patch-scheduler");
+        var task = ScheduledTask(t, parts, "PatchTaskDefinition", PatchFamily(naming), "patch", BackupTaskEnvironment.PatchMode, patchRole, adminValues, "256", "512", fargate: true);
+        var schedulerRole = SchedulerRole(t, parts, "PatchSchedulerRole", "run-patch-task", "patch", PatchFamily(naming), patchRole, "mongodb-patch-scheduler");
         t.AddResource("PatchSchedule", "AWS::Scheduler::Schedule", new CfnObject
         {
-            ["Name"] = $"{ctx.Env}-mongodb-patch",
-            ["Description"] = $"{ctx.Env}: MongoDB members patched one at a time, primary stepped down last, at the patching window ({patching.MaintenanceWindow})",
-            ["ScheduleExpression"] = patching.MaintenanceWindow,
-            ["ScheduleExpressionTimezone"] = patching.TimeZone,
+            ["Name"] = $"{naming.Env}-mongodb-patch",
+            ["Description"] = $"{naming.Env}: MongoDB members patched one at a time, primary stepped down last, at the patching window ({props.PatchWindow})",
+            ["ScheduleExpression"] = props.PatchWindow,
+            ["ScheduleExpressionTimezone"] = props.PatchTimeZone,
             ["FlexibleTimeWindow"] = new CfnObject { ["Mode"] = "OFF" },
             ["State"] = "ENABLED",
             // Never twice at once, never late: a missed week is patched the next week (or by `ottkit patch install`).
@@ -236,7 +235,7 @@ internal static class DatabaseBackupBuilder
     }
 
     /// <summary>Family of the scheduled replica-set health check, <c>&lt;env&gt;-mongodb-health</c>.</summary>
-    public static string HealthFamily(PlatformContext ctx) => $"{ctx.Env}-mongodb-health";
+    public static string HealthFamily(PlatformNaming naming) => $"{naming.Env}-mongodb-health";
 
     /// <summary>How often the health check runs: every minute, the resolution of the alarms that watch it.</summary>
     public const string HealthScheduleExpression = "rate(1 minute)";
@@ -244,28 +243,28 @@ internal static class DatabaseBackupBuilder
     /// <summary>The period of the health check's schedule, in seconds.</summary>
     public const int HealthPeriodSeconds = 60;
 
-    /// <summary>What the task definitions of this stack share: the execution role (pulls the image, reads the user's secret, writes the logs), the security group and the log group.</summary>
-    private sealed record ScheduledTaskParts(PlatformContext Ctx, Resource ExecutionRole, Resource Group, Resource Logs, StackScope Scope, Network Network, Cluster Cluster, Repositories Repositories);
+    /// <summary>What the task definitions of this stack share: the naming, the hosts' CPU architecture, the execution role (pulls the image, reads the user's secret, writes the logs), the security group and the log group.</summary>
+    private sealed record ScheduledTaskParts(PlatformNaming Naming, CpuArchitecture HostArchitecture, Resource ExecutionRole, Resource Group, Resource Logs, StackScope Scope, Network Network, Cluster Cluster, Repositories Repositories);
 
     /// <summary>The values the blueprint provides for <see cref="BackupTaskValue"/>; null for a value this environment has none of (the CA without TLS).</summary>
-    private sealed class TaskValues(PlatformContext ctx, Intrinsic secret, bool tls, Intrinsic backupKey, StackScope scope, Database database, Backups backups, Intrinsic? adminSecret = null)
+    private sealed class TaskValues(PlatformNaming naming, DatabaseBackupProps props, Intrinsic secret, bool tls, Intrinsic backupKey, StackScope scope, Database database, Backups backups, Intrinsic? adminSecret = null)
     {
         /// <summary>The backup user's secret (its <c>ca</c> key holds the CA with TLS).</summary>
         public Intrinsic BackupSecret => secret;
 
         /// <summary>The same values with the admin user's secret for <see cref="BackupTaskValue.AdminUsername"/> and <see cref="BackupTaskValue.AdminPassword"/>.</summary>
-        public TaskValues AsAdmin(Intrinsic admin) => new(ctx, secret, tls, backupKey, scope, database, backups, admin);
+        public TaskValues AsAdmin(Intrinsic admin) => new(naming, props, secret, tls, backupKey, scope, database, backups, admin);
 
         public CfnNode? Of(BackupTaskValue value) => value switch
         {
             BackupTaskValue.AdminUsername => SecretKey(adminSecret ?? throw new InvalidOperationException("Only the patch task reads the admin user."), "username"),
             BackupTaskValue.AdminPassword => SecretKey(adminSecret ?? throw new InvalidOperationException("Only the patch task reads the admin user."), "password"),
             BackupTaskValue.ConnectionString => database.ConnectionString.In(scope),
-            BackupTaskValue.EnvironmentName => ctx.Env,
+            BackupTaskValue.EnvironmentName => naming.Env,
             BackupTaskValue.BucketName => backups.BackupBucket.Name.In(scope),
             BackupTaskValue.BackupKeyArn => backupKey,
-            BackupTaskValue.Prefix => ctx.Spec.Backups.Prefix,
-            BackupTaskValue.RetentionDays => ctx.Spec.Backups.RetentionDays.ToString(CultureInfo.InvariantCulture),
+            BackupTaskValue.Prefix => props.Prefix,
+            BackupTaskValue.RetentionDays => props.RetentionDays.ToString(CultureInfo.InvariantCulture),
             // The secret holds {"username","password"} and, with TLS, the CA the first member adds as "ca" (a PEM that
             // BackupTaskEnvironment writes to a file for tlsCAFile): ECS injects each key, the task composes the URI.
             BackupTaskValue.Username => SecretKey(secret, "username"),
@@ -279,7 +278,7 @@ internal static class DatabaseBackupBuilder
         ["*"],
         new CfnObject { ["StringEquals"] = new CfnObject { ["cloudwatch:namespace"] = metricNamespace } });
 
-    private static Resource TaskRole(Template t, PlatformContext ctx, string id, string description, string policyName, IEnumerable<RequiredAction> permissions, Func<PermissionScope, ScopeGrant> resolve)
+    private static Resource TaskRole(Template t, PlatformNaming naming, string id, string description, string policyName, IEnumerable<RequiredAction> permissions, Func<PermissionScope, ScopeGrant> resolve)
     {
         var policy = new PolicyDocument();
         foreach (var statement in PermissionGrants.Statements([.. permissions], resolve))
@@ -292,7 +291,7 @@ internal static class DatabaseBackupBuilder
             ["Description"] = description,
             ["AssumeRolePolicyDocument"] = TaskAssumeRole(),
             ["Policies"] = new CfnList { new CfnObject { ["PolicyName"] = policyName, ["PolicyDocument"] = policy.ToNode() } },
-            ["Tags"] = ctx.Tags(policyName),
+            ["Tags"] = naming.Tags(policyName),
         });
     }
 
@@ -300,7 +299,7 @@ internal static class DatabaseBackupBuilder
     // settings that mode declares (BackupTaskEnvironment.Settings); the backup mode is the image's default and names no command.
     private static Resource ScheduledTask(Template t, ScheduledTaskParts parts, string id, string family, string container, string mode, Resource taskRole, TaskValues values, string cpu, string memory, bool fargate = false)
     {
-        var ctx = parts.Ctx;
+        var naming = parts.Naming;
         var environment = new CfnList();
         var secrets = new CfnList();
         foreach (var setting in BackupTaskEnvironment.Settings(mode))
@@ -363,7 +362,7 @@ internal static class DatabaseBackupBuilder
             ["Memory"] = memory,
             ["ExecutionRoleArn"] = parts.ExecutionRole.GetAtt("Arn"),
             ["TaskRoleArn"] = taskRole.GetAtt("Arn"),
-            ["RuntimePlatform"] = ClusterBuilder.RuntimePlatform(ctx),
+            ["RuntimePlatform"] = RuntimePlatform(parts.HostArchitecture),
             ["ContainerDefinitions"] = new CfnList { definition },
         };
         if (fargate)
@@ -371,17 +370,17 @@ internal static class DatabaseBackupBuilder
             properties["Volumes"] = new CfnList { new CfnObject { ["Name"] = "tmp" } };
         }
 
-        properties["Tags"] = ctx.Tags(family[(ctx.Env.Length + 1)..]);
+        properties["Tags"] = naming.Tags(family[(naming.Env.Length + 1)..]);
         return t.AddResource(id, "AWS::ECS::TaskDefinition", properties);
     }
 
     // EventBridge Scheduler may start exactly this task family on the environment's cluster and pass its two roles.
     private static Resource SchedulerRole(Template t, ScheduledTaskParts parts, string id, string policyName, string what, string family, Resource taskRole, string tag)
     {
-        var ctx = parts.Ctx;
+        var naming = parts.Naming;
         return t.AddResource(id, "AWS::IAM::Role", new CfnObject
         {
-            ["Description"] = $"{ctx.Env}: EventBridge Scheduler starts the {what} task",
+            ["Description"] = $"{naming.Env}: EventBridge Scheduler starts the {what} task",
             ["AssumeRolePolicyDocument"] = new PolicyDocument
             {
                 new PolicyStatement
@@ -402,10 +401,10 @@ internal static class DatabaseBackupBuilder
                         {
                             Sid = what switch { "backup" => "RunTheBackupTaskOnTheCluster", "patch" => "RunThePatchTaskOnTheCluster", _ => "RunTheHealthTaskOnTheCluster" },
                             Actions = { "ecs:RunTask" },
-                            Resources = { PlatformContext.Arn("ecs", $"task-definition/{family}:*") },
+                            Resources = { PlatformNaming.Arn("ecs", $"task-definition/{family}:*") },
                             Conditions = new CfnObject { ["ArnEquals"] = new CfnObject { ["ecs:cluster"] = parts.Cluster.ClusterArn.In(parts.Scope) } },
                         },
-                        new PolicyStatement { Sid = "TagTheTask", Actions = { "ecs:TagResource" }, Resources = { PlatformContext.Arn("ecs", "task/*") } },
+                        new PolicyStatement { Sid = "TagTheTask", Actions = { "ecs:TagResource" }, Resources = { PlatformNaming.Arn("ecs", "task/*") } },
                         new PolicyStatement
                         {
                             Sid = what switch { "backup" => "PassOnlyTheBackupRoles", "patch" => "PassOnlyThePatchRoles", _ => "PassOnlyTheHealthRoles" },
@@ -416,14 +415,14 @@ internal static class DatabaseBackupBuilder
                     }.ToNode(),
                 },
             },
-            ["Tags"] = ctx.Tags(tag),
+            ["Tags"] = naming.Tags(tag),
         });
     }
 
     // Runs one task on the cluster's capacity provider, in the private subnets, with the stack's security group.
     private static CfnObject ScheduleTarget(ScheduledTaskParts parts, Resource task, Resource schedulerRole, int maximumRetries, int maximumEventAgeSeconds, bool fargate = false)
     {
-        var ctx = parts.Ctx;
+        var naming = parts.Naming;
         var ecs = new CfnObject
         {
             ["TaskDefinitionArn"] = task.Ref(),
@@ -462,6 +461,14 @@ internal static class DatabaseBackupBuilder
         };
     }
 
+    // The task definitions run where the cluster's hosts do (the validator keeps them to one CPU architecture); the
+    // same shape as ClusterBuilder.RuntimePlatform, from the architecture ConstructProps derives from cluster.instanceTypes.
+    private static CfnObject RuntimePlatform(CpuArchitecture architecture) => new()
+    {
+        ["CpuArchitecture"] = architecture == CpuArchitecture.Arm64 ? "ARM64" : "X86_64",
+        ["OperatingSystemFamily"] = "LINUX",
+    };
+
     /// <summary>The CloudWatch namespace of the backup-age metric the task publishes.</summary>
     public const string BackupMetricsNamespace = BackupMetricNames.Namespace;
 
@@ -478,8 +485,24 @@ internal static class DatabaseBackupBuilder
             Conditions = new CfnObject
             {
                 ["StringEquals"] = new CfnObject { ["aws:SourceAccount"] = Pseudo.AccountId },
-                ["ArnLike"] = new CfnObject { ["aws:SourceArn"] = PlatformContext.Arn("ecs", "*") },
+                ["ArnLike"] = new CfnObject { ["aws:SourceArn"] = PlatformNaming.Arn("ecs", "*") },
             },
         },
     }.ToNode();
 }
+
+/// <summary>The database-backup construct's props (<c>backups.*</c>, the patching window its patch task shares with
+/// the patching stack, and the cluster hosts' CPU architecture; see <see cref="ConstructProps.DatabaseBackup"/>).</summary>
+/// <param name="Prefix">Key prefix of the backup objects.</param>
+/// <param name="ScheduleUtc">Daily backup time, <c>HH:MM</c> UTC.</param>
+/// <param name="RetentionDays">Days backups are kept (prune's horizon).</param>
+/// <param name="PatchWindow">The patching window's schedule expression (the database patch task runs at it).</param>
+/// <param name="PatchTimeZone">The patching window's time zone.</param>
+/// <param name="HostArchitecture">CPU architecture of the cluster's hosts (the backup and health tasks run there).</param>
+internal sealed record DatabaseBackupProps(
+    string Prefix,
+    string ScheduleUtc,
+    int RetentionDays,
+    string PatchWindow,
+    string PatchTimeZone,
+    CpuArchitecture HostArchitecture);

@@ -15,44 +15,37 @@ namespace Workmates.OttKit.Constructs;
 internal static class DatabaseBuilder
 {
     /// <summary>The private zone of the environment's internal names.</summary>
-    public static string ZoneName(PlatformContext ctx) => $"{ctx.Env}.internal";
+    public static string ZoneName(PlatformNaming naming) => $"{naming.Env}.internal";
 
     /// <summary>The stable DNS name of member <paramref name="n"/> (1-based).</summary>
-    public static string MemberName(PlatformContext ctx, int n) => $"mongo-{n.ToString(CultureInfo.InvariantCulture)}.{ZoneName(ctx)}";
+    public static string MemberName(PlatformNaming naming, int n) => $"mongo-{n.ToString(CultureInfo.InvariantCulture)}.{ZoneName(naming)}";
 
     /// <summary>
     /// The connection string without credentials: every member, the replica set, the admin auth source and, unless
     /// <c>weakenings.disableDatabaseTls</c>, <c>tls=true</c> (the CA comes separately: the <c>TlsCaSecretArn</c> output).
     /// </summary>
-    public static string ConnectionString(PlatformContext ctx)
+    public static string ConnectionString(PlatformNaming naming, DatabaseProps database)
     {
-        var database = ctx.Spec.Database!;
-        var hosts = string.Join(',', Enumerable.Range(1, database.Members).Select(n => $"{MemberName(ctx, n)}:{SpecDefaults.MongoPort.ToString(CultureInfo.InvariantCulture)}"));
-        var tls = TlsEnabled(ctx) ? "&tls=true" : string.Empty;
-        return $"mongodb://{hosts}/{DatabaseName(ctx)}?replicaSet={database.ReplicaSetName}&authSource=admin{tls}";
+        var hosts = string.Join(',', Enumerable.Range(1, database.Members).Select(n => $"{MemberName(naming, n)}:{SpecDefaults.MongoPort.ToString(CultureInfo.InvariantCulture)}"));
+        var tls = database.Tls ? "&tls=true" : string.Empty;
+        return $"mongodb://{hosts}/{database.DatabaseName}?replicaSet={database.ReplicaSetName}&authSource=admin{tls}";
     }
 
     /// <summary>The JSON key of the user secrets (<c>{username,password,ca}</c>) that carries the CA certificate PEM.</summary>
     public const string CaSecretKey = "ca";
 
-    /// <summary>Whether the members require TLS (the secure default; <c>weakenings.disableDatabaseTls</c> turns it off).</summary>
-    public static bool TlsEnabled(PlatformContext ctx) => !ctx.Spec.Weakenings.DisableDatabaseTls;
-
-    public static string DatabaseName(PlatformContext ctx) => ctx.Spec.Database?.DatabaseName ?? ctx.Env;
-
     /// <summary>WiredTiger's own rule, made explicit: half of (memory − 1 GiB), at least 0.25 GiB.</summary>
     public static double CacheSizeGiB(InstanceTypeInfo type) => Math.Max(0.25, Math.Round(((type.MemoryMiB / 1024.0) - 1) / 2, 2));
 
-    public static Database Build(PlatformContext ctx, StackScope scope, SecurityBaseline security, Network network)
+    public static Database Build(PlatformNaming naming, StackScope scope, DatabaseProps database, SecurityBaseline security, Network network)
     {
-        var database = ctx.Spec.Database ?? throw new InvalidOperationException("The spec has no database section.");
         if (!InstanceTypes.TryGet(database.InstanceType, out var type))
         {
             throw new InvalidOperationException($"database.instanceType '{database.InstanceType}' is unknown (validation should have refused the spec).");
         }
 
         var t = scope.Template;
-        t.Description = $"OttKit {ctx.Env}: MongoDB {database.Version} replica set '{database.ReplicaSetName}' ({database.Members.ToString(CultureInfo.InvariantCulture)} members)";
+        t.Description = $"OttKit {naming.Env}: MongoDB {database.Version} replica set '{database.ReplicaSetName}' ({database.Members.ToString(CultureInfo.InvariantCulture)} members)";
         var arm = type.Architecture == CpuArchitecture.Arm64;
         var ami = t.Add(new Parameter("MongoAmiId", "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>")
         {
@@ -66,21 +59,21 @@ internal static class DatabaseBuilder
 
         var zone = t.AddResource("HostedZone", "AWS::Route53::HostedZone", new CfnObject
         {
-            ["Name"] = ZoneName(ctx),
-            ["HostedZoneConfig"] = new CfnObject { ["Comment"] = $"{ctx.Env}: stable names of the MongoDB members" },
+            ["Name"] = ZoneName(naming),
+            ["HostedZoneConfig"] = new CfnObject { ["Comment"] = $"{naming.Env}: stable names of the MongoDB members" },
             ["VPCs"] = new CfnList { new CfnObject { ["VPCId"] = vpcId, ["VPCRegion"] = Pseudo.Region } },
-            ["HostedZoneTags"] = ctx.Tags("internal"),
+            ["HostedZoneTags"] = naming.Tags("internal"),
         });
 
         var group = t.AddResource("MongoSecurityGroup", "AWS::EC2::SecurityGroup", new CfnObject
         {
-            ["GroupDescription"] = $"{ctx.Env}: MongoDB members (27017 from members, services and the backup task only)",
+            ["GroupDescription"] = $"{naming.Env}: MongoDB members (27017 from members, services and the backup task only)",
             ["VpcId"] = vpcId,
             ["SecurityGroupEgress"] = new CfnList
             {
                 new CfnObject { ["IpProtocol"] = "tcp", ["FromPort"] = 443, ["ToPort"] = 443, ["CidrIp"] = "0.0.0.0/0", ["Description"] = "HTTPS to AWS APIs and the MongoDB and Amazon Linux repositories" },
             },
-            ["Tags"] = ctx.Tags("mongodb"),
+            ["Tags"] = naming.Tags("mongodb"),
         });
         t.AddResource("MongoIngressFromMembers", "AWS::EC2::SecurityGroupIngress", new CfnObject
         {
@@ -101,30 +94,30 @@ internal static class DatabaseBuilder
             ["Description"] = "Replication between members",
         });
 
-        var keyFile = Secret(t, ctx, "KeyFileSecret", "keyfile", "the replica set's internal authentication key file", new CfnObject
+        var keyFile = Secret(t, naming, "KeyFileSecret", "keyfile", "the replica set's internal authentication key file", new CfnObject
         {
             // 756 base64-alphabet characters: the longest key file MongoDB's docs generate (openssl rand -base64 756 is similar).
             ["PasswordLength"] = 756,
             ["ExcludePunctuation"] = true,
         }, dataKey);
-        var admin = UserSecret(t, ctx, "AdminSecret", "admin", "the root user", dataKey);
-        var app = UserSecret(t, ctx, "AppSecret", "app", $"the application user (readWrite on {DatabaseName(ctx)})", dataKey);
-        var backup = UserSecret(t, ctx, "BackupSecret", "backup", "the backup user (backup role)", dataKey);
+        var admin = UserSecret(t, naming, "AdminSecret", "admin", "the root user", dataKey);
+        var app = UserSecret(t, naming, "AppSecret", "app", $"the application user (readWrite on {database.DatabaseName})", dataKey);
+        var backup = UserSecret(t, naming, "BackupSecret", "backup", "the backup user (backup role)", dataKey);
 
-        var tls = TlsEnabled(ctx) ? TlsSecrets.Create(t, ctx, database.Members, dataKey) : null;
+        var tls = database.Tls ? TlsSecrets.Create(t, naming, database.Members, dataKey) : null;
 
         // The members' CloudWatch agents ship mongod's and the bootstrap's logs here, encrypted with the logs key.
         var logGroup = t.AddResource("MongoLogGroup", "AWS::Logs::LogGroup", new CfnObject
         {
-            ["LogGroupName"] = $"/ottkit/{ctx.Env}/mongodb",
+            ["LogGroupName"] = $"/ottkit/{naming.Env}/mongodb",
             ["RetentionInDays"] = SpecDefaults.LogRetentionDays,
             ["KmsKeyId"] = security.LogsKey.Arn.In(scope),
-            ["Tags"] = ctx.Tags("mongodb"),
+            ["Tags"] = naming.Tags("mongodb"),
         });
         logGroup.DeletionPolicy = DeletionPolicy.Retain;
         logGroup.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
 
-        var launchTemplate = HostParts.LaunchTemplate(t, ctx, "MongoLaunchTemplate", "mongodb", dataKey, 20);
+        var launchTemplate = HostParts.LaunchTemplate(t, HostNaming(naming), "MongoLaunchTemplate", "mongodb", dataKey, 20);
         var subnets = Fn.Split(",", network.IsolatedSubnetIds.In(scope));
         var exportedMembers = new List<DatabaseMember>();
         for (var i = 0; i < database.Members; i++)
@@ -186,7 +179,7 @@ internal static class DatabaseBuilder
                 Conditions = new CfnObject { ["StringEquals"] = new CfnObject { ["cloudwatch:namespace"] = MongoUserData.HostMetricsNamespace } },
             });
 
-            var role = HostParts.InstanceRole(t, ctx, $"{id}Role", $"mongo-{n}", $"{ctx.Env} mongo-{n}: SSM core, reads of its own secrets, its CloudWatch agent", policy, scope, security);
+            var role = HostParts.InstanceRole(t, HostNaming(naming), $"{id}Role", $"mongo-{n}", $"{naming.Env} mongo-{n}: SSM core, reads of its own secrets, its CloudWatch agent", policy, scope, security);
             var profile = t.AddResource($"{id}InstanceProfile", "AWS::IAM::InstanceProfile", new CfnObject { ["Roles"] = new CfnList { role.Ref() } });
 
             var volume = t.AddResource($"{id}DataVolume", "AWS::EC2::Volume", new CfnObject
@@ -198,13 +191,13 @@ internal static class DatabaseBuilder
                 ["Throughput"] = database.VolumeThroughput,
                 ["Encrypted"] = true,
                 ["KmsKeyId"] = dataKey,
-                ["Tags"] = VolumeTags(ctx, n),
+                ["Tags"] = VolumeTags(naming, n),
             });
             volume.DeletionPolicy = DeletionPolicy.Snapshot;
             volume.UpdateReplacePolicy = UpdateReplacePolicy.Snapshot;
 
-            var tags = ctx.Tags($"mongo-{n}");
-            tags[PlatformContext.PatchGroupTag] = ctx.MongoPatchGroup;
+            var tags = naming.Tags($"mongo-{n}");
+            tags[PlatformNaming.PatchGroupTag] = naming.MongoPatchGroup;
             tags["ottkit:role"] = "mongodb";
             var instance = t.AddResource(id, "AWS::EC2::Instance", new CfnObject
             {
@@ -214,7 +207,7 @@ internal static class DatabaseBuilder
                 ["NetworkInterfaces"] = HostParts.PrivateInterface(Fn.Select(i, subnets), group.GetAtt("GroupId")),
                 ["Monitoring"] = true,
                 ["IamInstanceProfile"] = profile.Ref(),
-                ["UserData"] = Fn.Base64(MongoUserData.Script(ctx, n, type, volume, keyFile, admin, app, backup, logGroup, tls)),
+                ["UserData"] = Fn.Base64(MongoUserData.Script(naming, database, n, type, volume, keyFile, admin, app, backup, logGroup, tls)),
                 ["Tags"] = tags,
             });
 
@@ -228,7 +221,7 @@ internal static class DatabaseBuilder
             t.AddResource($"{id}DnsRecord", "AWS::Route53::RecordSet", new CfnObject
             {
                 ["HostedZoneId"] = zone.Ref(),
-                ["Name"] = MemberName(ctx, n),
+                ["Name"] = MemberName(naming, n),
                 ["Type"] = "A",
                 ["TTL"] = "60",
                 ["ResourceRecords"] = new CfnList { instance.GetAtt("PrivateIp") },
@@ -241,7 +234,7 @@ internal static class DatabaseBuilder
         }
 
         var securityGroupId = scope.Export("SecurityGroupId", group.GetAtt("GroupId"), "Security group of the members; clients add an ingress rule for 27017 from their own group");
-        var connectionString = scope.Export("ConnectionString", ConnectionString(ctx), "Connection string without credentials (take the user and password from a secret)");
+        var connectionString = scope.Export("ConnectionString", ConnectionString(naming, database), "Connection string without credentials (take the user and password from a secret)");
         var adminSecretArn = scope.Export("AdminSecretArn", admin.Ref(), "Secret of the root user (JSON: username, password)");
         var appSecretArn = scope.Export("AppSecretArn", app.Ref(), "Secret of the application user (JSON: username, password)");
         var backupSecretArn = scope.Export("BackupSecretArn", backup.Ref(), "Secret of the backup user (JSON: username, password)");
@@ -258,15 +251,20 @@ internal static class DatabaseBuilder
         return new Database(scope, exportedMembers, securityGroupId, connectionString, adminSecretArn, appSecretArn, backupSecretArn, hostedZoneId, tlsCaSecretArn);
     }
 
-    private static Tags VolumeTags(PlatformContext ctx, int n)
+    // Transitional: HostParts (converted by another branch of issue 17 at the same time) still takes the spec-carrying
+    // context, which the composition root passes as the naming. When HostParts takes PlatformNaming, pass the naming
+    // and delete this bridge (and this file's line in ConstructSpecIsolationTests.StillConverting).
+    private static PlatformContext HostNaming(PlatformNaming naming) => (PlatformContext)naming;
+
+    private static Tags VolumeTags(PlatformNaming naming, int n)
     {
-        var tags = ctx.Tags($"mongo-{n}-data");
-        tags[PlatformContext.BackupTag] = ctx.BackupTagValue;
+        var tags = naming.Tags($"mongo-{n}-data");
+        tags[PlatformNaming.BackupTag] = naming.BackupTagValue;
         return tags;
     }
 
-    private static Resource UserSecret(Template t, PlatformContext ctx, string id, string user, string purpose, Intrinsic dataKey) =>
-        Secret(t, ctx, id, user, purpose, new CfnObject
+    private static Resource UserSecret(Template t, PlatformNaming naming, string id, string user, string purpose, Intrinsic dataKey) =>
+        Secret(t, naming, id, user, purpose, new CfnObject
         {
             ["SecretStringTemplate"] = $"{{\"username\":\"{user}\"}}",
             ["GenerateStringKey"] = "password",
@@ -275,15 +273,15 @@ internal static class DatabaseBuilder
             ["ExcludePunctuation"] = true,
         }, dataKey);
 
-    internal static Resource Secret(Template t, PlatformContext ctx, string id, string name, string purpose, CfnObject generate, Intrinsic dataKey)
+    internal static Resource Secret(Template t, PlatformNaming naming, string id, string name, string purpose, CfnObject generate, Intrinsic dataKey)
     {
         var secret = t.AddResource(id, "AWS::SecretsManager::Secret", new CfnObject
         {
-            ["Name"] = $"{ctx.Env}/mongodb/{name}",
-            ["Description"] = $"{ctx.Env}: MongoDB {purpose}",
+            ["Name"] = $"{naming.Env}/mongodb/{name}",
+            ["Description"] = $"{naming.Env}: MongoDB {purpose}",
             ["KmsKeyId"] = dataKey,
             ["GenerateSecretString"] = generate,
-            ["Tags"] = ctx.Tags($"mongodb-{name}"),
+            ["Tags"] = naming.Tags($"mongodb-{name}"),
         });
 
         // The users live in the data volumes, which outlive the stack as snapshots: keep their passwords too.
@@ -302,29 +300,29 @@ internal static class DatabaseBuilder
         /// <summary>The value a TLS secret holds until member 1 has issued the certificates.</summary>
         public const string Pending = "pending";
 
-        public static TlsSecrets Create(Template t, PlatformContext ctx, int members, Intrinsic dataKey)
+        public static TlsSecrets Create(Template t, PlatformNaming naming, int members, Intrinsic dataKey)
         {
-            var caKey = Placeholder(t, ctx, "TlsCaKeySecret", "tls-ca-key", "TLS: the private key of the replica set's own CA (member 1 only)", dataKey);
-            var ca = Placeholder(t, ctx, "TlsCaSecret", "tls-ca", "TLS: the PEM certificate of the replica set's own CA (members and clients)", dataKey);
+            var caKey = Placeholder(t, naming, "TlsCaKeySecret", "tls-ca-key", "TLS: the private key of the replica set's own CA (member 1 only)", dataKey);
+            var ca = Placeholder(t, naming, "TlsCaSecret", "tls-ca", "TLS: the PEM certificate of the replica set's own CA (members and clients)", dataKey);
             var list = new List<Resource>();
             for (var n = 1; n <= members; n++)
             {
                 var number = n.ToString(CultureInfo.InvariantCulture);
-                list.Add(Placeholder(t, ctx, $"Member{number}TlsSecret", $"tls-mongo-{number}", $"TLS: the key and certificate of mongo-{number}", dataKey));
+                list.Add(Placeholder(t, naming, $"Member{number}TlsSecret", $"tls-mongo-{number}", $"TLS: the key and certificate of mongo-{number}", dataKey));
             }
 
             return new TlsSecrets(caKey, ca, list);
         }
 
-        private static Resource Placeholder(Template t, PlatformContext ctx, string id, string name, string purpose, Intrinsic dataKey)
+        private static Resource Placeholder(Template t, PlatformNaming naming, string id, string name, string purpose, Intrinsic dataKey)
         {
             var secret = t.AddResource(id, "AWS::SecretsManager::Secret", new CfnObject
             {
-                ["Name"] = $"{ctx.Env}/mongodb/{name}",
-                ["Description"] = $"{ctx.Env}: MongoDB {purpose}",
+                ["Name"] = $"{naming.Env}/mongodb/{name}",
+                ["Description"] = $"{naming.Env}: MongoDB {purpose}",
                 ["KmsKeyId"] = dataKey,
                 ["SecretString"] = Pending,
-                ["Tags"] = ctx.Tags($"mongodb-{name}"),
+                ["Tags"] = naming.Tags($"mongodb-{name}"),
             });
 
             // The certificates outlive a stack replacement with the members' data; never regenerate them by accident.
@@ -334,3 +332,27 @@ internal static class DatabaseBuilder
         }
     }
 }
+
+/// <summary>The database construct's props (<c>database.*</c> with its defaults and <c>weakenings.disableDatabaseTls</c>;
+/// see <see cref="ConstructProps.Database"/>).</summary>
+/// <param name="Version">MongoDB major version (<c>7.0</c>).</param>
+/// <param name="Members">Replica-set members, one per availability zone.</param>
+/// <param name="VotingMembers">Members that vote; the first ones (all when <see langword="null"/>).</param>
+/// <param name="InstanceType">EC2 instance type of the members.</param>
+/// <param name="VolumeGiB">Size of each member's gp3 data volume.</param>
+/// <param name="VolumeIops">Provisioned IOPS of each data volume.</param>
+/// <param name="VolumeThroughput">Provisioned throughput (MiB/s) of each data volume.</param>
+/// <param name="ReplicaSetName">The replica set's name.</param>
+/// <param name="DatabaseName">The application database (the environment's name unless set).</param>
+/// <param name="Tls">Whether the members require TLS (the secure default).</param>
+internal sealed record DatabaseProps(
+    string Version,
+    int Members,
+    int? VotingMembers,
+    string InstanceType,
+    int VolumeGiB,
+    int VolumeIops,
+    int VolumeThroughput,
+    string ReplicaSetName,
+    string DatabaseName,
+    bool Tls);

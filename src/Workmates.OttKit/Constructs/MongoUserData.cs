@@ -46,12 +46,11 @@ internal static class MongoUserData
     /// <summary>Validity of a member certificate, in days.</summary>
     public const int MemberValidityDays = 825;
 
-    public static Intrinsic Script(PlatformContext ctx, int n, InstanceTypeInfo type, Resource volume, Resource keyFile, Resource admin, Resource app, Resource backup, Resource logGroup, DatabaseBuilder.TlsSecrets? tls = null)
+    public static Intrinsic Script(PlatformNaming naming, DatabaseProps database, int n, InstanceTypeInfo type, Resource volume, Resource keyFile, Resource admin, Resource app, Resource backup, Resource logGroup, DatabaseBuilder.TlsSecrets? tls = null)
     {
-        var database = ctx.Spec.Database!;
         var arch = type.Architecture == CpuArchitecture.Arm64 ? "aarch64" : "x86_64";
         var cache = DatabaseBuilder.CacheSizeGiB(type).ToString("0.##", CultureInfo.InvariantCulture);
-        var name = DatabaseBuilder.MemberName(ctx, n);
+        var name = DatabaseBuilder.MemberName(naming, n);
         var s = new StringBuilder();
         s.AppendLine("#!/bin/bash");
         s.AppendLine("set -euo pipefail");
@@ -87,7 +86,7 @@ internal static class MongoUserData
         s.AppendLine("umask 022");
         if (tls is not null)
         {
-            AppendTls(s, ctx, n, tls);
+            AppendTls(s, naming, n, tls);
         }
 
         s.AppendLine("TOKEN=$(curl -sS -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')");
@@ -129,7 +128,7 @@ internal static class MongoUserData
         AppendCloudWatchAgent(s);
         if (n == 1)
         {
-            AppendInitiation(s, ctx, tls is not null);
+            AppendInitiation(s, naming, database, tls is not null);
         }
 
         var variables = new CfnObject { ["VolumeId"] = volume.Ref(), ["KeyFileSecret"] = keyFile.Ref(), ["LogGroup"] = logGroup.Ref() };
@@ -160,7 +159,7 @@ internal static class MongoUserData
     /// <summary>The mongosh command line of the bootstrap: over TLS with the CA when the members require it.</summary>
     public static string Shell(bool tls) => tls ? $"mongosh --quiet --tls --tlsCAFile {TlsDirectory}/ca.pem" : "mongosh --quiet";
 
-    private static void AppendTls(StringBuilder s, PlatformContext ctx, int n, DatabaseBuilder.TlsSecrets tls)
+    private static void AppendTls(StringBuilder s, PlatformNaming naming, int n, DatabaseBuilder.TlsSecrets tls)
     {
         s.AppendLine();
         s.AppendLine("# TLS: the environment's private CA and the member certificates, kept in Secrets Manager under the data key");
@@ -169,14 +168,14 @@ internal static class MongoUserData
         if (n == 1)
         {
             // Issued once: the CA key secret is written last, so a PEM there means every certificate was stored.
-            var org = $"/O=OttKit/OU={ctx.Env}";
+            var org = $"/O=OttKit/OU={naming.Env}";
             s.AppendLine("if ! getsecret '${TlsCaKeySecret}' | grep -q 'BEGIN'; then");
             s.AppendLine("  ISSUE=$(mktemp -d) && chmod 700 \"$ISSUE\" && cd \"$ISSUE\"");
-            s.AppendLine(CultureInfo.InvariantCulture, $"  openssl req -x509 -newkey rsa:4096 -nodes -days {CaValidityDays} -subj '{org}/CN={ctx.Env} MongoDB CA' -keyout ca.key -out ca.crt -addext 'basicConstraints=critical,CA:TRUE' -addext 'keyUsage=critical,keyCertSign,cRLSign'");
+            s.AppendLine(CultureInfo.InvariantCulture, $"  openssl req -x509 -newkey rsa:4096 -nodes -days {CaValidityDays} -subj '{org}/CN={naming.Env} MongoDB CA' -keyout ca.key -out ca.crt -addext 'basicConstraints=critical,CA:TRUE' -addext 'keyUsage=critical,keyCertSign,cRLSign'");
             for (var i = 1; i <= tls.Members.Count; i++)
             {
                 var number = i.ToString(CultureInfo.InvariantCulture);
-                var host = DatabaseBuilder.MemberName(ctx, i);
+                var host = DatabaseBuilder.MemberName(naming, i);
                 s.AppendLine(CultureInfo.InvariantCulture, $"  printf 'subjectAltName=DNS:{host},DNS:localhost,IP:127.0.0.1\\nextendedKeyUsage=serverAuth,clientAuth\\nkeyUsage=critical,digitalSignature,keyEncipherment\\n' > member{number}.ext");
                 s.AppendLine(CultureInfo.InvariantCulture, $"  openssl req -newkey rsa:2048 -nodes -subj '{org}/CN={host}' -keyout member{number}.key -out member{number}.csr");
                 s.AppendLine(CultureInfo.InvariantCulture, $"  openssl x509 -req -in member{number}.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days {MemberValidityDays} -sha256 -extfile member{number}.ext -out member{number}.crt");
@@ -203,10 +202,9 @@ internal static class MongoUserData
         s.AppendLine("umask 022");
     }
 
-    private static void AppendInitiation(StringBuilder s, PlatformContext ctx, bool tls)
+    private static void AppendInitiation(StringBuilder s, PlatformNaming naming, DatabaseProps database, bool tls)
     {
         var shell = Shell(tls);
-        var database = ctx.Spec.Database!;
         var voting = database.VotingMembers ?? database.Members;
         var port = SpecDefaults.MongoPort.ToString(CultureInfo.InvariantCulture);
         var members = new StringBuilder();
@@ -214,7 +212,7 @@ internal static class MongoUserData
         {
             var votes = i < voting;
             members.Append(i == 0 ? string.Empty : ", ")
-                .Append(CultureInfo.InvariantCulture, $"{{ _id: {i}, host: '{DatabaseBuilder.MemberName(ctx, i + 1)}:{port}'")
+                .Append(CultureInfo.InvariantCulture, $"{{ _id: {i}, host: '{DatabaseBuilder.MemberName(naming, i + 1)}:{port}'")
                 .Append(votes ? (i == 0 ? ", priority: 2" : string.Empty) : ", priority: 0, votes: 0")
                 .Append(" }");
         }
@@ -223,7 +221,7 @@ internal static class MongoUserData
         s.AppendLine("# Member 1: initiate the replica set once every member answers, then create the users (each step once)");
         for (var i = 1; i <= database.Members; i++)
         {
-            s.AppendLine(CultureInfo.InvariantCulture, $"until {shell} --host {DatabaseBuilder.MemberName(ctx, i)} --port {port} --eval 'db.adminCommand({{ ping: 1 }}).ok' | grep -q 1; do sleep 10; done");
+            s.AppendLine(CultureInfo.InvariantCulture, $"until {shell} --host {DatabaseBuilder.MemberName(naming, i)} --port {port} --eval 'db.adminCommand({{ ping: 1 }}).ok' | grep -q 1; do sleep 10; done");
         }
 
         s.AppendLine("cat > /root/ottkit-initiate.js <<'EOF'");
@@ -244,7 +242,7 @@ internal static class MongoUserData
         s.AppendLine("try { adminDb.createUser({ user: env.ADMIN_USER, pwd: env.ADMIN_PASSWORD, roles: [{ role: 'root', db: 'admin' }] }); } catch (e) { if (e.codeName !== 'Unauthorized' && e.code !== 51003) { throw e; } }");
         s.AppendLine("adminDb.auth(env.ADMIN_USER, env.ADMIN_PASSWORD);");
         s.AppendLine("if (!adminDb.getUser(env.APP_USER)) {");
-        s.AppendLine(CultureInfo.InvariantCulture, $"  adminDb.createUser({{ user: env.APP_USER, pwd: env.APP_PASSWORD, roles: [{{ role: 'readWrite', db: '{DatabaseBuilder.DatabaseName(ctx)}' }}] }});");
+        s.AppendLine(CultureInfo.InvariantCulture, $"  adminDb.createUser({{ user: env.APP_USER, pwd: env.APP_PASSWORD, roles: [{{ role: 'readWrite', db: '{database.DatabaseName}' }}] }});");
         s.AppendLine("}");
         s.AppendLine("if (!adminDb.getUser(env.BACKUP_USER)) {");
         s.AppendLine("  adminDb.createUser({ user: env.BACKUP_USER, pwd: env.BACKUP_PASSWORD, roles: [{ role: 'backup', db: 'admin' }, { role: 'clusterMonitor', db: 'admin' }] });");

@@ -17,37 +17,35 @@ namespace Workmates.OttKit.Constructs;
 internal static class MonitoringBuilder
 {
     /// <summary>Family of the scheduled MongoDB backup task, <c>&lt;env&gt;-mongodb-backup</c> (the database-backup stack's task family).</summary>
-    public static string BackupFamily(PlatformContext ctx) => DatabaseBackupBuilder.Family(ctx);
+    public static string BackupFamily(PlatformNaming naming) => DatabaseBackupBuilder.Family(naming);
 
     /// <summary>Name of the SNS topic every alarm notifies, <c>&lt;env&gt;-alarms</c>.</summary>
-    public static string AlarmTopicName(PlatformContext ctx) => $"{ctx.Env}-alarms";
+    public static string AlarmTopicName(PlatformNaming naming) => $"{naming.Env}-alarms";
 
     private const double MiB = 1024 * 1024;
 
     /// <summary>Used share of a member's data volume above which its space alarm fires: 20 % left is a few days of growth to act in.</summary>
     public const int DataVolumeUsedPercent = 80;
 
-    /// <param name="ctx">The environment.</param>
+    /// <param name="naming">The environment's naming.</param>
     /// <param name="scope">The monitoring stack.</param>
+    /// <param name="monitoring">What is watched how: <c>monitoring.*</c> and which audit deliveries exist.</param>
     /// <param name="security">The keys and the trail.</param>
     /// <param name="cluster">The cluster whose reservation and services are watched.</param>
     /// <param name="loadBalancer">The load balancer whose 5xx rate is watched.</param>
     /// <param name="services">The services whose targets and tasks are watched.</param>
     /// <param name="database">The replica set, when the environment has one: its members get alarms.</param>
-    public static Monitoring Build(PlatformContext ctx, StackScope scope, SecurityBaseline security, Cluster cluster, LoadBalancer loadBalancer, IReadOnlyList<Service> services, Database? database)
+    public static Monitoring Build(PlatformNaming naming, StackScope scope, MonitoringProps monitoring, SecurityBaseline security, Cluster cluster, LoadBalancer loadBalancer, IReadOnlyList<Service> services, Database? database)
     {
-        var spec = ctx.Spec;
-        var monitoring = spec.Monitoring!;
-        var thresholds = monitoring.Thresholds;
         var t = scope.Template;
-        t.Description = $"OttKit {ctx.Env}: alarms, notifications and the live-event dashboard";
+        t.Description = $"OttKit {naming.Env}: alarms, notifications and the live-event dashboard";
 
         var topic = t.AddResource("AlarmTopic", "AWS::SNS::Topic", new CfnObject
         {
-            ["TopicName"] = AlarmTopicName(ctx),
-            ["DisplayName"] = $"{ctx.Env} alarms",
+            ["TopicName"] = AlarmTopicName(naming),
+            ["DisplayName"] = $"{naming.Env} alarms",
             ["KmsMasterKeyId"] = security.DataKey.Arn.In(scope),
-            ["Tags"] = ctx.Tags("alarms"),
+            ["Tags"] = naming.Tags("alarms"),
         });
         t.AddResource("AlarmTopicPolicy", "AWS::SNS::TopicPolicy", new CfnObject
         {
@@ -76,7 +74,7 @@ internal static class MonitoringBuilder
         var subscriptionIds = new HashSet<string>(StringComparer.Ordinal);
         foreach (var email in monitoring.AlarmEmails)
         {
-            var id = "AlarmEmail" + PlatformContext.Pascal(email);
+            var id = "AlarmEmail" + PlatformNaming.Pascal(email);
             if (!subscriptionIds.Add(id))
             {
                 // "a.b@x" and "a-b@x" give the same name; a stable suffix from the address keeps both.
@@ -92,7 +90,7 @@ internal static class MonitoringBuilder
             });
         }
 
-        var alarms = new AlarmFactory(t, ctx, topic);
+        var alarms = new AlarmFactory(t, naming, topic);
         var loadBalancerName = loadBalancer.LoadBalancerFullName.In(scope);
         var clusterName = cluster.ClusterName.In(scope);
         var targetGroups = services.ToDictionary(s => s.Name, s => s.TargetGroupFullName, StringComparer.Ordinal);
@@ -100,7 +98,7 @@ internal static class MonitoringBuilder
         alarms.Math(
             "LoadBalancer5xxRateAlarm",
             "load-balancer-5xx-rate",
-            $"More than {thresholds.LoadBalancer5xxPercent} % of requests answered 5xx (load balancer or targets) for 3 of 5 minutes",
+            $"More than {monitoring.LoadBalancer5xxPercent} % of requests answered 5xx (load balancer or targets) for 3 of 5 minutes",
             "IF(requests > 0, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)",
             "5xx % of requests",
             [
@@ -111,17 +109,17 @@ internal static class MonitoringBuilder
             60,
             5,
             3,
-            thresholds.LoadBalancer5xxPercent,
+            monitoring.LoadBalancer5xxPercent,
             "GreaterThanThreshold");
 
-        foreach (var service in spec.Services)
+        foreach (var service in services)
         {
-            var id = PlatformContext.Pascal(service.Name);
+            var id = PlatformNaming.Pascal(service.Name);
             var targets = Dims(("LoadBalancer", loadBalancerName), ("TargetGroup", targetGroups[service.Name].In(scope)));
             alarms.Metric(
                 $"{id}Target5xxAlarm",
                 $"{service.Name}-target-5xx",
-                $"{service.Name} answers more than {thresholds.Target5xxPerMinute} 5xx a minute, 3 minutes in a row",
+                $"{service.Name} answers more than {monitoring.Target5xxPerMinute} 5xx a minute, 3 minutes in a row",
                 "AWS/ApplicationELB",
                 "HTTPCode_Target_5XX_Count",
                 targets,
@@ -129,12 +127,12 @@ internal static class MonitoringBuilder
                 60,
                 3,
                 3,
-                thresholds.Target5xxPerMinute,
+                monitoring.Target5xxPerMinute,
                 "GreaterThanThreshold");
             alarms.Metric(
                 $"{id}ResponseTimeAlarm",
                 $"{service.Name}-p95-response-time",
-                $"{service.Name} p95 response time above {thresholds.TargetResponseTimeP95Milliseconds} ms, 3 minutes in a row",
+                $"{service.Name} p95 response time above {monitoring.TargetResponseTimeP95Milliseconds} ms, 3 minutes in a row",
                 "AWS/ApplicationELB",
                 "TargetResponseTime",
                 (CfnList)targets.DeepClone(),
@@ -142,7 +140,7 @@ internal static class MonitoringBuilder
                 60,
                 3,
                 3,
-                thresholds.TargetResponseTimeP95Milliseconds / 1000.0,
+                monitoring.TargetResponseTimeP95Milliseconds / 1000.0,
                 "GreaterThanThreshold");
             alarms.Metric(
                 $"{id}UnhealthyHostsAlarm",
@@ -180,7 +178,7 @@ internal static class MonitoringBuilder
             alarms.Metric(
                 $"Cluster{resource}ReservationAlarm",
                 $"cluster-{resource.ToLowerInvariant()}-reservation",
-                $"Cluster {resource.ToLowerInvariant()} reservation above {thresholds.HostReservationPercent} % for 15 minutes: hosts are nearly full",
+                $"Cluster {resource.ToLowerInvariant()} reservation above {monitoring.HostReservationPercent} % for 15 minutes: hosts are nearly full",
                 "AWS/ECS",
                 metric,
                 Dims(("ClusterName", clusterName)),
@@ -188,7 +186,7 @@ internal static class MonitoringBuilder
                 300,
                 3,
                 3,
-                thresholds.HostReservationPercent,
+                monitoring.HostReservationPercent,
                 "GreaterThanThreshold");
         }
 
@@ -249,7 +247,7 @@ internal static class MonitoringBuilder
                 alarms.Math(
                     $"MongoMember{n}VolumeThroughputAlarm",
                     $"mongo-{n}-volume-throughput",
-                    $"MongoDB member {n}'s data volume moves more than {thresholds.DataVolumeThroughputMiBps} MiB/s for 15 minutes",
+                    $"MongoDB member {n}'s data volume moves more than {monitoring.DataVolumeThroughputMiBps} MiB/s for 15 minutes",
                     $"(FILL(reads, 0) + FILL(writes, 0)) / PERIOD(reads) / {MiB.ToString(CultureInfo.InvariantCulture)}",
                     "MiB/s",
                     [
@@ -259,7 +257,7 @@ internal static class MonitoringBuilder
                     300,
                     3,
                     3,
-                    thresholds.DataVolumeThroughputMiBps,
+                    monitoring.DataVolumeThroughputMiBps,
                     "GreaterThanThreshold");
             }
         }
@@ -268,7 +266,7 @@ internal static class MonitoringBuilder
         if (hasDatabase)
         {
             // The replica set's health (published every minute by the database-backup stack's health task) and the backup age.
-            foreach (var alarm in DatabaseHealthAlarms.For(ctx.Env))
+            foreach (var alarm in DatabaseHealthAlarms.For(naming.Env))
             {
                 alarms.Metric(
                     alarm.Id,
@@ -289,8 +287,8 @@ internal static class MonitoringBuilder
             // A backup task that stops with a non-zero exit code; the topic gets the ECS event itself.
             t.AddResource("BackupFailedRule", "AWS::Events::Rule", new CfnObject
             {
-                ["Name"] = $"{ctx.Env}-backup-failed",
-                ["Description"] = $"{ctx.Env}: the MongoDB backup task stopped with a non-zero exit code",
+                ["Name"] = $"{naming.Env}-backup-failed",
+                ["Description"] = $"{naming.Env}: the MongoDB backup task stopped with a non-zero exit code",
                 ["State"] = "ENABLED",
                 ["EventPattern"] = new CfnObject
                 {
@@ -299,7 +297,7 @@ internal static class MonitoringBuilder
                     ["detail"] = new CfnObject
                     {
                         ["lastStatus"] = new CfnList { "STOPPED" },
-                        ["taskDefinitionArn"] = new CfnList { new CfnObject { ["prefix"] = PlatformContext.Arn("ecs", $"task-definition/{BackupFamily(ctx)}:") } },
+                        ["taskDefinitionArn"] = new CfnList { new CfnObject { ["prefix"] = PlatformNaming.Arn("ecs", $"task-definition/{BackupFamily(naming)}:") } },
                         ["containers"] = new CfnObject { ["exitCode"] = new CfnList { new CfnObject { ["anything-but"] = 0 } } },
                     },
                 },
@@ -307,7 +305,7 @@ internal static class MonitoringBuilder
             });
         }
 
-        if (spec.Security.CloudTrail)
+        if (monitoring.AuditTrail)
         {
             // The trail delivers to CloudWatch Logs continuously; an hour without events means delivery broke.
             alarms.Metric(
@@ -326,12 +324,12 @@ internal static class MonitoringBuilder
                 treatMissingData: "breaching");
         }
 
-        if (spec.Security.Config)
+        if (monitoring.ConfigRecorder)
         {
             t.AddResource("ConfigDeliveryFailedRule", "AWS::Events::Rule", new CfnObject
             {
-                ["Name"] = $"{ctx.Env}-config-delivery-failed",
-                ["Description"] = $"{ctx.Env}: AWS Config could not deliver a configuration history or snapshot",
+                ["Name"] = $"{naming.Env}-config-delivery-failed",
+                ["Description"] = $"{naming.Env}: AWS Config could not deliver a configuration history or snapshot",
                 ["State"] = "ENABLED",
                 ["EventPattern"] = new CfnObject
                 {
@@ -348,8 +346,8 @@ internal static class MonitoringBuilder
 
         t.AddResource("Dashboard", "AWS::CloudWatch::Dashboard", new CfnObject
         {
-            ["DashboardName"] = $"{ctx.Env}-live",
-            ["DashboardBody"] = MonitoringDashboard.Body(ctx, scope, cluster, loadBalancer, services, members, hasDatabase, alarms.Names),
+            ["DashboardName"] = $"{naming.Env}-live",
+            ["DashboardBody"] = MonitoringDashboard.Body(naming, scope, cluster, loadBalancer, services, members, hasDatabase, alarms.Names),
         });
 
         return new Monitoring(scope, scope.Export("AlarmTopicArn", topic.Ref(), "SNS topic every alarm notifies"));
@@ -375,7 +373,7 @@ internal static class MonitoringBuilder
     }
 
     /// <summary>Adds alarms that all notify the topic on ALARM and OK, and remembers their names for the dashboard.</summary>
-    private sealed class AlarmFactory(Template template, PlatformContext ctx, Resource topic)
+    private sealed class AlarmFactory(Template template, PlatformNaming naming, Resource topic)
     {
         public List<string> Names { get; } = [];
 
@@ -418,7 +416,7 @@ internal static class MonitoringBuilder
 
         private CfnObject Common(string name, string description, int evaluations, int toAlarm, double threshold, string comparison, string treatMissingData)
         {
-            var alarmName = $"{ctx.Env}-{name}";
+            var alarmName = $"{naming.Env}-{name}";
             Names.Add(alarmName);
             return new CfnObject
             {
@@ -436,3 +434,23 @@ internal static class MonitoringBuilder
         }
     }
 }
+
+/// <summary>The monitoring construct's props (<c>monitoring.*</c> and which audit deliveries the security stack makes;
+/// see <see cref="ConstructProps.Monitoring"/>).</summary>
+/// <param name="AlarmEmails">Addresses subscribed to the alarm topic.</param>
+/// <param name="LoadBalancer5xxPercent">5xx share of requests above which the load balancer alarm fires.</param>
+/// <param name="Target5xxPerMinute">5xx a minute above which a service's target alarm fires.</param>
+/// <param name="TargetResponseTimeP95Milliseconds">p95 response time above which a service's latency alarm fires.</param>
+/// <param name="HostReservationPercent">Cluster CPU or memory reservation above which the capacity alarm fires.</param>
+/// <param name="DataVolumeThroughputMiBps">A member data volume's throughput above which its alarm fires.</param>
+/// <param name="AuditTrail">Whether CloudTrail delivers to CloudWatch Logs (its delivery is watched).</param>
+/// <param name="ConfigRecorder">Whether AWS Config delivers (a failed delivery is caught).</param>
+internal sealed record MonitoringProps(
+    IReadOnlyList<string> AlarmEmails,
+    int LoadBalancer5xxPercent,
+    int Target5xxPerMinute,
+    int TargetResponseTimeP95Milliseconds,
+    int HostReservationPercent,
+    int DataVolumeThroughputMiBps,
+    bool AuditTrail,
+    bool ConfigRecorder);

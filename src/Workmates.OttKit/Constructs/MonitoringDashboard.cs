@@ -16,7 +16,7 @@ internal static class MonitoringDashboard
     private const int Width = 24;
 
     public static Intrinsic Body(
-        PlatformContext ctx,
+        PlatformNaming naming,
         StackScope scope,
         Cluster cluster,
         LoadBalancer loadBalancer,
@@ -25,16 +25,15 @@ internal static class MonitoringDashboard
         bool hasBackups,
         IReadOnlyList<string> alarmNames)
     {
-        var spec = ctx.Spec;
         var variables = new CfnObject
         {
             ["LoadBalancer"] = loadBalancer.LoadBalancerFullName.In(scope),
             ["Cluster"] = cluster.ClusterName.In(scope),
         };
-        var services = spec.Services.Select(s => (s.Name, Var: "TargetGroup" + PlatformContext.Pascal(s.Name))).ToArray();
-        foreach (var (name, variable) in services)
+        var services = serviceStacks.Select(s => (s.Name, Var: "TargetGroup" + PlatformNaming.Pascal(s.Name))).ToArray();
+        for (var i = 0; i < services.Length; i++)
         {
-            variables[variable] = serviceStacks.Single(s => string.Equals(s.Name, name, StringComparison.Ordinal)).TargetGroupFullName.In(scope);
+            variables[services[i].Var] = serviceStacks[i].TargetGroupFullName.In(scope);
         }
 
         foreach (var (member, instance, volume) in members)
@@ -72,7 +71,7 @@ internal static class MonitoringDashboard
             w,
             "Running tasks",
             60,
-            [.. spec.Services.Select((s, i) => Metric("ECS/ContainerInsights", "RunningTaskCount", "Average", $"running{i}", ("ClusterName", "${Cluster}"), ("ServiceName", s.Name), label: s.Name))]));
+            [.. serviceStacks.Select((s, i) => Metric("ECS/ContainerInsights", "RunningTaskCount", "Average", $"running{i}", ("ClusterName", "${Cluster}"), ("ServiceName", s.Name), label: s.Name))]));
         y += 5;
 
         // Row 2: every alarm of the environment, red first.
@@ -118,7 +117,7 @@ internal static class MonitoringDashboard
             w,
             "Services: running vs desired tasks",
             60,
-            [.. spec.Services.SelectMany((s, i) => new[]
+            [.. serviceStacks.SelectMany((s, i) => new[]
             {
                 Metric("ECS/ContainerInsights", "RunningTaskCount", "Average", $"running{i}", ("ClusterName", "${Cluster}"), ("ServiceName", s.Name), label: $"{s.Name} running"),
                 Metric("ECS/ContainerInsights", "DesiredTaskCount", "Average", $"desired{i}", ("ClusterName", "${Cluster}"), ("ServiceName", s.Name), label: $"{s.Name} desired"),
@@ -162,8 +161,8 @@ internal static class MonitoringDashboard
                 w,
                 "Failed backups (24 h)",
                 86400,
-                [Metric("AWS/Events", "TriggeredRules", "Sum", "failures", ("RuleName", $"{ctx.Env}-backup-failed"))]));
-            Add("text", 8, 16, 4, w => w.WriteString("markdown", $"**Backups**: the `{MonitoringBuilder.BackupFamily(ctx)}` task runs daily; a failed run e-mails the alarm topic. Restore rehearsal: `ottkit mongo restore --dry-run`."));
+                [Metric("AWS/Events", "TriggeredRules", "Sum", "failures", ("RuleName", $"{naming.Env}-backup-failed"))]));
+            Add("text", 8, 16, 4, w => w.WriteString("markdown", $"**Backups**: the `{MonitoringBuilder.BackupFamily(naming)}` task runs daily; a failed run e-mails the alarm topic. Restore rehearsal: `ottkit mongo restore --dry-run`."));
         }
 
         var json = Write(w =>

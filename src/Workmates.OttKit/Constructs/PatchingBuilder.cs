@@ -20,22 +20,21 @@ internal static class PatchingBuilder
 {
     public const string RunPatchBaseline = "AWS-RunPatchBaseline";
 
-    public static PatchSchedule Build(PlatformContext ctx, StackScope scope)
+    public static PatchSchedule Build(PlatformNaming naming, StackScope scope, PatchingProps patching)
     {
-        var patching = ctx.Spec.Patching;
         var t = scope.Template;
-        t.Description = $"OttKit {ctx.Env}: SSM Patch Manager (baseline, weekly maintenance window, daily compliance scan)";
+        t.Description = $"OttKit {naming.Env}: SSM Patch Manager (baseline, weekly maintenance window, daily compliance scan)";
 
-        var groups = new CfnList { ctx.EcsPatchGroup };
-        if (ctx.Spec.Database is not null)
+        var groups = new CfnList { naming.EcsPatchGroup };
+        if (patching.Database)
         {
-            groups.Add(ctx.MongoPatchGroup);
+            groups.Add(naming.MongoPatchGroup);
         }
 
         var baseline = t.AddResource("PatchBaseline", "AWS::SSM::PatchBaseline", new CfnObject
         {
-            ["Name"] = $"{ctx.Env}-al2023",
-            ["Description"] = $"{ctx.Env}: Amazon Linux 2023 security patches (critical, important) after {patching.ApproveAfterDays} days",
+            ["Name"] = $"{naming.Env}-al2023",
+            ["Description"] = $"{naming.Env}: Amazon Linux 2023 security patches (critical, important) after {patching.ApproveAfterDays} days",
             ["OperatingSystem"] = "AMAZON_LINUX_2023",
             ["ApprovalRules"] = new CfnObject
             {
@@ -58,33 +57,33 @@ internal static class PatchingBuilder
                 },
             },
             ["PatchGroups"] = groups,
-            ["Tags"] = ctx.Tags("patch-baseline"),
+            ["Tags"] = naming.Tags("patch-baseline"),
         });
 
         var window = t.AddResource("MaintenanceWindow", "AWS::SSM::MaintenanceWindow", new CfnObject
         {
-            ["Name"] = $"{ctx.Env}-weekly-patching",
-            ["Description"] = ctx.Spec.Database is null
-                ? $"{ctx.Env}: weekly patch installation on the ECS hosts"
-                : $"{ctx.Env}: weekly patch installation on the ECS hosts (the MongoDB members: the {ctx.Env}-mongodb-patch task)",
+            ["Name"] = $"{naming.Env}-weekly-patching",
+            ["Description"] = !patching.Database
+                ? $"{naming.Env}: weekly patch installation on the ECS hosts"
+                : $"{naming.Env}: weekly patch installation on the ECS hosts (the MongoDB members: the {naming.Env}-mongodb-patch task)",
             ["Schedule"] = patching.MaintenanceWindow,
             ["ScheduleTimezone"] = patching.TimeZone,
             ["Duration"] = patching.WindowHours,
             ["Cutoff"] = 1,
             ["AllowUnassociatedTargets"] = false,
-            ["Tags"] = ctx.Tags("maintenance-window"),
+            ["Tags"] = naming.Tags("maintenance-window"),
         });
 
         // The members are patched by the scheduled patch task (DatabaseBackupBuilder), in step-down order.
-        AddPatchTask(t, window, "EcsHosts", ctx.EcsPatchGroup, "ECS hosts", priority: 1, maxConcurrency: "25%", maxErrors: "1");
+        AddPatchTask(t, window, "EcsHosts", naming.EcsPatchGroup, "ECS hosts", priority: 1, maxConcurrency: "25%", maxErrors: "1");
 
         t.AddResource("PatchScanAssociation", "AWS::SSM::Association", new CfnObject
         {
-            ["AssociationName"] = $"{ctx.Env}-daily-patch-scan",
+            ["AssociationName"] = $"{naming.Env}-daily-patch-scan",
             ["Name"] = RunPatchBaseline,
             ["Parameters"] = new CfnObject { ["Operation"] = new CfnList { "Scan" } },
             ["ScheduleExpression"] = "cron(0 1 * * ? *)",
-            ["Targets"] = new CfnList { new CfnObject { ["Key"] = "tag:ottkit:environment", ["Values"] = new CfnList { ctx.Env } } },
+            ["Targets"] = new CfnList { new CfnObject { ["Key"] = "tag:ottkit:environment", ["Values"] = new CfnList { naming.Env } } },
             ["ComplianceSeverity"] = "CRITICAL",
             ["MaxConcurrency"] = "50%",
             ["MaxErrors"] = "25%",
@@ -103,9 +102,9 @@ internal static class PatchingBuilder
         {
             ["WindowId"] = window.Ref(),
             ["Name"] = $"{id}",
-            ["Description"] = $"{what} (tag {PlatformContext.PatchGroupTag}={patchGroup})",
+            ["Description"] = $"{what} (tag {PlatformNaming.PatchGroupTag}={patchGroup})",
             ["ResourceType"] = "INSTANCE",
-            ["Targets"] = new CfnList { new CfnObject { ["Key"] = $"tag:{PlatformContext.PatchGroupTag}", ["Values"] = new CfnList { patchGroup } } },
+            ["Targets"] = new CfnList { new CfnObject { ["Key"] = $"tag:{PlatformNaming.PatchGroupTag}", ["Values"] = new CfnList { patchGroup } } },
         });
         t.AddResource($"{id}PatchTask", "AWS::SSM::MaintenanceWindowTask", new CfnObject
         {
@@ -133,3 +132,12 @@ internal static class PatchingBuilder
         });
     }
 }
+
+/// <summary>The patching construct's props (<c>patching.*</c> and whether there are MongoDB members; see
+/// <see cref="ConstructProps.Patching"/>).</summary>
+/// <param name="ApproveAfterDays">Days after release a security patch is approved.</param>
+/// <param name="MaintenanceWindow">The weekly window's cron expression.</param>
+/// <param name="WindowHours">The window's duration, in hours.</param>
+/// <param name="TimeZone">The IANA time zone of the window.</param>
+/// <param name="Database">Whether the MongoDB members' patch group exists (patched by the database-backup stack's task).</param>
+internal sealed record PatchingProps(int ApproveAfterDays, string MaintenanceWindow, int WindowHours, string TimeZone, bool Database);

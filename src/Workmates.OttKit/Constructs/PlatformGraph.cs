@@ -29,13 +29,14 @@ internal static class PlatformGraph
         var repositories = RepositoryBuilder.Build(naming, graph.AddStack(PlatformContext.RepositoriesPart), ConstructProps.Repositories(spec));
         var loadBalancer = LoadBalancerBuilder.Build(naming, graph.AddStack(PlatformContext.LoadBalancerPart), ConstructProps.LoadBalancer(spec), security, network);
         var backups = BackupBuilder.Build(naming, graph.AddStack(PlatformContext.BackupsPart), ConstructProps.Backups(spec), security);
-        PatchingBuilder.Build(ctx, graph.AddStack(PlatformContext.PatchingPart));
+        PatchingBuilder.Build(naming, graph.AddStack(PlatformContext.PatchingPart), ConstructProps.Patching(spec));
 
         Database? database = null;
         if (spec.Database is not null)
         {
-            database = DatabaseBuilder.Build(ctx, graph.AddStack(PlatformContext.DatabasePart), security, network);
-            DatabaseBackupBuilder.Build(ctx, graph.AddStack(PlatformContext.DatabaseBackupPart), security, network, cluster, repositories, backups, database);
+            // The database builder gets the context itself only for HostParts, which still takes it (see DatabaseBuilder.HostNaming).
+            database = DatabaseBuilder.Build(ctx, graph.AddStack(PlatformContext.DatabasePart), ConstructProps.Database(spec), security, network);
+            DatabaseBackupBuilder.Build(naming, graph.AddStack(PlatformContext.DatabaseBackupPart), ConstructProps.DatabaseBackup(spec), security, network, cluster, repositories, backups, database);
         }
 
         if (spec.Access is not null)
@@ -67,7 +68,7 @@ internal static class PlatformGraph
         if (spec.Monitoring is not null)
         {
             // It watches the cluster, the load balancer, every service and (when present) the database members.
-            monitoring = MonitoringBuilder.Build(ctx, graph.AddStack(PlatformContext.MonitoringPart), security, cluster, loadBalancer, services, database);
+            monitoring = MonitoringBuilder.Build(naming, graph.AddStack(PlatformContext.MonitoringPart), ConstructProps.Monitoring(spec), security, cluster, loadBalancer, services, database);
         }
 
         foreach (var stack in graph.Stacks)

@@ -20,11 +20,6 @@ public sealed partial class ConstructSpecIsolationTests
     [
         "PlatformContext.cs",
         "DatabaseBuilder.cs",
-        "MongoUserData.cs",
-        "DatabaseBackupBuilder.cs",
-        "MonitoringBuilder.cs",
-        "MonitoringDashboard.cs",
-        "PatchingBuilder.cs",
     ];
 
     private static string ConstructsFolder => Path.Combine(RepositoryPaths.Root, "src", "Workmates.OttKit", "Constructs");

@@ -1,6 +1,7 @@
 using Workmates.OttKit.Blueprint;
 using Workmates.OttKit.CloudFormation;
 using Workmates.OttKit.Tests.Blueprint;
+using static Workmates.OttKit.Tests.Constructs.TemplateAssertions;
 
 namespace Workmates.OttKit.Tests.Constructs;
 
@@ -18,27 +19,10 @@ public sealed class DataTierControlTests
 
     private static IEnumerable<(string Stack, Resource Resource)> Both(string type) => All(Blacksheep, type).Concat(All(Owl270, type));
 
-    private static CfnNode? Get(CfnNode? node, params string[] path)
-    {
-        foreach (var key in path)
-        {
-            if (node is not CfnObject obj || !obj.TryGetValue(key, out var next))
-            {
-                return null;
-            }
-
-            node = next;
-        }
-
-        return node;
-    }
-
-    private static string? Text(CfnNode? node) => (node as CfnScalar)?.Text;
-
     /// <summary>Every ingress rule of every template: inline rules of security groups and stand-alone ingress resources.</summary>
     private static IEnumerable<(string Where, CfnObject Rule)> IngressRules(StackSet set) =>
         All(set, "AWS::EC2::SecurityGroup")
-            .SelectMany(g => Get(g.Resource.Properties, "SecurityGroupIngress") is CfnList rules ? rules.Cast<CfnObject>().Select(r => ($"{g.Stack}/{g.Resource.LogicalId}", r)) : [])
+            .SelectMany(g => At(g.Resource.Properties, "SecurityGroupIngress") is CfnList rules ? rules.Cast<CfnObject>().Select(r => ($"{g.Stack}/{g.Resource.LogicalId}", r)) : [])
             .Concat(All(set, "AWS::EC2::SecurityGroupIngress").Select(r => ($"{r.Stack}/{r.Resource.LogicalId}", r.Resource.Properties)));
 
     private static bool Covers(CfnObject rule, int port)
@@ -60,7 +44,7 @@ public sealed class DataTierControlTests
         var set = SampleSpecs.ByName(sample).Synthesize();
         var rules = IngressRules(set).ToArray();
         var remoteAdmin = rules.Where(r => (Covers(r.Rule, 22) || Covers(r.Rule, 3389)) && (r.Rule.ContainsKey("CidrIp") || r.Rule.ContainsKey("CidrIpv6"))).ToArray();
-        var openToAll = rules.Where(r => Text(Get(r.Rule, "CidrIp")) == "0.0.0.0/0" || Text(Get(r.Rule, "CidrIpv6")) == "::/0").ToArray();
+        var openToAll = rules.Where(r => Text(At(r.Rule, "CidrIp")) == "0.0.0.0/0" || Text(At(r.Rule, "CidrIpv6")) == "::/0").ToArray();
 
         TestContext.Current.TestOutputHelper?.WriteLine($"{sample}: {rules.Length} ingress rules scanned");
         Assert.True(rules.Length > 10);
@@ -116,10 +100,10 @@ public sealed class DataTierControlTests
             Assert.NotEmpty(instances);
             foreach (var (stack, instance) in instances)
             {
-                var id = Text(((Intrinsic)Get(instance.Properties, "LaunchTemplate", "LaunchTemplateId")!).Argument);
+                var id = Text(((Intrinsic)At(instance.Properties, "LaunchTemplate", "LaunchTemplateId")!).Argument);
                 var template = set[stack].Template.Resources[id!];
-                Assert.Equal("required", Text(Get(template.Properties, "LaunchTemplateData", "MetadataOptions", "HttpTokens")));
-                Assert.Equal("1", Text(Get(template.Properties, "LaunchTemplateData", "MetadataOptions", "HttpPutResponseHopLimit")));
+                Assert.Equal("required", Text(At(template.Properties, "LaunchTemplateData", "MetadataOptions", "HttpTokens")));
+                Assert.Equal("1", Text(At(template.Properties, "LaunchTemplateData", "MetadataOptions", "HttpPutResponseHopLimit")));
             }
         }
     }
@@ -131,7 +115,7 @@ public sealed class DataTierControlTests
         Assert.Equal(6, volumes.Length);
         Assert.All(volumes, v => Assert.Equal(("true", "gp3"), (Text(v.Resource.Properties["Encrypted"]), Text(v.Resource.Properties["VolumeType"]))));
         Assert.All(volumes, v => Assert.Contains("DataKeyArn", v.Resource.Properties["KmsKeyId"].ToString(), StringComparison.Ordinal));
-        Assert.All(Both("AWS::EC2::LaunchTemplate"), l => Assert.Equal("true", Text(Get(((CfnList)Get(l.Resource.Properties, "LaunchTemplateData", "BlockDeviceMappings")!)[0], "Ebs", "Encrypted"))));
+        Assert.All(Both("AWS::EC2::LaunchTemplate"), l => Assert.Equal("true", Text(At(((CfnList)At(l.Resource.Properties, "LaunchTemplateData", "BlockDeviceMappings")!)[0], "Ebs", "Encrypted"))));
     }
 
     [Fact]
@@ -174,7 +158,7 @@ public sealed class DataTierControlTests
     public void Mongo_members_read_only_their_own_secrets()
     {
         var database = Blacksheep["blacksheep-database"].Template.Resources;
-        string Reads(string role) => Get(((CfnList)database[role].Properties["Policies"])[0], "PolicyDocument")!.ToString();
+        string Reads(string role) => At(((CfnList)database[role].Properties["Policies"])[0], "PolicyDocument")!.ToString();
         Assert.Contains("BackupSecret", Reads("Member1Role"), StringComparison.Ordinal);
         Assert.Contains("KeyFileSecret", Reads("Member2Role"), StringComparison.Ordinal);
         Assert.DoesNotContain("AdminSecret", Reads("Member2Role"), StringComparison.Ordinal);
@@ -199,8 +183,8 @@ public sealed class DataTierControlTests
     public void SSM_2_SSM_3_patching_scans_daily_and_installs_weekly_with_mongo_one_at_a_time()
     {
         var patching = Blacksheep["blacksheep-patching"].Template.Resources;
-        Assert.Equal("AMAZON_LINUX_2023", Text(patching["PatchBaseline"].Properties["OperatingSystem"]));
-        Assert.Equal("7", Text(Get(((CfnList)Get(patching["PatchBaseline"].Properties, "ApprovalRules", "PatchRules")!)[0], "ApproveAfterDays")));
+        patching["PatchBaseline"].HasProperties(new CfnObject { ["OperatingSystem"] = "AMAZON_LINUX_2023" });
+        Assert.Equal("7", Text(At(((CfnList)At(patching["PatchBaseline"].Properties, "ApprovalRules", "PatchRules")!)[0], "ApproveAfterDays")));
         // The members are not a Run Command target (no step-down there): the scheduled patch task patches them one at a
         // time in step-down order, at the window's schedule and time zone.
         Assert.DoesNotContain("MongoMembersPatchTask", patching.Keys);
@@ -209,8 +193,8 @@ public sealed class DataTierControlTests
         Assert.Equal(Text(patching["MaintenanceWindow"].Properties["Schedule"]), Text(patchSchedule["ScheduleExpression"]));
         Assert.Equal("Asia/Kolkata", Text(patchSchedule["ScheduleExpressionTimezone"]));
         Assert.NotEqual("1", Text(patching["EcsHostsPatchTask"].Properties["MaxConcurrency"]));
-        Assert.Equal("Scan", Text(((CfnList)Get(patching["PatchScanAssociation"].Properties, "Parameters", "Operation")!)[0]));
-        Assert.Equal("Asia/Kolkata", Text(patching["MaintenanceWindow"].Properties["ScheduleTimezone"]));
+        patching["PatchScanAssociation"].HasProperties(new CfnObject { ["Parameters"] = new CfnObject { ["Operation"] = new CfnList { "Scan" } } });
+        patching["MaintenanceWindow"].HasProperties(new CfnObject { ["ScheduleTimezone"] = "Asia/Kolkata" });
         Assert.Contains("blacksheep-ecs-hosts", Blacksheep["blacksheep-cluster"].Template.Resources["AutoScalingGroup"].Properties["Tags"].ToString(), StringComparison.Ordinal);
     }
 
@@ -222,26 +206,32 @@ public sealed class DataTierControlTests
         {
             var backups = Blacksheep[stack].Template.Resources;
             var bucket = backups[id].Properties;
-            Assert.Equal("aws:kms", Text(Get(((CfnList)Get(bucket, "BucketEncryption", "ServerSideEncryptionConfiguration")!)[0], "ServerSideEncryptionByDefault", "SSEAlgorithm")));
-            Assert.Equal("Enabled", Text(Get(bucket, "VersioningConfiguration", "Status")));
-            Assert.Equal("BucketOwnerEnforced", Text(Get(((CfnList)Get(bucket, "OwnershipControls", "Rules")!)[0], "ObjectOwnership")));
-            Assert.All(new[] { "BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets" }, k => Assert.Equal("true", Text(Get(bucket, "PublicAccessBlockConfiguration", k))));
-            Assert.NotNull(Get(bucket, "LoggingConfiguration", "DestinationBucketName"));
-            var rule = ((CfnList)Get(bucket, "LifecycleConfiguration", "Rules")!)[0];
+            Assert.Equal("aws:kms", Text(At(((CfnList)At(bucket, "BucketEncryption", "ServerSideEncryptionConfiguration")!)[0], "ServerSideEncryptionByDefault", "SSEAlgorithm")));
+            backups[id].HasProperties(new CfnObject
+            {
+                ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" },
+                ["OwnershipControls"] = new CfnObject { ["Rules"] = new CfnList { new CfnObject { ["ObjectOwnership"] = "BucketOwnerEnforced" } } },
+                ["PublicAccessBlockConfiguration"] = new CfnObject { ["BlockPublicAcls"] = true, ["BlockPublicPolicy"] = true, ["IgnorePublicAcls"] = true, ["RestrictPublicBuckets"] = true },
+            });
+            Assert.NotNull(At(bucket, "LoggingConfiguration", "DestinationBucketName"));
+            var rule = ((CfnList)At(bucket, "LifecycleConfiguration", "Rules")!)[0];
 
             // The backup bucket never expires current objects: prune applies the retention and keeps the newest good
             // backup (issue 16); the lifecycle removes what prune deleted after 7 days.
             var expected = id == "BackupBucket" ? ((string?)null, "1", "7") : ("15", "1", "1");
-            Assert.Equal(expected, (Text(Get(rule, "ExpirationInDays")), Text(Get(rule, "AbortIncompleteMultipartUpload", "DaysAfterInitiation")), Text(Get(rule, "NoncurrentVersionExpiration", "NoncurrentDays"))));
-            var deny = ((CfnList)Get(backups[$"{id}Policy"].Properties, "PolicyDocument", "Statement")!).Cast<CfnObject>().Single(s => Text(s["Effect"]) == "Deny");
-            Assert.Equal("false", Text(Get(deny, "Condition", "Bool", "aws:SecureTransport")));
+            Assert.Equal(expected, (Text(At(rule, "ExpirationInDays")), Text(At(rule, "AbortIncompleteMultipartUpload", "DaysAfterInitiation")), Text(At(rule, "NoncurrentVersionExpiration", "NoncurrentDays"))));
+            var deny = ((CfnList)At(backups[$"{id}Policy"].Properties, "PolicyDocument", "Statement")!).Cast<CfnObject>().Single(s => Text(s["Effect"]) == "Deny");
+            Assert.Equal("false", Text(At(deny, "Condition", "Bool", "aws:SecureTransport")));
         }
     }
 
     [Fact]
     public void S3_15_object_lock_is_on_when_the_spec_asks_and_off_by_default()
     {
-        Assert.Equal("COMPLIANCE", Text(Get(Blacksheep["blacksheep-backups"].Template.Resources["BackupBucket"].Properties, "ObjectLockConfiguration", "Rule", "DefaultRetention", "Mode")));
+        Blacksheep["blacksheep-backups"].Template.Resources["BackupBucket"].HasProperties(new CfnObject
+        {
+            ["ObjectLockConfiguration"] = new CfnObject { ["Rule"] = new CfnObject { ["DefaultRetention"] = new CfnObject { ["Mode"] = "COMPLIANCE" } } },
+        });
         Assert.False(Owl270["owl270-backups"].Template.Resources["BackupBucket"].Properties.ContainsKey("ObjectLockConfiguration"));
     }
 
@@ -250,8 +240,8 @@ public sealed class DataTierControlTests
     {
         var backups = Owl270["owl270-backups"].Template.Resources;
         Assert.Contains("BackupKeyArn", backups["BackupVault"].Properties["EncryptionKeyArn"].ToString(), StringComparison.Ordinal);
-        var rule = ((CfnList)Get(backups["BackupPlan"].Properties, "BackupPlan", "BackupPlanRule")!)[0];
-        Assert.Equal(("15", "cron(30 17 * * ? *)"), (Text(Get(rule, "Lifecycle", "DeleteAfterDays")), Text(Get(rule, "ScheduleExpression"))));
+        var rule = ((CfnList)At(backups["BackupPlan"].Properties, "BackupPlan", "BackupPlanRule")!)[0];
+        Assert.Equal(("15", "cron(30 17 * * ? *)"), (Text(At(rule, "Lifecycle", "DeleteAfterDays")), Text(At(rule, "ScheduleExpression"))));
     }
 
     [Fact]
@@ -259,7 +249,7 @@ public sealed class DataTierControlTests
     {
         var stack = Blacksheep["blacksheep-database-backup"].Template.Resources;
         CfnObject[] Statements(string role) =>
-            [.. ((CfnList)Get(((CfnList)stack[role].Properties["Policies"])[0], "PolicyDocument", "Statement")!).Cast<CfnObject>()];
+            [.. ((CfnList)At(((CfnList)stack[role].Properties["Policies"])[0], "PolicyDocument", "Statement")!).Cast<CfnObject>()];
         var task = Statements("BackupTaskRole");
         var write = task.Single(s => Text(s["Sid"]) == "BackupObjects");
         Assert.Contains("mongodb/*", write["Resource"].ToString(), StringComparison.Ordinal);

@@ -3,6 +3,7 @@ using Workmates.OttKit.CloudFormation;
 using Workmates.OttKit.CloudFormation.Schema;
 using Workmates.OttKit.Tests.Blueprint;
 using Workmates.OttKit.Tests.Infrastructure;
+using static Workmates.OttKit.Tests.Constructs.TemplateAssertions;
 
 namespace Workmates.OttKit.Tests.Constructs;
 
@@ -23,25 +24,8 @@ public sealed class SecurityBaselineTests
 
     private static Resource AuditBucket => Security.Template.Resources["AuditBucket"];
 
-    private static CfnNode? Get(CfnNode node, params string[] path)
-    {
-        foreach (var key in path)
-        {
-            if (node is not CfnObject obj || !obj.TryGetValue(key, out var next))
-            {
-                return null;
-            }
-
-            node = next;
-        }
-
-        return node;
-    }
-
-    private static string? Text(CfnNode? node) => (node as CfnScalar)?.Text;
-
     private static IEnumerable<CfnObject> Statements(Resource resource, string property) =>
-        ((CfnList)Get(resource.Properties, property, "Statement")!).Cast<CfnObject>();
+        ((CfnList)At(resource.Properties, property, "Statement")!).Cast<CfnObject>();
 
     private static CfnObject Statement(Resource resource, string property, string sid) =>
         Statements(resource, property).Single(s => Text(s["Sid"]) == sid);
@@ -74,17 +58,17 @@ public sealed class SecurityBaselineTests
     public void LogsKey_lets_CloudWatch_Logs_use_it_only_for_this_accounts_log_groups()
     {
         var statement = Statement(Security.Template.Resources["LogsKey"], "KeyPolicy", "CloudWatchLogsEncryptsThisAccountsLogGroups");
-        Assert.Equal("logs.ap-south-1.amazonaws.com", Text(Get(statement, "Principal", "Service")));
-        Assert.Contains("log-group:*", Get(statement, "Condition", "ArnLike", "kms:EncryptionContext:aws:logs:arn")!.ToString(), StringComparison.Ordinal);
+        Assert.Equal("logs.ap-south-1.amazonaws.com", Text(At(statement, "Principal", "Service")));
+        Assert.Contains("log-group:*", At(statement, "Condition", "ArnLike", "kms:EncryptionContext:aws:logs:arn")!.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public void LogsKey_lets_CloudTrail_encrypt_only_this_accounts_trails()
     {
         var statement = Statement(Security.Template.Resources["LogsKey"], "KeyPolicy", "CloudTrailEncryptsThisAccountsTrails");
-        Assert.Equal("cloudtrail.amazonaws.com", Text(Get(statement, "Principal", "Service")));
-        Assert.NotNull(Get(statement, "Condition", "StringLike", "kms:EncryptionContext:aws:cloudtrail:arn"));
-        Assert.NotNull(Get(statement, "Condition", "StringEquals", "aws:SourceAccount"));
+        Assert.Equal("cloudtrail.amazonaws.com", Text(At(statement, "Principal", "Service")));
+        Assert.NotNull(At(statement, "Condition", "StringLike", "kms:EncryptionContext:aws:cloudtrail:arn"));
+        Assert.NotNull(At(statement, "Condition", "StringEquals", "aws:SourceAccount"));
     }
 
     [Fact]
@@ -103,20 +87,16 @@ public sealed class SecurityBaselineTests
     }
 
     [Fact]
-    public void CloudTrail_1_trail_is_multi_region_logging_with_global_events()
-    {
-        Assert.Equal("true", Text(Trail.Properties["IsMultiRegionTrail"]));
-        Assert.Equal("true", Text(Trail.Properties["IsLogging"]));
-        Assert.Equal("true", Text(Trail.Properties["IncludeGlobalServiceEvents"]));
-    }
+    public void CloudTrail_1_trail_is_multi_region_logging_with_global_events() =>
+        Trail.HasProperties(new CfnObject { ["IsMultiRegionTrail"] = true, ["IsLogging"] = true, ["IncludeGlobalServiceEvents"] = true });
 
     [Fact]
     public void CloudTrail_2_trail_is_encrypted_with_the_logs_key() =>
-        Assert.Equal(Fn.GetAtt("LogsKey", "Arn").ToString(), Trail.Properties["KMSKeyId"].ToString());
+        Trail.HasProperties(new CfnObject { ["KMSKeyId"] = Fn.GetAtt("LogsKey", "Arn") });
 
     [Fact]
     public void CloudTrail_4_trail_validates_log_files() =>
-        Assert.Equal("true", Text(Trail.Properties["EnableLogFileValidation"]));
+        Trail.HasProperties(new CfnObject { ["EnableLogFileValidation"] = true });
 
     [Fact]
     public void CloudTrail_5_trail_delivers_to_an_encrypted_log_group_through_its_role()
@@ -143,21 +123,21 @@ public sealed class SecurityBaselineTests
         {
             var deny = Statement(policy, "PolicyDocument", "DenyInsecureTransport");
             Assert.Equal("Deny", Text(deny["Effect"]));
-            Assert.Equal("false", Text(Get(deny, "Condition", "Bool", "aws:SecureTransport")));
+            Assert.Equal("false", Text(At(deny, "Condition", "Bool", "aws:SecureTransport")));
         });
     }
 
     [Fact]
     public void CloudTrail_7_S3_9_audit_bucket_logs_access_to_its_own_log_bucket_that_only_s3_logging_writes()
     {
-        Assert.Contains("AuditAccessLogBucket", Get(AuditBucket.Properties, "LoggingConfiguration", "DestinationBucketName")!.ToString(), StringComparison.Ordinal);
+        Assert.Contains("AuditAccessLogBucket", At(AuditBucket.Properties, "LoggingConfiguration", "DestinationBucketName")!.ToString(), StringComparison.Ordinal);
         var logs = Security.Template.Resources["AuditAccessLogBucket"];
-        var sse = Assert.IsType<CfnObject>(((CfnList)Get(logs.Properties, "BucketEncryption", "ServerSideEncryptionConfiguration")!)[0]);
-        Assert.Equal("AES256", Text(Get(sse, "ServerSideEncryptionByDefault", "SSEAlgorithm")));   // the only encryption S3 log delivery supports
+        var sse = Assert.IsType<CfnObject>(((CfnList)At(logs.Properties, "BucketEncryption", "ServerSideEncryptionConfiguration")!)[0]);
+        Assert.Equal("AES256", Text(At(sse, "ServerSideEncryptionByDefault", "SSEAlgorithm")));   // the only encryption S3 log delivery supports
         Assert.Contains("s3_bucket_default_encryption_kms_check", logs.Metadata!.ToString(), StringComparison.Ordinal);
         var write = Statement(Security.Template.Resources["AuditAccessLogBucketPolicy"], "PolicyDocument", "S3ServerAccessLogsFromTheseBuckets");
         Assert.Contains("logging.s3.amazonaws.com", write["Principal"]!.ToString(), StringComparison.Ordinal);
-        Assert.Contains("AuditBucket", Get(write, "Condition", "ArnLike", "aws:SourceArn")!.ToString(), StringComparison.Ordinal);
+        Assert.Contains("AuditBucket", At(write, "Condition", "ArnLike", "aws:SourceArn")!.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -166,39 +146,41 @@ public sealed class SecurityBaselineTests
         var policy = Security.Template.Resources["AuditBucketPolicy"];
         var write = Statement(policy, "PolicyDocument", "CloudTrailWritesLogs");
         Assert.Equal("s3:PutObject", Text(write["Action"]));
-        Assert.Contains("trail/blacksheep-trail", Get(write, "Condition", "StringEquals", "aws:SourceArn")!.ToString(), StringComparison.Ordinal);
+        Assert.Contains("trail/blacksheep-trail", At(write, "Condition", "StringEquals", "aws:SourceArn")!.ToString(), StringComparison.Ordinal);
         Assert.Equal("s3:GetBucketAcl", Text(Statement(policy, "PolicyDocument", "CloudTrailChecksBucketAcl")["Action"]));
     }
 
     [Fact]
-    public void S3_8_audit_bucket_blocks_public_access()
-    {
-        var block = Get(AuditBucket.Properties, "PublicAccessBlockConfiguration")!;
-        Assert.All(new[] { "BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets" }, k => Assert.Equal("true", Text(Get(block, k))));
-    }
+    public void S3_8_audit_bucket_blocks_public_access() =>
+        AuditBucket.HasProperties(new CfnObject
+        {
+            ["PublicAccessBlockConfiguration"] = new CfnObject { ["BlockPublicAcls"] = true, ["BlockPublicPolicy"] = true, ["IgnorePublicAcls"] = true, ["RestrictPublicBuckets"] = true },
+        });
 
     [Fact]
     public void S3_12_audit_bucket_disables_acls() =>
-        Assert.Equal("BucketOwnerEnforced", Text(Get(((CfnList)Get(AuditBucket.Properties, "OwnershipControls", "Rules")!)[0], "ObjectOwnership")));
+        AuditBucket.HasProperties(new CfnObject { ["OwnershipControls"] = new CfnObject { ["Rules"] = new CfnList { new CfnObject { ["ObjectOwnership"] = "BucketOwnerEnforced" } } } });
 
     [Fact]
     public void S3_14_audit_bucket_is_versioned() =>
-        Assert.Equal("Enabled", Text(Get(AuditBucket.Properties, "VersioningConfiguration", "Status")));
+        AuditBucket.HasProperties(new CfnObject { ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" } });
 
     [Fact]
     public void S3_17_audit_bucket_is_encrypted_with_the_logs_key()
     {
-        var rule = ((CfnList)Get(AuditBucket.Properties, "BucketEncryption", "ServerSideEncryptionConfiguration")!)[0];
-        Assert.Equal("aws:kms", Text(Get(rule, "ServerSideEncryptionByDefault", "SSEAlgorithm")));
-        Assert.Equal(Fn.GetAtt("LogsKey", "Arn").ToString(), Get(rule, "ServerSideEncryptionByDefault", "KMSMasterKeyID")!.ToString());
+        var rule = ((CfnList)At(AuditBucket.Properties, "BucketEncryption", "ServerSideEncryptionConfiguration")!)[0];
+        Assert.Equal("aws:kms", Text(At(rule, "ServerSideEncryptionByDefault", "SSEAlgorithm")));
+        Assert.Equal(Fn.GetAtt("LogsKey", "Arn").ToString(), At(rule, "ServerSideEncryptionByDefault", "KMSMasterKeyID")!.ToString());
     }
 
     [Fact]
     public void Config_1_recorder_records_all_resources_with_the_service_linked_role()
     {
-        var recorder = Of("AWS::Config::ConfigurationRecorder").Single();
-        Assert.Equal("true", Text(Get(recorder.Properties, "RecordingGroup", "AllSupported")));
-        Assert.Equal("true", Text(Get(recorder.Properties, "RecordingGroup", "IncludeGlobalResourceTypes")));
+        Security.Template.ResourceCountIs("AWS::Config::ConfigurationRecorder", 1);
+        var recorder = Security.Template.HasResourceProperties("AWS::Config::ConfigurationRecorder", new CfnObject
+        {
+            ["RecordingGroup"] = new CfnObject { ["AllSupported"] = true, ["IncludeGlobalResourceTypes"] = true },
+        });
         Assert.Contains(":role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig", recorder.Properties["RoleARN"].ToString(), StringComparison.Ordinal);
     }
 
@@ -214,7 +196,7 @@ public sealed class SecurityBaselineTests
     [Fact]
     public void Config_managed_rules_cover_the_promised_controls()
     {
-        var identifiers = Of("AWS::Config::ConfigRule").Select(r => Text(Get(r.Properties, "Source", "SourceIdentifier"))).ToHashSet(StringComparer.Ordinal);
+        var identifiers = Of("AWS::Config::ConfigRule").Select(r => Text(At(r.Properties, "Source", "SourceIdentifier"))).ToHashSet(StringComparer.Ordinal);
         string[] promised =
         [
             "INCOMING_SSH_DISABLED", "ENCRYPTED_VOLUMES", "EC2_IMDSV2_CHECK", "S3_BUCKET_PUBLIC_READ_PROHIBITED",
@@ -222,7 +204,7 @@ public sealed class SecurityBaselineTests
             "CLOUD_TRAIL_ENCRYPTION_ENABLED", "CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED", "CMK_BACKING_KEY_ROTATION_ENABLED",
         ];
         Assert.All(promised, p => Assert.Contains(p, identifiers));
-        Assert.All(Of("AWS::Config::ConfigRule"), r => Assert.Equal("AWS", Text(Get(r.Properties, "Source", "Owner"))));
+        Assert.All(Of("AWS::Config::ConfigRule"), r => Assert.Equal("AWS", Text(At(r.Properties, "Source", "Owner"))));
         Assert.All(Of("AWS::Config::ConfigRule"), r => Assert.Contains("ConfigRecorder", r.DependsOn));
     }
 
@@ -234,9 +216,9 @@ public sealed class SecurityBaselineTests
         Assert.Equal("SSM_DOCUMENT", Text(remediation.Properties["TargetType"]));
         Assert.Equal("AWSConfigRemediation-ConfigureS3BucketPublicAccessBlock", Text(remediation.Properties["TargetId"]));
         var rule = Security.Template.Resources[((CfnScalar)((Intrinsic)remediation.Properties["ConfigRuleName"]).Argument).Text!];
-        Assert.Equal("S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED", Text(Get(rule.Properties, "Source", "SourceIdentifier")));
-        Assert.Equal("RESOURCE_ID", Text(Get(remediation.Properties, "Parameters", "BucketName", "ResourceValue", "Value")));
-        Assert.Equal(Fn.GetAtt("S3RemediationRole", "Arn").ToString(), ((CfnList)Get(remediation.Properties, "Parameters", "AutomationAssumeRole", "StaticValue", "Values")!)[0].ToString());
+        Assert.Equal("S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED", Text(At(rule.Properties, "Source", "SourceIdentifier")));
+        Assert.Equal("RESOURCE_ID", Text(At(remediation.Properties, "Parameters", "BucketName", "ResourceValue", "Value")));
+        Assert.Equal(Fn.GetAtt("S3RemediationRole", "Arn").ToString(), ((CfnList)At(remediation.Properties, "Parameters", "AutomationAssumeRole", "StaticValue", "Values")!)[0].ToString());
     }
 
     [Fact]
@@ -244,8 +226,8 @@ public sealed class SecurityBaselineTests
     {
         var role = Security.Template.Resources["S3RemediationRole"];
         Assert.Contains("ssm.amazonaws.com", role.Properties["AssumeRolePolicyDocument"].ToString(), StringComparison.Ordinal);
-        var statement = ((CfnList)Get(((CfnList)role.Properties["Policies"])[0], "PolicyDocument", "Statement")!)[0];
-        Assert.Equal(["s3:PutBucketPublicAccessBlock", "s3:GetBucketPublicAccessBlock"], ((CfnList)Get(statement, "Action")!).Select(a => Text(a) ?? string.Empty).ToArray());
+        var statement = ((CfnList)At(((CfnList)role.Properties["Policies"])[0], "PolicyDocument", "Statement")!)[0];
+        Assert.Equal(["s3:PutBucketPublicAccessBlock", "s3:GetBucketPublicAccessBlock"], ((CfnList)At(statement, "Action")!).Select(a => Text(a) ?? string.Empty).ToArray());
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Workmates.OttKit.Blueprint;
 using Workmates.OttKit.CloudFormation;
 using Workmates.OttKit.Tests.Blueprint;
+using static Workmates.OttKit.Tests.Constructs.TemplateAssertions;
 
 namespace Workmates.OttKit.Tests.Constructs;
 
@@ -18,23 +19,6 @@ public sealed partial class SecurityControlTests
     private static IEnumerable<CfnObject> Containers() => All("AWS::ECS::TaskDefinition")
         .SelectMany(t => ((CfnList)t.Resource.Properties["ContainerDefinitions"]).Cast<CfnObject>());
 
-    private static CfnNode? Get(CfnNode node, params string[] path)
-    {
-        foreach (var key in path)
-        {
-            if (node is not CfnObject obj || !obj.TryGetValue(key, out var next))
-            {
-                return null;
-            }
-
-            node = next;
-        }
-
-        return node;
-    }
-
-    private static string? Text(CfnNode? node) => (node as CfnScalar)?.Text;
-
     private static string? Attribute(Resource resource, string property, string key) =>
         ((CfnList)resource.Properties[property]).Cast<CfnObject>()
             .Where(a => Text(a["Key"]) == key).Select(a => Text(a["Value"]) ?? (a["Value"] is Intrinsic ? "<intrinsic>" : null)).SingleOrDefault();
@@ -46,14 +30,14 @@ public sealed partial class SecurityControlTests
     [Fact]
     public void EC2_8_launch_template_requires_IMDSv2_with_hop_limit_1()
     {
-        var options = Get(LaunchTemplate.Properties, "LaunchTemplateData", "MetadataOptions");
-        Assert.Equal("required", Text(Get(options!, "HttpTokens")));
-        Assert.Equal("1", Text(Get(options!, "HttpPutResponseHopLimit")));
+        var options = At(LaunchTemplate.Properties, "LaunchTemplateData", "MetadataOptions");
+        Assert.Equal("required", Text(At(options!, "HttpTokens")));
+        Assert.Equal("1", Text(At(options!, "HttpPutResponseHopLimit")));
     }
 
     [Fact]
     public void AutoScaling_3_launch_template_requires_IMDSv2() =>
-        Assert.Equal("required", Text(Get(LaunchTemplate.Properties, "LaunchTemplateData", "MetadataOptions", "HttpTokens")));
+        Assert.Equal("required", Text(At(LaunchTemplate.Properties, "LaunchTemplateData", "MetadataOptions", "HttpTokens")));
 
     [Fact]
     public void AutoScaling_9_groups_use_launch_templates_not_launch_configurations()
@@ -74,15 +58,15 @@ public sealed partial class SecurityControlTests
     public void AutoScaling_6_group_uses_multiple_instance_types()
     {
         var group = All("AWS::AutoScaling::AutoScalingGroup").Single().Resource;
-        Assert.True(((CfnList)Get(group.Properties, "MixedInstancesPolicy", "LaunchTemplate", "Overrides")!).Count >= 2);
+        Assert.True(((CfnList)At(group.Properties, "MixedInstancesPolicy", "LaunchTemplate", "Overrides")!).Count >= 2);
     }
 
     [Fact]
     public void EC2_3_host_root_volumes_are_encrypted_gp3()
     {
-        var ebs = Get(((CfnList)Get(LaunchTemplate.Properties, "LaunchTemplateData", "BlockDeviceMappings")!)[0], "Ebs")!;
-        Assert.Equal("true", Text(Get(ebs, "Encrypted")));
-        Assert.Equal("gp3", Text(Get(ebs, "VolumeType")));
+        var ebs = At(((CfnList)At(LaunchTemplate.Properties, "LaunchTemplateData", "BlockDeviceMappings")!)[0], "Ebs")!;
+        Assert.Equal("true", Text(At(ebs, "Encrypted")));
+        Assert.Equal("gp3", Text(At(ebs, "VolumeType")));
     }
 
     [Fact]
@@ -100,8 +84,8 @@ public sealed partial class SecurityControlTests
     public void EC2_18_EC2_19_unrestricted_ingress_only_on_80_and_443_of_the_load_balancer()
     {
         var open = All("AWS::EC2::SecurityGroup")
-            .SelectMany(g => Get(g.Resource.Properties, "SecurityGroupIngress") is CfnList rules ? rules.Cast<CfnObject>().Select(r => (g.Resource.LogicalId, Rule: r)) : [])
-            .Where(r => Text(Get(r.Rule, "CidrIp")) == "0.0.0.0/0")
+            .SelectMany(g => At(g.Resource.Properties, "SecurityGroupIngress") is CfnList rules ? rules.Cast<CfnObject>().Select(r => (g.Resource.LogicalId, Rule: r)) : [])
+            .Where(r => Text(At(r.Rule, "CidrIp")) == "0.0.0.0/0")
             .ToArray();
         Assert.All(open, r => Assert.Equal("LoadBalancerSecurityGroup", r.LogicalId));
         Assert.All(open, r => Assert.Contains(Text(r.Rule["FromPort"]), new[] { "80", "443" }));
@@ -109,7 +93,7 @@ public sealed partial class SecurityControlTests
 
     [Fact]
     public void ECS_2_services_do_not_assign_public_ips() =>
-        Assert.All(All("AWS::ECS::Service"), s => Assert.Equal("DISABLED", Text(Get(s.Resource.Properties, "NetworkConfiguration", "AwsvpcConfiguration", "AssignPublicIp"))));
+        Assert.All(All("AWS::ECS::Service"), s => Assert.Equal("DISABLED", Text(At(s.Resource.Properties, "NetworkConfiguration", "AwsvpcConfiguration", "AssignPublicIp"))));
 
     [Fact]
     public void ECS_3_task_definitions_do_not_share_the_host_pid_namespace() =>
@@ -124,22 +108,22 @@ public sealed partial class SecurityControlTests
     {
         Assert.All(Containers(), c => Assert.Equal("true", Text(c["ReadonlyRootFilesystem"])));
         // Fargate has no tmpfs: there (the database patch task) /tmp is a task-scoped volume, the root still read-only.
-        Assert.All(Containers(), c => Assert.Equal("/tmp", Text(Get(((CfnList)(Get(c, "LinuxParameters", "Tmpfs") ?? Get(c, "MountPoints"))!)[0], "ContainerPath"))));
+        Assert.All(Containers(), c => Assert.Equal("/tmp", Text(At(((CfnList)(At(c, "LinuxParameters", "Tmpfs") ?? At(c, "MountPoints"))!)[0], "ContainerPath"))));
     }
 
     [Fact]
     public void ECS_8_secrets_are_not_passed_as_plain_environment_variables()
     {
         // Names ending in _ARN or _KEY_ID carry identifiers of secrets and keys (the backup task's), never their values.
-        var names = Containers().SelectMany(c => Get(c, "Environment") is CfnList env ? env.Cast<CfnObject>().Select(e => Text(e["Name"])!) : [])
+        var names = Containers().SelectMany(c => At(c, "Environment") is CfnList env ? env.Cast<CfnObject>().Select(e => Text(e["Name"])!) : [])
             .Where(n => !n.EndsWith("_ARN", StringComparison.Ordinal) && !n.EndsWith("_KEY_ID", StringComparison.Ordinal));
         Assert.DoesNotContain(names, n => n.Contains("KEY", StringComparison.Ordinal) || n.Contains("SECRET", StringComparison.Ordinal) || n.Contains("PASSWORD", StringComparison.Ordinal) || n.Contains("URI", StringComparison.Ordinal));
-        Assert.Contains(Containers(), c => Get(c, "Secrets") is CfnList { Count: > 0 });
+        Assert.Contains(Containers(), c => At(c, "Secrets") is CfnList { Count: > 0 });
     }
 
     [Fact]
     public void ECS_9_task_definitions_have_a_logging_configuration() =>
-        Assert.All(Containers(), c => Assert.Equal("awslogs", Text(Get(c, "LogConfiguration", "LogDriver"))));
+        Assert.All(Containers(), c => Assert.Equal("awslogs", Text(At(c, "LogConfiguration", "LogDriver"))));
 
     [Fact]
     public void ECS_12_clusters_use_container_insights()
@@ -150,7 +134,7 @@ public sealed partial class SecurityControlTests
 
     [Fact]
     public void ECS_20_containers_run_as_a_non_root_user() =>
-        Assert.All(Containers(), c => Assert.Equal("1000:1000", Text(Get(c, "User"))));
+        Assert.All(Containers(), c => Assert.Equal("1000:1000", Text(At(c, "User"))));
 
     [Fact]
     public void ECS_services_roll_back_on_circuit_breaker_and_alarms()
@@ -158,16 +142,16 @@ public sealed partial class SecurityControlTests
         foreach (var (_, service) in All("AWS::ECS::Service"))
         {
             var deployment = service.Properties["DeploymentConfiguration"];
-            Assert.Equal("true", Text(Get(deployment, "DeploymentCircuitBreaker", "Rollback")));
-            Assert.Equal("true", Text(Get(deployment, "Alarms", "Rollback")));
-            Assert.Equal(2, ((CfnList)Get(deployment, "Alarms", "AlarmNames")!).Count);
-            Assert.Equal(("100", "200"), (Text(Get(deployment, "MinimumHealthyPercent")), Text(Get(deployment, "MaximumPercent"))));
+            Assert.Equal("true", Text(At(deployment, "DeploymentCircuitBreaker", "Rollback")));
+            Assert.Equal("true", Text(At(deployment, "Alarms", "Rollback")));
+            Assert.Equal(2, ((CfnList)At(deployment, "Alarms", "AlarmNames")!).Count);
+            Assert.Equal(("100", "200"), (Text(At(deployment, "MinimumHealthyPercent")), Text(At(deployment, "MaximumPercent"))));
         }
     }
 
     [Fact]
     public void ECR_1_repositories_scan_images_on_push() =>
-        Assert.All(All("AWS::ECR::Repository"), r => Assert.Equal("true", Text(Get(r.Resource.Properties, "ImageScanningConfiguration", "ScanOnPush"))));
+        Assert.All(All("AWS::ECR::Repository"), r => Assert.Equal("true", Text(At(r.Resource.Properties, "ImageScanningConfiguration", "ScanOnPush"))));
 
     [Fact]
     public void ECR_2_repositories_have_immutable_tags() =>
@@ -175,14 +159,14 @@ public sealed partial class SecurityControlTests
 
     [Fact]
     public void ECR_3_repositories_have_a_lifecycle_policy() =>
-        Assert.All(All("AWS::ECR::Repository"), r => Assert.NotNull(Text(Get(r.Resource.Properties, "LifecyclePolicy", "LifecyclePolicyText"))));
+        Assert.All(All("AWS::ECR::Repository"), r => Assert.NotNull(Text(At(r.Resource.Properties, "LifecyclePolicy", "LifecyclePolicyText"))));
 
     [Fact]
     public void ECR_5_repositories_are_encrypted_with_a_customer_managed_key() =>
         Assert.All(All("AWS::ECR::Repository"), r =>
         {
-            Assert.Equal("KMS", Text(Get(r.Resource.Properties, "EncryptionConfiguration", "EncryptionType")));
-            Assert.IsType<Intrinsic>(Get(r.Resource.Properties, "EncryptionConfiguration", "KmsKey"));
+            Assert.Equal("KMS", Text(At(r.Resource.Properties, "EncryptionConfiguration", "EncryptionType")));
+            Assert.IsType<Intrinsic>(At(r.Resource.Properties, "EncryptionConfiguration", "KmsKey"));
         });
 
     [Fact]
@@ -190,7 +174,7 @@ public sealed partial class SecurityControlTests
     {
         var http = All("AWS::ElasticLoadBalancingV2::Listener").Single(l => Text(l.Resource.Properties["Protocol"]) == "HTTP").Resource;
         var action = (CfnObject)((CfnList)http.Properties["DefaultActions"]).Single();
-        Assert.Equal(("redirect", "HTTPS"), (Text(action["Type"]), Text(Get(action, "RedirectConfig", "Protocol"))));
+        Assert.Equal(("redirect", "HTTPS"), (Text(action["Type"]), Text(At(action, "RedirectConfig", "Protocol"))));
     }
 
     [Fact]
@@ -243,35 +227,38 @@ public sealed partial class SecurityControlTests
     {
         var https = All("AWS::ElasticLoadBalancingV2::Listener").Single(l => Text(l.Resource.Properties["Protocol"]) == "HTTPS").Resource;
         Assert.StartsWith("ELBSecurityPolicy-TLS13-", Text(https.Properties["SslPolicy"]), StringComparison.Ordinal);
-        Assert.Equal("404", Text(Get(((CfnList)https.Properties["DefaultActions"])[0], "FixedResponseConfig", "StatusCode")));
+        Assert.Equal("404", Text(At(((CfnList)https.Properties["DefaultActions"])[0], "FixedResponseConfig", "StatusCode")));
     }
 
     [Fact]
     public void S3_5_access_log_bucket_denies_requests_without_tls()
     {
         var policy = All("AWS::S3::BucketPolicy").Single(b => b.Resource.LogicalId == "AccessLogBucketPolicy").Resource.Properties["PolicyDocument"];
-        var deny = ((CfnList)Get(policy, "Statement")!).Cast<CfnObject>().Single(s => Text(s["Effect"]) == "Deny");
-        Assert.Equal("false", Text(Get(deny, "Condition", "Bool", "aws:SecureTransport")));
+        var deny = ((CfnList)At(policy, "Statement")!).Cast<CfnObject>().Single(s => Text(s["Effect"]) == "Deny");
+        Assert.Equal("false", Text(At(deny, "Condition", "Bool", "aws:SecureTransport")));
     }
 
     [Fact]
-    public void S3_8_access_log_bucket_blocks_public_access()
-    {
-        var block = Get(All("AWS::S3::Bucket").Single(b => b.Resource.LogicalId == "AccessLogBucket").Resource.Properties, "PublicAccessBlockConfiguration")!;
-        Assert.All(new[] { "BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets" }, k => Assert.Equal("true", Text(Get(block, k))));
-    }
+    public void S3_8_access_log_bucket_blocks_public_access() =>
+        All("AWS::S3::Bucket").Single(b => b.Resource.LogicalId == "AccessLogBucket").Resource.HasProperties(new CfnObject
+        {
+            ["PublicAccessBlockConfiguration"] = new CfnObject { ["BlockPublicAcls"] = true, ["BlockPublicPolicy"] = true, ["IgnorePublicAcls"] = true, ["RestrictPublicBuckets"] = true },
+        });
 
     [Fact]
     public void S3_12_access_log_bucket_disables_acls() =>
-        Assert.Equal("BucketOwnerEnforced", Text(Get(((CfnList)Get(All("AWS::S3::Bucket").Single(b => b.Resource.LogicalId == "AccessLogBucket").Resource.Properties, "OwnershipControls", "Rules")!)[0], "ObjectOwnership")));
+        All("AWS::S3::Bucket").Single(b => b.Resource.LogicalId == "AccessLogBucket").Resource.HasProperties(new CfnObject
+        {
+            ["OwnershipControls"] = new CfnObject { ["Rules"] = new CfnList { new CfnObject { ["ObjectOwnership"] = "BucketOwnerEnforced" } } },
+        });
 
     [Fact]
     public void S3_13_S3_14_access_log_bucket_is_versioned_with_a_lifecycle()
     {
-        var bucket = All("AWS::S3::Bucket").Single(b => b.Resource.LogicalId == "AccessLogBucket").Resource.Properties;
-        Assert.Equal("Enabled", Text(Get(bucket, "VersioningConfiguration", "Status")));
-        Assert.NotNull(Get(bucket, "LifecycleConfiguration", "Rules"));
-        Assert.NotNull(Get(bucket, "BucketEncryption", "ServerSideEncryptionConfiguration"));
+        var bucket = All("AWS::S3::Bucket").Single(b => b.Resource.LogicalId == "AccessLogBucket").Resource
+            .HasProperties(new CfnObject { ["VersioningConfiguration"] = new CfnObject { ["Status"] = "Enabled" } }).Properties;
+        Assert.NotNull(At(bucket, "LifecycleConfiguration", "Rules"));
+        Assert.NotNull(At(bucket, "BucketEncryption", "ServerSideEncryptionConfiguration"));
     }
 
     [Fact]
@@ -294,8 +281,8 @@ public sealed partial class SecurityControlTests
     {
         foreach (var (stack, role) in All("AWS::IAM::Role"))
         {
-            var policies = Get(role.Properties, "Policies") as CfnList ?? [];
-            foreach (var statement in policies.Cast<CfnObject>().SelectMany(p => ((CfnList)Get(p, "PolicyDocument", "Statement")!).Cast<CfnObject>()))
+            var policies = At(role.Properties, "Policies") as CfnList ?? [];
+            foreach (var statement in policies.Cast<CfnObject>().SelectMany(p => ((CfnList)At(p, "PolicyDocument", "Statement")!).Cast<CfnObject>()))
             {
                 var actions = statement["Action"] is CfnList list ? list.Select(a => Text(a)!) : [Text(statement["Action"])!];
                 Assert.All(actions, a => Assert.False(a.Contains('*', StringComparison.Ordinal), $"{stack}/{role.LogicalId}: {a}"));
@@ -310,7 +297,7 @@ public sealed partial class SecurityControlTests
         Assert.Equal(2, ((CfnList)role.Properties["ManagedPolicyArns"]).Count);
         // The CloudWatch agent's narrowed grants and, with people's access, the session transcripts: the only inline policies.
         var policies = Assert.IsType<CfnList>(role.Properties["Policies"]);
-        Assert.Equal(["cloudwatch-agent", "session-logging"], policies.Cast<CfnObject>().Select(p => Text(Get(p, "PolicyName"))));
+        Assert.Equal(["cloudwatch-agent", "session-logging"], policies.Cast<CfnObject>().Select(p => Text(At(p, "PolicyName"))));
     }
 
     [Fact]

@@ -39,6 +39,40 @@ internal static class TemplateAssertions
         return null!;
     }
 
+    /// <summary>
+    /// Asserts the properties of one known resource (a logical ID the test names) match <paramref name="partial"/>, by
+    /// the same rules as <see cref="HasResourceProperties"/>; the failure names the resource and the first mismatch.
+    /// </summary>
+    public static Resource HasProperties(this Resource resource, CfnObject partial)
+    {
+        var mismatch = Mismatch(partial, resource.Properties, "Properties");
+        Assert.True(mismatch is null, $"{resource.LogicalId}: {mismatch}");
+        return resource;
+    }
+
+    /// <summary>
+    /// The node at <paramref name="path"/> (object keys) below <paramref name="node"/>, or <see langword="null"/> where a
+    /// key is missing: the one shared path accessor, for assertions that need a value rather than a partial match (a
+    /// substring of an intrinsic, one element of a list, a value compared across resources).
+    /// </summary>
+    public static CfnNode? At(CfnNode? node, params string[] path)
+    {
+        foreach (var key in path)
+        {
+            if (node is not CfnObject obj || !obj.TryGetValue(key, out var next))
+            {
+                return null;
+            }
+
+            node = next;
+        }
+
+        return node;
+    }
+
+    /// <summary>The text of a scalar node; <see langword="null"/> for a missing node, an object, a list or an intrinsic.</summary>
+    public static string? Text(CfnNode? node) => (node as CfnScalar)?.Text;
+
     private static string? Mismatch(CfnNode expected, CfnNode? actual, string path)
     {
         if (expected is CfnObject expectedObject)

@@ -138,7 +138,7 @@ internal sealed class DatabaseTaskBed : IAsyncDisposable
         mongo.AddUser(value["username"]!.GetValue<string>(), value["password"]!.GetValue<string>());
 
         // The private hosted zone resolves the members' names to the simulator's loopback members, in order.
-        var synthesized = DatabaseBuilder.ConnectionString(ctx);
+        var synthesized = DatabaseBuilder.ConnectionString(ctx, ConstructProps.Database(spec));
         var hosts = synthesized["mongodb://".Length..synthesized.IndexOf('/', "mongodb://".Length)];
         imports[ctx.ExportName(PlatformContext.DatabasePart, "ConnectionString")] =
             synthesized.Replace(hosts, string.Join(',', mongo.Members.Select(m => m.Name)), StringComparison.Ordinal);
