@@ -220,8 +220,8 @@ public static partial class Rehearsal
             bool Declared(NetworkEndpoint e) => e.Kind switch
             {
                 "mongodb-member" => true,
-                "service-task" => clients.Any(s => e.Name.StartsWith($"{spec.Name}-{PlatformContext.ServicePart(s)}/", StringComparison.Ordinal)),
-                "scheduled-task" => e.Name.StartsWith($"{spec.Name}-{PlatformContext.DatabaseBackupPart}/", StringComparison.Ordinal),
+                "service-task" => clients.Any(s => e.Name.StartsWith($"{spec.Name}-{PlatformNaming.ServicePart(s)}/", StringComparison.Ordinal)),
+                "scheduled-task" => e.Name.StartsWith($"{spec.Name}-{PlatformNaming.DatabaseBackupPart}/", StringComparison.Ordinal),
                 _ => false,
             };
 

@@ -16,14 +16,20 @@ internal static partial class ClusterBuilder
     /// architecture): ECS then places the tasks only where the image runs, and the workflows build for the same platform.
     /// </summary>
     /// <param name="instanceTypes">The cluster's instance types (<c>cluster.instanceTypes</c>); the first decides.</param>
-    public static CfnObject RuntimePlatform(IReadOnlyList<string> instanceTypes) => new()
+    public static CfnObject RuntimePlatform(IReadOnlyList<string> instanceTypes) => RuntimePlatform(HostArchitecture(instanceTypes));
+
+    /// <summary>The task definitions' <c>RuntimePlatform</c> for hosts of <paramref name="architecture"/>.</summary>
+    /// <param name="architecture">The hosts' CPU architecture (<see cref="HostArchitecture"/>).</param>
+    public static CfnObject RuntimePlatform(CpuArchitecture architecture) => new()
     {
-        ["CpuArchitecture"] = IsArm(instanceTypes) ? "ARM64" : "X86_64",
+        ["CpuArchitecture"] = architecture == CpuArchitecture.Arm64 ? "ARM64" : "X86_64",
         ["OperatingSystemFamily"] = "LINUX",
     };
 
-    private static bool IsArm(IReadOnlyList<string> instanceTypes) =>
-        InstanceTypes.TryGet(instanceTypes[0], out var first) && first.Architecture == CpuArchitecture.Arm64;
+    /// <summary>The CPU architecture of the cluster's hosts: the first instance type's (the validator keeps them to one).</summary>
+    /// <param name="instanceTypes">The cluster's instance types (<c>cluster.instanceTypes</c>).</param>
+    public static CpuArchitecture HostArchitecture(IReadOnlyList<string> instanceTypes) =>
+        InstanceTypes.TryGet(instanceTypes[0], out var first) && first.Architecture == CpuArchitecture.Arm64 ? CpuArchitecture.Arm64 : CpuArchitecture.X64;
 
     /// <summary>Builds the cluster stack.</summary>
     /// <param name="naming">The environment's naming.</param>
@@ -36,7 +42,7 @@ internal static partial class ClusterBuilder
     public static Cluster Build(PlatformNaming naming, StackScope scope, ClusterProps cluster, SecurityBaseline security, Network network, SessionLogging? sessions)
     {
         var types = cluster.InstanceTypes;
-        var arm = IsArm(types);
+        var arm = HostArchitecture(types) == CpuArchitecture.Arm64;
         var t = scope.Template;
         t.Description = $"OttKit {naming.Env}: ECS cluster on EC2 (launch template, Auto Scaling group, capacity provider)";
 

@@ -75,7 +75,7 @@ internal static class ConstructProps
             service.EffectiveRouting.Priority ?? SpecDefaults.FirstRulePriority + (SpecDefaults.RulePriorityStep * index),
             spec.Cluster.InstanceTypes,
             DatabaseClient: spec.Database is { } database && (database.ClientServices is null || database.ClientServices.Contains(service.Name, StringComparer.Ordinal)),
-            AlarmTopicName: spec.Monitoring is null ? null : MonitoringBuilder.AlarmTopicName(new PlatformContext(spec)),
+            AlarmTopicName: spec.Monitoring is null ? null : MonitoringBuilder.AlarmTopicName(new PlatformNaming(spec.Name, spec.Tags)),
             spec.LiveEvents,
             spec.ScheduledScaling);
     }
@@ -165,7 +165,7 @@ internal static class ConstructProps
         spec.Backups.RetentionDays,
         spec.Patching.MaintenanceWindow,
         spec.Patching.TimeZone,
-        InstanceTypes.TryGet(spec.Cluster.InstanceTypes[0], out var first) && first.Architecture == CpuArchitecture.Arm64 ? CpuArchitecture.Arm64 : CpuArchitecture.X64);
+        ClusterBuilder.HostArchitecture(spec.Cluster.InstanceTypes));
 
     /// <summary>What the monitoring stack reads: <c>monitoring.*</c> and which audit deliveries <c>security.*</c> turns on.</summary>
     public static MonitoringProps Monitoring(EnvironmentSpec spec)

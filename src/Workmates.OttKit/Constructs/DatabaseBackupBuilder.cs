@@ -34,7 +34,6 @@ internal static class DatabaseBackupBuilder
         });
 
         var backupKey = security.BackupKey.Arn.In(scope);
-        var dataKey = security.DataKey.Arn.In(scope);
         var secret = database.BackupSecretArn.In(scope);
         // The replica set publishes its CA exactly when its members require TLS.
         var tls = database.TlsCaSecretArn is not null;
@@ -81,7 +80,7 @@ internal static class DatabaseBackupBuilder
         };
 
         // ECS injects the backup user's name and password (the task's "Secrets") with the execution role.
-        foreach (var statement in HostParts.ReadSecrets(dataKey, secret))
+        foreach (var statement in HostParts.ReadSecrets(scope, security.DataKey, secret))
         {
             executionPolicy.Add(statement);
         }
@@ -163,7 +162,7 @@ internal static class DatabaseBackupBuilder
             ["Target"] = ScheduleTarget(shared, healthTask, healthSchedulerRole, maximumRetries: 0, maximumEventAgeSeconds: 60),
         });
 
-        BuildPatchTask(t, naming, props, shared, values, executionPolicy, database.AdminSecretArn.In(scope), dataKey);
+        BuildPatchTask(t, naming, props, shared, values, executionPolicy, database.AdminSecretArn.In(scope), scope, security.DataKey);
 
         var taskGroup = scope.Export("TaskSecurityGroupId", group.GetAtt("GroupId"), "Security group of the backup task");
         var taskDefinition = scope.Export("TaskDefinitionArn", task.Ref(), "Task definition of the MongoDB backup");
@@ -188,7 +187,7 @@ internal static class DatabaseBackupBuilder
     // on Fargate, so the ECS hosts the maintenance window patches and reboots at the same time cannot stop it. Its task
     // role is granted from PatchRunner.RequiredPermissions.Install through PatchPermissionScopes; its execution role
     // reads the admin user's secret (and the backup secret's CA with TLS).
-    private static void BuildPatchTask(Template t, PlatformNaming naming, DatabaseBackupProps props, ScheduledTaskParts shared, TaskValues values, PolicyDocument backupExecutionPolicy, Intrinsic adminSecret, Intrinsic dataKey)
+    private static void BuildPatchTask(Template t, PlatformNaming naming, DatabaseBackupProps props, ScheduledTaskParts shared, TaskValues values, PolicyDocument backupExecutionPolicy, Intrinsic adminSecret, StackScope scope, KmsKey dataKey)
     {
         var executionPolicy = new PolicyDocument();
         foreach (var statement in backupExecutionPolicy.Where(s => s.Sid is "PullOwnImage" or "RegistryLogin" or "WriteOwnLogs"))
@@ -197,7 +196,7 @@ internal static class DatabaseBackupBuilder
         }
 
         // The admin user for the step-down; the backup user's secret only for its "ca" key (with TLS).
-        foreach (var statement in HostParts.ReadSecrets(dataKey, adminSecret, values.BackupSecret))
+        foreach (var statement in HostParts.ReadSecrets(scope, dataKey, adminSecret, values.BackupSecret))
         {
             executionPolicy.Add(statement);
         }
@@ -362,7 +361,7 @@ internal static class DatabaseBackupBuilder
             ["Memory"] = memory,
             ["ExecutionRoleArn"] = parts.ExecutionRole.GetAtt("Arn"),
             ["TaskRoleArn"] = taskRole.GetAtt("Arn"),
-            ["RuntimePlatform"] = RuntimePlatform(parts.HostArchitecture),
+            ["RuntimePlatform"] = ClusterBuilder.RuntimePlatform(parts.HostArchitecture),
             ["ContainerDefinitions"] = new CfnList { definition },
         };
         if (fargate)
@@ -460,14 +459,6 @@ internal static class DatabaseBackupBuilder
             ["EcsParameters"] = ecs,
         };
     }
-
-    // The task definitions run where the cluster's hosts do (the validator keeps them to one CPU architecture); the
-    // same shape as ClusterBuilder.RuntimePlatform, from the architecture ConstructProps derives from cluster.instanceTypes.
-    private static CfnObject RuntimePlatform(CpuArchitecture architecture) => new()
-    {
-        ["CpuArchitecture"] = architecture == CpuArchitecture.Arm64 ? "ARM64" : "X86_64",
-        ["OperatingSystemFamily"] = "LINUX",
-    };
 
     /// <summary>The CloudWatch namespace of the backup-age metric the task publishes.</summary>
     public const string BackupMetricsNamespace = BackupMetricNames.Namespace;

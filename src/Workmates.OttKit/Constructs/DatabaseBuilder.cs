@@ -37,7 +37,7 @@ internal static class DatabaseBuilder
     /// <summary>WiredTiger's own rule, made explicit: half of (memory − 1 GiB), at least 0.25 GiB.</summary>
     public static double CacheSizeGiB(InstanceTypeInfo type) => Math.Max(0.25, Math.Round(((type.MemoryMiB / 1024.0) - 1) / 2, 2));
 
-    public static Database Build(PlatformNaming naming, StackScope scope, DatabaseProps database, SecurityBaseline security, Network network)
+    public static Database Build(PlatformNaming naming, StackScope scope, DatabaseProps database, SecurityBaseline security, Network network, SessionLogging? sessions)
     {
         if (!InstanceTypes.TryGet(database.InstanceType, out var type))
         {
@@ -117,7 +117,7 @@ internal static class DatabaseBuilder
         logGroup.DeletionPolicy = DeletionPolicy.Retain;
         logGroup.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
 
-        var launchTemplate = HostParts.LaunchTemplate(t, HostNaming(naming), "MongoLaunchTemplate", "mongodb", dataKey, 20);
+        var launchTemplate = HostParts.LaunchTemplate(t, naming, "MongoLaunchTemplate", "mongodb", dataKey, 20);
         var subnets = Fn.Split(",", network.IsolatedSubnetIds.In(scope));
         var exportedMembers = new List<DatabaseMember>();
         for (var i = 0; i < database.Members; i++)
@@ -137,7 +137,7 @@ internal static class DatabaseBuilder
             }
 
             var policy = new PolicyDocument();
-            foreach (var statement in HostParts.ReadSecrets(dataKey, [.. secrets]))
+            foreach (var statement in HostParts.ReadSecrets(scope, security.DataKey, [.. secrets]))
             {
                 policy.Add(statement);
             }
@@ -179,7 +179,7 @@ internal static class DatabaseBuilder
                 Conditions = new CfnObject { ["StringEquals"] = new CfnObject { ["cloudwatch:namespace"] = MongoUserData.HostMetricsNamespace } },
             });
 
-            var role = HostParts.InstanceRole(t, HostNaming(naming), $"{id}Role", $"mongo-{n}", $"{naming.Env} mongo-{n}: SSM core, reads of its own secrets, its CloudWatch agent", policy, scope, security);
+            var role = HostParts.InstanceRole(t, naming, $"{id}Role", $"mongo-{n}", $"{naming.Env} mongo-{n}: SSM core, reads of its own secrets, its CloudWatch agent", policy, scope, sessions);
             var profile = t.AddResource($"{id}InstanceProfile", "AWS::IAM::InstanceProfile", new CfnObject { ["Roles"] = new CfnList { role.Ref() } });
 
             var volume = t.AddResource($"{id}DataVolume", "AWS::EC2::Volume", new CfnObject
@@ -250,11 +250,6 @@ internal static class DatabaseBuilder
 
         return new Database(scope, exportedMembers, securityGroupId, connectionString, adminSecretArn, appSecretArn, backupSecretArn, hostedZoneId, tlsCaSecretArn);
     }
-
-    // Transitional: HostParts (converted by another branch of issue 17 at the same time) still takes the spec-carrying
-    // context, which the composition root passes as the naming. When HostParts takes PlatformNaming, pass the naming
-    // and delete this bridge (and this file's line in ConstructSpecIsolationTests.StillConverting).
-    private static PlatformContext HostNaming(PlatformNaming naming) => (PlatformContext)naming;
 
     private static Tags VolumeTags(PlatformNaming naming, int n)
     {

@@ -111,14 +111,6 @@ internal static partial class HostParts
     public static IEnumerable<PolicyStatement> ReadSecrets(StackScope consumer, KmsKey dataKey, params Intrinsic[] secrets) =>
         [ReadOwnSecrets(secrets), dataKey.GrantThrough(consumer, "secretsmanager", "kms:Decrypt")];
 
-    /// <summary>The same grant from the key's ARN already imported into the consumer's stack. Transitional: kept for
-    /// the builders that still pass a raw ARN (database, database backup); prefer the <see cref="KmsKey"/> overload.</summary>
-    /// <param name="dataKey">The key's ARN, as the consumer's stack sees it.</param>
-    /// <param name="secrets">The secrets' ARNs.</param>
-    /// <returns>The statements to add to the role's policy.</returns>
-    public static IEnumerable<PolicyStatement> ReadSecrets(Intrinsic dataKey, params Intrinsic[] secrets) =>
-        [ReadOwnSecrets(secrets), DecryptVia(dataKey, "secretsmanager", "kms:Decrypt")];
-
     private static PolicyStatement ReadOwnSecrets(Intrinsic[] secrets)
     {
         var read = new PolicyStatement { Sid = "ReadOwnSecrets", Actions = { "secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret" } };

@@ -15,44 +15,42 @@ internal static class PlatformGraph
     /// <returns>The stacks with their templates and recorded links.</returns>
     public static StackGraph Compose(EnvironmentSpec spec)
     {
-        var ctx = new PlatformContext(spec);
-        PlatformNaming naming = ctx;
+        var naming = new PlatformNaming(spec.Name, spec.Tags);
         var graph = new StackGraph(spec.Name, spec.Region);
 
         // First: it imports nothing and holds the artifacts bucket every other deploy stores its template in.
-        var bootstrap = BootstrapBuilder.Build(naming, graph.AddStack(PlatformContext.BootstrapPart), ConstructProps.Bootstrap(spec));
-        var security = SecurityBuilder.Build(naming, graph.AddStack(PlatformContext.SecurityPart), ConstructProps.Security(spec));
-        var network = NetworkBuilder.Build(naming, graph.AddStack(PlatformContext.NetworkPart), ConstructProps.Network(spec), security);
+        var bootstrap = BootstrapBuilder.Build(naming, graph.AddStack(PlatformNaming.BootstrapPart), ConstructProps.Bootstrap(spec));
+        var security = SecurityBuilder.Build(naming, graph.AddStack(PlatformNaming.SecurityPart), ConstructProps.Security(spec));
+        var network = NetworkBuilder.Build(naming, graph.AddStack(PlatformNaming.NetworkPart), ConstructProps.Network(spec), security);
         // With people's access on, every host's role may carry logged Session Manager sessions.
         var sessionLogging = spec.Access is null ? null : SessionLogging.Of(naming, security);
-        var cluster = ClusterBuilder.Build(naming, graph.AddStack(PlatformContext.ClusterPart), ConstructProps.Cluster(spec), security, network, sessionLogging);
-        var repositories = RepositoryBuilder.Build(naming, graph.AddStack(PlatformContext.RepositoriesPart), ConstructProps.Repositories(spec));
-        var loadBalancer = LoadBalancerBuilder.Build(naming, graph.AddStack(PlatformContext.LoadBalancerPart), ConstructProps.LoadBalancer(spec), security, network);
-        var backups = BackupBuilder.Build(naming, graph.AddStack(PlatformContext.BackupsPart), ConstructProps.Backups(spec), security);
-        PatchingBuilder.Build(naming, graph.AddStack(PlatformContext.PatchingPart), ConstructProps.Patching(spec));
+        var cluster = ClusterBuilder.Build(naming, graph.AddStack(PlatformNaming.ClusterPart), ConstructProps.Cluster(spec), security, network, sessionLogging);
+        var repositories = RepositoryBuilder.Build(naming, graph.AddStack(PlatformNaming.RepositoriesPart), ConstructProps.Repositories(spec));
+        var loadBalancer = LoadBalancerBuilder.Build(naming, graph.AddStack(PlatformNaming.LoadBalancerPart), ConstructProps.LoadBalancer(spec), security, network);
+        var backups = BackupBuilder.Build(naming, graph.AddStack(PlatformNaming.BackupsPart), ConstructProps.Backups(spec), security);
+        PatchingBuilder.Build(naming, graph.AddStack(PlatformNaming.PatchingPart), ConstructProps.Patching(spec));
 
         Database? database = null;
         if (spec.Database is not null)
         {
-            // The database builder gets the context itself only for HostParts, which still takes it (see DatabaseBuilder.HostNaming).
-            database = DatabaseBuilder.Build(ctx, graph.AddStack(PlatformContext.DatabasePart), ConstructProps.Database(spec), security, network);
-            DatabaseBackupBuilder.Build(naming, graph.AddStack(PlatformContext.DatabaseBackupPart), ConstructProps.DatabaseBackup(spec), security, network, cluster, repositories, backups, database);
+            database = DatabaseBuilder.Build(naming, graph.AddStack(PlatformNaming.DatabasePart), ConstructProps.Database(spec), security, network, sessionLogging);
+            DatabaseBackupBuilder.Build(naming, graph.AddStack(PlatformNaming.DatabaseBackupPart), ConstructProps.DatabaseBackup(spec), security, network, cluster, repositories, backups, database);
         }
 
         if (spec.Access is not null)
         {
-            PeopleAccessBuilder.Build(naming, graph.AddStack(PlatformContext.AccessPart), ConstructProps.PeopleAccess(spec), security);
+            PeopleAccessBuilder.Build(naming, graph.AddStack(PlatformNaming.AccessPart), ConstructProps.PeopleAccess(spec), security);
         }
 
         if (spec.AdminAccess is not null)
         {
-            AdminAccessBuilder.Build(naming, graph.AddStack(PlatformContext.AdminAccessPart), ConstructProps.AdminAccess(spec), security, network, cluster, database, sessionLogging);
+            AdminAccessBuilder.Build(naming, graph.AddStack(PlatformNaming.AdminAccessPart), ConstructProps.AdminAccess(spec), security, network, cluster, database, sessionLogging);
         }
 
         var services = new List<Service>(spec.Services.Count);
         for (var i = 0; i < spec.Services.Count; i++)
         {
-            var scope = graph.AddStack(PlatformContext.ServicePart(spec.Services[i].Name));
+            var scope = graph.AddStack(PlatformNaming.ServicePart(spec.Services[i].Name));
             services.Add(ServiceBuilder.Build(naming, scope, ConstructProps.Service(spec, i), security, network, cluster, repositories, loadBalancer, database));
         }
 
@@ -60,20 +58,20 @@ internal static class PlatformGraph
         {
             // CloudFront reads web ACLs only from us-east-1; the ARN reaches the media stack as a deploy-time parameter.
             var media = ConstructProps.Media(spec);
-            var edge = MediaDeliveryBuilder.BuildEdgeWebAcl(naming, graph.AddStack(PlatformContext.EdgeWafPart, PlatformContext.EdgeRegion), media);
-            MediaDeliveryBuilder.Build(naming, graph.AddStack(PlatformContext.MediaPart), media, security, edge);
+            var edge = MediaDeliveryBuilder.BuildEdgeWebAcl(naming, graph.AddStack(PlatformNaming.EdgeWafPart, PlatformNaming.EdgeRegion), media);
+            MediaDeliveryBuilder.Build(naming, graph.AddStack(PlatformNaming.MediaPart), media, security, edge);
         }
 
         Monitoring? monitoring = null;
         if (spec.Monitoring is not null)
         {
             // It watches the cluster, the load balancer, every service and (when present) the database members.
-            monitoring = MonitoringBuilder.Build(naming, graph.AddStack(PlatformContext.MonitoringPart), ConstructProps.Monitoring(spec), security, cluster, loadBalancer, services, database);
+            monitoring = MonitoringBuilder.Build(naming, graph.AddStack(PlatformNaming.MonitoringPart), ConstructProps.Monitoring(spec), security, cluster, loadBalancer, services, database);
         }
 
         foreach (var stack in graph.Stacks)
         {
-            ctx.PlaceRolesUnderEnvironmentPath(stack.Template);
+            naming.PlaceRolesUnderEnvironmentPath(stack.Template);
             BucketParts.EnableObjectLock(stack.Template);
         }
 
@@ -82,7 +80,7 @@ internal static class PlatformGraph
             // After every other stack: its roles touch exactly those stacks, and its CloudFormation service role may
             // create exactly the resource types they contain.
             var others = graph.Stacks.Select(s => (s.Name, s.Region, s.Template)).ToList();
-            CiRoleBuilder.Build(naming, graph.AddStack(PlatformContext.CiPart), ConstructProps.CiRoles(spec), bootstrap, others);
+            CiRoleBuilder.Build(naming, graph.AddStack(PlatformNaming.CiPart), ConstructProps.CiRoles(spec), bootstrap, others);
         }
 
         if (monitoring is not null)

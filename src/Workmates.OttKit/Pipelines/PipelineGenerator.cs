@@ -218,7 +218,7 @@ public static class PipelineGenerator
 
         // The infrastructure run defers a new service stack until its first image exists; this creates it (with the
         // image just pushed) on the service's first run and leaves it alone afterwards.
-        steps.Add(CreateStackOnFirstRun(p, specPath, $"{env}-{PlatformContext.ServicePart(service.Name)}", "\"$GITHUB_SHA\""));
+        steps.Add(CreateStackOnFirstRun(p, specPath, $"{env}-{PlatformNaming.ServicePart(service.Name)}", "\"$GITHUB_SHA\""));
 
         if (p.DeployMode == ServiceDeployMode.OttKit)
         {
@@ -427,7 +427,7 @@ public static class PipelineGenerator
         var env = p.Environment.Name;
         var path = $".github/workflows/backup-image-{env}.yml";
         var repository = $"{env}/ottkit-backup";
-        var stack = $"{env}-{PlatformContext.DatabaseBackupPart}";
+        var stack = $"{env}-{PlatformNaming.DatabaseBackupPart}";
 
         var steps = new List<WorkflowMap>
         {

@@ -5,22 +5,14 @@ namespace Workmates.OttKit.Tests.Constructs;
 
 /// <summary>
 /// No construct reads the whole spec (issue 17): only the composition root (<c>PlatformGraph</c>) and the props mapper
-/// (<c>ConstructProps</c>) may name <c>EnvironmentSpec</c>, <c>ctx.Spec</c> or <c>PlatformContext</c> (the transitional
-/// carrier of the spec). Builders not yet given their own props are listed explicitly; the list only shrinks: a listed
-/// file that no longer reaches the spec fails too, so converting a builder means deleting its line here.
+/// (<c>ConstructProps</c>) may name <c>EnvironmentSpec</c>, <c>ctx.Spec</c> or <c>PlatformContext</c> (the former
+/// carrier of the spec, deleted when the last builder got its own props; the name stays in the scan so it cannot
+/// come back). Every other builder takes <c>(PlatformNaming, StackScope, XProps, handles…)</c>.
 /// </summary>
 public sealed partial class ConstructSpecIsolationTests
 {
     /// <summary>The composition root and the one mapping from the spec to each construct's props.</summary>
     private static readonly string[] CompositionRoot = ["PlatformGraph.cs", "ConstructProps.cs"];
-
-    /// <summary>Still converting: each takes <c>PlatformContext</c> (so the whole spec). Delete a line when its builder
-    /// takes <c>(PlatformNaming, StackScope, XProps, handles…)</c>; <c>PlatformContext.cs</c> goes with the last one.</summary>
-    private static readonly string[] StillConverting =
-    [
-        "PlatformContext.cs",
-        "DatabaseBuilder.cs",
-    ];
 
     private static string ConstructsFolder => Path.Combine(RepositoryPaths.Root, "src", "Workmates.OttKit", "Constructs");
 
@@ -33,24 +25,15 @@ public sealed partial class ConstructSpecIsolationTests
             .Select(f => Path.GetRelativePath(ConstructsFolder, f).Replace('\\', '/'));
 
     [Fact]
-    public void No_construct_outside_the_composition_root_and_the_allow_list_reaches_the_spec()
+    public void No_construct_outside_the_composition_root_reaches_the_spec()
     {
-        var offenders = FilesReachingTheSpec().Except(CompositionRoot).Except(StillConverting).Order(StringComparer.Ordinal).ToList();
+        var offenders = FilesReachingTheSpec().Except(CompositionRoot).Order(StringComparer.Ordinal).ToList();
 
         Assert.True(
             offenders.Count == 0,
             $"These construct files name EnvironmentSpec, ctx.Spec or PlatformContext: {string.Join(", ", offenders)}. "
             + "Give the builder its own props record, mapped in ConstructProps, and take PlatformNaming instead.");
-    }
-
-    [Fact]
-    public void The_allow_list_only_names_files_that_still_reach_the_spec()
-    {
-        var reaching = FilesReachingTheSpec().ToHashSet(StringComparer.Ordinal);
-        var stale = StillConverting.Where(f => !reaching.Contains(f)).ToList();
-
-        Assert.True(stale.Count == 0, $"Converted, so delete from StillConverting: {string.Join(", ", stale)}.");
-        Assert.All(CompositionRoot, f => Assert.Contains(f, reaching));
+        Assert.All(CompositionRoot, f => Assert.Contains(f, FilesReachingTheSpec()));
     }
 
     [Fact]

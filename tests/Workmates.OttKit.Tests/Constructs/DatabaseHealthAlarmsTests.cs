@@ -10,7 +10,7 @@ namespace Workmates.OttKit.Tests.Constructs;
 
 public sealed class DatabaseHealthAlarmsTests
 {
-    private static Template Monitoring(EnvironmentSpec spec) => spec.Synthesize()[$"{spec.Name}-{PlatformContext.MonitoringPart}"].Template;
+    private static Template Monitoring(EnvironmentSpec spec) => spec.Synthesize()[$"{spec.Name}-{PlatformNaming.MonitoringPart}"].Template;
 
     private static Dictionary<string, string> Dimensions(Resource alarm) =>
         ((CfnList)alarm.Properties["Dimensions"]).Cast<CfnObject>().ToDictionary(d => ((CfnScalar)d["Name"]).Text!, d => d["Value"] is CfnScalar scalar ? scalar.Text! : d["Value"].ToString()!, StringComparer.Ordinal);

@@ -17,7 +17,7 @@ public sealed class MonitoringBuilderTests
     private static Template Build(bool database)
     {
         var spec = database ? Spec() with { Database = new DatabaseSpec { Members = 3 } } : Spec();
-        return PlatformGraph.Compose(spec).Stacks.Single(s => s.Part == PlatformContext.MonitoringPart).Template;
+        return PlatformGraph.Compose(spec).Stacks.Single(s => s.Part == PlatformNaming.MonitoringPart).Template;
     }
 
     private static IEnumerable<Resource> Alarms(Template t) => t.Resources.Values.Where(r => r.Type == "AWS::CloudWatch::Alarm");

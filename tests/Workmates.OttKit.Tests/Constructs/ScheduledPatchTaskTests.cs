@@ -21,7 +21,7 @@ public sealed class ScheduledPatchTaskTests
 {
     private const string Account = "246813579024";
 
-    private static string Stack(EnvironmentSpec spec) => $"{spec.Name}-{PlatformContext.DatabaseBackupPart}";
+    private static string Stack(EnvironmentSpec spec) => $"{spec.Name}-{PlatformNaming.DatabaseBackupPart}";
 
     // One resource of the environment for each scope patching declares, with the request context IAM would add.
     private static IamRequest Request(EnvironmentSpec spec, RequiredAction permission, string patchGroup) => permission.Scope switch

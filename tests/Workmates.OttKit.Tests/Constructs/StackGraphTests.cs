@@ -100,7 +100,7 @@ public sealed class StackGraphTests
     public void Key_and_bucket_grants_resolve_to_the_imported_resources_of_the_consumer()
     {
         var graph = PlatformGraph.Compose(TestSpecs.Valid() with { Database = new DatabaseSpec() });
-        var backupTask = graph.Stacks.Single(s => s.Part == PlatformContext.DatabaseBackupPart);
+        var backupTask = graph.Stacks.Single(s => s.Part == PlatformNaming.DatabaseBackupPart);
         var role = backupTask.Template.HasResourceProperties("AWS::IAM::Role", new CfnObject { ["Description"] = "demo: the backup writes below mongodb/ and reads the backup user's secret, nothing else" });
         var text = role.Properties["Policies"].ToString();
 
@@ -108,7 +108,7 @@ public sealed class StackGraphTests
         Assert.Contains("s3.${AWS::Region}.amazonaws.com", text, StringComparison.Ordinal);
         Assert.Contains(Fn.Sub("${Bucket}/mongodb/*", new CfnObject { ["Bucket"] = Fn.ImportValue("demo:backups:BackupBucketArn") }).ToString(), text, StringComparison.Ordinal);
         Assert.Contains("demo:backups:BackupBucketArn", backupTask.Imports);
-        Assert.Contains(backupTask.DependsOn, s => s.Part == PlatformContext.BackupsPart);
+        Assert.Contains(backupTask.DependsOn, s => s.Part == PlatformNaming.BackupsPart);
     }
 
     [Theory]

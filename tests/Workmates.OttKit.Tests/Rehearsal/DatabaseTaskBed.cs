@@ -87,7 +87,7 @@ internal sealed class DatabaseTaskBed : IAsyncDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var set = spec.Synthesize();
-        var ctx = new PlatformContext(spec);
+        var ctx = new PlatformNaming(spec.Name, spec.Tags);
         var iam = new IamAuthority();
         var options = new AwsSimulatorOptions
         {
@@ -113,13 +113,13 @@ internal sealed class DatabaseTaskBed : IAsyncDisposable
         // The database stack's secret, as CloudFormation generates it, under the data key of the security stack.
         var imports = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            [ctx.ExportName(PlatformContext.SecurityPart, "DataKeyArn")] = bed.KeyArn("data"),
-            [ctx.ExportName(PlatformContext.SecurityPart, "BackupKeyArn")] = bed.KeyArn("backup"),
-            [ctx.ExportName(PlatformContext.SecurityPart, "LogsKeyArn")] = bed.KeyArn("logs"),
-            [ctx.ExportName(PlatformContext.BackupsPart, "BackupBucketArn")] = $"arn:aws:s3:::{bucket}",
-            [ctx.ExportName(PlatformContext.BackupsPart, "BackupBucketName")] = bucket,
+            [ctx.ExportName(PlatformNaming.SecurityPart, "DataKeyArn")] = bed.KeyArn("data"),
+            [ctx.ExportName(PlatformNaming.SecurityPart, "BackupKeyArn")] = bed.KeyArn("backup"),
+            [ctx.ExportName(PlatformNaming.SecurityPart, "LogsKeyArn")] = bed.KeyArn("logs"),
+            [ctx.ExportName(PlatformNaming.BackupsPart, "BackupBucketArn")] = $"arn:aws:s3:::{bucket}",
+            [ctx.ExportName(PlatformNaming.BackupsPart, "BackupBucketName")] = bucket,
         };
-        var databaseStack = $"{spec.Name}-{PlatformContext.DatabasePart}";
+        var databaseStack = $"{spec.Name}-{PlatformNaming.DatabasePart}";
         var secretProperties = new SynthesizedPolicies(set, Account, imports)
             .Resolve(databaseStack, set[databaseStack].Template.Resources["BackupSecret"].Properties);
         var generate = secretProperties["GenerateSecretString"]!;
@@ -130,7 +130,7 @@ internal sealed class DatabaseTaskBed : IAsyncDisposable
             secretProperties["Name"]!.GetValue<string>(),
             generated.ToJsonString(),
             secretProperties["KmsKeyId"]!.GetValue<string>());
-        var securityStack = $"{spec.Name}-{PlatformContext.SecurityPart}";
+        var securityStack = $"{spec.Name}-{PlatformNaming.SecurityPart}";
         secrets.AddKey(bed.DataKeyArn, new SynthesizedPolicies(set, Account, imports).Resolve(securityStack, set[securityStack].Template.Resources["DataKey"].Properties["KeyPolicy"]));
 
         // The backup user exists in the set (the first member's user data creates it from the same secret).
@@ -140,11 +140,11 @@ internal sealed class DatabaseTaskBed : IAsyncDisposable
         // The private hosted zone resolves the members' names to the simulator's loopback members, in order.
         var synthesized = DatabaseBuilder.ConnectionString(ctx, ConstructProps.Database(spec));
         var hosts = synthesized["mongodb://".Length..synthesized.IndexOf('/', "mongodb://".Length)];
-        imports[ctx.ExportName(PlatformContext.DatabasePart, "ConnectionString")] =
+        imports[ctx.ExportName(PlatformNaming.DatabasePart, "ConnectionString")] =
             synthesized.Replace(hosts, string.Join(',', mongo.Members.Select(m => m.Name)), StringComparison.Ordinal);
-        imports[ctx.ExportName(PlatformContext.DatabasePart, "BackupSecretArn")] = bed.BackupSecret.Arn;
+        imports[ctx.ExportName(PlatformNaming.DatabasePart, "BackupSecretArn")] = bed.BackupSecret.Arn;
 
-        var backupsStack = $"{spec.Name}-{PlatformContext.BackupsPart}";
+        var backupsStack = $"{spec.Name}-{PlatformNaming.BackupsPart}";
         var bucketPolicy = new SynthesizedPolicies(set, Account, imports)
             .Resolve(backupsStack, set[backupsStack].Template.Resources["BackupBucketPolicy"].Properties["PolicyDocument"]).ToJsonString()
             .Replace("arn:aws:rehearsal:::BackupBucket.Arn", $"arn:aws:s3:::{bucket}", StringComparison.Ordinal);
@@ -156,7 +156,7 @@ internal sealed class DatabaseTaskBed : IAsyncDisposable
             BucketKeyEnabled = true,
         };
 
-        var backupStack = $"{spec.Name}-{PlatformContext.DatabaseBackupPart}";
+        var backupStack = $"{spec.Name}-{PlatformNaming.DatabaseBackupPart}";
         var policies = new SynthesizedPolicies(set, Account, imports);
         var template = set[backupStack].Template;
         var definitions = (JsonArray)policies.Resolve(backupStack, template.Resources["BackupTaskDefinition"].Properties["ContainerDefinitions"]);

@@ -129,7 +129,7 @@ public sealed class DeployServiceRehearsalTests
                 Iam = iam,
             };
             var ecs = await EcsSimulator.StartAsync(options, cancellationToken: ct);
-            var ctx = new PlatformContext(spec);
+            var ctx = new PlatformNaming(spec.Name, spec.Tags);
             foreach (var service in spec.Services)
             {
                 var repository = $"{Account}.dkr.ecr.{spec.Region}.amazonaws.com/{spec.Name}/{service.Name}";

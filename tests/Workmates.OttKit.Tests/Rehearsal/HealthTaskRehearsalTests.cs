@@ -97,7 +97,7 @@ public sealed class HealthTaskRehearsalTests
     private static List<JsonObject> HealthAlarms(EnvironmentSpec spec)
     {
         var set = spec.Synthesize();
-        var stack = $"{spec.Name}-{PlatformContext.MonitoringPart}";
+        var stack = $"{spec.Name}-{PlatformNaming.MonitoringPart}";
         var policies = new SynthesizedPolicies(set, DatabaseTaskBed.Account, new Dictionary<string, string>(StringComparer.Ordinal));
         return [.. set[stack].Template.Resources.Values
             .Where(r => r.Type == "AWS::CloudWatch::Alarm")

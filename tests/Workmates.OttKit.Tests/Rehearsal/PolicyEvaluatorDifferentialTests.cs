@@ -46,7 +46,7 @@ public sealed class PolicyEvaluatorDifferentialTests
                     yield return C("ecs:DescribeServiceRevisions", Ecs($"service-revision/{other}/{service}/1234567890"));
                     yield return C("ecs:RegisterTaskDefinition", Ecs($"task-definition/{other}-{service}:7"));
                     yield return C("ecs:TagResource", Ecs($"task-definition/{other}-{service}:7"));
-                    var (errors, _) = ServiceBuilder.AlarmNames(new PlatformContext(spec with { Name = other }), service);
+                    var (errors, _) = ServiceBuilder.AlarmNames(new PlatformNaming(other, spec.Tags), service);
                     yield return C("cloudwatch:DescribeAlarms", $"arn:aws:cloudwatch:{region}:{Account}:alarm:{errors}");
                 }
 

@@ -58,8 +58,8 @@ public sealed class ReachabilityTests
         bool Declared(NetworkEndpoint e) => e.Kind switch
         {
             "mongodb-member" => true,
-            "service-task" => clientServices.Any(s => e.Name.StartsWith($"{spec.Name}-{PlatformContext.ServicePart(s)}/", StringComparison.Ordinal)),
-            "scheduled-task" => e.Name.StartsWith($"{spec.Name}-{PlatformContext.DatabaseBackupPart}/", StringComparison.Ordinal),
+            "service-task" => clientServices.Any(s => e.Name.StartsWith($"{spec.Name}-{PlatformNaming.ServicePart(s)}/", StringComparison.Ordinal)),
+            "scheduled-task" => e.Name.StartsWith($"{spec.Name}-{PlatformNaming.DatabaseBackupPart}/", StringComparison.Ordinal),
             _ => false,
         };
 
@@ -75,7 +75,7 @@ public sealed class ReachabilityTests
         RehearsalSummary.Write($"reachability-{sample}",
             $"{sample}: reachability, {endpoints.Count} endpoints, {network.Rules.Count} group rules, {network.NetworkAclCount} network ACLs; "
             + $"tcp/{SpecDefaults.MongoPort} reached from exactly the {declared.Count} declared clients and members, 0 findings");
-        Assert.Contains(reaching, n => n.StartsWith($"{spec.Name}-{PlatformContext.DatabaseBackupPart}/", StringComparison.Ordinal));
+        Assert.Contains(reaching, n => n.StartsWith($"{spec.Name}-{PlatformNaming.DatabaseBackupPart}/", StringComparison.Ordinal));
         // No address range is admitted to the port: only group references (a CIDR would admit whatever lands in it).
         var mongoGroups = members.SelectMany(m => m.Groups).ToHashSet(StringComparer.Ordinal);
         Assert.DoesNotContain(network.Rules, r => r.Ingress && mongoGroups.Contains(r.Group) && r.Cidr is not null
@@ -87,7 +87,7 @@ public sealed class ReachabilityTests
     {
         var spec = SampleSpecs.Blacksheep();
         var set = spec.Synthesize();
-        var database = set[$"{spec.Name}-{PlatformContext.DatabasePart}"].Template;
+        var database = set[$"{spec.Name}-{PlatformNaming.DatabasePart}"].Template;
         database.Resources["MongoSecurityGroup"].Properties["SecurityGroupIngress"] = new Workmates.OttKit.CloudFormation.CfnList
         {
             new Workmates.OttKit.CloudFormation.CfnObject { ["IpProtocol"] = "tcp", ["FromPort"] = 27017, ["ToPort"] = 27017, ["CidrIp"] = spec.Network.VpcCidr, ["Description"] = "the whole VPC" },
