@@ -79,13 +79,33 @@ internal sealed record SecureBucket(StackOutput Name, StackOutput Arn)
 /// <summary>The bootstrap stack: the artifacts bucket, its key and its access-log bucket.</summary>
 internal sealed record Bootstrap(StackScope Stack, SecureBucket Artifacts, KmsKey ArtifactsKey, StackOutput ArtifactsAccessLogBucketName);
 
+/// <summary>
+/// An S3 bucket another stack publishes by name only (the audit bucket): its ARNs are built from the name in the
+/// consumer's stack, so a grant on it needs no second export.
+/// </summary>
+/// <param name="Name">The bucket's name.</param>
+internal sealed record NamedBucket(StackOutput Name)
+{
+    /// <summary>The bucket's ARN, for bucket-level actions.</summary>
+    /// <param name="consumer">The stack of the role that is granted.</param>
+    /// <returns>The ARN.</returns>
+    public Intrinsic Arn(StackScope consumer) => Fn.Join(string.Empty, Fn.Sub("arn:${AWS::Partition}:s3:::"), Name.In(consumer));
+
+    /// <summary>The objects below <paramref name="prefix"/>.</summary>
+    /// <param name="consumer">The stack of the role that is granted.</param>
+    /// <param name="prefix">Key prefix; empty for every object.</param>
+    /// <returns>The objects' ARN pattern.</returns>
+    public Intrinsic ObjectsUnder(StackScope consumer, string prefix) =>
+        Fn.Join(string.Empty, Fn.Sub("arn:${AWS::Partition}:s3:::"), Name.In(consumer), "/" + prefix + "*");
+}
+
 /// <summary>The security baseline: the environment's keys, the audit bucket and the trail (when enabled).</summary>
 internal sealed record SecurityBaseline(
     StackScope Stack,
     KmsKey LogsKey,
     KmsKey DataKey,
     KmsKey BackupKey,
-    StackOutput? AuditBucketName,
+    NamedBucket? AuditBucket,
     StackOutput? TrailArn,
     StackOutput? TrailLogGroupName);
 

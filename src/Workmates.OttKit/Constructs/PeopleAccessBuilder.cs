@@ -58,7 +58,7 @@ internal static class PeopleAccessBuilder
         sessions.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
 
         // The audit bucket exists when CloudTrail or AWS Config is on (the security stack exports its name then).
-        var auditBucket = security.AuditBucketName;
+        var auditBucket = security.AuditBucket?.Name;
         var inputs = new CfnObject
         {
             ["s3BucketName"] = auditBucket is not null ? auditBucket.In(scope) : string.Empty,
@@ -375,10 +375,10 @@ internal static class PeopleAccessBuilder
             Actions = { "kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy", "logs:DeleteLogGroup", "logs:DeleteLogStream", "logs:DisassociateKmsKey", "logs:PutRetentionPolicy" },
             Resources = { "*" },
         });
-        if (security.AuditBucketName is { } auditBucket)
+        if (security.AuditBucket is { } auditBucket)
         {
-            var bucket = Fn.Join(string.Empty, Fn.Sub("arn:${AWS::Partition}:s3:::"), auditBucket.In(scope));
-            var objects = Fn.Join(string.Empty, Fn.Sub("arn:${AWS::Partition}:s3:::"), auditBucket.In(scope), "/*");
+            var bucket = auditBucket.Arn(scope);
+            var objects = auditBucket.ObjectsUnder(scope, string.Empty);
             policy.Add(new PolicyStatement
             {
                 Sid = "DenyTamperingWithTheAuditBucket",
@@ -412,15 +412,15 @@ internal static class PeopleAccessBuilder
 /// <param name="LogGroupName">The transcripts' log group (<see cref="PeopleAccessBuilder.SessionLogGroupName"/>).</param>
 /// <param name="DataKey">The key the sessions are encrypted with.</param>
 /// <param name="LogsKey">The key the audit bucket's objects are encrypted with.</param>
-/// <param name="AuditBucketName">The audit bucket, when CloudTrail or AWS Config is on.</param>
-internal sealed record SessionLogging(string LogGroupName, KmsKey DataKey, KmsKey LogsKey, StackOutput? AuditBucketName)
+/// <param name="AuditBucket">The audit bucket, when CloudTrail or AWS Config is on.</param>
+internal sealed record SessionLogging(string LogGroupName, KmsKey DataKey, KmsKey LogsKey, NamedBucket? AuditBucket)
 {
     /// <summary>The environment's session logging, from its naming and security baseline.</summary>
     /// <param name="naming">The environment's naming.</param>
     /// <param name="security">The keys and the audit bucket.</param>
     /// <returns>The session logging the hosts' roles are granted.</returns>
     public static SessionLogging Of(PlatformNaming naming, SecurityBaseline security) =>
-        new(PeopleAccessBuilder.SessionLogGroupName(naming), security.DataKey, security.LogsKey, security.AuditBucketName);
+        new(PeopleAccessBuilder.SessionLogGroupName(naming), security.DataKey, security.LogsKey, security.AuditBucket);
 
     /// <summary>
     /// What a host's role needs to carry Session Manager sessions through the environment's preferences document:
@@ -438,20 +438,19 @@ internal sealed record SessionLogging(string LogGroupName, KmsKey DataKey, KmsKe
             Actions = { "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams" },
             Resources = { PlatformNaming.Arn("logs", $"log-group:{LogGroupName}:*") },
         };
-        if (AuditBucketName is not null)
+        if (AuditBucket is not null)
         {
-            var bucket = AuditBucketName.In(host);
             yield return new PolicyStatement
             {
                 Sid = "WriteSessionTranscriptsToAuditBucket",
                 Actions = { "s3:PutObject" },
-                Resources = { Fn.Join(string.Empty, Fn.Sub("arn:${AWS::Partition}:s3:::"), bucket, "/" + PeopleAccessBuilder.SessionKeyPrefix + "*") },
+                Resources = { AuditBucket.ObjectsUnder(host, PeopleAccessBuilder.SessionKeyPrefix) },
             };
             yield return new PolicyStatement
             {
                 Sid = "CheckAuditBucketEncryption",
                 Actions = { "s3:GetEncryptionConfiguration" },
-                Resources = { Fn.Join(string.Empty, Fn.Sub("arn:${AWS::Partition}:s3:::"), bucket) },
+                Resources = { AuditBucket.Arn(host) },
             };
             var encrypt = LogsKey.GrantThrough(host, "s3", "kms:GenerateDataKey");
             encrypt.Sid = "EncryptSessionTranscriptsThroughS3";

@@ -82,7 +82,7 @@ internal static class SecurityBuilder
             }
         }
 
-        return new SecurityBaseline(scope, new KmsKey(logsKeyArn), new KmsKey(dataKeyArn), new KmsKey(backupKeyArn), auditBucketName, trail?.Arn, trail?.LogGroupName);
+        return new SecurityBaseline(scope, new KmsKey(logsKeyArn), new KmsKey(dataKeyArn), new KmsKey(backupKeyArn), auditBucketName is null ? null : new NamedBucket(auditBucketName), trail?.Arn, trail?.LogGroupName);
     }
 
     /// <summary>The trail's name; its ARN is known before creation, which the bucket policy's conditions need.</summary>
