@@ -41,7 +41,7 @@ public sealed class AwsRegionRouter : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(simulators);
         var router = new AwsRegionRouter(simulators.ToDictionary(s => s.Region, s => s.BaseUrl, StringComparer.Ordinal), simulators[0].BaseUrl, simulators[0].Clock);
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(LoopbackHost.Options);
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         router._app = builder.Build();

@@ -101,7 +101,7 @@ public abstract class AwsSimulator : IAsyncDisposable
     /// <summary>Starts listening on a free loopback port.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(LoopbackHost.Options);
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         _app = builder.Build();

@@ -122,7 +122,7 @@ public sealed class S3IamProxy : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var proxy = new S3IamProxy(options);
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(LoopbackHost.Options);
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {

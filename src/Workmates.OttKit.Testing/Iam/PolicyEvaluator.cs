@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 
 namespace Workmates.OttKit.Simulators.Iam;
 
@@ -171,7 +170,40 @@ public static class PolicyEvaluator
     {
         ArgumentNullException.ThrowIfNull(pattern);
         ArgumentNullException.ThrowIfNull(value);
-        var regex = "^" + Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$";
-        return Regex.IsMatch(value, regex, (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None) | RegexOptions.CultureInvariant | RegexOptions.Singleline);
+        // The classic two-pointer glob match (no regex: the rehearsal evaluates a few hundred thousand patterns, and a
+        // regex per pattern overflowed Regex's 15-entry cache, so every call parsed its pattern anew).
+        int p = 0, v = 0, star = -1, resume = 0;
+        while (v < value.Length)
+        {
+            if (p < pattern.Length && pattern[p] == '*')
+            {
+                star = p++;
+                resume = v;
+            }
+            else if (p < pattern.Length && (pattern[p] == '?' || Same(pattern[p], value[v], ignoreCase)))
+            {
+                p++;
+                v++;
+            }
+            else if (star >= 0)
+            {
+                p = star + 1;
+                v = ++resume;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        while (p < pattern.Length && pattern[p] == '*')
+        {
+            p++;
+        }
+
+        return p == pattern.Length;
     }
+
+    private static bool Same(char a, char b, bool ignoreCase) =>
+        a == b || (ignoreCase && char.ToUpperInvariant(a) == char.ToUpperInvariant(b));
 }

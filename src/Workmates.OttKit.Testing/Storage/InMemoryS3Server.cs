@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Workmates.OttKit.Simulators.Aws;
 
 namespace Workmates.OttKit.Simulators.Storage;
 
@@ -34,7 +35,7 @@ public sealed class InMemoryS3Server : IAsyncDisposable
     public static async Task<InMemoryS3Server> StartAsync(CancellationToken cancellationToken = default)
     {
         var server = new InMemoryS3Server();
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(LoopbackHost.Options);
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         server._app = builder.Build();

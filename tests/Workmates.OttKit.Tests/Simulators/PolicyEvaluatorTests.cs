@@ -23,6 +23,31 @@ public sealed class PolicyEvaluatorTests
         Assert.Equal(IamDecision.ImplicitDeny, Evaluate(Statement, "ecs:UpdateService", "arn:aws:ecs:ap-south-1:1:service/prod/web"));
     }
 
+    [Theory]
+    [InlineData("*", "", true)]
+    [InlineData("", "", true)]
+    [InlineData("", "a", false)]
+    [InlineData("a*", "a", true)]
+    [InlineData("a*b", "axxbxb", true)]
+    [InlineData("a*b", "axxbx", false)]
+    [InlineData("a?c", "abc", true)]
+    [InlineData("a?c", "ac", false)]
+    [InlineData("*?", "", false)]
+    [InlineData("**x", "yx", true)]
+    [InlineData("arn:aws:s3:::b/*/k", "arn:aws:s3:::b/p/q/k", true)]
+    [InlineData("a.c", "abc", false)]
+    [InlineData("a[b]c", "a[b]c", true)]
+    [InlineData("a\\*", "a\\zz", true)]
+    public void Wildcard_star_is_any_run_question_mark_one_character_and_everything_else_literal(string pattern, string value, bool expected) =>
+        Assert.Equal(expected, PolicyEvaluator.Wildcard(pattern, value, ignoreCase: false));
+
+    [Fact]
+    public void Wildcard_ignores_case_only_when_asked()
+    {
+        Assert.True(PolicyEvaluator.Wildcard("ECS:Describe*", "ecs:describeservices", ignoreCase: true));
+        Assert.False(PolicyEvaluator.Wildcard("ECS:Describe*", "ecs:describeservices", ignoreCase: false));
+    }
+
     [Fact]
     public void An_explicit_deny_wins_over_any_allow() =>
         Assert.Equal(IamDecision.ExplicitDeny, Evaluate(

@@ -75,6 +75,21 @@ public sealed class VirtualClockTests
         Assert.Equal(VirtualClock.DefaultStart.AddMinutes(10), clock.GetUtcNow());
     }
 
+    [Theory(Timeout = TestTimeouts.Default)]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task RunAsync_PollLoop_CountsOneMovePerWait_WithOrWithoutTheEarlySettle(bool settleEarly)
+    {
+        var clock = new VirtualClock { SettleEarlyWhenIdle = settleEarly };
+
+        var polls = await clock.RunAsync(PollAsync(clock, times: 12, every: TimeSpan.FromSeconds(5)), cancellationToken: Ct);
+
+        Assert.Equal(12, polls);
+        Assert.Equal(12, clock.Moves);
+        Assert.Equal(VirtualClock.DefaultStart.AddMinutes(1), clock.GetUtcNow());
+        Assert.True(clock.SettleWaited > TimeSpan.Zero);
+    }
+
     [Fact(Timeout = TestTimeouts.Default)]
     public async Task RunAsync_RescheduledTimeout_IsNotFiredAtItsOldDueTime()
     {
