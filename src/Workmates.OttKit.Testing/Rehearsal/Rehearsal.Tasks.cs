@@ -104,7 +104,7 @@ public static partial class Rehearsal
                     ["deploy", "service", "--spec", specPath, "--service", service.Name, "--image", "2"], variables, ExitAccepted.Success, cancellationToken).ConfigureAwait(false);
             }
 
-            await CommandAsync("rollback (docs/deployment.md)", "deploy role", DeployKey, DeployPrincipal,
+            await CommandAsync("rollback (docs/deploy.md)", "deploy role", DeployKey, DeployPrincipal,
                 ["rollback", "service", "--spec", specPath, "--service", spec.Services[0].Name, "--deregister"], variables, ExitAccepted.Success, cancellationToken).ConfigureAwait(false);
         }
 
