@@ -112,6 +112,9 @@ public sealed class RehearsalSeamTests
         var report = await RehearseBlacksheepAsync(set => WithoutAction(set, "PlanRole", "kms:GenerateDataKey"));
 
         AssertDenied(report, "-ci-plan/", "kms:GenerateDataKey");
+        // TaskSteps = false: no deploy service, rollback or scheduled task step.
+        Assert.DoesNotContain(report.Steps, s => s.Workflow == "scheduled task (ECS)" || s.Command.StartsWith("ottkit deploy service ", StringComparison.Ordinal)
+            || s.Command.StartsWith("ottkit rollback service ", StringComparison.Ordinal));
     }
 
     [Fact(Timeout = TestTimeouts.External)]
