@@ -261,7 +261,7 @@ public static partial class Rehearsal
         return CfnHandlerPermissions.FromHandlers(handlers, CloudFormationServiceRole.ActionsByResourceType);
     }
 
-    private sealed class Run(EnvironmentSpec spec, string specPath, string account, RehearsalOptions options, string directory)
+    private sealed partial class Run(EnvironmentSpec spec, string specPath, string account, RehearsalOptions options, string directory)
     {
         private static readonly SimulatorCredentials DeployKey = new("AKIAREHEARSALDEPLOY1", "rehearsal/deploy/role/session/EXAMPLEKEY");
         private static readonly SimulatorCredentials PlanKey = new("AKIAREHEARSALPLAN001", "rehearsal/plan/role/session/EXAMPLEKEY00");
@@ -278,6 +278,10 @@ public static partial class Rehearsal
         private AwsRegionRouter? _router;
         private EcsSimulator? _ecs;
         private InMemoryS3Server? _s3server;
+        private SecretsManagerSimulator? _secrets;
+        private ElbV2Simulator? _elb;
+        private CloudWatchSimulator? _cloudWatch;
+        private bool _ciRoles;
         private S3IamProxy? _s3;
         private string? _bucket;
         private string? _keyArn;
@@ -304,6 +308,10 @@ public static partial class Rehearsal
                 {
                     await StartAsync(cancellationToken).ConfigureAwait(false);
                     await RunWorkflowsAsync(workflows, stackFindings, cancellationToken).ConfigureAwait(false);
+                    if (options.TaskSteps)
+                    {
+                        await RunTaskStepsAsync(workflows, stackFindings, cancellationToken).ConfigureAwait(false);
+                    }
                 }
                 finally
                 {
@@ -342,7 +350,15 @@ public static partial class Rehearsal
             }
 
             _router = await AwsRegionRouter.StartAsync(_cfn, cancellationToken).ConfigureAwait(false);
-            _ecs = await EcsSimulator.StartAsync(new AwsSimulatorOptions { Clock = _clock, Region = spec.Region, AccountId = account, Credentials = [DeployKey, PlanKey, AdminKey], Iam = _iam }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var simulatorOptions = new AwsSimulatorOptions { Clock = _clock, Region = spec.Region, AccountId = account, Credentials = AllKeys, Iam = _iam };
+            _ecs = await EcsSimulator.StartAsync(simulatorOptions, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (options.TaskSteps)
+            {
+                _elb = await ElbV2Simulator.StartAsync(_ecs, cancellationToken: cancellationToken).ConfigureAwait(false);
+                _cloudWatch = await CloudWatchSimulator.StartAsync(_ecs, cancellationToken: cancellationToken).ConfigureAwait(false);
+                _secrets = await SecretsManagerSimulator.StartAsync(simulatorOptions, cancellationToken).ConfigureAwait(false);
+            }
+
             _s3server = await InMemoryS3Server.StartAsync(cancellationToken).ConfigureAwait(false);
             _s3 = await S3IamProxy.StartAsync(new S3IamProxyOptions { Upstream = _s3server.Endpoint, Iam = _iam, Region = spec.Region, AccountId = account, Clock = _clock }, cancellationToken).ConfigureAwait(false);
         }
@@ -357,6 +373,21 @@ public static partial class Rehearsal
             if (_s3server is not null)
             {
                 await _s3server.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (_secrets is not null)
+            {
+                await _secrets.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (_cloudWatch is not null)
+            {
+                await _cloudWatch.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (_elb is not null)
+            {
+                await _elb.DisposeAsync().ConfigureAwait(false);
             }
 
             if (_ecs is not null)
@@ -534,6 +565,11 @@ public static partial class Rehearsal
         /// <summary>The bootstrap stack created the artifacts bucket: it exists from now on, behind the S3 IAM front with its synthesized bucket policy and SSE-KMS key policy.</summary>
         private void OnBucketCreated(string stack, string logicalId, string name, JsonObject? properties)
         {
+            if (stack == $"{spec.Name}-{PlatformContext.BackupsPart}" && logicalId == "BackupBucket")
+            {
+                _backupBucket = name;
+            }
+
             if (stack != _set.BootstrapStackName || logicalId != "ArtifactsBucket")
             {
                 return;
@@ -578,6 +614,7 @@ public static partial class Rehearsal
             _iam.Add(new IamPrincipal(DeployKey.AccessKeyId, DeployPrincipal, policies.Of(ci, policies.RoleNamed(ci, $"{env}-ci-deploy"))));
             _iam.Add(new IamPrincipal(PlanKey.AccessKeyId, PlanPrincipal, policies.Of(ci, policies.RoleNamed(ci, $"{env}-ci-plan"))));
             // Change sets execute AS the CloudFormation service role (its policy from the ci stack).
+            _ciRoles = true;
             _iam.Add(new IamPrincipal(ServiceRoleSession, $"arn:aws:sts::{account}:assumed-role/{env}-cloudformation/AWSCloudFormation", policies.Of(ci, policies.RoleNamed(ci, $"{env}-cloudformation"))));
         }
 

@@ -41,6 +41,15 @@ public sealed record RehearsalOptions
     /// </summary>
     public OttKitCommandRunner? CommandLine { get; init; } = InProcessCommandLine.RunAsync;
 
+    /// <summary>
+    /// Run the steps after the infrastructure (default true): <c>ottkit deploy service</c> for every service and one
+    /// <c>ottkit rollback service</c> as the CI deploy role against the ECS, ELBv2 and CloudWatch simulators, then the
+    /// scheduled backup and health tasks as their task definitions describe them (secrets resolved as the execution
+    /// role, the image's entry point run in process as the task role against the replica-set simulator, S3 and
+    /// CloudWatch). Set to false for a faster rehearsal of the workflows alone. Needs <see cref="CommandLine"/>.
+    /// </summary>
+    public bool TaskSteps { get; init; } = true;
+
     /// <summary>Where the rehearsal keeps its copy of the spec and the step summary (default: a new temporary directory, deleted afterwards).</summary>
     public string? WorkingDirectory { get; init; }
 

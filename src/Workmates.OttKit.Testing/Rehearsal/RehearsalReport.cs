@@ -73,7 +73,7 @@ public sealed record RehearsalReport
     /// <summary>Task definitions, images or hosts built for another CPU architecture than the one they run on.</summary>
     public required IReadOnlyList<RehearsalFinding> ArchitectureFindings { get; init; }
 
-    /// <summary>Other findings: stacks the workflows never created.</summary>
+    /// <summary>Other findings: stacks the workflows never created (kind <c>stacks</c>), and what a scheduled task should have left behind and did not, or a health alarm that watches nothing the health task publishes (kind <c>tasks</c>).</summary>
     public required IReadOnlyList<RehearsalFinding> StackFindings { get; init; }
 
     /// <summary>Stacks CREATE_COMPLETE at the end.</summary>

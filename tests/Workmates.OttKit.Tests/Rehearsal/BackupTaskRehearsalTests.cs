@@ -19,21 +19,49 @@ using Workmates.OttKit.Tests.Mongo.Backup;
 namespace Workmates.OttKit.Tests.Rehearsal;
 
 /// <summary>
-/// The scheduled database backup run exactly as its synthesized task definition describes it (issue 13): the
-/// container's <c>Environment</c> and ECS <c>secrets</c> resolved the way the ECS agent resolves them (each
-/// <c>valueFrom</c> <c>&lt;secret ARN&gt;:&lt;json-key&gt;::</c> read from the Secrets Manager simulator, seeded from the
-/// database stack's <c>{username,password}</c> secret, signed as the task EXECUTION role, the secret's KMS key
-/// decided by its synthesized key policy); then the image's entrypoint (the container names no command, so the
-/// <c>ENTRYPOINT</c> of <c>samples/BackupTask/Dockerfile</c>, the image's build) run with exactly that environment and
-/// the task ROLE's credentials against the replica-set simulator (seeded with that user) and s3rver, publishing its
-/// backup-age metric to the CloudWatch simulator. Every AWS call the simulators authorize must be allowed and declared.
+/// Seam 4 of the rehearsal (issue 13), through the package (issue 21): the scheduled database backup run exactly as its
+/// synthesized task definition describes it — the container's <c>Environment</c> and ECS <c>secrets</c> resolved the way
+/// the ECS agent resolves them (each <c>valueFrom</c> read from the Secrets Manager simulator as the task EXECUTION role,
+/// the secret's KMS key decided by its synthesized key policy), then the image's entry point
+/// (<see cref="Workmates.OttKit.Cli.ScheduledDatabaseTask"/>, in process) with exactly that environment and the task
+/// ROLE's credentials against the replica-set simulator over TLS, the in-memory S3 behind the IAM front and CloudWatch.
+/// One more test runs the same task as the image does — the Dockerfile's <c>ENTRYPOINT</c>, a child process — against
+/// s3rver: it proves what the in-process step cannot (docs/rehearsal.md): that the image's entry point is wired to that
+/// library call, and that an S3 implementation we did not write accepts the SDK's multipart and checksum requests.
 /// </summary>
 public sealed class BackupTaskRehearsalTests(S3rverFixture s3rver) : IClassFixture<S3rverFixture>
 {
     [Theory(Timeout = TestTimeouts.External)]
     [MemberData(nameof(SampleSpecs.Rehearsed), MemberType = typeof(SampleSpecs))]
-    public async Task The_scheduled_backup_runs_as_its_task_definition_describes_it_with_no_denied_call(string sample)
+    public async Task The_rehearsal_runs_the_scheduled_backup_as_its_task_definition_describes_it_with_no_denied_call(string sample)
     {
+        var spec = SampleSpecs.ByName(sample);
+        var report = await RehearsedSamples.ReportAsync(sample).WaitAsync(TestContext.Current.CancellationToken);
+
+        var step = Assert.Single(report.Steps, s => s.Job == $"{spec.Name}-{PlatformContext.DatabaseBackupPart}/BackupTaskDefinition");
+        Assert.True(step.Verdict == RehearsalVerdict.Passed, step.Detail);
+        Assert.Equal("dotnet BackupTask.dll", step.Command);
+        var calls = report.CallsOf(step);
+        Assert.All(calls, c => Assert.True(c.Allowed, c.Message));
+        var byExecution = calls.Where(c => c.Principal.Contains("-BackupExecutionRole-", StringComparison.Ordinal)).Select(c => c.Action).ToHashSet(StringComparer.Ordinal);
+        var byTask = calls.Where(c => c.Principal == step.Principal).Select(c => c.Action).ToHashSet(StringComparer.Ordinal);
+        Assert.Equal(["kms:Decrypt", "secretsmanager:GetSecretValue"], byExecution.Order(StringComparer.Ordinal));
+        var declared = BackupRunner.RequiredPermissions.Backup.Concat(BackupRunner.RequiredPermissions.Prune)
+            .Concat(CloudWatchHealthMetricsPublisher.RequiredPermissions.Publish).Select(p => p.Action).ToHashSet(StringComparer.Ordinal);
+        Assert.Subset(declared, byTask);
+        Assert.Contains("s3:PutObject", byTask);
+        Assert.Contains("kms:GenerateDataKey", byTask);
+        Assert.Contains("s3:ListBucket", byTask);
+        Assert.DoesNotContain(report.Findings, f => f.Kind == "tasks");
+        RehearsalSummary.Write($"backup-task-{sample}",
+            $"{sample}: scheduled backup task run in process from its task definition, exit {step.ExitCode}, {calls.Count} AWS calls authorized "
+            + $"({byExecution.Count + byTask.Count} distinct actions by the execution and task roles), {step.Denied} denied");
+    }
+
+    [Fact(Timeout = TestTimeouts.External)]
+    public async Task The_backup_image_entry_point_as_a_process_against_s3rver_backs_up_with_no_denied_call()
+    {
+        const string sample = "owl270";
         var spec = SampleSpecs.ByName(sample);
         var bucket = await s3rver.CreateBucketAsync(TestContext.Current.CancellationToken);
         await using var bed = await DatabaseTaskBed.StartAsync(spec, bucket);
@@ -72,7 +100,7 @@ public sealed class BackupTaskRehearsalTests(S3rverFixture s3rver) : IClassFixtu
         Assert.Contains(listed.S3Objects ?? [], o => o.Key.EndsWith("manifest.json", StringComparison.Ordinal));
         Assert.True(bed.Mongo.RequiresAuthentication);
         Assert.All(s3.Requests, r => Assert.Null(r.ErrorCode));
-        RehearsalSummary.Write($"backup-task-{sample}",
+        RehearsalSummary.Write($"backup-task-process-{sample}",
             $"{sample}: scheduled backup task run from its task definition, exit {run.ExitCode}, {calls.Count} AWS calls authorized "
             + $"({byExecution.Count + byTask.Count} distinct actions by the execution and task roles), {bed.Iam.Denied.Count} denied; {listed.KeyCount} objects written");
         TestContext.Current.TestOutputHelper?.WriteLine(

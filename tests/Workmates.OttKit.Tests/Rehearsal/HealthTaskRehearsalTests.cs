@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Workmates.OttKit.Aws.CloudWatch;
 using Workmates.OttKit.Blueprint;
@@ -10,12 +9,12 @@ using Workmates.OttKit.Tests.Blueprint;
 namespace Workmates.OttKit.Tests.Rehearsal;
 
 /// <summary>
-/// The scheduled replica-set health check (issue 18) run exactly as its synthesized task definition describes it, on
-/// the backup-task rehearsal's bed: the container's <c>Environment</c> and ECS <c>secrets</c> resolved with the
-/// execution role, the image's entrypoint run with the container's <c>Command</c> (<c>health</c>) as the health task
-/// role, against the replica-set simulator over TLS, publishing to the CloudWatch simulator with IAM enforced. The
-/// metrics it publishes must be exactly what the monitoring stack's alarms watch; with the primary lost, the "no
-/// primary" alarm's metric breaches.
+/// The scheduled replica-set health check (issue 18) run exactly as its synthesized task definition describes it, as a
+/// step of the package's rehearsal (issue 21): the container's <c>Environment</c> and ECS <c>secrets</c> resolved with
+/// the execution role, the image's entry point run in process with the container's <c>Command</c> (<c>health</c>) as the
+/// health task role, against the replica-set simulator over TLS, publishing to the CloudWatch simulator with IAM
+/// enforced. The metrics it publishes must be exactly what the monitoring stack's alarms watch (else a finding); with
+/// the primary lost, the "no primary" alarm's metric breaches (on the test project's bed, which can elect).
 /// </summary>
 public sealed class HealthTaskRehearsalTests
 {
@@ -24,40 +23,23 @@ public sealed class HealthTaskRehearsalTests
     public async Task The_scheduled_health_check_publishes_what_the_alarms_watch_with_no_denied_call(string sample)
     {
         var spec = SampleSpecs.ByName(sample);
-        await using var bed = await DatabaseTaskBed.StartAsync(spec, $"{spec.Name}-rehearsal-backups");
-        var container = bed.HealthContainer;
-        Assert.Equal(["health"], container["Command"]!.AsArray().Select(a => a!.GetValue<string>()));
+        var report = await RehearsedSamples.ReportAsync(sample).WaitAsync(TestContext.Current.CancellationToken);
 
-        var environment = await bed.EcsAgentEnvironmentAsync(container);
-        var run = await bed.RunEntrypointAsync(container, environment, DatabaseTaskBed.HealthKey);
-
-        TestContext.Current.TestOutputHelper?.WriteLine(run.Output + run.Error);
-        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}\n{run.Output}\n{run.Error}\ndenied: {string.Join("\n", bed.Iam.Denied)}");
-        Assert.Empty(bed.Iam.Denied);
-        var calls = bed.Iam.Calls;
-        var byExecution = calls.Where(c => c.Principal == bed.ExecutionPrincipal).Select(c => c.Action).ToHashSet(StringComparer.Ordinal);
-        var byTask = calls.Where(c => c.Principal == bed.HealthTaskPrincipal).Select(c => c.Action).ToHashSet(StringComparer.Ordinal);
+        var step = Assert.Single(report.Steps, s => s.Job == $"{spec.Name}-{PlatformContext.DatabaseBackupPart}/HealthTaskDefinition");
+        Assert.True(step.Verdict == RehearsalVerdict.Passed, step.Detail);
+        Assert.Equal("dotnet BackupTask.dll health", step.Command);
+        var calls = report.CallsOf(step);
+        Assert.All(calls, c => Assert.True(c.Allowed, c.Message));
+        var byExecution = calls.Where(c => c.Principal.Contains("-BackupExecutionRole-", StringComparison.Ordinal)).Select(c => c.Action).ToHashSet(StringComparer.Ordinal);
+        var byTask = calls.Where(c => c.Principal == step.Principal).Select(c => c.Action).ToHashSet(StringComparer.Ordinal);
         Assert.Equal(["kms:Decrypt", "secretsmanager:GetSecretValue"], byExecution.Order(StringComparer.Ordinal));
         Assert.Equal(CloudWatchHealthMetricsPublisher.RequiredPermissions.Publish.Select(p => p.Action).Order(StringComparer.Ordinal), byTask.Order(StringComparer.Ordinal));
-        Assert.All(bed.CloudWatch.Metrics, m => Assert.Equal(ReplicaSetHealthMetricNames.Namespace, m.Namespace));
-        Assert.All(bed.CloudWatch.Metrics, m => Assert.Equal(spec.Name, m.Dimensions[ReplicaSetHealthMetricNames.EnvironmentDimension]));
-
-        var alarms = HealthAlarms(spec);
-        Assert.Equal(4, alarms.Count);
-        foreach (var alarm in alarms)
-        {
-            Assert.True(Watched(alarm, bed.CloudWatch.Metrics).Count > 0, $"{alarm["AlarmName"]} watches {alarm["MetricName"]} {alarm["Dimensions"]!.ToJsonString()}, which the health task did not publish");
-            Assert.False(Breaches(alarm, bed.CloudWatch.Metrics), $"{alarm["AlarmName"]} breaches on a healthy set");
-        }
-
+        // Each of the four health alarms watches a published metric and none breaches on a healthy set (else a "tasks" finding).
+        Assert.Equal(4, HealthAlarms(spec).Count);
+        Assert.DoesNotContain(report.Findings, f => f.Kind == "tasks");
         RehearsalSummary.Write($"health-task-{sample}",
-            $"{sample}: scheduled health task run from its task definition, exit {run.ExitCode}, {calls.Count} AWS calls authorized "
-            + $"({byExecution.Count + byTask.Count} distinct actions by the execution and task roles), {bed.Iam.Denied.Count} denied; "
-            + $"{bed.CloudWatch.Metrics.Count} data points, {alarms.Count} health alarms watching them");
-        TestContext.Current.TestOutputHelper?.WriteLine(
-            $"rehearsal {sample} health task: exit {run.ExitCode}; {calls.Count} AWS calls authorized "
-            + $"(execution role: {string.Join(", ", byExecution.Order(StringComparer.Ordinal))}; task role: {string.Join(", ", byTask.Order(StringComparer.Ordinal))}), "
-            + $"{bed.Iam.Denied.Count} denied; {bed.CloudWatch.Metrics.Count} data points");
+            $"{sample}: scheduled health task run in process from its task definition, exit {step.ExitCode}, {calls.Count} AWS calls authorized "
+            + $"({byExecution.Count + byTask.Count} distinct actions by the execution and task roles), {step.Denied} denied");
     }
 
     [Fact(Timeout = TestTimeouts.External)]
@@ -105,40 +87,5 @@ public sealed class HealthTaskRehearsalTests
             .Where(a => a["Namespace"]?.GetValue<string>() == ReplicaSetHealthMetricNames.Namespace)];
     }
 
-    private static List<ReceivedMetricDatum> Watched(JsonObject alarm, IReadOnlyList<ReceivedMetricDatum> metrics)
-    {
-        var dimensions = alarm["Dimensions"]!.AsArray().ToDictionary(d => d!["Name"]!.GetValue<string>(), d => d!["Value"]!.GetValue<string>(), StringComparer.Ordinal);
-        return [.. metrics.Where(m => m.Namespace == alarm["Namespace"]!.GetValue<string>()
-            && m.MetricName == alarm["MetricName"]!.GetValue<string>()
-            && m.Dimensions.Count == dimensions.Count
-            && dimensions.All(d => m.Dimensions.TryGetValue(d.Key, out var value) && value == d.Value))];
-    }
-
-    // One evaluation period as CloudWatch evaluates it: the statistic over the period's data points, or the alarm's
-    // missing-data treatment when there are none.
-    private static bool Breaches(JsonObject alarm, IReadOnlyList<ReceivedMetricDatum> metrics)
-    {
-        var values = Watched(alarm, metrics).Select(m => m.Value ?? 0).ToList();
-        if (values.Count == 0)
-        {
-            return alarm["TreatMissingData"]!.GetValue<string>() == "breaching";
-        }
-
-        var value = alarm["Statistic"]!.GetValue<string>() switch
-        {
-            "Minimum" => values.Min(),
-            "Maximum" => values.Max(),
-            "Average" => values.Average(),
-            var other => throw new InvalidOperationException($"statistic {other}"),
-        };
-        var threshold = double.Parse(alarm["Threshold"]!.ToString(), CultureInfo.InvariantCulture);
-        return alarm["ComparisonOperator"]!.GetValue<string>() switch
-        {
-            "LessThanThreshold" => value < threshold,
-            "LessThanOrEqualToThreshold" => value <= threshold,
-            "GreaterThanThreshold" => value > threshold,
-            "GreaterThanOrEqualToThreshold" => value >= threshold,
-            var other => throw new InvalidOperationException($"comparison {other}"),
-        };
-    }
+    private static bool Breaches(JsonObject alarm, IReadOnlyList<ReceivedMetricDatum> metrics) => HealthAlarmEvaluation.Breaches(alarm, metrics);
 }

@@ -9,12 +9,12 @@ namespace Workmates.OttKit.Tests.Rehearsal;
 /// <summary>
 /// The rehearsal finds each seam issue 13 fixed when it is seeded back into the synthesized environment (issue 21): the
 /// report fails, and its denial or finding names the principal, action and resource, or the endpoint and port, that
-/// broke. One test per seam the package's rehearsal covers (the seams of <c>deploy service</c> and the backup task are
-/// covered by DeployServiceRehearsalTests and BackupTaskRehearsalTests).
+/// broke. One test per seam the package's rehearsal covers; the seams of <c>deploy service</c> (1) and the scheduled
+/// backup task (4) run its task steps (<see cref="RehearsalOptions.TaskSteps"/>), the others leave them off for speed.
 /// </summary>
 public sealed class RehearsalSeamTests
 {
-    private static async Task<RehearsalReport> RehearseBlacksheepAsync(Action<StackSet> seed, bool workflows = true)
+    private static async Task<RehearsalReport> RehearseBlacksheepAsync(Action<StackSet> seed, bool workflows = true, bool tasks = false)
     {
         var ct = TestContext.Current.CancellationToken;
         var directory = Directory.CreateTempSubdirectory("ottkit-seam-").FullName;
@@ -22,7 +22,7 @@ public sealed class RehearsalSeamTests
         {
             var path = Path.Combine(directory, "blacksheep.yaml");
             await File.WriteAllTextAsync(path, SampleSpecs.Yaml("blacksheep"), ct);
-            return await Workmates.OttKit.Testing.Rehearsal.RunAsync(path, new RehearsalOptions { CommandLine = workflows ? InProcessCommandLine.RunAsync : null, Seed = seed }, ct);
+            return await Workmates.OttKit.Testing.Rehearsal.RunAsync(path, new RehearsalOptions { CommandLine = workflows ? InProcessCommandLine.RunAsync : null, Seed = seed, TaskSteps = tasks }, ct);
         }
         finally
         {
@@ -30,10 +30,10 @@ public sealed class RehearsalSeamTests
         }
     }
 
-    /// <summary>Removes <paramref name="action"/> from every statement of a role's inline policies in the ci stack.</summary>
-    private static void WithoutAction(StackSet set, string logicalId, string action)
+    /// <summary>Removes <paramref name="action"/> from every statement of a role's inline policies in the ci stack (or <paramref name="stackPart"/>).</summary>
+    private static void WithoutAction(StackSet set, string logicalId, string action, string stackPart = "ci")
     {
-        var role = set[$"{set.Environment}-ci"].Template.Resources[logicalId];
+        var role = set[$"{set.Environment}-{stackPart}"].Template.Resources[logicalId];
         foreach (var policy in ((CfnList)role.Properties["Policies"]).Cast<CfnObject>())
         {
             var statements = (CfnList)((CfnObject)policy["PolicyDocument"])["Statement"];
@@ -74,6 +74,31 @@ public sealed class RehearsalSeamTests
     }
 
     [Fact(Timeout = TestTimeouts.External)]
+    public async Task Seam1_a_deploy_role_that_may_not_register_task_definitions_is_denied_on_ecs_RegisterTaskDefinition_by_deploy_service()
+    {
+        var report = await RehearseBlacksheepAsync(set => WithoutAction(set, "DeployRole", "ecs:RegisterTaskDefinition"), tasks: true);
+
+        AssertDenied(report, "-ci-deploy/", "ecs:RegisterTaskDefinition");
+        var denial = report.Denials.First(d => d.Action == "ecs:RegisterTaskDefinition");
+        Assert.StartsWith("arn:aws:ecs:", denial.Resource, StringComparison.Ordinal);
+        Assert.Contains(":task-definition/blacksheep-", denial.Resource, StringComparison.Ordinal);
+        Assert.Contains(report.Steps, s => s.Verdict == RehearsalVerdict.Failed && s.Command.StartsWith("ottkit deploy service ", StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = TestTimeouts.External)]
+    public async Task Seam4_a_backup_task_role_that_may_not_write_the_backup_bucket_is_denied_on_s3_PutObject_by_the_backup_task()
+    {
+        var report = await RehearseBlacksheepAsync(set => WithoutAction(set, "BackupTaskRole", "s3:PutObject", "database-backup"), tasks: true);
+
+        AssertDenied(report, "-BackupTaskRole-", "s3:PutObject");
+        var denial = report.Denials.First(d => d.Action == "s3:PutObject");
+        Assert.StartsWith("arn:aws:s3:::", denial.Resource, StringComparison.Ordinal);
+        var step = Assert.Single(report.Steps, s => s.Job.EndsWith("/BackupTaskDefinition", StringComparison.Ordinal));
+        Assert.Equal(RehearsalVerdict.Failed, step.Verdict);
+        Assert.Contains("s3:PutObject", step.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.External)]
     public async Task Seam2_a_plan_role_that_may_not_write_the_artifacts_bucket_is_denied_on_s3_PutObject()
     {
         var report = await RehearseBlacksheepAsync(set => WithoutAction(set, "PlanRole", "s3:PutObject"));
@@ -87,6 +112,9 @@ public sealed class RehearsalSeamTests
         var report = await RehearseBlacksheepAsync(set => WithoutAction(set, "PlanRole", "kms:GenerateDataKey"));
 
         AssertDenied(report, "-ci-plan/", "kms:GenerateDataKey");
+        // TaskSteps = false: no deploy service, rollback or scheduled task step.
+        Assert.DoesNotContain(report.Steps, s => s.Workflow == "scheduled task (ECS)" || s.Command.StartsWith("ottkit deploy service ", StringComparison.Ordinal)
+            || s.Command.StartsWith("ottkit rollback service ", StringComparison.Ordinal));
     }
 
     [Fact(Timeout = TestTimeouts.External)]
