@@ -62,7 +62,7 @@ public static partial class Rehearsal
                 return;
             }
 
-            var ctx = new PlatformContext(spec);
+            var ctx = new PlatformNaming(spec.Name, spec.Tags);
             foreach (var service in spec.Services)
             {
                 var repository = $"{account}.dkr.ecr.{spec.Region}.amazonaws.com/{spec.Name}/{service.Name}";
@@ -74,7 +74,7 @@ public static partial class Rehearsal
                         ["taskRoleArn"] = roles + "-TaskRole-REHEARSAL",
                         ["executionRoleArn"] = roles + "-ExecutionRole-REHEARSAL",
                         ["networkMode"] = "awsvpc",
-                        ["runtimePlatform"] = new JsonObject { ["cpuArchitecture"] = ((CfnScalar)ClusterBuilder.RuntimePlatform(ctx)["CpuArchitecture"]).Text, ["operatingSystemFamily"] = "LINUX" },
+                        ["runtimePlatform"] = new JsonObject { ["cpuArchitecture"] = ((CfnScalar)ClusterBuilder.RuntimePlatform(spec.Cluster.InstanceTypes)["CpuArchitecture"]).Text, ["operatingSystemFamily"] = "LINUX" },
                         ["containerDefinitions"] = new JsonArray(new JsonObject
                         {
                             ["name"] = service.Name, ["image"] = repository + ":1", ["cpu"] = service.Cpu, ["memory"] = service.Memory, ["essential"] = true,
@@ -118,23 +118,23 @@ public static partial class Rehearsal
         /// </summary>
         private async Task DatabaseTasksAsync(List<RehearsalFinding> findings, CancellationToken cancellationToken)
         {
-            var backupStack = $"{spec.Name}-{PlatformContext.DatabaseBackupPart}";
+            var backupStack = $"{spec.Name}-{PlatformNaming.DatabaseBackupPart}";
             if (spec.Database is not { } database || !_set.Stacks.Any(s => s.Name == backupStack))
             {
                 return;
             }
 
-            var ctx = new PlatformContext(spec);
+            var ctx = new PlatformNaming(spec.Name, spec.Tags);
             var bucket = _backupBucket ?? $"{spec.Name}-rehearsal-backups";
             _s3server!.CreateBucket(bucket);
             string KeyArn(string name) => $"arn:aws:kms:{spec.Region}:{account}:key/{name}-0000-4000-8000-rehearsal0001";
             var imports = new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                [ctx.ExportName(PlatformContext.SecurityPart, "DataKeyArn")] = KeyArn("data"),
-                [ctx.ExportName(PlatformContext.SecurityPart, "BackupKeyArn")] = KeyArn("backup"),
-                [ctx.ExportName(PlatformContext.SecurityPart, "LogsKeyArn")] = KeyArn("logs"),
-                [ctx.ExportName(PlatformContext.BackupsPart, "BackupBucketArn")] = $"arn:aws:s3:::{bucket}",
-                [ctx.ExportName(PlatformContext.BackupsPart, "BackupBucketName")] = bucket,
+                [ctx.ExportName(PlatformNaming.SecurityPart, "DataKeyArn")] = KeyArn("data"),
+                [ctx.ExportName(PlatformNaming.SecurityPart, "BackupKeyArn")] = KeyArn("backup"),
+                [ctx.ExportName(PlatformNaming.SecurityPart, "LogsKeyArn")] = KeyArn("logs"),
+                [ctx.ExportName(PlatformNaming.BackupsPart, "BackupBucketArn")] = $"arn:aws:s3:::{bucket}",
+                [ctx.ExportName(PlatformNaming.BackupsPart, "BackupBucketName")] = bucket,
             };
             var known = new Dictionary<string, string>(StringComparer.Ordinal) { ["BackupBucket.Arn"] = $"arn:aws:s3:::{bucket}", ["BackupBucket"] = bucket };
 
@@ -144,8 +144,8 @@ public static partial class Rehearsal
             using var certificate = authority.IssueServerCertificate("localhost", "127.0.0.1");
             mongo.TlsCertificate = certificate;
             // The database stack's user secret, as CloudFormation generates it, under the data key of the security stack.
-            var databaseStack = $"{spec.Name}-{PlatformContext.DatabasePart}";
-            var securityStack = $"{spec.Name}-{PlatformContext.SecurityPart}";
+            var databaseStack = $"{spec.Name}-{PlatformNaming.DatabasePart}";
+            var securityStack = $"{spec.Name}-{PlatformNaming.SecurityPart}";
             var secretProperties = new SynthesizedPolicies(_set, account, imports).Resolve(databaseStack, _set[databaseStack].Template.Resources["BackupSecret"].Properties);
             var generate = secretProperties["GenerateSecretString"]!;
             var generated = JsonNode.Parse(SecretsManagerSimulator.Generated(
@@ -156,13 +156,13 @@ public static partial class Rehearsal
             mongo.AddUser(generated["username"]!.GetValue<string>(), generated["password"]!.GetValue<string>());
 
             // The private hosted zone resolves the members' names to the simulator's loopback members, in order.
-            var synthesized = DatabaseBuilder.ConnectionString(ctx);
+            var synthesized = DatabaseBuilder.ConnectionString(ctx, ConstructProps.Database(spec));
             var hosts = synthesized["mongodb://".Length..synthesized.IndexOf('/', "mongodb://".Length)];
-            imports[ctx.ExportName(PlatformContext.DatabasePart, "ConnectionString")] = synthesized.Replace(hosts, string.Join(',', mongo.Members.Select(m => m.Name)), StringComparison.Ordinal);
-            imports[ctx.ExportName(PlatformContext.DatabasePart, "BackupSecretArn")] = secret.Arn;
+            imports[ctx.ExportName(PlatformNaming.DatabasePart, "ConnectionString")] = synthesized.Replace(hosts, string.Join(',', mongo.Members.Select(m => m.Name)), StringComparison.Ordinal);
+            imports[ctx.ExportName(PlatformNaming.DatabasePart, "BackupSecretArn")] = secret.Arn;
 
             var policies = new SynthesizedPolicies(_set, account, imports, known);
-            var backupsStack = $"{spec.Name}-{PlatformContext.BackupsPart}";
+            var backupsStack = $"{spec.Name}-{PlatformNaming.BackupsPart}";
             _s3!.AddBucket(new S3BucketAccess(bucket)
             {
                 Policy = policies.Resolve(backupsStack, _set[backupsStack].Template.Resources["BackupBucketPolicy"].Properties["PolicyDocument"]),
@@ -242,7 +242,7 @@ public static partial class Rehearsal
         /// <summary>The monitoring stack's alarms in the health check's namespace, resolved as CloudFormation would create them.</summary>
         private List<JsonObject> HealthAlarms(SynthesizedPolicies policies)
         {
-            var stack = $"{spec.Name}-{PlatformContext.MonitoringPart}";
+            var stack = $"{spec.Name}-{PlatformNaming.MonitoringPart}";
             if (!_set.Stacks.Any(s => s.Name == stack))
             {
                 return [];

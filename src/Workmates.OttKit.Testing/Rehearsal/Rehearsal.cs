@@ -565,7 +565,7 @@ public static partial class Rehearsal
         /// <summary>The bootstrap stack created the artifacts bucket: it exists from now on, behind the S3 IAM front with its synthesized bucket policy and SSE-KMS key policy.</summary>
         private void OnBucketCreated(string stack, string logicalId, string name, JsonObject? properties)
         {
-            if (stack == $"{spec.Name}-{PlatformContext.BackupsPart}" && logicalId == "BackupBucket")
+            if (stack == $"{spec.Name}-{PlatformNaming.BackupsPart}" && logicalId == "BackupBucket")
             {
                 _backupBucket = name;
             }

@@ -38,7 +38,7 @@ public sealed class BackupTaskRehearsalTests(S3rverFixture s3rver) : IClassFixtu
         var spec = SampleSpecs.ByName(sample);
         var report = await RehearsedSamples.ReportAsync(sample).WaitAsync(TestContext.Current.CancellationToken);
 
-        var step = Assert.Single(report.Steps, s => s.Job == $"{spec.Name}-{PlatformContext.DatabaseBackupPart}/BackupTaskDefinition");
+        var step = Assert.Single(report.Steps, s => s.Job == $"{spec.Name}-{PlatformNaming.DatabaseBackupPart}/BackupTaskDefinition");
         Assert.True(step.Verdict == RehearsalVerdict.Passed, step.Detail);
         Assert.Equal("dotnet BackupTask.dll", step.Command);
         var calls = report.CallsOf(step);

@@ -25,7 +25,7 @@ public sealed class HealthTaskRehearsalTests
         var spec = SampleSpecs.ByName(sample);
         var report = await RehearsedSamples.ReportAsync(sample).WaitAsync(TestContext.Current.CancellationToken);
 
-        var step = Assert.Single(report.Steps, s => s.Job == $"{spec.Name}-{PlatformContext.DatabaseBackupPart}/HealthTaskDefinition");
+        var step = Assert.Single(report.Steps, s => s.Job == $"{spec.Name}-{PlatformNaming.DatabaseBackupPart}/HealthTaskDefinition");
         Assert.True(step.Verdict == RehearsalVerdict.Passed, step.Detail);
         Assert.Equal("dotnet BackupTask.dll health", step.Command);
         var calls = report.CallsOf(step);
