@@ -122,26 +122,8 @@ internal static partial class ClusterBuilder
                 ["InstanceType"] = types[0],
                 ["IamInstanceProfile"] = new CfnObject { ["Arn"] = profile.GetAtt("Arn") },
                 ["SecurityGroupIds"] = new CfnList { hosts.GetAtt("GroupId") },
-                ["MetadataOptions"] = new CfnObject
-                {
-                    ["HttpEndpoint"] = "enabled",
-                    ["HttpTokens"] = "required",
-                    ["HttpPutResponseHopLimit"] = 1,
-                },
-                ["BlockDeviceMappings"] = new CfnList
-                {
-                    new CfnObject
-                    {
-                        ["DeviceName"] = "/dev/xvda",
-                        ["Ebs"] = new CfnObject
-                        {
-                            ["VolumeSize"] = cluster.RootVolumeGiB,
-                            ["VolumeType"] = "gp3",
-                            ["Encrypted"] = true,
-                            ["DeleteOnTermination"] = true,
-                        },
-                    },
-                },
+                ["MetadataOptions"] = HostParts.ImdsV2Only(),
+                ["BlockDeviceMappings"] = HostParts.RootVolume(cluster.RootVolumeGiB, key: null),
                 ["Monitoring"] = new CfnObject { ["Enabled"] = true },
                 ["UserData"] = userData,
                 ["TagSpecifications"] = new CfnList

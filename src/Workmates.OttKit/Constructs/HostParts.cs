@@ -17,31 +17,35 @@ internal static partial class HostParts
             ["LaunchTemplateName"] = $"{naming.Env}-{name}",
             ["LaunchTemplateData"] = new CfnObject
             {
-                ["MetadataOptions"] = new CfnObject
-                {
-                    ["HttpEndpoint"] = "enabled",
-                    ["HttpTokens"] = "required",
-                    ["HttpPutResponseHopLimit"] = 1,
-                },
-                ["BlockDeviceMappings"] = new CfnList
-                {
-                    new CfnObject
-                    {
-                        ["DeviceName"] = "/dev/xvda",
-                        ["Ebs"] = new CfnObject
-                        {
-                            ["VolumeSize"] = rootGiB,
-                            ["VolumeType"] = "gp3",
-                            ["Encrypted"] = true,
-                            ["KmsKeyId"] = volumeKey,
-                            ["DeleteOnTermination"] = true,
-                        },
-                    },
-                },
+                ["MetadataOptions"] = ImdsV2Only(),
+                ["BlockDeviceMappings"] = RootVolume(rootGiB, volumeKey),
                 ["Monitoring"] = new CfnObject { ["Enabled"] = true },
             },
             ["TagSpecifications"] = new CfnList { new CfnObject { ["ResourceType"] = "launch-template", ["Tags"] = naming.Tags(name) } },
         });
+    }
+
+    /// <summary>Instance metadata through IMDSv2 only, one hop: a container in bridge mode cannot reach the host's credentials.</summary>
+    public static CfnObject ImdsV2Only() => new()
+    {
+        ["HttpEndpoint"] = "enabled",
+        ["HttpTokens"] = "required",
+        ["HttpPutResponseHopLimit"] = 1,
+    };
+
+    /// <summary>The encrypted gp3 root volume, deleted with the instance.</summary>
+    /// <param name="sizeGiB">Its size.</param>
+    /// <param name="key">The customer-managed key, or <see langword="null"/> for the account's default EBS key.</param>
+    public static CfnList RootVolume(int sizeGiB, CfnNode? key)
+    {
+        var ebs = new CfnObject { ["VolumeSize"] = sizeGiB, ["VolumeType"] = "gp3", ["Encrypted"] = true };
+        if (key is not null)
+        {
+            ebs["KmsKeyId"] = key;
+        }
+
+        ebs["DeleteOnTermination"] = true;
+        return [new CfnObject { ["DeviceName"] = "/dev/xvda", ["Ebs"] = ebs }];
     }
 
     /// <summary>The launch-template reference of an instance (always its latest version).</summary>

@@ -49,13 +49,7 @@ internal static class MediaDeliveryBuilder
             ["EnableKeyRotation"] = true,
             ["KeyPolicy"] = new PolicyDocument
             {
-                new PolicyStatement
-                {
-                    Sid = "AccountAdministers",
-                    Principal = PolicyPrincipal.Aws(Fn.Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")),
-                    Actions = { "kms:*" },
-                    Resources = { "*" },
-                },
+                KeyParts.AccountAdministers(),
                 KeyParts.DenyGrantsExceptForAwsResources(),
                 new PolicyStatement
                 {

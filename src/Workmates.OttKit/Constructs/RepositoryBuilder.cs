@@ -32,13 +32,7 @@ internal static class RepositoryBuilder
             ["EnableKeyRotation"] = true,
             ["KeyPolicy"] = new PolicyDocument
             {
-                new PolicyStatement
-                {
-                    Sid = "AccountAdministers",
-                    Principal = PolicyPrincipal.Aws(Fn.Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")),
-                    Actions = { "kms:*" },
-                    Resources = { "*" },
-                },
+                KeyParts.AccountAdministers(),
                 KeyParts.DenyGrantsExceptForAwsResources(),
             }.ToNode(),
             ["Tags"] = naming.Tags("images-key"),

@@ -92,14 +92,7 @@ internal static class SecurityBuilder
     {
         var policy = new PolicyDocument
         {
-            // The account keeps administration so IAM policies decide who manages the key; without it the key is unmanageable.
-            new PolicyStatement
-            {
-                Sid = "AccountAdministers",
-                Principal = PolicyPrincipal.Aws(Fn.Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")),
-                Actions = { "kms:*" },
-                Resources = { "*" },
-            },
+            KeyParts.AccountAdministers(),
             KeyParts.DenyGrantsExceptForAwsResources(),
         };
         foreach (var statement in uses)
