@@ -192,23 +192,7 @@ internal static class LoadBalancerBuilder
             ["WebACLArn"] = acl.GetAtt("Arn"),
         });
 
-        // WAF.11: log the web ACL's decisions. The group name must start with aws-waf-logs-, and WAF wants the
-        // group ARN without the ":*" suffix that GetAtt Arn returns.
-        var wafLogName = $"aws-waf-logs-{naming.Env}";
-        var wafLogs = t.AddResource("WafLogGroup", "AWS::Logs::LogGroup", new CfnObject
-        {
-            ["LogGroupName"] = wafLogName,
-            ["RetentionInDays"] = 365,
-            ["KmsKeyId"] = security.LogsKey.Arn.In(scope),
-            ["Tags"] = naming.Tags("waf-logs"),
-        });
-        wafLogs.DeletionPolicy = DeletionPolicy.Retain;
-        wafLogs.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
-        t.AddResource("WafLogging", "AWS::WAFv2::LoggingConfiguration", new CfnObject
-        {
-            ["ResourceArn"] = acl.GetAtt("Arn"),
-            ["LogDestinationConfigs"] = new CfnList { PlatformNaming.Arn("logs", $"log-group:{wafLogName}") },
-        }).DependOn(wafLogs);
+        WebAclParts.LogDecisions(t, naming, acl, $"aws-waf-logs-{naming.Env}", 365, security.LogsKey.Arn.In(scope), "waf-logs");
     }
 }
 

@@ -75,22 +75,7 @@ internal static class MediaDeliveryBuilder
 
         var acl = WebAclParts.WebAcl(t, naming, $"{naming.Env}-media", "CLOUDFRONT", $"{naming.Env}: AWS managed rules and a per-IP rate limit in front of the media distribution", $"{naming.Env}-edge", $"{naming.Env}-edge", media.RateLimitPer5Minutes, "edge-waf");
 
-        // WAF.11: the log group's name must start with aws-waf-logs-, and WAF wants its ARN without GetAtt's ":*".
-        var logName = $"aws-waf-logs-{naming.Env}-edge";
-        var logs = t.AddResource("WafLogGroup", "AWS::Logs::LogGroup", new CfnObject
-        {
-            ["LogGroupName"] = logName,
-            ["RetentionInDays"] = media.LogRetentionDays,
-            ["KmsKeyId"] = key.GetAtt("Arn"),
-            ["Tags"] = naming.Tags("edge-waf-logs"),
-        });
-        logs.DeletionPolicy = DeletionPolicy.Retain;
-        logs.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
-        t.AddResource("WafLogging", "AWS::WAFv2::LoggingConfiguration", new CfnObject
-        {
-            ["ResourceArn"] = acl.GetAtt("Arn"),
-            ["LogDestinationConfigs"] = new CfnList { PlatformNaming.Arn("logs", $"log-group:{logName}") },
-        }).DependOn(logs);
+        WebAclParts.LogDecisions(t, naming, acl, $"aws-waf-logs-{naming.Env}-edge", media.LogRetentionDays, key.GetAtt("Arn"), "edge-waf-logs");
 
         StackOutput? certificateArn = null;
         if (media.RequestsCertificate)

@@ -67,4 +67,33 @@ internal static class WebAclParts
         ["CloudWatchMetricsEnabled"] = true,
         ["MetricName"] = metric,
     };
+
+    /// <summary>
+    /// WAF.11: logs the web ACL's decisions to a KMS-encrypted log group kept when the stack goes. The group's name must
+    /// start with <c>aws-waf-logs-</c>, and WAF wants the group's ARN without the <c>:*</c> suffix <c>GetAtt Arn</c> returns.
+    /// </summary>
+    /// <param name="t">The web ACL's template.</param>
+    /// <param name="naming">The environment's naming (tags).</param>
+    /// <param name="acl">The web ACL.</param>
+    /// <param name="logName">The log group's name (<c>aws-waf-logs-…</c>).</param>
+    /// <param name="retentionDays">Days the decisions are kept.</param>
+    /// <param name="key">The log group's KMS key, in the ACL's region.</param>
+    /// <param name="tag">The log group's name tag.</param>
+    public static void LogDecisions(Template t, PlatformNaming naming, Resource acl, string logName, int retentionDays, CfnNode key, string tag)
+    {
+        var logs = t.AddResource("WafLogGroup", "AWS::Logs::LogGroup", new CfnObject
+        {
+            ["LogGroupName"] = logName,
+            ["RetentionInDays"] = retentionDays,
+            ["KmsKeyId"] = key,
+            ["Tags"] = naming.Tags(tag),
+        });
+        logs.DeletionPolicy = DeletionPolicy.Retain;
+        logs.UpdateReplacePolicy = UpdateReplacePolicy.Retain;
+        t.AddResource("WafLogging", "AWS::WAFv2::LoggingConfiguration", new CfnObject
+        {
+            ["ResourceArn"] = acl.GetAtt("Arn"),
+            ["LogDestinationConfigs"] = new CfnList { PlatformNaming.Arn("logs", $"log-group:{logName}") },
+        }).DependOn(logs);
+    }
 }
