@@ -37,7 +37,7 @@ public sealed record RehearsalOptions
 
     /// <summary>
     /// Runs the workflows' <c>ottkit</c> commands (default: <see cref="InProcessCommandLine.RunAsync"/>, the same commands
-    /// the workflows run, in process). Set to null to run only the static checks (reachability, architecture); the
+    /// the workflows run, in process). Set to null to run only the static checks (reachability, architecture, workflow sources); the
     /// workflow steps are then reported as skipped.
     /// </summary>
     public OttKitCommandRunner? CommandLine { get; init; } = InProcessCommandLine.RunAsync;
