@@ -291,12 +291,14 @@ public static partial class Rehearsal
             var output = Outputs.EnvironmentOutput.Synthesize(spec);
             _set = spec.Synthesize();
             options.Seed?.Invoke(_set);
-            var workflows = output.Workflows;
+            var workflows = options.SeedWorkflows?.Invoke(output.Workflows) ?? output.Workflows;
             Check("synthesize", $"{output.StackSet.Stacks.Count} stacks, {workflows.Count} workflows" + (replaced.Count > 0 ? $"; placeholders replaced: {string.Join(", ", replaced)}" : string.Empty), []);
             var architecture = ArchitectureFindings(spec, _set, workflows);
             Check("architecture", "hosts, task definitions, AMIs and image builds of one CPU architecture", architecture);
             var reachability = ReachabilityFindings(spec, _set);
             Check("reachability", "security groups, network ACLs and routes walked from every endpoint", reachability);
+            var workflowSources = WorkflowSourceFindings(spec, workflows);
+            Check("workflow sources", "every workflow's repository and checkouts declared by ci.owner/ci.repositories; ottkit installed and OttKit source checked out as ci.tool names them", workflowSources);
             var stackFindings = new List<RehearsalFinding>();
             if (options.CommandLine is null)
             {
@@ -326,6 +328,7 @@ public static partial class Rehearsal
                 Calls = [.. _iam.Calls.Select(c => new RehearsalCall(c.Principal, c.Action, c.Resource, c.Decision == IamDecision.Allowed, c.Decision == IamDecision.Allowed ? null : IamAuthority.DeniedMessage(c)))],
                 ReachabilityFindings = reachability,
                 ArchitectureFindings = architecture,
+                WorkflowFindings = workflowSources,
                 StackFindings = stackFindings,
                 StacksCreated = options.CommandLine is null ? 0 : StackCount(),
                 StacksTotal = _set.Stacks.Count,

@@ -1,4 +1,5 @@
 using Workmates.OttKit.Blueprint;
+using Workmates.OttKit.Pipelines;
 
 namespace Workmates.OttKit.Testing;
 
@@ -36,7 +37,7 @@ public sealed record RehearsalOptions
 
     /// <summary>
     /// Runs the workflows' <c>ottkit</c> commands (default: <see cref="InProcessCommandLine.RunAsync"/>, the same commands
-    /// the workflows run, in process). Set to null to run only the static checks (reachability, architecture); the
+    /// the workflows run, in process). Set to null to run only the static checks (reachability, architecture, workflow sources); the
     /// workflow steps are then reported as skipped.
     /// </summary>
     public OttKitCommandRunner? CommandLine { get; init; } = InProcessCommandLine.RunAsync;
@@ -58,4 +59,11 @@ public sealed record RehearsalOptions
     /// runs: the regression tests seed each seam the rehearsal found this way and expect it found again.
     /// </summary>
     internal Action<StackSet>? Seed { get; init; }
+
+    /// <summary>
+    /// Changes the generated workflows (their text, or the repository a file belongs in) before the rehearsal reads
+    /// them: every later step (the workflow sources, the architecture check, the commands the workflows run) sees the
+    /// seeded files. The regression tests seed the workflow seams (<c>ci.owner</c>, the tool's source) this way.
+    /// </summary>
+    internal Func<IReadOnlyList<WorkflowFile>, IReadOnlyList<WorkflowFile>>? SeedWorkflows { get; init; }
 }

@@ -41,7 +41,7 @@ public sealed record RehearsalStep(int Number, string Workflow, string Job, stri
 public sealed record RehearsalCall(string Principal, string Action, string Resource, bool Allowed, string? Message);
 
 /// <summary>Something wrong found by a check of the synthesized environment (not a denied call).</summary>
-/// <param name="Kind"><c>reachability</c>, <c>architecture</c> or <c>stacks</c>.</param>
+/// <param name="Kind"><c>reachability</c>, <c>architecture</c>, <c>workflow</c>, <c>stacks</c> or <c>tasks</c>.</param>
 /// <param name="Subject">What the finding is about (an endpoint, a task definition, a stack).</param>
 /// <param name="Message">What is wrong and what it breaks.</param>
 public sealed record RehearsalFinding(string Kind, string Subject, string Message);
@@ -73,6 +73,13 @@ public sealed record RehearsalReport
     /// <summary>Task definitions, images or hosts built for another CPU architecture than the one they run on.</summary>
     public required IReadOnlyList<RehearsalFinding> ArchitectureFindings { get; init; }
 
+    /// <summary>
+    /// Generated workflows that live in or check out a repository the spec does not declare (<c>ci.owner</c> with
+    /// <c>ci.repositories</c>), or that install <c>ottkit</c> or build from OttKit source other than the spec's
+    /// <c>ci.tool</c> names (kind <c>workflow</c>).
+    /// </summary>
+    public IReadOnlyList<RehearsalFinding> WorkflowFindings { get; init; } = [];
+
     /// <summary>Other findings: stacks the workflows never created (kind <c>stacks</c>), and what a scheduled task should have left behind and did not, or a health alarm that watches nothing the health task publishes (kind <c>tasks</c>).</summary>
     public required IReadOnlyList<RehearsalFinding> StackFindings { get; init; }
 
@@ -86,7 +93,7 @@ public sealed record RehearsalReport
     public int CallCount => Calls.Count;
 
     /// <summary>Every finding together.</summary>
-    public IReadOnlyList<RehearsalFinding> Findings => [.. ReachabilityFindings, .. ArchitectureFindings, .. StackFindings];
+    public IReadOnlyList<RehearsalFinding> Findings => [.. ReachabilityFindings, .. ArchitectureFindings, .. WorkflowFindings, .. StackFindings];
 
     /// <summary>True when no step failed, no call was denied and there is no finding.</summary>
     public bool Succeeded => Steps.All(s => s.Verdict != RehearsalVerdict.Failed) && Denials.Count == 0 && Findings.Count == 0;
@@ -115,6 +122,7 @@ public sealed record RehearsalReport
             Denials,
             ReachabilityFindings,
             ArchitectureFindings,
+            WorkflowFindings,
             StackFindings,
         },
         Json);

@@ -131,6 +131,38 @@ public static class PipelineGenerator
         return workflows;
     }
 
+    /// <summary>
+    /// Where the workflows of an environment get OttKit from (<c>ci.tool</c>, else this library's version from the
+    /// public NuGet gallery): the tool they install and the source the backup image is built from. The generator writes
+    /// its install and source-checkout steps from it; the rehearsal checks the generated workflows against it.
+    /// </summary>
+    /// <param name="validated">A valid environment spec.</param>
+    /// <param name="pipelines">Pipeline options; <see langword="null"/> for the defaults.</param>
+    /// <returns>The tool source.</returns>
+    internal static OttKitToolSource ToolSource(EnvironmentSpec validated, PipelineSpec? pipelines = null) => ToolSource(Resolve(validated, pipelines));
+
+    private static OttKitToolSource ToolSource(ResolvedPipeline p) =>
+        new(PipelineSpec.CliPackageId, p.OttKitVersion, p.OttKitFeed, SourceRepository, $"v{p.OttKitVersion}", SourceCheckoutPath);
+
+    /// <summary>
+    /// The repositories (<c>owner/name</c>) an environment's workflows may live in and check out: with a <c>ci</c>
+    /// section, <c>ci.owner/&lt;each of ci.repositories&gt;</c>, the repositories the CI roles trust; without one, the
+    /// environment and service repositories the pipeline options resolve to (no role trusts any).
+    /// </summary>
+    /// <param name="validated">A valid environment spec.</param>
+    /// <param name="pipelines">Pipeline options; <see langword="null"/> for the defaults.</param>
+    /// <returns>The declared repositories.</returns>
+    internal static IReadOnlyList<string> DeclaredRepositories(EnvironmentSpec validated, PipelineSpec? pipelines = null)
+    {
+        if (validated.Ci is { } ci)
+        {
+            return [.. ci.Repositories.Select(r => $"{ci.Owner}/{r}")];
+        }
+
+        var p = Resolve(validated, pipelines);
+        return [p.EnvironmentRepository, .. p.ServiceRepositories.Values];
+    }
+
     private static ResolvedPipeline Prepare(EnvironmentSpec environment, PipelineSpec? pipelines)
     {
         ArgumentNullException.ThrowIfNull(environment);
@@ -428,6 +460,7 @@ public static class PipelineGenerator
         var path = $".github/workflows/backup-image-{env}.yml";
         var repository = $"{env}/ottkit-backup";
         var stack = $"{env}-{PlatformNaming.DatabaseBackupPart}";
+        var tool = ToolSource(p);
 
         var steps = new List<WorkflowMap>
         {
@@ -436,9 +469,9 @@ public static class PipelineGenerator
             // runs the same library as the CLI (samples/BackupTask: dotnet BackupTask.dll as its entry point).
             Uses(p, "Check out the OttKit source of the pinned version (the image's build context)", PinnedActions.Checkout, new WorkflowMap
             {
-                ["repository"] = SourceRepository,
-                ["ref"] = $"v{p.OttKitVersion}",
-                ["path"] = SourceCheckoutPath,
+                ["repository"] = tool.SourceRepository,
+                ["ref"] = tool.SourceRef,
+                ["path"] = tool.SourcePath,
                 ["persist-credentials"] = false,
             }),
             ConfigureCredentials(p, p.DeployRoleArn, $"ottkit-{env}-backup-image"),
@@ -544,12 +577,16 @@ public static class PipelineGenerator
             ["aws-region"] = p.Environment.Region,
         });
 
-    private static IEnumerable<WorkflowMap> InstallOttKit(ResolvedPipeline p) =>
-    [
-        Uses(p, "Set up .NET", PinnedActions.SetupDotnet, new WorkflowMap { ["dotnet-version"] = p.DotnetVersion }),
+    private static IEnumerable<WorkflowMap> InstallOttKit(ResolvedPipeline p)
+    {
         // ci.tool: the public NuGet gallery (the SDK's default source) unless the spec names a feed.
-        Run("Install ottkit", $"dotnet tool install --global {PipelineSpec.CliPackageId} --version {p.OttKitVersion}{(p.OttKitFeed is { } feed ? $" --add-source '{feed}'" : string.Empty)}\n"),
-    ];
+        var tool = ToolSource(p);
+        return
+        [
+            Uses(p, "Set up .NET", PinnedActions.SetupDotnet, new WorkflowMap { ["dotnet-version"] = p.DotnetVersion }),
+            Run("Install ottkit", $"dotnet tool install --global {tool.PackageId} --version {tool.Version}{(tool.Feed is { } feed ? $" --add-source '{feed}'" : string.Empty)}\n"),
+        ];
+    }
 
     private static WorkflowMap Uses(ResolvedPipeline p, string name, PinnedAction action, WorkflowMap? with)
     {

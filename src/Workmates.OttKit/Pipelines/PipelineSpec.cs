@@ -305,3 +305,17 @@ internal sealed record ResolvedPipeline(
     string DotnetVersion,
     string RunsOn,
     string EnvironmentRepositoryTokenSecret);
+
+/// <summary>
+/// Where an environment's workflows get OttKit from: the <c>ottkit</c> dotnet tool they install
+/// (<c>dotnet tool install --global &lt;PackageId&gt; --version &lt;Version&gt; [--add-source '&lt;Feed&gt;']</c>) and the
+/// OttKit source the backup image is built from (<c>actions/checkout</c> of <paramref name="SourceRepository"/> at
+/// <paramref name="SourceRef"/> into <paramref name="SourcePath"/>).
+/// </summary>
+/// <param name="PackageId">The tool's NuGet package id.</param>
+/// <param name="Version">The exact version: <c>ci.tool.version</c>, else the version of the library that synthesized.</param>
+/// <param name="Feed"><c>ci.tool.feed</c>; <see langword="null"/> for the public NuGet gallery (no <c>--add-source</c>).</param>
+/// <param name="SourceRepository">The repository OttKit's source is checked out from.</param>
+/// <param name="SourceRef">The release tag of <paramref name="Version"/> (<c>v&lt;version&gt;</c>).</param>
+/// <param name="SourcePath">Where the backup image workflow checks the source out (the Docker build context).</param>
+internal sealed record OttKitToolSource(string PackageId, string Version, string? Feed, string SourceRepository, string SourceRef, string SourcePath);
