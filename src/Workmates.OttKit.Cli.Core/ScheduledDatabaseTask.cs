@@ -199,7 +199,7 @@ public static class ScheduledDatabaseTask
             return 64;
         }
 
-        var publisher = new RecordingPublisher(new CloudWatchHealthMetricsPublisher(aws.CloudWatch()));
+        var publisher = new RecordingHealthPublisher(new CloudWatchHealthMetricsPublisher(aws.CloudWatch()));
         var services = new ServiceCollection();
         _ = services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         _ = services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
@@ -307,28 +307,6 @@ public static class ScheduledDatabaseTask
             lock (_gate)
             {
                 report(value);
-            }
-        }
-    }
-
-    /// <summary>Remembers what happened to the publication: the health check only logs a publishing failure.</summary>
-    private sealed class RecordingPublisher(IHealthMetricsPublisher inner) : IHealthMetricsPublisher
-    {
-        public int Published { get; private set; }
-
-        public Exception? Failure { get; private set; }
-
-        public async Task PublishAsync(string metricNamespace, IReadOnlyList<HealthMetricDatum> data, CancellationToken cancellationToken)
-        {
-            try
-            {
-                await inner.PublishAsync(metricNamespace, data, cancellationToken).ConfigureAwait(false);
-                Published += data.Count;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                Failure = ex;
-                throw;
             }
         }
     }

@@ -94,7 +94,7 @@ internal static class MongoHealthCommand
             return ExitCodes.UsageError;
         }
 
-        var publisher = arguments.PublishMetrics ? new ReportingPublisher(new CloudWatchHealthMetricsPublisher(cloudWatch())) : null;
+        var publisher = arguments.PublishMetrics ? new RecordingHealthPublisher(new CloudWatchHealthMetricsPublisher(cloudWatch())) : null;
         var services = new ServiceCollection();
 
         // HealthCheckService needs loggers; the command reports through its own output instead.
@@ -208,28 +208,6 @@ internal static class MongoHealthCommand
         TimeSpan span => JsonValue.Create(span.TotalSeconds),
         _ => JsonValue.Create(Convert.ToString(value, CultureInfo.InvariantCulture)),
     };
-
-    /// <summary>Remembers what happened to the publication: the health check only logs a publishing failure.</summary>
-    private sealed class ReportingPublisher(IHealthMetricsPublisher inner) : IHealthMetricsPublisher
-    {
-        public int Published { get; private set; }
-
-        public Exception? Failure { get; private set; }
-
-        public async Task PublishAsync(string metricNamespace, IReadOnlyList<HealthMetricDatum> data, CancellationToken cancellationToken)
-        {
-            try
-            {
-                await inner.PublishAsync(metricNamespace, data, cancellationToken).ConfigureAwait(false);
-                Published += data.Count;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                Failure = ex;
-                throw;
-            }
-        }
-    }
 }
 
 /// <summary>The arguments of <c>ottkit mongo health</c>.</summary>
