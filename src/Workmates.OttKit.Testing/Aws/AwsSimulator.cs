@@ -164,7 +164,8 @@ public abstract class AwsSimulator : IAsyncDisposable
     /// <summary>A new request id.</summary>
     private protected static string NewRequestId() => Guid.NewGuid().ToString();
 
-    private async Task HandleAsync(HttpContext context)
+    /// <summary>Serves one request (also called in process by <see cref="AwsRegionRouter"/> for the requests it routes here).</summary>
+    internal async Task HandleAsync(HttpContext context)
     {
         // A request being served is activity: the virtual clock does not move under it (see VirtualClock.RunAsync).
         using var activity = Clock.BeginActivity();

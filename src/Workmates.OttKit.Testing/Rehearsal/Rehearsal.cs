@@ -270,7 +270,7 @@ public static partial class Rehearsal
         // The service role's session never signs a request (CloudFormation acts as it): a key id only names the principal.
         private const string ServiceRoleSession = "ASIAREHEARSALCFNROLE";
 
-        private readonly List<RehearsalStep> _steps = [];
+        private readonly TimedSteps _steps = new();
         private readonly VirtualClock _clock = new();
         private readonly IamAuthority _iam = new();
         private StackSet _set = null!;

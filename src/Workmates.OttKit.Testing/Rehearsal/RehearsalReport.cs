@@ -30,7 +30,15 @@ public enum RehearsalVerdict
 /// <param name="Calls">AWS calls the step made (authorized or denied).</param>
 /// <param name="Denied">Denied calls among them.</param>
 /// <param name="Detail">One line: what happened; for a failure the command's last output lines and the denials.</param>
-public sealed record RehearsalStep(int Number, string Workflow, string Job, string Command, string? Principal, RehearsalVerdict Verdict, int ExitCode, int Calls, int Denied, string Detail);
+public sealed record RehearsalStep(int Number, string Workflow, string Job, string Command, string? Principal, RehearsalVerdict Verdict, int ExitCode, int Calls, int Denied, string Detail)
+{
+    /// <summary>
+    /// Real (wall-clock, not virtual) milliseconds from the end of the previous step, or the start of the rehearsal for
+    /// the first, to the end of this one: what the step cost, its setup included (step 1 includes starting the
+    /// rehearsal). Varies with the machine and its load: for profiling, never for an assertion; 0 when not measured.
+    /// </summary>
+    public long ElapsedMilliseconds { get; init; }
+}
 
 /// <summary>One authorized AWS call: who called what on which resource, and IAM's answer.</summary>
 /// <param name="Principal">The caller (an assumed-role session ARN).</param>

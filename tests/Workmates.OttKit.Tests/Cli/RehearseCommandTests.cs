@@ -49,6 +49,9 @@ public sealed class RehearseCommandTests : IDisposable
         Assert.Contains(document["steps"]!.AsArray(), s => s!["verdict"]!.GetValue<string>() == "Skipped"
             && s["detail"]!.GetValue<string>().Contains("the spec has no `ci` section", StringComparison.Ordinal));
         Assert.All(document["steps"]!.AsArray(), s => Assert.NotEqual("Failed", s!["verdict"]!.GetValue<string>()));
+
+        // Every step carries its wall time for profiling (a value, never compared with a duration).
+        Assert.All(document["steps"]!.AsArray(), s => Assert.True(s!["elapsedMilliseconds"]!.GetValue<long>() >= 0));
     }
 
     [Fact(Timeout = TestTimeouts.Default)]

@@ -19,19 +19,22 @@ namespace Workmates.OttKit.Aws.Runtime;
 /// </summary>
 internal static class AwsQueryProtocol
 {
-    public static void WriteMembers(object shape, string prefix, IDictionary<string, string> parameters)
+    public static void WriteMembers(object shape, string prefix, IDictionary<string, string> parameters) =>
+        WriteMembers(shape, prefix, parameters, new QueryShapes());
+
+    public static void WriteMembers(object shape, string prefix, IDictionary<string, string> parameters, QueryShapes shapes)
     {
-        foreach (var (property, wireName) in ModelledProperties(shape.GetType()))
+        foreach (var member in shapes.Of(shape.GetType()).Members)
         {
-            var value = property.GetValue(shape);
+            var value = member.Get(shape);
             if (value is not null)
             {
-                WriteValue(value, prefix + wireName, parameters);
+                WriteValue(value, prefix + member.WireName, parameters, shapes);
             }
         }
     }
 
-    private static void WriteValue(object value, string key, IDictionary<string, string> parameters)
+    private static void WriteValue(object value, string key, IDictionary<string, string> parameters, QueryShapes shapes)
     {
         switch (value)
         {
@@ -52,10 +55,10 @@ internal static class AwsQueryProtocol
                 foreach (DictionaryEntry item in map)
                 {
                     entry++;
-                    WriteValue(item.Key, $"{key}.entry.{entry}.key", parameters);
+                    WriteValue(item.Key, $"{key}.entry.{entry}.key", parameters, shapes);
                     if (item.Value is not null)
                     {
-                        WriteValue(item.Value, $"{key}.entry.{entry}.value", parameters);
+                        WriteValue(item.Value, $"{key}.entry.{entry}.value", parameters, shapes);
                     }
                 }
 
@@ -71,13 +74,13 @@ internal static class AwsQueryProtocol
                 {
                     if (list[i] is { } item)
                     {
-                        WriteValue(item, $"{key}.member.{i + 1}", parameters);
+                        WriteValue(item, $"{key}.member.{i + 1}", parameters, shapes);
                     }
                 }
 
                 break;
             default:
-                WriteMembers(value, key + ".", parameters);
+                WriteMembers(value, key + ".", parameters, shapes);
                 break;
         }
     }
@@ -89,11 +92,14 @@ internal static class AwsQueryProtocol
     }
 
     public static T ReadShape<T>(XElement? element)
-        where T : new() => (T)ReadStructure(typeof(T), element);
+        where T : new() => ReadShape<T>(element, new QueryShapes());
 
-    private static object ReadStructure(Type type, XElement? element)
+    public static T ReadShape<T>(XElement? element, QueryShapes shapes)
+        where T : new() => (T)ReadStructure(shapes.Of(typeof(T)), element, shapes);
+
+    private static object ReadStructure(QueryType type, XElement? element, QueryShapes shapes)
     {
-        var shape = Activator.CreateInstance(type)!;
+        var shape = type.Create();
         if (element is null)
         {
             return shape;
@@ -105,82 +111,68 @@ internal static class AwsQueryProtocol
             children.TryAdd(child.Name.LocalName, child);
         }
 
-        foreach (var (property, wireName) in ModelledProperties(type))
+        foreach (var member in type.Members)
         {
-            if (children.TryGetValue(wireName, out var child))
+            if (children.TryGetValue(member.WireName, out var child))
             {
-                property.SetValue(shape, ReadValue(property.PropertyType, child));
+                member.Set(shape, ReadValue(shapes.Of(member.PropertyType), child, shapes));
             }
         }
 
         return shape;
     }
 
-    private static object? ReadValue(Type type, XElement element)
+    private static object? ReadValue(QueryType type, XElement element, QueryShapes shapes)
     {
-        var target = Nullable.GetUnderlyingType(type) ?? type;
         var text = element.Value;
-        if (target == typeof(string))
+        switch (type.Kind)
         {
-            return text;
-        }
-
-        if (target == typeof(int))
-        {
-            return int.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);
-        }
-
-        if (target == typeof(long))
-        {
-            return long.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);
-        }
-
-        if (target == typeof(double))
-        {
-            return double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
-        }
-
-        if (target == typeof(bool))
-        {
-            return string.Equals(text.Trim(), "true", StringComparison.OrdinalIgnoreCase);
-        }
-
-        if (target == typeof(DateTime))
-        {
-            return DateTime.Parse(text, CultureInfo.InvariantCulture,
-                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
-        }
-
-        if (target.IsGenericType && target.GetGenericTypeDefinition() == typeof(List<>))
-        {
-            var list = (IList)Activator.CreateInstance(target)!;
-            var itemType = target.GetGenericArguments()[0];
-            foreach (var member in element.Elements().Where(e => e.Name.LocalName == "member"))
+            case QueryKind.String:
+                return text;
+            case QueryKind.Int:
+                return int.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);
+            case QueryKind.Long:
+                return long.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);
+            case QueryKind.Double:
+                return double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+            case QueryKind.Bool:
+                return string.Equals(text.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+            case QueryKind.DateTime:
+                return DateTime.Parse(text, CultureInfo.InvariantCulture,
+                    DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+            case QueryKind.List:
             {
-                list.Add(ReadValue(itemType, member));
-            }
-
-            return list;
-        }
-
-        if (target.IsGenericType && target.GetGenericTypeDefinition() == typeof(Dictionary<,>))
-        {
-            var map = (IDictionary)Activator.CreateInstance(target)!;
-            var arguments = target.GetGenericArguments();
-            foreach (var entry in element.Elements().Where(e => e.Name.LocalName == "entry"))
-            {
-                var key = entry.Elements().FirstOrDefault(e => e.Name.LocalName == "key");
-                var value = entry.Elements().FirstOrDefault(e => e.Name.LocalName == "value");
-                if (key is not null)
+                var list = type.CreateList();
+                var itemType = shapes.Of(type.Arguments[0]);
+                foreach (var member in element.Elements().Where(e => e.Name.LocalName == "member"))
                 {
-                    map[ReadValue(arguments[0], key)!] = value is null ? null : ReadValue(arguments[1], value);
+                    list.Add(ReadValue(itemType, member, shapes));
                 }
+
+                return list;
             }
 
-            return map;
-        }
+            case QueryKind.Map:
+            {
+                var map = type.CreateMap();
+                var keyType = shapes.Of(type.Arguments[0]);
+                var valueType = shapes.Of(type.Arguments[1]);
+                foreach (var entry in element.Elements().Where(e => e.Name.LocalName == "entry"))
+                {
+                    var key = entry.Elements().FirstOrDefault(e => e.Name.LocalName == "key");
+                    var value = entry.Elements().FirstOrDefault(e => e.Name.LocalName == "value");
+                    if (key is not null)
+                    {
+                        map[ReadValue(keyType, key, shapes)!] = value is null ? null : ReadValue(valueType, value, shapes);
+                    }
+                }
 
-        return ReadStructure(target, element);
+                return map;
+            }
+
+            default:
+                return ReadStructure(type, element, shapes);
+        }
     }
 
     internal static IEnumerable<(PropertyInfo Property, string WireName)> ModelledProperties(Type type) =>
@@ -204,12 +196,14 @@ internal static class AwsQueryProtocol
 internal sealed class AwsQueryRequestMarshaller(AwsServiceDescriptor service, string action)
     : IMarshaller<IRequest, AmazonWebServiceRequest>
 {
+    private readonly QueryShapes _shapes = new();
+
     public IRequest Marshall(AmazonWebServiceRequest input)
     {
         var request = new DefaultRequest(input, "Amazon." + service.ServiceId) { HttpMethod = "POST", ResourcePath = "/" };
         request.Parameters["Action"] = action;
         request.Parameters["Version"] = service.ApiVersion;
-        AwsQueryProtocol.WriteMembers(input, string.Empty, request.Parameters);
+        AwsQueryProtocol.WriteMembers(input, string.Empty, request.Parameters, _shapes);
         return request;
     }
 }
@@ -221,6 +215,8 @@ internal sealed class AwsQueryResponseUnmarshaller<TResponse>(
     : XmlResponseUnmarshaller
     where TResponse : AmazonWebServiceResponse, new()
 {
+    private readonly QueryShapes _shapes = new();
+
     public override AmazonWebServiceResponse Unmarshall(XmlUnmarshallerContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -233,7 +229,7 @@ internal sealed class AwsQueryResponseUnmarshaller<TResponse>(
         using var stream = new MemoryStream(bytes);
         var root = AwsQueryProtocol.Load(stream).Root;
         var result = resultWrapper is null ? null : AwsQueryProtocol.Child(root, resultWrapper);
-        var response = AwsQueryProtocol.ReadShape<TResponse>(result);
+        var response = AwsQueryProtocol.ReadShape<TResponse>(result, _shapes);
         response.ResponseMetadata = new ResponseMetadata
         {
             RequestId = AwsQueryProtocol.Child(AwsQueryProtocol.Child(root, "ResponseMetadata"), "RequestId")?.Value
