@@ -1,8 +1,4 @@
-using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Workmates.OttKit.Simulators.Aws;
 
@@ -19,7 +15,7 @@ public sealed class AwsRegionRouter : IAsyncDisposable
     private readonly IReadOnlyDictionary<string, AwsSimulator> _regions;
     private readonly AwsSimulator _fallback;
     private readonly VirtualClock? _clock;
-    private WebApplication? _app;
+    private LoopbackHost? _host;
 
     private AwsRegionRouter(IReadOnlyDictionary<string, AwsSimulator> regions, AwsSimulator fallback, VirtualClock? clock)
     {
@@ -39,25 +35,18 @@ public sealed class AwsRegionRouter : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(simulators);
         var router = new AwsRegionRouter(simulators.ToDictionary(s => s.Region, s => s, StringComparer.Ordinal), simulators[0], simulators[0].Clock);
-        var builder = WebApplication.CreateSlimBuilder(LoopbackHost.Options);
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        router._app = builder.Build();
-        router._app.Run(router.HandleAsync);
-        await router._app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = router._app.Urls.First();
-        router.Endpoint = new Uri(address.EndsWith('/') ? address : address + "/");
+        router._host = await LoopbackHost.StartAsync(router.HandleAsync, unlimitedRequestBodies: false, cancellationToken).ConfigureAwait(false);
+        router.Endpoint = router._host.Endpoint;
         return router;
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
+        if (_host is not null)
         {
-            await _app.StopAsync().ConfigureAwait(false);
-            await _app.DisposeAsync().ConfigureAwait(false);
-            _app = null;
+            await _host.DisposeAsync().ConfigureAwait(false);
+            _host = null;
         }
     }
 

@@ -1,9 +1,5 @@
-using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Logging;
 
 namespace Workmates.OttKit.Simulators.Aws;
 
@@ -65,7 +61,7 @@ internal sealed record SimulatorResponse(int StatusCode, string ContentType, str
 public abstract class AwsSimulator : IAsyncDisposable
 {
     private readonly string _signingName;
-    private WebApplication? _app;
+    private LoopbackHost? _host;
 
     /// <summary>Creates the simulator (not started).</summary>
     private protected AwsSimulator(AwsSimulatorOptions options, string signingName)
@@ -101,24 +97,17 @@ public abstract class AwsSimulator : IAsyncDisposable
     /// <summary>Starts listening on a free loopback port.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateSlimBuilder(LoopbackHost.Options);
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        _app = builder.Build();
-        _app.Run(HandleAsync);
-        await _app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = _app.Urls.First();
-        BaseUrl = new Uri(address.EndsWith('/') ? address : address + "/");
+        _host = await LoopbackHost.StartAsync(HandleAsync, unlimitedRequestBodies: false, cancellationToken).ConfigureAwait(false);
+        BaseUrl = _host.Endpoint;
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
+        if (_host is not null)
         {
-            await _app.StopAsync().ConfigureAwait(false);
-            await _app.DisposeAsync().ConfigureAwait(false);
-            _app = null;
+            await _host.DisposeAsync().ConfigureAwait(false);
+            _host = null;
         }
 
         ReleaseResources();

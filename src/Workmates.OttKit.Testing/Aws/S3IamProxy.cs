@@ -3,11 +3,8 @@ using System.Net;
 using System.Security;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Logging;
 using Workmates.OttKit.Simulators.Iam;
 
 namespace Workmates.OttKit.Simulators.Aws;
@@ -88,7 +85,7 @@ public sealed class S3IamProxy : IAsyncDisposable
     private readonly ConcurrentDictionary<string, S3BucketAccess> _buckets;
     private readonly HttpClient _upstream;
     private readonly ConcurrentQueue<S3ProxyRequest> _requests = new();
-    private WebApplication? _app;
+    private LoopbackHost? _host;
 
     private S3IamProxy(S3IamProxyOptions options)
     {
@@ -122,29 +119,18 @@ public sealed class S3IamProxy : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var proxy = new S3IamProxy(options);
-        var builder = WebApplication.CreateSlimBuilder(LoopbackHost.Options);
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.Listen(IPAddress.Loopback, 0);
-            k.Limits.MaxRequestBodySize = null;
-        });
-        proxy._app = builder.Build();
-        proxy._app.Run(proxy.HandleAsync);
-        await proxy._app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = proxy._app.Urls.First();
-        proxy.Endpoint = new Uri(address.EndsWith('/') ? address : address + "/");
+        proxy._host = await LoopbackHost.StartAsync(proxy.HandleAsync, unlimitedRequestBodies: true, cancellationToken).ConfigureAwait(false);
+        proxy.Endpoint = proxy._host.Endpoint;
         return proxy;
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
+        if (_host is not null)
         {
-            await _app.StopAsync().ConfigureAwait(false);
-            await _app.DisposeAsync().ConfigureAwait(false);
-            _app = null;
+            await _host.DisposeAsync().ConfigureAwait(false);
+            _host = null;
         }
 
         _upstream.Dispose();

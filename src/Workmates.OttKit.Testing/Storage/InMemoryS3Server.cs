@@ -1,15 +1,11 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Security;
 using System.Security.Cryptography;
 using System.IO.Hashing;
 using System.Text;
 using System.Xml.Linq;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Workmates.OttKit.Simulators.Aws;
 
 namespace Workmates.OttKit.Simulators.Storage;
@@ -36,7 +32,7 @@ public sealed class InMemoryS3Server : IAsyncDisposable
 
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, StoredObject>> _buckets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Upload> _uploads = new(StringComparer.Ordinal);
-    private WebApplication? _app;
+    private LoopbackHost? _host;
     private long _uploadCounter;
 
     private InMemoryS3Server()
@@ -55,14 +51,8 @@ public sealed class InMemoryS3Server : IAsyncDisposable
     public static async Task<InMemoryS3Server> StartAsync(CancellationToken cancellationToken = default)
     {
         var server = new InMemoryS3Server();
-        var builder = WebApplication.CreateSlimBuilder(LoopbackHost.Options);
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        server._app = builder.Build();
-        server._app.Run(server.HandleAsync);
-        await server._app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = server._app.Urls.First();
-        server.Endpoint = new Uri(address.EndsWith('/') ? address : address + "/");
+        server._host = await LoopbackHost.StartAsync(server.HandleAsync, unlimitedRequestBodies: false, cancellationToken).ConfigureAwait(false);
+        server.Endpoint = server._host.Endpoint;
         return server;
     }
 
@@ -85,11 +75,10 @@ public sealed class InMemoryS3Server : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
+        if (_host is not null)
         {
-            await _app.StopAsync().ConfigureAwait(false);
-            await _app.DisposeAsync().ConfigureAwait(false);
-            _app = null;
+            await _host.DisposeAsync().ConfigureAwait(false);
+            _host = null;
         }
     }
 
